@@ -1,0 +1,3 @@
+export default defineBackground(() => {
+  // The session manager and message router arrive with issue 5.
+});
