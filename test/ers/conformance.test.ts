@@ -1,0 +1,148 @@
+// Conformance with the contract pack: every example request is reproduced exactly by the builders
+// from plain inputs, and every example response parses with the client's zod schemas.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  buildAppointment, buildCreateReferral, buildCreateReferralAndSendForTriage, buildCreateSession, buildMaintainReferralLetter,
+  buildPatientServiceSearch, buildSearchCriteria, buildSelectRole, parseConcepts, parseReferral, parseRoles, parseServices,
+} from '../../utils/ers';
+import {
+  appointmentSchema, codeSystemSchema, fetchServicesListSchema, operationOutcomeSchema, practitionerRoleBundleSchema,
+  professionalSessionSchema, referralRequestSchema, slotBundleSchema,
+} from '../../utils/ers/schemas';
+import { APPOINTMENT_CASES, CREATE_CASES, LETTER_CASES, SEARCH_CASES } from './conformance-inputs';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/ers-api');
+const load = (file: string) => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
+const list = (dir: string) => readdirSync(path.join(FIXTURES, dir)).map((f) => `${dir}/${f}`);
+
+describe('request builders reproduce every example request', () => {
+  it.each(SEARCH_CASES)('A010 $file', ({ file, search, criteria, specialtySystem }) => {
+    const body = buildPatientServiceSearch({ ...search, criteria: buildSearchCriteria(criteria, { specialtySystem }) });
+    expect(body).toStrictEqual(load(file));
+  });
+
+  it.each(CREATE_CASES)('$op $file', ({ file, op, input, criteria, specialtySystem }) => {
+    const built = buildSearchCriteria(criteria, { specialtySystem });
+    const body = op === 'A021'
+      ? buildCreateReferralAndSendForTriage({ nhsNumber: input.nhsNumber, referringClinician: input.referringClinician, criteria: built, serviceIds: input.serviceIds })
+      : buildCreateReferral({ ...input, criteria: built });
+    expect(body).toStrictEqual(load(file));
+  });
+
+  it.each(LETTER_CASES)('A012 $file', ({ file, files, typeDisplay }) => {
+    expect(buildMaintainReferralLetter(files, { typeDisplay: typeDisplay ?? undefined })).toStrictEqual(load(file));
+  });
+
+  it.each(APPOINTMENT_CASES)('A016 $file', ({ file, flavour, input }) => {
+    expect(buildAppointment(input as Parameters<typeof buildAppointment>[0], { flavour })).toStrictEqual(load(file));
+  });
+
+  it('A001 legacy: the create-session body, without the example token\'s stray leading space', () => {
+    const example = load('legacy/A001_request.json');
+    expect(buildCreateSession(example.token)).toStrictEqual({ ...example, token: example.token.trim() });
+  });
+
+  it('A002 legacy: the full session echoed back with the chosen permission', () => {
+    const session = load('legacy/A001_response.json');
+    const body = buildSelectRole(session, { businessFunction: 'REFERRING_CLINICIAN', orgIdentifier: 'R01', orgName: 'NHST_X3' });
+    expect(body).toStrictEqual(load('legacy/A002_request.CONSTRUCTED-full-session-echo.json'));
+  });
+
+  it('A002 legacy: the published minimal form (corrected to valid JSON)', () => {
+    const session = load('legacy/A001_response.json');
+    const body = buildSelectRole(session, { businessFunction: 'SERVICE_PROVIDER_CLINICIAN', orgIdentifier: 'R01' }, { minimal: true });
+    expect(body).toStrictEqual(load('legacy/A002_request.corrected-minimal.json'));
+  });
+
+  it('never produces the fields e-RS 9.1 removed (the OBSOLETE examples)', () => {
+    for (const file of list('legacy').filter((f) => f.includes('OBSOLETE'))) {
+      expect(load(file).parameter.some((p: { name: string }) => p.name === 'contentSensitive')).toBe(true);
+    }
+    const { input, criteria, specialtySystem } = CREATE_CASES[0];
+    const body = JSON.stringify(buildCreateReferral({ ...input, criteria: buildSearchCriteria(criteria, { specialtySystem }) }));
+    expect(body).not.toContain('contentSensitive');
+    expect(body).not.toContain('unaccreditedComment');
+  });
+
+  it('covers every request example in the pack that is valid JSON', () => {
+    const covered = new Set([
+      ...SEARCH_CASES, ...CREATE_CASES, ...LETTER_CASES, ...APPOINTMENT_CASES,
+    ].map((c) => c.file).concat(['legacy/A001_request.json', 'legacy/A002_request.CONSTRUCTED-full-session-echo.json', 'legacy/A002_request.corrected-minimal.json']));
+    const requests = [...list('platform'), ...list('legacy')]
+      .filter((f) => f.includes('_request') && f.endsWith('.json') && !f.includes('OBSOLETE'));
+    expect(requests.filter((f) => !covered.has(f))).toEqual([]);
+  });
+});
+
+// Which schema reads which response example, by file-name pattern.
+const RESPONSE_SCHEMAS: [RegExp, { safeParse: (d: unknown) => { success: boolean; error?: unknown } }][] = [
+  [/A001_response|A002_response/, professionalSessionSchema],
+  [/A004_response/, codeSystemSchema],
+  [/A005_response|A011_response|A012_response|A021_response/, referralRequestSchema],
+  [/A010_response/, fetchServicesListSchema],
+  [/A015_response_(Minimum|NoSlots)|legacy\/A015_response/, slotBundleSchema],
+  [/A015_response_ErrorPage5/, operationOutcomeSchema],
+  [/A016_response/, appointmentSchema],
+  [/A030_response/, practitionerRoleBundleSchema],
+  [/^errors\//, operationOutcomeSchema],
+];
+
+describe('zod schemas parse every example response', () => {
+  const responses = [...list('platform'), ...list('legacy'), ...list('errors')]
+    .filter((f) => (f.includes('_response') || f.startsWith('errors/')) && f.endsWith('.json'));
+
+  it.each(responses)('%s', (file) => {
+    const entry = RESPONSE_SCHEMAS.find(([pattern]) => pattern.test(file));
+    expect(entry, `no schema for ${file}`).toBeDefined();
+    const result = entry![1].safeParse(load(file));
+    expect(result.success, JSON.stringify(result.error)).toBe(true);
+  });
+
+  it('reads the services of a search: names, DBS/IBS/RAS, distance and wait', () => {
+    const services = parseServices(fetchServicesListSchema.parse(load('platform/A010_response_FetchServiceListWithMultipleServices.json')));
+    expect(services.map((s) => s.id)).toEqual(['11030', '11021', '11010', '11007', '11008', '11002']);
+    expect(services.every((s) => s.name.length > 0 && s.bookableType)).toBe(true);
+    const triage = parseServices(fetchServicesListSchema.parse(load('platform/A010_response_TriageAndAppointmentRequestType.json')));
+    expect(triage[0].isTriage).toBe(true);
+    const legacy = parseServices(fetchServicesListSchema.parse(load('legacy/A010_response.json')));
+    expect(legacy.find((s) => s.id === '90636')).toMatchObject({ distance: 7, wait: 17, bookableType: 'DIRECTLY_BOOKABLE' });
+    expect(parseServices(fetchServicesListSchema.parse(load('platform/A010_response_EmptyResponse.json')))).toEqual([]);
+  });
+
+  it('reads a created referral: UBRN, version, ETag, priority, state, shortlist', () => {
+    const r = parseReferral(referralRequestSchema.parse(load('platform/A011_response_ReferralRequest.json')), 'W/"3"');
+    expect(r).toMatchObject({ ubrn: '000000070000', version: '3', etag: 'W/"3"', priority: 'URGENT', state: 'NOT_BOOKED', commissioningRuleOrg: 'R69', nhsNumber: '9912003888' });
+    expect(r.shortlist).toEqual([{ id: '11002', name: 'Good Cardiology Business Service' }]);
+    const thin = parseReferral(referralRequestSchema.parse(load('legacy/A011_response.json')));
+    expect(thin).toMatchObject({ ubrn: '000000097364', etag: 'W/"3"', priority: 'ROUTINE', shortlist: [], attachments: [] });
+  });
+
+  it('reads the letters attached to a referral with their scan status', () => {
+    const r = parseReferral(referralRequestSchema.parse(load('platform/A012_response_ReferralRequestWithSingleDocumentReference.json')));
+    expect(r.attachments).toEqual([expect.objectContaining({
+      url: 'Binary/a7c98bb4-c0d0-4094-b26d-8dbd1677edc8', title: 'testResults.pdf', contentType: 'application/pdf', size: 17, availability: 'AVAILABLE',
+    })]);
+    const triage = parseReferral(referralRequestSchema.parse(load('platform/A021_response_ReferralRequest.json')));
+    expect(triage.state).toBe('AWAITING_TRIAGE');
+    expect(triage.appointmentReference).toMatch(/^Appointment\//);
+  });
+
+  it('reads roles from A030 and concepts from A004', () => {
+    const roles = parseRoles(practitionerRoleBundleSchema.parse(load('platform/A030_response_PractitionerRoleBundle.json')));
+    expect(roles).toContainEqual(expect.objectContaining({ businessFunction: 'REFERRING_CLINICIAN', ods: 'R68', userId: '000000000101' }));
+    expect(roles).toHaveLength(4);
+    const clinicTypes = parseConcepts(codeSystemSchema.parse(load('legacy/A004_response_CLINIC-TYPE.json')), new Date('2026-01-01'));
+    expect(clinicTypes.length).toBe(672);
+    expect(clinicTypes.find((c) => c.code === 'HEART_FAILURE')).toMatchObject({ specialty: 'CARDIOLOGY' });
+    expect(clinicTypes.some((c) => c.retired)).toBe(true);
+    const priority = parseConcepts(codeSystemSchema.parse(load('platform/A004_response_PRIORITY.json')));
+    expect(priority.find((c) => c.code === 'URGENT')?.numbers).toHaveProperty('triageContactDays');
+  });
+
+  it('rejects a response that is not what it claims (a UBRN that is not 12 digits)', () => {
+    const bad = { ...load('platform/A011_response_ReferralRequest.json'), id: '70000' };
+    expect(referralRequestSchema.safeParse(bad).success).toBe(false);
+  });
+});

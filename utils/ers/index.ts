@@ -1,0 +1,10 @@
+// Public surface of the e-RS client.
+export * from './builders';
+export * from './client';
+export * from './constants';
+export * from './errors';
+export * from './parse';
+export * from './reference-cache';
+export * from './rules';
+export * from './transport';
+export type { Appointment, CodeSystem, ProfessionalSession, ReferralRequest } from './schemas';
