@@ -9,10 +9,17 @@ export default defineConfig({
     description: 'Create NHS e-Referral Service referrals from the patient record you have open.',
     permissions:
       browser === 'firefox'
-        ? ['storage', 'identity', 'contextMenus']
-        : ['storage', 'identity', 'contextMenus', 'sidePanel'],
+        ? ['storage', 'identity', 'contextMenus', 'scripting', 'activeTab']
+        : ['storage', 'identity', 'contextMenus', 'sidePanel', 'scripting', 'activeTab'],
     host_permissions: ['http://localhost/*', 'http://127.0.0.1/*'],
     optional_host_permissions: ['https://*/*'],
+    // Issue 4: the patient-context script (an unlisted script, see entrypoints/patient-context.ts) runs
+    // statically on the local demo; other origins are registered at runtime once enabled.
+    content_scripts: [{ matches: ['http://localhost/*', 'http://127.0.0.1/*'], js: ['patient-context.js'], run_at: 'document_idle' }],
+    commands: {
+      'refer-patient': { suggested_key: { default: 'Alt+Shift+R' }, description: 'Refer the patient on this page (open the referral panel)' },
+    },
+    ...(browser !== 'firefox' && { storage: { managed_schema: 'managed-schema.json' } }),
     ...(browser === 'firefox' && {
       browser_specific_settings: {
         gecko: {

@@ -1,0 +1,23 @@
+// Content script: reads the patient shown by the host clinical page, reports it to the background
+// and shows the Refer button. Listed in the manifest for the local demo (wxt.config.ts) and
+// registered at runtime for origins the user or policy enables (utils/background/patient-context.ts).
+//
+// An *unlisted* script on purpose: WXT's content-script wrapper (ContentScriptContext) adds ~3.6 KB,
+// a 1 s location poll, and listens for a page-dispatchable `wxt:content-script-started` event (a page
+// could invalidate it). This script uses none of that and must stay ≤ 12 KB with a page-proof surface.
+import { browser } from 'wxt/browser';
+import { ACTIVE_ADAPTERS_KEY, startContentRuntime } from '@/utils/patient/content-runtime';
+import type { PatientReply } from '@/utils/patient/messages';
+
+export default defineUnlistedScript(() => {
+  // Injected twice (manifest + scripting.executeScript right after a grant)? Run once per frame.
+  const w = window as unknown as { __ersPatientContext?: boolean };
+  if (w.__ersPatientContext || !browser.runtime?.id) return;
+  w.__ersPatientContext = true;
+  void startContentRuntime({
+    win: window,
+    send: (msg) => browser.runtime.sendMessage(msg) as Promise<PatientReply | undefined>,
+    loadAdapters: async () => (await browser.storage.local.get(ACTIVE_ADAPTERS_KEY))[ACTIVE_ADAPTERS_KEY],
+    onAdaptersChanged: (cb) => browser.storage.onChanged.addListener((c, area) => area === 'local' && ACTIVE_ADAPTERS_KEY in c && cb()),
+  });
+});

@@ -1,0 +1,61 @@
+// Content-script runtime: wires the pure reader, the change detector and the Refer button to the
+// extension. Dependencies are injected (window, messaging, adapter source) so it runs under
+// happy-dom. Must stay tiny: no zod, no preact, no WXT content-script context.
+import type { PatientContentMessage, PatientReply } from './messages';
+import { q } from './extract';
+import { findActiveAdapter, readPatientContext } from './read';
+import { createReferButton, REFER_HOST_TAG, type ReferButton } from './refer-button';
+import type { ActiveAdapter, PatientContextReport } from './types';
+import { watchPatientContext, type PatientWatcher } from './watcher';
+
+/** storage.local key holding the compiled, zod-validated adapters the background publishes. */
+export const ACTIVE_ADAPTERS_KEY = 'patientAdapters.active';
+
+export interface ContentRuntimeDeps {
+  win: Window;
+  send(msg: PatientContentMessage): Promise<PatientReply | undefined>;
+  loadAdapters(): Promise<unknown>;
+  onAdaptersChanged?(cb: () => void): void;
+  delayMs?: number;
+}
+
+export interface ContentRuntime {
+  watcher: PatientWatcher;
+  button: ReferButton;
+  stop(): void;
+}
+
+export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<ContentRuntime> {
+  const { win } = deps;
+  const doc = win.document;
+  let adapters: ActiveAdapter[] = [];
+  const load = async () => {
+    const got = await deps.loadAdapters().catch(() => []);
+    adapters = Array.isArray(got) ? got : [];
+  };
+  await load();
+
+  const adapter = () => findActiveAdapter(adapters, win.location.href);
+  const send = (msg: PatientContentMessage) => deps.send(msg).catch((e: Error) => ({ ok: false as const, error: String(e?.message ?? e) }));
+  const button = createReferButton(doc, () => {
+    const context = watcher.flush();
+    void send({ type: 'open-panel', context }).then((r) => {
+      button.setMessage(r?.ok ? '' : `Could not open the panel: ${r?.error ?? 'no answer'}`);
+    });
+  });
+  const publish = (report: PatientContextReport) => {
+    button.update(report, q(doc, adapter()?.buttonAnchor));
+    void send({ type: 'patient-context', context: report });
+  };
+  const watcher = watchPatientContext({
+    win,
+    read: () => readPatientContext(doc, win.location.href, adapters),
+    onChange: publish,
+    watch: () => adapter()?.watch,
+    ignore: (n) => (n as Element).localName === REFER_HOST_TAG,
+    delayMs: deps.delayMs,
+  });
+  publish(watcher.current());
+  deps.onAdaptersChanged?.(() => void load().then(watcher.flush));
+  return { watcher, button, stop: () => (watcher.stop(), button.remove()) };
+}

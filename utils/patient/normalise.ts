@@ -1,0 +1,118 @@
+// Normalisers: turn what a clinical page shows into PatientContext values. Pure, dependency-free
+// (the content script bundles this), and they return undefined rather than guess.
+import { isValidNhsNumber, normaliseNhsNumber } from '../nhs-number';
+import type { Gender, PatientContext } from './types';
+
+/** Longest text we ever keep for one field; host pages are data and may be hostile. */
+export const MAX_FIELD_CHARS = 300;
+
+export function cleanText(raw: string | null | undefined): string {
+  if (!raw) return '';
+  return raw.slice(0, MAX_FIELD_CHARS * 4).replace(/\s+/g, ' ').trim().slice(0, MAX_FIELD_CHARS);
+}
+
+/** Ten digits, optionally spaced or hyphenated 3-3-4, not part of a longer number. */
+export const NHS_NUMBER_RE = /(?<![\d-])(\d{3}[ -]?\d{3}[ -]?\d{4})(?![\d-])/g;
+
+/** Ten-digit string if `raw` holds exactly one NHS-number-shaped token (valid or not). */
+export function pickNhsNumber(raw: string): string | undefined {
+  const found = [...cleanText(raw).matchAll(NHS_NUMBER_RE)].map((m) => normaliseNhsNumber(m[1]!));
+  const distinct = [...new Set(found)];
+  return distinct.length === 1 ? distinct[0] : undefined;
+}
+
+const MONTHS = 'janfebmaraprmayjunjulaugsepoctnovdec';
+
+/** Date patterns UK clinical systems print (source text for the generic reader too). */
+export const UK_DATE_SOURCE =
+  String.raw`\d{4}-\d\d-\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}(?:st|nd|rd|th)?[ -](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ -]\d{4}`;
+
+/**
+ * `14/03/1958`, `14-03-1958`, `14.03.1958`, `1958-03-14`, `14-Mar-1958`, `14 Mar 1958`,
+ * `14th March 1958` → `1958-03-14`. Impossible dates, two-digit years and US order are not guessed.
+ */
+export function parseUkDate(raw: string): string | undefined {
+  const m = /(?<!\d)(?:(\d{4})-(\d\d)-(\d\d)|(\d{1,2})(?:[/.-](\d{1,2})[/.-]|(?:st|nd|rd|th)?[ -]([a-z]{3})[a-z]*\.?[ -])(\d{4}))(?!\d)/.exec(
+    cleanText(raw).toLowerCase(),
+  );
+  if (!m) return undefined;
+  const y = +(m[1] ?? m[7]!);
+  const mo = m[2] ? +m[2] : m[5] ? +m[5] : (MONTHS.indexOf(m[6]!) + 3) / 3;
+  const d = +(m[3] ?? m[4]!);
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  // Rejects month 13, 31 February, partial month names (indexOf not a multiple of 3) and odd years.
+  if (mo % 1 || y < 1850 || y > 2200 || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return undefined;
+  return dt.toISOString().slice(0, 10);
+}
+
+const GENDER: Record<string, Gender> = { m: 'male', f: 'female', i: 'other', o: 'other', u: 'unknown', n: 'unknown' };
+
+export function normaliseGender(raw: string): Gender | undefined {
+  const s = cleanText(raw).toLowerCase();
+  return /^(m|male|f|female|i|other|indeterminate|u|unknown|not known|not specified)$/.test(s) ? GENDER[s[0]!] : undefined;
+}
+
+export const POSTCODE_SOURCE = String.raw`\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b`;
+
+/** First UK postcode in the text, as `LS1 4AP`. */
+export function normalisePostcode(raw: string): string | undefined {
+  const m = new RegExp(POSTCODE_SOURCE).exec(cleanText(raw).toUpperCase());
+  return m ? `${m[1]} ${m[2]}` : undefined;
+}
+
+/** ODS code: `(B86001)` in text, a bare code, or a GP practice code anywhere in the text. */
+export function normaliseOds(raw: string): string | undefined {
+  const s = cleanText(raw).toUpperCase();
+  const m =
+    /\(([A-Z0-9]{3,6})\)/.exec(s) ?? /^([A-Z0-9]{3,6})$/.exec(s) ?? /\b([A-Z]\d{5})\b/.exec(s);
+  return m && /[A-Z]/.test(m[1]!) && /\d/.test(m[1]!) ? m[1] : undefined;
+}
+
+const TITLES = /^(mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|rev|revd|master|lady|lord)$/i;
+
+export function normalisePrefix(raw: string): string | undefined {
+  const s = cleanText(raw).replace(/[().]/g, '');
+  if (!TITLES.test(s)) return undefined;
+  return s[0]!.toUpperCase() + s.slice(1).toLowerCase();
+}
+
+/**
+ * `JONES, Sarah (Mrs)`, `JONES, Sarah Anne`, `Mrs Sarah JONES`, `Sarah Jones` → parts.
+ * Returns undefined when there is no family name.
+ */
+export function parseName(raw: string): PatientContext['name'] | undefined {
+  let s = cleanText(raw);
+  if (!s) return undefined;
+  let prefix: string | undefined;
+  const paren = /\(([^()]*)\)\s*$/.exec(s);
+  if (paren && normalisePrefix(paren[1]!)) {
+    prefix = normalisePrefix(paren[1]!);
+    s = s.slice(0, paren.index).trim();
+  }
+  let family: string;
+  let given: string[];
+  if (s.includes(',')) {
+    const i = s.indexOf(',');
+    family = s.slice(0, i).trim();
+    given = s.slice(i + 1).trim().split(' ').filter(Boolean);
+    if (!prefix && given.length && normalisePrefix(given[0]!)) prefix = normalisePrefix(given.shift()!);
+  } else {
+    const parts = s.split(' ');
+    if (parts.length > 1 && normalisePrefix(parts[0]!)) prefix = normalisePrefix(parts.shift()!);
+    // Trailing upper-case words are the family name (`Siobhán O'BRIEN`); otherwise the last word.
+    let cut = parts.length;
+    while (cut > 1 && /\p{Lu}{2}/u.test(parts[cut - 1]!) && parts[cut - 1] === parts[cut - 1]!.toUpperCase()) cut--;
+    if (cut === parts.length) cut = parts.length - 1;
+    if (cut < 0) cut = 0;
+    family = parts.slice(cut).join(' ');
+    given = parts.slice(0, cut);
+  }
+  if (!family) return undefined;
+  return prefix ? { family, given, prefix } : { family, given };
+}
+
+/** Valid ten-digit NHS number or undefined. */
+export function validNhsNumber(raw: string): string | undefined {
+  const n = pickNhsNumber(raw);
+  return n && isValidNhsNumber(n) ? n : undefined;
+}
