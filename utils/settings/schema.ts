@@ -1,0 +1,170 @@
+// The extension's settings: one zod schema with a version, per-environment defaults, and the keys
+// NHS IT may set (and lock) through managed storage. Pure: no extension APIs in here.
+import { z } from 'zod';
+import { PRIORITIES, REQUEST_TYPES, SORT_BY } from '../ers/constants';
+
+export const SETTINGS_VERSION = 3;
+
+export const ENVIRONMENTS = ['simulator', 'sandbox', 'integration', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const FLAVOURS = ['platform', 'legacy'] as const;
+export type SettingsFlavour = (typeof FLAVOURS)[number];
+
+/** Where the legacy flavour's smartcard SSO token comes from. */
+export const SMARTCARD_SOURCES = ['test-card', 'paste'] as const;
+export type SmartcardSource = (typeof SMARTCARD_SOURCES)[number];
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+/**
+ * An absolute URL that credentials may travel to: https anywhere, plain http only on this machine
+ * (the simulator). Empty string = not configured.
+ */
+export const secureUrl = z.string().trim().max(2048).refine((value) => {
+  if (value === '') return true;
+  try {
+    const u = new URL(value);
+    if (u.username || u.password || u.hash) return false;
+    return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopback(u.hostname));
+  } catch {
+    return false;
+  }
+}, 'Must be an https:// address (http:// is allowed only for 127.0.0.1 or localhost)');
+
+export const searchPreferencesSchema = z.object({
+  sortBy: z.enum(SORT_BY),
+  priority: z.enum(PRIORITIES),
+  requestType: z.enum(REQUEST_TYPES),
+  /** Search radius around the patient's postcode; 0 = no limit. */
+  distanceMiles: z.number().int().min(0).max(500),
+});
+export type SearchPreferences = z.infer<typeof searchPreferencesSchema>;
+
+export const settingsShape = {
+  version: z.literal(SETTINGS_VERSION),
+  environment: z.enum(ENVIRONMENTS),
+  flavour: z.enum(FLAVOURS),
+  /** Platform API base, `…/referrals/FHIR`. */
+  platformBaseUrl: secureUrl,
+  /** Legacy API base, `…/ers-api`. */
+  legacyBaseUrl: secureUrl,
+  /** NHS CIS2 authorisation endpoint (the simulator's mock is `/oauth2/authorize`). */
+  cis2AuthorizeUrl: secureUrl,
+  /** The organisation's token relay (holds the client secret; the extension never does). */
+  relayUrl: secureUrl,
+  oauthClientId: z.string().trim().max(200).regex(/^[\x21-\x7e]*$/, 'No spaces or special characters'),
+  /** Empty = the browser's own redirect URL (`identity.getRedirectURL()`). */
+  oauthRedirectUrl: secureUrl,
+  /** Legacy: Accredited System ID sent as XAPI_ASID (12 digits). */
+  asid: z.string().trim().regex(/^(\d{12})?$/, 'An ASID is 12 digits'),
+  smartcardSource: z.enum(SMARTCARD_SOURCES),
+  /** Sign out after this long without using the computer (or at once when it locks). */
+  idleTimeoutMinutes: z.number().int().min(1).max(480),
+  /** Unsubmitted drafts are deleted after this long. */
+  draftTtlHours: z.number().int().min(1).max(720),
+  search: searchPreferencesSchema,
+  /** Extra host adapters (patient-context readers); validated in detail by utils/patient. */
+  hostAdapters: z.array(z.record(z.string(), z.unknown())).max(50),
+} as const;
+
+export const settingsSchema = z.object(settingsShape).strict();
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingKey = Exclude<keyof Settings, 'version'>;
+export const SETTING_KEYS = Object.keys(settingsShape).filter((k) => k !== 'version') as SettingKey[];
+
+/** Settings that describe *where* e-RS is; they follow the environment unless set explicitly. */
+export const ENVIRONMENT_KEYS = [
+  'flavour', 'platformBaseUrl', 'legacyBaseUrl', 'cis2AuthorizeUrl', 'relayUrl', 'oauthClientId', 'oauthRedirectUrl', 'asid', 'smartcardSource',
+] as const satisfies readonly SettingKey[];
+
+/** Changing any of these while signed in signs the user out: the credentials belong elsewhere. */
+export const IDENTITY_KEYS = [
+  'environment', 'flavour', 'platformBaseUrl', 'legacyBaseUrl', 'cis2AuthorizeUrl', 'relayUrl', 'oauthClientId', 'oauthRedirectUrl', 'asid',
+] as const satisfies readonly SettingKey[];
+
+export const SIMULATOR_ORIGIN = 'http://127.0.0.1:4010';
+/** The demo's token relay (`npm run demo` starts one next to the simulator). */
+export const SIMULATOR_RELAY = 'http://127.0.0.1:4011';
+
+const COMMON = {
+  version: SETTINGS_VERSION,
+  idleTimeoutMinutes: 15,
+  draftTtlHours: 72,
+  search: { sortBy: 'DISTANCE', priority: 'ROUTINE', requestType: 'APPOINTMENT_REQUEST', distanceMiles: 0 },
+  hostAdapters: [],
+  oauthRedirectUrl: '',
+} satisfies Partial<Settings>;
+
+const ENVIRONMENT_DEFAULTS: Record<Environment, Omit<Settings, keyof typeof COMMON | 'environment'>> = {
+  simulator: {
+    flavour: 'platform',
+    platformBaseUrl: `${SIMULATOR_ORIGIN}/referrals/FHIR`,
+    legacyBaseUrl: `${SIMULATOR_ORIGIN}/ers-api`,
+    cis2AuthorizeUrl: `${SIMULATOR_ORIGIN}/oauth2/authorize`,
+    relayUrl: SIMULATOR_RELAY,
+    oauthClientId: 'ers-extension-demo',
+    asid: '200000000001',
+    smartcardSource: 'test-card',
+  },
+  // The NHS sandbox answers canned examples and checks no credentials; sign-in still needs a relay.
+  sandbox: {
+    flavour: 'platform',
+    platformBaseUrl: 'https://sandbox.api.service.nhs.uk/referrals/FHIR',
+    legacyBaseUrl: '',
+    cis2AuthorizeUrl: '',
+    relayUrl: '',
+    oauthClientId: '',
+    asid: '',
+    smartcardSource: 'paste',
+  },
+  integration: {
+    flavour: 'platform',
+    platformBaseUrl: 'https://int.api.service.nhs.uk/referrals/FHIR',
+    legacyBaseUrl: '',
+    cis2AuthorizeUrl: 'https://int.api.service.nhs.uk/oauth2/authorize',
+    relayUrl: '',
+    oauthClientId: '',
+    asid: '',
+    smartcardSource: 'paste',
+  },
+  production: {
+    flavour: 'platform',
+    platformBaseUrl: 'https://api.service.nhs.uk/referrals/FHIR',
+    legacyBaseUrl: '',
+    cis2AuthorizeUrl: 'https://api.service.nhs.uk/oauth2/authorize',
+    relayUrl: '',
+    oauthClientId: '',
+    asid: '',
+    smartcardSource: 'paste',
+  },
+};
+
+export function defaultSettings(environment: Environment = 'simulator'): Settings {
+  return structuredClone({ ...COMMON, environment, ...ENVIRONMENT_DEFAULTS[environment] }) as Settings;
+}
+
+export const ENVIRONMENT_LABELS: Record<Environment, { label: string; description: string }> = {
+  simulator: { label: 'SIMULATOR (demo)', description: 'Local e-RS simulator: test patients and users only' },
+  sandbox: { label: 'SANDBOX', description: 'NHS sandbox: canned answers, no real patients' },
+  integration: { label: 'INTEGRATION (test)', description: 'NHS integration test environment: test data only' },
+  production: { label: 'PRODUCTION (live)', description: 'Live e-RS: real patients and real referrals' },
+};
+
+/** What sign-in needs that is not configured, in words for the popup. Empty = ready. */
+export function missingForSignIn(s: Settings): string[] {
+  const missing: string[] = [];
+  if (s.flavour === 'platform') {
+    if (!s.platformBaseUrl) missing.push('the e-RS API address (platform base URL)');
+    if (!s.cis2AuthorizeUrl) missing.push('the NHS CIS2 sign-in address (authorisation URL)');
+    if (!s.oauthClientId) missing.push('the OAuth client id');
+    if (!s.relayUrl) missing.push("your organisation's token relay address (relay URL)");
+  } else {
+    if (!s.legacyBaseUrl) missing.push('the e-RS API address (legacy base URL)');
+    if (!s.asid) missing.push('the ASID (Accredited System ID)');
+    if (s.smartcardSource === 'test-card' && s.environment !== 'simulator') missing.push('a smartcard source (test cards work only with the simulator)');
+  }
+  return missing;
+}
