@@ -101,10 +101,10 @@ export function readWithAdapter(a: ActiveAdapter, doc: Document, url: string, no
   const name: PatientContext['name'] = { family, given: given ? given.split(' ') : parsed?.given ?? [] };
   const prefix = one(doc, a, 'prefix') ?? parsed?.prefix;
   if (prefix) name.prefix = prefix;
-  const p: PatientContext & Record<string, unknown> = { nhsNumber, name };
+  const p: PatientContext = { nhsNumber, name };
   for (const f of ['birthDate', 'gender', 'address', 'postcode', 'gpPractice'] as const) {
     const v = one(doc, a, f) ?? (f === 'postcode' && p.address ? normalisePostcode(p.address) : undefined);
-    if (v) p[f] = v;
+    if (v) (p as unknown as Record<string, string>)[f] = v;
   }
   for (const f of ['problems', 'medications', 'allergies'] as const) if (a.fields[f]) p[f] = [...new Set(raw(doc, a, f)[0])];
   return { status: 'single', patient: p, confidence: p.birthDate ? 1 : 0.9, ...reportBase(doc, url, a.id, now) };

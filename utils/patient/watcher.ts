@@ -74,7 +74,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     return false;
   };
 
-  const observer = new win.MutationObserver((records) => {
+  const observer = new (win as unknown as typeof globalThis).MutationObserver((records) => {
     if (timer === undefined && relevant(records)) schedule(); // a read already due: O(1) per burst
   });
   observer.observe(win.document.documentElement, {

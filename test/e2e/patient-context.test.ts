@@ -1,0 +1,182 @@
+// End to end in Chromium: the built extension on each demo clinical system sees the right patient,
+// Refer opens the side panel on that patient, the SPA's patient switch locks the old draft, and the
+// page cannot spoof context.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const EXT = join(ROOT, '.output', 'chrome-mv3');
+const DEMO = join(ROOT, 'simulator', 'demo');
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+
+/** Serves simulator/demo/** at /demo/ (until the simulator serves it too). */
+function serveDemo(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const rel = normalize(path.replace(/^\/demo\/?/, '')).replace(/^(\.\.[/\\])+/, '');
+    let file = join(DEMO, rel);
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!path.startsWith('/demo') || !file.startsWith(DEMO) || !existsSync(file)) return void res.writeHead(404).end('not found');
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
+}
+
+let browser: Browser;
+let server: Server;
+let origin: string;
+let extId: string;
+let probe: Page; // an extension page used to read chrome.storage.session and chrome.tabs
+
+interface TabState {
+  tabId: number;
+  report: { status: string; patient?: { nhsNumber: string; name: { family: string; given: string[] } }; source: { adapterId: string } };
+  draft?: { nhsNumber: string; locked: boolean; warning?: string };
+}
+
+async function tabIdOf(page: Page): Promise<number> {
+  const url = page.url().split('#')[0]!;
+  return probe.evaluate(async (u) => {
+    const tabs = await chrome.tabs.query({});
+    return tabs.find((t) => t.url?.split('#')[0] === u)!.id!;
+  }, url);
+}
+
+async function stateOf(tabId: number): Promise<TabState | undefined> {
+  return probe.evaluate(async (k) => (await chrome.storage.session.get(k))[k], `patientContext.tab.${tabId}`) as Promise<TabState | undefined>;
+}
+
+async function waitForState(tabId: number, ok: (s: TabState) => boolean, what: string, timeout = 10_000): Promise<TabState> {
+  const until = Date.now() + timeout;
+  let last: TabState | undefined;
+  while (Date.now() < until) {
+    last = await stateOf(tabId);
+    if (last && ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; last state ${JSON.stringify(last)}`);
+}
+
+async function clickRefer(page: Page) {
+  const host = await page.waitForSelector('ers-refer-button', { visible: true });
+  const box = (await host!.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + Math.min(box.height / 2, 15));
+}
+
+async function closePanels() {
+  for (const t of browser.targets()) if (t.url().endsWith('/sidepanel.html')) await (await t.asPage()).close().catch(() => {});
+}
+
+async function openAndRefer(rel: string, nhs: string, family: string) {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/demo/${rel}`);
+  const tabId = await tabIdOf(page);
+  const state = await waitForState(tabId, (s) => s.report.patient?.nhsNumber === nhs, `${rel} → ${nhs}`);
+  expect(state.report.status).toBe('single');
+  expect(state.report.patient!.name.family).toBe(family);
+  await closePanels();
+  const panel = browser.waitForTarget((t) => t.url() === `chrome-extension://${extId}/sidepanel.html`, { timeout: 10_000 });
+  await clickRefer(page);
+  await panel; // the side panel opened
+  const bound = await waitForState(tabId, (s) => s.draft?.nhsNumber === nhs, 'draft bound to the patient');
+  expect(bound.draft!.locked).toBe(false);
+  const request = await probe.evaluate(async () => (await chrome.storage.session.get('patientContext.panelRequest'))['patientContext.panelRequest']);
+  expect(request).toMatchObject({ tabId, via: 'refer-button', nhsNumber: nhs });
+  return { page, tabId };
+}
+
+beforeAll(async () => {
+  if (!process.env.E2E_SKIP_BUILD) execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
+  ({ server, origin } = await serveDemo());
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    pipe: true,
+    enableExtensions: [EXT],
+    userDataDir: mkdtempSync(join(tmpdir(), 'pptr-patient-')),
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const sw = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
+  extId = new URL(sw.url()).host;
+  probe = await browser.newPage();
+  await probe.goto(`chrome-extension://${extId}/options.html`);
+  // The background publishes the compiled adapters on install.
+  await probe.waitForFunction(async () => Array.isArray((await chrome.storage.local.get('patientAdapters.active'))['patientAdapters.active']));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe('patient context in Chromium', () => {
+  it('GP record: sees JONES, Sarah; Refer opens the side panel on her', async () => {
+    const { page } = await openAndRefer('gp/record-9434765919.html', '9434765919', 'JONES');
+    await page.close();
+  });
+
+  it('hospital EPR: sees SMITH, John in the sticky banner; Refer (inside the banner) opens the panel on him', async () => {
+    const { page } = await openAndRefer('epr/patient-9912003888.html', '9912003888', 'SMITH');
+    expect(await page.evaluate(() => document.querySelector('#patient-banner ers-refer-button') !== null)).toBe(true);
+    await page.close();
+  });
+
+  it('SPA: switching patient without a reload locks the open draft for the old patient', async () => {
+    const { page, tabId } = await openAndRefer('spa/index.html#/patient/9434765919', '9434765919', 'JONES');
+    await page.click('a[data-nhs-link="9912003888"]');
+    const s = await waitForState(tabId, (x) => x.report.patient?.nhsNumber === '9912003888', 'SPA switch to SMITH');
+    expect(s.draft).toMatchObject({ nhsNumber: '9434765919', locked: true });
+    expect(s.draft!.warning).toMatch(/JONES, Sarah .* SMITH, John .*locked/);
+    // Going back to JONES does not unlock it: locking is one-way.
+    await page.goBack();
+    const back = await waitForState(tabId, (x) => x.report.patient?.nhsNumber === '9434765919', 'back to JONES');
+    expect(back.draft!.locked).toBe(true);
+    await page.close();
+  });
+
+  it('clinic list with many NHS numbers: no patient, no Refer button', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/demo/list/clinic.html`);
+    const tabId = await tabIdOf(page);
+    const s = await waitForState(tabId, (x) => x.report.status !== 'single', 'list page report');
+    expect(s.report.status).toBe('ambiguous');
+    expect(await page.$('ers-refer-button')).toBeNull();
+    await page.close();
+  });
+
+  it('hostile record: a markup name is data, shown literally, never run', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/demo/hostile/script-name.html`);
+    const tabId = await tabIdOf(page);
+    const s = await waitForState(tabId, (x) => x.report.status === 'single', 'hostile page read');
+    expect(s.report.patient!.name.family).toBe(`<img src=x onerror="document.title='pwned'">`);
+    expect(await page.$('ers-refer-button')).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.title()).not.toBe('pwned');
+    await page.close();
+  });
+
+  it('the page cannot spoof context with postMessage, custom events or a synthetic click', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/demo/gp/record-9733333336.html`);
+    const tabId = await tabIdOf(page);
+    await waitForState(tabId, (x) => x.report.patient?.nhsNumber === '9733333336', 'WILLIAMS');
+    await page.evaluate(() => {
+      const fake = { type: 'patient-context', context: { status: 'single', patient: { nhsNumber: '9912003888', name: { family: 'EVIL', given: ['Eve'] } }, confidence: 1, source: { adapterId: 'x', url: location.href, title: '' }, observedAt: 1 } };
+      window.postMessage(fake, '*');
+      document.dispatchEvent(new CustomEvent('patient-context', { detail: fake }));
+      document.dispatchEvent(new CustomEvent('wxt:content-script-started', { detail: { contentScriptName: 'patient-context', messageId: 'x' } }));
+      (document.querySelector('ers-refer-button') as HTMLElement).click();
+    });
+    await new Promise((r) => setTimeout(r, 600));
+    const s = await stateOf(tabId);
+    expect(s!.report.patient!.nhsNumber).toBe('9733333336');
+    expect(s!.draft).toBeUndefined(); // the synthetic click did not open a draft
+    await page.close();
+  });
+});

@@ -1,0 +1,46 @@
+// Binding between an open referral draft and the patient it was started for. Pure logic used by
+// the background: once the host page shows a different patient, the draft is locked for good and
+// can never be submitted for the patient now shown.
+import { formatNhsNumber } from '../nhs-number';
+import { displayName } from './refer-button';
+import type { PatientContextReport } from './types';
+
+export interface DraftBinding {
+  nhsNumber: string;
+  displayName: string;
+  openedAt: number;
+  locked: boolean;
+  /** Clear warning for the panel when locked. */
+  warning?: string;
+  /** The patient shown when the draft was locked. */
+  lockedBy?: { nhsNumber: string; displayName: string; at: number };
+}
+
+export function bindDraft(report: PatientContextReport, now = Date.now()): DraftBinding | undefined {
+  if (report.status !== 'single' || !report.patient) return undefined;
+  return { nhsNumber: report.patient.nhsNumber, displayName: displayName(report), openedAt: now, locked: false };
+}
+
+/** The draft after the host page reported `report`. Locking is one-way. */
+export function applyReportToDraft(draft: DraftBinding, report: PatientContextReport, now = Date.now()): DraftBinding {
+  if (draft.locked || report.status !== 'single' || !report.patient || report.patient.nhsNumber === draft.nhsNumber) return draft;
+  const shown = displayName(report);
+  return {
+    ...draft,
+    locked: true,
+    lockedBy: { nhsNumber: report.patient.nhsNumber, displayName: shown, at: now },
+    warning:
+      `This referral draft is for ${draft.displayName} (NHS ${formatNhsNumber(draft.nhsNumber)}), but the record now shows ` +
+      `${shown} (NHS ${formatNhsNumber(report.patient.nhsNumber)}). The draft is locked and cannot be submitted for the patient now shown.`,
+  };
+}
+
+/** Guard for the submit path: the draft must be unlocked and the page must still show its patient. */
+export function canSubmitDraft(draft: DraftBinding | undefined, current: PatientContextReport | undefined): { ok: true } | { ok: false; error: string } {
+  if (!draft) return { ok: false, error: 'No referral draft is open for this tab.' };
+  if (draft.locked) return { ok: false, error: draft.warning ?? 'This draft is locked.' };
+  if (current?.status !== 'single' || current.patient?.nhsNumber !== draft.nhsNumber) {
+    return { ok: false, error: `The record no longer shows ${draft.displayName}; reopen their record to submit.` };
+  }
+  return { ok: true };
+}
