@@ -1,0 +1,108 @@
+// Fault injection for tests and demos: per-route latency, a forced status for the next N calls of a
+// route, dropping the connection *after* the request has been processed (the client cannot tell
+// whether e.g. a create succeeded), and a global rate limit. Routes are operation ids (A010, A011, …,
+// CIS2_TOKEN) or '*' for every route.
+
+export type RouteId =
+  | 'A001' | 'A002' | 'A003' | 'A004' | 'A005' | 'A010' | 'A011' | 'A012' | 'A016' | 'A019' | 'A020' | 'A021' | 'A030'
+  | 'CIS2_AUTHORIZE' | 'CIS2_TOKEN' | 'CIS2_USERINFO';
+
+export const ROUTE_IDS: readonly RouteId[] = ['A001', 'A002', 'A003', 'A004', 'A005', 'A010', 'A011', 'A012', 'A016', 'A019', 'A020', 'A021', 'A030',
+  'CIS2_AUTHORIZE', 'CIS2_TOKEN', 'CIS2_USERINFO'];
+
+export type FaultSpec =
+  | { route: RouteId | '*'; kind: 'status'; status: 429 | 500 | 502 | 503 | 504; count?: number; retryAfterSeconds?: number }
+  | { route: RouteId | '*'; kind: 'drop'; count?: number }
+  | { route: RouteId | '*'; kind: 'latency'; ms: number };
+
+export interface ActiveFault {
+  id: number;
+  spec: FaultSpec;
+  remaining: number;
+}
+
+export class Faults {
+  private latency = new Map<string, number>();
+  private list: ActiveFault[] = [];
+  private nextId = 1;
+  private window: number[] = [];
+
+  constructor(private readonly defaults: { latencyMs: Record<string, number>; rateLimitPerSecond?: number }) {
+    this.reset();
+  }
+
+  reset(): void {
+    this.latency = new Map(Object.entries(this.defaults.latencyMs));
+    this.list = [];
+    this.window = [];
+  }
+
+  add(spec: FaultSpec): ActiveFault | undefined {
+    if (spec.kind === 'latency') {
+      this.latency.set(spec.route, spec.ms);
+      return undefined;
+    }
+    const f: ActiveFault = { id: this.nextId++, spec, remaining: spec.count ?? 1 };
+    this.list.push(f);
+    return f;
+  }
+
+  clear(): void {
+    this.list = [];
+    this.latency = new Map();
+  }
+
+  latencyFor(route: RouteId): number {
+    return this.latency.get(route) ?? this.latency.get('*') ?? 0;
+  }
+
+  /** Consumes and returns the first pending fault of `kind` for `route`. */
+  take(route: RouteId, kind: 'status' | 'drop'): FaultSpec | undefined {
+    const f = this.list.find((x) => x.spec.kind === kind && (x.spec.route === route || x.spec.route === '*') && x.remaining > 0);
+    if (!f) return undefined;
+    f.remaining--;
+    if (f.remaining <= 0) this.list = this.list.filter((x) => x !== f);
+    return f.spec;
+  }
+
+  /** True when this request would exceed the configured requests-per-second (sliding 1 s window). */
+  rateLimited(nowMs: number): boolean {
+    const limit = this.defaults.rateLimitPerSecond;
+    if (!limit) return false;
+    this.window = this.window.filter((t) => nowMs - t < 1000);
+    if (this.window.length >= limit) return true;
+    this.window.push(nowMs);
+    return false;
+  }
+
+  setRateLimit(perSecond: number | undefined): void {
+    this.defaults.rateLimitPerSecond = perSecond;
+    this.window = [];
+  }
+
+  summary(): { latencyMs: Record<string, number>; faults: ActiveFault[]; rateLimitPerSecond?: number } {
+    return { latencyMs: Object.fromEntries(this.latency), faults: this.list.map((f) => ({ ...f })), rateLimitPerSecond: this.defaults.rateLimitPerSecond };
+  }
+}
+
+/** Parses a CLI/admin fault string: "A011=503", "A011=503x2", "A010=429x1:5" (Retry-After 5), "A011=drop". */
+export function parseFaultArg(arg: string): FaultSpec {
+  const m = /^([A-Z0-9_*]+)=(drop|\d{3})(?:x(\d+))?(?::(\d+))?$/.exec(arg.trim());
+  if (!m) throw new Error(`bad fault "${arg}": use ROUTE=STATUS[xCOUNT][:RETRY_AFTER] or ROUTE=drop[xCOUNT]`);
+  const route = m[1] as RouteId | '*';
+  if (route !== '*' && !ROUTE_IDS.includes(route)) throw new Error(`unknown route ${route}`);
+  const count = m[3] ? Number(m[3]) : 1;
+  if (m[2] === 'drop') return { route, kind: 'drop', count };
+  const status = Number(m[2]);
+  if (![429, 500, 502, 503, 504].includes(status)) throw new Error(`unsupported fault status ${status}`);
+  return { route, kind: 'status', status: status as 429, count, ...(m[4] ? { retryAfterSeconds: Number(m[4]) } : {}) };
+}
+
+/** Parses "A010=300" or "300" (all routes). */
+export function parseLatencyArg(arg: string): [string, number] {
+  const m = /^(?:([A-Z0-9_*]+)=)?(\d+)$/.exec(arg.trim());
+  if (!m) throw new Error(`bad latency "${arg}": use ROUTE=MS or MS`);
+  const route = m[1] ?? '*';
+  if (route !== '*' && !ROUTE_IDS.includes(route as RouteId)) throw new Error(`unknown route ${route}`);
+  return [route, Number(m[2])];
+}
