@@ -276,9 +276,17 @@ async function refer(conn: Connection, args: Args) {
 }
 
 async function run(command: string, positionals: string[], args: Args): Promise<unknown> {
-  if (command === 'help' || args.help) return undefined;
   const conn = await connect(args, command);
   try {
+    // Awaited here so a legacy session is ended only after the command has finished with it.
+    return await dispatch(conn, command, positionals, args);
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
+
+async function dispatch(conn: Connection, command: string, positionals: string[], args: Args): Promise<unknown> {
+  {
     const { client, credentials } = conn;
     const role = { businessFunction: credentials.businessFunction };
     switch (command) {
@@ -331,8 +339,6 @@ async function run(command: string, positionals: string[], args: Args): Promise<
       case 'refer': return refer(conn, args);
       default: throw new UsageError(`unknown command ${command}`);
     }
-  } finally {
-    await conn.close().catch(() => undefined);
   }
 }
 

@@ -1,0 +1,297 @@
+// The side panel: one referral for the patient open in the clinical system, from search to the
+// patient letter. The panel keeps no state of its own that matters: the draft lives in IndexedDB
+// (saved on every change) and the submission is driven by the background.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ServiceSummary } from '../../utils/ers';
+import type { PatientContextReport } from '../../utils/patient/types';
+import { draftPatientFrom } from '../../utils/referral/format';
+import { prepareFile, uniqueName } from '../../utils/referral/letters';
+import { draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
+import type { PanelApi, PanelSession, ReferenceData } from '../../utils/referral/panel-api';
+import {
+  deleteDraft, fileKey, getBlob, getDraft, listDrafts, listOutstanding, patientLetterKey, purgeExpired, putBlob, putDraft, updateDraft,
+  type OutstandingLetter,
+} from '../../utils/referral/store';
+import { submitBlocker } from '../../utils/referral/submit';
+import { DoneScreen } from './DoneScreen';
+import { DraftsList, OutstandingLetters } from './DraftsList';
+import { LetterStep } from './LetterStep';
+import { PatientBanner } from './PatientBanner';
+import { Results } from './Results';
+import { SearchForm, orderedCriteria } from './SearchForm';
+import { Shortlist } from './Shortlist';
+import { SubmitStep } from './SubmitStep';
+
+function originOf(url: string): string {
+  try { return new URL(url).origin; } catch { return 'unknown'; }
+}
+
+export function App({ api }: { api: PanelApi }) {
+  const [session, setSession] = useState<PanelSession>();
+  const [report, setReport] = useState<PatientContextReport>();
+  const [tabId, setTabId] = useState<number>();
+  const [draft, setDraft] = useState<Draft>();
+  const [reference, setReference] = useState<ReferenceData>();
+  const [results, setResults] = useState<ServiceSummary[]>();
+  const [searching, setSearching] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string>();
+  const [fileProblems, setFileProblems] = useState<string[]>([]);
+  const [drafts, setDrafts] = useState<Draft[]>([]);
+  const [outstanding, setOutstanding] = useState<OutstandingLetter[]>([]);
+  const [letterUrl, setLetterUrl] = useState<string>();
+  const [prefs, setPrefs] = useState<Awaited<ReturnType<PanelApi['preferences']>>>();
+  const draftRef = useRef<Draft | undefined>(undefined);
+  draftRef.current = draft;
+
+  const refreshLists = useCallback(async () => {
+    setDrafts(await listDrafts());
+    setOutstanding(await listOutstanding());
+  }, []);
+
+  /** Show the draft for this patient on this host: restored if one exists, else a new one. */
+  const openFor = useCallback(async (r: PatientContextReport) => {
+    if (r.status !== 'single' || !r.patient) return;
+    const host = originOf(r.source.url);
+    const existing = await getDraft(draftId(host, r.patient.nhsNumber));
+    let next = existing;
+    if (!next) {
+      const p = prefs ?? await api.preferences();
+      const now = Date.now();
+      next = newDraft({
+        hostOrigin: host, sourceUrl: r.source.url, patient: draftPatientFrom(r.patient), ttlMs: p.draftTtlMs, now,
+        search: { criteria: orderedCriteria({ priority: (p.defaultPriority as Draft['search']['criteria']['priority']) ?? 'ROUTINE', specialty: p.defaultSpecialty, ageAndGenderAppropriate: true }) },
+      });
+      await putDraft(next);
+    } else if (next.lockedReason) {
+      // The page shows this draft's patient again: it may be worked on and submitted again.
+      next = await updateDraft(next.id, (d) => { d.lockedReason = undefined; });
+    }
+    setResults(undefined);
+    setDraft(next);
+    await refreshLists();
+  }, [api, prefs, refreshLists]);
+
+  // Start: session, preferences, reference data, the page's patient, drafts.
+  useEffect(() => {
+    void (async () => {
+      try {
+        const [s, p] = await Promise.all([api.session(), api.preferences()]);
+        setSession(s);
+        setPrefs(p);
+        await purgeExpired();
+        const ctx = await api.patientContext();
+        setTabId(ctx.tabId);
+        setReport(ctx.report);
+        if (ctx.report) await openFor(ctx.report);
+        await refreshLists();
+        if (s.state === 'active') setReference(await api.referenceData());
+      } catch (e) {
+        setError((e as Error).message);
+      }
+    })();
+    // openFor depends on prefs; the first run loads them itself.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api]);
+
+  useEffect(() => api.onSessionChanged(async () => {
+    const s = await api.session();
+    setSession(s);
+    if (s.state === 'active' && !reference) setReference(await api.referenceData().catch(() => undefined));
+  }), [api, reference]);
+
+  // The host page's patient changed: never carry this draft over to the newly shown patient.
+  useEffect(() => api.onPatientContext(async (next) => {
+    setReport(next);
+    const current = draftRef.current;
+    const shown = next?.status === 'single' ? next.patient?.nhsNumber : undefined;
+    if (current && shown !== current.patient.nhsNumber && !isSubmitted(current)) {
+      const reason = shown
+        ? `The clinical system now shows a different patient. This draft is for ${current.patient.displayName} and is locked: it cannot be submitted until their record is open again.`
+        : `The clinical system no longer shows ${current.patient.displayName}. This draft is locked until their record is open again.`;
+      setDraft(await updateDraft(current.id, (d) => { d.lockedReason = reason; }));
+    } else if (current && shown === current.patient.nhsNumber && current.lockedReason) {
+      setDraft(await updateDraft(current.id, (d) => { d.lockedReason = undefined; }));
+    }
+  }), [api]);
+
+  // The background moved a submission on: re-read it from IndexedDB.
+  useEffect(() => api.onDraftChanged(async (id) => {
+    if (draftRef.current?.id === id) setDraft(await getDraft(id));
+    await refreshLists();
+  }), [api, refreshLists]);
+
+  // Resume a submission left in flight when this draft is opened.
+  useEffect(() => {
+    if (draft && ['ready', 'creating', 'created', 'triaging', 'uploading', 'attaching', 'letter-attached'].includes(draft.submission.phase) && !draft.submission.error) {
+      void api.resume(draft.id).catch(() => undefined);
+    }
+  }, [api, draft?.id]);
+
+  // Patient letter as an object URL for printing.
+  useEffect(() => {
+    let url: string | undefined;
+    if (draft?.submission.phase === 'complete' && draft.submission.patientLetter) {
+      void getBlob(patientLetterKey(draft.id)).then((blob) => { if (blob) { url = URL.createObjectURL(blob); setLetterUrl(url); } });
+    } else setLetterUrl(undefined);
+    return () => { if (url) URL.revokeObjectURL(url); };
+  }, [draft?.id, draft?.submission.phase]);
+
+  const change = useCallback(async (mutate: (d: Draft) => void) => {
+    const current = draftRef.current;
+    if (!current) return;
+    const next = await updateDraft(current.id, (d) => { mutate(d); d.updatedAt = Date.now(); });
+    setDraft(next);
+  }, []);
+
+  const onSearch = useCallback(async () => {
+    const d = draftRef.current;
+    if (!d || !reference) return;
+    setSearching(true);
+    setError(undefined);
+    try {
+      const criteria = orderedCriteria(d.search.criteria);
+      const result = await api.search({
+        nhsNumber: d.patient.nhsNumber, criteria, sortBy: d.search.sortBy, requestType: d.search.requestType,
+        referringClinician: session?.businessFunction === 'REFERRING_CLINICIAN_ADMIN' ? d.referringClinician : undefined,
+        specialtySystem: reference.specialtySystem,
+      });
+      setResults(result.services);
+      // A shortlist must embed the criteria its services were found with: a new search starts a new one.
+      const sameCriteria = JSON.stringify(result.criteria) === JSON.stringify(d.criteriaResource);
+      await change((x) => { x.criteriaResource = result.criteria; if (!sameCriteria) x.shortlist = []; });
+      void api.rememberSearch({ priority: criteria.priority, specialty: criteria.specialty });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setSearching(false);
+    }
+  }, [api, reference, session, change]);
+
+  const onFiles = useCallback(async (files: { blob: Blob; name: string }[]) => {
+    const d = draftRef.current;
+    if (!d) return;
+    const problems: string[] = [];
+    const added: Draft['files'] = [];
+    for (const f of files) {
+      const prepared = await prepareFile(f.blob, f.name);
+      if (!prepared.ok) { problems.push(prepared.message); continue; }
+      const id = crypto.randomUUID();
+      const name = uniqueName(prepared.name, [...d.files, ...added].map((x) => x.name));
+      await putBlob(fileKey(d.id, id), d.id, prepared.blob);
+      added.push({ id, name, contentType: prepared.contentType, size: prepared.blob.size, note: prepared.note });
+    }
+    setFileProblems(problems);
+    if (added.length) await change((x) => { x.files = [...x.files, ...added]; });
+  }, [change]);
+
+  const onSubmit = useCallback(async () => {
+    const d = draftRef.current;
+    if (!d) return;
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      await api.submit(d.id, tabId);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setSubmitting(false);
+      setDraft(await getDraft(d.id));
+    }
+  }, [api, tabId]);
+
+  const shownNhs = report?.status === 'single' ? report.patient?.nhsNumber : undefined;
+  const blocker = useMemo(() => {
+    if (!draft) return undefined;
+    const b = submitBlocker(draft, shownNhs);
+    if (b) return b;
+    if (session?.businessFunction === 'REFERRING_CLINICIAN_ADMIN' && !/^\d{12}$/.test(draft.referringClinician ?? '')) return 'Name the referring clinician (12-digit SDS user ID).';
+    if (session?.state !== 'active') return 'Sign in to e-RS to submit.';
+    return undefined;
+  }, [draft, shownNhs, session]);
+
+  const completeOutstanding = useCallback(async (letter: OutstandingLetter) => {
+    const d = await getDraft(letter.draftId);
+    if (!d) { setError('The draft for this referral is no longer in this browser. Attach the letter in e-RS.'); return; }
+    // Reuse the draft's own submission: back to "attach", then the background uploads and links it.
+    setResults(undefined);
+    setDraft(await updateDraft(d.id, (x) => { x.letterMode = 'attach'; x.addingLetter = true; }));
+  }, []);
+
+  const signedIn = session?.state === 'active';
+  const locked = !!draft?.lockedReason;
+  const editable = !!draft && signedIn && !locked && !isSubmitted(draft) && draft.submission.phase !== 'ready';
+
+  return (
+    <main class="panel">
+      {session && (
+        <header class={`panel-header env-${session.environment}`}>
+          <span class="env-label" data-testid="environment">{session.environment.toUpperCase()}</span>
+          {signedIn ? (
+            <span data-testid="signed-in-as">{session.userName} · {session.businessFunction?.replace(/_/g, ' ').toLowerCase()} · {session.orgName ?? session.ods}</span>
+          ) : (
+            <button type="button" class="nhsuk-button nhsuk-button--small" onClick={() => void api.signIn()}>Sign in to e-RS</button>
+          )}
+        </header>
+      )}
+      {error && <div class="nhsuk-error-summary" role="alert" data-testid="panel-error"><p>{error}</p></div>}
+      {!draft && (
+        <section class="no-patient" role="status" data-testid="no-patient">
+          <h2>No single patient record is open</h2>
+          <p>{report?.reason ?? 'Open a patient record in your clinical system and press Refer.'}</p>
+        </section>
+      )}
+      {draft && <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} />}
+      {draft?.lockedReason && (
+        <div class="nhsuk-warning-callout" role="alert" data-testid="draft-locked">
+          <h3 class="nhsuk-warning-callout__label">Patient changed</h3>
+          <p>{draft.lockedReason}</p>
+          {report?.status === 'single' && report.patient && report.patient.nhsNumber !== draft.patient.nhsNumber && (
+            <button type="button" class="nhsuk-button nhsuk-button--secondary" onClick={() => void openFor(report)}>
+              Open a referral for the patient now shown
+            </button>
+          )}
+        </div>
+      )}
+      {draft?.addingLetter ? (
+        <>
+          <LetterStep draft={draft} disabled={!signedIn || draft.submission.phase !== 'complete'} problems={fileProblems}
+            onFiles={(f) => void onFiles(f)} onRemove={(id) => void change((d) => { d.files = d.files.filter((f) => f.id !== id); })}
+            onLetterMode={(mode) => void change((d) => { if (mode === 'to-follow') { d.addingLetter = false; d.letterMode = 'to-follow'; } })} />
+          {draft.submission.error && <div class="nhsuk-error-summary" role="alert"><p>{draft.submission.error.message}</p></div>}
+          <button type="button" class="nhsuk-button" data-testid="attach-outstanding" disabled={!signedIn || draft.files.length === 0 || submitting}
+            onClick={async () => {
+              setSubmitting(true);
+              try { await api.completeLetter(draft.id); } catch (e) { setError((e as Error).message); } finally { setSubmitting(false); setDraft(await getDraft(draft.id)); }
+            }}>Attach letter to referral {draft.submission.ubrn}</button>
+        </>
+      ) : draft && draft.submission.phase === 'complete' ? (
+        <DoneScreen draft={draft} letterUrl={letterUrl} onClose={async () => {
+          // Keep a referral whose letter is still to follow until the letter is attached.
+          if (draft.letterMode === 'attach') await deleteDraft(draft.id);
+          setDraft(undefined); await refreshLists(); if (report) await openFor(report);
+        }} />
+      ) : draft && (
+        <>
+          <SearchForm value={draft.search} reference={reference} patientPostcode={draft.patient.postcode} disabled={!editable} busy={searching}
+            onChange={(search) => void change((d) => { d.search = search; })} onSearch={() => void onSearch()} />
+          {results && <Results services={results} shortlist={draft.shortlist} disabled={!editable}
+            onAdd={(s) => void change((d) => { d.shortlist = [...d.shortlist, s]; })} />}
+          <Shortlist shortlist={draft.shortlist} flavour={session?.flavour ?? 'platform'} isAdmin={session?.businessFunction === 'REFERRING_CLINICIAN_ADMIN'}
+            referringClinician={draft.referringClinician} disabled={!editable}
+            onRemove={(id) => void change((d) => { d.shortlist = d.shortlist.filter((s) => s.id !== id); })}
+            onReferringClinician={(v) => void change((d) => { d.referringClinician = v || undefined; })} />
+          <LetterStep draft={draft} disabled={!signedIn || locked || (isSubmitted(draft) && draft.submission.phase !== 'complete')} problems={fileProblems}
+            onFiles={(f) => void onFiles(f)} onRemove={(id) => void change((d) => { d.files = d.files.filter((f) => f.id !== id); })}
+            onLetterMode={(mode) => void change((d) => { d.letterMode = mode; })} />
+          <SubmitStep draft={draft} blocker={blocker} busy={submitting} onSubmit={() => void onSubmit()}
+            onRetry={() => void api.resume(draft.id)}
+            onAbandonUnknown={() => void change((d) => { d.submission = { phase: 'editing', updatedAt: Date.now() }; })} />
+        </>
+      )}
+      <OutstandingLetters letters={outstanding} now={Date.now()} onComplete={(l) => void completeOutstanding(l)} />
+      <DraftsList drafts={drafts} currentId={draft?.id} onOpen={async (id) => { setResults(undefined); setDraft(await getDraft(id)); }}
+        onDelete={async (id) => { await deleteDraft(id); await refreshLists(); }} />
+    </main>
+  );
+}

@@ -1,0 +1,56 @@
+import { useState } from 'preact/hooks';
+import type { Draft } from '../../utils/referral/model';
+
+/** e-RS shows a UBRN in groups of four: 0000 0007 0000. */
+export function formatUbrn(ubrn: string): string {
+  return ubrn.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3');
+}
+
+export interface DoneScreenProps {
+  draft: Draft;
+  letterUrl?: string;
+  triageContactDays?: number;
+  onClose(): void;
+}
+
+export function DoneScreen({ draft, letterUrl, triageContactDays, onClose }: DoneScreenProps) {
+  const s = draft.submission;
+  const [copied, setCopied] = useState(false);
+  const triage = s.route === 'A021' || s.route === 'A011+A016';
+  return (
+    <section class="done" aria-labelledby="done-heading" data-testid="done">
+      <div class="nhsuk-panel nhsuk-panel--confirmation">
+        <h2 id="done-heading" class="nhsuk-panel__title">Referral created</h2>
+        <div class="nhsuk-panel__body">
+          <p>UBRN (booking reference)</p>
+          <p class="ubrn" data-testid="ubrn" data-ubrn={s.ubrn}>{formatUbrn(s.ubrn!)}</p>
+          <button type="button" class="nhsuk-button nhsuk-button--reverse" onClick={async () => {
+            try { await navigator.clipboard.writeText(s.ubrn!); setCopied(true); } catch { setCopied(false); }
+          }}>{copied ? 'Copied' : 'Copy UBRN'}</button>
+        </div>
+      </div>
+      <h3>Patient letter</h3>
+      {letterUrl ? (
+        <p>
+          <a class="nhsuk-button" href={letterUrl} target="_blank" rel="noopener" data-testid="open-letter">Open the patient letter to print</a>{' '}
+          <a href={letterUrl} download={s.patientLetter?.fileName}>Download ({s.patientLetter?.fileName})</a>
+        </p>
+      ) : (
+        <div class="nhsuk-warning-callout" role="status">
+          <p>{s.patientLetterError?.message ?? 'The patient letter is not available.'}</p>
+          <p>Give the patient the UBRN above.</p>
+        </div>
+      )}
+      <h3>What happens next</h3>
+      {triage ? (
+        <p>The referral has gone to the triage service{triageContactDays ? `, which should contact the patient within ${triageContactDays} working days` : ''}. The patient does not need to book anything.</p>
+      ) : (
+        <p>Give the patient the letter. They book their appointment online or by phone using the UBRN and the password on the letter, choosing from the shortlisted services.</p>
+      )}
+      {draft.letterMode === 'to-follow' && (
+        <p class="nhsuk-inset-text">The referral letter is still to follow. It is listed under "Letters outstanding" until you attach it.</p>
+      )}
+      <button type="button" class="nhsuk-button nhsuk-button--secondary" onClick={onClose}>Finish</button>
+    </section>
+  );
+}

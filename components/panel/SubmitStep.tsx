@@ -1,0 +1,78 @@
+import type { Draft, SubmissionPhase } from '../../utils/referral/model';
+
+const STEPS: { phase: SubmissionPhase[]; label: string }[] = [
+  { phase: ['creating'], label: 'Creating the referral in e-RS' },
+  { phase: ['triaging'], label: 'Sending to the triage service' },
+  { phase: ['uploading'], label: 'Uploading the letter' },
+  { phase: ['attaching'], label: 'Attaching the letter to the referral' },
+  { phase: ['letter-attached'], label: 'Producing the patient letter' },
+];
+const ORDER: SubmissionPhase[] = ['editing', 'ready', 'creating', 'created', 'triaging', 'uploading', 'attaching', 'letter-attached', 'complete'];
+
+export interface SubmitStepProps {
+  draft: Draft;
+  blocker?: string;
+  busy?: boolean;
+  onSubmit(): void;
+  onRetry(): void;
+  onAbandonUnknown(): void;
+}
+
+function formatTime(t?: number) {
+  return t ? new Date(t).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : 'just now';
+}
+
+/** Submit once; then show where the submission is, what failed and what to do. */
+export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry, onAbandonUnknown }: SubmitStepProps) {
+  const s = draft.submission;
+  if (s.phase === 'outcome-unknown') {
+    return (
+      <section class="step nhsuk-warning-callout" role="alert" aria-labelledby="unknown-heading" data-testid="outcome-unknown">
+        <h3 id="unknown-heading" class="nhsuk-warning-callout__label">We cannot tell whether the referral was created</h3>
+        <p>The connection to e-RS was lost after the referral was sent at {formatTime(s.createSentAt)}. It has <strong>not</strong> been sent again, so there is no duplicate.</p>
+        <p>Check in e-RS before doing anything else: open the patient's record in the e-RS application (or your worklist) and look for a referral created at that time.</p>
+        <ul>
+          <li>If it is there, note its UBRN; this draft can be discarded.</li>
+          <li>If it is not there, you may start the referral again.</li>
+        </ul>
+        <button type="button" class="nhsuk-button nhsuk-button--secondary" onClick={onAbandonUnknown}>I have checked in e-RS: start again</button>
+      </section>
+    );
+  }
+  const inFlight = s.phase !== 'editing' && s.phase !== 'ready' && s.phase !== 'complete';
+  const at = ORDER.indexOf(s.phase);
+  return (
+    <section class="step" aria-labelledby="submit-heading">
+      <h3 id="submit-heading" class="step__title"><span class="step__number">4</span> Submit</h3>
+      {s.error && (
+        <div class="nhsuk-error-summary" role="alert" aria-labelledby="submit-error" data-testid="submit-error">
+          <h4 id="submit-error" class="nhsuk-error-summary__title">{s.ubrn ? `Referral ${s.ubrn} was created, but a later step failed` : 'The referral was not created'}</h4>
+          <p>{s.error.message}</p>
+          {s.error.code && <p class="hint">e-RS code: {s.error.code}</p>}
+          <p class="hint">Everything you entered is kept.</p>
+        </div>
+      )}
+      {inFlight || (s.error && s.ubrn) ? (
+        <>
+          <ol class="progress-steps" aria-live="polite">
+            {STEPS.filter((st) => st.phase[0] !== 'triaging' || s.route === 'A011+A016')
+              .filter((st) => draft.letterMode === 'attach' || (st.phase[0] !== 'uploading' && st.phase[0] !== 'attaching'))
+              .map((st) => {
+                const idx = ORDER.indexOf(st.phase[0]);
+                const state = at > idx ? 'done' : at === idx ? (s.error ? 'failed' : 'current') : 'todo';
+                return <li key={st.label} class={`progress-steps__item progress-steps__item--${state}`}>{st.label}{state === 'done' ? ' ✓' : ''}</li>;
+              })}
+          </ol>
+          {s.error && <button type="button" class="nhsuk-button" onClick={onRetry} disabled={busy}>Try this step again</button>}
+        </>
+      ) : (
+        <>
+          {blocker && <p class="hint" role="status" id="submit-blocker">{blocker}</p>}
+          <button type="button" class="nhsuk-button" data-testid="submit" disabled={!!blocker || busy} aria-describedby={blocker ? 'submit-blocker' : undefined} onClick={onSubmit}>
+            {busy ? 'Submitting…' : 'Submit referral'}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,132 @@
+// The referral draft: everything the side panel and the background need to build and submit one
+// referral, bound to one patient (NHS number) on one host. Holds no more patient data than the
+// panel shows, and never credentials.
+import type { LetterIntention, ParametersResource, Priority, RequestType, SearchCriteria, ServiceSummary, SortBy } from '../ers';
+
+export interface DraftPatient {
+  nhsNumber: string;
+  /** As the host page showed it, for the banner: "JONES, Sarah (Mrs)". */
+  displayName: string;
+  birthDate?: string;
+  gender?: string;
+  postcode?: string;
+}
+
+export interface DraftFile {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  /** Told to the user when an image was scaled down to fit 5 MB. */
+  note?: string;
+  /** Set once A020 stored it: `Binary/<id>`. */
+  binaryUrl?: string;
+  indexed?: string;
+}
+
+export type SubmissionPhase =
+  | 'editing' // being built
+  | 'ready' // the user asked to submit; the create has not been sent
+  | 'creating' // create sent (persisted before sending): if we find this on resume the outcome is unknown
+  | 'outcome-unknown' // create sent and no answer: never sent again automatically
+  | 'created' // UBRN known
+  | 'triaging' // A016 TRIAGE sent (platform RAS route)
+  | 'uploading' // A020 per file
+  | 'attaching' // A012 with the whole set
+  | 'letter-attached'
+  | 'complete'; // patient letter generated (or could not be, with the reason kept)
+
+export type Route = 'A011' | 'A021' | 'A011+A016';
+
+export interface StepError { step: string; code?: string; status?: number; kind: string; message: string }
+
+export interface Submission {
+  phase: SubmissionPhase;
+  route?: Route;
+  ubrn?: string;
+  version?: string;
+  etag?: string;
+  triageSent?: boolean;
+  /** e-RS refused or failed a step; the phase stays where it was so the step can be retried. */
+  error?: StepError;
+  patientLetter?: { fileName: string; size: number };
+  patientLetterError?: StepError;
+  /** When the create was sent, so the user can be told what to look for in e-RS. */
+  createSentAt?: number;
+  updatedAt: number;
+}
+
+export interface SearchState {
+  criteria: SearchCriteria;
+  sortBy: SortBy;
+  requestType: RequestType;
+}
+
+export interface Draft {
+  /** `${hostOrigin}#${nhsNumber}`: one draft per patient and host. */
+  id: string;
+  hostOrigin: string;
+  /** The page the patient was read from (shown in the banner). */
+  sourceUrl: string;
+  patient: DraftPatient;
+  search: SearchState;
+  /** The exact criteria resource the shortlist's services were found with. */
+  criteriaResource?: ParametersResource;
+  shortlist: ServiceSummary[];
+  referringClinician?: string;
+  letterMode: 'attach' | 'to-follow';
+  files: DraftFile[];
+  submission: Submission;
+  /** A referral sent with "letter to follow" whose letter is now being added. */
+  addingLetter?: boolean;
+  /** Set when the host page showed another patient while this draft was open. */
+  lockedReason?: string;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+}
+
+export function draftId(hostOrigin: string, nhsNumber: string): string {
+  return `${hostOrigin}#${nhsNumber}`;
+}
+
+export function letterIntention(): LetterIntention {
+  // Letters are always attached after the create, so the create promises one whenever one is coming.
+  return 'NEED_TO_ADD_LATER';
+}
+
+export function routeFor(shortlist: readonly ServiceSummary[], flavour: 'legacy' | 'platform'): Route {
+  const triage = shortlist.length === 1 && shortlist[0].isTriage;
+  if (!triage) return 'A011';
+  return flavour === 'legacy' ? 'A021' : 'A011+A016';
+}
+
+export function newDraft(input: { hostOrigin: string; sourceUrl: string; patient: DraftPatient; priority?: Priority; ttlMs: number; now: number; search?: Partial<SearchState> }): Draft {
+  return {
+    id: draftId(input.hostOrigin, input.patient.nhsNumber),
+    hostOrigin: input.hostOrigin,
+    sourceUrl: input.sourceUrl,
+    patient: input.patient,
+    search: {
+      sortBy: 'DISTANCE',
+      requestType: 'APPOINTMENT_REQUEST',
+      ...input.search,
+      criteria: { priority: input.priority ?? 'ROUTINE', ageAndGenderAppropriate: true, ...input.search?.criteria },
+    },
+    shortlist: [],
+    letterMode: 'attach',
+    files: [],
+    submission: { phase: 'editing', updatedAt: input.now },
+    createdAt: input.now,
+    updatedAt: input.now,
+    expiresAt: input.now + input.ttlMs,
+  };
+}
+
+/** Phases in which the background has work to finish (resumed after a worker restart). */
+export const IN_FLIGHT: readonly SubmissionPhase[] = ['ready', 'creating', 'created', 'triaging', 'uploading', 'attaching', 'letter-attached'];
+
+/** Once a create has been sent, the draft's patient, shortlist and route can no longer change. */
+export function isSubmitted(draft: Pick<Draft, 'submission'>): boolean {
+  return draft.submission.phase !== 'editing' && draft.submission.phase !== 'ready';
+}

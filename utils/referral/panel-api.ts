@@ -1,0 +1,42 @@
+// What the side panel needs from the background, as one interface: the real implementation sends
+// protocol messages; component tests pass a fake. Drafts themselves are read and written directly
+// in IndexedDB (store.ts), which the panel and the background share.
+import type { Concept, SearchInput, SearchResult } from '../ers';
+import type { PatientContextReport } from '../patient/types';
+
+export interface PanelSession {
+  state: 'signed-out' | 'signing-in' | 'choose-role' | 'active' | 'expired';
+  flavour: 'legacy' | 'platform';
+  environment: string;
+  userName?: string;
+  businessFunction?: string;
+  ods?: string;
+  orgName?: string;
+}
+
+export interface ReferenceData {
+  specialties: Concept[];
+  clinicTypes: Concept[];
+  specialtySystem: string;
+}
+
+export interface PanelApi {
+  session(): Promise<PanelSession>;
+  /** The patient on the clinical page this panel belongs to. */
+  patientContext(): Promise<{ report?: PatientContextReport; tabId?: number }>;
+  onPatientContext(listener: (report: PatientContextReport | undefined) => void): () => void;
+  onSessionChanged(listener: () => void): () => void;
+  referenceData(): Promise<ReferenceData>;
+  search(input: SearchInput): Promise<SearchResult>;
+  /** Ask the background to submit (checks the page still shows this patient) and drive it on. */
+  submit(draftId: string, tabId?: number): Promise<void>;
+  /** Continue a submission left in flight (panel closed, worker stopped). */
+  resume(draftId: string): Promise<void>;
+  /** Attach the letter of a referral sent with "letter to follow" (A020 + A012 with the current ETag). */
+  completeLetter(draftId: string): Promise<void>;
+  onDraftChanged(listener: (draftId: string) => void): () => void;
+  /** Settings the panel uses: draft time-to-live and remembered search defaults. */
+  preferences(): Promise<{ draftTtlMs: number; defaultPriority?: string; defaultSpecialty?: string; defaultDistance?: number }>;
+  rememberSearch(prefs: { priority: string; specialty?: string }): Promise<void>;
+  signIn(): Promise<void>;
+}
