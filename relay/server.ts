@@ -235,10 +235,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     let errorCode: string | undefined;
     let upstreamStatus: number | undefined;
 
-    res.on('finish', () => {
+    res.on('close', () => {
       const ms = Math.round(performance.now() - started);
       const parts = [
-        `method=${printable(method, 16)}`, `path=${route}`, `status=${res.statusCode}`, `ms=${ms}`,
+        `method=${printable(method, 16)}`, `path=${route}`, `status=${res.writableFinished ? res.statusCode : 'aborted'}`, `ms=${ms}`,
         `origin=${origin === undefined ? '-' : printable(origin)}`,
       ];
       if (errorCode) parts.push(`error=${errorCode}`);
