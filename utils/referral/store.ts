@@ -56,7 +56,8 @@ export async function updateDraft(id: string, change: (draft: Draft) => Draft | 
   const tx = (await db()).transaction('drafts', 'readwrite');
   const current = await tx.store.get(id);
   if (!current) { await tx.done; return undefined; }
-  const next = change(structuredClone(current)) ?? current;
+  const copy = structuredClone(current);
+  const next = change(copy) ?? copy;
   await tx.store.put(next);
   await tx.done;
   return next;

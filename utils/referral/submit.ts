@@ -93,7 +93,8 @@ export async function advance(ctx: SubmitContext, id: string): Promise<Draft> {
           await save(ctx, id, () => ({ phase: 'outcome-unknown' }));
           continue;
         case 'ready':
-          await create(ctx, draft);
+          // A refusal leaves the draft ready with the reason, for the user to act on.
+          if (!(await create(ctx, draft))) return (await getDraft(id))!;
           continue;
         case 'created':
           if (s.route === 'A011+A016' && !s.triageSent) {
@@ -124,7 +125,8 @@ export async function advance(ctx: SubmitContext, id: string): Promise<Draft> {
   }
 }
 
-async function create(ctx: SubmitContext, draft: Draft): Promise<void> {
+/** Sends the create once. False when e-RS refused it (the draft is back to ready, with the reason). */
+async function create(ctx: SubmitContext, draft: Draft): Promise<boolean> {
   if (!draft.criteriaResource) throw new ErsError({ kind: 'rule', operation: 'A011', code: 'MISSING_VALUE', message: 'Search again before submitting: the shortlist must come from a search.' });
   const route = draft.submission.route ?? routeFor(draft.shortlist, ctx.api.flavour);
   const role = { businessFunction: ctx.businessFunction };
@@ -137,10 +139,22 @@ async function create(ctx: SubmitContext, draft: Draft): Promise<void> {
   // Persist "creating" first: from here on, a crash means "outcome unknown", never "send again".
   const now = ctx.now?.() ?? Date.now();
   await save(ctx, draft.id, () => ({ phase: 'creating', route, createSentAt: now, error: undefined }));
-  const referral = route === 'A021'
-    ? await ctx.api.createReferralAndSendForTriage(input, role)
-    : await ctx.api.createReferral({ ...input, letterIntention: letterIntention() }, role);
+  let referral: ReferralSummary;
+  try {
+    referral = route === 'A021'
+      ? await ctx.api.createReferralAndSendForTriage(input, role)
+      : await ctx.api.createReferral({ ...input, letterIntention: letterIntention() }, role);
+  } catch (error) {
+    // e-RS answered with a refusal (or we refused before sending): nothing was created, so the
+    // user may fix and try again. Anything else leaves "creating", which resumes as outcome unknown.
+    if (error instanceof ErsError && error.kind !== 'outcome-unknown') {
+      await save(ctx, draft.id, () => ({ phase: 'ready', error: stepError('create', error) }));
+      return false;
+    }
+    throw error;
+  }
   await save(ctx, draft.id, () => ({ phase: 'created', ...fromReferral(referral), triageSent: route === 'A021' }));
+  return true;
 }
 
 async function sendToTriage(ctx: SubmitContext, draft: Draft): Promise<void> {

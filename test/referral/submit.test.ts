@@ -1,0 +1,254 @@
+// The at-most-once submission state machine, against the real simulator over HTTP, with drafts in
+// (fake) IndexedDB. "Worker stopped" is simulated faithfully: the request reaches e-RS and is
+// processed, but its answer never arrives, and a fresh run picks the draft up from IndexedDB.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ErsClient, type Flavour } from '../../utils/ers';
+import { newDraft, type Draft } from '../../utils/referral/model';
+import { advance, requestLetterCompletion, requestSubmission, submitBlocker, type SubmissionApi, type SubmitContext } from '../../utils/referral/submit';
+import { fileKey, getBlob, getDraft, listOutstanding, patientLetterKey, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
+import { startSimulator, TEST_SMARTCARDS, USER_IDS, type RunningSimulator } from '../../simulator/server';
+
+let sim: RunningSimulator;
+beforeAll(async () => { sim = await startSimulator({ port: 0, seed: 1 }); });
+afterAll(async () => { await sim.close(); });
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+  resetDbConnection();
+  sim.reset();
+  sim.clearFaults();
+});
+
+async function clientFor(flavour: Flavour): Promise<ErsClient> {
+  if (flavour === 'platform') {
+    const token = sim.issueToken(USER_IDS.adams);
+    return new ErsClient({ flavour, baseUrl: `${sim.url}/referrals/FHIR`, credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }), retry: { baseDelayMs: 5 } });
+  }
+  const creds: { sessionKey?: string } = {};
+  const client = new ErsClient({ flavour, baseUrl: `${sim.url}/ers-api`, asid: '200000000001', credentials: () => creds, retry: { baseDelayMs: 5 } });
+  const session = await client.createSession(TEST_SMARTCARDS.adams);
+  creds.sessionKey = (await client.selectRole(session, { businessFunction: 'REFERRING_CLINICIAN', orgIdentifier: 'B86001' })).id;
+  return client;
+}
+
+const NHS = '9434765919';
+
+/** A draft as the panel would leave it: searched, shortlisted, letter chosen. */
+async function readyDraft(client: ErsClient, options: { ras?: boolean; letter?: 'attach' | 'to-follow'; nhsNumber?: string; priority?: 'ROUTINE' | 'URGENT' } = {}): Promise<Draft> {
+  const nhsNumber = options.nhsNumber ?? NHS;
+  const criteria = { priority: options.priority ?? 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true } as const;
+  const found = await client.searchServices({ nhsNumber, criteria });
+  const pick = found.services.find((s) => (options.ras ? s.isTriage : !s.isTriage))!;
+  expect(pick).toBeDefined();
+  const draft = newDraft({ hostOrigin: 'http://127.0.0.1:1', sourceUrl: 'http://127.0.0.1:1/demo/gp/', patient: { nhsNumber, displayName: 'JONES, Sarah (Mrs)' }, ttlMs: 86_400_000, now: Date.now() });
+  draft.search.criteria = criteria;
+  draft.criteriaResource = found.criteria;
+  draft.shortlist = [pick];
+  draft.letterMode = options.letter ?? 'attach';
+  if (draft.letterMode === 'attach') {
+    draft.files = [{ id: 'f1', name: 'referral-letter.pdf', contentType: 'application/pdf', size: 20 }];
+    await putBlob(fileKey(draft.id, 'f1'), draft.id, new Blob(['%PDF-1.4 test letter'], { type: 'application/pdf' }));
+  }
+  await putDraft(draft);
+  return draft;
+}
+
+const referralsFor = (nhsNumber = NHS) => sim.referrals().filter((r) => r.patientNhsNumber === nhsNumber)
+  .map((r) => ({ ...r, attachments: sim.binaries().filter((b) => b.linkedUbrn === r.ubrn).map((b) => b.fileName) }));
+
+async function submit(ctx: SubmitContext, draft: Draft) {
+  await requestSubmission(ctx, draft.id);
+  return advance(ctx, draft.id);
+}
+
+describe('a routine referral goes from ready to the patient letter', () => {
+  it.each(['platform', 'legacy'] as const)('%s: one referral with its letter attached and the patient letter stored', async (flavour) => {
+    const client = await clientFor(flavour);
+    const draft = await readyDraft(client);
+    const changes: string[] = [];
+    const done = await submit({ api: client, onChange: (id) => changes.push(id) }, draft);
+    expect(done.submission).toMatchObject({ phase: 'complete', route: 'A011' });
+    expect(done.submission.ubrn).toMatch(/^\d{12}$/);
+    expect(done.submission.patientLetter?.fileName).toMatch(/^\d+_.*\.pdf$/);
+    const blob = await getBlob(patientLetterKey(draft.id));
+    expect(new TextDecoder().decode(new Uint8Array(await blob!.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
+    expect(referralsFor()).toHaveLength(1);
+    expect(referralsFor()[0].attachments).toEqual(['referral-letter.pdf']);
+    expect(changes.length).toBeGreaterThan(4);
+  });
+});
+
+describe('Referral Assessment Services use the triage route', () => {
+  it('platform: A011 then A016 TRIAGE; the referral awaits triage', async () => {
+    const client = await clientFor('platform');
+    const done = await submit({ api: client }, await readyDraft(client, { ras: true }));
+    expect(done.submission).toMatchObject({ phase: 'complete', route: 'A011+A016', triageSent: true });
+    expect(referralsFor()[0].state).toBe('AWAITING_TRIAGE');
+  });
+
+  it('legacy: A021 create and send for triage', async () => {
+    const client = await clientFor('legacy');
+    const done = await submit({ api: client }, await readyDraft(client, { ras: true }));
+    expect(done.submission).toMatchObject({ phase: 'complete', route: 'A021' });
+    expect(referralsFor()[0].state).toBe('AWAITING_TRIAGE');
+  });
+});
+
+describe('letter to follow', () => {
+  it('is tracked with its deadline, then completed later with the current ETag', async () => {
+    const client = await clientFor('platform');
+    const draft = await readyDraft(client, { letter: 'to-follow', priority: 'URGENT' });
+    const sent = await submit({ api: client }, draft);
+    expect(sent.submission.phase).toBe('complete');
+    const [outstanding] = await listOutstanding();
+    expect(outstanding).toMatchObject({ ubrn: sent.submission.ubrn, draftId: draft.id, priority: 'URGENT' });
+    expect(outstanding.deadline - outstanding.createdAt).toBe(24 * 3_600_000);
+    expect(referralsFor()[0].attachments).toEqual([]);
+
+    await updateDraft(draft.id, (d) => { d.files = [{ id: 'late', name: 'late-letter.txt', contentType: 'text/plain', size: 5 }]; });
+    await putBlob(fileKey(draft.id, 'late'), draft.id, new Blob(['hello']));
+    const completed = await requestLetterCompletion({ api: client }, draft.id);
+    expect(completed.submission.phase).toBe('complete');
+    expect(referralsFor()[0].attachments).toEqual(['late-letter.txt']);
+    expect(await listOutstanding()).toEqual([]);
+    expect(referralsFor()).toHaveLength(1);
+  });
+});
+
+describe('never a duplicate referral', () => {
+  it('a create whose connection dropped after e-RS processed it: outcome unknown, exactly one referral, never re-sent', async () => {
+    const client = await clientFor('platform');
+    const draft = await readyDraft(client);
+    sim.injectFault({ route: 'A011', kind: 'drop', count: 1 });
+    const after = await submit({ api: client }, draft);
+    expect(after.submission.phase).toBe('outcome-unknown');
+    expect(after.submission.error?.message).toMatch(/NOT been sent again/);
+    expect(referralsFor()).toHaveLength(1);
+    // Pressing on (or a restarted worker) still does not send it again.
+    expect((await advance({ api: client }, draft.id)).submission.phase).toBe('outcome-unknown');
+    expect((await requestSubmission({ api: client }, draft.id)).submission.phase).toBe('outcome-unknown');
+    expect(referralsFor()).toHaveLength(1);
+  });
+
+  it('a create refused by e-RS keeps the draft ready, with the plain-English reason, and may be tried again', async () => {
+    const client = await clientFor('platform');
+    const draft = await readyDraft(client);
+    sim.injectFault({ route: 'A011', kind: 'status', status: 503, count: 1 });
+    const after = await submit({ api: client }, draft);
+    expect(after.submission).toMatchObject({ phase: 'ready', error: { code: 'SYSTEM_UNAVAILABLE', status: 503 } });
+    expect(after.shortlist).toHaveLength(1);
+    expect(referralsFor()).toHaveLength(0);
+    expect((await advance({ api: client }, draft.id)).submission.phase).toBe('complete');
+    expect(referralsFor()).toHaveLength(1);
+  });
+
+  it('an e-RS business-rule refusal is shown with its code and the draft is kept', async () => {
+    const client = await clientFor('platform');
+    const draft = await readyDraft(client, { nhsNumber: '9612345678' }).catch(() => undefined);
+    // A patient with no registered GP is refused at search already; simulate the create refusal instead.
+    const d = draft ?? await readyDraft(client);
+    sim.injectFault({ route: 'A011', kind: 'status', status: 500, count: 1 });
+    const after = await submit({ api: client }, d);
+    expect(after.submission.error?.message).toMatch(/e-RS reported an internal error/);
+    expect((await getDraft(d.id))?.files).toHaveLength(1);
+  });
+});
+
+/** Proxy whose call number `stopAt` reaches e-RS but whose answer never arrives (the worker died). */
+function stoppingApi(real: ErsClient, stopAt: number): { api: SubmissionApi; calls: string[]; reached: Promise<void> } {
+  const calls: string[] = [];
+  let signal!: () => void;
+  const reached = new Promise<void>((resolve) => { signal = resolve; });
+  const api = new Proxy(real, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        calls.push(String(prop));
+        const result = await value.apply(target, args);
+        if (calls.length === stopAt) { signal(); return new Promise(() => undefined); }
+        return result;
+      };
+    },
+  }) as SubmissionApi;
+  return { api, calls, reached };
+}
+
+describe('the worker stopped after every step: exactly one referral, no lost letter', () => {
+  it.each(['platform', 'legacy'] as const)('%s', async (flavour) => {
+    const client = await clientFor(flavour);
+    // Count the calls of an uninterrupted run.
+    const probe = stoppingApi(client, Number.POSITIVE_INFINITY);
+    await submit({ api: probe.api }, await readyDraft(client, { ras: flavour === 'platform' }));
+    const total = probe.calls.length;
+    expect(total).toBeGreaterThanOrEqual(5);
+    for (let stopAt = 1; stopAt <= total; stopAt++) {
+      sim.reset();
+      globalThis.indexedDB = new IDBFactory();
+      resetDbConnection();
+      const fresh = await clientFor(flavour);
+      const draft = await readyDraft(fresh, { ras: flavour === 'platform' });
+      const stopping = stoppingApi(fresh, stopAt);
+      void submit({ api: stopping.api }, draft);
+      await stopping.reached;
+      const step = stopping.calls[stopAt - 1];
+      // A new worker picks the draft up from IndexedDB.
+      const resumed = await advance({ api: fresh }, draft.id);
+      const referrals = referralsFor();
+      expect(referrals, `stopped after ${step}`).toHaveLength(1);
+      if (step === 'createReferral' || step === 'createReferralAndSendForTriage') {
+        expect(resumed.submission.phase, `stopped after ${step}`).toBe('outcome-unknown');
+      } else {
+        expect(resumed.submission.phase, `stopped after ${step}`).toBe('complete');
+        expect(referrals[0].attachments, `stopped after ${step}`).toEqual(['referral-letter.pdf']);
+        if (flavour === 'platform') expect(referrals[0].state).toBe('AWAITING_TRIAGE');
+      }
+    }
+  });
+});
+
+describe('a stale ETag on the letter', () => {
+  it('re-reads the referral and applies the letter once', async () => {
+    const client = await clientFor('platform');
+    const draft = await readyDraft(client);
+    let staleOnce = true;
+    const api = new Proxy(client, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop === 'getReferral') {
+          return async (ubrn: string) => {
+            const r = await target.getReferral(ubrn);
+            if (staleOnce) { staleOnce = false; return { ...r, etag: `W/"${Number(r.version) - 1}"` }; }
+            return r;
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as SubmissionApi;
+    const done = await submit({ api }, draft);
+    expect(staleOnce).toBe(false);
+    expect(done.submission.phase).toBe('complete');
+    expect(referralsFor()[0].attachments).toEqual(['referral-letter.pdf']);
+  });
+});
+
+describe('submitting is refused when', () => {
+  const base = () => {
+    const d = newDraft({ hostOrigin: 'h', sourceUrl: 'h', patient: { nhsNumber: NHS, displayName: 'X' }, ttlMs: 1, now: 0 });
+    d.shortlist = [{ id: '1' } as Draft['shortlist'][number]];
+    d.files = [{ id: 'f', name: 'a.pdf', contentType: 'application/pdf', size: 1 }];
+    return d;
+  };
+  it('the clinical system shows another patient', () => {
+    expect(submitBlocker(base(), '9000000009')).toMatch(/not this draft's patient/);
+    expect(submitBlocker(base(), undefined)).toMatch(/not this draft's patient/);
+    expect(submitBlocker(base(), NHS)).toBeUndefined();
+  });
+  it('the draft is locked, the shortlist is empty, or the letter is missing', () => {
+    expect(submitBlocker({ ...base(), lockedReason: 'locked' }, NHS)).toBe('locked');
+    expect(submitBlocker({ ...base(), shortlist: [] }, NHS)).toMatch(/shortlist/);
+    expect(submitBlocker({ ...base(), files: [] }, NHS)).toMatch(/letter/);
+    expect(submitBlocker({ ...base(), files: [], letterMode: 'to-follow' }, NHS)).toBeUndefined();
+  });
+});
