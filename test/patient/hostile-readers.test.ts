@@ -14,7 +14,7 @@ describe('the generic reader never guesses on hostile fixtures', () => {
     ['two-patients.html', 'ambiguous', /2 different NHS numbers shown/],
     ['invalid-check-digit.html', 'invalid', /943 476 5918 fails the modulus 11 check/],
     ['fields-disagree.html', 'ambiguous', /Dates of birth disagree/],
-    ['unlabelled-number.html', 'none', /unlabelled/],
+    ['unlabelled-number.html', 'none', /Unlabelled/],
     ['iframe-and-shadow.html', 'none', /No NHS number shown/],
   ])('%s → %s', (name, status, reason) => {
     const r = fixture(name);

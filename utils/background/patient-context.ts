@@ -46,8 +46,25 @@ type Sender = { id?: string; url?: string; frameId?: number; tab?: { id?: number
 
 let grantedOrigins: string[] | undefined;
 
+/** Run an extension API call that may be missing or throw synchronously (other browsers, test fakes). */
+async function attempt<T>(fn: () => Promise<T> | T, fallback: T): Promise<T> {
+  try {
+    return await fn();
+  } catch {
+    return fallback;
+  }
+}
+/** Register a listener on an API that may be missing or unimplemented (test fakes) without failing. */
+function listen(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    console.warn('[patient-context] listener not registered', (e as Error)?.message);
+  }
+}
+
 async function refreshGrantedOrigins(): Promise<string[]> {
-  const all = await browser.permissions.getAll().catch(() => ({ origins: [] as string[] }));
+  const all = await attempt(() => browser.permissions.getAll(), { origins: [] as string[] });
   grantedOrigins = (all.origins ?? []).filter((o) => !BUILT_IN_ORIGINS.includes(o));
   return grantedOrigins;
 }
@@ -72,7 +89,7 @@ export async function syncContentScripts(): Promise<string[]> {
   const origins = await refreshGrantedOrigins();
   const scripting = browser.scripting;
   if (!scripting?.registerContentScripts) return origins;
-  const existing = await scripting.getRegisteredContentScripts({ ids: [CONTENT_SCRIPT_ID] }).catch(() => []);
+  const existing = await attempt(() => scripting.getRegisteredContentScripts({ ids: [CONTENT_SCRIPT_ID] }), []);
   if (!origins.length) {
     if (existing.length) await scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT_ID] });
     return origins;
@@ -263,23 +280,39 @@ export function registerPatientContext(): void {
     void publishAdapters().catch((e) => console.warn('[patient-context] adapters', e));
     void syncContentScripts().catch((e) => console.warn('[patient-context] content scripts', e));
   };
-  browser.runtime.onInstalled?.addListener(() => {
-    setup();
-    void browser.contextMenus?.removeAll?.().then(() =>
-      browser.contextMenus.create({ id: MENU_ID, title: 'Refer this patient with e-RS', contexts: ['page', 'selection', 'link'] }),
-    );
-  });
-  browser.runtime.onStartup?.addListener(setup);
-  browser.contextMenus?.onClicked?.addListener((info, tab) => {
-    if (info.menuItemId === MENU_ID) void referFromTab(tab, 'context-menu');
-  });
-  browser.commands?.onCommand?.addListener((command: string, tab?: { id?: number; windowId?: number }) => {
-    if (command === COMMAND_NAME) void referFromTab(tab, 'command');
-  });
-  browser.permissions?.onAdded?.addListener(() => void syncContentScripts());
-  browser.permissions?.onRemoved?.addListener(() => void syncContentScripts());
-  browser.storage.onChanged.addListener((changes, area) => {
-    if ((area === 'local' && CUSTOM_ADAPTERS_KEY in changes) || area === 'managed') void publishAdapters();
-  });
-  browser.tabs?.onRemoved?.addListener((tabId) => void browser.storage.session.remove(tabStateKey(tabId)));
+  listen(() =>
+    browser.runtime.onInstalled.addListener(() => {
+      setup();
+      void attempt(async () => {
+        await browser.contextMenus.removeAll();
+        browser.contextMenus.create({ id: MENU_ID, title: 'Refer this patient with e-RS', contexts: ['page', 'selection', 'link'] });
+      }, undefined);
+    }),
+  );
+  listen(() => browser.runtime.onStartup.addListener(setup));
+  listen(() =>
+    browser.contextMenus.onClicked.addListener((info, tab) => {
+      if (info.menuItemId === MENU_ID) void referFromTab(tab, 'context-menu');
+    }),
+  );
+  listen(() =>
+    browser.commands.onCommand.addListener((command: string, tab?: { id?: number; windowId?: number }) => {
+      if (command === COMMAND_NAME) void referFromTab(tab, 'command');
+    }),
+  );
+  listen(() => browser.permissions.onAdded.addListener(() => void syncContentScripts()));
+  listen(() => browser.permissions.onRemoved.addListener(() => void syncContentScripts()));
+  listen(() =>
+    browser.storage.onChanged.addListener((changes, area) => {
+      if ((area === 'local' && CUSTOM_ADAPTERS_KEY in changes) || area === 'managed') void publishAdapters();
+    }),
+  );
+  listen(() => browser.tabs.onRemoved.addListener((tabId) => void browser.storage.session.remove(tabStateKey(tabId))));
+}
+
+/** For tests: allow registering again after fakeBrowser.reset(). */
+export function resetPatientContextForTests(): void {
+  registered = false;
+  grantedOrigins = undefined;
+  queues.clear();
 }

@@ -31,7 +31,7 @@ export const q = (root: ParentNode, sel?: string): Element | null => (sel ? all(
 function byLabel(doc: Document, loc: FieldLocator): Element[] {
   const want = loc.label!.toLowerCase();
   const out: Element[] = [];
-  for (const el of all(loc.within ? q(doc, loc.within) : doc.body, 'th,dt,label,td,b,strong,span,div,h3,h4,p', MAX_LABEL_SCAN)) {
+  for (const el of all(loc.within ? q(doc, loc.within) : doc.body, 'th,dt,label,td,b,strong,span,div,p', MAX_LABEL_SCAN)) {
     if (el.childElementCount > 1 || cleanText(el.textContent).replace(/[:\s]+$/, '').toLowerCase() !== want) continue;
     const f = el.getAttribute('for');
     const v = f ? doc.getElementById(f) : el.nextElementSibling ?? el.parentElement?.nextElementSibling;

@@ -83,7 +83,7 @@ export function readGenericText(text: string): Omit<PatientContextReport, 'sourc
   if (names.length > 1) {
     return give('ambiguous', `${names.length} different patient names shown`, 0.3);
   }
-  if (!names.length) return give('none', 'NHS number but no patient name shown', 0.4);
+  if (!names.length) return give('none', 'No patient name shown', 0.4);
 
   const dobs = distinct([...text.matchAll(LABELLED_DOB)].map((m) => parseUkDate(m[1]!)).filter((d): d is string => !!d));
   if (dobs.length > 1) return give('ambiguous', 'Dates of birth disagree', 0.3);

@@ -68,7 +68,7 @@ export function normaliseOds(raw: string): string | undefined {
   return m && /[A-Z]/.test(m[1]!) && /\d/.test(m[1]!) ? m[1] : undefined;
 }
 
-const TITLES = /^(mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|rev|revd|master|lady|lord)$/i;
+const TITLES = /^(mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|revd|master)$/i;
 
 export function normalisePrefix(raw: string): string | undefined {
   const s = cleanText(raw).replace(/[().]/g, '');

@@ -52,11 +52,11 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   const schedule = () => {
     timer ??= setTimeout(flush, opts.delayMs ?? WATCH_DELAY_MS);
   };
-  /** Does this node sit in (or contain, or is it) a watched container? Bad selectors count as yes. */
-  const touches = (node: Node, sels: string): boolean => {
+  /** Is this node inside a watched container (`deep`: or does it contain one)? Bad selectors count as yes. */
+  const touches = (node: Node, sels: string, deep?: boolean): boolean => {
     const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
     try {
-      return !!el && (!!el.closest(sels) || (el === node && !!el.querySelector(sels)));
+      return !!el && (!!el.closest(sels) || (!!deep && el === node && !!el.querySelector(sels)));
     } catch {
       return true;
     }
@@ -67,9 +67,9 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     for (const r of records) {
       const nodes = [r.target, ...r.addedNodes, ...r.removedNodes];
       if (nodes.some(ignore)) continue;
-      if (!sels || nodes.some((n) => touches(n, sels))) return true;
+      if (!sels || touches(r.target, sels) || [...r.addedNodes].some((n) => touches(n, sels, true))) return true;
       // The watched container itself went away (removed with an ancestor).
-      if (r.removedNodes.length && current.status !== 'none' && !touches(win.document.documentElement, sels)) return true;
+      if (r.removedNodes.length && current.status !== 'none' && !touches(win.document.documentElement, sels, true)) return true;
     }
     return false;
   };

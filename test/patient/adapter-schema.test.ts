@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILTIN_ADAPTERS } from '@/utils/patient/adapters/builtin';
+import { HostAdapterSchema, parseAdapterJson } from '@/utils/patient/adapter-schema';
+import { renderDemoSite } from '@/simulator/demo/generate';
+import { DEMO, ROOT } from './helpers';
+
+describe('host adapter schema', () => {
+  it.each(BUILTIN_ADAPTERS.map((a) => [a.id, a]))('built-in adapter %s passes the administrator schema', (_, a) => {
+    expect(HostAdapterSchema.safeParse(a).success).toBe(true);
+  });
+
+  it('the README example adapter is valid', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Patient context and host adapters'));
+    const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    expect(parseAdapterJson(json)).toMatchObject({ ok: true, adapters: [{ id: 'acme-gp' }] });
+  });
+
+  it.each([
+    ['not JSON', '{', /Not valid JSON/],
+    ['no NHS number field', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { name: { selector: '#n' } } }), /fields\.nhsNumber/],
+    ['no name field', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n' } } }), /name/],
+    ['a bad regular expression', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n', pattern: '(' }, name: { label: 'Name' } } }), /regular expression/],
+    ['a bad match pattern', JSON.stringify({ id: 'x1', name: 'X', matches: ['x.example'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n' }, name: { label: 'Name' } } }), /match pattern/],
+    ['an unknown key', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n' }, name: { label: 'Name' } }, script: 'alert(1)' }), /script|Unrecognized/i],
+    ['a locator with neither selector nor label', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { pattern: '\\d+' }, name: { label: 'Name' } } }), /selector or a label/],
+    ['duplicate ids', JSON.stringify([BUILTIN_ADAPTERS[0], BUILTIN_ADAPTERS[0]]), /Duplicate adapter id/],
+  ])('refuses %s with a readable error', (_, text, error) => {
+    const r = parseAdapterJson(text);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatch(error);
+  });
+});
+
+describe('demo clinical systems', () => {
+  it('the committed pages match their generator (run `npx tsx simulator/demo/generate.ts`)', () => {
+    for (const [rel, text] of renderDemoSite()) expect(readFileSync(join(DEMO, rel), 'utf8'), rel).toBe(text);
+  });
+});
