@@ -234,7 +234,7 @@ export function exampleServices(): Service[] {
   for (let i = 0; i < 20; i++) {
     fixed.push(svc({ id: String(12000 + i), name: `Good Cardiology Business Service ${i + 1}`, specialty: 'CARDIOLOGY',
       clinicTypes: ['HEART_FAILURE'], appointmentType: 'FIRST_OUTPATIENT', providerOds: 'R69', locationOds: 'R69',
-      iwt: { ROUTINE: 14 + i * 2, URGENT: 7 + (i % 5) }, clinicalTerms: ['1003'], namedClinicians: [ADAMS] }));
+      iwt: { ROUTINE: 10 + i * 2, URGENT: 7 + (i % 5) }, clinicalTerms: ['1003'], namedClinicians: [ADAMS] }));
   }
   return fixed;
 }

@@ -80,7 +80,6 @@ export function readParameters(body: unknown, path: string, profile: string, spe
   if (!isObject(body)) throw structure(path || '/', 'Parameters', 'expected a JSON object');
   if (body.resourceType !== 'Parameters') throw structure(at('resourceType'), 'resourceType', 'must be Parameters');
   checkKeys(body, ['resourceType', 'id', 'meta', 'parameter'], path);
-  checkProfile(body, profile, path);
   const params = body.parameter ?? [];
   if (!Array.isArray(params)) throw structure(at('parameter'), 'parameter', 'must be an array');
   const out: ReadParams = new Map();
@@ -105,6 +104,9 @@ export function readParameters(body: unknown, path: string, profile: string, spe
     list.push({ value: p[spec.kind], path: valuePath, index });
     out.set(name, list);
   });
+  // After unknown fields: obsolete bodies both name a removed parameter and point meta.profile at an
+  // OperationDefinition, and e-RS reports the removed parameter (UNEXPECTED_FIELD).
+  checkProfile(body, profile, path);
   for (const [name, spec] of Object.entries(specs)) {
     const list = out.get(name) ?? [];
     const max = spec.max ?? 1;
