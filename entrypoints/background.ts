@@ -1,6 +1,11 @@
+// Thin wiring only: every listener is registered synchronously here, at worker start.
 import { registerPatientContext } from '@/utils/background/patient-context';
+import { startSession } from '@/utils/background/session-handlers';
+import { router } from '@/utils/protocol';
 
 export default defineBackground(() => {
-  // The session manager and message router arrive with issue 5.
-  registerPatientContext(); // issue 4: patient context from the host page
+  startSession(); // issue 5: session manager, settings, idle sign-out, session/* and settings/* handlers
+  registerPatientContext(); // issue 4: patient context from the host page (answers its own two messages)
+  // Feature handlers register with `registerHandler(type, handler)` before this line.
+  router.listen();
 });
