@@ -230,11 +230,11 @@ export function App({ api }: { api: PanelApi }) {
           {signedIn ? (
             <span data-testid="signed-in-as">{session.userName} · {session.businessFunction?.replace(/_/g, ' ').toLowerCase()} · {session.orgName ?? session.ods}</span>
           ) : (
-            <button type="button" class="nhsuk-button nhsuk-button--small" onClick={() => void api.signIn()}>Sign in to e-RS</button>
+            <button type="button" class="nhs-button nhs-button--small" onClick={() => void api.signIn()}>Sign in to e-RS</button>
           )}
         </header>
       )}
-      {error && <div class="nhsuk-error-summary" role="alert" data-testid="panel-error"><p>{error}</p></div>}
+      {error && <div class="nhs-error-summary" role="alert" data-testid="panel-error"><p>{error}</p></div>}
       {!draft && (
         <section class="no-patient" role="status" data-testid="no-patient">
           <h2>No single patient record is open</h2>
@@ -243,11 +243,11 @@ export function App({ api }: { api: PanelApi }) {
       )}
       {draft && <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} />}
       {draft?.lockedReason && (
-        <div class="nhsuk-warning-callout" role="alert" data-testid="draft-locked">
-          <h3 class="nhsuk-warning-callout__label">Patient changed</h3>
+        <div class="nhs-warning" role="alert" data-testid="draft-locked">
+          <h3 class="nhs-warning__label">Patient changed</h3>
           <p>{draft.lockedReason}</p>
           {report?.status === 'single' && report.patient && report.patient.nhsNumber !== draft.patient.nhsNumber && (
-            <button type="button" class="nhsuk-button nhsuk-button--secondary" onClick={() => void openFor(report)}>
+            <button type="button" class="nhs-button nhs-button--secondary" onClick={() => void openFor(report)}>
               Open a referral for the patient now shown
             </button>
           )}
@@ -258,8 +258,8 @@ export function App({ api }: { api: PanelApi }) {
           <LetterStep draft={draft} disabled={!signedIn || draft.submission.phase !== 'complete'} problems={fileProblems}
             onFiles={(f) => void onFiles(f)} onRemove={(id) => void change((d) => { d.files = d.files.filter((f) => f.id !== id); })}
             onLetterMode={(mode) => void change((d) => { if (mode === 'to-follow') { d.addingLetter = false; d.letterMode = 'to-follow'; } })} />
-          {draft.submission.error && <div class="nhsuk-error-summary" role="alert"><p>{draft.submission.error.message}</p></div>}
-          <button type="button" class="nhsuk-button" data-testid="attach-outstanding" disabled={!signedIn || draft.files.length === 0 || submitting}
+          {draft.submission.error && <div class="nhs-error-summary" role="alert"><p>{draft.submission.error.message}</p></div>}
+          <button type="button" class="nhs-button" data-testid="attach-outstanding" disabled={!signedIn || draft.files.length === 0 || submitting}
             onClick={async () => {
               setSubmitting(true);
               try { await api.completeLetter(draft.id); } catch (e) { setError((e as Error).message); } finally { setSubmitting(false); setDraft(await getDraft(draft.id)); }

@@ -19,12 +19,12 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, onClose }: Don
   const triage = s.route === 'A021' || s.route === 'A011+A016';
   return (
     <section class="done" aria-labelledby="done-heading" data-testid="done">
-      <div class="nhsuk-panel nhsuk-panel--confirmation">
-        <h2 id="done-heading" class="nhsuk-panel__title">Referral created</h2>
-        <div class="nhsuk-panel__body">
+      <div class="confirmation-panel confirmation">
+        <h2 id="done-heading" class="confirmation__title">Referral created</h2>
+        <div class="confirmation__body">
           <p>UBRN (booking reference)</p>
           <p class="ubrn" data-testid="ubrn" data-ubrn={s.ubrn}>{formatUbrn(s.ubrn!)}</p>
-          <button type="button" class="nhsuk-button nhsuk-button--reverse" onClick={async () => {
+          <button type="button" class="nhs-button nhs-button--reverse" onClick={async () => {
             try { await navigator.clipboard.writeText(s.ubrn!); setCopied(true); } catch { setCopied(false); }
           }}>{copied ? 'Copied' : 'Copy UBRN'}</button>
         </div>
@@ -32,11 +32,11 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, onClose }: Don
       <h3>Patient letter</h3>
       {letterUrl ? (
         <p>
-          <a class="nhsuk-button" href={letterUrl} target="_blank" rel="noopener" data-testid="open-letter">Open the patient letter to print</a>{' '}
+          <a class="nhs-button" href={letterUrl} target="_blank" rel="noopener" data-testid="open-letter">Open the patient letter to print</a>{' '}
           <a href={letterUrl} download={s.patientLetter?.fileName}>Download ({s.patientLetter?.fileName})</a>
         </p>
       ) : (
-        <div class="nhsuk-warning-callout" role="status">
+        <div class="nhs-warning" role="status">
           <p>{s.patientLetterError?.message ?? 'The patient letter is not available.'}</p>
           <p>Give the patient the UBRN above.</p>
         </div>
@@ -48,9 +48,9 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, onClose }: Don
         <p>Give the patient the letter. They book their appointment online or by phone using the UBRN and the password on the letter, choosing from the shortlisted services.</p>
       )}
       {draft.letterMode === 'to-follow' && (
-        <p class="nhsuk-inset-text">The referral letter is still to follow. It is listed under "Letters outstanding" until you attach it.</p>
+        <p class="nhs-inset">The referral letter is still to follow. It is listed under "Letters outstanding" until you attach it.</p>
       )}
-      <button type="button" class="nhsuk-button nhsuk-button--secondary" onClick={onClose}>Finish</button>
+      <button type="button" class="nhs-button nhs-button--secondary" onClick={onClose}>Finish</button>
     </section>
   );
 }

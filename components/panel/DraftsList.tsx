@@ -12,12 +12,12 @@ export function DraftsList({ drafts, currentId, onOpen, onDelete }: { drafts: Dr
   return (
     <section class="drafts" aria-labelledby="drafts-heading">
       <h3 id="drafts-heading">Other drafts ({others.length})</h3>
-      {others.length === 0 ? <p class="hint">No other drafts.</p> : (
+      {others.length === 0 ? <p class="nhs-hint">No other drafts.</p> : (
         <ul class="drafts__list">
           {others.sort((a, b) => b.updatedAt - a.updatedAt).map((d) => (
             <li key={d.id}>
               <button type="button" class="link-button" onClick={() => onOpen(d.id)}>{d.patient.displayName}</button>
-              <span class="hint"> {formatNhsNumber(d.patient.nhsNumber)} · {PHASE_LABEL[d.submission.phase] ?? d.submission.phase} · {new Date(d.updatedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' })}</span>
+              <span class="nhs-hint"> {formatNhsNumber(d.patient.nhsNumber)} · {PHASE_LABEL[d.submission.phase] ?? d.submission.phase} · {new Date(d.updatedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' })}</span>
               {d.submission.phase === 'editing' && (
                 <button type="button" class="link-button" onClick={() => onDelete(d.id)} aria-label={`Delete the draft for ${d.patient.displayName}`}>Delete</button>
               )}
@@ -39,11 +39,11 @@ export function OutstandingLetters({ letters, now, onComplete }: { letters: Outs
           const overdue = l.deadline < now;
           return (
             <li key={l.ubrn} class={overdue ? 'outstanding--overdue' : ''}>
-              <strong>{l.displayName}</strong> <span class="hint">UBRN {l.ubrn}</span>
-              <span class={`nhsuk-tag ${overdue ? 'nhsuk-tag--red' : 'nhsuk-tag--yellow'}`}>
+              <strong>{l.displayName}</strong> <span class="nhs-hint">UBRN {l.ubrn}</span>
+              <span class={`nhs-tag ${overdue ? 'nhs-tag--red' : 'nhs-tag--yellow'}`}>
                 {overdue ? 'Overdue since' : 'Due by'} {new Date(l.deadline).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}
               </span>
-              <button type="button" class="nhsuk-button nhsuk-button--secondary" onClick={() => onComplete(l)}>Add letter</button>
+              <button type="button" class="nhs-button nhs-button--secondary" onClick={() => onComplete(l)}>Add letter</button>
             </li>
           );
         })}

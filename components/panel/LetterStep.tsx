@@ -35,15 +35,15 @@ export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLet
           onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
           onDragLeave={() => setDragging(false)}
           onDrop={(e) => { e.preventDefault(); setDragging(false); if (!disabled) take(e.dataTransfer?.files); }}>
-          <label class="nhsuk-label" for="letter-file">Choose files, drop them here, or paste an image</label>
-          <p class="hint" id="letter-hint">PDF, Word, text, RTF or images, up to 5 MB each. Large images are scaled down to fit.</p>
+          <label class="nhs-label" for="letter-file">Choose files, drop them here, or paste an image</label>
+          <p class="nhs-hint" id="letter-hint">PDF, Word, text, RTF or images, up to 5 MB each. Large images are scaled down to fit.</p>
           <input id="letter-file" type="file" multiple accept={ACCEPT} disabled={disabled} aria-describedby="letter-hint"
             onChange={(e) => { take((e.target as HTMLInputElement).files); (e.target as HTMLInputElement).value = ''; }} />
         </div>
       )}
       {problems.length > 0 && (
-        <div class="nhsuk-error-summary" role="alert" aria-labelledby="letter-problems">
-          <h4 id="letter-problems" class="nhsuk-error-summary__title">These files were not added</h4>
+        <div class="nhs-error-summary" role="alert" aria-labelledby="letter-problems">
+          <h4 id="letter-problems" class="nhs-error-summary__title">These files were not added</h4>
           <ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>
         </div>
       )}
@@ -51,10 +51,10 @@ export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLet
         <ul class="file-list" aria-label="Letter files">
           {draft.files.map((f) => (
             <li key={f.id} class="file" data-file-name={f.name}>
-              <span class="file__name">{f.name}</span> <span class="hint">{kb(f.size)}</span>
+              <span class="file__name">{f.name}</span> <span class="nhs-hint">{kb(f.size)}</span>
               <progress class="file__progress" max={1} value={f.binaryUrl ? 1 : uploading ? undefined : 0}
                 aria-label={`${f.name}: ${f.binaryUrl ? 'uploaded' : uploading ? 'uploading' : 'not uploaded yet'}`} />
-              {f.note && <p class="hint file__note" role="status">{f.note}</p>}
+              {f.note && <p class="nhs-hint file__note" role="status">{f.note}</p>}
               {!f.binaryUrl && <button type="button" class="link-button" disabled={disabled} onClick={() => onRemove(f.id)} aria-label={`Remove ${f.name}`}>Remove</button>}
             </li>
           ))}

@@ -18,19 +18,19 @@ export function Results({ services, shortlist, disabled, onAdd }: ResultsProps) 
     <section class="results" aria-labelledby="results-heading">
       <h3 id="results-heading" class="results__title">{services.length} service{services.length === 1 ? '' : 's'} found</h3>
       <div class="results__tools">
-        <label class="nhsuk-label" for="result-filter">Filter</label>
-        <input id="result-filter" class="nhsuk-input" type="search" value={filter.text ?? ''} placeholder="Service or provider"
+        <label class="nhs-label" for="result-filter">Filter</label>
+        <input id="result-filter" class="nhs-input" type="search" value={filter.text ?? ''} placeholder="Service or provider"
           onInput={(e) => setFilter({ ...filter, text: (e.target as HTMLInputElement).value })} />
-        <label class="nhsuk-label" for="result-booking">Type</label>
-        <select id="result-booking" class="nhsuk-select" value={filter.booking} onChange={(e) => setFilter({ ...filter, booking: (e.target as HTMLSelectElement).value as ResultFilter['booking'] })}>
+        <label class="nhs-label" for="result-booking">Type</label>
+        <select id="result-booking" class="nhs-select" value={filter.booking} onChange={(e) => setFilter({ ...filter, booking: (e.target as HTMLSelectElement).value as ResultFilter['booking'] })}>
           <option value="all">All</option><option value="dbs">Directly bookable</option><option value="ibs">Indirectly bookable</option><option value="ras">Triage (RAS)</option>
         </select>
-        <label class="nhsuk-label" for="result-sort">Sort</label>
-        <select id="result-sort" class="nhsuk-select" value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as ResultSort)}>
+        <label class="nhs-label" for="result-sort">Sort</label>
+        <select id="result-sort" class="nhs-select" value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as ResultSort)}>
           <option value="relevance">As e-RS ranked</option><option value="distance">Distance</option><option value="wait">Wait</option><option value="name">Name</option>
         </select>
       </div>
-      {shown.length === 0 && <p class="hint">No services match. Try other search options.</p>}
+      {shown.length === 0 && <p class="nhs-hint">No services match. Try other search options.</p>}
       <ul class="service-list">
         {shown.map((s) => {
           const refusal = shortlistRefusal(shortlist, s);
@@ -41,16 +41,16 @@ export function Results({ services, shortlist, disabled, onAdd }: ResultsProps) 
                 <strong class="service__name">{s.name}</strong>
                 <span class="service__provider">{s.location.name ?? s.location.ods}</span>
                 <span class="service__facts">
-                  <span class={`nhsuk-tag ${s.isTriage ? 'nhsuk-tag--purple' : 'nhsuk-tag--blue'}`}>{bookingLabel(s)}</span>
+                  <span class={`nhs-tag ${s.isTriage ? 'nhs-tag--purple' : 'nhs-tag--blue'}`}>{bookingLabel(s)}</span>
                   {s.distance !== undefined && <span>{s.distance} miles</span>}
                   <span>Wait: {waitLabel(s.wait)}</span>
                   {s.appointmentType && <span>{s.appointmentType.replace(/_/g, ' ').toLowerCase()}</span>}
                 </span>
               </div>
-              <button type="button" class="nhsuk-button nhsuk-button--secondary service__add" disabled={disabled || !!refusal}
+              <button type="button" class="nhs-button nhs-button--secondary service__add" disabled={disabled || !!refusal}
                 aria-label={onList ? `${s.name} is on the shortlist` : `Add ${s.name} to the shortlist`} title={refusal}
                 onClick={() => onAdd(s)}>{onList ? 'Added' : 'Add'}</button>
-              {refusal && !onList && <span class="service__why hint">{refusal}</span>}
+              {refusal && !onList && <span class="service__why nhs-hint">{refusal}</span>}
             </li>
           );
         })}

@@ -27,15 +27,15 @@ export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry, onAbandonU
   const s = draft.submission;
   if (s.phase === 'outcome-unknown') {
     return (
-      <section class="step nhsuk-warning-callout" role="alert" aria-labelledby="unknown-heading" data-testid="outcome-unknown">
-        <h3 id="unknown-heading" class="nhsuk-warning-callout__label">We cannot tell whether the referral was created</h3>
+      <section class="step nhs-warning" role="alert" aria-labelledby="unknown-heading" data-testid="outcome-unknown">
+        <h3 id="unknown-heading" class="nhs-warning__label">We cannot tell whether the referral was created</h3>
         <p>The connection to e-RS was lost after the referral was sent at {formatTime(s.createSentAt)}. It has <strong>not</strong> been sent again, so there is no duplicate.</p>
         <p>Check in e-RS before doing anything else: open the patient's record in the e-RS application (or your worklist) and look for a referral created at that time.</p>
         <ul>
           <li>If it is there, note its UBRN; this draft can be discarded.</li>
           <li>If it is not there, you may start the referral again.</li>
         </ul>
-        <button type="button" class="nhsuk-button nhsuk-button--secondary" onClick={onAbandonUnknown}>I have checked in e-RS: start again</button>
+        <button type="button" class="nhs-button nhs-button--secondary" onClick={onAbandonUnknown}>I have checked in e-RS: start again</button>
       </section>
     );
   }
@@ -45,11 +45,11 @@ export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry, onAbandonU
     <section class="step" aria-labelledby="submit-heading">
       <h3 id="submit-heading" class="step__title"><span class="step__number">4</span> Submit</h3>
       {s.error && (
-        <div class="nhsuk-error-summary" role="alert" aria-labelledby="submit-error" data-testid="submit-error">
-          <h4 id="submit-error" class="nhsuk-error-summary__title">{s.ubrn ? `Referral ${s.ubrn} was created, but a later step failed` : 'The referral was not created'}</h4>
+        <div class="nhs-error-summary" role="alert" aria-labelledby="submit-error" data-testid="submit-error">
+          <h4 id="submit-error" class="nhs-error-summary__title">{s.ubrn ? `Referral ${s.ubrn} was created, but a later step failed` : 'The referral was not created'}</h4>
           <p>{s.error.message}</p>
-          {s.error.code && <p class="hint">e-RS code: {s.error.code}</p>}
-          <p class="hint">Everything you entered is kept.</p>
+          {s.error.code && <p class="nhs-hint">e-RS code: {s.error.code}</p>}
+          <p class="nhs-hint">Everything you entered is kept.</p>
         </div>
       )}
       {inFlight || (s.error && s.ubrn) ? (
@@ -63,12 +63,12 @@ export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry, onAbandonU
                 return <li key={st.label} class={`progress-steps__item progress-steps__item--${state}`}>{st.label}{state === 'done' ? ' ✓' : ''}</li>;
               })}
           </ol>
-          {s.error && <button type="button" class="nhsuk-button" onClick={onRetry} disabled={busy}>Try this step again</button>}
+          {s.error && <button type="button" class="nhs-button" onClick={onRetry} disabled={busy}>Try this step again</button>}
         </>
       ) : (
         <>
-          {blocker && <p class="hint" role="status" id="submit-blocker">{blocker}</p>}
-          <button type="button" class="nhsuk-button" data-testid="submit" disabled={!!blocker || busy} aria-describedby={blocker ? 'submit-blocker' : undefined} onClick={onSubmit}>
+          {blocker && <p class="nhs-hint" role="status" id="submit-blocker">{blocker}</p>}
+          <button type="button" class="nhs-button" data-testid="submit" disabled={!!blocker || busy} aria-describedby={blocker ? 'submit-blocker' : undefined} onClick={onSubmit}>
             {busy ? 'Submitting…' : 'Submit referral'}
           </button>
         </>

@@ -1,7 +1,7 @@
 import { render } from 'preact';
+import '../../components/nhs.css';
+import '../../components/panel/panel.css';
+import { App } from '../../components/panel/App';
+import { browserPanelApi } from '../../utils/referral/panel-api-browser';
 
-function App() {
-  return <main><h1>e-RS Referral Assistant</h1><p>sidepanel</p></main>;
-}
-
-render(<App />, document.getElementById('app')!);
+render(<App api={browserPanelApi()} />, document.getElementById('app')!);

@@ -1,0 +1,74 @@
+// The side panel's PanelApi over the extension: protocol messages to the background, patient
+// context from storage.session (written by the background for each tab), and change events.
+import { browser } from 'wxt/browser';
+import { PANEL_REQUEST_KEY, tabStateKey, type PanelRequest, type TabPatientState } from '../background/patient-context';
+import type { SessionView } from '../background/session-state';
+import type { PatientContextReport } from '../patient/types';
+import { onBackgroundEvent, sendMessage } from '../protocol';
+import { DRAFT_CHANGED, type DraftChangedEvent } from './messages';
+import type { PanelApi, PanelSession } from './panel-api';
+
+function toPanelSession(view: SessionView): PanelSession {
+  return {
+    state: view.status,
+    flavour: view.flavour,
+    environment: view.environment,
+    userName: view.user ? [view.user.title, view.user.given, view.user.family].filter(Boolean).join(' ') || view.user.id : undefined,
+    businessFunction: view.role?.businessFunction,
+    ods: view.role?.ods,
+    orgName: view.role?.orgName,
+  };
+}
+
+/** Which clinical tab this panel serves: `?tabId=` when opened as a page, else the window's active tab. */
+async function resolveTabId(): Promise<number | undefined> {
+  const param = new URL(location.href).searchParams.get('tabId');
+  if (param && /^\d+$/.test(param)) return Number(param);
+  const [active] = await browser.tabs.query({ active: true, currentWindow: true });
+  if (active?.id !== undefined && !active.url?.startsWith(browser.runtime.getURL('/'))) return active.id;
+  const request = (await browser.storage.session.get(PANEL_REQUEST_KEY))[PANEL_REQUEST_KEY] as PanelRequest | undefined;
+  return request?.tabId;
+}
+
+export function browserPanelApi(): PanelApi {
+  let tabId: number | undefined;
+  const tab = async () => (tabId ??= await resolveTabId());
+  return {
+    session: async () => toPanelSession(await sendMessage('session/get')),
+    async patientContext() {
+      const id = await tab();
+      if (id === undefined) return {};
+      const key = tabStateKey(id);
+      const state = (await browser.storage.session.get(key))[key] as TabPatientState | undefined;
+      return { report: state?.report, tabId: id };
+    },
+    onPatientContext(listener) {
+      const onChange = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+        if (area !== 'session' || tabId === undefined) return;
+        const change = changes[tabStateKey(tabId)];
+        if (change) listener((change.newValue as TabPatientState | undefined)?.report as PatientContextReport | undefined);
+      };
+      browser.storage.onChanged.addListener(onChange);
+      return () => browser.storage.onChanged.removeListener(onChange);
+    },
+    onSessionChanged(listener) {
+      return onBackgroundEvent(() => listener());
+    },
+    referenceData: () => sendMessage('ers/reference'),
+    search: (input) => sendMessage('ers/search', { input: input as never }),
+    async submit(draftId, forTab) { await sendMessage('referral/submit', { draftId, tabId: forTab ?? await tab() }); },
+    async resume(draftId) { await sendMessage('referral/resume', { draftId }); },
+    async completeLetter(draftId) { await sendMessage('referral/complete-letter', { draftId }); },
+    onDraftChanged(listener) {
+      const fn = (message: unknown, sender: { id?: string }) => {
+        const m = message as DraftChangedEvent | undefined;
+        if (sender?.id === browser.runtime.id && m?.type === DRAFT_CHANGED && typeof m.draftId === 'string') listener(m.draftId);
+      };
+      browser.runtime.onMessage.addListener(fn);
+      return () => browser.runtime.onMessage.removeListener(fn);
+    },
+    preferences: () => sendMessage('referral/preferences'),
+    async rememberSearch(prefs) { await sendMessage('referral/remember-search', prefs as never); },
+    async signIn() { await sendMessage('session/sign-in'); },
+  };
+}
