@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ServiceSummary } from '../../utils/ers';
 import type { PatientContextReport } from '../../utils/patient/types';
-import { draftPatientFrom } from '../../utils/referral/format';
+import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
 import { prepareFile, uniqueName } from '../../utils/referral/letters';
 import { draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
 import type { PanelApi, PanelSession, ReferenceData } from '../../utils/referral/panel-api';
@@ -276,7 +276,7 @@ export function App({ api }: { api: PanelApi }) {
           <SearchForm value={draft.search} reference={reference} patientPostcode={draft.patient.postcode} disabled={!editable} busy={searching}
             onChange={(search) => void change((d) => { d.search = search; })} onSearch={() => void onSearch()} />
           {results && <Results services={results} shortlist={draft.shortlist} disabled={!editable}
-            onAdd={(s) => void change((d) => { d.shortlist = [...d.shortlist, s]; })} />}
+            onAdd={(s) => void change((d) => { if (!shortlistRefusal(d.shortlist, s)) d.shortlist = [...d.shortlist, s]; })} />}
           <Shortlist shortlist={draft.shortlist} flavour={session?.flavour ?? 'platform'} isAdmin={session?.businessFunction === 'REFERRING_CLINICIAN_ADMIN'}
             referringClinician={draft.referringClinician} disabled={!editable}
             onRemove={(id) => void change((d) => { d.shortlist = d.shortlist.filter((s) => s.id !== id); })}

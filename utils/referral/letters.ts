@@ -19,9 +19,10 @@ export async function prepareFile(file: Blob, originalName: string, scale = scal
   let name = safeFileName(originalName);
   // Trust the extension over the browser's guess (often empty for .rtf, .dcm); they must agree for e-RS.
   const contentType = contentTypeFor(name) ?? file.type;
-  const byType = checkAttachment({ fileName: name, contentType, size: Math.min(file.size, 1) });
-  if (byType.length) return { ok: false, name, message: `${name}: ${plainMessage({ kind: 'rule', code: byType[0].code, operation: 'A020' })}` };
   if (file.size === 0) return { ok: false, name, message: `${name} is empty.` };
+  // Type and name first (size 1 stands in), so an oversized image can still be scaled down.
+  const byType = checkAttachment({ fileName: name, contentType, size: 1 });
+  if (byType.length) return { ok: false, name, message: `${name}: ${plainMessage({ kind: 'rule', code: byType[0].code, operation: 'A020' })}` };
   if (file.size > MAX_ATTACHMENT_BYTES) {
     if (!contentType.startsWith('image/')) return { ok: false, name, message: `${name} is ${mb(file.size)}; e-RS accepts files up to 5 MB.` };
     const scaled = await scale(file, name);
