@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
+// Evaluated inside extension pages, where the `chrome` global exists.
+declare const chrome: typeof import('wxt/browser').browser;
+
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const EXT = join(ROOT, '.output', 'chrome-mv3');
 const DEMO = join(ROOT, 'simulator', 'demo');

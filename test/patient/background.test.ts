@@ -22,7 +22,7 @@ beforeEach(() => {
   resetPatientContextForTests();
   open = vi.fn().mockResolvedValue(undefined);
   (fakeBrowser as unknown as { sidePanel: { open: unknown } }).sidePanel.open = open;
-  vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['http://127.0.0.1/*', 'https://gp.example.nhs.uk/*'] });
+  vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['http://127.0.0.1/*', 'https://gp.example.nhs.uk/*'] } as never);
 });
 
 describe('messages from content scripts', () => {
@@ -119,7 +119,7 @@ describe('adapters and host permissions', () => {
   };
 
   it('publishes built-in and administrator adapters, validated and compiled, policy first', async () => {
-    vi.spyOn(fakeBrowser.storage.managed, 'get').mockResolvedValue({ hostAdaptersJson: JSON.stringify([{ ...custom, id: 'policy-gp' }, { id: 'broken' }]) });
+    vi.spyOn(fakeBrowser.storage.managed, 'get').mockResolvedValue({ hostAdaptersJson: JSON.stringify([{ ...custom, id: 'policy-gp' }, { id: 'broken' }]) } as never);
     expect(await saveCustomAdapters([custom])).toEqual({ ok: true });
     const published = await publishAdapters();
     expect(published.map((a) => a.id)).toEqual(['policy-gp', 'acme-gp', 'demo-gp', 'demo-epr', 'demo-spa']);
@@ -134,15 +134,15 @@ describe('adapters and host permissions', () => {
   });
 
   it('registers the content script for granted origins only (not the built-in localhost ones)', async () => {
-    vi.spyOn(fakeBrowser.scripting, 'getRegisteredContentScripts').mockResolvedValue([]);
+    vi.spyOn(fakeBrowser.scripting, 'getRegisteredContentScripts').mockResolvedValue([] as never);
     const register = vi.spyOn(fakeBrowser.scripting, 'registerContentScripts').mockResolvedValue(undefined);
     expect(await syncContentScripts()).toEqual(['https://gp.example.nhs.uk/*']);
     expect(register).toHaveBeenCalledWith([expect.objectContaining({ id: 'ers-patient-context', matches: ['https://gp.example.nhs.uk/*'], js: ['patient-context.js'] })]);
   });
 
   it('unregisters it when the last origin is revoked', async () => {
-    vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['http://127.0.0.1/*'] });
-    vi.spyOn(fakeBrowser.scripting, 'getRegisteredContentScripts').mockResolvedValue([{ id: 'ers-patient-context' } as never]);
+    vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['http://127.0.0.1/*'] } as never);
+    vi.spyOn(fakeBrowser.scripting, 'getRegisteredContentScripts').mockResolvedValue([{ id: 'ers-patient-context' }] as never);
     const unregister = vi.spyOn(fakeBrowser.scripting, 'unregisterContentScripts').mockResolvedValue(undefined);
     await syncContentScripts();
     expect(unregister).toHaveBeenCalledWith({ ids: ['ers-patient-context'] });

@@ -10,11 +10,12 @@ import { DEMO, FIXTURES } from './helpers';
 const SPA_JS = readFileSync(join(DEMO, 'spa/app.js'), 'utf8');
 const SPA_DATA = readFileSync(join(DEMO, 'spa/patients.js'), 'utf8');
 
+const setUrl = (u: string) => (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(u);
 let sent: PatientContentMessage[];
 let rt: ContentRuntime | undefined;
 
 async function start(url: string, html: string, delayMs = 200) {
-  window.happyDOM.setURL(url);
+  setUrl(url);
   document.body.innerHTML = html.replace(/<link [^>]*>/g, '');
   sent = [];
   rt = await startContentRuntime({
@@ -144,7 +145,7 @@ describe('the Refer button', () => {
   });
 
   it('shows the error when the panel cannot be opened', async () => {
-    window.happyDOM.setURL('http://127.0.0.1:8080/demo/gp/record-9434765919.html');
+    setUrl('http://127.0.0.1:8080/demo/gp/record-9434765919.html');
     document.body.innerHTML = readFileSync(join(DEMO, 'gp/record-9434765919.html'), 'utf8');
     rt = await startContentRuntime({
       win: window,

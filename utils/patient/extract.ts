@@ -25,7 +25,13 @@ const all = (root: ParentNode | null, sel: string, limit: number): Element[] => 
     return []; // an invalid selector in an admin adapter must not break the reader
   }
 };
-export const q = (root: ParentNode, sel?: string): Element | null => (sel ? all(root, sel, 1)[0] ?? null : null);
+export const q = (root: ParentNode, sel?: string): Element | null => {
+  try {
+    return sel ? root.querySelector(sel) : null;
+  } catch {
+    return null;
+  }
+};
 
 /** Elements holding the value next to a label cell (th/dt/label…): `for=`, next cell, or next sibling. */
 function byLabel(doc: Document, loc: FieldLocator): Element[] {

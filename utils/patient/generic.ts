@@ -10,6 +10,7 @@ import {
   UK_DATE_SOURCE,
   normaliseGender,
   normalisePostcode,
+  normalisePrefix,
   parseName,
   parseUkDate,
 } from './normalise';
@@ -44,8 +45,8 @@ const LABELLED_NHS = new RegExp(String.raw`\bNHS(?:\s*(?:number|num|no\.?))?${SE
 const LABELLED_DOB = new RegExp(String.raw`\b(?:date of birth|d\.?o\.?b\.?|born)${SEP}(${UK_DATE_SOURCE})`, 'gi');
 const LABELLED_SEX = /\b(?:sex|gender)\s*:?\s*(male|female|other|unknown|indeterminate|not known|m|f)\b/gi;
 const LABELLED_POSTCODE = new RegExp(String.raw`\bpost\s?code${SEP}${POSTCODE_SOURCE}`, 'gi');
-const TITLED_NAME =
-  /(\p{Lu}[\p{Lu}'’ -]*\p{Lu}),[ \t]*(\p{Lu}[\p{L}'’-]*(?:[ \t]+\p{Lu}[\p{L}'’-]*)*)[ \t]*\((mr|mrs|ms|miss|mx|dr|prof|master|sir|dame|rev)\.?\)/giu;
+// Case-sensitive on purpose: with the `i` flag \p{Lu} matches every letter and backtracks badly.
+const TITLED_NAME = /(\p{Lu}[\p{Lu}'’ -]*\p{Lu}),[ \t]*(\p{Lu}[\p{L}'’-]*(?:[ \t]+\p{Lu}[\p{L}'’-]*)*)[ \t]*\(([A-Za-z]{2,6})\.?\)/gu;
 const LABELLED_NAME = /(?:^|\n)(?:patient name|name)(?:[ \t]*:[ \t]*|[ \t]*:?[ \t]*\n)([^\n]{2,80})/gi;
 
 function distinct<T>(values: T[], key: (v: T) => string = String): T[] {
@@ -75,7 +76,7 @@ export function readGenericText(text: string): Omit<PatientContextReport, 'sourc
 
   const names = distinct(
     [
-      ...[...text.matchAll(TITLED_NAME)].map((m) => parseName(`${m[1]}, ${m[2]} (${m[3]})`)),
+      ...[...text.matchAll(TITLED_NAME)].map((m) => normalisePrefix(m[3]!) && parseName(`${m[1]}, ${m[2]} (${m[3]})`)),
       ...[...text.matchAll(LABELLED_NAME)].map((m) => parseName(m[1]!)),
     ].filter((n): n is PatientContext['name'] => !!n && /\p{L}/u.test(n.family) && n.given.length > 0),
     nameKey,

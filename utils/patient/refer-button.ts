@@ -15,9 +15,9 @@ export interface ReferButton {
 }
 
 const CSS =
-  ':host{all:initial}div{font:14px Arial,sans-serif;background:#fff;border:2px solid #005eb8;border-radius:6px;padding:6px;max-width:320px}' +
+  ':host{all:initial}div{font:14px Arial,sans-serif;background:#fff;border:2px solid #005eb8;border-radius:6px;padding:6px}' +
   'button{all:initial;font:bold 15px Arial,sans-serif;color:#fff;background:#007f3b;border-radius:4px;padding:8px 12px;cursor:pointer;display:block}' +
-  'button:focus-visible{outline:3px solid #fd0}small{display:block;font-weight:normal}p{margin:4px 0 0;color:#d5281b}p:empty{display:none}';
+  'button:focus-visible{outline:3px solid #fd0}small{display:block}p{margin:4px 0 0;color:#d5281b}p:empty{display:none}';
 
 /** Position of the host element, set inline with !important so host CSS cannot move or hide it. */
 const FLOATING = 'position:fixed;right:16px;bottom:16px;z-index:2147483647;display:block';
@@ -54,7 +54,6 @@ export function createReferButton(doc: Document, onClick: () => void): ReferButt
       const n = formatNhsNumber(report.patient.nhsNumber);
       label.textContent = `Refer ${name}`;
       nhs.textContent = `NHS ${n} · e-RS`;
-      button.setAttribute('aria-label', `Refer ${name}, NHS number ${n}`);
       msg.textContent = '';
       host.setAttribute('style', (anchor ? INLINE : FLOATING).replace(/;|$/g, ' !important;'));
       const parent = anchor ?? doc.body ?? doc.documentElement;

@@ -35,6 +35,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   let href = win.location.href;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let reads = 1;
+  let idle = 0; // reads in a row that found no change: back off (200, 400, 800, 1600 ms) under churn
 
   const flush = () => {
     clearTimeout(timer);
@@ -43,14 +44,17 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     reads++;
     current = opts.read();
     const k = reportKey(current);
-    if (k !== key) {
+    if (k === key) idle++;
+    else {
+      idle = 0;
       key = k;
       opts.onChange(current);
     }
     return current;
   };
-  const schedule = () => {
-    timer ??= setTimeout(flush, opts.delayMs ?? WATCH_DELAY_MS);
+  const schedule = (e?: Event) => {
+    if (e) idle = 0; // navigation events: read promptly
+    timer ??= setTimeout(flush, (opts.delayMs ?? WATCH_DELAY_MS) << Math.min(idle, 3));
   };
   /** Is this node inside a watched container (`deep`: or does it contain one)? Bad selectors count as yes. */
   const touches = (node: Node, sels: string, deep?: boolean): boolean => {
@@ -62,7 +66,8 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     }
   };
   const relevant = (records: MutationRecord[]): boolean => {
-    if (win.location.href !== href || records.length > MAX_RECORDS_PER_BURST) return true;
+    if (win.location.href !== href) return !(idle = 0);
+    if (records.length > MAX_RECORDS_PER_BURST) return true;
     const sels = opts.watch?.()?.join(',');
     for (const r of records) {
       const nodes = [r.target, ...r.addedNodes, ...r.removedNodes];

@@ -14,8 +14,8 @@ export const demoGpAdapter: HostAdapter = {
   matches: local('demo/gp/*'),
   recordOpen: { selector: '#record[data-record="patient"]' },
   fields: {
-    // Searched across the whole record so a second patient panel makes the page ambiguous.
-    nhsNumber: { label: 'NHS Number', within: '#record', all: true },
+    // Every demographics panel is read, so a second patient panel makes the page ambiguous.
+    nhsNumber: [{ selector: '#record .demographics td.pt-nhs', all: true }, { label: 'NHS Number', within: '#patient-details' }],
     name: { label: 'Name', within: '#patient-details' },
     birthDate: { label: 'Date of Birth', within: '#patient-details' },
     gender: { label: 'Sex', within: '#patient-details' },

@@ -1,0 +1,162 @@
+// Benchmarks for the patient-context content script (issue 4). Prints JSON lines
+// {"name","value","unit"}; `npm run bench` can import `benchContent()` or run this file:
+//   npx tsx scripts/bench-content.ts            (expects a fresh `npm run build`)
+// - content script bytes (raw and gzip) of .output/chrome-mv3/patient-context.js
+// - context extraction median on a generated 10,000-element record page, in headless Chromium
+//   (adapter reader and generic reader, bundled with esbuild from utils/patient)
+// - host page under churn (1,000 mutations/s for 10 s): main-thread time with / without the extension
+import { build } from 'esbuild';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import puppeteer, { type Browser } from 'puppeteer-core';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const EXT = join(ROOT, '.output', 'chrome-mv3');
+export interface BenchLine { name: string; value: number; unit: string }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A GP record page (the demo layout) padded with consultation rows to `elements` elements. */
+export function recordPage(elements = 10_000): string {
+  const base = readFileSync(join(ROOT, 'simulator/demo/gp/record-9434765919.html'), 'utf8').replace(/<link [^>]*>/, '');
+  const row = (i: number) => `<tr><td class="date">0${i % 9 + 1}-Jan-2020</td><td>Dr A Khan</td><td>Entry ${i}: reviewed, advice given.</td></tr>`;
+  const rows = Array.from({ length: Math.ceil(elements / 4) }, (_, i) => row(i)).join('');
+  return base.replace('</main>', `<section><table><tbody>${rows}</tbody></table></section></main>`);
+}
+
+function launch(withExtension: boolean): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    pipe: true,
+    ...(withExtension ? { enableExtensions: [EXT] } : {}),
+    userDataDir: mkdtempSync(join(tmpdir(), 'bench-')),
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+async function serve(pages: Record<string, string>) {
+  const server = createServer((req, res) => {
+    const body = pages[new URL(req.url ?? '/', 'http://x').pathname];
+    if (body === undefined) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
+export function contentScriptSize(): BenchLine[] {
+  const js = readFileSync(join(EXT, 'patient-context.js'));
+  return [
+    { name: 'content_script_bytes', value: js.length, unit: 'B' },
+    { name: 'content_script_gzip_bytes', value: gzipSync(js, { level: 9 }).length, unit: 'B' },
+  ];
+}
+
+export async function extractionMedian(runs = 101): Promise<BenchLine[]> {
+  const bundle = await build({
+    stdin: {
+      contents: `import { readPatientContext } from './utils/patient/read';
+        import { BUILTIN_ACTIVE_ADAPTERS } from './utils/patient/adapters/builtin';
+        window.__bench = (adapters) => readPatientContext(document, location.href, adapters ? BUILTIN_ACTIVE_ADAPTERS : []);`,
+      resolveDir: ROOT, loader: 'ts',
+    },
+    bundle: true, minify: true, format: 'iife', write: false, alias: { '@': ROOT }, logLevel: 'silent',
+  });
+  const html = recordPage(10_000);
+  const { server, origin } = await serve({ '/demo/gp/record-bench.html': html });
+  const browser = await launch(false);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/demo/gp/record-bench.html`);
+    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    // A string, not a function: tsx would inject its `__name` helper into a serialised function.
+    const out = (await page.evaluate(`(() => {
+      const time = (adapters) => {
+        const ts = []; let status = '';
+        for (let i = 0; i < ${runs}; i++) { const t0 = performance.now(); status = window.__bench(adapters).status; ts.push(performance.now() - t0); }
+        return { ts, status };
+      };
+      return { elements: document.getElementsByTagName('*').length, adapter: time(true), generic: time(false) };
+    })()`)) as { elements: number; adapter: { ts: number[]; status: string }; generic: { ts: number[]; status: string } };
+    if (out.adapter.status !== 'single' || out.generic.status !== 'single') throw new Error(`bench page not read: ${out.adapter.status}/${out.generic.status}`);
+    return [
+      { name: 'record_page_elements', value: out.elements, unit: 'elements' },
+      { name: 'extraction_median_adapter_10k', value: +median(out.adapter.ts).toFixed(3), unit: 'ms' },
+      { name: 'extraction_median_generic_10k', value: +median(out.generic.ts).toFixed(3), unit: 'ms' },
+    ];
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+/** Page that mutates 1,000 times a second (10 per 10 ms tick) for `seconds`, then reports done. */
+const CHURN = (seconds: number) => `<!doctype html><html><head><title>churn</title></head><body>
+<p>Name: JONES, Sarah (Mrs)</p><p>NHS Number: 943 476 5919</p><p>DOB: 14/03/1958</p>
+<div id="ticker"></div><ul id="feed"></ul>
+<script>
+  const feed = document.getElementById('feed'), ticker = document.getElementById('ticker');
+  let n = 0; const end = performance.now() + ${seconds * 1000};
+  const t = setInterval(() => {
+    for (let i = 0; i < 10; i++, n++) {
+      if (i % 2) ticker.textContent = 'tick ' + n;
+      else { const li = document.createElement('li'); li.textContent = 'event ' + n; feed.prepend(li); if (feed.childElementCount > 200) feed.lastElementChild.remove(); }
+    }
+    if (performance.now() >= end) { clearInterval(t); document.title = 'done ' + n; }
+  }, 10);
+</script></body></html>`;
+
+async function churnTaskTime(withExtension: boolean, seconds: number, origin: string): Promise<number> {
+  const browser = await launch(withExtension);
+  try {
+    const page = await browser.newPage();
+    const cdp = await page.createCDPSession();
+    await cdp.send('Performance.enable');
+    await page.goto(`${origin}/churn.html`);
+    await page.waitForFunction(`document.title.startsWith('done')`, { timeout: (seconds + 20) * 1000, polling: 500 });
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function churnOverhead(seconds = 10, rounds = 2): Promise<BenchLine[]> {
+  const { server, origin } = await serve({ '/churn.html': CHURN(seconds) });
+  try {
+    const without: number[] = [];
+    const withExt: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      without.push(await churnTaskTime(false, seconds, origin));
+      withExt.push(await churnTaskTime(true, seconds, origin));
+    }
+    const a = median(without), b = median(withExt);
+    return [
+      { name: 'churn_main_thread_without_ms', value: +a.toFixed(1), unit: 'ms' },
+      { name: 'churn_main_thread_with_ms', value: +b.toFixed(1), unit: 'ms' },
+      { name: 'churn_overhead_ratio', value: +(b / a).toFixed(3), unit: 'x' },
+    ];
+  } finally {
+    server.close();
+  }
+}
+
+export async function benchContent(opts: { churnSeconds?: number; rounds?: number } = {}): Promise<BenchLine[]> {
+  const lines: BenchLine[] = [];
+  const emit = (xs: BenchLine[]) => {
+    for (const l of xs) console.log(JSON.stringify(l));
+    lines.push(...xs);
+  };
+  emit(contentScriptSize());
+  emit(await extractionMedian());
+  emit(await churnOverhead(opts.churnSeconds ?? 10, opts.rounds ?? 2));
+  return lines;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  await benchContent({ churnSeconds: Number(process.env.CHURN_SECONDS ?? 10), rounds: Number(process.env.CHURN_ROUNDS ?? 2) });
+}
