@@ -1,0 +1,96 @@
+// Shared end-to-end harness: the built extension in real Chromium against a fresh simulator (and,
+// for the platform flavour, the organisation's token relay), with helpers to configure the
+// extension, drive its pages, stop its service worker and take screenshots on failure.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page, Target } from 'puppeteer-core';
+import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server';
+import { startRelay } from '../../relay/server';
+
+export { EXTENSION_ID };
+// Evaluated inside extension pages, where `chrome` is the extension API.
+declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+export const CLIENT_SECRET = 'e2e-relay-secret';
+
+export interface Harness {
+  browser: Browser;
+  sim: RunningSimulator;
+  relayUrl: string;
+  /** An extension page (options.html) used to send protocol messages and read extension storage. */
+  probe: Page;
+  url(pathname: string): string;
+  /** Send a protocol message from an extension page and return the whole reply. */
+  send<T = unknown>(type: string, payload?: Record<string, unknown>): Promise<{ ok: boolean; data?: T; error?: { code: string; message: string } }>;
+  stopWorker(): Promise<void>;
+  tabIdOf(page: Page): Promise<number>;
+  screenshot(page: Page, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 'platform' | 'legacy' } = {}): Promise<Harness> {
+  const sim = await startSimulator({ port: 0, seed: 1, clientSecret: CLIENT_SECRET, ...options.sim });
+  const relay = await startRelay({
+    port: 0,
+    tokenUrl: `${sim.url}/oauth2/token`,
+    clientId: 'ers-extension-demo',
+    clientSecret: CLIENT_SECRET,
+    allowedOrigins: [`chrome-extension://${EXTENSION_ID}`],
+    logger: { info: () => undefined, warn: () => undefined },
+  });
+  const browser = await launchChrome();
+  await browser.waitForTarget(isServiceWorker, { timeout: 20_000 });
+  const probe = await browser.newPage();
+  await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
+
+  const send: Harness['send'] = (type, payload = {}) =>
+    probe.evaluate((m) => chrome.runtime.sendMessage(m), { ...payload, type }) as never;
+
+  const saved = await send('settings/save', {
+    patch: {
+      environment: 'simulator',
+      flavour: options.flavour ?? 'platform',
+      platformBaseUrl: `${sim.url}/referrals/FHIR`,
+      legacyBaseUrl: `${sim.url}/ers-api`,
+      cis2AuthorizeUrl: `${sim.url}/oauth2/authorize`,
+      relayUrl: relay.url,
+      oauthClientId: 'ers-extension-demo',
+    },
+  });
+  if (!saved.ok) throw new Error(`could not configure the extension: ${JSON.stringify(saved.error)}`);
+
+  return {
+    browser, sim, probe, relayUrl: relay.url,
+    url: (p) => `${sim.url}${p}`,
+    send,
+    async stopWorker() {
+      const target = browser.targets().find(isServiceWorker);
+      const worker = await target?.worker();
+      await worker?.close();
+      await new Promise((r) => setTimeout(r, 200));
+    },
+    async tabIdOf(page) {
+      const url = page.url();
+      return probe.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, url);
+    },
+    async screenshot(page, name) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const file = path.join(SCREENSHOTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      return file;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await relay.close();
+      await sim.close();
+    },
+  };
+}
+
+/** The real side panel page that Refer opened (Chrome's side panel is an extension page target). */
+export async function sidePanelTarget(browser: Browser, timeout = 10_000): Promise<Target> {
+  return browser.waitForTarget((t) => t.url().startsWith(`chrome-extension://${EXTENSION_ID}/sidepanel.html`), { timeout });
+}
+
+export const EXTENSION_DIR = CHROME_EXTENSION_DIR;
