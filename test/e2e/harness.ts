@@ -72,7 +72,7 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
     },
     async tabIdOf(page) {
       const url = page.url();
-      return probe.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, url);
+      return probe.evaluate(async (u) => (await chrome.tabs.query({})).find((t: { url?: string }) => t.url === u)!.id!, url);
     },
     async screenshot(page, name) {
       mkdirSync(SCREENSHOTS, { recursive: true });
