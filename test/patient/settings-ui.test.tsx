@@ -1,0 +1,42 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { PatientContextSettings } from '@/utils/patient/ui/PatientContextSettings';
+import { originPattern } from '@/utils/patient/ui/host-access';
+import { CUSTOM_ADAPTERS_KEY } from '@/utils/background/patient-context';
+
+const adapter = { id: 'acme-gp', name: 'Acme GP', matches: ['https://gp.acme.example.nhs.uk/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n' }, name: { selector: '#m' } } };
+
+afterEach(cleanup);
+beforeEach(() => {
+  fakeBrowser.reset();
+  vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['http://127.0.0.1/*', 'https://gp.example.nhs.uk/*'] } as never);
+  vi.spyOn(fakeBrowser.storage.managed, 'get').mockResolvedValue({ enabledOrigins: ['https://epr.trust.nhs.uk'] } as never);
+});
+
+describe('options: clinical systems and host adapters', () => {
+  it('lists enabled and organisation-suggested sites', async () => {
+    render(<PatientContextSettings />);
+    expect(await screen.findByText(/https:\/\/gp\.example\.nhs\.uk\/\*/)).toBeTruthy();
+    expect(await screen.findByText(/https:\/\/epr\.trust\.nhs\.uk\/\* \(suggested by your organisation\)/)).toBeTruthy();
+  });
+
+  it('saves a valid adapter and refuses an invalid one with the reason', async () => {
+    render(<PatientContextSettings />);
+    const box = screen.getByLabelText(/Adapter JSON/) as HTMLTextAreaElement;
+    fireEvent.input(box, { target: { value: JSON.stringify({ ...adapter, matches: ['nope'] }) } });
+    fireEvent.click(screen.getByText('Validate and save'));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/Adapter not saved: .*matches\.0: not a match pattern/));
+    fireEvent.input(box, { target: { value: JSON.stringify(adapter) } });
+    fireEvent.click(screen.getByText('Validate and save'));
+    await waitFor(async () => expect((await fakeBrowser.storage.local.get(CUSTOM_ADAPTERS_KEY))[CUSTOM_ADAPTERS_KEY]).toEqual([adapter]));
+    expect(await screen.findByText(/Added here: Acme GP/)).toBeTruthy();
+  });
+
+  it.each([
+    ['https://gp.example.nhs.uk/record/1?x=2', 'https://gp.example.nhs.uk/*'],
+    ['http://gp.example.nhs.uk/', undefined],
+    ['not a url', undefined],
+  ])('asks for exactly the origin of %s', (url, pattern) => expect(originPattern(url)).toBe(pattern));
+});
