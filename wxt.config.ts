@@ -19,7 +19,7 @@ export default defineConfig({
     commands: {
       'refer-patient': { suggested_key: { default: 'Alt+Shift+R' }, description: 'Refer the patient on this page (open the referral panel)' },
     },
-    ...(browser !== 'firefox' && { storage: { managed_schema: 'managed-schema.json' } }),
+    ...(browser !== 'firefox' && { storage: { managed_schema: 'managed_schema.json' } }),
     // A fixed public key gives the unpacked extension a stable id (dokchjedcnlehjbbiccobocannakkama),
     // so the token relay's origin allow-list and the CIS2 redirect URL stay the same on every machine.
     // Only the public half is here; store builds are signed by the store and ignore it.

@@ -119,7 +119,7 @@ describe('adapters and host permissions', () => {
   };
 
   it('publishes built-in and administrator adapters, validated and compiled, policy first', async () => {
-    vi.spyOn(fakeBrowser.storage.managed, 'get').mockResolvedValue({ hostAdaptersJson: JSON.stringify([{ ...custom, id: 'policy-gp' }, { id: 'broken' }]) } as never);
+    vi.spyOn(fakeBrowser.storage.managed, 'get').mockResolvedValue({ hostAdapters: [{ ...custom, id: 'policy-gp' }], hostAdaptersJson: JSON.stringify([{ id: 'broken' }]) } as never);
     expect(await saveCustomAdapters([custom])).toEqual({ ok: true });
     const published = await publishAdapters();
     expect(published.map((a) => a.id)).toEqual(['policy-gp', 'acme-gp', 'demo-gp', 'demo-epr', 'demo-spa']);

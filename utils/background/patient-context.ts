@@ -111,9 +111,10 @@ export async function publishAdapters(): Promise<HostAdapter[]> {
     });
   let managed: unknown[] = [];
   try {
-    const m = await browser.storage.managed.get('hostAdaptersJson');
+    // `hostAdapters` (array, public/managed_schema.json) or `hostAdaptersJson` (the same as a JSON string).
+    const m = await browser.storage.managed.get(['hostAdapters', 'hostAdaptersJson']);
     const parsed = typeof m.hostAdaptersJson === 'string' ? JSON.parse(m.hostAdaptersJson) : [];
-    managed = Array.isArray(parsed) ? parsed : [parsed];
+    managed = [...(Array.isArray(m.hostAdapters) ? m.hostAdapters : []), ...(Array.isArray(parsed) ? parsed : [parsed])];
   } catch {
     /* no policy, or storage.managed unavailable (Firefox without a policy, tests) */
   }
