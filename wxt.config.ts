@@ -9,8 +9,8 @@ export default defineConfig({
     description: 'Create NHS e-Referral Service referrals from the patient record you have open.',
     permissions:
       browser === 'firefox'
-        ? ['storage', 'identity', 'contextMenus', 'scripting', 'activeTab']
-        : ['storage', 'identity', 'contextMenus', 'sidePanel', 'scripting', 'activeTab'],
+        ? ['storage', 'identity', 'contextMenus', 'scripting', 'activeTab', 'alarms', 'idle']
+        : ['storage', 'identity', 'contextMenus', 'sidePanel', 'scripting', 'activeTab', 'alarms', 'idle'],
     host_permissions: ['http://localhost/*', 'http://127.0.0.1/*'],
     optional_host_permissions: ['https://*/*'],
     // Issue 4: the patient-context script (an unlisted script, see entrypoints/patient-context.ts) runs

@@ -30,6 +30,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 'platform' | 'legacy' } = {}): Promise<Harness> {
+  const log = (m: string) => process.env.E2E_DEBUG && console.log('[harness]', m);
   const sim = await startSimulator({ port: 0, seed: 1, clientSecret: CLIENT_SECRET, ...options.sim });
   const relay = await startRelay({
     port: 0,
@@ -39,8 +40,11 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
     allowedOrigins: [`chrome-extension://${EXTENSION_ID}`],
     logger: { info: () => undefined, warn: () => undefined },
   });
+  log('sim+relay up');
   const browser = await launchChrome();
+  log('chrome up');
   await browser.waitForTarget(isServiceWorker, { timeout: 20_000 });
+  log('worker up');
   const probe = await browser.newPage();
   await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
 

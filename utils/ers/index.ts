@@ -8,3 +8,4 @@ export * from './reference-cache';
 export * from './rules';
 export * from './transport';
 export type { Appointment, CodeSystem, ProfessionalSession, ReferralRequest } from './schemas';
+export type { FhirResource, ParametersResource } from './fhir';
