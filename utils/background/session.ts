@@ -100,6 +100,11 @@ export class SessionManager {
 
   async view(): Promise<SessionView> {
     await this.ready;
+    return this.viewNow();
+  }
+
+  /** The view without waiting for start-up (used inside transitions, which start-up itself makes). */
+  private async viewNow(): Promise<SessionView> {
     const settings = await this.settings();
     const view = toView(this.record, { signInMissing: missingForSignIn(settings), idleTimeoutMinutes: settings.idleTimeoutMinutes });
     if (view.status === 'signed-out') {
@@ -155,7 +160,7 @@ export class SessionManager {
       this.lastRoleNotices = notices;
     }
     if (next.status === 'signed-out' || next.status === 'expired') this.deps.scheduleRefresh(undefined);
-    this.deps.broadcast(await this.view());
+    this.deps.broadcast(await this.viewNow());
   }
 
   // ---- sign-in ---------------------------------------------------------------------------------
@@ -373,6 +378,11 @@ export class SessionManager {
 
   async signOut(reason: SignOutReason = 'user'): Promise<SessionView> {
     await this.ready;
+    await this.signOutNow(reason);
+    return this.view();
+  }
+
+  private async signOutNow(reason: SignOutReason): Promise<void> {
     const previous = this.record;
     await this.deps.signOutPending.set(true);
     await this.dispatch({ type: 'signed-out', reason });
@@ -382,7 +392,6 @@ export class SessionManager {
       await legacySignOut(settings, previous.secrets.sessionKey, this.deps.fetch).catch(() => undefined);
     }
     await this.finishSignOut(reason);
-    return this.view();
   }
 
   private async finishSignOut(reason: SignOutReason): Promise<void> {
@@ -405,9 +414,9 @@ export class SessionManager {
     this.settingsCache = settings;
     const r = this.record;
     if (r.status !== 'signed-out' && r.settingsFingerprint && r.settingsFingerprint !== settingsFingerprint(settings)) {
-      await this.signOut('settings-changed');
+      await this.signOutNow('settings-changed');
     } else {
-      this.deps.broadcast(await this.view());
+      this.deps.broadcast(await this.viewNow());
     }
   }
 
