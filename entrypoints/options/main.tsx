@@ -1,8 +1,21 @@
 import { render } from 'preact';
+import '@/components/nhs.css';
+import { OptionsForm } from '@/components/options/OptionsForm';
 import { PatientContextSettings } from '@/utils/patient/ui/PatientContextSettings';
 
 function App() {
-  return <main><h1>e-RS Referral Assistant</h1><p>options</p><PatientContextSettings /></main>;
+  return (
+    <>
+      <header class="nhs-header">
+        <span class="nhs-logo" aria-hidden="true">NHS</span>
+        <h1>e-RS Referral Assistant — Settings</h1>
+      </header>
+      <main class="nhs-container" style={{ maxWidth: '48em' }}>
+        <OptionsForm />
+        <PatientContextSettings />
+      </main>
+    </>
+  );
 }
 
 render(<App />, document.getElementById('app')!);

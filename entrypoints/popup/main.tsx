@@ -1,8 +1,6 @@
 import { render } from 'preact';
-import { PatientSiteAccess } from '@/utils/patient/ui/PatientSiteAccess';
+import '@/components/nhs.css';
+import './popup.css';
+import { Popup } from '@/components/popup/Popup';
 
-function App() {
-  return <main><h1>e-RS Referral Assistant</h1><p>popup</p><PatientSiteAccess /></main>;
-}
-
-render(<App />, document.getElementById('app')!);
+render(<Popup />, document.getElementById('app')!);

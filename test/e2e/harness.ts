@@ -26,6 +26,15 @@ export interface Harness {
   stopWorker(): Promise<void>;
   tabIdOf(page: Page): Promise<number>;
   screenshot(page: Page, name: string): Promise<string>;
+  /** Open one of the extension's pages (popup.html, sidepanel.html, options.html) in a tab. */
+  openPage(pathname: string): Promise<Page>;
+  /**
+   * Finish the mock NHS CIS2 sign-in that identity.launchWebAuthFlow opened: find the authorise
+   * window (a page target in headless Chromium) and click the test user's button.
+   */
+  completeCis2Login(userId: string, timeout?: number): Promise<void>;
+  /** The CIS2 authorise window, once launchWebAuthFlow has opened it. */
+  cis2Page(timeout?: number): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -64,6 +73,13 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
   });
   if (!saved.ok) throw new Error(`could not configure the extension: ${JSON.stringify(saved.error)}`);
 
+  const cis2Page = async (timeout = 15_000): Promise<Page> => {
+    const target = await browser.waitForTarget((t) => t.url().startsWith(`${sim.url}/oauth2/authorize`), { timeout });
+    const page = (await target.asPage())!;
+    await page.waitForSelector('button[name="login_hint"]', { timeout });
+    return page;
+  };
+
   return {
     browser, sim, probe, relayUrl: relay.url,
     url: (p) => `${sim.url}${p}`,
@@ -83,6 +99,16 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
       const file = path.join(SCREENSHOTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
       await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
       return file;
+    },
+    async openPage(pathname) {
+      const page = await browser.newPage();
+      await page.goto(`chrome-extension://${EXTENSION_ID}/${pathname.replace(/^\//, '')}`);
+      return page;
+    },
+    cis2Page,
+    async completeCis2Login(userId, timeout) {
+      const page = await cis2Page(timeout);
+      await page.click(`button[name="login_hint"][value="${userId}"]`);
     },
     async close() {
       await browser.close().catch(() => undefined);

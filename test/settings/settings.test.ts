@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import managedSchema from '../../public/managed_schema.json';
 import {
-  defaultSettings, getResolvedSettings, getSettings, migrateSettings, migrateStoredSettings, missingForSignIn, resolveSettings,
+  defaultSettings, getResolvedSettings, OTHER_POLICY_KEYS, getSettings, migrateSettings, migrateStoredSettings, missingForSignIn, resolveSettings,
   saveSettings, SETTING_KEYS, SETTINGS_VERSION, SettingsError, watchSettings,
 } from '@/utils/settings';
 
@@ -106,8 +106,9 @@ describe('managed policy precedence', () => {
     expect(r.policyProblems.map((p) => p.key).sort()).toEqual(['colour', 'idleTimeoutMinutes', 'relayUrl']);
   });
 
-  it('the managed schema declares every setting and nothing else', () => {
-    expect(Object.keys(managedSchema.properties).sort()).toEqual([...SETTING_KEYS].sort());
+  it('the managed schema declares every setting, plus the patient-context policy keys', () => {
+    expect(Object.keys(managedSchema.properties).sort()).toEqual([...SETTING_KEYS, ...OTHER_POLICY_KEYS].sort());
+    expect(resolveSettings(defaultSettings(), { enabledOrigins: ['https://gp.example/*'] }).policyProblems).toEqual([]);
     expect(managedSchema.type).toBe('object');
     expect(managedSchema).not.toHaveProperty('additionalProperties');
   });

@@ -194,9 +194,11 @@ export interface SessionView {
   signInMissing: string[];
   /** Minutes of inactivity before automatic sign-out. */
   idleTimeoutMinutes?: number;
+  /** Legacy: where the smartcard token comes from (test cards in the simulator, or pasted). */
+  smartcardSource?: 'test-card' | 'paste';
 }
 
-export function toView(record: SessionRecord, extra: { signInMissing?: string[]; idleTimeoutMinutes?: number } = {}): SessionView {
+export function toView(record: SessionRecord, extra: { signInMissing?: string[]; idleTimeoutMinutes?: number; smartcardSource?: 'test-card' | 'paste' } = {}): SessionView {
   const view: SessionView = {
     status: record.status,
     flavour: record.flavour,
@@ -209,6 +211,7 @@ export function toView(record: SessionRecord, extra: { signInMissing?: string[];
   if (record.pendingRole) view.switchingTo = { ...record.pendingRole.role };
   if (record.notice) view.notice = record.notice;
   if (extra.idleTimeoutMinutes !== undefined) view.idleTimeoutMinutes = extra.idleTimeoutMinutes;
+  if (extra.smartcardSource) view.smartcardSource = extra.smartcardSource;
   return view;
 }
 

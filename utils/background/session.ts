@@ -106,7 +106,9 @@ export class SessionManager {
   /** The view without waiting for start-up (used inside transitions, which start-up itself makes). */
   private async viewNow(): Promise<SessionView> {
     const settings = await this.settings();
-    const view = toView(this.record, { signInMissing: missingForSignIn(settings), idleTimeoutMinutes: settings.idleTimeoutMinutes });
+    const view = toView(this.record, {
+      signInMissing: missingForSignIn(settings), idleTimeoutMinutes: settings.idleTimeoutMinutes, smartcardSource: settings.smartcardSource,
+    });
     if (view.status === 'signed-out') {
       // Signed out, the view shows where the next sign-in will go.
       view.flavour = settings.flavour;

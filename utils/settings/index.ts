@@ -9,7 +9,7 @@ import { defaultSettings, ENVIRONMENT_KEYS, settingsShape, SETTINGS_VERSION, typ
 
 export * from './schema';
 export { migrateSettings } from './migrations';
-export { resolveSettings, parseManaged, type ResolvedSettings, type PolicyProblem } from './resolve';
+export { resolveSettings, parseManaged, OTHER_POLICY_KEYS, type ResolvedSettings, type PolicyProblem } from './resolve';
 
 export const SETTINGS_STORAGE_KEY = 'settings';
 

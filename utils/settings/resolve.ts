@@ -12,11 +12,15 @@ export interface ResolvedSettings {
   policyProblems: PolicyProblem[];
 }
 
+/** Policy keys read by other features (patient context), not settings: neither applied nor reported here. */
+export const OTHER_POLICY_KEYS = ['hostAdaptersJson', 'enabledOrigins'] as const;
+
 /** Validate each managed value on its own; unknown keys and bad values are reported, not applied. */
 export function parseManaged(managed: Record<string, unknown> | undefined): { values: Partial<Settings>; problems: PolicyProblem[] } {
   const values: Partial<Record<SettingKey, unknown>> = {};
   const problems: PolicyProblem[] = [];
   for (const [key, raw] of Object.entries(managed ?? {})) {
+    if ((OTHER_POLICY_KEYS as readonly string[]).includes(key)) continue;
     if (!(SETTING_KEYS as string[]).includes(key)) {
       problems.push({ key, message: 'not a setting of this extension' });
       continue;
