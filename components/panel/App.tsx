@@ -16,6 +16,7 @@ import { submitBlocker } from '../../utils/referral/submit';
 import { DoneScreen } from './DoneScreen';
 import { DraftsList, OutstandingLetters } from './DraftsList';
 import { LetterStep } from './LetterStep';
+import { PanelHeader } from './PanelHeader';
 import { PatientBanner } from './PatientBanner';
 import { Results } from './Results';
 import { SearchForm, orderedCriteria } from './SearchForm';
@@ -224,16 +225,7 @@ export function App({ api }: { api: PanelApi }) {
 
   return (
     <main class="panel">
-      {session && (
-        <header class={`panel-header env-${session.environment}`}>
-          <span class="env-label" data-testid="environment">{session.environment.toUpperCase()}</span>
-          {signedIn ? (
-            <span data-testid="signed-in-as">{session.userName} · {session.businessFunction?.replace(/_/g, ' ').toLowerCase()} · {session.orgName ?? session.ods}</span>
-          ) : (
-            <button type="button" class="nhs-button nhs-button--small" onClick={() => void api.signIn()}>Sign in to e-RS</button>
-          )}
-        </header>
-      )}
+      {session && <PanelHeader session={session} api={api} onChanged={() => void api.session().then(setSession)} />}
       {error && <div class="nhs-error-summary" role="alert" data-testid="panel-error"><p>{error}</p></div>}
       {!draft && (
         <section class="no-patient" role="status" data-testid="no-patient">

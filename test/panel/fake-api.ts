@@ -24,7 +24,7 @@ export function fakeApi(options: { session?: Partial<PanelSession>; report?: Pat
   let contextListener: ((r: PatientContextReport | undefined) => void) | undefined;
   const calls = { search: [] as SearchInput[], submit: [] as { draftId: string; tabId?: number }[], resume: [] as string[] };
   const api: PanelApi = {
-    session: async () => ({ state: 'active', flavour: 'platform', environment: 'simulator', userName: 'Dr Kate ADAMS', businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001', ...options.session }),
+    session: async () => ({ state: 'active', flavour: 'platform', environment: 'simulator', userName: 'Dr Kate ADAMS', businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001', roles: [{ businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }], ...options.session }),
     patientContext: async () => ({ report: options.report, tabId: 7 }),
     onPatientContext: (l) => { contextListener = l; return () => { contextListener = undefined; }; },
     onSessionChanged: () => () => undefined,
@@ -45,6 +45,7 @@ export function fakeApi(options: { session?: Partial<PanelSession>; report?: Pat
     preferences: async () => ({ draftTtlMs: 86_400_000, defaultPriority: 'ROUTINE', defaultSpecialty: 'CARDIOLOGY' }),
     rememberSearch: async () => undefined,
     signIn: async () => undefined,
+    selectRole: async () => undefined,
   };
   return { api, calls, pushContext: (r: PatientContextReport | undefined) => contextListener?.(r) };
 }

@@ -13,10 +13,12 @@ function toPanelSession(view: SessionView): PanelSession {
     state: view.status,
     flavour: view.flavour,
     environment: view.environment,
-    userName: view.user ? [view.user.title, view.user.given, view.user.family].filter(Boolean).join(' ') || view.user.id : undefined,
+    userName: view.user ? view.user.name ?? view.user.id : undefined,
     businessFunction: view.role?.businessFunction,
     ods: view.role?.ods,
     orgName: view.role?.orgName,
+    roles: view.roles,
+    notice: view.notice,
   };
 }
 
@@ -70,5 +72,6 @@ export function browserPanelApi(): PanelApi {
     preferences: () => sendMessage('referral/preferences'),
     async rememberSearch(prefs) { await sendMessage('referral/remember-search', prefs as never); },
     async signIn() { await sendMessage('session/sign-in'); },
+    async selectRole(role) { await sendMessage('session/select-role', { role }); },
   };
 }

@@ -12,6 +12,10 @@ export interface PanelSession {
   businessFunction?: string;
   ods?: string;
   orgName?: string;
+  /** Every (organisation, business function) the user may act as. */
+  roles: { businessFunction: string; ods: string; orgName?: string }[];
+  /** Something the user should be told about their session (plain English). */
+  notice?: string;
 }
 
 export interface ReferenceData {
@@ -39,4 +43,5 @@ export interface PanelApi {
   preferences(): Promise<{ draftTtlMs: number; defaultPriority?: string; defaultSpecialty?: string; defaultDistance?: number }>;
   rememberSearch(prefs: { priority: string; specialty?: string }): Promise<void>;
   signIn(): Promise<void>;
+  selectRole(role: { businessFunction: string; ods: string }): Promise<void>;
 }
