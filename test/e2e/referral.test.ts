@@ -10,6 +10,9 @@ import { startHarness, type Harness } from './harness';
 
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 
+// Evaluated inside extension pages.
+declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 let h: Harness;
 let lastPage: Page | undefined;
 const referralsFor = (nhs: string) => h.sim.referrals().filter((r) => r.patientNhsNumber === nhs)
@@ -47,5 +50,57 @@ describe('referral from a demo record page', () => {
     const [referral] = referralsFor('4010232137');
     expect(referral).toMatchObject({ ubrn: result.ubrn, state: 'AWAITING_TRIAGE' });
     await waitForText(result.panel, '[data-testid="done"]', 'triage service');
+  });
+});
+
+describe('letters, drafts and patient changes', () => {
+  it('letter to follow is listed as outstanding on the badge, then completed from the panel', async () => {
+    const result = await referFromRecord(h, { record: '/demo/gp/record-9000000009.html', nhsNumber: '9000000009', letterToFollow: true });
+    const panel = result.panel;
+    lastPage = panel;
+    expect(referralsFor('9000000009')[0].letters).toEqual([]);
+    const badge = await h.probe.evaluate(() => chrome.action.getBadgeText({}));
+    expect(Number(badge)).toBeGreaterThanOrEqual(1);
+    await panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    const outstanding = await panel.waitForSelector('[data-testid="outstanding"]');
+    expect(await outstanding!.evaluate((e) => (e as HTMLElement).innerText)).toContain(result.ubrn!);
+    await panel.click('[data-testid="outstanding"] button');
+    const input = await panel.waitForSelector('#letter-file');
+    await (input as import('puppeteer-core').ElementHandle<HTMLInputElement>).uploadFile(LETTER);
+    await panel.waitForSelector('[data-file-name]');
+    await panel.click('[data-testid="attach-outstanding"]');
+    await panel.waitForSelector('[data-testid="done"]', { timeout: 30_000 });
+    await expect.poll(() => referralsFor('9000000009')[0].letters).toEqual([path.basename(LETTER)]);
+    expect(referralsFor('9000000009')).toHaveLength(1);
+    await expect.poll(() => h.probe.evaluate(() => chrome.action.getBadgeText({}))).toBe(badge === '1' ? '' : String(Number(badge) - 1));
+  });
+
+  it('a draft is restored when the panel is closed and opened again', async () => {
+    const first = await referFromRecord(h, { record: '/demo/gp/record-4857773457.html', nhsNumber: '4857773457', letterFile: LETTER, stopBefore: 'submit' });
+    const shortlisted = await first.panel.$$eval('[data-shortlist-id]', (els) => els.map((e) => e.getAttribute('data-shortlist-id')));
+    await first.panel.close();
+    const panel = await openPanelFromRecord(h.browser, first.record);
+    lastPage = panel;
+    await panel.waitForSelector('[data-shortlist-id]');
+    expect(await panel.$$eval('[data-shortlist-id]', (els) => els.map((e) => e.getAttribute('data-shortlist-id')))).toEqual(shortlisted);
+    expect(await panel.$$eval('[data-file-name]', (els) => els.map((e) => e.getAttribute('data-file-name')))).toEqual([path.basename(LETTER)]);
+    expect(referralsFor('4857773457')).toHaveLength(0);
+  });
+
+  it('switching patient in the single-page app locks the open draft: it cannot be submitted for the patient now shown', async () => {
+    const smithBefore = referralsFor('9912003888').length; // the simulator seeds example referrals for him
+    const first = await referFromRecord(h, { record: '/demo/spa/index.html#/patient/9733333336', nhsNumber: '9733333336', letterFile: LETTER, stopBefore: 'submit' });
+    const panel = first.panel;
+    lastPage = panel;
+    await first.record.bringToFront();
+    await first.record.click('a[data-nhs-link="9912003888"]');
+    await panel.waitForSelector('[data-testid="draft-locked"]', { timeout: 10_000 });
+    expect(await panel.$eval('[data-testid="banner-nhs-number"]', (e) => e.textContent)).toBe('973 333 3336');
+    expect(await panel.$eval('[data-testid="submit"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    // Even a forged submit from an extension page is refused by the background.
+    const forced = await h.send('referral/submit', { draftId: `${new URL(h.url('/')).origin}#9733333336`, tabId: await h.tabIdOf(first.record) });
+    expect(forced).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(referralsFor('9733333336')).toHaveLength(0);
+    expect(referralsFor('9912003888')).toHaveLength(smithBefore);
   });
 });
