@@ -48,7 +48,7 @@ export function Results({ services, shortlist, disabled, onAdd }: ResultsProps) 
                 </span>
               </div>
               <button type="button" class="nhs-button nhs-button--secondary service__add" disabled={disabled || !!refusal}
-                aria-label={onList ? `${s.name} is on the shortlist` : `Add ${s.name} to the shortlist`} title={refusal}
+                aria-label={onList ? `Added: ${s.name} is on the shortlist` : `Add ${s.name} to the shortlist`} title={refusal}
                 onClick={() => onAdd(s)}>{onList ? 'Added' : 'Add'}</button>
               {refusal && !onList && <span class="service__why nhs-hint">{refusal}</span>}
             </li>

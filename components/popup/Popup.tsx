@@ -21,11 +21,13 @@ export function Popup({ api, siteAccess = true }: { api?: SessionApi; siteAccess
   const session = useSession(api);
   return (
     <div class="popup">
-      <header class="nhs-header">
-        <span class="nhs-logo" aria-hidden="true">NHS</span>
-        <h1>e-RS Referral Assistant</h1>
+      <header>
+        <div class="nhs-header">
+          <span class="nhs-logo" aria-hidden="true">NHS</span>
+          <h1>e-RS Referral Assistant</h1>
+        </div>
+        {session.view && <EnvironmentBanner environment={session.view.environment} />}
       </header>
-      {session.view && <EnvironmentBanner environment={session.view.environment} />}
       <main class="nhs-container">
         <SessionControls session={session} />
         {siteAccess && <section class="nhs-card" aria-label="This site"><PatientSiteAccess /></section>}

@@ -96,7 +96,7 @@ describe('shortlist rules', () => {
     await waitFor(() => expect(document.querySelectorAll('[data-shortlist-id]')).toHaveLength(20));
     expect(screen.getByRole('heading', { name: /Shortlist \(20 of 20\)/ })).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Add Service 120 to the shortlist' }) as HTMLButtonElement).disabled).toBe(true);
-    expect((screen.getByRole('button', { name: 'Service 100 is on the shortlist' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Added: Service 100 is on the shortlist' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('a clinician admin must name the referring clinician before submitting', async () => {
