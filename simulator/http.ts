@@ -29,7 +29,21 @@ export interface ReadBody {
  * Reads the whole request body but keeps at most `keep` bytes: an oversized upload must still be
  * answered with a proper 422 FILE_SIZE_ERROR rather than a reset connection.
  */
+const PREREAD = Symbol('preread body');
+
+/**
+ * Read the whole body now and keep it on the request, so a handler that runs later (after injected
+ * latency) still sees it even if the client has gone away meanwhile, as a real server that had
+ * received the request would.
+ */
+export async function prereadBody(req: IncomingMessage, hardLimit = 64 * 1024 * 1024): Promise<void> {
+  const { bytes } = await readBody(req, hardLimit, hardLimit);
+  (req as IncomingMessage & { [PREREAD]?: Buffer })[PREREAD] = bytes;
+}
+
 export function readBody(req: IncomingMessage, keep: number, hardLimit = 64 * 1024 * 1024): Promise<ReadBody> {
+  const preread = (req as IncomingMessage & { [PREREAD]?: Buffer })[PREREAD];
+  if (preread) return Promise.resolve({ bytes: preread.subarray(0, keep), size: preread.length });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -15,7 +15,7 @@ import { handleAdmin, stateSummary } from './admin';
 import { SimCore, type SimulatorOptions, resolveOptions } from './core';
 import { ErsError, ersOperationOutcome, proxyOperationOutcome, r4OperationOutcome } from './errors';
 import type { FaultSpec, RouteId } from './faults';
-import { type Reply, FHIR_JSON, header, readBody } from './http';
+import { type Reply, FHIR_JSON, header, prereadBody, readBody } from './http';
 import { type PathKind, matchRoute } from './routes';
 import type { Flavour } from './search';
 import { type SeedBinaryOptions, seedBinary } from './state';
@@ -206,14 +206,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     let reply: Reply | undefined;
     let error: unknown;
     try {
+      await prereadBody(req);
       if (!route.latencyInside) await latency();
       reply = await route.handler({ core, req, params: route.params, flavour: route.flavour, latency });
     } catch (e) {
       error = e;
     }
     if (drop) {
-      // The request has been fully processed (state changed); the client gets no response at all.
-      res.socket?.destroy();
+      // The request has been fully processed (state changed); the connection is lost part-way
+      // through the answer: the status line and headers arrive, the body never completes. (A close
+      // with no byte at all would be indistinguishable from an idle keep-alive connection closing,
+      // which browsers answer by silently resending the request: see README "Known risks".)
+      const socket = res.socket;
+      socket?.write(`HTTP/1.1 ${reply?.status ?? 500} Connection lost\r\nContent-Type: application/fhir+json\r\nContent-Length: 65536\r\n\r\n{"resourceType":`);
+      socket?.destroy();
       return;
     }
     if (error !== undefined) return fail(error);

@@ -53,10 +53,11 @@ describe('fault injection', () => {
     expect(await res.text()).toBe('');
   });
 
-  it('drop: the request is processed (referral created) but the connection closes without a response', async () => {
+  it('drop: the request is processed (referral created) but the connection is lost before the answer completes', async () => {
     sim.injectFault({ route: 'A011', kind: 'drop' });
     const before = sim.referrals().length;
-    await expect(platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).rejects.toThrow();
+    const answer = async () => (await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).text();
+    await expect(answer()).rejects.toThrow();
     expect(sim.referrals().length).toBe(before + 1);
     // only once
     expect((await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).status).toBe(201);
