@@ -12,6 +12,11 @@ export interface Stage {
   /** Address of a page on the simulator that serves the demo clinical systems. */
   url(pathname: string): string;
   completeCis2Login(userId: string, timeout?: number): Promise<void>;
+  /**
+   * How Refer opens the panel page, when not Chrome's side panel (`openPanelFromRecord`): Firefox's
+   * sidebar cannot be driven, so its stage clicks Refer and opens `sidepanel.html?tabId=` in a tab.
+   */
+  openPanel?(record: Page): Promise<Page>;
 }
 
 export interface ReferOptions {
@@ -120,7 +125,9 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
   await record.waitForSelector('ers-refer-button', { visible: true, timeout: 15_000 });
   await shot(record, 'record-page');
   let panel!: Page;
-  await act('Refer (on the record page)', async () => { panel = await openPanelFromRecord(browser, record); });
+  await act('Refer (on the record page)', async () => {
+    panel = await (stage.openPanel ? stage.openPanel(record) : openPanelFromRecord(browser, record));
+  });
   const nhsFormatted = options.nhsNumber.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3');
   await waitForText(panel, '[data-testid="banner-nhs-number"]', nhsFormatted);
   step(`   panel shows ${nhsFormatted}`);

@@ -191,11 +191,29 @@ export function openPanelNow(tab: { id?: number; windowId?: number }): Promise<v
   };
   try {
     if (b.sidePanel?.open) return b.sidePanel.open(tab.id != null ? { tabId: tab.id } : { windowId: tab.windowId });
-    if (b.sidebarAction?.open) return b.sidebarAction.open();
+    // Firefox: sidebarAction.open only works inside a user input handler. The context menu and the
+    // keyboard command are one; the Refer button's click, relayed by runtime.sendMessage from the
+    // content script, is not ("sidebarAction.open may only be called from a user input handler").
+    // Then open the same panel page for this tab in a small window of its own.
+    if (b.sidebarAction?.open) {
+      let opening: Promise<void>;
+      try {
+        opening = b.sidebarAction.open();
+      } catch (e) {
+        opening = Promise.reject(e);
+      }
+      return opening.catch(() => openPanelWindow(tab));
+    }
   } catch (e) {
     return Promise.reject(e);
   }
   return Promise.reject(new Error('This browser has no side panel API'));
+}
+
+/** The panel page for one tab (`?tabId=`) in a popup window: Firefox when the sidebar is refused. */
+export async function openPanelWindow(tab: { id?: number }): Promise<void> {
+  const url = browser.runtime.getURL(`/sidepanel.html${tab.id != null ? `?tabId=${tab.id}` : ''}` as '/sidepanel.html');
+  await browser.windows.create({ url, type: 'popup', width: 440, height: 900 });
 }
 
 async function afterOpen(tab: { id?: number; windowId?: number }, via: PanelRequest['via'], report?: PatientContextReport): Promise<void> {
