@@ -13,8 +13,8 @@ export interface Stage {
   url(pathname: string): string;
   completeCis2Login(userId: string, timeout?: number): Promise<void>;
   /**
-   * How Refer opens the panel page, when not Chrome's side panel (`openPanelFromRecord`): Firefox's
-   * sidebar cannot be driven, so its stage clicks Refer and opens `sidepanel.html?tabId=` in a tab.
+   * How Refer opens the panel page, when not Chrome's side panel (`openPanelFromRecord`): in Firefox
+   * Refer opens `sidepanel.html?tabId=` in a popup window, which puppeteer finds by its location.
    */
   openPanel?(record: Page): Promise<Page>;
 }
