@@ -51,13 +51,13 @@ export function App({ api }: { api: PanelApi }) {
   }, []);
 
   /** Show the draft for this patient on this host: restored if one exists, else a new one. */
-  const openFor = useCallback(async (r: PatientContextReport) => {
+  const openFor = useCallback(async (r: PatientContextReport, knownPrefs?: Awaited<ReturnType<PanelApi['preferences']>>) => {
     if (r.status !== 'single' || !r.patient) return;
     const host = originOf(r.source.url);
     const existing = await getDraft(draftId(host, r.patient.nhsNumber));
     let next = existing;
     if (!next) {
-      const p = prefs ?? await api.preferences();
+      const p = knownPrefs ?? prefs ?? await api.preferences();
       const now = Date.now();
       next = newDraft({
         hostOrigin: host, sourceUrl: r.source.url, patient: draftPatientFrom(r.patient), ttlMs: p.draftTtlMs, now,
@@ -73,25 +73,28 @@ export function App({ api }: { api: PanelApi }) {
     await refreshLists();
   }, [api, prefs, refreshLists]);
 
-  // Start: session, preferences, reference data, the page's patient, drafts.
+  // Start: the page's patient first (the banner paints from it at once), then session,
+  // preferences and the draft; housekeeping and reference data after that.
   useEffect(() => {
     void (async () => {
       try {
-        const [s, p] = await Promise.all([api.session(), api.preferences()]);
-        setSession(s);
-        setPrefs(p);
-        await purgeExpired();
+        const sessionAsked = api.session();
+        const prefsAsked = api.preferences();
         const ctx = await api.patientContext();
         setTabId(ctx.tabId);
         setReport(ctx.report);
-        if (ctx.report) await openFor(ctx.report);
+        const [s, p] = await Promise.all([sessionAsked, prefsAsked]);
+        setSession(s);
+        setPrefs(p);
+        if (ctx.report) await openFor(ctx.report, p);
         await refreshLists();
         if (s.state === 'active') setReference(await api.referenceData());
+        if ((await purgeExpired()).length) await refreshLists();
       } catch (e) {
         setError((e as Error).message);
       }
     })();
-    // openFor depends on prefs; the first run loads them itself.
+    // openFor is given the preferences explicitly on this first run.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api]);
 
@@ -228,13 +231,14 @@ export function App({ api }: { api: PanelApi }) {
       <h1 class="nhs-visually-hidden">e-RS referral</h1>
       {session && <PanelHeader session={session} api={api} onChanged={() => void api.session().then(setSession)} />}
       {error && <div class="nhs-error-summary" role="alert" data-testid="panel-error"><p>{error}</p></div>}
-      {!draft && (
+      {!draft && report?.status !== 'single' && (
         <section class="no-patient" role="status" data-testid="no-patient">
           <h2>No single patient record is open</h2>
           <p>{report?.reason ?? 'Open a patient record in your clinical system and press Refer.'}</p>
         </section>
       )}
-      {draft && <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} />}
+      {draft ? <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} />
+        : report?.status === 'single' && report.patient && <PatientBanner patient={draftPatientFrom(report.patient)} sourceUrl={report.source.url} />}
       {draft?.lockedReason && (
         <div class="nhs-warning" role="alert" data-testid="draft-locked">
           <h3 class="nhs-warning__label">Patient changed</h3>

@@ -159,7 +159,7 @@ describe('submit', () => {
   it('after a lost create, says so plainly and shows how to check; nothing is sent again', async () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
     render(<App api={api.api} />);
-    await screen.findByTestId('patient-banner');
+    await waitFor(async () => expect(await getDraft(draftId(HOST, NHS))).toBeDefined());
     await updateDraft(draftId(HOST, NHS), (d) => { d.submission = { phase: 'outcome-unknown', createSentAt: Date.now(), updatedAt: Date.now() }; });
     cleanup();
     render(<App api={api.api} />);
@@ -187,8 +187,8 @@ describe('done screen', () => {
   it('shows the UBRN large and copyable, the patient letter and what happens next', async () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
     render(<App api={api.api} />);
-    await screen.findByTestId('patient-banner');
     const id = draftId(HOST, NHS);
+    await waitFor(async () => expect(await getDraft(id)).toBeDefined());
     await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
     await updateDraft(id, (d) => { d.submission = { phase: 'complete', route: 'A011', ubrn: '000000070002', patientLetter: { fileName: '000000070002_Booking_Instructions.pdf', size: 8 }, updatedAt: Date.now() }; });
     cleanup();

@@ -12,10 +12,9 @@ import { applyReportToDraft, bindDraft, type DraftBinding } from '../patient/dra
 import { PatientContentMessageSchema, type PatientReply } from '../patient/messages';
 import type { HostAdapter, PatientContextReport } from '../patient/types';
 
-/** storage.session: latest context per tab (panel reads it and watches storage.onChanged). */
-export const tabStateKey = (tabId: number) => `patientContext.tab.${tabId}`;
-/** storage.session: the last "open the panel on this patient" request. */
-export const PANEL_REQUEST_KEY = 'patientContext.panelRequest';
+import { PANEL_REQUEST_KEY, tabStateKey } from '../patient/storage-keys';
+
+export { PANEL_REQUEST_KEY, tabStateKey };
 /** storage.local: adapters an administrator added through the options page (raw, validated on use). */
 export const CUSTOM_ADAPTERS_KEY = 'patientAdapters.custom';
 export const CONTENT_SCRIPT_ID = 'ers-patient-context';

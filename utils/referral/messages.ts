@@ -1,7 +1,8 @@
 // The side panel's messages to the background for the referral workflow. All from extension pages
 // only: content scripts can never search, submit or read drafts' progress.
 import { z } from 'zod';
-import { COMMISSIONING_PROVISIONING, PRIORITIES, REQUEST_TYPES, SORT_BY, type SearchResult } from '../ers';
+import type { SearchResult } from '../ers/client';
+import { COMMISSIONING_PROVISIONING, PRIORITIES, REQUEST_TYPES, SORT_BY } from '../ers/constants';
 import { isValidNhsNumber } from '../nhs-number';
 import { defineMessage, FROM_PAGES, messageSchema } from '../protocol-kit';
 import type { SubmissionPhase } from './model';
@@ -50,6 +51,4 @@ export const referralMessages = {
   'referral/remember-search': defineMessage<null>()(messageSchema('referral/remember-search', { priority: z.enum(PRIORITIES), specialty: code.optional() }), FROM_PAGES),
 } as const;
 
-/** Background → extension pages: a draft's submission moved on (re-read it from IndexedDB). */
-export const DRAFT_CHANGED = 'referral/changed';
-export interface DraftChangedEvent { type: typeof DRAFT_CHANGED; draftId: string }
+export { DRAFT_CHANGED, type DraftChangedEvent } from './events';

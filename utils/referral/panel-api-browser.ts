@@ -1,11 +1,12 @@
 // The side panel's PanelApi over the extension: protocol messages to the background, patient
 // context from storage.session (written by the background for each tab), and change events.
 import { browser } from 'wxt/browser';
-import { PANEL_REQUEST_KEY, tabStateKey, type PanelRequest, type TabPatientState } from '../background/patient-context';
+import type { PanelRequest, TabPatientState } from '../background/patient-context';
+import { PANEL_REQUEST_KEY, tabStateKey } from '../patient/storage-keys';
 import type { SessionView } from '../background/session-state';
 import type { PatientContextReport } from '../patient/types';
-import { onBackgroundEvent, sendMessage } from '../protocol';
-import { DRAFT_CHANGED, type DraftChangedEvent } from './messages';
+import { onBackgroundEvent, sendMessage } from '../protocol-client';
+import { DRAFT_CHANGED, type DraftChangedEvent } from './events';
 import type { PanelApi, PanelSession } from './panel-api';
 
 function toPanelSession(view: SessionView): PanelSession {

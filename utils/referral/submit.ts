@@ -7,7 +7,9 @@
 //
 // After the UBRN is known every step is safe to repeat because it first reads the referral back
 // (A005): a triage send or a letter update that already happened is seen and not done twice.
-import { ErsError, type ErsClient, type ReferralSummary } from '../ers';
+import type { ErsClient } from '../ers/client';
+import { ErsError } from '../ers/errors';
+import type { ReferralSummary } from '../ers/parse';
 import { letterDeadline } from './deadlines';
 import { letterIntention, routeFor, type Draft, type DraftFile, type StepError, type Submission } from './model';
 import { deleteOutstanding, fileKey, getBlob, getDraft, patientLetterKey, putBlob, putOutstanding, updateDraft } from './store';
