@@ -3,7 +3,8 @@
 // (median), user actions and typed patient fields for a routine referral, and the service worker's
 // memory after 50 referrals through the real background.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
@@ -122,10 +123,8 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
     lines.push(await resultsRenderMedian(await browser.newPage()));
 
     // A routine referral with one letter file, twice: the second with the remembered specialty.
-    const dir = path.join(ROOT, 'bench');
-    const letter = path.join(dir, 'bench-letter.pdf');
-    (await import('node:fs')).mkdirSync(dir, { recursive: true });
-    (await import('node:fs')).writeFileSync(letter, buildPdf([{ text: 'Benchmark referral letter' }], { title: 'Letter', creationDate: new Date() }));
+    const letter = path.join(mkdtempSync(path.join(tmpdir(), 'ers-bench-')), 'referral-letter.pdf');
+    writeFileSync(letter, buildPdf([{ text: 'Benchmark referral letter' }], { title: 'Letter', creationDate: new Date() }));
     const first = await referFromRecord(stage, { record: '/demo/gp/record-9000000009.html', nhsNumber: '9000000009', letterFile: letter });
     const second = await referFromRecord(stage, { record: '/demo/gp/record-4010232137.html', nhsNumber: '4010232137', letterFile: letter });
     lines.push(

@@ -1,0 +1,46 @@
+// `npm run bench`: every speed, size and safety figure the issues set goals for, as one JSON object
+// per line ({"name","value","unit"}), also written to bench/results.json with the targets. Runs on
+// the built extension (npm run bench builds first) in headless Chromium against a local simulator.
+// Figures only: nothing here fails a build; the README's table is copied from these.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { benchClient } from './bench-client';
+import { benchContent, type BenchLine } from './bench-content';
+import { benchPanel } from './bench-panel';
+import { ROOT } from './lib/chromium';
+
+/** Goals from the issues: value must be ≤ (or ≥ with `atLeast`) the target. */
+const TARGETS: Record<string, { target: number; atLeast?: boolean; source: string }> = {
+  content_script_bytes: { target: 12 * 1024, source: 'issue 4' },
+  extraction_median_adapter_10k: { target: 2, source: 'issue 4' },
+  extraction_median_generic_10k: { target: 2, source: 'issue 4' },
+  churn_overhead_ratio: { target: 1.02, source: 'issue 4' },
+  sidepanel_js_gzip_bytes: { target: 60 * 1024, source: 'issue 6' },
+  panel_open_to_banner_median: { target: 150, source: 'issue 6' },
+  render_200_results_median: { target: 50, source: 'issue 6' },
+  routine_referral_user_actions: { target: 6, source: 'issue 6' },
+  routine_referral_typed_patient_fields: { target: 0, source: 'issue 6' },
+  http_requests_second_referral_A004: { target: 0, source: 'issue 7 (A004 from cache)' },
+};
+
+const lines: BenchLine[] = [];
+const emit = (xs: BenchLine[], print = true) => {
+  for (const l of xs) {
+    if (print) console.log(JSON.stringify(l));
+    lines.push(l);
+  }
+};
+
+// benchContent prints its own lines as it goes.
+emit(await benchContent({ churnSeconds: Number(process.env.CHURN_SECONDS ?? 10), rounds: Number(process.env.CHURN_ROUNDS ?? 2) }), false);
+emit(await benchClient());
+emit(await benchPanel());
+
+const results = lines.map((l) => {
+  const goal = TARGETS[l.name];
+  return goal ? { ...l, target: goal.target, met: goal.atLeast ? l.value >= goal.target : l.value <= goal.target, goal: goal.source } : l;
+});
+mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
+writeFileSync(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2)}\n`);
+const missed = results.filter((r) => 'met' in r && !r.met).map((r) => r.name);
+console.error(`\nbench/results.json written (${results.length} figures${missed.length ? `; goals missed: ${missed.join(', ')}` : '; every goal met'}).`);
