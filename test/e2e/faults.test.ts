@@ -8,8 +8,8 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErsClient } from '../../utils/ers';
 import { USER_IDS } from '../../simulator/server';
-import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
-import { startHarness, type Harness } from './harness';
+import { openPanelFromRecord, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
+import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
 
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const RECORD = '/demo/gp/record-9434765919.html';
@@ -18,17 +18,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let h: Harness;
 let lastPage: Page | undefined;
-const referralsFor = (nhs: string) => h.sim.referrals().filter((r) => r.patientNhsNumber === nhs)
-  .map((r) => ({ ...r, letters: h.sim.binaries().filter((b) => b.linkedUbrn === r.ubrn).map((b) => b.fileName) }));
+const referralsFor = (nhs: string) => referralsWithLetters(h.sim, nhs);
 
-beforeAll(async () => {
-  h = await startHarness({ flavour: 'platform' });
-  const record = await h.browser.newPage();
-  await record.goto(h.url(RECORD));
-  const panel = await openPanelFromRecord(h.browser, record);
-  await signInFromPanel(h, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
-  await record.close();
-});
+// Signed in once, from the side panel, through the mock CIS2 page and the relay.
+beforeAll(async () => { h = await startSignedInHarness(); });
 afterAll(async () => { await h?.close(); });
 /** Each test starts with no drafts: clear the extension's IndexedDB stores from an extension page. */
 async function clearDrafts() {

@@ -124,3 +124,21 @@ export async function sidePanelTarget(browser: Browser, timeout = 10_000): Promi
 }
 
 export const EXTENSION_DIR = CHROME_EXTENSION_DIR;
+
+/** A harness already signed in as Dr Kate ADAMS (referring clinician at B86001), from the side panel. */
+export async function startSignedInHarness(): Promise<Harness> {
+  const { openPanelFromRecord, signInFromPanel } = await import('../../scripts/lib/walkthrough');
+  const h = await startHarness({ flavour: 'platform' });
+  const record = await h.browser.newPage();
+  await record.goto(h.url('/demo/gp/record-9434765919.html'));
+  const panel = await openPanelFromRecord(h.browser, record);
+  await signInFromPanel(h, panel, '021600556514', 'REFERRING_CLINICIAN|B86001');
+  await record.close();
+  return h;
+}
+
+/** The simulator's referrals for a patient, with the names of the letters linked to each. */
+export function referralsWithLetters(sim: RunningSimulator, nhsNumber: string) {
+  return sim.referrals().filter((r) => r.patientNhsNumber === nhsNumber)
+    .map((r) => ({ ...r, letters: sim.binaries().filter((b) => b.linkedUbrn === r.ubrn).map((b) => b.fileName) }));
+}

@@ -4,9 +4,8 @@
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { USER_IDS } from '../../simulator/server';
-import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
-import { startHarness, type Harness } from './harness';
+import { openPanelFromRecord, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
+import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
 
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 
@@ -15,18 +14,10 @@ declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit
 
 let h: Harness;
 let lastPage: Page | undefined;
-const referralsFor = (nhs: string) => h.sim.referrals().filter((r) => r.patientNhsNumber === nhs)
-  .map((r) => ({ ...r, letters: h.sim.binaries().filter((b) => b.linkedUbrn === r.ubrn).map((b) => b.fileName) }));
+const referralsFor = (nhs: string) => referralsWithLetters(h.sim, nhs);
 
-beforeAll(async () => {
-  h = await startHarness({ flavour: 'platform' });
-  // Sign in once, from the side panel, through the mock CIS2 page and the relay.
-  const record = await h.browser.newPage();
-  await record.goto(h.url('/demo/gp/record-9434765919.html'));
-  const panel = await openPanelFromRecord(h.browser, record);
-  await signInFromPanel(h, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
-  await record.close();
-});
+// Signed in once, from the side panel, through the mock CIS2 page and the relay.
+beforeAll(async () => { h = await startSignedInHarness(); });
 afterAll(async () => { await h?.close(); });
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && lastPage) await h.screenshot(lastPage, `referral-${ctx.task.name}`);
