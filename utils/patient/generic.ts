@@ -19,9 +19,13 @@ import type { PatientContext, PatientContextReport } from './types';
 export const GENERIC_MAX_TEXT_NODES = 20_000;
 export const GENERIC_MAX_CHARS = 300_000;
 
-const SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|TEXTAREA|svg)$/;
+// Matched on localName, case-insensitively: no per-node upper-casing, and XHTML <script> is skipped too.
+const SKIP = /^(script|style|noscript|template|textarea|svg)$/i;
 
-/** The page's text, one text node per line, with a cap on nodes and characters. */
+/**
+ * The page's text, one text node per line, with a cap on nodes and characters. Cheap per node: no
+ * layout (`data`, never innerText), and the parent is looked at only for non-blank text.
+ */
 export function collectPageText(doc: Document, maxNodes = GENERIC_MAX_TEXT_NODES, maxChars = GENERIC_MAX_CHARS): string {
   const root = doc.body ?? doc.documentElement;
   if (!root) return '';
@@ -29,12 +33,9 @@ export function collectPageText(doc: Document, maxNodes = GENERIC_MAX_TEXT_NODES
   const parts: string[] = [];
   let chars = 0;
   for (let n = walker.nextNode(), i = 0; n && i < maxNodes && chars < maxChars; n = walker.nextNode(), i++) {
-    const parent = n.parentNode?.nodeName;
-    if (parent && SKIP.test(parent)) continue;
-    const t = n.nodeValue;
-    if (!t || !t.trim()) continue;
-    const s = t.slice(0, 2000);
-    parts.push(s.trim());
+    const s = (n as Text).data.slice(0, 2000).trim();
+    if (!s || SKIP.test((n.parentNode as Element | null)?.localName ?? '')) continue;
+    parts.push(s);
     chars += s.length;
   }
   return parts.join('\n');
@@ -47,13 +48,30 @@ const LABELLED_SEX = /\b(?:sex|gender)\s*:?\s*(male|female|other|unknown|indeter
 const LABELLED_POSTCODE = new RegExp(String.raw`\bpost\s?code${SEP}${POSTCODE_SOURCE}`, 'gi');
 // Case-sensitive on purpose: with the `i` flag \p{Lu} matches every letter and backtracks badly.
 const TITLED_NAME = /(\p{Lu}[\p{Lu}'’ -]*\p{Lu}),[ \t]*(\p{Lu}[\p{L}'’-]*(?:[ \t]+\p{Lu}[\p{L}'’-]*)*)[ \t]*\(([A-Za-z]{2,6})\.?\)/gu;
-const LABELLED_NAME = /(?:^|\n)(?:patient name|name)(?:[ \t]*:[ \t]*|[ \t]*:?[ \t]*\n)([^\n]{2,80})/gi;
+// `(?<![^\n])` is "at a line start", like `(?:^|\n)` but without trying every newline (5x faster).
+const LABELLED_NAME = /(?<![^\n])(?:patient name|name)(?:[ \t]*:[ \t]*|[ \t]*:?[ \t]*\n)([^\n]{2,80})/gi;
 
-function distinct<T>(values: T[], key: (v: T) => string = String): T[] {
+/**
+ * The lines of `text` holding a "(Title)": the only lines TITLED_NAME can match in (its matches end
+ * at such a parenthesis and never span lines), found with a fast literal-led scan. TITLED_NAME's
+ * Unicode classes make it slow to run over a whole page (~5 ms on 150 KB), so it runs on these only.
+ */
+export function titledLines(text: string): string {
+  const re = /\([A-Za-z]{2,6}\.?\)/g;
+  let out = '';
+  // Each line once: the next search starts at the end of this line (-1 >>> 0 is past the end).
+  for (let m; (m = re.exec(text)); ) out += `${text.slice(text.lastIndexOf('\n', m.index) + 1, (re.lastIndex = text.indexOf('\n', m.index) >>> 0))}\n`;
+  return out;
+}
+
+/** Truthy values first seen per `key`, in order. */
+function distinct<T>(values: (T | undefined | false | '')[], key: (v: T) => string = String): T[] {
   const seen = new Map<string, T>();
-  for (const v of values) if (!seen.has(key(v))) seen.set(key(v), v);
+  for (const v of values) if (v && !seen.has(key(v))) seen.set(key(v), v);
   return [...seen.values()];
 }
+
+const each = <T>(text: string, re: RegExp, f: (m: RegExpMatchArray) => T) => [...text.matchAll(re)].map(f);
 
 const nameKey = (n: PatientContext['name']) => `${n.family.toUpperCase()}|${(n.given[0] ?? '').toUpperCase()}`;
 
@@ -61,8 +79,8 @@ const nameKey = (n: PatientContext['name']) => `${n.family.toUpperCase()}|${(n.g
 export function readGenericText(text: string): Omit<PatientContextReport, 'source' | 'observedAt'> {
   const give = (status: PatientContextReport['status'], reason: string, confidence: number) => ({ status, reason, confidence });
 
-  const labelled = distinct([...text.matchAll(LABELLED_NHS)].map((m) => normaliseNhsNumber(m[1]!)));
-  const anyValid = distinct([...text.matchAll(NHS_NUMBER_RE)].map((m) => normaliseNhsNumber(m[1]!)).filter(isValidNhsNumber));
+  const labelled = distinct(each(text, LABELLED_NHS, (m) => normaliseNhsNumber(m[1]!)));
+  const anyValid = distinct(each(text, NHS_NUMBER_RE, (m) => normaliseNhsNumber(m[1]!))).filter(isValidNhsNumber);
   const others = anyValid.filter((n) => !labelled.includes(n));
   if (labelled.length > 1 || (labelled.length && others.length) || anyValid.length > 1) {
     const count = distinct([...labelled, ...anyValid]).length;
@@ -76,9 +94,9 @@ export function readGenericText(text: string): Omit<PatientContextReport, 'sourc
 
   const names = distinct(
     [
-      ...[...text.matchAll(TITLED_NAME)].map((m) => normalisePrefix(m[3]!) && parseName(`${m[1]}, ${m[2]} (${m[3]})`)),
-      ...[...text.matchAll(LABELLED_NAME)].map((m) => parseName(m[1]!)),
-    ].filter((n): n is PatientContext['name'] => !!n && /\p{L}/u.test(n.family) && n.given.length > 0),
+      ...each(titledLines(text), TITLED_NAME, (m) => normalisePrefix(m[3]!) && parseName(`${m[1]}, ${m[2]} (${m[3]})`)),
+      ...each(text, LABELLED_NAME, (m) => parseName(m[1]!)),
+    ].filter((n) => n && /\p{L}/u.test(n.family) && n.given.length > 0),
     nameKey,
   );
   if (names.length > 1) {
@@ -86,12 +104,12 @@ export function readGenericText(text: string): Omit<PatientContextReport, 'sourc
   }
   if (!names.length) return give('none', 'No patient name shown', 0.4);
 
-  const dobs = distinct([...text.matchAll(LABELLED_DOB)].map((m) => parseUkDate(m[1]!)).filter((d): d is string => !!d));
+  const dobs = distinct(each(text, LABELLED_DOB, (m) => parseUkDate(m[1]!)));
   if (dobs.length > 1) return give('ambiguous', 'Dates of birth disagree', 0.3);
-  const sexes = distinct([...text.matchAll(LABELLED_SEX)].map((m) => normaliseGender(m[1]!)).filter((g) => !!g));
+  const sexes = distinct(each(text, LABELLED_SEX, (m) => normaliseGender(m[1]!)));
   if (sexes.length > 1) return give('ambiguous', 'Sex shown disagrees', 0.3);
-  let postcodes = distinct([...text.matchAll(LABELLED_POSTCODE)].map((m) => `${m[1]!.toUpperCase()} ${m[2]!.toUpperCase()}`));
-  if (!postcodes.length) postcodes = distinct([...text.matchAll(new RegExp(POSTCODE_SOURCE, 'g'))].map((m) => normalisePostcode(m[0])!));
+  let postcodes = distinct(each(text, LABELLED_POSTCODE, (m) => normalisePostcode(`${m[1]} ${m[2]}`)));
+  if (!postcodes.length) postcodes = distinct(each(text, new RegExp(POSTCODE_SOURCE, 'g'), (m) => normalisePostcode(m[0])));
 
   const patient: PatientContext = { nhsNumber, name: names[0]! };
   let confidence = 75; // in hundredths: NHS number + name, then what corroborates them
