@@ -286,59 +286,57 @@ async function run(command: string, positionals: string[], args: Args): Promise<
 }
 
 async function dispatch(conn: Connection, command: string, positionals: string[], args: Args): Promise<unknown> {
-  {
-    const { client, credentials } = conn;
-    const role = { businessFunction: credentials.businessFunction };
-    switch (command) {
-      case 'session-create':
-        return client.createSession(required(args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN ?? (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ?? undefined, 'smartcard-token'));
-      case 'session-select-role': {
-        const session = await client.createSession(required(args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN ?? (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ?? undefined, 'smartcard-token'));
-        const bf = required(credentials.businessFunction, 'business-function');
-        const ods = required(credentials.ods, 'ods');
-        return client.selectRole(session, { businessFunction: bf, orgIdentifier: ods });
-      }
-      case 'session-delete':
-        await client.deleteSession(required(args['session-key'] ?? env.ERS_SESSION_KEY, 'session-key'));
-        return { deleted: true };
-      case 'roles': return client.listRoles();
-      case 'codesystem': {
-        const type = required(positionals[0], 'codesystem TYPE') as CodeSystemType;
-        if (!CODE_SYSTEM_TYPES.includes(type)) throw new UsageError(`unknown code system ${type}`);
-        const { codeSystem, concepts, etag } = await client.getCodeSystem(type);
-        return { url: codeSystem.url, version: codeSystem.version, etag, concepts };
-      }
-      case 'search': return (await client.searchServices(searchInput(args), role)).services;
-      case 'create':
-      case 'triage': {
-        const input = searchInput(args);
-        const found = await client.searchServices(input, role);
-        const base = { nhsNumber: input.nhsNumber, referringClinician: input.referringClinician, criteria: found.criteria, shortlist: pickServices({ ...args, ras: command === 'triage' || args.ras }, found.services) };
-        return command === 'triage'
-          ? client.createReferralAndSendForTriage(base, role)
-          : client.createReferral({ ...base, letterIntention: 'NEED_TO_ADD_LATER' }, role);
-      }
-      case 'send-for-triage':
-        return client.sendForTriage({ ubrn: required(args.ubrn, 'ubrn'), version: required(args.version, 'version'), serviceId: required(args.service, 'service'), nhsNumber: required(args['nhs-number'], 'nhs-number') });
-      case 'upload': {
-        const file = required(args.file, 'file');
-        const contentType = contentTypeFor(file);
-        if (!contentType) throw new UsageError('e-RS does not accept that file type');
-        return client.uploadFile({ ubrn: required(args.ubrn, 'ubrn'), fileName: path.basename(file), contentType, bytes: new Uint8Array(readFileSync(file)) });
-      }
-      case 'letter':
-        return client.maintainReferralLetter({
-          ubrn: required(args.ubrn, 'ubrn'), etag: required(args.etag, 'etag'),
-          files: (args.binary ?? []).map((url) => ({ url, indexed: new Date().toISOString() })),
-        });
-      case 'patient-letter': {
-        const pdf = await client.generatePatientLetter(required(args.ubrn, 'ubrn'));
-        return { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length };
-      }
-      case 'referral': return client.getReferral(required(args.ubrn, 'ubrn'), args.version);
-      case 'refer': return refer(conn, args);
-      default: throw new UsageError(`unknown command ${command}`);
+  const { client, credentials } = conn;
+  const role = { businessFunction: credentials.businessFunction };
+  switch (command) {
+    case 'session-create':
+      return client.createSession(required(args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN ?? (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ?? undefined, 'smartcard-token'));
+    case 'session-select-role': {
+      const session = await client.createSession(required(args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN ?? (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ?? undefined, 'smartcard-token'));
+      const bf = required(credentials.businessFunction, 'business-function');
+      const ods = required(credentials.ods, 'ods');
+      return client.selectRole(session, { businessFunction: bf, orgIdentifier: ods });
     }
+    case 'session-delete':
+      await client.deleteSession(required(args['session-key'] ?? env.ERS_SESSION_KEY, 'session-key'));
+      return { deleted: true };
+    case 'roles': return client.listRoles();
+    case 'codesystem': {
+      const type = required(positionals[0], 'codesystem TYPE') as CodeSystemType;
+      if (!CODE_SYSTEM_TYPES.includes(type)) throw new UsageError(`unknown code system ${type}`);
+      const { codeSystem, concepts, etag } = await client.getCodeSystem(type);
+      return { url: codeSystem.url, version: codeSystem.version, etag, concepts };
+    }
+    case 'search': return (await client.searchServices(searchInput(args), role)).services;
+    case 'create':
+    case 'triage': {
+      const input = searchInput(args);
+      const found = await client.searchServices(input, role);
+      const base = { nhsNumber: input.nhsNumber, referringClinician: input.referringClinician, criteria: found.criteria, shortlist: pickServices({ ...args, ras: command === 'triage' || args.ras }, found.services) };
+      return command === 'triage'
+        ? client.createReferralAndSendForTriage(base, role)
+        : client.createReferral({ ...base, letterIntention: 'NEED_TO_ADD_LATER' }, role);
+    }
+    case 'send-for-triage':
+      return client.sendForTriage({ ubrn: required(args.ubrn, 'ubrn'), version: required(args.version, 'version'), serviceId: required(args.service, 'service'), nhsNumber: required(args['nhs-number'], 'nhs-number') });
+    case 'upload': {
+      const file = required(args.file, 'file');
+      const contentType = contentTypeFor(file);
+      if (!contentType) throw new UsageError('e-RS does not accept that file type');
+      return client.uploadFile({ ubrn: required(args.ubrn, 'ubrn'), fileName: path.basename(file), contentType, bytes: new Uint8Array(readFileSync(file)) });
+    }
+    case 'letter':
+      return client.maintainReferralLetter({
+        ubrn: required(args.ubrn, 'ubrn'), etag: required(args.etag, 'etag'),
+        files: (args.binary ?? []).map((url) => ({ url, indexed: new Date().toISOString() })),
+      });
+    case 'patient-letter': {
+      const pdf = await client.generatePatientLetter(required(args.ubrn, 'ubrn'));
+      return { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length };
+    }
+    case 'referral': return client.getReferral(required(args.ubrn, 'ubrn'), args.version);
+    case 'refer': return refer(conn, args);
+    default: throw new UsageError(`unknown command ${command}`);
   }
 }
 
