@@ -114,8 +114,14 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
     const paints: number[] = [];
     for (let i = 0; i < 15; i++) {
       const panel = await browser.newPage();
+      // Record the moment the banner enters the DOM from inside the page (an observer installed
+      // before the page's own scripts), not when a poll from here happens to look.
+      await panel.evaluateOnNewDocument(`new MutationObserver((_, mo) => {
+        if (document.querySelector('[data-testid="banner-nhs-number"]')) { window.__bannerAt = performance.now(); mo.disconnect(); }
+      }).observe(document, { childList: true, subtree: true });`);
       await panel.goto(`chrome-extension://${EXTENSION_ID}/sidepanel.html?tabId=${tabId}`);
-      paints.push(await panel.waitForFunction(() => document.querySelector('[data-testid="banner-nhs-number"]') && performance.now(), { polling: 'mutation' }).then((h) => h.jsonValue() as Promise<number>));
+      await panel.waitForFunction(() => (window as unknown as { __bannerAt?: number }).__bannerAt !== undefined);
+      paints.push(await panel.evaluate(() => (window as unknown as { __bannerAt: number }).__bannerAt));
       await panel.close();
     }
     lines.push({ name: 'panel_open_to_banner_median', value: round(median(paints.slice(2))), unit: 'ms' });

@@ -1,7 +1,7 @@
 // The side panel: one referral for the patient open in the clinical system, from search to the
 // patient letter. The panel keeps no state of its own that matters: the draft lives in IndexedDB
 // (saved on every change) and the submission is driven by the background.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ServiceSummary } from '../../utils/ers';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
@@ -74,8 +74,9 @@ export function App({ api }: { api: PanelApi }) {
   }, [api, prefs, refreshLists]);
 
   // Start: the page's patient first (the banner paints from it at once), then session,
-  // preferences and the draft; housekeeping and reference data after that.
-  useEffect(() => {
+  // preferences and the draft; housekeeping and reference data after that. A layout effect, so the
+  // requests start straight after the first render instead of a frame later.
+  useLayoutEffect(() => {
     void (async () => {
       try {
         const sessionAsked = api.session();
