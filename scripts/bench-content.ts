@@ -17,7 +17,12 @@ const ROOT = resolve(import.meta.dirname, '..');
 const EXT = join(ROOT, '.output', 'chrome-mv3');
 export interface BenchLine { name: string; value: number; unit: string }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Middle value; the mean of the two middle values for an even count (no bias towards the larger). */
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 /** A GP record page (the demo layout) padded with consultation rows to `elements` elements. */
 export function recordPage(elements = 10_000): string {
@@ -110,7 +115,7 @@ const CHURN = (seconds: number) => `<!doctype html><html><head><title>churn</tit
   }, 10);
 </script></body></html>`;
 
-async function churnTaskTime(withExtension: boolean, seconds: number, origin: string): Promise<number> {
+export async function churnTaskTime(withExtension: boolean, seconds: number, origin: string): Promise<number> {
   const browser = await launch(withExtension);
   try {
     const page = await browser.newPage();
@@ -135,6 +140,7 @@ export async function churnOverhead(seconds = 10, rounds = 2): Promise<BenchLine
       withExt.push(await churnTaskTime(true, seconds, origin));
     }
     const a = median(without), b = median(withExt);
+    if (process.env.BENCH_DEBUG) console.error('churn rounds without', without.map(Math.round), 'with', withExt.map(Math.round));
     return [
       { name: 'churn_main_thread_without_ms', value: +a.toFixed(1), unit: 'ms' },
       { name: 'churn_main_thread_with_ms', value: +b.toFixed(1), unit: 'ms' },

@@ -32,7 +32,7 @@ const emit = (xs: BenchLine[], print = true) => {
 };
 
 // benchContent prints its own lines as it goes.
-emit(await benchContent({ churnSeconds: Number(process.env.CHURN_SECONDS ?? 10), rounds: Number(process.env.CHURN_ROUNDS ?? 2) }), false);
+emit(await benchContent({ churnSeconds: Number(process.env.CHURN_SECONDS ?? 10), rounds: Number(process.env.CHURN_ROUNDS ?? 4) }), false);
 emit(await benchClient());
 emit(await benchPanel());
 

@@ -43,6 +43,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     href = win.location.href;
     reads++;
     current = opts.read();
+    observe();
     const k = reportKey(current);
     if (k === key) idle++;
     else {
@@ -79,13 +80,22 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     return false;
   };
 
+  // While a read is due the observer is disconnected: that read sees every change made meanwhile,
+  // and a page changing 1,000 times a second makes the browser build no mutation records for us.
+  let stopped = false;
+  const observe = () => {
+    if (!stopped) observer.observe(win.document.documentElement, {
+      childList: true, subtree: true, characterData: true, attributes: true,
+      attributeFilter: ['data-nhs', 'data-record', 'data-patient-banner', 'hidden'],
+    });
+  };
   const observer = new (win as unknown as typeof globalThis).MutationObserver((records) => {
-    if (timer === undefined && relevant(records)) schedule(); // a read already due: O(1) per burst
+    if (timer === undefined && relevant(records)) {
+      schedule();
+      observer.disconnect();
+    }
   });
-  observer.observe(win.document.documentElement, {
-    childList: true, subtree: true, characterData: true, attributes: true,
-    attributeFilter: ['data-nhs', 'data-record', 'data-patient-banner', 'hidden'],
-  });
+  observe();
   const nav = (win as unknown as { navigation?: EventTarget }).navigation;
   const targets: [EventTarget | undefined, string][] = [[win, 'hashchange'], [win, 'popstate'], [nav, 'currententrychange']];
   for (const [t, type] of targets) t?.addEventListener(type, schedule);
@@ -94,6 +104,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     current: () => current,
     flush,
     stop: () => {
+      stopped = true;
       observer.disconnect();
       clearTimeout(timer);
       timer = 0 as never; // never schedule again
