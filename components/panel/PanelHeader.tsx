@@ -26,8 +26,23 @@ export function PanelHeader({ session, api, onChanged }: { session: PanelSession
       {(session.state === 'signed-out' || session.state === 'expired') && (
         <>
           {session.state === 'expired' && <span role="status">Your e-RS sign-in has expired. Nothing has been lost.</span>}
-          <button type="button" class="nhs-button nhs-button--small" disabled={busy} data-testid="panel-sign-in"
-            onClick={() => void act(() => api.signIn())}>{session.state === 'expired' ? 'Sign in again' : 'Sign in to e-RS'}</button>
+          {session.flavour === 'legacy' && session.smartcardSource === 'test-card' ? (
+            <label class="role-choice">
+              <span>Sign in with test smartcard</span>
+              <select class="nhs-select" data-testid="panel-smartcard" disabled={busy} value=""
+                onChange={(e) => { const card = (e.target as HTMLSelectElement).value as 'adams' | 'baker' | 'cook'; if (card) void act(() => api.signIn(card)); }}>
+                <option value="">Choose…</option>
+                <option value="adams">Dr Kate ADAMS (referring clinician)</option>
+                <option value="baker">Jo BAKER (referring clinician admin)</option>
+                <option value="cook">Chris COOK (no referring role)</option>
+              </select>
+            </label>
+          ) : session.flavour === 'legacy' ? (
+            <span role="status">Sign in with your smartcard from the e-RS toolbar button.</span>
+          ) : (
+            <button type="button" class="nhs-button nhs-button--small" disabled={busy} data-testid="panel-sign-in"
+              onClick={() => void act(() => api.signIn())}>{session.state === 'expired' ? 'Sign in again' : 'Sign in to e-RS'}</button>
+          )}
         </>
       )}
       {session.state === 'signing-in' && <span role="status">Signing in…</span>}

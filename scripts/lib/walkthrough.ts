@@ -94,9 +94,15 @@ export async function waitForText(page: Page, selector: string, text: string | R
 
 /** Sign in from the side panel: the mock CIS2 page (platform) and the role choice. */
 export async function signInFromPanel(stage: Stage, panel: Page, userId: string, role?: string): Promise<void> {
-  const button = await panel.waitForSelector('[data-testid="panel-sign-in"]', { timeout: 15_000 });
-  await button!.click();
-  await stage.completeCis2Login(userId);
+  const start = await panel.waitForSelector('[data-testid="panel-sign-in"], [data-testid="panel-smartcard"]', { timeout: 15_000 });
+  if (await start!.evaluate((e) => e.tagName === 'SELECT')) {
+    // Legacy flavour in the simulator: the test smartcard of this user (A001).
+    const card = { '021600556514': 'adams', '021600556522': 'baker', '021600556530': 'cook' }[userId];
+    await panel.select('[data-testid="panel-smartcard"]', card!);
+  } else {
+    await start!.click();
+    await stage.completeCis2Login(userId);
+  }
   const select = await panel.waitForSelector('[data-testid="role-select"]', { timeout: 20_000 });
   const options = await select!.$$eval('option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
   await panel.select('[data-testid="role-select"]', role ?? options[0]!);

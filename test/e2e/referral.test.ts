@@ -4,8 +4,8 @@
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openPanelFromRecord, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
-import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
+import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
+import { referralsWithLetters, startHarness, startSignedInHarness, type Harness } from './harness';
 
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 
@@ -93,5 +93,26 @@ describe('letters, drafts and patient changes', () => {
     expect(forced).toMatchObject({ ok: false, error: { code: 'locked' } });
     expect(referralsFor('9733333336')).toHaveLength(0);
     expect(referralsFor('9912003888')).toHaveLength(smithBefore);
+  });
+});
+
+describe('legacy flavour (HSCN session)', () => {
+  it('signs in with a test smartcard from the panel (A001, A002) and refers; A021 for a RAS', async () => {
+    const legacy = await startHarness({ flavour: 'legacy' });
+    try {
+      const record = await legacy.browser.newPage();
+      await record.goto(legacy.url('/demo/gp/record-9434765919.html'));
+      const panel = await openPanelFromRecord(legacy.browser, record);
+      lastPage = panel;
+      await signInFromPanel(legacy, panel, '021600556514', 'REFERRING_CLINICIAN|B86001');
+      await record.close();
+      const routine = await referFromRecord(legacy, { record: '/demo/gp/record-9434765919.html', nhsNumber: '9434765919', letterFile: LETTER });
+      lastPage = routine.panel;
+      expect(referralsWithLetters(legacy.sim, '9434765919')).toEqual([expect.objectContaining({ ubrn: routine.ubrn, letters: [path.basename(LETTER)], flavour: 'legacy' })]);
+      const ras = await referFromRecord(legacy, { record: '/demo/gp/record-9000000009.html', nhsNumber: '9000000009', letterFile: LETTER, ras: true });
+      expect(referralsWithLetters(legacy.sim, '9000000009')).toEqual([expect.objectContaining({ ubrn: ras.ubrn, state: 'AWAITING_TRIAGE' })]);
+    } finally {
+      await legacy.close();
+    }
   });
 });

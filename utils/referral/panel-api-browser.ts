@@ -20,6 +20,7 @@ function toPanelSession(view: SessionView): PanelSession {
     orgName: view.role?.orgName,
     roles: view.roles,
     notice: view.notice,
+    smartcardSource: view.smartcardSource,
   };
 }
 
@@ -72,7 +73,7 @@ export function browserPanelApi(): PanelApi {
     },
     preferences: () => sendMessage('referral/preferences'),
     async rememberSearch(prefs) { await sendMessage('referral/remember-search', prefs as never); },
-    async signIn() { await sendMessage('session/sign-in'); },
+    async signIn(card) { await sendMessage('session/sign-in', card ? { smartcard: { card } } : undefined); },
     async selectRole(role) { await sendMessage('session/select-role', { role }); },
   };
 }

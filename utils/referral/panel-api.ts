@@ -16,6 +16,8 @@ export interface PanelSession {
   roles: { businessFunction: string; ods: string; orgName?: string }[];
   /** Something the user should be told about their session (plain English). */
   notice?: string;
+  /** Legacy flavour: where the smartcard SSO token comes from (simulator test cards, or pasted). */
+  smartcardSource?: 'test-card' | 'paste';
 }
 
 export interface ReferenceData {
@@ -42,6 +44,7 @@ export interface PanelApi {
   /** Settings the panel uses: draft time-to-live and remembered search defaults. */
   preferences(): Promise<{ draftTtlMs: number; defaultPriority?: string; defaultSpecialty?: string; defaultDistance?: number }>;
   rememberSearch(prefs: { priority: string; specialty?: string }): Promise<void>;
-  signIn(): Promise<void>;
+  /** Sign in; on the legacy flavour with the simulator's test cards, `card` names the card. */
+  signIn(card?: 'adams' | 'baker' | 'cook'): Promise<void>;
   selectRole(role: { businessFunction: string; ods: string }): Promise<void>;
 }
