@@ -116,3 +116,45 @@ describe('legacy flavour (HSCN session)', () => {
     }
   });
 });
+
+describe('letters chosen in the browser', () => {
+  it('an image over 5 MB is scaled down to fit and the user is told; a pasted image is added', async () => {
+    const r = await referFromRecord(h, { record: '/demo/gp/record-9321456783.html', nhsNumber: '9321456783', letterToFollow: true, stopBefore: 'submit' });
+    const panel = r.panel;
+    lastPage = panel;
+    await panel.click('#letter-heading ~ label input[type="checkbox"]'); // back to attaching a letter
+    await panel.waitForSelector('#letter-file');
+    // A photo of a letter that is too big for e-RS (random pixels do not compress).
+    const size = await panel.evaluate(async () => {
+      const canvas = new OffscreenCanvas(1600, 1200);
+      const ctx = canvas.getContext('2d')!;
+      const image = ctx.createImageData(1600, 1200);
+      for (let i = 0; i < image.data.length; i += 65536) crypto.getRandomValues(image.data.subarray(i, i + 65536));
+      for (let i = 3; i < image.data.length; i += 4) image.data[i] = 255; // opaque
+      ctx.putImageData(image, 0, 0);
+      const blob = await canvas.convertToBlob({ type: 'image/png' });
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([blob], 'scanned-letter.png', { type: 'image/png' }));
+      const input = document.querySelector('#letter-file') as HTMLInputElement;
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      return blob.size;
+    });
+    expect(size).toBeGreaterThan(5 * 1024 * 1024);
+    const note = await panel.waitForSelector('.file__note', { timeout: 20_000 });
+    expect(await note!.evaluate((e) => e.textContent)).toMatch(/scanned-letter\.png was [\d.]+ MB, so it was scaled down to \d+×\d+ \([\d.]+ MB\) to fit e-RS's 5 MB limit/);
+    expect(await panel.$eval('[data-file-name]', (e) => e.getAttribute('data-file-name'))).toBe('scanned-letter.jpg');
+    // Paste an image from the clipboard onto the letter step.
+    await panel.evaluate(async () => {
+      const canvas = new OffscreenCanvas(40, 40);
+      canvas.getContext('2d')!.fillRect(0, 0, 20, 20);
+      const file = new File([await canvas.convertToBlob({ type: 'image/png' })], 'image.png', { type: 'image/png' });
+      const data = new DataTransfer();
+      data.items.add(file);
+      document.querySelector('section[aria-labelledby="letter-heading"]')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+    });
+    await panel.waitForFunction(() => document.querySelectorAll('[data-file-name]').length === 2);
+    expect(await panel.$$eval('[data-file-name]', (els) => els.map((e) => e.getAttribute('data-file-name')))).toEqual(['scanned-letter.jpg', 'image.png']);
+    await r.record.close();
+  });
+});
