@@ -9,10 +9,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
 import { buildPdf } from '../simulator/pdf';
-import { startSimulator, USER_IDS, type RunningSimulator } from '../simulator/server';
-import { startRelay } from '../relay/server';
+import { USER_IDS } from '../simulator/server';
 import type { BenchLine } from './bench-content';
-import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from './lib/chromium';
+import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker } from './lib/chromium';
+import { configureExtension, startStage } from './lib/stage';
 import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -84,25 +84,13 @@ async function swHeapBytes(browser: import('puppeteer-core').Browser): Promise<n
 }
 
 export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
-  const secret = 'bench-secret';
-  const sim: RunningSimulator = await startSimulator({ port: 0, clientSecret: secret });
-  const relay = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: 'ers-extension-demo', clientSecret: secret, allowedOrigins: [`chrome-extension://${EXTENSION_ID}`], logger: { info: () => undefined, warn: () => undefined } });
-  const browser = await launchChrome();
+  const stage = await startStage();
+  const { browser, sim } = stage;
   const lines: BenchLine[] = [...panelScriptBytes()];
   try {
-    await browser.waitForTarget(isServiceWorker, { timeout: 20_000 });
     const probe = await browser.newPage();
     await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-    await probe.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'settings/save', patch: { environment: 'simulator', flavour: 'platform', platformBaseUrl: `${sim.url}/referrals/FHIR`, legacyBaseUrl: `${sim.url}/ers-api`, cis2AuthorizeUrl: `${sim.url}/oauth2/authorize`, relayUrl: relay.url, oauthClientId: 'ers-extension-demo' } });
-    const stage = {
-      browser, url: (p: string) => `${sim.url}${p}`,
-      async completeCis2Login(userId: string) {
-        const t = await browser.waitForTarget((x) => x.url().startsWith(`${sim.url}/oauth2/authorize`), { timeout: 20_000 });
-        const page = (await t.asPage())!;
-        await page.waitForSelector('button[name="login_hint"]');
-        await page.click(`button[name="login_hint"][value="${userId}"]`);
-      },
-    };
+    await configureExtension(probe, stage);
     const record = await browser.newPage();
     await record.goto(`${sim.url}/demo/gp/record-9434765919.html`);
     const signIn = await openPanelFromRecord(browser, record);
@@ -190,9 +178,7 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
     );
     return lines;
   } finally {
-    await browser.close().catch(() => undefined);
-    await relay.close();
-    await sim.close();
+    await stage.close();
   }
 }
 

@@ -10,9 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPdf } from '../simulator/pdf';
-import { startSimulator, USER_IDS } from '../simulator/server';
-import { startRelay } from '../relay/server';
-import { EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from './lib/chromium';
+import { USER_IDS } from '../simulator/server';
+import { ROOT } from './lib/chromium';
+import { startStage } from './lib/stage';
 import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
 
 const { values } = parseArgs({
@@ -37,25 +37,21 @@ const headless = values.headless ?? (values.interactive ? false : !hasDisplay);
 const secret = 'demo-relay-secret-not-for-production';
 const outDir = path.resolve(values.out ?? path.join(ROOT, 'demo-output'));
 
-const sim = await startSimulator({ port: Number(values.port), clientSecret: secret, log: false }).catch((error: NodeJS.ErrnoException) => {
-  if (error.code === 'EADDRINUSE') console.error(`Port ${values.port} is in use (another simulator or demo running?). Stop it, or pass --port and --relay-port and set the extension's addresses to match in its options page.`);
+const stage = await startStage({
+  simPort: Number(values.port), relayPort: Number(values['relay-port']), headless, clientSecret: secret,
+  sim: { log: false }, relayLog: (line) => console.warn(line),
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') console.error(`Port ${values.port} or ${values['relay-port']} is in use (another simulator or demo running?). Stop it, or pass --port and --relay-port and set the extension's addresses to match in its options page.`);
   else console.error(error.message);
   process.exit(1);
 });
-const relay = await startRelay({
-  port: Number(values['relay-port']), tokenUrl: `${sim.url}/oauth2/token`, clientId: 'ers-extension-demo', clientSecret: secret,
-  allowedOrigins: [`chrome-extension://${EXTENSION_ID}`], logger: { info: () => undefined, warn: (l) => console.warn(l) },
-});
+const { browser, sim } = stage;
 console.log(`e-RS simulator   ${sim.url}   (demo clinical systems at ${sim.url}/demo/)`);
-console.log(`token relay      ${relay.url}`);
-const browser = await launchChrome({ headless });
-await browser.waitForTarget(isServiceWorker, { timeout: 20_000 });
+console.log(`token relay      ${stage.relayUrl}`);
 const record = `/demo/gp/record-${values.patient}.html`;
 
 async function shutdown(code: number): Promise<never> {
-  await browser.close().catch(() => undefined);
-  await relay.close();
-  await sim.close();
+  await stage.close();
   process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
@@ -79,15 +75,6 @@ writeFileSync(letterFile, buildPdf([
   { text: 'Dear colleague, thank you for seeing this patient with exertional chest pain.', size: 11 },
   { text: 'Demo letter produced by npm run demo.', size: 9 },
 ] as never, { title: 'Referral letter', creationDate: new Date() }));
-const stage = {
-  browser, url: (p: string) => `${sim.url}${p}`,
-  async completeCis2Login(userId: string) {
-    const target = await browser.waitForTarget((t) => t.url().startsWith(`${sim.url}/oauth2/authorize`), { timeout: 20_000 });
-    const page = (await target.asPage())!;
-    await page.waitForSelector('button[name="login_hint"]');
-    await page.click(`button[name="login_hint"][value="${userId}"]`);
-  },
-};
 try {
   console.log('\nSigning in as Dr Kate ADAMS through the mock NHS CIS2 page and the relay…');
   const first = await browser.newPage();

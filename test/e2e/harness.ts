@@ -4,9 +4,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page, Target } from 'puppeteer-core';
-import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server';
-import { startRelay } from '../../relay/server';
+import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker } from '../../scripts/lib/chromium';
+import { configureExtension, startStage } from '../../scripts/lib/stage';
+import type { RunningSimulator, SimulatorOptions } from '../../simulator/server';
 
 export { EXTENSION_ID };
 // Evaluated inside extension pages, where `chrome` is the extension API.
@@ -39,50 +39,17 @@ export interface Harness {
 }
 
 export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 'platform' | 'legacy' } = {}): Promise<Harness> {
-  const log = (m: string) => process.env.E2E_DEBUG && console.log('[harness]', m);
-  const sim = await startSimulator({ port: 0, seed: 1, clientSecret: CLIENT_SECRET, ...options.sim });
-  const relay = await startRelay({
-    port: 0,
-    tokenUrl: `${sim.url}/oauth2/token`,
-    clientId: 'ers-extension-demo',
-    clientSecret: CLIENT_SECRET,
-    allowedOrigins: [`chrome-extension://${EXTENSION_ID}`],
-    logger: { info: () => undefined, warn: () => undefined },
-  });
-  log('sim+relay up');
-  const browser = await launchChrome();
-  log('chrome up');
-  await browser.waitForTarget(isServiceWorker, { timeout: 20_000 });
-  log('worker up');
+  const stage = await startStage({ clientSecret: CLIENT_SECRET, sim: options.sim });
+  const { browser } = stage;
   const probe = await browser.newPage();
   await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-
   const send: Harness['send'] = (type, payload = {}) =>
     probe.evaluate((m) => chrome.runtime.sendMessage(m), { ...payload, type }) as never;
-
-  const saved = await send('settings/save', {
-    patch: {
-      environment: 'simulator',
-      flavour: options.flavour ?? 'platform',
-      platformBaseUrl: `${sim.url}/referrals/FHIR`,
-      legacyBaseUrl: `${sim.url}/ers-api`,
-      cis2AuthorizeUrl: `${sim.url}/oauth2/authorize`,
-      relayUrl: relay.url,
-      oauthClientId: 'ers-extension-demo',
-    },
-  });
-  if (!saved.ok) throw new Error(`could not configure the extension: ${JSON.stringify(saved.error)}`);
-
-  const cis2Page = async (timeout = 15_000): Promise<Page> => {
-    const target = await browser.waitForTarget((t) => t.url().startsWith(`${sim.url}/oauth2/authorize`), { timeout });
-    const page = (await target.asPage())!;
-    await page.waitForSelector('button[name="login_hint"]', { timeout });
-    return page;
-  };
+  await configureExtension(probe, stage, options.flavour ?? 'platform');
 
   return {
-    browser, sim, probe, relayUrl: relay.url,
-    url: (p) => `${sim.url}${p}`,
+    ...stage,
+    probe,
     send,
     async stopWorker() {
       const target = browser.targets().find(isServiceWorker);
@@ -104,16 +71,6 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
       const page = await browser.newPage();
       await page.goto(`chrome-extension://${EXTENSION_ID}/${pathname.replace(/^\//, '')}`);
       return page;
-    },
-    cis2Page,
-    async completeCis2Login(userId, timeout) {
-      const page = await cis2Page(timeout);
-      await page.click(`button[name="login_hint"][value="${userId}"]`);
-    },
-    async close() {
-      await browser.close().catch(() => undefined);
-      await relay.close();
-      await sim.close();
     },
   };
 }
