@@ -18,7 +18,7 @@ const EXT = join(ROOT, '.output', 'chrome-mv3');
 export interface BenchLine { name: string; value: number; unit: string }
 
 /** Middle value; the mean of the two middle values for an even count (no bias towards the larger). */
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

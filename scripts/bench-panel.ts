@@ -10,12 +10,11 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
 import { buildPdf } from '../simulator/pdf';
 import { USER_IDS } from '../simulator/server';
-import type { BenchLine } from './bench-content';
+import { median, type BenchLine } from './bench-content';
 import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker } from './lib/chromium';
 import { configureExtension, startStage } from './lib/stage';
 import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (n: number, d = 1) => Number(n.toFixed(d));
 
 /** Every script the side panel page loads: its entry and the chunks it imports. */
