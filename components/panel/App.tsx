@@ -6,7 +6,7 @@ import type { ServiceSummary } from '../../utils/ers';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
 import { prepareFile, uniqueName } from '../../utils/referral/letters';
-import { draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
+import { IN_FLIGHT, draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
 import type { PanelApi, PanelSession, ReferenceData } from '../../utils/referral/panel-api';
 import {
   deleteDraft, fileKey, getBlob, getDraft, listDrafts, listOutstanding, patientLetterKey, purgeExpired, putBlob, putDraft, updateDraft,
@@ -128,7 +128,7 @@ export function App({ api }: { api: PanelApi }) {
 
   // Resume a submission left in flight when this draft is opened.
   useEffect(() => {
-    if (draft && ['ready', 'creating', 'created', 'triaging', 'uploading', 'attaching', 'letter-attached'].includes(draft.submission.phase) && !draft.submission.error) {
+    if (draft && IN_FLIGHT.includes(draft.submission.phase) && !draft.submission.error) {
       void api.resume(draft.id).catch(() => undefined);
     }
   }, [api, draft?.id]);
