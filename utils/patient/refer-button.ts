@@ -1,7 +1,7 @@
 // The Refer button: plain DOM in a closed shadow root, so host CSS cannot restyle it and its CSS
 // cannot leak into the host. Host text (the patient's name) is only ever set with textContent.
 import { formatNhsNumber } from '../nhs-number';
-import type { PatientContextReport } from './types';
+import type { PatientContext, PatientContextReport } from './types';
 
 export const REFER_HOST_TAG = 'ers-refer-button';
 
@@ -23,10 +23,13 @@ const CSS =
 const FLOATING = 'position:fixed;right:16px;bottom:16px;z-index:2147483647;display:block';
 const INLINE = 'position:relative;display:inline-block;z-index:1';
 
-export function displayName(report: PatientContextReport): string {
-  const n = report.patient?.name;
-  if (!n) return '';
+/** "FAMILY, Given (Title)" from a patient's name, as the host page gave it. */
+export function formatPatientName(n: PatientContext['name']): string {
   return `${n.family}${n.given.length ? `, ${n.given.join(' ')}` : ''}${n.prefix ? ` (${n.prefix})` : ''}`;
+}
+
+export function displayName(report: PatientContextReport): string {
+  return report.patient ? formatPatientName(report.patient.name) : '';
 }
 
 export function createReferButton(doc: Document, onClick: () => void): ReferButton {

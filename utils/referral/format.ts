@@ -1,13 +1,13 @@
 // Small pure formatting helpers for the side panel. Host text is always data: these return plain
 // strings that Preact renders as text, never markup.
 import type { ServiceSummary } from '../ers';
+import { formatPatientName } from '../patient/refer-button';
 import type { PatientContext } from '../patient/types';
 import type { DraftPatient } from './model';
 
 /** "JONES, Sarah (Mrs)": the NHS convention of family name in capitals first. */
 export function displayName(name: PatientContext['name']): string {
-  const given = name.given.join(' ');
-  return `${name.family.toUpperCase()}${given ? `, ${given}` : ''}${name.prefix ? ` (${name.prefix})` : ''}`;
+  return formatPatientName({ ...name, family: name.family.toUpperCase() });
 }
 
 export function draftPatientFrom(p: PatientContext): DraftPatient {
