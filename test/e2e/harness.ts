@@ -94,8 +94,4 @@ export async function startSignedInHarness(): Promise<Harness> {
   return h;
 }
 
-/** The simulator's referrals for a patient, with the names of the letters linked to each. */
-export function referralsWithLetters(sim: RunningSimulator, nhsNumber: string) {
-  return sim.referrals().filter((r) => r.patientNhsNumber === nhsNumber)
-    .map((r) => ({ ...r, letters: sim.binaries().filter((b) => b.linkedUbrn === r.ubrn).map((b) => b.fileName) }));
-}
+export { referralsWithLetters } from '../helpers/simulator';

@@ -9,6 +9,7 @@ import { newDraft, type Draft } from '../../utils/referral/model';
 import { advance, requestLetterCompletion, requestSubmission, submitBlocker, type SubmissionApi, type SubmitContext } from '../../utils/referral/submit';
 import { fileKey, getBlob, getDraft, listOutstanding, patientLetterKey, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
 import { startSimulator, TEST_SMARTCARDS, USER_IDS, type RunningSimulator } from '../../simulator/server';
+import { referralsWithLetters } from '../helpers/simulator';
 
 let sim: RunningSimulator;
 beforeAll(async () => { sim = await startSimulator({ port: 0, seed: 1 }); });
@@ -54,8 +55,7 @@ async function readyDraft(client: ErsClient, options: { ras?: boolean; letter?: 
   return draft;
 }
 
-const referralsFor = (nhsNumber = NHS) => sim.referrals().filter((r) => r.patientNhsNumber === nhsNumber)
-  .map((r) => ({ ...r, attachments: sim.binaries().filter((b) => b.linkedUbrn === r.ubrn).map((b) => b.fileName) }));
+const referralsFor = (nhsNumber = NHS) => referralsWithLetters(sim, nhsNumber);
 
 async function submit(ctx: SubmitContext, draft: Draft) {
   await requestSubmission(ctx, draft.id);
@@ -74,7 +74,7 @@ describe('a routine referral goes from ready to the patient letter', () => {
     const blob = await getBlob(patientLetterKey(draft.id));
     expect(new TextDecoder().decode(new Uint8Array(await blob!.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
     expect(referralsFor()).toHaveLength(1);
-    expect(referralsFor()[0].attachments).toEqual(['referral-letter.pdf']);
+    expect(referralsFor()[0].letters).toEqual(['referral-letter.pdf']);
     expect(changes.length).toBeGreaterThan(4);
   });
 });
@@ -104,13 +104,13 @@ describe('letter to follow', () => {
     const [outstanding] = await listOutstanding();
     expect(outstanding).toMatchObject({ ubrn: sent.submission.ubrn, draftId: draft.id, priority: 'URGENT' });
     expect(outstanding.deadline - outstanding.createdAt).toBe(24 * 3_600_000);
-    expect(referralsFor()[0].attachments).toEqual([]);
+    expect(referralsFor()[0].letters).toEqual([]);
 
     await updateDraft(draft.id, (d) => { d.files = [{ id: 'late', name: 'late-letter.txt', contentType: 'text/plain', size: 5 }]; });
     await putBlob(fileKey(draft.id, 'late'), draft.id, new Blob(['hello']));
     const completed = await requestLetterCompletion({ api: client }, draft.id);
     expect(completed.submission.phase).toBe('complete');
-    expect(referralsFor()[0].attachments).toEqual(['late-letter.txt']);
+    expect(referralsFor()[0].letters).toEqual(['late-letter.txt']);
     expect(await listOutstanding()).toEqual([]);
     expect(referralsFor()).toHaveLength(1);
   });
@@ -201,7 +201,7 @@ describe('the worker stopped after every step: exactly one referral, no lost let
         expect(resumed.submission.phase, `stopped after ${step}`).toBe('outcome-unknown');
       } else {
         expect(resumed.submission.phase, `stopped after ${step}`).toBe('complete');
-        expect(referrals[0].attachments, `stopped after ${step}`).toEqual(['referral-letter.pdf']);
+        expect(referrals[0].letters, `stopped after ${step}`).toEqual(['referral-letter.pdf']);
         if (flavour === 'platform') expect(referrals[0].state).toBe('AWAITING_TRIAGE');
       }
     }
@@ -229,7 +229,7 @@ describe('a stale ETag on the letter', () => {
     const done = await submit({ api }, draft);
     expect(staleOnce).toBe(false);
     expect(done.submission.phase).toBe('complete');
-    expect(referralsFor()[0].attachments).toEqual(['referral-letter.pdf']);
+    expect(referralsFor()[0].letters).toEqual(['referral-letter.pdf']);
   });
 });
 
