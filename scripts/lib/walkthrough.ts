@@ -207,3 +207,13 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
   }
   return { ubrn, actions, typedPatientFields: 0, steps, record, panel, patientLetter, screenshots: shots };
 }
+
+/** Attach the letter of the first referral under "Letters outstanding", and wait for the done screen. */
+export async function attachOutstandingLetter(panel: Page, letterFile: string): Promise<void> {
+  await panel.click('[data-testid="outstanding"] button');
+  const input = (await panel.waitForSelector('#letter-file')) as ElementHandle<HTMLInputElement>;
+  await input.uploadFile(letterFile);
+  await panel.waitForSelector('[data-file-name]');
+  await panel.click('[data-testid="attach-outstanding"]');
+  await panel.waitForSelector('[data-testid="done"]', { timeout: 30_000 });
+}

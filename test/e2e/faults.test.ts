@@ -8,7 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErsClient } from '../../utils/ers';
 import { USER_IDS } from '../../simulator/server';
-import { openPanelFromRecord, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
+import { attachOutstandingLetter, openPanelFromRecord, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
 import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
 
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
@@ -182,15 +182,9 @@ describe('the referral changed under us before the letter was attached', () => {
     const { url } = await other.uploadFile({ ubrn: sent.ubrn!, fileName: 'gp-summary.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('Summary') });
     await other.maintainReferralLetter({ ubrn: sent.ubrn!, etag: current.etag, files: [{ url, indexed: new Date().toISOString() }] });
     // Now the clinician completes the outstanding letter from the panel.
-    const panel = sent.panel;
-    await panel.click('[data-testid="done"] button.nhs-button--secondary');
-    await panel.waitForSelector('[data-testid="outstanding"]');
-    await panel.click('[data-testid="outstanding"] button');
-    const input = await panel.waitForSelector('#letter-file');
-    await (input as import('puppeteer-core').ElementHandle<HTMLInputElement>).uploadFile(LETTER);
-    await panel.waitForSelector('[data-file-name]');
-    await panel.click('[data-testid="attach-outstanding"]');
-    await panel.waitForSelector('[data-testid="done"]', { timeout: 30_000 });
+    await sent.panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await sent.panel.waitForSelector('[data-testid="outstanding"]');
+    await attachOutstandingLetter(sent.panel, LETTER);
     await expect.poll(() => referralsFor(nhs)[0].letters.sort()).toEqual([path.basename(LETTER), 'gp-summary.txt'].sort());
     expect(referralsFor(nhs)).toHaveLength(1);
   });

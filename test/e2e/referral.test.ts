@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
+import { attachOutstandingLetter, openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { referralsWithLetters, startHarness, startSignedInHarness, type Harness } from './harness';
 
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
@@ -55,12 +55,7 @@ describe('letters, drafts and patient changes', () => {
     await panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
     const outstanding = await panel.waitForSelector('[data-testid="outstanding"]');
     expect(await outstanding!.evaluate((e) => (e as HTMLElement).innerText)).toContain(result.ubrn!);
-    await panel.click('[data-testid="outstanding"] button');
-    const input = await panel.waitForSelector('#letter-file');
-    await (input as import('puppeteer-core').ElementHandle<HTMLInputElement>).uploadFile(LETTER);
-    await panel.waitForSelector('[data-file-name]');
-    await panel.click('[data-testid="attach-outstanding"]');
-    await panel.waitForSelector('[data-testid="done"]', { timeout: 30_000 });
+    await attachOutstandingLetter(panel, LETTER);
     await expect.poll(() => referralsFor('9000000009')[0].letters).toEqual([path.basename(LETTER)]);
     expect(referralsFor('9000000009')).toHaveLength(1);
     await expect.poll(() => h.probe.evaluate(() => chrome.action.getBadgeText({}))).toBe(badge === '1' ? '' : String(Number(badge) - 1));
