@@ -10,13 +10,15 @@ import type { IncomingMessage } from 'node:http';
 import type { SimCore } from './core';
 import { type FaultSpec, ROUTE_IDS, parseFaultArg, parseLatencyArg } from './faults';
 import { type Reply, readBody } from './http';
+import type { Referral } from './state';
 
 function json(status: number, body: object): Reply {
   return { status, body, contentType: 'application/json' };
 }
 
-export function stateSummary(core: SimCore) {
-  const referrals = [...core.state.referrals.values()].map((r) => ({
+/** A referral as the admin API shows it: no patient identifiers (the endpoint is unauthenticated). */
+export function referralSummary(r: Referral) {
+  return {
     ubrn: r.ubrn,
     version: r.version,
     state: r.state,
@@ -25,7 +27,11 @@ export function stateSummary(core: SimCore) {
     services: r.shortlist.map((s) => s.serviceId),
     attachments: r.attachments.map((a) => a.binaryId),
     ...(r.appointment ? { appointment: r.appointment.id } : {}),
-  }));
+  };
+}
+
+export function stateSummary(core: SimCore) {
+  const referrals = [...core.state.referrals.values()].map(referralSummary);
   const binaries = [...core.state.binaries.values()].map((b) => ({
     id: b.id, size: b.bytes.length, contentType: b.contentType, intendedUbrn: b.intendedUbrn ?? null, linkedUbrn: b.linkedUbrn,
   }));

@@ -11,7 +11,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { handleAdmin, stateSummary } from './admin';
+import { handleAdmin, referralSummary, stateSummary } from './admin';
 import { SimCore, type SimulatorOptions, resolveOptions } from './core';
 import { ErsError, ersOperationOutcome, proxyOperationOutcome, r4OperationOutcome } from './errors';
 import type { FaultSpec, RouteId } from './faults';
@@ -266,18 +266,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     setRateLimit: (n) => core.faults.setRateLimit(n),
     reset: (o) => core.reset(o),
     referrals: () =>
-      [...core.state.referrals.values()].map((r) => ({
-        ubrn: r.ubrn,
-        version: r.version,
-        state: r.state,
-        priority: r.priority,
-        flavour: r.flavour,
-        patientNhsNumber: r.patientNhsNumber,
-        services: r.shortlist.map((s) => s.serviceId),
-        attachments: r.attachments.map((a) => a.binaryId),
-        createdBy: { ...r.createdBy },
-        ...(r.appointment ? { appointment: r.appointment.id } : {}),
-      })),
+      [...core.state.referrals.values()].map((r) => ({ ...referralSummary(r), patientNhsNumber: r.patientNhsNumber, createdBy: { ...r.createdBy } })),
     binaries: () =>
       [...core.state.binaries.values()].map((b) => ({
         id: b.id, fileName: b.fileName, contentType: b.contentType, size: b.bytes.length, intendedUbrn: b.intendedUbrn ?? null, linkedUbrn: b.linkedUbrn,
