@@ -362,7 +362,7 @@ export class ErsClient {
   /** One logical call: 401 → re-authenticate and one retry; reads retry transient failures. */
   private async send(op: OperationSpec, init: SendInit): Promise<{ response: Response; data: unknown; bytes?: Uint8Array }> {
     let reauthenticated = false;
-    for (let attempt = 0; ; attempt++) {
+    for (let tries = 0; ; tries++) {
       try {
         return await this.attempt(op, init);
       } catch (error) {
@@ -372,7 +372,7 @@ export class ErsClient {
           if (await this.options.reauthenticate(error)) continue;
           throw error;
         }
-        const delay = this.retryDelay(op, error, attempt);
+        const delay = this.retryDelay(op, error, tries);
         if (delay === undefined) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }

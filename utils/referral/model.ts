@@ -1,7 +1,7 @@
 // The referral draft: everything the side panel and the background need to build and submit one
 // referral, bound to one patient (NHS number) on one host. Holds no more patient data than the
 // panel shows, and never credentials.
-import type { LetterIntention, ParametersResource, Priority, RequestType, SearchCriteria, ServiceSummary, SortBy } from '../ers';
+import type { ParametersResource, Priority, RequestType, SearchCriteria, ServiceSummary, SortBy } from '../ers';
 
 export interface DraftPatient {
   nhsNumber: string;
@@ -88,11 +88,6 @@ export interface Draft {
 
 export function draftId(hostOrigin: string, nhsNumber: string): string {
   return `${hostOrigin}#${nhsNumber}`;
-}
-
-export function letterIntention(): LetterIntention {
-  // Letters are always attached after the create, so the create promises one whenever one is coming.
-  return 'NEED_TO_ADD_LATER';
 }
 
 export function routeFor(shortlist: readonly ServiceSummary[], flavour: 'legacy' | 'platform'): Route {

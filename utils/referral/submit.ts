@@ -11,7 +11,7 @@ import type { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/errors';
 import type { ReferralSummary } from '../ers/parse';
 import { letterDeadline } from './deadlines';
-import { letterIntention, routeFor, type Draft, type DraftFile, type StepError, type Submission } from './model';
+import { routeFor, type Draft, type DraftFile, type StepError, type Submission } from './model';
 import { deleteOutstanding, fileKey, getBlob, getDraft, patientLetterKey, putBlob, putOutstanding, updateDraft } from './store';
 
 export type SubmissionApi = Pick<ErsClient,
@@ -145,7 +145,8 @@ async function create(ctx: SubmitContext, draft: Draft): Promise<boolean> {
   try {
     referral = route === 'A021'
       ? await ctx.api.createReferralAndSendForTriage(input, role)
-      : await ctx.api.createReferral({ ...input, letterIntention: letterIntention() }, role);
+      // Letters are always attached after the create (or follow later), so one is always promised.
+      : await ctx.api.createReferral({ ...input, letterIntention: 'NEED_TO_ADD_LATER' }, role);
   } catch (error) {
     // e-RS answered with a refusal (or we refused before sending): nothing was created, so the
     // user may fix and try again. Anything else leaves "creating", which resumes as outcome unknown.
