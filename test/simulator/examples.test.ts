@@ -63,7 +63,6 @@ const LIST_PATHS = examplePaths('A010_');
 const REFERRAL_PATHS = new Set([...examplePaths('A011_'), ...examplePaths('A012_'), ...examplePaths('A021_'), ...examplePaths('A005_')]);
 const APPOINTMENT_PATHS = examplePaths('A016_');
 const listExample = fixture('platform/A010_response_FetchServiceListWithMultipleServices.json');
-const referralExample = fixture('platform/A011_response_ReferralRequest.json');
 
 const A010_CASES: [string, typeof ADAMS_RC_R68, string[]][] = [
   ['A010_request_RcMinimal.json', ADAMS_RC_R68, ['11002', '11007', '11008', '11010', '11021', '11030']],
