@@ -4,12 +4,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  buildAppointment, buildCreateReferral, buildCreateReferralAndSendForTriage, buildCreateSession, buildMaintainReferralLetter,
+  buildAppointment, buildCreateReferral, buildFetchWorklist, parseWorklist, REFERRER_WORKLISTS, buildCreateReferralAndSendForTriage, buildCreateSession, buildMaintainReferralLetter,
   buildPatientServiceSearch, buildSearchCriteria, buildSelectRole, parseConcepts, parseReferral, parseRoles, parseServices,
 } from '../../utils/ers';
 import {
   appointmentSchema, codeSystemSchema, fetchServicesListSchema, operationOutcomeSchema, practitionerRoleBundleSchema,
-  professionalSessionSchema, referralRequestSchema, slotBundleSchema,
+  professionalSessionSchema, referralRequestSchema, slotBundleSchema, worklistSchema,
 } from '../../utils/ers/schemas';
 import { APPOINTMENT_CASES, CREATE_CASES, LETTER_CASES, SEARCH_CASES } from './conformance-inputs';
 
@@ -37,6 +37,14 @@ describe('request builders reproduce every example request', () => {
 
   it.each(APPOINTMENT_CASES)('A016 $file', ({ file, flavour, input }) => {
     expect(buildAppointment(input as Parameters<typeof buildAppointment>[0], { flavour })).toStrictEqual(load(file));
+  });
+
+  const WORKLIST_CASES = REFERRER_WORKLISTS.map((listType) => ({
+    listType,
+    file: `platform/A008_request_Minimal${listType.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase())}.json`,
+  }));
+  it.each(WORKLIST_CASES)('A008 $file', ({ listType, file }) => {
+    expect(buildFetchWorklist(listType)).toStrictEqual(load(file));
   });
 
   it('A001 legacy: the create-session body, without the example token\'s stray leading space', () => {
@@ -69,6 +77,7 @@ describe('request builders reproduce every example request', () => {
   it('covers every request example in the pack that is valid JSON', () => {
     const covered = new Set([
       ...SEARCH_CASES, ...CREATE_CASES, ...LETTER_CASES, ...APPOINTMENT_CASES,
+      ...WORKLIST_CASES,
     ].map((c) => c.file).concat(['legacy/A001_request.json', 'legacy/A002_request.CONSTRUCTED-full-session-echo.json', 'legacy/A002_request.corrected-minimal.json']));
     const requests = [...list('platform'), ...list('legacy')]
       .filter((f) => f.includes('_request') && f.endsWith('.json') && !f.includes('OBSOLETE'));
@@ -86,6 +95,7 @@ const RESPONSE_SCHEMAS: [RegExp, { safeParse: (d: unknown) => { success: boolean
   [/A015_response_ErrorPage5/, operationOutcomeSchema],
   [/A016_response/, appointmentSchema],
   [/A030_response/, practitionerRoleBundleSchema],
+  [/A008_response/, worklistSchema],
   [/^errors\//, operationOutcomeSchema],
 ];
 
@@ -127,6 +137,18 @@ describe('zod schemas parse every example response', () => {
     const triage = parseReferral(referralRequestSchema.parse(load('platform/A021_response_ReferralRequest.json')));
     expect(triage.state).toBe('AWAITING_TRIAGE');
     expect(triage.appointmentReference).toMatch(/^Appointment\//);
+  });
+
+  it('reads the referrer worklists of A008: UBRN, patient, created, referrer, status and reason', () => {
+    const letters = parseWorklist(worklistSchema.parse(load('platform/A008_response_LettersOutstanding.json')));
+    expect(letters[0]).toEqual({
+      ubrn: '000000070001', nhsNumber: '9462979626', priority: 'ROUTINE', created: '2021-09-03T14:19:04.702Z', referrer: '021600556514',
+      clinicalContext: 'ORTHAPEDICS/KNEE', letterDue: '2021-09-03', lastUpdated: undefined, status: undefined, reason: undefined,
+    });
+    expect(letters).toHaveLength(2);
+    const awaiting = parseWorklist(worklistSchema.parse(load('platform/A008_response_AwaitingBooking.json')));
+    expect(awaiting.map((i) => [i.status, i.reason])).toContainEqual(['APP_CANCELLED_BY_PATIENT', 'PATIENT_HOLIDAY']);
+    expect(parseWorklist(worklistSchema.parse({ resourceType: 'List', status: 'current', mode: 'snapshot' }))).toEqual([]);
   });
 
   it('reads roles from A030 and concepts from A004', () => {

@@ -1,7 +1,7 @@
 // Pure request-body builders for every e-RS operation the extension uses. Given the same inputs as
 // an example in the contract pack, each produces a body deep-equal to that example (see
 // test/ers/conformance.test.ts). No I/O, no validation: rules.ts checks inputs before sending.
-import { EXTENSION, PROFILE, SYSTEM, type CommissioningProvisioning, type LetterIntention, type Priority, type RequestType, type SortBy } from './constants';
+import { EXTENSION, PROFILE, SYSTEM, type CommissioningProvisioning, type LetterIntention, type Priority, type ReferrerWorklist, type RequestType, type SortBy } from './constants';
 import type { FhirResource, Parameter, ParametersResource } from './fhir';
 
 /**
@@ -266,4 +266,13 @@ export function buildSelectRole(
 ) {
   if (options.minimal) return { typeInfo: SESSION_TYPE_INFO, token: session.token, permission };
   return { ...session, typeInfo: SESSION_TYPE_INFO, permission };
+}
+
+/** A008: one referrer worklist. Referrer lists take `listType` alone; filters are not allowed on them. */
+export function buildFetchWorklist(listType: ReferrerWorklist): ParametersResource {
+  return {
+    resourceType: 'Parameters',
+    meta: { profile: [PROFILE.fetchWorklist] },
+    parameter: [{ name: 'listType', valueCodeableConcept: { coding: [coding(SYSTEM.referralListSelector, listType)] } }],
+  };
 }

@@ -2,7 +2,7 @@
 // no DOM and no extension APIs in here. Every response is validated with zod before it is used.
 //
 // Retry policy, the heart of "never a duplicate referral":
-//  - reads and searches (A004, A005, A010, A019, A030) retry 429/5xx/network/timeouts with backoff,
+//  - reads and searches (A004, A005, A008, A010, A019, A030) retry 429/5xx/network/timeouts with backoff,
 //    honouring Retry-After;
 //  - creates, uploads and letter updates (A011, A021, A016, A020, A012) are never re-sent
 //    automatically; a lost answer becomes an `outcome-unknown` error the user is told about;
@@ -11,21 +11,25 @@
 import ky, { isTimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import {
-  buildCreateReferral, buildCreateReferralAndSendForTriage, buildCreateSession, buildMaintainReferralLetter,
+  buildCreateReferral, buildCreateReferralAndSendForTriage, buildCreateSession, buildFetchWorklist, buildMaintainReferralLetter,
   buildPatientServiceSearch, buildSearchCriteria, buildSelectRole, buildTriageAppointment,
   type ProfessionalPermission, type ReferralLetterFile, type SearchCriteria,
 } from './builders';
-import type { CodeSystemType, LetterIntention, RequestType, SortBy } from './constants';
-import { ErsError, outcomeDetails } from './errors';
+import type { CodeSystemType, LetterIntention, ReferrerWorklist, RequestType, SortBy } from './constants';
+import { ErsError, outcomeDetails, plainMessage } from './errors';
+import { classifyChangeFailure, extractIds } from './outcome';
 import type { ParametersResource } from './fhir';
-import { parseConcepts, parseReferral, parseRoles, parseServices, type Concept, type ReferralSummary, type RoleSummary, type ServiceSummary } from './parse';
+import {
+  parseConcepts, parseReferral, parseRoles, parseServices, parseWorklist,
+  type Concept, type ReferralSummary, type RoleSummary, type ServiceSummary, type WorklistItem,
+} from './parse';
 import {
   checkAsciiFileName, checkAttachment, checkLetterIntention, checkNhsNumber, checkPathwayStart, checkReferringClinician,
   checkSearchCriteria, checkShortlist, checkUbrn, enforce, type ShortlistEntry,
 } from './rules';
 import {
   appointmentSchema, codeSystemSchema, fetchServicesListSchema, operationOutcomeSchema, practitionerRoleBundleSchema,
-  professionalSessionSchema, referralRequestSchema, type Appointment, type CodeSystem, type ProfessionalSession,
+  professionalSessionSchema, referralRequestSchema, worklistSchema, type Appointment, type CodeSystem, type ProfessionalSession,
 } from './schemas';
 import { authHeaders, requestIdOf, sessionPath, stu3Path, uploadHeaders, type AuthNeed, type ErsCredentials, type Flavour } from './transport';
 
@@ -268,8 +272,8 @@ export class ErsClient {
   async sendForTriage(input: { ubrn: string; version: string; serviceId: string; nhsNumber: string }): Promise<Appointment> {
     enforce('A016', [...checkUbrn(input.ubrn), ...checkNhsNumber(input.nhsNumber)]);
     const op: OperationSpec = { id: 'A016', method: 'post', path: stu3Path(this.flavour, 'Appointment'), auth: 'user-and-role', idempotent: false };
-    const { data } = await this.send(op, { json: buildTriageAppointment(input) });
-    return this.validate(op, appointmentSchema, data);
+    const { data, response } = await this.send(op, { json: buildTriageAppointment(input) });
+    return this.validate(op, appointmentSchema, data, response);
   }
 
   /** A020: store a file for this referral. Returns the `Binary/<id>` reference A012 needs. */
@@ -336,6 +340,15 @@ export class ErsClient {
     return this.referralResponse(op, await this.send(op, {}));
   }
 
+  /** A008: one referrer worklist, derived by e-RS from the referrals' current state. A read. */
+  async fetchWorklist(listType: ReferrerWorklist): Promise<WorklistItem[]> {
+    const op: OperationSpec = {
+      id: 'A008', method: 'post', path: stu3Path(this.flavour, 'ReferralRequest/$ers.fetchworklist'), auth: 'user-and-role', idempotent: true,
+    };
+    const { data } = await this.send(op, { json: buildFetchWorklist(listType) });
+    return parseWorklist(this.validate(op, worklistSchema, data));
+  }
+
   // ---- plumbing -----------------------------------------------------------------------------
 
   private requireFlavour(flavour: Flavour, operation: string): void {
@@ -345,15 +358,20 @@ export class ErsClient {
   }
 
   private referralResponse(op: OperationSpec, { data, response }: { data: unknown; response: Response }): ReferralSummary {
-    return parseReferral(this.validate(op, referralRequestSchema, data), response.headers.get('ETag'));
+    return parseReferral(this.validate(op, referralRequestSchema, data, response), response.headers.get('ETag'));
   }
 
-  private validate<T extends z.ZodType>(op: OperationSpec, schema: T, data: unknown): z.infer<T> {
+  private validate<T extends z.ZodType>(op: OperationSpec, schema: T, data: unknown, response?: Response): z.infer<T> {
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
+      // A 2xx to a change (e.g. a proxy's HTML page after e-RS processed it) does not say the change
+      // failed: keep whatever ids it carried so the caller can carry on by reading back.
+      const change = !op.idempotent;
       throw new ErsError({
-        kind: 'invalid-response', operation: op.id,
+        kind: 'invalid-response', operation: op.id, status: response?.status,
         diagnostics: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        extracted: change && response ? extractIds(data, response.headers) : undefined,
+        message: change ? plainMessage({ kind: 'outcome-unknown', operation: op.id }) : undefined,
       });
     }
     return parsed.data;
@@ -450,11 +468,15 @@ export class ErsClient {
       const seconds = Number(retryAfter);
       retryAfterSeconds = Number.isFinite(seconds) ? seconds : Math.max(0, (Date.parse(retryAfter) - Date.now()) / 1000);
     }
-    return new ErsError({
-      kind: 'http', operation: op.id, status: response.status,
+    const init = {
+      kind: 'http' as const, operation: op.id, status: response.status,
       code: details.code, diagnostics: details.diagnostics ?? text,
       correlationId, requestId, retryAfterSeconds,
-    });
+    };
+    const error = new ErsError(init);
+    // A change that failed without a proven refusal (5xx, a gateway's page) may have been applied.
+    if (!op.idempotent && classifyChangeFailure(error) === 'unknown') return new ErsError({ ...init, kind: 'outcome-unknown' });
+    return error;
   }
 }
 

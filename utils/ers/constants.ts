@@ -21,6 +21,8 @@ export const SYSTEM = {
   apiErrorCode: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-APIErrorCode-1',
   businessFunctionR4: 'https://fhir.nhs.uk/CodeSystem/eRS-BusinessFunction-1',
   listEmptyReason: 'http://hl7.org/fhir/ValueSet/list-empty-reason',
+  referralListSelector: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralListSelector-1',
+  referralState: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralState-1',
 } as const;
 
 const SD = 'https://fhir.nhs.uk/STU3/StructureDefinition/';
@@ -36,6 +38,8 @@ export const PROFILE = {
   referralRequest: `${SD}eRS-ReferralRequest-1`,
   operationOutcome: `${SD}eRS-OperationOutcome-1`,
   appointment: `${SD}eRS-Appointment-1`,
+  fetchWorklist: `${SD}eRS-FetchWorklist-Parameters-1`,
+  fetchWorklistList: `${SD}eRS-FetchWorklist-List-1`,
 } as const;
 
 export const EXTENSION = {
@@ -72,6 +76,10 @@ export const COMMISSIONING_PROVISIONING = [
   'NATIONALLY_AVAILABLE',
 ] as const;
 export type CommissioningProvisioning = (typeof COMMISSIONING_PROVISIONING)[number];
+
+/** The referrer worklists of A008 (referral-lifecycle §3.1); the provider lists are out of scope. */
+export const REFERRER_WORKLISTS = ['LETTERS_OUTSTANDING', 'REJECTED_TRIAGE_RESPONSE', 'ASSESSMENT_RETURNED_CANCELLED_DNA', 'AWAITING_BOOKING'] as const;
+export type ReferrerWorklist = (typeof REFERRER_WORKLISTS)[number];
 
 export const LETTER_INTENTIONS = ['NEED_TO_ADD_LATER', 'NOT_INTENDING_TO_ADD'] as const;
 export type LetterIntention = (typeof LETTER_INTENTIONS)[number];

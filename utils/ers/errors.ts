@@ -1,5 +1,6 @@
 // One typed error for everything that can go wrong talking to e-RS, with a plain-English message
 // a clinician can act on for every code in the contract's catalogue (§7).
+import type { ExtractedIds } from './outcome';
 import type { OperationOutcome } from './schemas';
 
 export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
@@ -85,6 +86,8 @@ export interface ErsErrorInit {
   correlationId?: string;
   requestId?: string;
   retryAfterSeconds?: number;
+  /** A 2xx whose body failed validation: the ids it still carried. */
+  extracted?: ExtractedIds;
   message?: string;
   cause?: unknown;
 }
@@ -99,6 +102,7 @@ export class ErsError extends Error {
   readonly correlationId?: string;
   readonly requestId?: string;
   readonly retryAfterSeconds?: number;
+  readonly extracted?: ExtractedIds;
 
   constructor(init: ErsErrorInit) {
     super(init.message ?? plainMessage(init), init.cause ? { cause: init.cause } : undefined);
@@ -111,6 +115,7 @@ export class ErsError extends Error {
     this.correlationId = init.correlationId;
     this.requestId = init.requestId;
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.extracted = init.extracted;
   }
 
   /** Plain data for messages and storage (Error objects do not survive structured cloning well). */
@@ -118,18 +123,20 @@ export class ErsError extends Error {
     return {
       name: this.name, kind: this.kind, operation: this.operation, status: this.status, code: this.code,
       diagnostics: this.diagnostics, correlationId: this.correlationId, requestId: this.requestId,
-      retryAfterSeconds: this.retryAfterSeconds, message: this.message,
+      retryAfterSeconds: this.retryAfterSeconds, extracted: this.extracted, message: this.message,
     };
   }
 }
 
+const UNKNOWN_MESSAGE = 'We cannot tell whether e-RS made this change: the answer was lost or unreadable (a gateway error, a timeout or a broken connection). It has NOT been sent again. Check in e-RS (worklist or the patient\'s referrals) before trying again.';
+
 export function plainMessage(init: Pick<ErsErrorInit, 'kind' | 'status' | 'code' | 'operation'>): string {
+  // An e-RS code says why e-RS failed, but not whether it applied the change: never "nothing was lost".
+  if (init.kind === 'outcome-unknown') return UNKNOWN_MESSAGE;
   if (init.code && ERROR_MESSAGES[init.code]) return ERROR_MESSAGES[init.code];
   switch (init.kind) {
     case 'network': return 'Could not reach e-RS. Check the connection; nothing has been lost.';
     case 'timeout': return 'e-RS did not answer in time. Nothing has been lost; try again.';
-    case 'outcome-unknown':
-      return 'The connection to e-RS was lost after the request was sent, so we cannot tell whether it was made. It has NOT been sent again. Check in e-RS (worklist or the patient\'s referrals) before trying again.';
     case 'invalid-response': return 'e-RS answered in a form the extension does not understand. Please report this.';
     default: return (init.status && STATUS_MESSAGES[init.status]) || 'e-RS refused the request.';
   }

@@ -5,6 +5,7 @@ export interface Identifier { system: string; value: string }
 
 export type Parameter =
   | { name: string; valueCoding: Coding }
+  | { name: string; valueCodeableConcept: { coding: Coding[] } }
   | { name: string; valueIdentifier: Identifier }
   | { name: string; valueBoolean: boolean }
   | { name: string; valueUnsignedInt: number }

@@ -9,3 +9,4 @@ export * from './rules';
 export * from './transport';
 export type { Appointment, CodeSystem, ProfessionalSession, ReferralRequest } from './schemas';
 export type { FhirResource, ParametersResource } from './fhir';
+export * from './outcome';

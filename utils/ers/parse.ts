@@ -1,6 +1,6 @@
 // Turn validated FHIR responses into the small typed objects the extension works with.
 import { EXTENSION, type Priority } from './constants';
-import type { CodeSystem, Extension, FetchServicesList, PractitionerRoleBundle, ReferralRequest } from './schemas';
+import type { CodeSystem, Extension, FetchServicesList, PractitionerRoleBundle, ReferralRequest, Worklist } from './schemas';
 
 type Value = Record<string, unknown>;
 
@@ -171,3 +171,39 @@ export function parseConcepts(cs: CodeSystem, now = new Date()): Concept[] {
   });
 }
 
+
+/** One referral on an A008 referrer worklist (the item extension's sub-extensions, typed). */
+export interface WorklistItem {
+  ubrn: string;
+  nhsNumber?: string;
+  priority?: Priority;
+  /** ISO date-time the referral was created. */
+  created?: string;
+  /** SDS user id of the referrer. */
+  referrer?: string;
+  clinicalContext?: string;
+  letterDue?: string;
+  lastUpdated?: string;
+  status?: string;
+  reason?: string;
+}
+
+/** A008 List → items. Reads the first extension of each entry, whichever of the four lists it is. */
+export function parseWorklist(list: Worklist): WorklistItem[] {
+  return list.entry.map((e) => {
+    const ext = e.extension[0];
+    const identifier = (name: string) => ((sub(ext, name)?.valueReference as Value | undefined)?.identifier as Value | undefined)?.value as string | undefined;
+    return {
+      ubrn: e.item.reference.slice('ReferralRequest/'.length),
+      nhsNumber: identifier('patient'),
+      priority: codeOf(sub(ext, 'priority')) as Priority | undefined,
+      created: sub(ext, 'referralCreated')?.valueDateTime as string | undefined,
+      referrer: identifier('referrer'),
+      clinicalContext: sub(ext, 'clinicalContext')?.valueString as string | undefined,
+      letterDue: sub(ext, 'letterDue')?.valueDate as string | undefined,
+      lastUpdated: sub(ext, 'referralLastUpdated')?.valueDateTime as string | undefined,
+      status: codeOf(sub(ext, 'status')),
+      reason: codeOf(sub(ext, 'reason')),
+    };
+  });
+}

@@ -145,3 +145,16 @@ export const slotBundleSchema = z.looseObject({
   type: z.string().optional(),
   entry: z.array(z.looseObject({ resource: z.looseObject({ resourceType: z.string(), id: z.string().optional() }) })).default([]),
 });
+
+/** A008 response: a worklist (profile eRS-FetchWorklist-List-1); an empty list may omit `entry`. */
+export const worklistSchema = z.looseObject({
+  resourceType: z.literal('List'),
+  meta: metaSchema.optional(),
+  status: z.string(),
+  mode: z.string(),
+  entry: z.array(z.looseObject({
+    extension: z.array(extensionSchema).min(1),
+    item: z.looseObject({ reference: z.string().regex(/^ReferralRequest\/\d{12}$/, 'item must reference ReferralRequest/{ubrn}') }),
+  })).default([]),
+});
+export type Worklist = z.infer<typeof worklistSchema>;
