@@ -54,7 +54,8 @@ function validFaultSpec(x: unknown): x is FaultSpec {
   const f = x as Record<string, unknown>;
   if (f.route !== '*' && !ROUTE_IDS.includes(f.route as never)) return false;
   if (f.kind === 'status') return [429, 500, 502, 503, 504].includes(f.status as number);
-  if (f.kind === 'drop') return true;
+  if (f.kind === 'drop' || f.kind === 'html') return true;
+  if (f.kind === 'gateway') return f.status === 502 || f.status === 504;
   if (f.kind === 'latency') return typeof f.ms === 'number' && f.ms >= 0;
   return false;
 }

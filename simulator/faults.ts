@@ -1,19 +1,28 @@
 // Fault injection for tests and demos: per-route latency, a forced status for the next N calls of a
-// route, dropping the connection *after* the request has been processed (the client cannot tell
-// whether e.g. a create succeeded), and a global rate limit. Routes are operation ids (A010, A011, …,
+// route (answered before anything is processed), and three faults of a gateway between the client and
+// e-RS that *forward the request, let e-RS process it, and then answer badly* (the client cannot tell
+// whether e.g. a create succeeded): the connection dropped part-way through the answer, a gateway
+// error page (502/504, HTML, no e-RS error code), or an HTML page with 200. Plus a global rate limit. Routes are operation ids (A010, A011, …,
 // CIS2_TOKEN) or '*' for every route.
 
 export type RouteId =
-  | 'A001' | 'A002' | 'A003' | 'A004' | 'A005' | 'A010' | 'A011' | 'A012' | 'A016' | 'A019' | 'A020' | 'A021' | 'A030'
+  | 'A001' | 'A002' | 'A003' | 'A004' | 'A005' | 'A008' | 'A010' | 'A011' | 'A012' | 'A016' | 'A019' | 'A020' | 'A021' | 'A030'
   | 'CIS2_AUTHORIZE' | 'CIS2_TOKEN' | 'CIS2_USERINFO';
 
-export const ROUTE_IDS: readonly RouteId[] = ['A001', 'A002', 'A003', 'A004', 'A005', 'A010', 'A011', 'A012', 'A016', 'A019', 'A020', 'A021', 'A030',
+export const ROUTE_IDS: readonly RouteId[] = ['A001', 'A002', 'A003', 'A004', 'A005', 'A008', 'A010', 'A011', 'A012', 'A016', 'A019', 'A020', 'A021', 'A030',
   'CIS2_AUTHORIZE', 'CIS2_TOKEN', 'CIS2_USERINFO'];
 
 export type FaultSpec =
   | { route: RouteId | '*'; kind: 'status'; status: 429 | 500 | 502 | 503 | 504; count?: number; retryAfterSeconds?: number }
   | { route: RouteId | '*'; kind: 'drop'; count?: number }
+  | { route: RouteId | '*'; kind: 'gateway'; status: 502 | 504; count?: number }
+  | { route: RouteId | '*'; kind: 'html'; count?: number }
   | { route: RouteId | '*'; kind: 'latency'; ms: number };
+
+type PendingKind = Exclude<FaultSpec['kind'], 'latency'>;
+
+/** The faults applied after the request has been processed (the state changed; the answer is bad). */
+export const AFTER_PROCESSING: readonly PendingKind[] = ['drop', 'gateway', 'html'];
 
 export interface ActiveFault {
   id: number;
@@ -56,9 +65,10 @@ export class Faults {
     return this.latency.get(route) ?? this.latency.get('*') ?? 0;
   }
 
-  /** Consumes and returns the first pending fault of `kind` for `route`. */
-  take(route: RouteId, kind: 'status' | 'drop'): FaultSpec | undefined {
-    const f = this.list.find((x) => x.spec.kind === kind && (x.spec.route === route || x.spec.route === '*') && x.remaining > 0);
+  /** Consumes and returns the first pending fault of one of `kinds` for `route`. */
+  take(route: RouteId, kind: PendingKind | readonly PendingKind[]): FaultSpec | undefined {
+    const kinds: readonly string[] = typeof kind === 'string' ? [kind] : kind;
+    const f = this.list.find((x) => kinds.includes(x.spec.kind) && (x.spec.route === route || x.spec.route === '*') && x.remaining > 0);
     if (!f) return undefined;
     f.remaining--;
     if (f.remaining <= 0) this.list = this.list.filter((x) => x !== f);
@@ -85,14 +95,20 @@ export class Faults {
   }
 }
 
-/** Parses a CLI/admin fault string: "A011=503", "A011=503x2", "A010=429x1:5" (Retry-After 5), "A011=drop". */
+/**
+ * Parses a CLI/admin fault string: "A011=503", "A011=503x2", "A010=429x1:5" (Retry-After 5),
+ * "A011=drop", "A011=gateway502" / "A011=gateway504" (processed, then a gateway error page),
+ * "A011=html" (processed, then a proxy's HTML page with 200).
+ */
 export function parseFaultArg(arg: string): FaultSpec {
-  const m = /^([A-Z0-9_*]+)=(drop|\d{3})(?:x(\d+))?(?::(\d+))?$/.exec(arg.trim());
-  if (!m) throw new Error(`bad fault "${arg}": use ROUTE=STATUS[xCOUNT][:RETRY_AFTER] or ROUTE=drop[xCOUNT]`);
+  const m = /^([A-Z0-9_*]+)=(drop|html|gateway50[24]|\d{3})(?:x(\d+))?(?::(\d+))?$/.exec(arg.trim());
+  if (!m) throw new Error(`bad fault "${arg}": use ROUTE=STATUS[xCOUNT][:RETRY_AFTER], ROUTE=drop|html|gateway502|gateway504[xCOUNT]`);
   const route = m[1] as RouteId | '*';
   if (route !== '*' && !ROUTE_IDS.includes(route)) throw new Error(`unknown route ${route}`);
   const count = m[3] ? Number(m[3]) : 1;
   if (m[2] === 'drop') return { route, kind: 'drop', count };
+  if (m[2] === 'html') return { route, kind: 'html', count };
+  if (m[2].startsWith('gateway')) return { route, kind: 'gateway', status: Number(m[2].slice(7)) as 502 | 504, count };
   const status = Number(m[2]);
   if (![429, 500, 502, 503, 504].includes(status)) throw new Error(`unsupported fault status ${status}`);
   return { route, kind: 'status', status: status as 429, count, ...(m[4] ? { retryAfterSeconds: Number(m[4]) } : {}) };

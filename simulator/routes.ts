@@ -22,6 +22,7 @@ import type { OpContext } from './rules';
 import { checkRelationship } from './rules';
 import type { Flavour } from './search';
 import { type TestUser, findUser } from './users';
+import { fetchWorklist, readWorklistRequest } from './worklists';
 
 export type PathKind = 'stu3' | 'r4' | 'session';
 
@@ -328,6 +329,14 @@ function stu3Routes(): RouteDef[] {
           headers: { 'Content-Disposition': `attachment; filename="${fileName}"` },
           body: pdf,
         };
+      },
+    },
+    {
+      id: 'A008', method: 'POST', stu3: /^\/ReferralRequest\/\$ers\.fetchworklist$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, [...RC_RCA, 'REFERRING_ADMIN']);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        return fhir(200, fetchWorklist(readWorklistRequest(await jsonBody(h.req)), ctx));
       },
     },
     {

@@ -3,8 +3,9 @@
 //
 // Pipeline per e-RS request: route → rate limit (429) → injected status fault → injected latency →
 // handler (auth 401 → role 400/403 → media type 415/406 → body → business rules) → reply, or, for a
-// "drop" fault, destroy the socket after the handler has run so the state change happened but the
-// client never hears about it.
+// fault after processing, the state change happened but the client never hears about it: "drop"
+// destroys the socket part-way through the answer, "gateway" answers a 502/504 HTML page and "html"
+// a 200 HTML page, as a gateway between the client and e-RS would.
 
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
@@ -14,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { handleAdmin, referralSummary, stateSummary } from './admin';
 import { SimCore, type SimulatorOptions, resolveOptions } from './core';
 import { ErsError, ersOperationOutcome, proxyOperationOutcome, r4OperationOutcome } from './errors';
-import type { FaultSpec, RouteId } from './faults';
+import { AFTER_PROCESSING, type FaultSpec, type RouteId } from './faults';
 import { type Reply, FHIR_JSON, header, prereadBody, readBody } from './http';
 import { type PathKind, matchRoute } from './routes';
 import type { Flavour } from './search';
@@ -96,6 +97,12 @@ function errorReply(e: ErsError, flavour: Flavour | undefined, kind: PathKind | 
   }
   const contentType = kind === 'session' ? 'application/json' : FHIR_JSON;
   return { status: e.status, body: ersOperationOutcome(e.code, e.diagnostics, e.issueCode), contentType, headers };
+}
+
+/** The kind of page a corporate proxy or API gateway sends instead of e-RS's answer. */
+function gatewayPage(status: number): string {
+  const title = status === 502 ? '502 Bad Gateway' : status === 504 ? '504 Gateway Time-out' : 'Session check';
+  return `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1><p>The proxy server received an invalid or no response from an upstream server.</p></body></html>`;
 }
 
 function faultError(f: Extract<FaultSpec, { kind: 'status' }>): ErsError {
@@ -198,7 +205,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     const statusFault = core.faults.take(route.id, 'status');
     if (statusFault && statusFault.kind === 'status') return fail(faultError(statusFault));
-    const drop = core.faults.take(route.id, 'drop');
+    const after = core.faults.take(route.id, AFTER_PROCESSING);
     const latency = () => {
       const ms = core.faults.latencyFor(route.id);
       return ms ? sleep(ms) : Promise.resolve();
@@ -212,7 +219,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     } catch (e) {
       error = e;
     }
-    if (drop) {
+    if (after?.kind === 'gateway' || after?.kind === 'html') {
+      // A gateway forwarded the request, e-RS processed it, and the gateway answered with its own page.
+      return finish(after.kind === 'gateway'
+        ? { status: after.status, contentType: 'text/html; charset=utf-8', body: gatewayPage(after.status) }
+        : { status: 200, contentType: 'text/html; charset=utf-8', body: gatewayPage(200) });
+    }
+    if (after) {
       // The request has been fully processed (state changed); the connection is lost part-way
       // through the answer: the status line and headers arrive, the body never completes. (A close
       // with no byte at all would be indistinguishable from an idle keep-alive connection closing,

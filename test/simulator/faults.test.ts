@@ -63,6 +63,21 @@ describe('fault injection', () => {
     expect((await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).status).toBe(201);
   });
 
+  it.each([
+    [{ kind: 'gateway', status: 502 } as const, 502],
+    [{ kind: 'gateway', status: 504 } as const, 504],
+    [{ kind: 'html' } as const, 200],
+  ])('%o: the request is processed (referral created), then a gateway answers with its own HTML page', async (fault, status) => {
+    sim.injectFault({ route: 'A011', ...fault });
+    const before = sim.referrals().length;
+    const res = await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }));
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toMatch(/^<!DOCTYPE html>/);
+    expect(sim.referrals().length).toBe(before + 1);
+    expect((await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).status).toBe(201);
+  });
+
   it('latency per route', async () => {
     sim.injectFault({ route: 'A010', kind: 'latency', ms: 250 });
     const t = performance.now();
@@ -85,6 +100,8 @@ describe('fault injection', () => {
 
   it('CLI-style fault strings are validated', () => {
     expect(parseFaultArg('A011=drop')).toEqual({ route: 'A011', kind: 'drop', count: 1 });
+    expect(parseFaultArg('A012=gateway504x2')).toEqual({ route: 'A012', kind: 'gateway', status: 504, count: 2 });
+    expect(parseFaultArg('A020=html')).toEqual({ route: 'A020', kind: 'html', count: 1 });
     expect(parseFaultArg('A010=503x2')).toEqual({ route: 'A010', kind: 'status', status: 503, count: 2 });
     expect(() => parseFaultArg('A999=503')).toThrow();
     expect(() => parseFaultArg('A010=418')).toThrow();

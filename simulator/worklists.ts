@@ -1,0 +1,86 @@
+// A008: the four referrer worklists, derived from the referrals' current state on every call (never
+// stored), per the contract's referral-lifecycle §3.1 and §4.4. Each list covers the referrals whose
+// referring organisation is the caller's; the referrer sub-extension lets a client keep only its own.
+
+import { PROFILE, REFERRER_WORKLISTS, SYSTEM, type ReferrerWorklist } from '../utils/ers/constants';
+import { diag, unprocessable } from './errors';
+import { checkKeys, checkProfile, isObject } from './fhir';
+import type { OpContext } from './rules';
+import type { Referral } from './state';
+
+const ITEM_EXTENSION: Record<ReferrerWorklist, string> = {
+  LETTERS_OUTSTANDING: 'Extension-eRS-LettersOutstanding-WorkListItem-1',
+  REJECTED_TRIAGE_RESPONSE: 'Extension-eRS-RejectedTriageResponse-WorkListItem-1',
+  ASSESSMENT_RETURNED_CANCELLED_DNA: 'Extension-eRS-AssessmentReturnedCancelledDna-WorkListItem-1',
+  AWAITING_BOOKING: 'Extension-eRS-AwaitingBooking-WorkListItem-1',
+};
+
+const STATE_DISPLAY: Record<string, string> = { NOT_BOOKED: 'Not Booked', AWAITING_TRIAGE: 'Awaiting Triage' };
+
+/** Which referrals a list holds (§4.4). The simulator's referrals are only ever NOT_BOOKED or AWAITING_TRIAGE. */
+function member(list: ReferrerWorklist, r: Referral): boolean {
+  switch (list) {
+    case 'LETTERS_OUTSTANDING': return r.letterIntention === 'NEED_TO_ADD_LATER' && r.attachments.length === 0;
+    case 'AWAITING_BOOKING': return ['NOT_BOOKED', 'AWAITING_TRIAGE', 'DEFERRED_TO_PROVIDER', 'APP_CANCELLED_BY_PATIENT', 'APP_CANCELLED_BY_PROVIDER'].includes(r.state);
+    case 'REJECTED_TRIAGE_RESPONSE': return ['REJECTED', 'TRIAGE_RESPONSE'].includes(r.state);
+    case 'ASSESSMENT_RETURNED_CANCELLED_DNA': return ['ASSESSMENT_RESULT', 'CANCELLED_REFERRAL', 'DID_NOT_ATTEND'].includes(r.state);
+  }
+}
+
+/** Reads the body: exactly one `listType`, a referrer list; filters are not allowed on referrer lists. */
+export function readWorklistRequest(body: unknown): ReferrerWorklist {
+  if (!isObject(body) || body.resourceType !== 'Parameters') throw unprocessable('INVALID_FHIR_STRUCTURE', diag('resourceType', 'resourceType', 'must be Parameters'));
+  checkKeys(body, ['resourceType', 'id', 'meta', 'parameter'], '');
+  checkProfile(body, PROFILE.fetchWorklist, '');
+  const params = Array.isArray(body.parameter) ? body.parameter : [];
+  const other = params.findIndex((p) => !isObject(p) || p.name !== 'listType');
+  if (other >= 0) throw unprocessable('UNEXPECTED_FIELD', diag(`parameter[${other}]`, 'parameter', 'filters are not allowed on referrer worklists'));
+  if (params.length !== 1) throw unprocessable('MISSING_VALUE', diag('parameter', 'listType', 'exactly one listType is required'));
+  const coding = (params[0] as { valueCodeableConcept?: { coding?: { system?: string; code?: string }[] } }).valueCodeableConcept?.coding?.[0];
+  if (!coding?.code) throw unprocessable('MISSING_VALUE', diag('parameter[0]/valueCodeableConcept', 'listType', 'code missing'));
+  if (coding.system !== SYSTEM.referralListSelector || !(REFERRER_WORKLISTS as readonly string[]).includes(coding.code)) {
+    throw unprocessable('INVALID_CODE', diag('parameter[0]/valueCodeableConcept/coding[0]', 'listType', `not a referrer worklist: ${coding.code}`));
+  }
+  return coding.code as ReferrerWorklist;
+}
+
+const ref = (url: string, system: string, value: string) => ({ url, valueReference: { identifier: { system, value } } });
+const concept = (url: string, system: string, code: string, display?: string) => ({ url, valueCodeableConcept: { coding: [{ system, code, ...(display ? { display } : {}) }] } });
+
+function lastUpdated(r: Referral): string {
+  const linked = r.attachments.map((a) => a.linkedAt);
+  const latest = Math.max(Date.parse(r.createdAt), ...linked, r.appointment ? Date.parse(r.appointment.created) : 0);
+  return new Date(latest).toISOString();
+}
+
+function item(list: ReferrerWorklist, r: Referral): object {
+  const common = [
+    ref('patient', SYSTEM.nhsNumber, r.patientNhsNumber),
+    concept('priority', SYSTEM.priority, r.priority),
+    { url: 'referralCreated', valueDateTime: r.createdAt },
+    { url: 'clinicalContext', valueString: r.specialty ?? 'UNKNOWN' },
+    ref('referrer', SYSTEM.sdsUserId, r.referringClinician ?? r.createdBy.userId),
+  ];
+  // The rule for letterDue is not documented; the examples use the creation date.
+  const extra = list === 'LETTERS_OUTSTANDING'
+    ? [{ url: 'letterDue', valueDate: r.createdAt.slice(0, 10) }]
+    : [{ url: 'referralLastUpdated', valueDateTime: lastUpdated(r) }, concept('status', SYSTEM.referralState, r.state, STATE_DISPLAY[r.state])];
+  return {
+    extension: [{ extension: [...common, ...extra], url: `https://fhir.nhs.uk/STU3/StructureDefinition/${ITEM_EXTENSION[list]}` }],
+    item: { reference: `ReferralRequest/${r.ubrn}` },
+  };
+}
+
+/** The list for the caller's organisation, most recently updated first (stable: then by UBRN). */
+export function fetchWorklist(list: ReferrerWorklist, ctx: OpContext): object {
+  const referrals = [...ctx.state.referrals.values()]
+    .filter((r) => r.createdBy.ods === ctx.ods && member(list, r))
+    .sort((a, b) => lastUpdated(b).localeCompare(lastUpdated(a)) || a.ubrn.localeCompare(b.ubrn));
+  return {
+    meta: { profile: [PROFILE.fetchWorklistList] },
+    resourceType: 'List',
+    status: 'current',
+    mode: 'snapshot',
+    ...(referrals.length ? { entry: referrals.map((r) => item(list, r)) } : {}),
+  };
+}
