@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERROR_MESSAGES, ErsClient, ErsError, type ErsClientOptions } from '../../utils/ers';
+import { ERROR_MESSAGES, ErsClient, ErsError, classifyChangeFailure, type ErsClientOptions } from '../../utils/ers';
 import { fhir, outcome, scriptedServer, type Handler } from '../helpers/scripted-server';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/ers-api');
@@ -254,18 +254,39 @@ describe('retries: reads and searches only', () => {
     expect(seen).toHaveLength(2);
   });
 
-  it.each([429, 500, 503])('never re-sends a create after %i', async (status) => {
+  it.each([429, 500, 502, 503, 504])('never re-sends a create after %i, and says its outcome is unknown (not "nothing was lost")', async (status) => {
     const { client, seen } = await setup((_req, res) => fhir(res, status, status === 429 ? '' : outcome('SYSTEM_UNAVAILABLE', 'transient'), { 'Retry-After': '0' }));
     const error = await failure(client.createReferral(create));
-    expect(error.status).toBe(status);
+    expect(error).toMatchObject({ status, kind: 'outcome-unknown' });
+    expect(error.message).toMatch(/cannot tell whether e-RS made this change.*NOT been sent again/s);
+    expect(classifyChangeFailure(error)).toBe('unknown');
     expect(seen).toHaveLength(1);
+  });
+
+  it('a create refused by e-RS with a 4xx OperationOutcome is a proven refusal, with e-RS\'s reason', async () => {
+    const { client } = await setup((_req, res) => fhir(res, 422, outcome('SHORTLISTED_SERVICE_NOT_IN_RESULTS', 'business-rule')));
+    const error = await failure(client.createReferral(create));
+    expect(error).toMatchObject({ status: 422, kind: 'http', code: 'SHORTLISTED_SERVICE_NOT_IN_RESULTS' });
+    expect(classifyChangeFailure(error)).toBe('refused');
+  });
+
+  it('a create answered 200 with a proxy\'s HTML page is outcome unknown; a 2xx that still names the UBRN keeps it', async () => {
+    const html = await setup((_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end('<html><body>Proxy</body></html>'); });
+    const error = await failure(html.client.createReferral(create));
+    expect(error).toMatchObject({ kind: 'invalid-response', status: 200, extracted: {} });
+    expect(classifyChangeFailure(error)).toBe('unknown');
+    await server?.close();
+    const partial = await setup((_req, res) => fhir(res, 201, { resourceType: 'ReferralRequest', id: '000000070123', meta: { versionId: '3' } }, { ETag: 'W/"3"' }));
+    const kept = await failure(partial.client.createReferral(create));
+    expect(kept.extracted).toEqual({ ubrn: '000000070123', version: '3', etag: 'W/"3"' });
+    expect(kept.message).toMatch(/NOT been sent again/);
   });
 
   it('a create whose connection dropped after sending is reported as outcome unknown and not re-sent', async () => {
     const { client, seen } = await setup((_req, res) => res.socket?.destroy());
     const error = await failure(client.createReferral(create));
     expect(error.kind).toBe('outcome-unknown');
-    expect(error.message).toMatch(/cannot tell whether it was made.*NOT been sent again/s);
+    expect(error.message).toMatch(/cannot tell whether e-RS made this change.*NOT been sent again/s);
     expect(seen).toHaveLength(1);
   });
 
@@ -282,7 +303,7 @@ describe('retries: reads and searches only', () => {
     const call = () => (kind === 'upload'
       ? client.uploadFile({ ubrn: '000000070000', fileName: 'a.txt', contentType: 'text/plain', bytes: new Uint8Array([65]) })
       : client.maintainReferralLetter({ ubrn: '000000070000', etag: 'W/"3"', files: [{ url: 'Binary/x', indexed: '2026-01-01T00:00:00Z' }] }));
-    expect((await failure(call())).status).toBe(503);
+    expect((await failure(call()))).toMatchObject({ status: 503, kind: 'outcome-unknown' });
     expect((await failure(call())).kind).toBe('outcome-unknown');
     expect(seen).toHaveLength(2);
   });

@@ -6,7 +6,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErsClient, type Flavour } from '../../utils/ers';
 import { newDraft, type Draft } from '../../utils/referral/model';
-import { advance, requestLetterCompletion, requestSubmission, submitBlocker, type SubmissionApi, type SubmitContext } from '../../utils/referral/submit';
+import {
+  advance, chooseReconciled, createdCandidates, recheckReconciliation, requestLetterCompletion, requestSubmission, resendAfterCheck, submitBlocker,
+  type SubmissionApi, type SubmitContext,
+} from '../../utils/referral/submit';
 import { fileKey, getBlob, getDraft, listOutstanding, patientLetterKey, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
 import { startSimulator, TEST_SMARTCARDS, USER_IDS, type RunningSimulator } from '../../simulator/server';
 import { referralsWithLetters } from '../helpers/simulator';
@@ -116,42 +119,118 @@ describe('letter to follow', () => {
   });
 });
 
+/** How the background runs a submission: the signed-in user, and short waits between worklist looks. */
+const ctxOf = (api: SubmissionApi, extra: Partial<SubmitContext> = {}): SubmitContext => ({ api, userId: USER_IDS.adams, reconcileDelaysMs: [0, 5, 10], ...extra });
+
 describe('never a duplicate referral', () => {
-  it('a create whose connection dropped after e-RS processed it: outcome unknown, exactly one referral, never re-sent', async () => {
+  it('a create whose connection dropped after e-RS processed it: never re-sent; the referral is found on the worklist and completed', async () => {
     const client = await clientFor('platform');
     const draft = await readyDraft(client);
     sim.injectFault({ route: 'A011', kind: 'drop', count: 1 });
-    const after = await submit({ api: client }, draft);
-    expect(after.submission.phase).toBe('outcome-unknown');
-    expect(after.submission.error?.message).toMatch(/NOT been sent again/);
+    const after = await submit(ctxOf(client), draft);
+    expect(after.submission).toMatchObject({ phase: 'complete', adopted: true });
     expect(referralsFor()).toHaveLength(1);
-    // Pressing on (or a restarted worker) still does not send it again.
-    expect((await advance({ api: client }, draft.id)).submission.phase).toBe('outcome-unknown');
-    expect((await requestSubmission({ api: client }, draft.id)).submission.phase).toBe('outcome-unknown');
-    expect(referralsFor()).toHaveLength(1);
+    expect(referralsFor()[0].ubrn).toBe(after.submission.ubrn);
+    expect(referralsFor()[0].letters).toEqual(['referral-letter.pdf']);
   });
 
-  it('a create refused by e-RS keeps the draft ready, with the plain-English reason, and may be tried again', async () => {
+  it.each([
+    ['a gateway 502 after processing', { kind: 'gateway', status: 502 } as const],
+    ['a gateway 504 after processing', { kind: 'gateway', status: 504 } as const],
+    ['a proxy\'s HTML page with 200 after processing', { kind: 'html' } as const],
+  ])('%s: outcome unknown, not "ready"; the referral is adopted from the worklist, exactly one with its letter', async (_name, fault) => {
+    const client = await clientFor('platform');
+    const draft = await readyDraft(client);
+    sim.injectFault({ route: 'A011', ...fault });
+    const after = await submit(ctxOf(client), draft);
+    expect(after.submission).toMatchObject({ phase: 'complete', adopted: true });
+    expect(referralsFor()).toHaveLength(1);
+    expect(referralsFor()[0].letters).toEqual(['referral-letter.pdf']);
+  });
+
+  it('a 503 is not a proven refusal: outcome unknown; nothing on the worklist → told so, and only an explicit "checked, not created" sends again', async () => {
     const client = await clientFor('platform');
     const draft = await readyDraft(client);
     sim.injectFault({ route: 'A011', kind: 'status', status: 503, count: 1 });
-    const after = await submit({ api: client }, draft);
-    expect(after.submission).toMatchObject({ phase: 'ready', error: { code: 'SYSTEM_UNAVAILABLE', status: 503 } });
+    const after = await submit(ctxOf(client), draft);
+    expect(after.submission).toMatchObject({ phase: 'outcome-unknown', reconcile: { status: 'none', candidates: [] }, error: { status: 503 } });
+    expect(after.submission.error?.message).toMatch(/NOT been sent again/);
     expect(after.shortlist).toHaveLength(1);
     expect(referralsFor()).toHaveLength(0);
-    expect((await advance({ api: client }, draft.id)).submission.phase).toBe('complete');
+    // Pressing on, resuming, submitting again or a re-send without the confirmation: nothing is sent.
+    expect((await advance(ctxOf(client), draft.id)).submission.phase).toBe('outcome-unknown');
+    expect((await requestSubmission(ctxOf(client), draft.id)).submission.phase).toBe('outcome-unknown');
+    expect((await resendAfterCheck(ctxOf(client), draft.id, false)).submission.phase).toBe('outcome-unknown');
+    expect((await recheckReconciliation(ctxOf(client), draft.id)).submission.reconcile?.status).toBe('none');
+    expect(referralsFor()).toHaveLength(0);
+    const resent = await resendAfterCheck(ctxOf(client), draft.id, true);
+    expect(resent.submission).toMatchObject({ phase: 'complete' });
+    expect(resent.submission.resentAfterCheckAt).toBeGreaterThan(0);
     expect(referralsFor()).toHaveLength(1);
   });
 
-  it('an e-RS business-rule refusal is shown with its code and the draft is kept', async () => {
+  it('a 500 from e-RS is not a proven refusal either', async () => {
     const client = await clientFor('platform');
-    const draft = await readyDraft(client, { nhsNumber: '9612345678' }).catch(() => undefined);
-    // A patient with no registered GP is refused at search already; simulate the create refusal instead.
-    const d = draft ?? await readyDraft(client);
+    const draft = await readyDraft(client);
     sim.injectFault({ route: 'A011', kind: 'status', status: 500, count: 1 });
-    const after = await submit({ api: client }, d);
-    expect(after.submission.error?.message).toMatch(/e-RS reported an internal error/);
-    expect((await getDraft(d.id))?.files).toHaveLength(1);
+    const after = await submit(ctxOf(client), draft);
+    expect(after.submission).toMatchObject({ phase: 'outcome-unknown', reconcile: { status: 'none' } });
+    expect((await getDraft(draft.id))?.files).toHaveLength(1);
+  });
+
+  it('e-RS\'s own refusal (a 4xx OperationOutcome) keeps the draft ready with the plain-English reason, and may be tried again', async () => {
+    const client = await clientFor('platform');
+    const draft = await readyDraft(client);
+    const other = await client.searchServices({ nhsNumber: NHS, criteria: { priority: 'ROUTINE', specialty: 'DERMATOLOGY', ageAndGenderAppropriate: true } });
+    const cardiology = draft.shortlist;
+    await updateDraft(draft.id, (d) => { d.shortlist = [other.services.find((x) => !x.isTriage)!]; });
+    const refused = await submit(ctxOf(client), draft);
+    expect(refused.submission).toMatchObject({ phase: 'ready', error: { code: 'SHORTLISTED_SERVICE_NOT_IN_RESULTS', status: 422 } });
+    expect(referralsFor()).toHaveLength(0);
+    expect(refused.submission.error?.message).toMatch(/does not match the search/);
+    await updateDraft(draft.id, (d) => { d.shortlist = cardiology; });
+    expect((await advance(ctxOf(client), draft.id)).submission.phase).toBe('complete');
+    expect(referralsFor()).toHaveLength(1);
+  });
+
+  it('two referrals on the worklist since the send: the user chooses, and the letter goes on the chosen one only', async () => {
+    const client = await clientFor('platform');
+    const draft = await readyDraft(client);
+    // A gateway that sent the create twice and lost both answers.
+    sim.injectFault({ route: 'A011', kind: 'drop', count: 2 });
+    const twice = new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop === 'createReferral') return async (...a: Parameters<ErsClient['createReferral']>) => { await target.createReferral(...a).catch(() => undefined); return target.createReferral(...a); };
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as SubmissionApi;
+    const after = await submit(ctxOf(twice), draft);
+    expect(after.submission.phase).toBe('outcome-unknown');
+    expect(after.submission.reconcile?.status).toBe('several');
+    const candidates = after.submission.reconcile!.candidates!;
+    expect(candidates.map((c) => c.ubrn).sort()).toEqual(referralsFor().map((r) => r.ubrn).sort());
+    expect((await chooseReconciled(ctxOf(client), draft.id, '000000000000')).submission.phase).toBe('outcome-unknown');
+    const chosen = await chooseReconciled(ctxOf(client), draft.id, candidates[1].ubrn);
+    expect(chosen.submission).toMatchObject({ phase: 'complete', ubrn: candidates[1].ubrn });
+    expect(referralsFor().find((r) => r.ubrn === candidates[1].ubrn)?.letters).toEqual(['referral-letter.pdf']);
+    expect(referralsFor().find((r) => r.ubrn === candidates[0].ubrn)?.letters).toEqual([]);
+  });
+});
+
+describe('which worklist entries can be our lost create', () => {
+  const sent = Date.parse('2026-03-01T10:00:00Z');
+  const draft = { patient: { nhsNumber: NHS, displayName: 'X' }, submission: { phase: 'outcome-unknown' as const, createSentAt: sent, updatedAt: sent } };
+  const item = (over: object) => ({ ubrn: '000000070009', nhsNumber: NHS, referrer: USER_IDS.adams, created: '2026-03-01T10:00:01Z', ...over });
+  it('this patient, this referrer, created since the send (allowing for clock skew), not one we already hold', () => {
+    const opts = { userId: USER_IDS.adams, knownUbrns: new Set(['000000070010']) };
+    expect(createdCandidates([item({})], draft, opts)).toHaveLength(1);
+    expect(createdCandidates([item({ created: '2026-03-01T09:59:30Z' })], draft, opts)).toHaveLength(1);
+    expect(createdCandidates([item({ created: '2026-03-01T09:58:00Z' })], draft, opts)).toEqual([]);
+    expect(createdCandidates([item({ nhsNumber: '9000000009' })], draft, opts)).toEqual([]);
+    expect(createdCandidates([item({ referrer: USER_IDS.baker })], draft, opts)).toEqual([]);
+    expect(createdCandidates([item({ ubrn: '000000070010' })], draft, opts)).toEqual([]);
+    expect(createdCandidates([item({ referrer: USER_IDS.baker })], { ...draft, referringClinician: USER_IDS.baker }, opts)).toHaveLength(1);
   });
 });
 
@@ -193,18 +272,44 @@ describe('the worker stopped after every step: exactly one referral, no lost let
       void submit({ api: stopping.api }, draft);
       await stopping.reached;
       const step = stopping.calls[stopAt - 1];
-      // A new worker picks the draft up from IndexedDB.
-      const resumed = await advance({ api: fresh }, draft.id);
+      // A new worker picks the draft up from IndexedDB; a lost create is found on the worklist.
+      const resumed = await advance(ctxOf(fresh), draft.id);
       const referrals = referralsFor();
       expect(referrals, `stopped after ${step}`).toHaveLength(1);
-      if (step === 'createReferral' || step === 'createReferralAndSendForTriage') {
-        expect(resumed.submission.phase, `stopped after ${step}`).toBe('outcome-unknown');
-      } else {
-        expect(resumed.submission.phase, `stopped after ${step}`).toBe('complete');
-        expect(referrals[0].letters, `stopped after ${step}`).toEqual(['referral-letter.pdf']);
-        if (flavour === 'platform') expect(referrals[0].state).toBe('AWAITING_TRIAGE');
-      }
+      expect(resumed.submission.phase, `stopped after ${step}`).toBe('complete');
+      expect(resumed.submission.ubrn).toBe(referrals[0].ubrn);
+      expect(referrals[0].letters, `stopped after ${step}`).toEqual(['referral-letter.pdf']);
+      if (flavour === 'platform') expect(referrals[0].state).toBe('AWAITING_TRIAGE');
     }
+  });
+});
+
+describe('our letter is recognised by its Binary id only', () => {
+  it('a letter someone else attached under the same file name is not ours: ours is not reported attached, and the user is told', async () => {
+    const client = await clientFor('platform');
+    const draft = await readyDraft(client);
+    // Right after the create, another user attaches their own "referral-letter.pdf" in e-RS.
+    const api = new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop === 'createReferral') {
+          return async (...a: Parameters<ErsClient['createReferral']>) => {
+            const created = await target.createReferral(...a);
+            const { url } = await target.uploadFile({ ubrn: created.ubrn, fileName: 'referral-letter.pdf', contentType: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4 theirs') });
+            await target.maintainReferralLetter({ ubrn: created.ubrn, etag: created.etag, files: [{ url, indexed: new Date().toISOString(), description: 'Their letter' }] });
+            return created;
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as SubmissionApi;
+    const after = await submit(ctxOf(api), draft);
+    const ours = (await getDraft(draft.id))!.files[0].binaryUrl!;
+    expect(ours).toMatch(/^Binary\//);
+    expect(sim.binaries().find((b) => `Binary/${b.id}` === ours)?.linkedUbrn).toBeNull();
+    expect(after.submission.phase).toBe('attaching');
+    expect(after.submission.error).toMatchObject({ step: 'attaching', code: 'DUPLICATE_FILENAME' });
+    expect(after.submission.error?.message).toMatch(/same name is already attached/);
   });
 });
 

@@ -28,7 +28,7 @@ export type SubmissionPhase =
   | 'editing' // being built
   | 'ready' // the user asked to submit; the create has not been sent
   | 'creating' // create sent (persisted before sending): if we find this on resume the outcome is unknown
-  | 'outcome-unknown' // create sent and no answer: never sent again automatically
+  | 'outcome-unknown' // create sent, answer lost or unreadable: resolved from e-RS's worklist, never sent again automatically
   | 'created' // UBRN known
   | 'triaging' // A016 TRIAGE sent (platform RAS route)
   | 'uploading' // A020 per file
@@ -39,6 +39,20 @@ export type SubmissionPhase =
 export type Route = 'A011' | 'A021' | 'A011+A016';
 
 export interface StepError { step: string; code?: string; status?: number; kind: string; message: string }
+
+/** A referral on e-RS's letters-outstanding worklist that may be the one our lost create made. */
+export interface ReconcileCandidate { ubrn: string; created?: string; priority?: string; clinicalContext?: string }
+
+/**
+ * Looking for the referral an outcome-unknown create may have made. `searching`: not finished (it
+ * resumes); `none`: e-RS shows no such referral (the user may confirm and send again); `several`:
+ * the user chooses which one is this draft's.
+ */
+export interface Reconciliation {
+  status: 'searching' | 'none' | 'several';
+  candidates?: ReconcileCandidate[];
+  checkedAt?: number;
+}
 
 export interface Submission {
   phase: SubmissionPhase;
@@ -53,6 +67,12 @@ export interface Submission {
   patientLetterError?: StepError;
   /** When the create was sent, so the user can be told what to look for in e-RS. */
   createSentAt?: number;
+  /** After an outcome-unknown create: what e-RS's letters-outstanding worklist showed. */
+  reconcile?: Reconciliation;
+  /** The UBRN was found on e-RS's worklist after the create's answer was lost (not from the create's answer). */
+  adopted?: boolean;
+  /** The user confirmed they checked e-RS and the referral was not created, and asked to send again. */
+  resentAfterCheckAt?: number;
   updatedAt: number;
 }
 

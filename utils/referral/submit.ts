@@ -3,27 +3,46 @@
 // worker, or the panel asking to resume) knows exactly what may already have happened:
 //
 //   ready ─A011/A021─▶ created ─(A016 TRIAGE)─▶ uploading ─A020…─▶ attaching ─A012─▶ letter-attached ─A019─▶ complete
-//     └─ found in "creating" on resume, or the answer was lost ─▶ outcome-unknown (never re-sent)
+//     ├─ e-RS refused it (proven: see utils/ers/outcome.ts) ─▶ ready, with the reason
+//     └─ found in "creating" on resume, or any other failure ─▶ outcome-unknown (never re-sent)
+//          └─ reconcile: e-RS's LETTERS_OUTSTANDING worklist (A008) for this patient, by this
+//             referrer, created since the send: one ─▶ adopt its UBRN (created) · none / several ─▶ the user
 //
-// After the UBRN is known every step is safe to repeat because it first reads the referral back
-// (A005): a triage send or a letter update that already happened is seen and not done twice.
+// Every create promises the letter later (NEED_TO_ADD_LATER; A021 allows nothing else), so a referral
+// our create made is on that worklist until a letter is linked. After the UBRN is known every step is
+// safe to repeat because it first reads the referral back (A005): a triage send or a letter update
+// that already happened is seen and not done twice, so a step whose outcome is unknown is simply run
+// again once, automatically.
 import type { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/errors';
-import type { ReferralSummary } from '../ers/parse';
+import { classifyChangeFailure } from '../ers/outcome';
+import type { ReferralSummary, WorklistItem } from '../ers/parse';
 import { letterDeadline } from './deadlines';
-import { routeFor, type Draft, type DraftFile, type StepError, type Submission } from './model';
-import { deleteOutstanding, fileKey, getBlob, getDraft, patientLetterKey, putBlob, putOutstanding, updateDraft } from './store';
+import { routeFor, type Draft, type DraftFile, type ReconcileCandidate, type StepError, type Submission, type SubmissionPhase } from './model';
+import { deleteOutstanding, fileKey, getBlob, getDraft, listDrafts, listOutstanding, patientLetterKey, putBlob, putOutstanding, updateDraft } from './store';
 
 export type SubmissionApi = Pick<ErsClient,
-  'flavour' | 'createReferral' | 'createReferralAndSendForTriage' | 'sendForTriage' | 'uploadFile' | 'maintainReferralLetter' | 'generatePatientLetter' | 'getReferral'>;
+  'flavour' | 'createReferral' | 'createReferralAndSendForTriage' | 'sendForTriage' | 'uploadFile' | 'maintainReferralLetter' | 'generatePatientLetter' | 'getReferral' | 'fetchWorklist'>;
 
 export interface SubmitContext {
   api: SubmissionApi;
   businessFunction?: string;
+  /** SDS user id of the signed-in user: the referrer to look for on the worklist after a lost create. */
+  userId?: string;
   now?: () => number;
+  /** Waits between looks at the worklist after a lost create (bounded: then the user is asked). */
+  reconcileDelaysMs?: readonly number[];
   /** Told after every persisted change, so open panels can re-read the draft. */
   onChange?: (draftId: string) => void;
 }
+
+/** e-RS may list a referral a moment after creating it: look again with back-off, about 15 s in all. */
+export const RECONCILE_DELAYS_MS: readonly number[] = [0, 1_000, 2_000, 4_000, 8_000];
+/** Clocks differ between this machine and e-RS: accept a referral created this long before our send. */
+export const CLOCK_SKEW_MS = 60_000;
+
+/** Steps after the create that start by reading back, so one unknown outcome may be run again. */
+const READ_BACK_STEPS: readonly SubmissionPhase[] = ['triaging', 'uploading', 'attaching', 'letter-attached'];
 
 function stepError(step: string, error: unknown): StepError {
   if (error instanceof ErsError) return { step, code: error.code, status: error.status, kind: error.kind, message: error.message };
@@ -80,6 +99,7 @@ function fromReferral(r: ReferralSummary): Partial<Submission> {
  * the user can try that step again and nothing entered is lost.
  */
 export async function advance(ctx: SubmitContext, id: string): Promise<Draft> {
+  const reruns = new Set<SubmissionPhase>();
   for (;;) {
     const draft = await getDraft(id);
     if (!draft) throw new Error('No such draft');
@@ -88,11 +108,15 @@ export async function advance(ctx: SubmitContext, id: string): Promise<Draft> {
       switch (s.phase) {
         case 'editing':
         case 'complete':
-        case 'outcome-unknown':
           return draft;
+        case 'outcome-unknown':
+          // Resolve it from e-RS's worklist; "none" and "several" wait for the user.
+          if (s.reconcile && s.reconcile.status !== 'searching') return draft;
+          if (!(await reconcile(ctx, draft))) return (await getDraft(id))!;
+          continue;
         case 'creating':
           // We sent a create and never recorded its answer: it may exist. Never send it again.
-          await save(ctx, id, () => ({ phase: 'outcome-unknown' }));
+          await save(ctx, id, () => ({ phase: 'outcome-unknown', reconcile: { status: 'searching' } }));
           continue;
         case 'ready':
           // A refusal leaves the draft ready with the reason, for the user to act on.
@@ -119,10 +143,18 @@ export async function advance(ctx: SubmitContext, id: string): Promise<Draft> {
           continue;
       }
     } catch (error) {
-      if (error instanceof ErsError && error.kind === 'outcome-unknown' && s.phase === 'ready') {
-        return save(ctx, id, () => ({ phase: 'outcome-unknown', error: stepError('create', error) }));
+      const unknown = classifyChangeFailure(error) === 'unknown';
+      if (s.phase === 'ready' && unknown) {
+        // The create may have been made: look for it, never send it again.
+        await save(ctx, id, () => ({ phase: 'outcome-unknown', reconcile: { status: 'searching' }, error: stepError('create', error) }));
+        continue;
       }
-      return save(ctx, id, () => ({ error: stepError(s.phase, error) }));
+      if (unknown && READ_BACK_STEPS.includes(s.phase) && !reruns.has(s.phase)) {
+        // The step reads the referral back first, so running it again cannot do it twice.
+        reruns.add(s.phase);
+        continue;
+      }
+      return save(ctx, id, () => ({ error: stepError(s.phase === 'outcome-unknown' ? 'reconcile' : s.phase, error) }));
     }
   }
 }
@@ -148,16 +180,115 @@ async function create(ctx: SubmitContext, draft: Draft): Promise<boolean> {
       // Letters are always attached after the create (or follow later), so one is always promised.
       : await ctx.api.createReferral({ ...input, letterIntention: 'NEED_TO_ADD_LATER' }, role);
   } catch (error) {
-    // e-RS answered with a refusal (or we refused before sending): nothing was created, so the
-    // user may fix and try again. Anything else leaves "creating", which resumes as outcome unknown.
-    if (error instanceof ErsError && error.kind !== 'outcome-unknown') {
+    // Only a proven refusal means nothing was created: the user may fix and try again. Anything
+    // else leaves "creating", which becomes outcome unknown.
+    if (classifyChangeFailure(error) === 'refused') {
       await save(ctx, draft.id, () => ({ phase: 'ready', error: stepError('create', error) }));
       return false;
+    }
+    // A 2xx we could not read that still named the UBRN: created. The next steps read it back.
+    const ubrn = error instanceof ErsError ? error.extracted?.ubrn : undefined;
+    if (ubrn) {
+      await save(ctx, draft.id, () => ({ phase: 'created', ubrn, version: undefined, etag: undefined, triageSent: route === 'A021' }));
+      return true;
     }
     throw error;
   }
   await save(ctx, draft.id, () => ({ phase: 'created', ...fromReferral(referral), triageSent: route === 'A021' }));
   return true;
+}
+
+/** Referrals on e-RS's letters-outstanding worklist that this draft's lost create may have made. */
+export function createdCandidates(items: readonly WorklistItem[], draft: Pick<Draft, 'patient' | 'referringClinician' | 'submission'>, options: { userId?: string; knownUbrns: ReadonlySet<string> }): ReconcileCandidate[] {
+  const since = (draft.submission.createSentAt ?? 0) - CLOCK_SKEW_MS;
+  // The worklist's referrer is the referring clinician: the named one when an admin referred for them.
+  const referrer = draft.referringClinician ?? options.userId;
+  return items
+    .filter((i) => i.nhsNumber === draft.patient.nhsNumber
+      && (!referrer || i.referrer === referrer)
+      && i.created !== undefined && Date.parse(i.created) >= since
+      && !options.knownUbrns.has(i.ubrn))
+    .map((i) => ({ ubrn: i.ubrn, created: i.created, priority: i.priority, clinicalContext: i.clinicalContext }));
+}
+
+/** UBRNs this browser already holds for other drafts or letters to follow: never someone's lost create. */
+async function knownUbrns(exceptDraft: string): Promise<Set<string>> {
+  const [drafts, outstanding] = await Promise.all([listDrafts(), listOutstanding()]);
+  return new Set([
+    ...drafts.filter((d) => d.id !== exceptDraft && d.submission.ubrn).map((d) => d.submission.ubrn!),
+    ...outstanding.filter((o) => o.draftId !== exceptDraft).map((o) => o.ubrn),
+  ]);
+}
+
+/**
+ * After an outcome-unknown create: look on the worklist with back-off for a bounded time. Exactly
+ * one candidate → adopt it (true: carry on). None or several → recorded for the user (false).
+ */
+async function reconcile(ctx: SubmitContext, draft: Draft): Promise<boolean> {
+  const known = await knownUbrns(draft.id);
+  let found: ReconcileCandidate[] = [];
+  for (const delay of ctx.reconcileDelaysMs ?? RECONCILE_DELAYS_MS) {
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    found = createdCandidates(await ctx.api.fetchWorklist('LETTERS_OUTSTANDING'), draft, { userId: ctx.userId, knownUbrns: known });
+    if (found.length > 0) break;
+  }
+  const checkedAt = ctx.now?.() ?? Date.now();
+  if (found.length === 1) {
+    await adopt(ctx, draft, found[0].ubrn);
+    return true;
+  }
+  await save(ctx, draft.id, () => ({ reconcile: { status: found.length === 0 ? 'none' : 'several', candidates: found, checkedAt } }));
+  return false;
+}
+
+/** Take over a referral found on the worklist as this draft's, after checking it is this patient's. */
+async function adopt(ctx: SubmitContext, draft: Draft, ubrn: string): Promise<void> {
+  const current = await ctx.api.getReferral(ubrn);
+  if (current.nhsNumber !== draft.patient.nhsNumber) {
+    throw new ErsError({ kind: 'rule', operation: 'A005', code: 'INVALID_VALUE', message: 'That referral is for another patient, so it was not used. Check in e-RS.' });
+  }
+  const route = draft.submission.route;
+  await save(ctx, draft.id, () => ({
+    phase: 'created', ...fromReferral(current), adopted: true, error: undefined,
+    triageSent: route === 'A021' || current.state === 'AWAITING_TRIAGE',
+    reconcile: undefined,
+  }));
+}
+
+/** The user chose which of several referrals on the worklist is this draft's. */
+export async function chooseReconciled(ctx: SubmitContext, id: string, ubrn: string): Promise<Draft> {
+  const draft = await getDraft(id);
+  if (!draft) throw new Error('No such draft');
+  const r = draft.submission.reconcile;
+  if (draft.submission.phase !== 'outcome-unknown' || !r?.candidates?.some((c) => c.ubrn === ubrn)) return draft;
+  try {
+    await adopt(ctx, draft, ubrn);
+  } catch (error) {
+    return save(ctx, id, () => ({ error: stepError('reconcile', error) }));
+  }
+  return advance(ctx, id);
+}
+
+/** Look on the worklist again (the user was told nothing was found, and wants another look). */
+export async function recheckReconciliation(ctx: SubmitContext, id: string): Promise<Draft> {
+  const draft = await getDraft(id);
+  if (!draft) throw new Error('No such draft');
+  if (draft.submission.phase !== 'outcome-unknown') return draft;
+  await save(ctx, id, () => ({ reconcile: { status: 'searching' }, error: undefined }));
+  return advance(ctx, id);
+}
+
+/**
+ * Send the create again: only after the worklist showed nothing AND the user confirmed they checked
+ * e-RS themselves and the referral was not created. Never done without that confirmation.
+ */
+export async function resendAfterCheck(ctx: SubmitContext, id: string, confirmed: boolean): Promise<Draft> {
+  const draft = await getDraft(id);
+  if (!draft) throw new Error('No such draft');
+  if (!confirmed || draft.submission.phase !== 'outcome-unknown' || draft.submission.reconcile?.status !== 'none') return draft;
+  const now = ctx.now?.() ?? Date.now();
+  await save(ctx, id, () => ({ phase: 'ready', reconcile: undefined, error: undefined, resentAfterCheckAt: now }));
+  return advance(ctx, id);
 }
 
 async function sendToTriage(ctx: SubmitContext, draft: Draft): Promise<void> {
@@ -193,9 +324,11 @@ async function attach(ctx: SubmitContext, draft: Draft): Promise<void> {
   const ours = draft.files.filter((f) => f.binaryUrl);
   for (let attempt = 1; ; attempt++) {
     // Read back first: the latest ETag, and the letters already linked (A012 replaces the whole
-    // set, so theirs are kept; ours already linked by an earlier try are not sent twice).
+    // set, so theirs are kept; ours already linked by an earlier try are not sent twice). Ours are
+    // recognised by their Binary id only: a letter someone else attached under the same file name
+    // is not ours, and taking it for ours would leave our letter silently unattached.
     const current = await ctx.api.getReferral(ubrn);
-    const linked = (f: DraftFile) => current.attachments.some((a) => a.title === f.name || a.url === f.binaryUrl);
+    const linked = (f: DraftFile) => current.attachments.some((a) => a.url === f.binaryUrl);
     const missing = ours.filter((f) => !linked(f));
     if (missing.length === 0) {
       await save(ctx, draft.id, () => ({ phase: 'letter-attached', ...fromReferral(current) }));
