@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchClient } from './bench-client';
 import { benchContent, type BenchLine } from './bench-content';
+import { benchFaults } from './bench-faults';
 import { benchPanel } from './bench-panel';
 import { ROOT } from './lib/chromium';
 
@@ -21,6 +22,9 @@ const TARGETS: Record<string, { target: number; atLeast?: boolean; source: strin
   routine_referral_user_actions: { target: 6, source: 'issue 6' },
   routine_referral_typed_patient_fields: { target: 0, source: 'issue 6' },
   http_requests_second_referral_A004: { target: 0, source: 'issue 7 (A004 from cache)' },
+  faults_duplicate_referrals: { target: 0, source: 'issue 12' },
+  faults_lost_letters: { target: 0, source: 'issue 12' },
+  faults_unresolved_without_user: { target: 0, source: 'issue 12' },
 };
 
 const lines: BenchLine[] = [];
@@ -35,6 +39,7 @@ const emit = (xs: BenchLine[], print = true) => {
 emit(await benchContent({ churnSeconds: Number(process.env.CHURN_SECONDS ?? 10), rounds: Number(process.env.CHURN_ROUNDS ?? 4) }), false);
 emit(await benchClient());
 emit(await benchPanel());
+emit(await benchFaults());
 
 const results = lines.map((l) => {
   const goal = TARGETS[l.name];
