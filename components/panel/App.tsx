@@ -284,7 +284,11 @@ export function App({ api }: { api: PanelApi }) {
             onLetterMode={(mode) => void change((d) => { d.letterMode = mode; })} />
           <SubmitStep draft={draft} blocker={blocker} busy={submitting} onSubmit={() => void onSubmit()}
             onRetry={() => void api.resume(draft.id)}
-            onAbandonUnknown={() => void change((d) => { d.submission = { phase: 'editing', updatedAt: Date.now() }; })} />
+            onReconcile={(action) => void (async () => {
+              setSubmitting(true);
+              setError(undefined);
+              try { await api.reconcile(draft.id, action); } catch (e) { setError((e as Error).message); } finally { setSubmitting(false); setDraft(await getDraft(draft.id)); }
+            })()} />
         </>
       )}
       <OutstandingLetters letters={outstanding} now={Date.now()} onComplete={(l) => void completeOutstanding(l)} />

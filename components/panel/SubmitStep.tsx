@@ -1,4 +1,6 @@
 import type { Draft, SubmissionPhase } from '../../utils/referral/model';
+import type { ReconcileAction } from '../../utils/referral/panel-api';
+import { OutcomeUnknown } from './OutcomeUnknown';
 
 const STEPS: { phase: SubmissionPhase[]; label: string }[] = [
   { phase: ['creating'], label: 'Creating the referral in e-RS' },
@@ -15,30 +17,14 @@ export interface SubmitStepProps {
   busy?: boolean;
   onSubmit(): void;
   onRetry(): void;
-  onAbandonUnknown(): void;
-}
-
-function formatTime(t?: number) {
-  return t ? new Date(t).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : 'just now';
+  /** After a create whose outcome is unknown: choose the referral found, look again, or (confirmed) send again. */
+  onReconcile(action: ReconcileAction): void;
 }
 
 /** Submit once; then show where the submission is, what failed and what to do. */
-export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry, onAbandonUnknown }: SubmitStepProps) {
+export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry, onReconcile }: SubmitStepProps) {
   const s = draft.submission;
-  if (s.phase === 'outcome-unknown') {
-    return (
-      <section class="step nhs-warning" role="alert" aria-labelledby="unknown-heading" data-testid="outcome-unknown">
-        <h3 id="unknown-heading" class="nhs-warning__label">We cannot tell whether the referral was created</h3>
-        <p>The connection to e-RS was lost after the referral was sent at {formatTime(s.createSentAt)}. It has <strong>not</strong> been sent again, so there is no duplicate.</p>
-        <p>Check in e-RS before doing anything else: open the patient's record in the e-RS application (or your worklist) and look for a referral created at that time.</p>
-        <ul>
-          <li>If it is there, note its UBRN; this draft can be discarded.</li>
-          <li>If it is not there, you may start the referral again.</li>
-        </ul>
-        <button type="button" class="nhs-button nhs-button--secondary" onClick={onAbandonUnknown}>I have checked in e-RS: start again</button>
-      </section>
-    );
-  }
+  if (s.phase === 'outcome-unknown') return <OutcomeUnknown draft={draft} busy={busy} onAction={onReconcile} />;
   const inFlight = s.phase !== 'editing' && s.phase !== 'ready' && s.phase !== 'complete';
   const at = ORDER.indexOf(s.phase);
   return (

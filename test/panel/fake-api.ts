@@ -2,7 +2,7 @@
 import type { Concept, SearchInput, SearchResult, ServiceSummary } from '../../utils/ers';
 import { buildSearchCriteria } from '../../utils/ers';
 import type { PatientContextReport } from '../../utils/patient/types';
-import type { PanelApi, PanelSession } from '../../utils/referral/panel-api';
+import type { PanelApi, PanelSession, ReconcileAction } from '../../utils/referral/panel-api';
 
 export function service(id: string, extra: Partial<ServiceSummary> = {}): ServiceSummary {
   return {
@@ -22,7 +22,7 @@ const concept = (code: string, display: string, specialty?: string): Concept => 
 
 export function fakeApi(options: { session?: Partial<PanelSession>; report?: PatientContextReport; services?: ServiceSummary[] } = {}) {
   let contextListener: ((r: PatientContextReport | undefined) => void) | undefined;
-  const calls = { search: [] as SearchInput[], submit: [] as { draftId: string; tabId?: number }[], resume: [] as string[] };
+  const calls = { search: [] as SearchInput[], submit: [] as { draftId: string; tabId?: number }[], resume: [] as string[], reconcile: [] as { draftId: string; action: ReconcileAction }[] };
   const api: PanelApi = {
     session: async () => ({ state: 'active', flavour: 'platform', environment: 'simulator', userName: 'Dr Kate ADAMS', businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001', roles: [{ businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }], ...options.session }),
     patientContext: async () => ({ report: options.report, tabId: 7 }),
@@ -40,6 +40,7 @@ export function fakeApi(options: { session?: Partial<PanelSession>; report?: Pat
     },
     submit: async (draftId, tabId) => { calls.submit.push({ draftId, tabId }); },
     resume: async (draftId) => { calls.resume.push(draftId); },
+    reconcile: async (draftId, action) => { calls.reconcile.push({ draftId, action }); },
     completeLetter: async () => undefined,
     onDraftChanged: () => () => undefined,
     preferences: async () => ({ draftTtlMs: 86_400_000, defaultPriority: 'ROUTINE', defaultSpecialty: 'CARDIOLOGY' }),

@@ -6,7 +6,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../components/panel/App';
 import { formatUbrn } from '../../components/panel/DoneScreen';
-import { draftId } from '../../utils/referral/model';
+import { draftId, type Draft } from '../../utils/referral/model';
 import { getDraft, putBlob, resetDbConnection, updateDraft } from '../../utils/referral/store';
 import { fakeApi, report, service } from './fake-api';
 
@@ -156,19 +156,53 @@ describe('submit', () => {
     await waitFor(() => expect(screen.queryByTestId('draft-locked')).toBeNull());
   });
 
-  it('after a lost create, says so plainly and shows how to check; nothing is sent again', async () => {
+  async function lostCreate(reconcile: Draft['submission']['reconcile']) {
     const api = fakeApi({ report: report(NHS, 'JONES') });
     render(<App api={api.api} />);
     await waitFor(async () => expect(await getDraft(draftId(HOST, NHS))).toBeDefined());
-    await updateDraft(draftId(HOST, NHS), (d) => { d.submission = { phase: 'outcome-unknown', createSentAt: Date.now(), updatedAt: Date.now() }; });
+    await updateDraft(draftId(HOST, NHS), (d) => { d.submission = { phase: 'outcome-unknown', createSentAt: Date.now(), updatedAt: Date.now(), reconcile }; });
     cleanup();
     render(<App api={api.api} />);
-    const box = await screen.findByTestId('outcome-unknown');
+    return { api, box: await screen.findByTestId('outcome-unknown') };
+  }
+
+  it('after a lost create, says plainly that it is looking in e-RS; nothing is sent again', async () => {
+    const { api, box } = await lostCreate({ status: 'searching' });
     expect(box.textContent).toMatch(/cannot tell whether the referral was created/);
     expect(box.textContent).toMatch(/not.* been sent again/);
-    expect(box.textContent).toMatch(/Check in e-RS/);
+    expect(box.textContent).toMatch(/Looking in e-RS/);
     expect(api.calls.submit).toHaveLength(0);
-    expect(api.calls.resume).toHaveLength(0);
+    expect(api.calls.reconcile).toHaveLength(0);
+  });
+
+  it('nothing found in e-RS: says what to check; sending again needs "I have checked e-RS and it was not created"', async () => {
+    const { api, box } = await lostCreate({ status: 'none', candidates: [] });
+    expect(box.textContent).toMatch(/does not show a referral for this patient/);
+    expect(box.textContent).toMatch(/check in the e-RS application/);
+    const resend = screen.getByTestId('resend') as HTMLButtonElement;
+    expect(resend.disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Look in e-RS again' }));
+    await waitFor(() => expect(api.calls.reconcile).toEqual([{ draftId: draftId(HOST, NHS), action: { kind: 'recheck' } }]));
+    fireEvent.click(screen.getByTestId('confirm-not-created'));
+    await waitFor(() => expect((screen.getByTestId('resend') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('resend'));
+    await waitFor(() => expect(api.calls.reconcile[1]).toEqual({ draftId: draftId(HOST, NHS), action: { kind: 'resend', confirmedNotCreated: true } }));
+    expect(api.calls.submit).toHaveLength(0);
+  });
+
+  it('several found in e-RS: lists them and lets the user choose', async () => {
+    const { api } = await lostCreate({ status: 'several', candidates: [
+      { ubrn: '000000070002', created: '2026-03-01T10:00:01Z', clinicalContext: 'CARDIOLOGY', priority: 'ROUTINE' },
+      { ubrn: '000000070003', created: '2026-03-01T10:00:02Z', clinicalContext: 'CARDIOLOGY', priority: 'ROUTINE' },
+    ] });
+    const list = screen.getByTestId('reconcile-several');
+    expect(list.textContent).toMatch(/UBRN 000000070002.*UBRN 000000070003/s);
+    const use = screen.getByRole('button', { name: 'Use this referral' }) as HTMLButtonElement;
+    expect(use.disabled).toBe(true);
+    fireEvent.click(screen.getByRole('radio', { name: /000000070003/ }));
+    await waitFor(() => expect(use.disabled).toBe(false));
+    fireEvent.click(use);
+    await waitFor(() => expect(api.calls.reconcile).toEqual([{ draftId: draftId(HOST, NHS), action: { kind: 'choose', ubrn: '000000070003' } }]));
   });
 });
 

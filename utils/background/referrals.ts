@@ -8,7 +8,9 @@ import { ProtocolError, registerHandler } from '../protocol';
 import { DRAFT_CHANGED, type PanelPreferences } from '../referral/messages';
 import { IN_FLIGHT, type Draft } from '../referral/model';
 import { clearAllDrafts, getDraft, listDrafts, listOutstanding, purgeExpired } from '../referral/store';
-import { advance, requestLetterCompletion, requestSubmission, submitBlocker, type SubmitContext } from '../referral/submit';
+import {
+  advance, chooseReconciled, recheckReconciliation, requestLetterCompletion, requestSubmission, resendAfterCheck, submitBlocker, type SubmitContext,
+} from '../referral/submit';
 import { getSettings } from '../settings';
 import { getErsClient, getSessionView, onSignedOut } from './session';
 import { tabStateKey, type TabPatientState } from './patient-context';
@@ -49,7 +51,7 @@ function exclusive(draftId: string, run: () => Promise<Draft>): Promise<Draft> {
 
 async function submitContext(): Promise<SubmitContext> {
   const [api, view] = await Promise.all([getErsClient(), getSessionView()]);
-  return { api, businessFunction: view.role?.businessFunction, onChange: announce };
+  return { api, businessFunction: view.role?.businessFunction, userId: view.user?.id, onChange: announce };
 }
 
 async function tabReport(tabId: number | undefined): Promise<TabPatientState | undefined> {
@@ -69,7 +71,10 @@ export async function resumeInFlight(): Promise<void> {
   const view = await getSessionView();
   if (view.status !== 'active') return;
   for (const draft of await listDrafts()) {
-    if (IN_FLIGHT.includes(draft.submission.phase) && !draft.submission.error && draft.submission.phase !== 'ready') {
+    const s = draft.submission;
+    // A lost create still being looked for on the worklist is picked up too (never re-sent).
+    const reconciling = s.phase === 'outcome-unknown' && (!s.reconcile || s.reconcile.status === 'searching');
+    if ((IN_FLIGHT.includes(s.phase) || reconciling) && !s.error && s.phase !== 'ready') {
       void exclusive(draft.id, async () => advance(await submitContext(), draft.id)).catch(() => undefined);
     }
   }
@@ -107,6 +112,22 @@ export function registerReferrals(): void {
     await requireDraft(draftId);
     const ctx = await submitContext();
     const done = await exclusive(draftId, () => advance(ctx, draftId));
+    return { phase: done.submission.phase };
+  });
+
+  registerHandler('referral/reconcile', async ({ draftId, action, tabId }) => {
+    const draft = await requireDraft(draftId);
+    if (action.kind === 'resend') {
+      // Sending again is a submit: the tab must show this draft's patient right now.
+      const state = await tabReport(tabId);
+      const shown = state?.report.status === 'single' ? state.report.patient?.nhsNumber : undefined;
+      const blocker = submitBlocker(draft, shown);
+      if (blocker) throw new ProtocolError('locked', blocker);
+    }
+    const ctx = await submitContext();
+    const done = await exclusive(draftId, () => (action.kind === 'choose' ? chooseReconciled(ctx, draftId, action.ubrn)
+      : action.kind === 'recheck' ? recheckReconciliation(ctx, draftId)
+        : resendAfterCheck(ctx, draftId, action.confirmedNotCreated)));
     return { phase: done.submission.phase };
   });
 

@@ -46,6 +46,20 @@ export const referralMessages = {
   /** Submit the draft (refused unless the given tab still shows the draft's patient), then drive it on. */
   'referral/submit': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/submit', { draftId, tabId: z.number().int().nonnegative().optional() }), FROM_PAGES),
   'referral/resume': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/resume', { draftId }), FROM_PAGES),
+  /**
+   * After a create whose outcome is unknown: use one of the referrals found on e-RS's worklist, look
+   * again, or send again. Sending again needs the user's explicit "I have checked e-RS and it was not
+   * created" (`confirmedNotCreated: true`); nothing else ever sends a create twice.
+   */
+  'referral/reconcile': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/reconcile', {
+    draftId,
+    tabId: z.number().int().nonnegative().optional(),
+    action: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('choose'), ubrn: digits(12) }).strict(),
+      z.object({ kind: z.literal('recheck') }).strict(),
+      z.object({ kind: z.literal('resend'), confirmedNotCreated: z.literal(true) }).strict(),
+    ]),
+  }), FROM_PAGES),
   'referral/complete-letter': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/complete-letter', { draftId }), FROM_PAGES),
   'referral/preferences': defineMessage<PanelPreferences>()(messageSchema('referral/preferences'), FROM_PAGES),
   'referral/remember-search': defineMessage<null>()(messageSchema('referral/remember-search', { priority: z.enum(PRIORITIES), specialty: code.optional() }), FROM_PAGES),

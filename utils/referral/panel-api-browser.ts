@@ -62,6 +62,7 @@ export function browserPanelApi(): PanelApi {
     search: (input) => sendMessage('ers/search', { input: input as never }),
     async submit(draftId, forTab) { await sendMessage('referral/submit', { draftId, tabId: forTab ?? await tab() }); },
     async resume(draftId) { await sendMessage('referral/resume', { draftId }); },
+    async reconcile(draftId, action) { await sendMessage('referral/reconcile', { draftId, action, tabId: await tab() }); },
     async completeLetter(draftId) { await sendMessage('referral/complete-letter', { draftId }); },
     onDraftChanged(listener) {
       const fn = (message: unknown, sender: { id?: string }) => {

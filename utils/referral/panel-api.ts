@@ -26,6 +26,8 @@ export interface ReferenceData {
   specialtySystem: string;
 }
 
+export type ReconcileAction = { kind: 'choose'; ubrn: string } | { kind: 'recheck' } | { kind: 'resend'; confirmedNotCreated: true };
+
 export interface PanelApi {
   session(): Promise<PanelSession>;
   /** The patient on the clinical page this panel belongs to. */
@@ -38,6 +40,8 @@ export interface PanelApi {
   submit(draftId: string, tabId?: number): Promise<void>;
   /** Continue a submission left in flight (panel closed, worker stopped). */
   resume(draftId: string): Promise<void>;
+  /** After a create whose outcome is unknown: choose a referral found in e-RS, look again, or (confirmed) send again. */
+  reconcile(draftId: string, action: ReconcileAction): Promise<void>;
   /** Attach the letter of a referral sent with "letter to follow" (A020 + A012 with the current ETag). */
   completeLetter(draftId: string): Promise<void>;
   onDraftChanged(listener: (draftId: string) => void): () => void;
