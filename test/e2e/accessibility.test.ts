@@ -135,13 +135,13 @@ describe('a referral, step by step', () => {
 });
 
 describe('warnings and errors', () => {
-  it('outcome unknown (connection dropped after the create)', async () => {
+  it('outcome unknown (a 503 on the create, nothing found on the worklist)', async () => {
     const first = await referFromRecord(h, { record: '/demo/gp/record-4857773457.html', nhsNumber: '4857773457', letterFile: LETTER, stopBefore: 'submit' });
-    h.sim.injectFault({ route: 'A011', kind: 'drop', count: 1 });
+    h.sim.injectFault({ route: 'A011', kind: 'status', status: 503, count: 1 });
     try {
       await first.panel.waitForFunction(() => !(document.querySelector('[data-testid="submit"]') as HTMLButtonElement | null)?.disabled, { timeout: 10_000 });
       await first.panel.click('[data-testid="submit"]');
-      await first.panel.waitForSelector('[data-testid="outcome-unknown"]', { timeout: 30_000 });
+      await first.panel.waitForSelector('[data-testid="outcome-unknown"][data-reconcile="none"]', { timeout: 60_000 });
       await expectAccessible(first.panel, 'panel outcome unknown');
     } finally {
       h.sim.clearFaults();

@@ -1,6 +1,7 @@
 // Fault suite in real Chromium: the service worker stopped during every submission step; 429 with
-// Retry-After, 503 and added latency on search; the connection dropped after a create was
-// processed; the token expired mid-flow; the referral changed under us before the letter. Each
+// Retry-After, 503 and added latency on search; the connection dropped, or a gateway answered 504,
+// after a create was processed (the referral is found on e-RS's worklist and adopted); a 503 on the
+// create with nothing on the worklist (sent again only after the user confirms); the token expired mid-flow; the referral changed under us before the letter. Each
 // asserts what the user saw and what the simulator holds: no duplicate referral, no lost letter,
 // no lost draft.
 import path from 'node:path';
@@ -71,15 +72,7 @@ describe('the service worker stopped during each submission step', () => {
     const panel = await openPanelFromRecord(h.browser, r.record);
     lastPage = panel;
     const referrals = referralsFor(NHS);
-    if (route === 'A011') {
-      const box = await panel.waitForSelector('[data-testid="outcome-unknown"]', { timeout: 20_000 });
-      expect(await box!.evaluate((e) => (e as HTMLElement).innerText)).toMatch(/cannot tell whether the referral was created[\s\S]*not been sent again/i);
-      await sleep(1_000);
-      expect(referralsFor(NHS)).toHaveLength(before + 1); // e-RS made it once; the extension never sent it again
-      // Start again is available only after the user checked in e-RS; nothing is sent meanwhile.
-      await r.record.close();
-      return;
-    }
+    // Stopped during the create: never sent again; the referral is found on e-RS's worklist and adopted.
     await panel.waitForSelector('[data-testid="done"]', { timeout: 30_000 });
     const after = referralsFor(NHS);
     expect(after).toHaveLength(before + 1);
@@ -132,23 +125,49 @@ describe('search under pressure', () => {
   });
 });
 
-describe('a create whose connection dropped after e-RS processed it', () => {
-  it('exactly one referral exists and the user is told plainly, with how to check', async () => {
-    const nhs = '4010232137';
+describe('a create whose answer was lost after e-RS processed it', () => {
+  it.each([
+    ['the connection dropped', '4010232137', { route: 'A011', kind: 'drop', count: 1 } as const],
+    ['a gateway answered 504', '9321456783', { route: 'A011', kind: 'gateway', status: 504, count: 1 } as const],
+  ])('%s: never sent again; the referral is found on the worklist and adopted, with its letter', async (_name, nhs, fault) => {
     const before = referralsFor(nhs).length;
     const r = await referFromRecord(h, { record: `/demo/gp/record-${nhs}.html`, nhsNumber: nhs, letterFile: LETTER, stopBefore: 'submit' });
     lastPage = r.panel;
-    h.sim.injectFault({ route: 'A011', kind: 'drop', count: 1 });
+    h.sim.injectFault(fault);
     await clickSubmit(r.panel);
-    const box = await r.panel.waitForSelector('[data-testid="outcome-unknown"]', { timeout: 20_000 });
-    expect(await box!.evaluate((e) => (e as HTMLElement).innerText)).toMatch(/Check in e-RS/);
-    expect(referralsFor(nhs)).toHaveLength(before + 1);
-    // Reopening the panel does not send it again either.
+    await r.panel.waitForSelector('[data-testid="done"]', { timeout: 40_000 });
+    const after = referralsFor(nhs);
+    expect(after).toHaveLength(before + 1);
+    const made = after.at(-1)!;
+    expect(made.letters).toEqual([path.basename(LETTER)]);
+    expect(await r.panel.$eval('[data-testid="ubrn"]', (e) => e.getAttribute('data-ubrn'))).toBe(made.ubrn);
+    await r.panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await r.record.close();
+  });
+
+  it('a 503 (not a proven refusal) and nothing on the worklist: told plainly; sent again only after "I have checked e-RS"', async () => {
+    const nhs = '9000000009';
+    const before = referralsFor(nhs).length;
+    const r = await referFromRecord(h, { record: `/demo/gp/record-${nhs}.html`, nhsNumber: nhs, letterFile: LETTER, stopBefore: 'submit' });
+    lastPage = r.panel;
+    h.sim.injectFault({ route: 'A011', kind: 'status', status: 503, count: 1 });
+    await clickSubmit(r.panel);
+    const box = await r.panel.waitForSelector('[data-testid="outcome-unknown"][data-reconcile="none"]', { timeout: 60_000 });
+    expect(await box!.evaluate((e) => (e as HTMLElement).innerText)).toMatch(/not been sent again[\s\S]*does not show a referral/i);
+    // Reopening the panel sends nothing.
     await r.panel.close();
     const panel = await openPanelFromRecord(h.browser, r.record);
-    await panel.waitForSelector('[data-testid="outcome-unknown"]');
-    await sleep(1_000);
+    lastPage = panel;
+    await panel.waitForSelector('[data-testid="reconcile-none"]');
+    expect(await panel.$eval('[data-testid="resend"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await sleep(500);
+    expect(referralsFor(nhs)).toHaveLength(before);
+    await panel.click('[data-testid="confirm-not-created"]');
+    await panel.waitForFunction(() => !(document.querySelector('[data-testid="resend"]') as HTMLButtonElement).disabled);
+    await panel.click('[data-testid="resend"]');
+    await panel.waitForSelector('[data-testid="done"]', { timeout: 30_000 });
     expect(referralsFor(nhs)).toHaveLength(before + 1);
+    expect(referralsFor(nhs).at(-1)!.letters).toEqual([path.basename(LETTER)]);
     await r.record.close();
   });
 });
