@@ -18,8 +18,9 @@ Usage: npm run simulator -- [options]
   --client-secret SECRET   require this client secret at /oauth2/token
   --redirect-uri PATTERN   allowed redirect URI pattern (repeatable; replaces the defaults)
   --latency [ROUTE=]MS     added latency, e.g. A010=300 (repeatable; no ROUTE = every route)
-  --fault SPEC             start with a fault: ROUTE=STATUS[xN][:RETRY_AFTER] or ROUTE=drop[xN]
-                           e.g. A011=503x2, A010=429x1:5, A011=drop (repeatable)
+  --fault SPEC             start with a fault: ROUTE=STATUS[xN][:RETRY_AFTER], or after processing
+                           ROUTE=drop|gateway502|gateway504|html[xN]
+                           e.g. A011=503x2, A010=429x1:5, A011=drop, A011=gateway504 (repeatable)
   --rate-limit N           requests per second before 429 (default unlimited)
   --scan-delay MS          attachment stays PENDING this long after linking (default 0)
   --no-seed-examples       do not seed referrals 000000070000/000000070001 and example files
