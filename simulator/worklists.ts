@@ -1,6 +1,7 @@
 // A008: the four referrer worklists, derived from the referrals' current state on every call (never
-// stored), per the contract's referral-lifecycle §3.1 and §4.4. Each list covers the referrals whose
-// referring organisation is the caller's; the referrer sub-extension lets a client keep only its own.
+// stored), with the item shapes of test/fixtures/ers-api/platform/A008_response_*.json. Each list
+// covers the referrals whose referring organisation is the caller's; the referrer sub-extension lets
+// a client keep only its own.
 
 import { PROFILE, REFERRER_WORKLISTS, SYSTEM, type ReferrerWorklist } from '../utils/ers/constants';
 import { diag, unprocessable } from './errors';
@@ -17,7 +18,7 @@ const ITEM_EXTENSION: Record<ReferrerWorklist, string> = {
 
 const STATE_DISPLAY: Record<string, string> = { NOT_BOOKED: 'Not Booked', AWAITING_TRIAGE: 'Awaiting Triage' };
 
-/** Which referrals a list holds (§4.4). The simulator's referrals are only ever NOT_BOOKED or AWAITING_TRIAGE. */
+/** Which referrals a list holds, by state. The simulator's referrals are only ever NOT_BOOKED or AWAITING_TRIAGE. */
 function member(list: ReferrerWorklist, r: Referral): boolean {
   switch (list) {
     case 'LETTERS_OUTSTANDING': return r.letterIntention === 'NEED_TO_ADD_LATER' && r.attachments.length === 0;

@@ -77,7 +77,7 @@ export const COMMISSIONING_PROVISIONING = [
 ] as const;
 export type CommissioningProvisioning = (typeof COMMISSIONING_PROVISIONING)[number];
 
-/** The referrer worklists of A008 (referral-lifecycle §3.1); the provider lists are out of scope. */
+/** The referrer worklists of A008; the provider lists are out of scope. */
 export const REFERRER_WORKLISTS = ['LETTERS_OUTSTANDING', 'REJECTED_TRIAGE_RESPONSE', 'ASSESSMENT_RETURNED_CANCELLED_DNA', 'AWAITING_BOOKING'] as const;
 export type ReferrerWorklist = (typeof REFERRER_WORKLISTS)[number];
 
