@@ -3,7 +3,7 @@
 // what the browser does (load the authorise URL, pick the user, hand back the redirect).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { startRelay, type RunningRelay } from '../../relay/server';
+import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
 import { startSimulator, USER_IDS, type RunningSimulator } from '../../simulator/server';
 import { MessageRouter, protocol } from '@/utils/protocol';
 import { registerSessionHandlers } from '@/utils/background/session-handlers';
