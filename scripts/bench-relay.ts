@@ -1,0 +1,128 @@
+// Sustained refresh load on the token relay over loopback (`npm run bench:relay`, and part of
+// `npm run bench`): the relay runs as it does in production (compiled, `node dist/main.js`, its own
+// process, so its memory is measured alone) in front of the simulator's mock CIS2. Each simulated
+// installation signs in once with its own key, then refreshes at a steady overall rate, every
+// request with a fresh proof and the newest sealed token (CIS2 rotates refresh tokens). Prints JSON
+// lines: throughput, p50/p99 latency, errors, and the relay's resident memory before and after.
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { startSimulator, USER_IDS } from '../simulator/server';
+import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/auth/pkce';
+import { TestKey } from '../packages/token-relay/test/helpers';
+import type { BenchLine } from './bench-content';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PACKAGE = path.join(ROOT, 'packages', 'token-relay');
+const EXT_ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+const REDIRECT = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/';
+const SECRET = 'bench-relay-secret';
+const CLIENT_ID = 'ers-extension-demo';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+export interface RelayBenchOptions { rps?: number; seconds?: number; clients?: number }
+
+export async function benchRelay(options: RelayBenchOptions = {}): Promise<BenchLine[]> {
+  const rps = options.rps ?? 200;
+  const seconds = options.seconds ?? 30;
+  const clients = options.clients ?? 100;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(PACKAGE, 'tsconfig.build.json')], { stdio: 'inherit' });
+
+  const sim = await startSimulator({ port: 0, seed: 1, clientSecret: SECRET, clientId: CLIENT_ID, tokenLifetimeSeconds: 3600 });
+  // Each installation refreshes rps/clients times a second: the per-key limit is raised to allow it
+  // (production default 10/min); the global ceiling is off so the figure is the relay's own speed.
+  const perKey = Math.ceil((rps / clients) * 60 * 2);
+  const child = spawn(process.execPath, [path.join(PACKAGE, 'dist', 'main.js')], {
+    env: {
+      ...process.env, RELAY_PORT: '0', RELAY_TOKEN_URL: `${sim.url}/oauth2/token`, RELAY_CLIENT_ID: CLIENT_ID, RELAY_CLIENT_SECRET: SECRET,
+      RELAY_ALLOWED_ORIGINS: EXT_ORIGIN, RELAY_WRAP_KEYS: randomBytes(32).toString('base64'),
+      RELAY_REFRESH_LIMIT: String(perKey), RELAY_EXCHANGE_LIMIT: String(clients * 2), RELAY_GLOBAL_LIMIT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const relayUrl = await new Promise<string>((resolve, reject) => {
+      let buffer = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const first = buffer.split('\n').find((l) => l.includes('"listening"'));
+        if (first) resolve(`http://127.0.0.1:${(JSON.parse(first) as { port: number }).port}`);
+      });
+      child.once('exit', (code) => reject(new Error(`relay exited with ${code}`)));
+    });
+    child.stdout!.resume(); // request log lines are discarded, but must be drained
+
+    const post = async (pathname: string, key: TestKey, body: unknown) => {
+      const url = `${relayUrl}${pathname}`;
+      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: EXT_ORIGIN, DPoP: key.proof(url) }, body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json() as Record<string, unknown> };
+    };
+
+    // Sign in every installation once (the same test clinician on many PCs: each has its own key).
+    const sessions: { key: TestKey; token: string; busy: boolean }[] = [];
+    for (let i = 0; i < clients; i++) {
+      const verifier = createCodeVerifier();
+      const authorize = new URL('/oauth2/authorize', sim.url);
+      authorize.search = new URLSearchParams({
+        response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT, scope: 'openid nhs-cis2', state: randomState(),
+        code_challenge: await codeChallengeS256(verifier), code_challenge_method: 'S256', login_hint: USER_IDS.adams,
+      }).toString();
+      const code = new URL((await fetch(authorize, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
+      const key = new TestKey();
+      const answer = await post('/oauth/token', key, { code, code_verifier: verifier, redirect_uri: REDIRECT });
+      if (answer.status !== 200) throw new Error(`bench sign-in failed: ${JSON.stringify(answer.body)}`);
+      sessions.push({ key, token: String(answer.body.refresh_token), busy: false });
+    }
+
+    const rssBefore = rssMb(child.pid!);
+    const latencies: number[] = [];
+    let errors = 0;
+    let skipped = 0;
+    const inFlight = new Set<Promise<void>>();
+    const total = rps * seconds;
+    const started = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / rps;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const session = sessions[i % clients]!;
+      if (session.busy) { skipped += 1; continue; } // its previous refresh is still running: tokens rotate, so wait
+      session.busy = true;
+      const t = performance.now();
+      const p = post('/oauth/refresh', session.key, { refresh_token: session.token }).then((answer) => {
+        latencies.push(performance.now() - t);
+        if (answer.status === 200) session.token = String(answer.body.refresh_token);
+        else errors += 1;
+      }, () => { errors += 1; }).finally(() => { session.busy = false; inFlight.delete(p); });
+      inFlight.add(p);
+    }
+    await Promise.all(inFlight);
+    const elapsed = (performance.now() - started) / 1000;
+    const rssAfter = rssMb(child.pid!);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return [
+      { name: 'relay_refresh_rps', value: round(latencies.length / elapsed), unit: 'requests/s' },
+      { name: 'relay_refresh_p50_ms', value: round(percentile(sorted, 50), 2), unit: 'ms' },
+      { name: 'relay_refresh_p99_ms', value: round(percentile(sorted, 99), 2), unit: 'ms' },
+      { name: 'relay_errors', value: errors + skipped, unit: 'count' },
+      { name: 'relay_refresh_requests', value: latencies.length, unit: 'count' },
+      { name: 'relay_rss_before_mb', value: round(rssBefore), unit: 'MB' },
+      { name: 'relay_rss_after_mb', value: round(rssAfter), unit: 'MB' },
+    ];
+  } finally {
+    child.kill('SIGTERM');
+    await sim.close();
+  }
+}
+
+// `npm run bench:relay` (RELAY_BENCH_SECONDS, RELAY_BENCH_RPS to change the load).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const lines = await benchRelay({ seconds: Number(process.env.RELAY_BENCH_SECONDS ?? 30), rps: Number(process.env.RELAY_BENCH_RPS ?? 200) });
+  for (const l of lines) console.log(JSON.stringify(l));
+}
