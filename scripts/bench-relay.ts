@@ -1,16 +1,17 @@
 // Sustained refresh load on the token relay over loopback (`npm run bench:relay`, and part of
 // `npm run bench`): the relay runs as it does in production (compiled, `node dist/main.js`, its own
-// process, so its memory is measured alone) in front of the simulator's mock CIS2. Each simulated
+// process, so its memory is measured alone) in front of the simulator's mock CIS2 (also its own
+// process, so the load generator, the relay and the mock do not share one event loop). Each simulated
 // installation signs in once with its own key, then refreshes at a steady overall rate, every
 // request with a fresh proof and the newest sealed token (CIS2 rotates refresh tokens). Prints JSON
 // lines: throughput, p50/p99 latency, errors, and the relay's resident memory before and after.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { startSimulator, USER_IDS } from '../simulator/server';
+import { USER_IDS } from '../simulator/users';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/auth/pkce';
 import { TestKey } from '../packages/token-relay/test/helpers';
 import type { BenchLine } from './bench-content';
@@ -26,37 +27,46 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
+/** Starts a child process and resolves with what `ready` finds in its stdout (the address it listens on). */
+function launch(args: string[], env: NodeJS.ProcessEnv, ready: (line: string) => string | undefined): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (const line of buffer.split('\n')) {
+        const found = ready(line);
+        if (found) { child.stdout!.off('data', onData); child.stdout!.resume(); resolve(found); return; }
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+  return { child, url };
+}
+
 export interface RelayBenchOptions { rps?: number; seconds?: number; clients?: number }
 
 export async function benchRelay(options: RelayBenchOptions = {}): Promise<BenchLine[]> {
   const rps = options.rps ?? 200;
   const seconds = options.seconds ?? 30;
-  const clients = options.clients ?? 100;
+  const clients = options.clients ?? 200;
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(PACKAGE, 'tsconfig.build.json')], { stdio: 'inherit' });
 
-  const sim = await startSimulator({ port: 0, seed: 1, clientSecret: SECRET, clientId: CLIENT_ID, tokenLifetimeSeconds: 3600 });
+  const simProcess = launch(['--import', 'tsx', 'simulator/main.ts', '--port', '0', '--seed', '1', '--quiet', '--client-id', CLIENT_ID, '--client-secret', SECRET, '--token-lifetime', '3600'], {},
+    (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1]);
+  const simUrl = await simProcess.url;
   // Each installation refreshes rps/clients times a second: the per-key limit is raised to allow it
   // (production default 10/min); the global ceiling is off so the figure is the relay's own speed.
   const perKey = Math.ceil((rps / clients) * 60 * 2);
-  const child = spawn(process.execPath, [path.join(PACKAGE, 'dist', 'main.js')], {
-    env: {
-      ...process.env, RELAY_PORT: '0', RELAY_TOKEN_URL: `${sim.url}/oauth2/token`, RELAY_CLIENT_ID: CLIENT_ID, RELAY_CLIENT_SECRET: SECRET,
-      RELAY_ALLOWED_ORIGINS: EXT_ORIGIN, RELAY_WRAP_KEYS: randomBytes(32).toString('base64'),
-      RELAY_REFRESH_LIMIT: String(perKey), RELAY_EXCHANGE_LIMIT: String(clients * 2), RELAY_GLOBAL_LIMIT: '0',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const relayProcess = launch([...(process.env.RELAY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/wt18-prof'] : []), path.join(PACKAGE, 'dist', 'main.js')], {
+    RELAY_PORT: '0', RELAY_TOKEN_URL: `${simUrl}/oauth2/token`, RELAY_CLIENT_ID: CLIENT_ID, RELAY_CLIENT_SECRET: SECRET,
+    RELAY_ALLOWED_ORIGINS: EXT_ORIGIN, RELAY_WRAP_KEYS: randomBytes(32).toString('base64'),
+    RELAY_REFRESH_LIMIT: String(perKey), RELAY_EXCHANGE_LIMIT: String(clients * 2), RELAY_GLOBAL_LIMIT: '0',
+  }, (line) => (line.includes('"listening"') ? `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` : undefined));
+  const child = relayProcess.child;
   try {
-    const relayUrl = await new Promise<string>((resolve, reject) => {
-      let buffer = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        const first = buffer.split('\n').find((l) => l.includes('"listening"'));
-        if (first) resolve(`http://127.0.0.1:${(JSON.parse(first) as { port: number }).port}`);
-      });
-      child.once('exit', (code) => reject(new Error(`relay exited with ${code}`)));
-    });
-    child.stdout!.resume(); // request log lines are discarded, but must be drained
+    const relayUrl = await relayProcess.url;
 
     const post = async (pathname: string, key: TestKey, body: unknown) => {
       const url = `${relayUrl}${pathname}`;
@@ -68,7 +78,7 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Bench
     const sessions: { key: TestKey; token: string; busy: boolean }[] = [];
     for (let i = 0; i < clients; i++) {
       const verifier = createCodeVerifier();
-      const authorize = new URL('/oauth2/authorize', sim.url);
+      const authorize = new URL('/oauth2/authorize', simUrl);
       authorize.search = new URLSearchParams({
         response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT, scope: 'openid nhs-cis2', state: randomState(),
         code_challenge: await codeChallengeS256(verifier), code_challenge_method: 'S256', login_hint: USER_IDS.adams,
@@ -87,7 +97,9 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Bench
     const inFlight = new Set<Promise<void>>();
     const total = rps * seconds;
     const started = performance.now();
+    let rssMiddle = NaN;
     for (let i = 0; i < total; i++) {
+      if (i === Math.floor(total / 2)) rssMiddle = rssMb(child.pid!);
       const due = started + (i * 1000) / rps;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
@@ -110,14 +122,17 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Bench
       { name: 'relay_refresh_rps', value: round(latencies.length / elapsed), unit: 'requests/s' },
       { name: 'relay_refresh_p50_ms', value: round(percentile(sorted, 50), 2), unit: 'ms' },
       { name: 'relay_refresh_p99_ms', value: round(percentile(sorted, 99), 2), unit: 'ms' },
-      { name: 'relay_errors', value: errors + skipped, unit: 'count' },
+      { name: 'relay_errors', value: errors, unit: 'count' },
+      // Refreshes the generator could not start because that installation's previous one was still running.
+      { name: 'relay_refresh_skipped', value: skipped, unit: 'count' },
       { name: 'relay_refresh_requests', value: latencies.length, unit: 'count' },
       { name: 'relay_rss_before_mb', value: round(rssBefore), unit: 'MB' },
+      { name: 'relay_rss_middle_mb', value: round(rssMiddle), unit: 'MB' },
       { name: 'relay_rss_after_mb', value: round(rssAfter), unit: 'MB' },
     ];
   } finally {
     child.kill('SIGTERM');
-    await sim.close();
+    simProcess.child.kill('SIGTERM');
   }
 }
 

@@ -206,6 +206,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
           send(200, metrics.render({
             relay_replay_cache_entries: { help: 'Proof ids remembered for replay detection.', value: replays.size },
             relay_ready: { help: '1 while this replica takes traffic.', value: ready ? 1 : 0 },
+            process_resident_memory_bytes: { help: 'Resident memory of the relay process.', value: process.memoryUsage.rss() },
           }), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
         }
         return;
