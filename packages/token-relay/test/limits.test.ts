@@ -49,14 +49,17 @@ describe('one client cannot lock out the others', () => {
       statuses.push(...answers.map((a) => a.status));
     }
     expect(statuses).toHaveLength(2000);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(1990);
+    // Its allowance of 10, plus whatever trickled back in while the flood ran (one per 6 s).
+    const served = statuses.filter((s) => s === 200).length;
+    expect(served).toBeGreaterThanOrEqual(10);
+    expect(served).toBeLessThan(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2000 - served);
 
-    const served = await callRelay(relay.url, '/oauth/refresh', { refresh_token: colleagueToken }, EXT_ORIGIN, { key: colleague });
-    expect(served.status).toBe(200);
+    const colleagueAnswer = await callRelay(relay.url, '/oauth/refresh', { refresh_token: colleagueToken }, EXT_ORIGIN, { key: colleague });
+    expect(colleagueAnswer.status).toBe(200);
     // A new sign-in from the same practice (same address) still works too.
     expect((await callRelay(relay.url, '/oauth/token', exchangeBody)).status).toBe(200);
-    expect(relay.metrics.refusalCount('rate_limit_key')).toBe(1990);
+    expect(relay.metrics.refusalCount('rate_limit_key')).toBe(2000 - served);
   });
 
   it('the replica-wide ceiling caps calls to the platform from everyone together', async () => {
