@@ -11,8 +11,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/**/*.test.{ts,tsx}', 'utils/**/*.test.{ts,tsx}', 'simulator/**/*.test.ts', 'components/**/*.test.tsx'],
-          exclude: ['test/e2e/**', 'node_modules/**'],
+          include: ['test/**/*.test.{ts,tsx}', 'packages/*/test/**/*.test.ts', 'utils/**/*.test.{ts,tsx}', 'simulator/**/*.test.ts', 'components/**/*.test.tsx'],
+          exclude: ['test/e2e/**', '**/node_modules/**'],
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],
           restoreMocks: true,

@@ -1,5 +1,6 @@
 // Thin wiring only: every listener is registered synchronously here, at worker start.
 import { registerPatientContext } from '@/utils/background/patient-context';
+import { proofKey } from '@/utils/background/proof-key';
 import { registerReferrals } from '@/utils/background/referrals';
 import { startSession } from '@/utils/background/session-handlers';
 import { router } from '@/utils/protocol';
@@ -8,6 +9,8 @@ export default defineBackground(() => {
   startSession(); // issue 5: session manager, settings, idle sign-out, session/* and settings/* handlers
   registerPatientContext(); // issue 4: patient context from the host page (answers its own two messages)
   registerReferrals(); // issue 6: reference data, search, at-most-once submission, letters outstanding
+  // The relay binds refresh tokens to this installation's key: make it now rather than at first sign-in.
+  browser.runtime.onInstalled.addListener(() => { void proofKey().catch(() => undefined); });
   // Feature handlers register with `registerHandler(type, handler)` before this line.
   router.listen();
 });

@@ -248,8 +248,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       } else res.destroy();
     });
   });
-  // Keep-alive sockets would otherwise hold close() open in tests.
-  server.keepAliveTimeout = 2000;
+  // Long enough for Node's fetch (undici) to reuse connections: it subtracts a 2 s safety margin from
+  // the server's Keep-Alive hint and closes after every response when nothing is left, which made
+  // each call to the mock CIS2 a new TCP connection. close() ends open sockets itself.
+  server.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

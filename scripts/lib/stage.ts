@@ -3,7 +3,7 @@
 // holding that secret, and Chrome/Edge/Chromium with the built extension. Used by `npm run demo`,
 // `npm run bench` and the end-to-end harness.
 import type { Browser, Page } from 'puppeteer-core';
-import { startRelay } from '../../relay/server';
+import { startRelay } from '../../packages/token-relay/src/server';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server';
 import { EXTENSION_ID, isServiceWorker, launchChrome } from './chromium';
 

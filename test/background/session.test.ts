@@ -3,7 +3,7 @@
 // what the browser does (load the authorise URL, pick the user, hand back the redirect).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { startRelay, type RunningRelay } from '../../relay/server';
+import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
 import { startSimulator, USER_IDS, type RunningSimulator } from '../../simulator/server';
 import { MessageRouter, protocol } from '@/utils/protocol';
 import { registerSessionHandlers } from '@/utils/background/session-handlers';
@@ -181,9 +181,14 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
     await h.manager.signIn();
     await h.manager.selectRole(RC_B86001);
     const before = h.store.record!.secrets.accessToken;
+    const sealedBefore = h.store.record!.secrets.refreshToken;
+    // The background holds the relay's sealed refresh token, bound to this installation's key.
+    expect(sealedBefore).toMatch(/^rt1\./);
     sim.expireTokens();
     await expect((await h.manager.ersClient()).getCodeSystem('PRIORITY')).resolves.toBeTruthy();
     expect(h.store.record!.secrets.accessToken).not.toBe(before);
+    expect(h.store.record!.secrets.refreshToken).toMatch(/^rt1\./);
+    expect(h.store.record!.secrets.refreshToken).not.toBe(sealedBefore);
     expect(h.store.record!.status).toBe('active');
     expect(h.deps.launchWebAuthFlow).toHaveBeenCalledTimes(1);
   });

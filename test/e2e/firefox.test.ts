@@ -18,7 +18,7 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRelay, type RunningRelay } from '../../relay/server';
+import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
 import { ROOT } from '../../scripts/lib/chromium';
 import {
   FIREFOX_EXTENSION_DIR, FIREFOX_EXTENSION_ORIGIN, findFirefox, launchFirefox, type FirefoxSession,

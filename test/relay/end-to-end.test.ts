@@ -1,14 +1,16 @@
-// Issue 8 end to end at Node level, all through real HTTP:
-//   simulated extension (fetch with an Origin header) → relay (holds the client secret) → the
-//   simulator's mock CIS2 (requires the secret, checks PKCE) → tokens → e-RS A030 with the bearer →
-//   token expires → refresh through the relay → the new token works.
+// The sign-in path end to end at Node level, all through real HTTP:
+//   simulated extension (fetch with an Origin header and a proof signed by its own key) → relay
+//   (holds the client secret, seals the refresh token to that key) → the simulator's mock CIS2
+//   (requires the secret, checks PKCE) → tokens → e-RS A030 with the bearer → token expires →
+//   refresh through the relay with a fresh proof → the new token works.
 // Plus every fault the issue lists, and that the relay's logs hold no secret, token, code or verifier.
+import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { USER_IDS } from '../../simulator/users';
-import { startRelay, type RunningRelay, type TokenAnswer } from '../../relay/server';
+import { startRelay, type RunningRelay, type TokenAnswer } from '../../packages/token-relay/src/server';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../../utils/auth/pkce';
-import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, OTHER_ORIGIN, REDIRECT_URI, type CapturedLogger } from './helpers';
+import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, OTHER_ORIGIN, REDIRECT_URI, TestKey, type CapturedLogger } from '../../packages/token-relay/test/helpers';
 
 const SECRET = 'sim-client-secret-4b3c2d1e';
 const CLIENT_ID = 'ers-extension-demo';
@@ -36,7 +38,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await relay.close();
-  expect(log.lines[0]).toMatch(/^relay listening on/);
+  expect(JSON.parse(log.lines[0]!)).toMatchObject({ event: 'listening' });
   assertNoneIn(log.all(), [SECRET, ...sensitive]);
   sensitive.length = 0;
 });
@@ -61,9 +63,9 @@ async function authorize(userId: string = USER_IDS.adams): Promise<{ code: strin
   return { code, verifier };
 }
 
-async function signIn(relayUrl = relay.url): Promise<TokenAnswer> {
+async function signIn(relayUrl = relay.url, key = new TestKey()): Promise<TokenAnswer> {
   const { code, verifier } = await authorize();
-  const answer = await callRelay(relayUrl, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+  const answer = await callRelay(relayUrl, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI }, EXT_ORIGIN, { key });
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   const tokens = answer.body as unknown as TokenAnswer;
   sensitive.push(tokens.access_token, tokens.refresh_token ?? '');
@@ -79,7 +81,8 @@ function a030(accessToken: string) {
 
 describe('sign-in through the relay', () => {
   it('signs in, calls e-RS, refreshes after expiry without a prompt, and the new token works', async () => {
-    const tokens = await signIn();
+    const key = new TestKey();
+    const tokens = await signIn(relay.url, key);
     expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
     expect(tokens.token_type).toBe('Bearer');
     expect(tokens.expires_in).toBe(TOKEN_LIFETIME);
@@ -95,7 +98,7 @@ describe('sign-in through the relay', () => {
     expect((await a030(tokens.access_token)).status).toBe(401);
 
     // …and the extension refreshes through the relay, no user interaction.
-    const refreshed = await callRelay(relay.url, '/oauth/refresh', { refresh_token: tokens.refresh_token });
+    const refreshed = await callRelay(relay.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
     expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
     const next = refreshed.body as unknown as TokenAnswer;
     sensitive.push(next.access_token, next.refresh_token ?? '');
@@ -104,9 +107,17 @@ describe('sign-in through the relay', () => {
     expect((await a030(next.access_token)).status).toBe(200);
 
     // Refresh tokens rotate: the old one is refused, clearly.
-    const reused = await callRelay(relay.url, '/oauth/refresh', { refresh_token: tokens.refresh_token });
+    const reused = await callRelay(relay.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
     expect(reused.status).toBe(400);
     expect(reused.body.error).toBe('invalid_grant');
+  });
+
+  it('a sealed refresh token copied to another installation is refused; the mock CIS2 never sees it', async () => {
+    const tokens = await signIn(relay.url, new TestKey());
+    offsetMs = (TOKEN_LIFETIME + 1) * 1000;
+    const stolen = await callRelay(relay.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key: new TestKey() });
+    expect(stolen.status).toBe(400);
+    expect(stolen.body.error).toBe('invalid_grant');
   });
 
   it('the mock CIS2 refuses the same exchange without the client secret, so only the relay can sign in', async () => {
@@ -119,15 +130,19 @@ describe('sign-in through the relay', () => {
     expect(await direct.json()).toMatchObject({ error: 'invalid_client' });
   });
 
-  it('several relay instances are interchangeable: sign in through one, refresh through another', async () => {
-    const other = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], logger: log });
+  it('several replicas sharing the wrapping key are interchangeable: sign in through one, refresh through another', async () => {
+    const wrapKeys = [randomBytes(32)];
+    const one = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], logger: log, wrapKeys });
+    const other = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], logger: log, wrapKeys });
     try {
-      const tokens = await signIn(relay.url);
-      const refreshed = await callRelay(other.url, '/oauth/refresh', { refresh_token: tokens.refresh_token });
+      const key = new TestKey();
+      const tokens = await signIn(one.url, key);
+      const refreshed = await callRelay(other.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
       expect(refreshed.status).toBe(200);
       sensitive.push(String(refreshed.body.access_token), String(refreshed.body.refresh_token));
       expect((await a030(String(refreshed.body.access_token))).status).toBe(200);
     } finally {
+      await one.close();
       await other.close();
     }
   });
@@ -234,14 +249,15 @@ describe('faults', () => {
     }
   });
 
-  it('rate-limits per origin + IP with 429 and Retry-After', async () => {
-    const strict = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], rateLimitPerMinute: 2, logger: log });
+  it('rate-limits refreshes per installation key with 429 and Retry-After', async () => {
+    const strict = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], refreshPerMinute: 1, logger: log });
     try {
-      const tokens = await signIn(strict.url);
-      const again = await callRelay(strict.url, '/oauth/refresh', { refresh_token: tokens.refresh_token });
+      const key = new TestKey();
+      const tokens = await signIn(strict.url, key);
+      const again = await callRelay(strict.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
       expect(again.status).toBe(200);
       sensitive.push(String(again.body.access_token), String(again.body.refresh_token));
-      const limited = await callRelay(strict.url, '/oauth/refresh', { refresh_token: String(again.body.refresh_token) });
+      const limited = await callRelay(strict.url, '/oauth/refresh', { refresh_token: String(again.body.refresh_token) }, EXT_ORIGIN, { key });
       expect(limited.status).toBe(429);
       expect(limited.body.error).toBe('rate_limited');
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -1,12 +1,15 @@
 // Client for the organisation's token relay (issue 8). The extension never holds the OAuth client
 // secret: it sends the authorisation code + PKCE verifier (or a refresh token) to the relay, which
-// adds the secret and calls NHS CIS2 / the API platform's token endpoint.
-//   POST {relayUrl}/oauth/token   { code, code_verifier, redirect_uri }
-//   POST {relayUrl}/oauth/refresh { refresh_token }
+// adds the secret and calls NHS CIS2 / the API platform's token endpoint. Each request carries a
+// fresh proof signed with this installation's key (proof-key.ts); the relay binds the refresh token
+// it returns to that key, so the refresh token works only from this installation.
+//   POST {relayUrl}/oauth/token   DPoP: <proof>  { code, code_verifier, redirect_uri }
+//   POST {relayUrl}/oauth/refresh DPoP: <proof>  { refresh_token }
 //   → 200 { access_token, token_type, expires_in, refresh_token?, scope? }
 //   → non-2xx { error, error_description }
 // Error messages never contain a token or code.
 import { z } from 'zod';
+import { createProof } from './proof-key';
 
 export const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
@@ -41,6 +44,8 @@ export interface RelayOptions {
   fetch?: typeof globalThis.fetch;
   timeoutMs?: number;
   now?: () => number;
+  /** Signs the proof for one request (default: this installation's key). */
+  proof?: (htm: string, htu: string) => Promise<string>;
 }
 
 const errorSchema = z.looseObject({ error: z.string().max(200), error_description: z.string().max(500).optional() });
@@ -48,11 +53,17 @@ const errorSchema = z.looseObject({ error: z.string().max(200), error_descriptio
 async function post(relayUrl: string, path: string, body: Record<string, string>, options: RelayOptions): Promise<TokenSet> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const url = `${relayUrl.replace(/\/+$/, '')}${path}`;
+  let proof: string;
+  try {
+    proof = await (options.proof ?? createProof)('POST', url);
+  } catch {
+    throw new RelayError('proof', 'The extension could not use its sign-in key (browser storage may be full or blocked). Restart the browser and try again.');
+  }
   let response: Response;
   try {
     response = await doFetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', DPoP: proof },
       body: JSON.stringify(body),
       credentials: 'omit',
       cache: 'no-store',

@@ -1,6 +1,10 @@
 // Configuration of the token relay: plain data, read from environment variables by loadConfigFromEnv.
 // Everything the relay knows comes from here; it keeps no other state between requests.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { normaliseIp } from './client-ip.js';
+import { wrapKeyId } from './wrap.js';
 
 export interface RelayLogger {
   /** One line per request and a few lifecycle lines. Never receives tokens, codes, verifiers, secrets or bodies. */
@@ -21,28 +25,49 @@ export interface RelayConfig {
   allowedOrigins: string[];
   /** Exact redirect URIs, or prefixes ending in `*` (after a path slash), e.g. https://<id>.chromiumapp.org/* */
   allowedRedirectUris: string[];
-  /** Requests per minute per (origin, client IP), per relay instance. 0 disables the limit. */
-  rateLimitPerMinute: number;
+  /** Code exchanges per minute per client IP (nothing else identifies a caller before sign-in), per replica. 0 = off. */
+  exchangePerMinute: number;
+  /** Refreshes per minute per bound key (one extension instance), per replica. 0 = off. */
+  refreshPerMinute: number;
+  /** Calls to the platform per minute from this replica, all clients together. 0 = off. */
+  globalPerMinute: number;
   /** Time allowed for the platform's token endpoint to answer. */
   timeoutMs: number;
-  /** Take the client IP from the last X-Forwarded-For entry (set when behind a load balancer). */
-  trustProxy: boolean;
+  /** TCP peers (load balancers, reverse proxies) whose X-Forwarded-For is believed. Empty = believe nobody. */
+  trustedProxies: string[];
+  /** AES-256-GCM keys (32 bytes) that seal refresh tokens: the first seals, all open (rotation). Same on every replica. */
+  wrapKeys: Buffer[];
+  /** The relay's address as the extension calls it, e.g. https://relay.trust.nhs.uk (proofs name it). Unset: the request's Host header, http or https. */
+  publicUrl?: string;
+  /** How far a proof's iat may be from the relay's clock, either way. */
+  proofWindowSeconds: number;
+  /** Most proof ids remembered for replay detection (memory bound). */
+  replayCacheSize: number;
+  /** Lifetime of a sealed refresh token when the platform does not say (refresh_token_expires_in). */
+  refreshLifetimeSeconds: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Largest platform answer read, in bytes; reading stops there. */
+  maxUpstreamBytes: number;
   logger?: RelayLogger;
 }
 
-/** What startRelay accepts: the required settings, everything else defaulted. */
+/** What startRelay accepts: the required settings, everything else defaulted (wrapKeys: one random key, for tests and the demo). */
 export type RelayOptions =
   Pick<RelayConfig, 'tokenUrl' | 'clientId' | 'clientSecret' | 'allowedOrigins'> & Partial<RelayConfig>;
 
 export const DEFAULTS = {
   port: 8787,
   host: '127.0.0.1',
-  rateLimitPerMinute: 30,
+  exchangePerMinute: 20,
+  refreshPerMinute: 10,
+  globalPerMinute: 3000,
   timeoutMs: 10_000,
-  trustProxy: false,
+  proofWindowSeconds: 60,
+  replayCacheSize: 100_000,
+  refreshLifetimeSeconds: 12 * 3600,
   maxBodyBytes: 8 * 1024,
+  maxUpstreamBytes: 64 * 1024,
 } as const;
 
 export class RelayConfigError extends Error {
@@ -173,6 +198,26 @@ export function loadConfigFromEnv(env: Record<string, string | undefined> = proc
     problems.push('set RELAY_ALLOWED_REDIRECT_URIS (they can only be derived for chrome-extension:// origins)');
   }
 
+  if (env.RELAY_TRUST_PROXY !== undefined) {
+    problems.push('RELAY_TRUST_PROXY is replaced by RELAY_TRUSTED_PROXIES (the addresses of your load balancers), so that only they can set X-Forwarded-For');
+  }
+  const trustedProxies: string[] = [];
+  for (const entry of list(env.RELAY_TRUSTED_PROXIES)) {
+    if (isIP(normaliseIp(entry))) trustedProxies.push(normaliseIp(entry));
+    else problems.push(`RELAY_TRUSTED_PROXIES: "${entry}" is not an IP address`);
+  }
+
+  const wrapKeys = readWrapKeys(env, problems);
+
+  let publicUrl: string | undefined = env.RELAY_PUBLIC_URL?.trim() || undefined;
+  if (publicUrl) {
+    try {
+      const url = new URL(publicUrl);
+      if (url.search || url.hash) problems.push('RELAY_PUBLIC_URL must be the address without query or fragment, e.g. https://relay.trust.nhs.uk');
+      publicUrl = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    } catch { problems.push('RELAY_PUBLIC_URL is not an absolute URL'); }
+  }
+
   const config: RelayConfig = {
     port: integer('RELAY_PORT', env.RELAY_PORT ?? env.PORT, DEFAULTS.port, 0, 65535, problems),
     host: env.RELAY_HOST?.trim() || DEFAULTS.host,
@@ -181,13 +226,52 @@ export function loadConfigFromEnv(env: Record<string, string | undefined> = proc
     clientSecret,
     allowedOrigins: [...new Set(allowedOrigins)],
     allowedRedirectUris: [...new Set(allowedRedirectUris)],
-    rateLimitPerMinute: integer('RELAY_RATE_LIMIT', env.RELAY_RATE_LIMIT, DEFAULTS.rateLimitPerMinute, 0, 100_000, problems),
+    exchangePerMinute: integer('RELAY_EXCHANGE_LIMIT', env.RELAY_EXCHANGE_LIMIT, DEFAULTS.exchangePerMinute, 0, 100_000, problems),
+    refreshPerMinute: integer('RELAY_REFRESH_LIMIT', env.RELAY_REFRESH_LIMIT, DEFAULTS.refreshPerMinute, 0, 100_000, problems),
+    globalPerMinute: integer('RELAY_GLOBAL_LIMIT', env.RELAY_GLOBAL_LIMIT, DEFAULTS.globalPerMinute, 0, 1_000_000, problems),
     timeoutMs: integer('RELAY_TIMEOUT_MS', env.RELAY_TIMEOUT_MS, DEFAULTS.timeoutMs, 100, 120_000, problems),
-    trustProxy: bool(env.RELAY_TRUST_PROXY),
+    trustedProxies,
+    wrapKeys,
+    ...(publicUrl ? { publicUrl } : {}),
+    proofWindowSeconds: integer('RELAY_PROOF_WINDOW_SECONDS', env.RELAY_PROOF_WINDOW_SECONDS, DEFAULTS.proofWindowSeconds, 5, 600, problems),
+    replayCacheSize: DEFAULTS.replayCacheSize,
+    refreshLifetimeSeconds: integer('RELAY_REFRESH_LIFETIME_SECONDS', env.RELAY_REFRESH_LIFETIME_SECONDS, DEFAULTS.refreshLifetimeSeconds, 60, 30 * 86400, problems),
     maxBodyBytes: DEFAULTS.maxBodyBytes,
+    maxUpstreamBytes: DEFAULTS.maxUpstreamBytes,
   };
   if (problems.length) throw new RelayConfigError(problems);
   return config;
+}
+
+/** One key: 32 bytes written as 64 hex digits or 44 base64 characters (e.g. `openssl rand -base64 32`). */
+export function parseWrapKey(text: string): Buffer {
+  const value = text.trim();
+  const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(value) ? Buffer.from(value, 'base64') : undefined;
+  if (!key || key.length !== 32) throw new Error('a wrapping key is 32 random bytes, as 64 hex digits or base64 (openssl rand -base64 32)');
+  return key;
+}
+
+/**
+ * RELAY_WRAP_KEYS (or RELAY_WRAP_KEYS_FILE, one key per line): the current key first, then previous
+ * keys that may still open refresh tokens sealed before a rotation.
+ */
+function readWrapKeys(env: Record<string, string | undefined>, problems: string[]): Buffer[] {
+  let text = env.RELAY_WRAP_KEYS ?? '';
+  const file = env.RELAY_WRAP_KEYS_FILE?.trim();
+  if (text && file) { problems.push('set only one of RELAY_WRAP_KEYS and RELAY_WRAP_KEYS_FILE'); return []; }
+  if (file) {
+    try { text = readFileSync(file, 'utf8'); } catch (e) { problems.push(`cannot read RELAY_WRAP_KEYS_FILE (${(e as NodeJS.ErrnoException).code ?? 'error'})`); return []; }
+  }
+  const entries = text.split(/[\s,]+/).filter(Boolean);
+  if (entries.length === 0) {
+    problems.push('set RELAY_WRAP_KEYS or RELAY_WRAP_KEYS_FILE (the key that seals refresh tokens; the same on every replica; generate with: openssl rand -base64 32)');
+    return [];
+  }
+  const keys: Buffer[] = [];
+  entries.forEach((entry, i) => {
+    try { keys.push(parseWrapKey(entry)); } catch (e) { problems.push(`RELAY_WRAP_KEYS entry ${i + 1}: ${(e as Error).message}`); }
+  });
+  return keys;
 }
 
 /** Fills defaults and validates options given in code (tests, embedding). */
@@ -204,9 +288,13 @@ export function resolveConfig(options: RelayOptions): RelayConfig {
   if (!options.tokenUrl) problems.push('tokenUrl is required');
   if (!options.clientId) problems.push('clientId is required');
   if (!options.clientSecret) problems.push('clientSecret is required');
+  if (options.wrapKeys && (options.wrapKeys.length === 0 || options.wrapKeys.some((k) => k.length !== 32))) problems.push('wrapKeys must be 32-byte keys');
   if (problems.length) throw new RelayConfigError(problems);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RelayOptions;
-  return { ...DEFAULTS, ...defined, allowedOrigins, allowedRedirectUris };
+  return {
+    ...DEFAULTS, wrapKeys: [randomBytes(32)], ...defined, allowedOrigins, allowedRedirectUris,
+    trustedProxies: (options.trustedProxies ?? []).map(normaliseIp),
+  };
 }
 
 /** A description of the configuration that is safe to log: no secret, no secret length. */
@@ -216,7 +304,9 @@ export function describeConfig(config: RelayConfig): string {
     `client id ${config.clientId}`,
     `${config.allowedOrigins.length} allowed origin(s): ${config.allowedOrigins.join(', ')}`,
     `${config.allowedRedirectUris.length} allowed redirect URI(s)`,
-    `rate limit ${config.rateLimitPerMinute === 0 ? 'off' : `${config.rateLimitPerMinute}/min per origin+IP`}`,
+    `limits per replica: ${config.exchangePerMinute || 'no'} code exchanges/min per IP, ${config.refreshPerMinute || 'no'} refreshes/min per key, ${config.globalPerMinute || 'no'} platform calls/min in all`,
+    `${config.trustedProxies.length} trusted proxy address(es)`,
+    `wrapping key ids ${config.wrapKeys.map(wrapKeyId).join(', ')} (first seals)`,
     `upstream timeout ${config.timeoutMs} ms`,
   ].join('; ');
 }

@@ -1,5 +1,6 @@
-// In-memory token bucket per key (origin + client IP). Per instance on purpose: the relay keeps no
-// shared state, so N instances behind a load balancer allow up to N times the configured rate.
+// In-memory token bucket per key (a bound key's thumbprint, a client IP, or "global"). Per instance
+// on purpose: the relay keeps no shared state, so N replicas behind a load balancer allow up to N
+// times the configured rates (README.md of this package, "Several replicas").
 
 interface Bucket { tokens: number; updated: number }
 
@@ -10,7 +11,7 @@ export class RateLimiter {
   private lastSweep: number;
 
   /** perMinute = bucket capacity and refill rate; 0 = unlimited. */
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {
+  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now, private readonly maxKeys = 100_000) {
     this.lastSweep = now();
   }
 
@@ -19,7 +20,13 @@ export class RateLimiter {
     const now = this.now();
     this.sweep(now);
     const ratePerMs = this.perMinute / 60_000;
-    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, updated: now };
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      // Bounded memory: with the table full of active buckets, a new key waits (fail closed).
+      if (this.buckets.size >= this.maxKeys) this.sweep(now, true);
+      if (this.buckets.size >= this.maxKeys) return { allowed: false, retryAfterSeconds: 60 };
+      bucket = { tokens: this.perMinute, updated: now };
+    }
     bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.updated) * ratePerMs);
     bucket.updated = now;
     this.buckets.set(key, bucket);
@@ -31,8 +38,8 @@ export class RateLimiter {
   }
 
   /** Forget buckets that have refilled completely, at most once a minute, so memory stays bounded. */
-  private sweep(now: number): void {
-    if (now - this.lastSweep < 60_000) return;
+  private sweep(now: number, force = false): void {
+    if (!force && now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
     const ratePerMs = this.perMinute / 60_000;
     for (const [key, bucket] of this.buckets) {

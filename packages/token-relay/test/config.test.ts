@@ -3,12 +3,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { derivedRedirectUris, normaliseOrigin, redirectUriAllowed, validateRedirectPattern } from '../../relay/config';
-import { RateLimiter } from '../../relay/rate-limit';
-import { loadConfigFromEnv, RelayConfigError } from '../../relay/server';
+import { derivedRedirectUris, normaliseOrigin, parseWrapKey, redirectUriAllowed, validateRedirectPattern } from '../src/config';
+import { RateLimiter } from '../src/rate-limit';
+import { loadConfigFromEnv, RelayConfigError } from '../src/server';
 import { EXT_ID, EXT_ORIGIN, FIREFOX_ORIGIN } from './helpers';
 
+const KEY_A = Buffer.alloc(32, 1);
+const KEY_B = Buffer.alloc(32, 2);
+
 const base = {
+  RELAY_WRAP_KEYS: KEY_A.toString('base64'),
   RELAY_TOKEN_URL: 'https://int.api.service.nhs.uk/oauth2/token',
   RELAY_CLIENT_ID: 'app-key',
   RELAY_CLIENT_SECRET: 's3cret',
@@ -20,15 +24,20 @@ describe('loadConfigFromEnv', () => {
     expect(loadConfigFromEnv(base)).toEqual({
       port: 8787, host: '127.0.0.1', tokenUrl: base.RELAY_TOKEN_URL, clientId: 'app-key', clientSecret: 's3cret',
       allowedOrigins: [EXT_ORIGIN], allowedRedirectUris: [`https://${EXT_ID}.chromiumapp.org/*`],
-      rateLimitPerMinute: 30, timeoutMs: 10_000, trustProxy: false, maxBodyBytes: 8192,
+      exchangePerMinute: 20, refreshPerMinute: 10, globalPerMinute: 3000, timeoutMs: 10_000, trustedProxies: [],
+      wrapKeys: [KEY_A], proofWindowSeconds: 60, replayCacheSize: 100_000, refreshLifetimeSeconds: 43_200,
+      maxBodyBytes: 8192, maxUpstreamBytes: 65_536,
     });
     const full = loadConfigFromEnv({
-      ...base, RELAY_PORT: '9000', RELAY_HOST: '0.0.0.0', RELAY_RATE_LIMIT: '5', RELAY_TIMEOUT_MS: '2500', RELAY_TRUST_PROXY: 'true',
+      ...base, RELAY_PORT: '9000', RELAY_HOST: '0.0.0.0', RELAY_EXCHANGE_LIMIT: '5', RELAY_REFRESH_LIMIT: '4', RELAY_GLOBAL_LIMIT: '600',
+      RELAY_TIMEOUT_MS: '2500', RELAY_TRUSTED_PROXIES: '10.0.0.5, ::ffff:10.0.0.6', RELAY_PUBLIC_URL: 'https://relay.trust.example/sso/',
+      RELAY_WRAP_KEYS: `${KEY_A.toString('hex')},${KEY_B.toString('base64url')}`,
       RELAY_ALLOWED_ORIGINS: ` ${EXT_ID} , ${FIREFOX_ORIGIN}`,
       RELAY_ALLOWED_REDIRECT_URIS: `https://${EXT_ID}.chromiumapp.org/cis2,https://abc.extensions.allizom.org/`,
     });
     expect(full).toMatchObject({
-      port: 9000, host: '0.0.0.0', rateLimitPerMinute: 5, timeoutMs: 2500, trustProxy: true,
+      port: 9000, host: '0.0.0.0', exchangePerMinute: 5, refreshPerMinute: 4, globalPerMinute: 600, timeoutMs: 2500,
+      trustedProxies: ['10.0.0.5', '10.0.0.6'], publicUrl: 'https://relay.trust.example/sso', wrapKeys: [KEY_A, KEY_B],
       allowedOrigins: [EXT_ORIGIN, FIREFOX_ORIGIN],
       allowedRedirectUris: [`https://${EXT_ID}.chromiumapp.org/cis2`, 'https://abc.extensions.allizom.org/'],
     });
@@ -52,13 +61,14 @@ describe('loadConfigFromEnv', () => {
   it('lists every problem at once and never echoes the secret', () => {
     let error: RelayConfigError | undefined;
     try {
-      loadConfigFromEnv({ RELAY_CLIENT_SECRET: 'do-not-print', RELAY_ALLOWED_ORIGINS: 'https://evil.example/path, chrome-extension://short', RELAY_RATE_LIMIT: 'lots' });
+      loadConfigFromEnv({ RELAY_CLIENT_SECRET: 'do-not-print', RELAY_ALLOWED_ORIGINS: 'https://evil.example/path, chrome-extension://short', RELAY_REFRESH_LIMIT: 'lots', RELAY_WRAP_KEYS: 'short' });
     } catch (e) { error = e as RelayConfigError; }
     expect(error).toBeInstanceOf(RelayConfigError);
     expect(error!.problems.join('\n')).toMatch(/RELAY_TOKEN_URL/);
     expect(error!.problems.join('\n')).toMatch(/RELAY_CLIENT_ID/);
     expect(error!.problems.join('\n')).toMatch(/32 letters/);
-    expect(error!.problems.join('\n')).toMatch(/RELAY_RATE_LIMIT/);
+    expect(error!.problems.join('\n')).toMatch(/RELAY_REFRESH_LIMIT/);
+    expect(error!.problems.join('\n')).toMatch(/RELAY_WRAP_KEYS entry 1/);
     expect(error!.message).not.toContain('do-not-print');
   });
 
@@ -66,6 +76,20 @@ describe('loadConfigFromEnv', () => {
     expect(() => loadConfigFromEnv({ ...base, RELAY_TOKEN_URL: 'http://platform.internal/oauth2/token' })).toThrow(/https/);
     expect(loadConfigFromEnv({ ...base, RELAY_TOKEN_URL: 'http://127.0.0.1:4010/oauth2/token' }).tokenUrl).toBe('http://127.0.0.1:4010/oauth2/token');
     expect(loadConfigFromEnv({ ...base, RELAY_TOKEN_URL: 'http://sim.internal/oauth2/token', RELAY_ALLOW_INSECURE_UPSTREAM: '1' }).tokenUrl).toContain('sim.internal');
+  });
+
+  it('needs a wrapping key, shared by every replica, and reads it from a file too', () => {
+    const { RELAY_WRAP_KEYS: _, ...rest } = base;
+    expect(() => loadConfigFromEnv(rest)).toThrow(/RELAY_WRAP_KEYS .*same on every replica/);
+    const dir = mkdtempSync(path.join(tmpdir(), 'relay-'));
+    writeFileSync(path.join(dir, 'keys'), `${KEY_B.toString('base64')}\n${KEY_A.toString('base64')}\n`);
+    expect(loadConfigFromEnv({ ...rest, RELAY_WRAP_KEYS_FILE: path.join(dir, 'keys') }).wrapKeys).toEqual([KEY_B, KEY_A]);
+    expect(() => parseWrapKey('too-short')).toThrow(/32 random bytes/);
+  });
+
+  it('refuses the old blanket RELAY_TRUST_PROXY and proxy entries that are not addresses', () => {
+    expect(() => loadConfigFromEnv({ ...base, RELAY_TRUST_PROXY: 'true' })).toThrow(/RELAY_TRUSTED_PROXIES/);
+    expect(() => loadConfigFromEnv({ ...base, RELAY_TRUSTED_PROXIES: 'lb.internal' })).toThrow(/not an IP address/);
   });
 
   it('needs explicit redirect URIs when only Firefox origins are allowed', () => {

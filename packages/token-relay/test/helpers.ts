@@ -1,0 +1,129 @@
+// Shared bits of the relay tests: a log-capturing logger, an extension stand-in holding its own
+// proof-of-possession key (Node's crypto, the same ES256 proofs the extension's WebCrypto signs), a
+// scripted platform token endpoint, and a caller that POSTs to the relay through real HTTP with an
+// Origin header, as the extension's service worker does.
+import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RelayLogger } from '../src/server';
+
+export const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
+export const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
+export const FIREFOX_ORIGIN = 'moz-extension://0b7e1c52-5a53-4c0e-9d3b-4f3f5ad2b2a1';
+export const OTHER_ORIGIN = 'chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba';
+export const REDIRECT_URI = `https://${EXT_ID}.chromiumapp.org/cis2`;
+
+export interface CapturedLogger extends RelayLogger {
+  lines: string[];
+  warnings: string[];
+  all(): string;
+  /** The request lines, parsed. */
+  requests(): Record<string, unknown>[];
+}
+
+export function captureLogger(): CapturedLogger {
+  const lines: string[] = [];
+  const warnings: string[] = [];
+  return {
+    lines,
+    warnings,
+    info: (line) => lines.push(line),
+    warn: (line) => warnings.push(line),
+    all: () => [...lines, ...warnings].join('\n'),
+    requests: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'request'),
+  };
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+export interface ProofClaims { htm?: string; htu?: string; iat?: number; jti?: string }
+
+/** One extension installation: its key pair and the proofs it signs. */
+export class TestKey {
+  readonly privateKey: KeyObject;
+  readonly jwk: { kty: string; crv: string; x: string; y: string };
+  /** Every proof signed, so tests can check none reached a log. */
+  readonly proofs: string[] = [];
+
+  constructor() {
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    this.privateKey = pair.privateKey;
+    const { kty, crv, x, y } = pair.publicKey.export({ format: 'jwk' });
+    this.jwk = { kty: kty!, crv: crv!, x: x!, y: y! };
+  }
+
+  get thumbprint(): string {
+    return createHash('sha256').update(JSON.stringify({ crv: this.jwk.crv, kty: this.jwk.kty, x: this.jwk.x, y: this.jwk.y })).digest('base64url');
+  }
+
+  proof(url: string, claims: ProofClaims = {}, header: Record<string, unknown> = {}): string {
+    const h = b64({ typ: 'dpop+jwt', alg: 'ES256', jwk: this.jwk, ...header });
+    const p = b64({ htm: 'POST', htu: url, iat: Math.floor(Date.now() / 1000), jti: randomUUID(), ...claims });
+    const s = sign('sha256', Buffer.from(`${h}.${p}`), { key: this.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    const proof = `${h}.${p}.${s}`;
+    this.proofs.push(proof);
+    return proof;
+  }
+}
+
+export interface RelayAnswer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+export interface CallOptions { headers?: Record<string, string>; raw?: string; key?: TestKey | null; proof?: string }
+
+/**
+ * POSTs JSON to the relay the way the extension does, with a fresh proof from `key` (default: a
+ * key made for the call; null: no proof). origin: null sends no Origin header.
+ */
+export async function callRelay(relayUrl: string, path: string, body: unknown, origin: string | null = EXT_ORIGIN, init: CallOptions = {}): Promise<RelayAnswer> {
+  const url = `${relayUrl}${path}`;
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...init.headers };
+  if (origin !== null) headers.Origin = origin;
+  const key = init.key === undefined ? new TestKey() : init.key;
+  if (init.proof) headers.DPoP = init.proof;
+  else if (key) headers.DPoP = key.proof(url);
+  const res = await fetch(url, { method: 'POST', headers, body: init.raw ?? JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try { parsed = text ? JSON.parse(text) as Record<string, unknown> : {}; } catch { parsed = { _raw: text }; }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** The strings that must never appear in any relay log line. */
+export function assertNoneIn(haystack: string, needles: (string | undefined)[]): void {
+  for (const needle of needles) {
+    if (!needle) continue;
+    if (haystack.includes(needle)) throw new Error(`log leaked a sensitive value (${needle.slice(0, 4)}…)`);
+  }
+}
+
+export interface SeenRequest { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }
+
+/** A loopback stand-in for the platform's token endpoint whose answers each test scripts. */
+export async function scriptedUpstream(handler: (req: SeenRequest, res: ServerResponse) => void) {
+  const seen: SeenRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      seen.push(request);
+      handler(request, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
