@@ -8,7 +8,7 @@ import { App } from '../../components/panel/App';
 import { formatUbrn } from '../../components/panel/DoneScreen';
 import { draftId } from '../../utils/referral/model';
 import { getDraft, putBlob, resetDbConnection, updateDraft } from '../../utils/referral/store';
-import { fakeApi, report, service } from './fake-api';
+import { fakeApi, OWNER, report, service } from './fake-api';
 
 const NHS = '9434765919';
 const HOST = 'http://127.0.0.1:4010';
@@ -126,7 +126,7 @@ describe('referral letter', () => {
     expect(problems.textContent).toContain('huge.pdf is 5.0 MB; e-RS accepts files up to 5 MB.');
     expect(problems.textContent).toContain('empty.txt is empty.');
     await waitFor(() => expect(document.querySelectorAll('[data-file-name]')).toHaveLength(1));
-    const draft = await getDraft(draftId(HOST, NHS));
+    const draft = await getDraft(draftId(OWNER, HOST, NHS));
     expect(draft?.files.map((f) => f.name)).toEqual(['letter.pdf']);
   });
 });
@@ -138,7 +138,7 @@ describe('submit', () => {
     fireEvent.click(await screen.findByLabelText(/Letter to follow/));
     await waitFor(() => expect((screen.getByTestId('submit') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByTestId('submit'));
-    await waitFor(() => expect(api.calls.submit).toEqual([{ draftId: draftId(HOST, NHS), tabId: 7 }]));
+    await waitFor(() => expect(api.calls.submit).toEqual([{ draftId: draftId(OWNER, HOST, NHS), tabId: 7 }]));
   });
 
   it('locks the draft with a clear warning when the host page shows another patient', async () => {
@@ -150,7 +150,7 @@ describe('submit', () => {
     expect(warning.textContent).toMatch(/different patient.*JONES, Sarah \(Mrs\).*locked/);
     expect((screen.getByTestId('submit') as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByTestId('banner-nhs-number').textContent).toBe('943 476 5919');
-    expect((await getDraft(draftId(HOST, NHS)))?.lockedReason).toBeTruthy();
+    expect((await getDraft(draftId(OWNER, HOST, NHS)))?.lockedReason).toBeTruthy();
     // Back on the draft's patient, it can be worked on again.
     api.pushContext(report(NHS, 'JONES'));
     await waitFor(() => expect(screen.queryByTestId('draft-locked')).toBeNull());
@@ -159,8 +159,8 @@ describe('submit', () => {
   it('after a lost create, says so plainly and shows how to check; nothing is sent again', async () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
     render(<App api={api.api} />);
-    await waitFor(async () => expect(await getDraft(draftId(HOST, NHS))).toBeDefined());
-    await updateDraft(draftId(HOST, NHS), (d) => { d.submission = { phase: 'outcome-unknown', createSentAt: Date.now(), updatedAt: Date.now() }; });
+    await waitFor(async () => expect(await getDraft(draftId(OWNER, HOST, NHS))).toBeDefined());
+    await updateDraft(draftId(OWNER, HOST, NHS), (d) => { d.submission = { phase: 'outcome-unknown', createSentAt: Date.now(), updatedAt: Date.now() }; });
     cleanup();
     render(<App api={api.api} />);
     const box = await screen.findByTestId('outcome-unknown');
@@ -176,7 +176,7 @@ describe('drafts', () => {
   it('restores the draft when the panel reopens for the patient', async () => {
     const api = await searchFor();
     fireEvent.click(screen.getByRole('button', { name: 'Add Service 2 to the shortlist' }));
-    await waitFor(async () => expect((await getDraft(draftId(HOST, NHS)))?.shortlist).toHaveLength(1));
+    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
     cleanup();
     render(<App api={api.api} />);
     await waitFor(() => expect(document.querySelector('[data-shortlist-id="2"]')).not.toBeNull());
@@ -187,7 +187,7 @@ describe('done screen', () => {
   it('shows the UBRN large and copyable, the patient letter and what happens next', async () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
     render(<App api={api.api} />);
-    const id = draftId(HOST, NHS);
+    const id = draftId(OWNER, HOST, NHS);
     await waitFor(async () => expect(await getDraft(id)).toBeDefined());
     await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
     await updateDraft(id, (d) => { d.submission = { phase: 'complete', route: 'A011', ubrn: '000000070002', patientLetter: { fileName: '000000070002_Booking_Instructions.pdf', size: 8 }, updatedAt: Date.now() }; });

@@ -2,15 +2,20 @@
 // and the at-most-once submission of drafts, resumed whenever the worker starts again. Only one
 // submission runs per draft at a time in this worker, so a panel asking to resume while a submit is
 // under way can never start a second create.
+//
+// Every draft belongs to one user (owner key: SDS user id @ ODS). The background refuses to resume,
+// submit or complete another user's draft, and only ever lists the signed-in user's. Sign-out,
+// idle and screen lock never remove what e-RS may hold: unfinished submissions are marked as
+// needing attention and carried on when that user signs in again.
 import { browser } from 'wxt/browser';
 import { ReferenceDataCache, type CachedCodeSystem, type KeyValueStore } from '../ers';
 import { ProtocolError, registerHandler } from '../protocol';
 import { DRAFT_CHANGED, type PanelPreferences } from '../referral/messages';
 import { IN_FLIGHT, type Draft } from '../referral/model';
-import { clearAllDrafts, getDraft, listDrafts, listOutstanding, purgeExpired } from '../referral/store';
-import { advance, requestLetterCompletion, requestSubmission, submitBlocker, type SubmitContext } from '../referral/submit';
+import { countEditingDrafts, getOwnDraft, listDrafts, listOutstanding, markUnfinished, purgeExpired, removeEditingDrafts, updateDraft } from '../referral/store';
+import { advance, requestLetterCompletion, requestSubmission, resumeBlocker, submitBlocker, type SubmitContext } from '../referral/submit';
 import { getSettings } from '../settings';
-import { getErsClient, getSessionView, onSignedOut } from './session';
+import { currentOwner, getErsClient, getSessionView, onActive, onSignedOut } from './session';
 import { tabStateKey, type TabPatientState } from './patient-context';
 
 const LAST_SEARCH_KEY = 'referral.lastSearch';
@@ -27,7 +32,8 @@ function announce(draftId: string): void {
 
 /** Letters outstanding on the toolbar badge; red when one is overdue. */
 export async function updateBadge(now = Date.now()): Promise<void> {
-  const letters = await listOutstanding();
+  const owner = await currentOwner().catch(() => undefined);
+  const letters = owner ? await listOutstanding(owner) : [];
   const overdue = letters.some((l) => l.deadline < now);
   try {
     await browser.action.setBadgeText({ text: letters.length ? String(letters.length) : '' });
@@ -58,20 +64,41 @@ async function tabReport(tabId: number | undefined): Promise<TabPatientState | u
   return (await browser.storage.session.get(key))[key] as TabPatientState | undefined;
 }
 
+/** The signed-in user's draft; another user's draft is refused exactly as a missing one. */
 async function requireDraft(id: string): Promise<Draft> {
-  const draft = await getDraft(id);
+  const owner = await currentOwner();
+  if (!owner) throw new ProtocolError('not-signed-in', 'Sign in to e-RS and choose a role first.');
+  const draft = await getOwnDraft(owner, id);
   if (!draft) throw new ProtocolError('invalid-message', 'This draft no longer exists (it may have expired or you signed out).');
   return draft;
 }
 
-/** Continue every submission a stopped worker left half-way (called at worker start). */
+/** The NHS number the tab shows right now, if it shows exactly one patient. */
+async function shownPatient(tabId: number | undefined): Promise<string | undefined> {
+  const state = await tabReport(tabId);
+  return state?.report.status === 'single' ? state.report.patient?.nhsNumber : undefined;
+}
+
+/** Submissions interrupted by the session ending: carried on automatically once their user is back. */
+const INTERRUPTED = new Set(['signed-out', 'paused']);
+
+/**
+ * Continue the signed-in user's submissions left half-way: by a stopped worker (at worker start), or
+ * by sign-out / pause (when the user is back). No tab is known here, so `resumeBlocker` leaves drafts
+ * that have not been sent yet (`ready`) for the user to submit from the panel again.
+ */
 export async function resumeInFlight(): Promise<void> {
-  const view = await getSessionView();
-  if (view.status !== 'active') return;
-  for (const draft of await listDrafts()) {
-    if (IN_FLIGHT.includes(draft.submission.phase) && !draft.submission.error && draft.submission.phase !== 'ready') {
-      void exclusive(draft.id, async () => advance(await submitContext(), draft.id)).catch(() => undefined);
-    }
+  const owner = await currentOwner();
+  if (!owner) return;
+  for (const draft of await listDrafts(owner)) {
+    const interrupted = !!draft.attention && INTERRUPTED.has(draft.attention.reason);
+    if (!IN_FLIGHT.includes(draft.submission.phase) || resumeBlocker(draft, undefined)) continue;
+    if (draft.submission.error && !interrupted) continue;
+    if (draft.attention && !interrupted) continue;
+    void exclusive(draft.id, async () => {
+      if (interrupted) await updateDraft(draft.id, (d) => { d.attention = undefined; d.submission.error = undefined; });
+      return advance(await submitContext(), draft.id);
+    }).catch(() => undefined);
   }
 }
 
@@ -91,9 +118,7 @@ export function registerReferrals(): void {
   registerHandler('referral/submit', async ({ draftId, tabId }) => {
     const draft = await requireDraft(draftId);
     // The decisive wrong-patient check: the tab must show this draft's patient right now.
-    const state = await tabReport(tabId);
-    const shown = state?.report.status === 'single' ? state.report.patient?.nhsNumber : undefined;
-    const blocker = submitBlocker(draft, shown);
+    const blocker = submitBlocker(draft, await shownPatient(tabId));
     if (blocker) throw new ProtocolError('locked', blocker);
     const ctx = await submitContext();
     const done = await exclusive(draftId, async () => {
@@ -103,10 +128,16 @@ export function registerReferrals(): void {
     return { phase: done.submission.phase };
   });
 
-  registerHandler('referral/resume', async ({ draftId }) => {
-    await requireDraft(draftId);
+  registerHandler('referral/resume', async ({ draftId, tabId }) => {
+    const draft = await requireDraft(draftId);
+    // Resuming a draft not sent yet creates it: the same patient and lock checks as submit.
+    const blocker = resumeBlocker(draft, await shownPatient(tabId));
+    if (blocker) throw new ProtocolError('locked', blocker);
     const ctx = await submitContext();
-    const done = await exclusive(draftId, () => advance(ctx, draftId));
+    const done = await exclusive(draftId, async () => {
+      await updateDraft(draftId, (d) => { d.attention = undefined; });
+      return advance(ctx, draftId);
+    });
     return { phase: done.submission.phase };
   });
 
@@ -134,11 +165,28 @@ export function registerReferrals(): void {
     return null;
   });
 
-  // Sign-out takes the user's drafts, letters and outstanding list with it.
-  onSignedOut(async () => {
-    await clearAllDrafts();
+  registerHandler('referral/sign-out-preview', async () => {
+    const owner = await currentOwner();
+    return { editingDrafts: owner ? await countEditingDrafts(owner) : 0 };
+  });
+
+  // Sign-out removes only this user's drafts still being edited (they were told how many first).
+  // Anything e-RS may hold stays: unfinished submissions are marked and carried on at next sign-in;
+  // letters outstanding stay as reminders.
+  onSignedOut(async (reason, owner) => {
+    if (owner) {
+      await markUnfinished(owner, {
+        reason: 'signed-out', at: Date.now(),
+        message: 'You signed out while this referral was being sent. It has been kept; it carries on when you sign in again. Check it before you carry on.',
+      });
+      if (reason === 'user') await removeEditingDrafts(owner);
+    }
     await browser.storage.local.remove(LAST_SEARCH_KEY);
     await updateBadge();
+  });
+  onActive(async () => {
+    await updateBadge();
+    await resumeInFlight();
   });
 
   void purgeExpired().then(() => updateBadge()).then(resumeInFlight).catch(() => undefined);

@@ -45,7 +45,10 @@ export const referralMessages = {
   'ers/search': defineMessage<SearchResult>()(messageSchema('ers/search', { input: searchInputSchema }), FROM_PAGES),
   /** Submit the draft (refused unless the given tab still shows the draft's patient), then drive it on. */
   'referral/submit': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/submit', { draftId, tabId: z.number().int().nonnegative().optional() }), FROM_PAGES),
-  'referral/resume': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/resume', { draftId }), FROM_PAGES),
+  /** Continue a submission; a draft not sent yet gets the submit checks against the given tab. */
+  'referral/resume': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/resume', { draftId, tabId: z.number().int().nonnegative().optional() }), FROM_PAGES),
+  /** What signing out would remove: the number of the user's drafts still being edited. */
+  'referral/sign-out-preview': defineMessage<{ editingDrafts: number }>()(messageSchema('referral/sign-out-preview'), FROM_PAGES),
   'referral/complete-letter': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/complete-letter', { draftId }), FROM_PAGES),
   'referral/preferences': defineMessage<PanelPreferences>()(messageSchema('referral/preferences'), FROM_PAGES),
   'referral/remember-search': defineMessage<null>()(messageSchema('referral/remember-search', { priority: z.enum(PRIORITIES), specialty: code.optional() }), FROM_PAGES),
