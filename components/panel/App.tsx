@@ -141,7 +141,7 @@ export function App({ api }: { api: PanelApi }) {
         }
         await refreshLists();
       }
-    }
+    } else if (owner) await refreshLists();
     if (s.state === 'active' && !reference) setReference(await api.referenceData().catch(() => undefined));
   }), [api, reference, openFor, refreshLists]);
 

@@ -6,9 +6,9 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../components/panel/App';
 import { formatUbrn } from '../../components/panel/DoneScreen';
-import { draftId } from '../../utils/referral/model';
-import { getDraft, putBlob, resetDbConnection, updateDraft } from '../../utils/referral/store';
-import { fakeApi, OWNER, report, service } from './fake-api';
+import { draftId, newDraft } from '../../utils/referral/model';
+import { deleteDraft, getDraft, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
+import { fakeApi, OWNER, report, service, USER_ADAMS } from './fake-api';
 
 const NHS = '9434765919';
 const HOST = 'http://127.0.0.1:4010';
@@ -197,5 +197,76 @@ describe('done screen', () => {
     expect(screen.getByRole('button', { name: 'Copy UBRN' })).toBeTruthy();
     expect(screen.getByText(/book their appointment online or by phone/)).toBeTruthy();
     expect(formatUbrn('000000070000')).toBe('0000 0007 0000');
+  });
+});
+
+describe('the panel follows the session at once', () => {
+  it('on sign-out nothing of the patient, shortlist, letter or other drafts stays on screen; signing in again brings the draft back', async () => {
+    const api = await searchFor();
+    fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
+    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
+    await putDraft(newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: `${HOST}/x`, patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' }, ttlMs: 86_400_000, now: Date.now() }));
+    api.changeSession({ state: 'active' }); // any change re-reads the lists
+    await screen.findByText('TAYLOR, Amelia (Ms)');
+
+    api.changeSession({ state: 'expired', notice: 'Your e-RS session was paused because the screen was locked.' });
+    await screen.findByTestId('signed-out-panel');
+    const text = document.body.textContent!;
+    for (const shown of ['JONES', '943 476 5919', 'TAYLOR', 'Service 1', 'LS1 4AP']) expect(text, shown).not.toContain(shown);
+    expect(document.querySelector('[data-shortlist-id]')).toBeNull();
+
+    api.changeSession({ state: 'active' });
+    await waitFor(() => expect(document.querySelector('[data-shortlist-id="1"]')).not.toBeNull());
+    expect(screen.getByTestId('banner-nhs-number').textContent).toBe('943 476 5919');
+  });
+
+  it('says why the open draft is gone when sign-out removed it, and starts a fresh one for the patient shown', async () => {
+    const api = await searchFor();
+    fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
+    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
+    api.changeSession({ state: 'signed-out', userId: undefined, ods: undefined });
+    await screen.findByTestId('signed-out-panel');
+    await deleteDraft(draftId(OWNER, HOST, NHS)); // what the background's sign-out does to an editing draft
+    api.changeSession({ state: 'active', userId: USER_ADAMS, ods: 'B86001' });
+    expect((await screen.findByTestId('panel-notice')).textContent).toMatch(/removed when you signed out.*Nothing was sent to e-RS/);
+    await waitFor(() => expect(screen.getByTestId('banner-nhs-number').textContent).toBe('943 476 5919'));
+    expect(document.querySelector('[data-shortlist-id]')).toBeNull();
+  });
+
+  it("another user signing in sees none of the first user's drafts, even for the same patient", async () => {
+    const api = await searchFor();
+    fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
+    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
+    await putDraft(newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: `${HOST}/x`, patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' }, ttlMs: 86_400_000, now: Date.now() }));
+    cleanup();
+    // A browser restart: no sign-out ran; the next user signs in.
+    const next = fakeApi({ report: report(NHS, 'JONES'), session: { userId: '021600556522', userName: 'Dr BAKER' } });
+    render(<App api={next.api} />);
+    await screen.findByTestId('patient-banner');
+    await waitFor(async () => expect(await getDraft(draftId('021600556522@B86001', HOST, NHS))).toBeDefined());
+    expect(document.querySelector('[data-shortlist-id]')).toBeNull();
+    expect(document.body.textContent).not.toContain('TAYLOR');
+    expect(screen.getByText(/Other drafts \(0\)/)).toBeTruthy();
+  });
+});
+
+describe('automatic resume', () => {
+  it('opening a ready draft for another patient than the page shows does not resume (create) it', async () => {
+    const api = fakeApi({ report: report(NHS, 'JONES') });
+    const other = newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: `${HOST}/x`, patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' }, ttlMs: 86_400_000, now: Date.now() });
+    other.shortlist = [service('1')];
+    other.letterMode = 'to-follow';
+    other.submission = { phase: 'ready', updatedAt: Date.now() };
+    await putDraft(other);
+    render(<App api={api.api} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'TAYLOR, Amelia (Ms)' }));
+    await waitFor(() => expect(screen.getByTestId('banner-nhs-number').textContent).toBe('900 000 0009'));
+    expect(api.calls.resume).toEqual([]);
+    // Back on the page showing her, it is resumed with this tab for the background's own check.
+    api.pushContext(report('9000000009', 'TAYLOR', 'Amelia'));
+    cleanup();
+    render(<App api={api.api} />);
+    await waitFor(() => expect(api.calls.resume).toEqual([other.id]));
+    expect(api.calls.resumeTabs).toEqual([7]);
   });
 });
