@@ -124,9 +124,11 @@ describe('sign-out never destroys work e-RS holds', () => {
   it('a screen lock or idle pause removes nothing at all', async () => {
     const manager = await startWorker();
     const editing = await draftFor(ADAMS, PATIENT_A, 'editing');
+    const uploading = await draftFor(ADAMS, PATIENT_B, 'uploading');
     await manager.pause('locked');
     expect(manager.current.status).toBe('expired');
     expect(await getDraft(editing.id)).toBeDefined();
+    expect(await getDraft(uploading.id)).toMatchObject({ submission: { phase: 'uploading' }, attention: { reason: 'paused' } });
   });
 });
 

@@ -12,10 +12,10 @@ import { ReferenceDataCache, type CachedCodeSystem, type KeyValueStore } from '.
 import { ProtocolError, registerHandler } from '../protocol';
 import { DRAFT_CHANGED, type PanelPreferences } from '../referral/messages';
 import { IN_FLIGHT, type Draft } from '../referral/model';
-import { countEditingDrafts, getOwnDraft, listDrafts, listOutstanding, markUnfinished, purgeExpired, removeEditingDrafts, updateDraft } from '../referral/store';
+import { clearInterruption, countEditingDrafts, endSessionWork, getOwnDraft, listDrafts, listOutstanding, purgeExpired, updateDraft, wasInterrupted } from '../referral/store';
 import { advance, requestLetterCompletion, requestSubmission, resumeBlocker, submitBlocker, type SubmitContext } from '../referral/submit';
 import { getSettings } from '../settings';
-import { currentOwner, getErsClient, getSessionView, onActive, onSignedOut } from './session';
+import { currentOwner, getErsClient, getSessionView, onActive, onPaused, onSignedOut } from './session';
 import { tabStateKey, type TabPatientState } from './patient-context';
 
 const LAST_SEARCH_KEY = 'referral.lastSearch';
@@ -79,9 +79,6 @@ async function shownPatient(tabId: number | undefined): Promise<string | undefin
   return state?.report.status === 'single' ? state.report.patient?.nhsNumber : undefined;
 }
 
-/** Submissions interrupted by the session ending: carried on automatically once their user is back. */
-const INTERRUPTED = new Set(['signed-out', 'paused']);
-
 /**
  * Continue the signed-in user's submissions left half-way: by a stopped worker (at worker start), or
  * by sign-out / pause (when the user is back). No tab is known here, so `resumeBlocker` leaves drafts
@@ -91,12 +88,12 @@ export async function resumeInFlight(): Promise<void> {
   const owner = await currentOwner();
   if (!owner) return;
   for (const draft of await listDrafts(owner)) {
-    const interrupted = !!draft.attention && INTERRUPTED.has(draft.attention.reason);
+    const interrupted = wasInterrupted(draft);
     if (!IN_FLIGHT.includes(draft.submission.phase) || resumeBlocker(draft, undefined)) continue;
     if (draft.submission.error && !interrupted) continue;
     if (draft.attention && !interrupted) continue;
     void exclusive(draft.id, async () => {
-      if (interrupted) await updateDraft(draft.id, (d) => { d.attention = undefined; d.submission.error = undefined; });
+      if (interrupted) await clearInterruption(draft.id);
       return advance(await submitContext(), draft.id);
     }).catch(() => undefined);
   }
@@ -173,15 +170,15 @@ export function registerReferrals(): void {
   // Sign-out removes only this user's drafts still being edited (they were told how many first).
   // Anything e-RS may hold stays: unfinished submissions are marked and carried on at next sign-in;
   // letters outstanding stay as reminders.
+  // Only an explicit sign-out removes drafts; a sign-out for other reasons (settings changed, an
+  // error) keeps them all, like a pause.
   onSignedOut(async (reason, owner) => {
-    if (owner) {
-      await markUnfinished(owner, {
-        reason: 'signed-out', at: Date.now(),
-        message: 'You signed out while this referral was being sent. It has been kept; it carries on when you sign in again. Check it before you carry on.',
-      });
-      if (reason === 'user') await removeEditingDrafts(owner);
-    }
+    if (owner) await endSessionWork(owner, reason === 'user' ? 'sign-out' : 'pause');
     await browser.storage.local.remove(LAST_SEARCH_KEY);
+    await updateBadge();
+  });
+  onPaused(async (owner) => {
+    await endSessionWork(owner, 'pause');
     await updateBadge();
   });
   onActive(async () => {

@@ -77,6 +77,7 @@ export class SessionManager {
   private readonly signedOutListeners = new Set<SignedOutListener>();
   private readonly roleChangedListeners = new Set<RoleChangedListener>();
   private readonly activeListeners = new Set<ActiveListener>();
+  private readonly pausedListeners = new Set<(owner: string) => void | Promise<void>>();
   private waiters: ReauthWaiter[] = [];
   private refreshing?: Promise<boolean>;
   private lastRoleNotices: string[] = [];
@@ -133,6 +134,12 @@ export class SessionManager {
   onActive(listener: ActiveListener): () => void {
     this.activeListeners.add(listener);
     return () => this.activeListeners.delete(listener);
+  }
+
+  /** The session of `owner` was paused (idle, screen lock): keep their work for when they are back. */
+  onPaused(listener: (owner: string) => void | Promise<void>): () => void {
+    this.pausedListeners.add(listener);
+    return () => this.pausedListeners.delete(listener);
   }
 
   /** Owner key of the user signed in with a role now, or undefined. */
@@ -412,6 +419,10 @@ export class SessionManager {
       ? 'Your e-RS session was paused because the screen was locked. Sign in again to carry on; nothing has been lost.'
       : 'Your e-RS session was paused because the computer was not used for a while. Sign in again to carry on; nothing has been lost.';
     await this.dispatch({ type: 'expired', notice });
+    const owner = ownerOf(previous);
+    if (owner) {
+      for (const listener of this.pausedListeners) await Promise.resolve().then(() => listener(owner)).catch(() => undefined);
+    }
     if (previous.flavour === 'legacy' && previous.secrets.sessionKey) {
       const settings = await this.settings();
       await legacySignOut(settings, previous.secrets.sessionKey, this.deps.fetch).catch(() => undefined);
@@ -568,6 +579,10 @@ export function onSignedOut(listener: SignedOutListener): () => void {
 
 export function onActive(listener: ActiveListener): () => void {
   return sessionManager().onActive(listener);
+}
+
+export function onPaused(listener: (owner: string) => void | Promise<void>): () => void {
+  return sessionManager().onPaused(listener);
 }
 
 /** Owner key of the user signed in with a role now (after start-up), or undefined. */

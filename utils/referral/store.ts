@@ -126,6 +126,32 @@ export async function countEditingDrafts(owner: string): Promise<number> {
   return (await listDrafts(owner)).filter((d) => d.submission.phase === 'editing' && !d.addingLetter).length;
 }
 
+/**
+ * The session of `owner` ended: their unfinished submissions are kept and marked, to be carried on
+ * when they sign in again; an explicit sign-out also removes their drafts never sent. A pause (idle,
+ * screen lock) removes nothing. Returns the ids removed.
+ */
+export async function endSessionWork(owner: string, kind: 'sign-out' | 'pause', now = Date.now()): Promise<string[]> {
+  await markUnfinished(owner, kind === 'sign-out'
+    ? { reason: 'signed-out', at: now, message: 'You signed out while this referral was being sent. It has been kept and carries on when you sign in again; check it before you carry on.' }
+    : { reason: 'paused', at: now, message: 'Your session was paused while this referral was being sent. It has been kept and carries on when you sign in again.' });
+  return kind === 'sign-out' ? removeEditingDrafts(owner) : [];
+}
+
+/** True when the draft's submission was cut short by its user's session ending (not by e-RS). */
+export function wasInterrupted(draft: Draft): boolean {
+  return draft.attention?.reason === 'signed-out' || draft.attention?.reason === 'paused';
+}
+
+/** The user is back: clear the interruption (and the step error it caused) so the step runs again. */
+export async function clearInterruption(id: string): Promise<void> {
+  await updateDraft(id, (d) => {
+    if (!wasInterrupted(d)) return;
+    d.attention = undefined;
+    d.submission.error = undefined;
+  });
+}
+
 /** Mark this user's submissions that are not finished as needing attention (sign-out, pause). */
 export async function markUnfinished(owner: string, attention: Attention): Promise<string[]> {
   const unfinished = (await listDrafts(owner)).filter((d) => IN_FLIGHT.includes(d.submission.phase));
