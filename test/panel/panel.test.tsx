@@ -261,6 +261,9 @@ describe('automatic resume', () => {
     render(<App api={api.api} />);
     fireEvent.click(await screen.findByRole('button', { name: 'TAYLOR, Amelia (Ms)' }));
     await waitFor(() => expect(screen.getByTestId('banner-nhs-number').textContent).toBe('900 000 0009'));
+    // Another render of the panel runs that render's effects first (the automatic resume lives there).
+    api.pushContext(report(NHS, 'JONES'));
+    await screen.findByTestId('draft-locked');
     expect(api.calls.resume).toEqual([]);
     // Back on the page showing her, it is resumed with this tab for the background's own check.
     api.pushContext(report('9000000009', 'TAYLOR', 'Amelia'));
