@@ -1,18 +1,22 @@
 // The side panel: one referral for the patient open in the clinical system, from search to the
 // patient letter. The panel keeps no state of its own that matters: the draft lives in IndexedDB
 // (saved on every change) and the submission is driven by the background.
+//
+// The panel shows only the signed-in user's drafts and letters (`panelOwner`). When the session
+// ends or pauses it clears everything patient-related from the screen at once; when the same user
+// is back it reopens the draft that was open, or says why it is gone.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ServiceSummary } from '../../utils/ers';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
 import { prepareFile, uniqueName } from '../../utils/referral/letters';
 import { IN_FLIGHT, draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
-import type { PanelApi, PanelSession, ReferenceData } from '../../utils/referral/panel-api';
+import { panelOwner, type PanelApi, type PanelSession, type ReferenceData } from '../../utils/referral/panel-api';
 import {
-  deleteDraft, fileKey, getBlob, getDraft, listDrafts, listOutstanding, patientLetterKey, purgeExpired, putBlob, putDraft, updateDraft,
+  deleteDraft, fileKey, getBlob, getOwnDraft, listDrafts, listOutstanding, patientLetterKey, purgeExpired, putBlob, putDraft, updateDraft,
   type OutstandingLetter,
 } from '../../utils/referral/store';
-import { submitBlocker } from '../../utils/referral/submit';
+import { resumeBlocker, submitBlocker } from '../../utils/referral/submit';
 import { DoneScreen } from './DoneScreen';
 import { DraftsList, OutstandingLetters } from './DraftsList';
 import { LetterStep } from './LetterStep';
@@ -42,25 +46,31 @@ export function App({ api }: { api: PanelApi }) {
   const [outstanding, setOutstanding] = useState<OutstandingLetter[]>([]);
   const [letterUrl, setLetterUrl] = useState<string>();
   const [prefs, setPrefs] = useState<Awaited<ReturnType<PanelApi['preferences']>>>();
+  const [notice, setNotice] = useState<string>();
   const draftRef = useRef<Draft | undefined>(undefined);
   draftRef.current = draft;
+  /** Whose drafts are on screen now (owner key), and the draft that was open when the session ended. */
+  const ownerRef = useRef<string | undefined>(undefined);
+  const lastOpenRef = useRef<{ owner: string; id: string } | undefined>(undefined);
 
   const refreshLists = useCallback(async () => {
-    setDrafts(await listDrafts());
-    setOutstanding(await listOutstanding());
+    const owner = ownerRef.current;
+    setDrafts(owner ? await listDrafts(owner) : []);
+    setOutstanding(owner ? await listOutstanding(owner) : []);
   }, []);
 
   /** Show the draft for this patient on this host: restored if one exists, else a new one. */
   const openFor = useCallback(async (r: PatientContextReport, knownPrefs?: Awaited<ReturnType<PanelApi['preferences']>>) => {
-    if (r.status !== 'single' || !r.patient) return;
+    const owner = ownerRef.current;
+    if (r.status !== 'single' || !r.patient || !owner) return;
     const host = originOf(r.source.url);
-    const existing = await getDraft(draftId(host, r.patient.nhsNumber));
+    const existing = await getOwnDraft(owner, draftId(owner, host, r.patient.nhsNumber));
     let next = existing;
     if (!next) {
       const p = knownPrefs ?? prefs ?? await api.preferences();
       const now = Date.now();
       next = newDraft({
-        hostOrigin: host, sourceUrl: r.source.url, patient: draftPatientFrom(r.patient), ttlMs: p.draftTtlMs, now,
+        owner, hostOrigin: host, sourceUrl: r.source.url, patient: draftPatientFrom(r.patient), ttlMs: p.draftTtlMs, now,
         search: { criteria: orderedCriteria({ priority: (p.defaultPriority as Draft['search']['criteria']['priority']) ?? 'ROUTINE', specialty: p.defaultSpecialty, ageAndGenderAppropriate: true }) },
       });
       await putDraft(next);
@@ -85,6 +95,7 @@ export function App({ api }: { api: PanelApi }) {
         setTabId(ctx.tabId);
         setReport(ctx.report);
         const [s, p] = await Promise.all([sessionAsked, prefsAsked]);
+        ownerRef.current = panelOwner(s);
         setSession(s);
         setPrefs(p);
         if (ctx.report) await openFor(ctx.report, p);
@@ -99,11 +110,40 @@ export function App({ api }: { api: PanelApi }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api]);
 
+  // Sign-out, pause or another user: nothing of the previous user's stays on screen. The same user
+  // back: their draft again, or why it is gone.
   useEffect(() => api.onSessionChanged(async () => {
     const s = await api.session();
+    const owner = panelOwner(s);
+    const previous = ownerRef.current;
     setSession(s);
+    if (owner !== previous) {
+      const open = draftRef.current;
+      if (previous && open) lastOpenRef.current = { owner: previous, id: open.id };
+      ownerRef.current = owner;
+      setDraft(undefined);
+      setResults(undefined);
+      setLetterUrl(undefined);
+      setFileProblems([]);
+      setError(undefined);
+      setNotice(undefined);
+      setDrafts([]);
+      setOutstanding([]);
+      if (owner) {
+        const last = lastOpenRef.current;
+        lastOpenRef.current = undefined;
+        const again = last?.owner === owner ? await getOwnDraft(owner, last.id) : undefined;
+        if (again) setDraft(again);
+        else {
+          if (last?.owner === owner) setNotice('The draft you had open was removed when you signed out: drafts that had not been sent are not kept after sign-out. Nothing was sent to e-RS.');
+          const ctx = await api.patientContext().catch(() => ({ report: undefined }));
+          if (ctx.report) { setReport(ctx.report); await openFor(ctx.report); }
+        }
+        await refreshLists();
+      }
+    } else if (owner) await refreshLists();
     if (s.state === 'active' && !reference) setReference(await api.referenceData().catch(() => undefined));
-  }), [api, reference]);
+  }), [api, reference, openFor, refreshLists]);
 
   // The host page's patient changed: never carry this draft over to the newly shown patient.
   useEffect(() => api.onPatientContext(async (next) => {
@@ -122,14 +162,16 @@ export function App({ api }: { api: PanelApi }) {
 
   // The background moved a submission on: re-read it from IndexedDB.
   useEffect(() => api.onDraftChanged(async (id) => {
-    if (draftRef.current?.id === id) setDraft(await getDraft(id));
+    if (draftRef.current?.id === id) setDraft(await getOwnDraft(ownerRef.current, id));
     await refreshLists();
   }), [api, refreshLists]);
 
-  // Resume a submission left in flight when this draft is opened.
+  // Resume a submission left in flight when this draft is opened: only when the resume checks pass
+  // here (the background checks again against this tab).
   useEffect(() => {
-    if (draft && IN_FLIGHT.includes(draft.submission.phase) && !draft.submission.error) {
-      void api.resume(draft.id).catch(() => undefined);
+    const shown = report?.status === 'single' ? report.patient?.nhsNumber : undefined;
+    if (draft && IN_FLIGHT.includes(draft.submission.phase) && !draft.submission.error && !resumeBlocker(draft, shown)) {
+      void api.resume(draft.id, tabId).catch(() => undefined);
     }
   }, [api, draft?.id]);
 
@@ -201,7 +243,7 @@ export function App({ api }: { api: PanelApi }) {
       setError((e as Error).message);
     } finally {
       setSubmitting(false);
-      setDraft(await getDraft(d.id));
+      setDraft(await getOwnDraft(ownerRef.current, d.id));
     }
   }, [api, tabId]);
 
@@ -216,7 +258,7 @@ export function App({ api }: { api: PanelApi }) {
   }, [draft, shownNhs, session]);
 
   const completeOutstanding = useCallback(async (letter: OutstandingLetter) => {
-    const d = await getDraft(letter.draftId);
+    const d = await getOwnDraft(ownerRef.current, letter.draftId);
     if (!d) { setError('The draft for this referral is no longer in this browser. Attach the letter in e-RS.'); return; }
     // Reuse the draft's own submission: back to "attach", then the background uploads and links it.
     setResults(undefined);
@@ -224,6 +266,8 @@ export function App({ api }: { api: PanelApi }) {
   }, []);
 
   const signedIn = session?.state === 'active';
+  // Once the session is known to be over, the page's patient is not shown either.
+  const showPatient = !session || !!panelOwner(session);
   const locked = !!draft?.lockedReason;
   const editable = !!draft && signedIn && !locked && !isSubmitted(draft) && draft.submission.phase !== 'ready';
 
@@ -232,14 +276,27 @@ export function App({ api }: { api: PanelApi }) {
       <h1 class="nhs-visually-hidden">e-RS referral</h1>
       {session && <PanelHeader session={session} api={api} onChanged={() => void api.session().then(setSession)} />}
       {error && <div class="nhs-error-summary" role="alert" data-testid="panel-error"><p>{error}</p></div>}
-      {!draft && report?.status !== 'single' && (
+      {session && !panelOwner(session) && (
+        <section class="no-patient" role="status" data-testid="signed-out-panel">
+          <h2>Sign in to see your referrals</h2>
+          <p>Your drafts and letters outstanding are kept and shown again when you sign in. Another user signing in here sees none of them.</p>
+        </section>
+      )}
+      {notice && <div class="nhs-inset-text" role="status" data-testid="panel-notice"><p>{notice}</p></div>}
+      {draft?.attention && (
+        <div class="nhs-warning" role="alert" data-testid="draft-attention">
+          <h3 class="nhs-warning__label">Needs attention</h3>
+          <p>{draft.attention.message}</p>
+        </div>
+      )}
+      {showPatient && !draft && report?.status !== 'single' && (
         <section class="no-patient" role="status" data-testid="no-patient">
           <h2>No single patient record is open</h2>
           <p>{report?.reason ?? 'Open a patient record in your clinical system and press Refer.'}</p>
         </section>
       )}
       {draft ? <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} />
-        : report?.status === 'single' && report.patient && <PatientBanner patient={draftPatientFrom(report.patient)} sourceUrl={report.source.url} />}
+        : showPatient && report?.status === 'single' && report.patient && <PatientBanner patient={draftPatientFrom(report.patient)} sourceUrl={report.source.url} />}
       {draft?.lockedReason && (
         <div class="nhs-warning" role="alert" data-testid="draft-locked">
           <h3 class="nhs-warning__label">Patient changed</h3>
@@ -260,7 +317,7 @@ export function App({ api }: { api: PanelApi }) {
           <button type="button" class="nhs-button" data-testid="attach-outstanding" disabled={!signedIn || draft.files.length === 0 || submitting}
             onClick={async () => {
               setSubmitting(true);
-              try { await api.completeLetter(draft.id); } catch (e) { setError((e as Error).message); } finally { setSubmitting(false); setDraft(await getDraft(draft.id)); }
+              try { await api.completeLetter(draft.id); } catch (e) { setError((e as Error).message); } finally { setSubmitting(false); setDraft(await getOwnDraft(ownerRef.current, draft.id)); }
             }}>Attach letter to referral {draft.submission.ubrn}</button>
         </>
       ) : draft && draft.submission.phase === 'complete' ? (
@@ -283,17 +340,17 @@ export function App({ api }: { api: PanelApi }) {
             onFiles={(f) => void onFiles(f)} onRemove={(id) => void change((d) => { d.files = d.files.filter((f) => f.id !== id); })}
             onLetterMode={(mode) => void change((d) => { d.letterMode = mode; })} />
           <SubmitStep draft={draft} blocker={blocker} busy={submitting} onSubmit={() => void onSubmit()}
-            onRetry={() => void api.resume(draft.id)}
+            onRetry={() => void api.resume(draft.id, tabId).catch((e: Error) => setError(e.message))}
             onReconcile={(action) => void (async () => {
               setSubmitting(true);
               setError(undefined);
-              try { await api.reconcile(draft.id, action); } catch (e) { setError((e as Error).message); } finally { setSubmitting(false); setDraft(await getDraft(draft.id)); }
+              try { await api.reconcile(draft.id, action); } catch (e) { setError((e as Error).message); } finally { setSubmitting(false); setDraft(await getOwnDraft(ownerRef.current, draft.id)); }
             })()} />
         </>
       )}
-      <OutstandingLetters letters={outstanding} now={Date.now()} onComplete={(l) => void completeOutstanding(l)} />
-      <DraftsList drafts={drafts} currentId={draft?.id} onOpen={async (id) => { setResults(undefined); setDraft(await getDraft(id)); }}
-        onDelete={async (id) => { await deleteDraft(id); await refreshLists(); }} />
+      {showPatient && <OutstandingLetters letters={outstanding} now={Date.now()} onComplete={(l) => void completeOutstanding(l)} />}
+      {showPatient && <DraftsList drafts={drafts} currentId={draft?.id} onOpen={async (id) => { setResults(undefined); setDraft(await getOwnDraft(ownerRef.current, id)); }}
+        onDelete={async (id) => { await deleteDraft(id); await refreshLists(); }} />}
     </main>
   );
 }

@@ -17,7 +17,7 @@ export function DraftsList({ drafts, currentId, onOpen, onDelete }: { drafts: Dr
           {others.sort((a, b) => b.updatedAt - a.updatedAt).map((d) => (
             <li key={d.id}>
               <button type="button" class="link-button" onClick={() => onOpen(d.id)}>{d.patient.displayName}</button>
-              <span class="nhs-hint"> {formatNhsNumber(d.patient.nhsNumber)} · {PHASE_LABEL[d.submission.phase] ?? d.submission.phase} · {new Date(d.updatedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' })}</span>
+              <span class="nhs-hint"> {formatNhsNumber(d.patient.nhsNumber)} · {PHASE_LABEL[d.submission.phase] ?? d.submission.phase}{d.attention ? ' · Needs attention' : ''} · {new Date(d.updatedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' })}</span>
               {d.submission.phase === 'editing' && (
                 <button type="button" class="link-button" onClick={() => onDelete(d.id)} aria-label={`Delete the draft for ${d.patient.displayName}`}>Delete</button>
               )}

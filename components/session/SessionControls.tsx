@@ -79,10 +79,25 @@ function SignInForm({ session }: { session: SessionState }) {
   );
 }
 
+const draftsLabel = (n: number) => (n === 1 ? '1 draft' : `${n} drafts`);
+
+/** What the user is told before a sign-out that removes drafts (only drafts never sent are removed). */
+export function signOutWarning(editingDrafts: number): string {
+  return `Signing out removes ${draftsLabel(editingDrafts)} that you have not sent from this browser. Referrals already sent to e-RS, submissions in progress and letters outstanding are kept for when you sign in again.`;
+}
+
 export function SessionControls({ session }: { session: SessionState }) {
   const view = session.view;
+  // Drafts that sign-out would remove: set while the user is asked to confirm.
+  const [confirming, setConfirming] = useState<number>();
   if (!view) return <p aria-live="polite">Loading…</p>;
   const busy = !!session.busy;
+  // Nothing would be removed: sign out at once. Otherwise say how many drafts go, and ask.
+  const askSignOut = async () => {
+    const editing = await session.signOutPreview();
+    if (editing > 0) setConfirming(editing);
+    else await session.signOut();
+  };
   const others = view.roles.filter((r) => !sameRole(r, view.role));
   return (
     <div class="session-controls" data-status={view.status}>
@@ -153,13 +168,22 @@ export function SessionControls({ session }: { session: SessionState }) {
         </section>
       )}
 
-      {view.status !== 'signed-out' && view.status !== 'signing-in' && (
-        <button type="button" class="nhs-button nhs-button--warning" id="sign-out" disabled={busy} onClick={() => void session.signOut()}>
+      {view.status !== 'signed-out' && view.status !== 'signing-in' && confirming === undefined && (
+        <button type="button" class="nhs-button nhs-button--warning" id="sign-out" disabled={busy} onClick={() => void askSignOut()}>
           Sign out
         </button>
       )}
+      {confirming !== undefined && (
+        <div class="nhs-warning" role="alertdialog" aria-labelledby="confirm-sign-out-h" data-testid="confirm-sign-out">
+          <h3 id="confirm-sign-out-h" class="nhs-warning__label">Sign out?</h3>
+          <p>{signOutWarning(confirming)}</p>
+          <button type="button" class="nhs-button nhs-button--warning" id="confirm-sign-out" disabled={busy}
+            onClick={() => { setConfirming(undefined); void session.signOut(); }}>Sign out and remove {draftsLabel(confirming)}</button>
+          <button type="button" class="nhs-button nhs-button--secondary" id="cancel-sign-out" onClick={() => setConfirming(undefined)}>Stay signed in</button>
+        </div>
+      )}
       {view.status !== 'signed-out' && (
-        <p class="nhs-muted">Signing out clears your e-RS session and your unsent drafts from this browser.{view.idleTimeoutMinutes ? ` You are signed out automatically after ${view.idleTimeoutMinutes} minutes without using the computer.` : ''}</p>
+        <p class="nhs-muted">Signing out ends your e-RS session and removes your drafts that have not been sent. Referrals already sent, submissions in progress and letters outstanding are kept for when you sign in again.{view.idleTimeoutMinutes ? ` Your session is paused after ${view.idleTimeoutMinutes} minutes without using the computer, or when the screen locks: sign in again to carry on.` : ''}</p>
       )}
     </div>
   );

@@ -23,6 +23,8 @@ export interface SessionState {
   cancelSignIn(): Promise<void>;
   selectRole(role: { businessFunction: string; ods: string }): Promise<void>;
   signOut(): Promise<void>;
+  /** How many of the user's drafts that have not been sent signing out would remove (0 when unknown). */
+  signOutPreview(): Promise<number>;
   reload(): Promise<void>;
 }
 
@@ -76,6 +78,14 @@ export function useSession(api: SessionApi = browserSessionApi): SessionState {
     signOut: () => {
       setNotices([]);
       return run('sign-out', () => api.request('session/sign-out'), setView);
+    },
+    signOutPreview: async () => {
+      try {
+        const reply = await api.request('referral/sign-out-preview');
+        return reply.ok ? reply.data.editingDrafts : 0;
+      } catch {
+        return 0;
+      }
     },
   };
 }

@@ -35,13 +35,14 @@ export const CHROME_FLAGS = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--window-size=1400,900',
 ];
 
-export async function launchChrome(options: { headless?: boolean; extension?: boolean } = {}): Promise<Browser> {
+/** `userDataDir`: reuse a profile (a browser restart); by default a fresh one. */
+export async function launchChrome(options: { headless?: boolean; extension?: boolean; userDataDir?: string } = {}): Promise<Browser> {
   return puppeteer.launch({
     executablePath: findChrome(),
     headless: options.headless ?? true,
     pipe: true,
     ...(options.extension === false ? {} : { enableExtensions: [CHROME_EXTENSION_DIR] }),
-    userDataDir: mkdtempSync(path.join(tmpdir(), 'ers-chrome-')),
+    userDataDir: options.userDataDir ?? mkdtempSync(path.join(tmpdir(), 'ers-chrome-')),
     defaultViewport: null,
     args: CHROME_FLAGS,
   });

@@ -10,10 +10,13 @@
 // passing a list to runFaultMatrix.
 import { IDBFactory } from 'fake-indexeddb';
 import { ErsClient, type Flavour } from '../../utils/ers';
-import { newDraft, type Draft } from '../../utils/referral/model';
+import { newDraft, ownerKey, type Draft } from '../../utils/referral/model';
 import { advance, requestSubmission, type SubmissionApi, type SubmitContext } from '../../utils/referral/submit';
 import { fileKey, putBlob, putDraft, resetDbConnection } from '../../utils/referral/store';
 import { TEST_SMARTCARDS, USER_IDS, type RouteId, type RunningSimulator } from '../../simulator/server';
+
+/** The matrix's drafts belong to Dr Adams in her practice (the owner key the extension uses). */
+const MATRIX_OWNER = ownerKey({ userId: USER_IDS.adams, ods: 'B86001' });
 
 export type MatrixStep = 'create' | 'triage' | 'upload' | 'attach' | 'patient-letter';
 
@@ -109,7 +112,7 @@ export async function matrixDraft(client: ErsClient, ras: boolean): Promise<Draf
   const found = await client.searchServices({ nhsNumber: MATRIX_NHS_NUMBER, criteria });
   const pick = found.services.find((s) => s.isTriage === ras);
   if (!pick) throw new Error(`no ${ras ? 'triage' : 'bookable'} cardiology service in the simulator`);
-  const draft = newDraft({ hostOrigin: 'http://127.0.0.1:1', sourceUrl: 'http://127.0.0.1:1/demo/gp/', patient: { nhsNumber: MATRIX_NHS_NUMBER, displayName: 'JONES, Sarah (Mrs)' }, ttlMs: 86_400_000, now: Date.now() });
+  const draft = newDraft({ owner: MATRIX_OWNER, hostOrigin: 'http://127.0.0.1:1', sourceUrl: 'http://127.0.0.1:1/demo/gp/', patient: { nhsNumber: MATRIX_NHS_NUMBER, displayName: 'JONES, Sarah (Mrs)' }, ttlMs: 86_400_000, now: Date.now() });
   draft.search.criteria = criteria;
   draft.criteriaResource = found.criteria;
   draft.shortlist = [pick];

@@ -270,7 +270,7 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
     release();
   });
 
-  it('sign-out forgets the tokens and tells listeners (drafts are cleared there)', async () => {
+  it('sign-out forgets the tokens and tells listeners which user signed out (their editing drafts are removed there)', async () => {
     const h = harness();
     await h.manager.signIn();
     await h.manager.selectRole(RC_B86001);
@@ -278,7 +278,7 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
     h.manager.onSignedOut(clearDrafts);
     const view = await h.manager.signOut();
     expect(view.status).toBe('signed-out');
-    expect(clearDrafts).toHaveBeenCalledWith('user');
+    expect(clearDrafts).toHaveBeenCalledWith('user', `${USER_IDS.adams}@B86001`);
     expect(h.store.record!.secrets).toEqual({});
     expect(h.store.record!.user).toBeUndefined();
     expect(h.store.pending).toBe(false);
@@ -305,17 +305,31 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
     expect(h.manager.current).toMatchObject({ status: 'signed-out', notice: expect.stringMatching(/settings changed/) });
   });
 
-  it('idle or a locked screen signs the user out', async () => {
+  it('idle or a locked screen pauses the session: tokens gone, nothing removed, the same user carries on after signing in', async () => {
     const h = harness();
     await h.manager.signIn();
     await h.manager.selectRole(RC_B86001);
+    const signedOut = vi.fn();
+    h.manager.onSignedOut(signedOut);
+    const active = vi.fn();
+    h.manager.onActive(active);
     let fire!: (state: string) => void;
     vi.spyOn(fakeBrowser.idle.onStateChanged, 'addListener').mockImplementation(((fn: (s: string) => void) => void (fire = fn)) as never);
     watchIdle(() => h.manager);
     fire('active');
     expect(h.manager.current.status).toBe('active');
     fire('locked');
-    await vi.waitFor(() => expect(h.manager.current).toMatchObject({ status: 'signed-out', notice: expect.stringMatching(/not used/) }));
+    await vi.waitFor(() => expect(h.manager.current).toMatchObject({ status: 'expired', notice: expect.stringMatching(/paused because the screen was locked/) }));
+    expect(h.manager.current.secrets).toEqual({});
+    expect(h.manager.current.user?.id).toBe(USER_IDS.adams);
+    // No sign-out ran: nothing of the user's is removed.
+    expect(signedOut).not.toHaveBeenCalled();
+    await expect(h.manager.ersClient()).rejects.toMatchObject({ code: 'session-expired' });
+    await h.manager.signIn();
+    expect(h.manager.current).toMatchObject({ status: 'active', role: RC_B86001 });
+    await vi.waitFor(() => expect(active).toHaveBeenCalledWith(`${USER_IDS.adams}@B86001`));
+    fire('idle');
+    await vi.waitFor(() => expect(h.manager.current).toMatchObject({ status: 'expired', notice: expect.stringMatching(/not used for a while/) }));
   });
 });
 

@@ -72,13 +72,14 @@ describe('signed out', () => {
     await options.close();
   });
 
-  it('side panel: signed-out header with the patient banner', async () => {
+  it('side panel: signed-out header, and no patient shown until sign-in', async () => {
     record = await h.browser.newPage();
     await record.setViewport({ width: 1200, height: 850 });
     await record.goto(h.url('/demo/gp/record-9434765919.html'));
     panel = await openPanelFromRecord(h.browser, record);
     await panel.waitForSelector('[data-testid="panel-sign-in"]');
-    await waitForText(panel, '[data-testid="banner-nhs-number"]', '943 476 5919');
+    await waitForText(panel, '[data-testid="signed-out-panel"]', 'Sign in to see your referrals');
+    expect(await panel.$('[data-testid="banner-nhs-number"]')).toBeNull();
     await expectAccessible(panel, 'panel signed out');
   });
 });

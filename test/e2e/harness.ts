@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page, Target } from 'puppeteer-core';
-import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker } from '../../scripts/lib/chromium';
+import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
 import { configureExtension, startStage } from '../../scripts/lib/stage';
 import type { RunningSimulator, SimulatorOptions } from '../../simulator/server';
 
@@ -35,22 +35,53 @@ export interface Harness {
   completeCis2Login(userId: string, timeout?: number): Promise<void>;
   /** The CIS2 authorise window, once launchWebAuthFlow has opened it. */
   cis2Page(timeout?: number): Promise<Page>;
+  /**
+   * Quit the browser and start it again on the same profile (what a user sees after a restart:
+   * storage.session and the running worker are gone; IndexedDB and storage.local remain).
+   */
+  restartBrowser(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 'platform' | 'legacy' } = {}): Promise<Harness> {
   const stage = await startStage({ clientSecret: CLIENT_SECRET, sim: options.sim });
-  const { browser } = stage;
-  const probe = await browser.newPage();
+  let browser = stage.browser;
+  let probe = await browser.newPage();
   await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
   const send: Harness['send'] = (type, payload = {}) =>
     probe.evaluate((m) => chrome.runtime.sendMessage(m), { ...payload, type }) as never;
   await configureExtension(probe, stage, options.flavour ?? 'platform');
 
-  return {
+  const cis2Page = async (timeout = 15_000): Promise<Page> => {
+    const target = await browser.waitForTarget((t) => t.url().startsWith(`${stage.sim.url}/oauth2/authorize`), { timeout });
+    const page = (await target.asPage())!;
+    await page.waitForSelector('button[name="login_hint"]', { timeout });
+    return page;
+  };
+  const harness: Harness = {
     ...stage,
     probe,
     send,
+    cis2Page,
+    async completeCis2Login(userId, timeout) {
+      const page = await cis2Page(timeout);
+      await page.click(`button[name="login_hint"][value="${userId}"]`);
+    },
+    async restartBrowser() {
+      const arg = browser.process()?.spawnargs.find((a) => a.startsWith('--user-data-dir='));
+      if (!arg) throw new Error('cannot find the browser profile to restart with');
+      await browser.close();
+      browser = await launchChrome({ userDataDir: arg.slice('--user-data-dir='.length) });
+      await browser.waitForTarget(isServiceWorker, { timeout: 20_000 });
+      probe = await browser.newPage();
+      await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
+      harness.browser = browser;
+      harness.probe = probe;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await stage.close();
+    },
     async stopWorker() {
       const target = browser.targets().find(isServiceWorker);
       const worker = await target?.worker();
@@ -73,6 +104,7 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
       return page;
     },
   };
+  return harness;
 }
 
 /** The real side panel page that Refer opened (Chrome's side panel is an extension page target). */

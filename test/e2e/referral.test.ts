@@ -6,6 +6,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachOutstandingLetter, openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { referralsWithLetters, startHarness, startSignedInHarness, type Harness } from './harness';
+import { USER_IDS } from '../../simulator/server';
 
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 
@@ -84,7 +85,7 @@ describe('letters, drafts and patient changes', () => {
     expect(await panel.$eval('[data-testid="banner-nhs-number"]', (e) => e.textContent)).toBe('973 333 3336');
     expect(await panel.$eval('[data-testid="submit"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     // Even a forged submit from an extension page is refused by the background.
-    const forced = await h.send('referral/submit', { draftId: `${new URL(h.url('/')).origin}#9733333336`, tabId: await h.tabIdOf(first.record) });
+    const forced = await h.send('referral/submit', { draftId: `${USER_IDS.adams}@B86001#${new URL(h.url('/')).origin}#9733333336`, tabId: await h.tabIdOf(first.record) });
     expect(forced).toMatchObject({ ok: false, error: { code: 'locked' } });
     expect(referralsFor('9733333336')).toHaveLength(0);
     expect(referralsFor('9912003888')).toHaveLength(smithBefore);

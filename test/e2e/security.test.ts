@@ -4,6 +4,8 @@
 // fake button, and never sees a token. The content script's own world cannot read storage.session
 // and is refused every privileged message. Tokens never reach IndexedDB, storage.local, any page's
 // DOM, localStorage, cookies or console.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { CDPSession, ConsoleMessage, Page, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -313,6 +315,39 @@ describe('the content script\'s own world', () => {
     if (tokens.refreshToken) expect(local).not.toContain(tokens.refreshToken);
     await world.cdp.detach();
     await page.close();
+  });
+});
+
+describe('where tokens go cannot be changed from the content-script world', () => {
+  it('rewriting the relay, e-RS and CIS2 addresses in storage.local changes nothing: bearer calls still go to e-RS, nothing reaches the other host', async () => {
+    const evilRequests: string[] = [];
+    const evil = createServer((req, res) => { evilRequests.push(`${req.method} ${req.url}`); res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+    const page = await openRecord();
+    const world = await contentScriptWorld(page);
+    try {
+      const written = await world.evaluate<string>(`(async () => {
+        const stored = (await chrome.storage.local.get('settings')).settings;
+        await chrome.storage.local.set({ settings: { ...stored, relayUrl: '${evilUrl}/token', platformBaseUrl: '${evilUrl}/referrals/FHIR',
+          cis2AuthorizeUrl: '${evilUrl}/oauth2/authorize', legacyBaseUrl: '${evilUrl}/ers-api' } });
+        return JSON.stringify((await chrome.storage.local.get('settings')).settings);
+      })()`);
+      expect(written, 'the content-script world can write storage.local').toContain(evilUrl);
+      await sleep(500); // the background's settings watcher runs
+      const settings = await h.send<{ settings: { relayUrl: string; platformBaseUrl: string; cis2AuthorizeUrl: string } }>('settings/get');
+      expect(JSON.stringify(settings.data)).not.toContain(evilUrl);
+      expect(settings.data!.settings.relayUrl).toBe(h.relayUrl);
+      const calls = ersCalls().length;
+      expect(await h.send('session/verify')).toMatchObject({ ok: true });
+      expect(ersCalls().length, 'the bearer call reached e-RS').toBeGreaterThan(calls);
+      expect(await h.send('session/get')).toMatchObject({ ok: true, data: { status: 'active' } });
+      expect(evilRequests).toEqual([]);
+    } finally {
+      await world.cdp.detach();
+      await page.close();
+      evil.close();
+    }
   });
 });
 

@@ -1,10 +1,12 @@
 // End to end in Chromium against the simulator and the real token relay: sign in through the mock
 // NHS CIS2 page that identity.launchWebAuthFlow opens, pick a role, switch role in the popup, stop
 // the service worker and carry on without signing in again, sign out; the legacy flavour too.
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
+import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { USER_IDS } from '../../simulator/server';
-import { startHarness, type Harness } from './harness';
+import { referralsWithLetters, startHarness, type Harness } from './harness';
 
 // Evaluated inside extension pages.
 declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -175,5 +177,106 @@ describe('legacy flavour: smartcard A001 → A002 → A003', () => {
     // A003 reached e-RS: the old session key is dead.
     const res = await fetch(h.url('/ers-api/STU3/v1/CodeSystem/PRIORITY'), { headers: { XAPI_ASID: '200000000001', HTTP_X_SESSION_KEY: key } });
     expect(res.status).toBe(401);
+  });
+});
+
+describe('sign-out, restarts and other users never lose or leak a user\'s work', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ flavour: 'platform' });
+    current.h = h;
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
+  /** The extension's drafts as the background stores them (read from an extension page). */
+  const drafts = () => h.probe.evaluate(() => new Promise<{ id: string; owner: string; phase: string; attention?: string; error?: string }[]>((resolve, reject) => {
+    const open = indexedDB.open('ers-referrals');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const all = open.result.transaction('drafts').objectStore('drafts').getAll();
+      all.onsuccess = () => { resolve(all.result.map((d: any) => ({ id: d.id, owner: d.owner, phase: d.submission.phase, attention: d.attention?.reason, error: d.submission.error?.message }))); open.result.close(); }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+  }));
+  /** Sign in from a side panel opened on a record, then close both. */
+  async function signInAs(userId: string, role: string) {
+    const record = await h.browser.newPage();
+    await record.goto(h.url('/demo/gp/record-9434765919.html'));
+    const panel = await openPanelFromRecord(h.browser, record);
+    await signInFromPanel(h, panel, userId, role);
+    await panel.close();
+    await record.close();
+  }
+  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeout = 30_000): Promise<T> {
+    for (const end = Date.now() + timeout; ;) {
+      const got = await fn();
+      if (got) return got;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('sign-out during the letter upload keeps the referral; signing in again finishes it with its letter', async () => {
+    current.name = 'sign-out-during-upload';
+    await signInAs(USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
+    const result = await referFromRecord(h, { record: '/demo/gp/record-9434765919.html', nhsNumber: '9434765919', letterFile: LETTER, stopBefore: 'submit' });
+    current.page = result.panel;
+    h.sim.injectFault({ route: 'A020', kind: 'latency', ms: 2_500 });
+    await result.panel.waitForFunction(() => !(document.querySelector('[data-testid="submit"]') as HTMLButtonElement | null)?.disabled, { timeout: 10_000 });
+    await result.panel.click('[data-testid="submit"]');
+    await until('the upload to start', async () => (await drafts()).find((d) => d.phase === 'uploading'));
+    expect(await h.send('session/sign-out')).toMatchObject({ ok: true });
+    // The panel shows nothing of the patient at once.
+    await result.panel.waitForSelector('[data-testid="signed-out-panel"]', { timeout: 10_000 });
+    expect(await result.panel.$eval('main', (m) => (m as HTMLElement).innerText)).not.toMatch(/943 476 5919/);
+    h.sim.clearFaults();
+    const parked = await until('the upload to end', async () => (await drafts()).find((d) => d.owner.startsWith(USER_IDS.adams) && d.phase !== 'uploading'));
+    expect(parked).toMatchObject({ attention: 'signed-out' });
+    const referrals = referralsWithLetters(h.sim, '9434765919');
+    expect(referrals).toHaveLength(1);
+
+    await signInFromPanel(h, result.panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
+    await until('the referral to finish', async () => (await drafts()).find((d) => d.owner.startsWith(USER_IDS.adams) && d.phase === 'complete'));
+    expect(referralsWithLetters(h.sim, '9434765919')).toEqual([expect.objectContaining({ letters: [path.basename(LETTER)] })]);
+    await result.record.close();
+    await result.panel.close();
+  });
+
+  it('a browser restart then another user\'s sign-in shows them nothing of the first user\'s', async () => {
+    current.name = 'restart-other-user';
+    // Dr Adams leaves a draft with a shortlist and a referral whose letter is to follow.
+    const now = await h.send<{ status: string }>('session/get');
+    if (now.data?.status !== 'active') await signInAs(USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
+    const first = await referFromRecord(h, { record: '/demo/gp/record-9912003888.html', nhsNumber: '9912003888', letterToFollow: true });
+    expect(first.ubrn).toMatch(/^\d{12}$/);
+    const kept = await referFromRecord(h, { record: '/demo/gp/record-9321456783.html', nhsNumber: '9321456783', letterToFollow: true, stopBefore: 'submit' });
+    await until('the shortlist to be saved', async () => (await drafts()).length >= 2);
+    await kept.panel.close();
+    const before = await drafts();
+
+    await h.restartBrowser(); // no sign-out runs
+    const record = await h.browser.newPage();
+    await record.goto(h.url('/demo/gp/record-9321456783.html'));
+    const panel = await openPanelFromRecord(h.browser, record);
+    current.page = panel;
+    // Jo Baker holds one role, so she is in it straight after CIS2.
+    await (await panel.waitForSelector('[data-testid="panel-sign-in"]', { timeout: 15_000 }))!.click();
+    await h.completeCis2Login(USER_IDS.baker);
+    await panel.waitForSelector('[data-testid="signed-in-as"]', { timeout: 20_000 });
+    await panel.waitForSelector('[data-testid="patient-banner"]', { timeout: 15_000 });
+    await waitForText(panel, 'main', /Other drafts \(0\)/);
+    const shown = await panel.$eval('main', (m) => (m as HTMLElement).innerText);
+    expect(shown).not.toMatch(/Letters outstanding/);
+    expect(shown).not.toContain('991 200 3888'); // the first user's other patient
+    expect(shown).not.toContain(first.ubrn!);
+    expect(await panel.$$('[data-shortlist-id]')).toHaveLength(0);
+    // The first user's work is still there for them, untouched.
+    const after = await drafts();
+    for (const d of before) expect(after.find((x) => x.id === d.id)).toMatchObject({ owner: d.owner, phase: d.phase });
+    expect(after.filter((d) => d.owner.startsWith(USER_IDS.baker))).toHaveLength(1);
+    await panel.close();
+    await record.close();
   });
 });

@@ -18,16 +18,23 @@ export function report(nhsNumber: string, family: string, given = 'Sarah', url =
   };
 }
 
+/** Dr Kate ADAMS's SDS user id (the simulator's test user). */
+export const USER_ADAMS = '021600556514';
+export const OWNER = `${USER_ADAMS}@B86001`;
+
 const concept = (code: string, display: string, specialty?: string): Concept => ({ code, display, retired: false, specialty, numbers: {} });
 
 export function fakeApi(options: { session?: Partial<PanelSession>; report?: PatientContextReport; services?: ServiceSummary[] } = {}) {
   let contextListener: ((r: PatientContextReport | undefined) => void) | undefined;
-  const calls = { search: [] as SearchInput[], submit: [] as { draftId: string; tabId?: number }[], resume: [] as string[], reconcile: [] as { draftId: string; action: ReconcileAction }[] };
+  const sessionListeners = new Set<() => void>();
+  let session: PanelSession = { state: 'active', flavour: 'platform', environment: 'simulator', userName: 'Dr Kate ADAMS', userId: USER_ADAMS, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001', roles: [{ businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }], ...options.session };
+  let currentReport = options.report;
+  const calls = { search: [] as SearchInput[], submit: [] as { draftId: string; tabId?: number }[], resume: [] as string[], resumeTabs: [] as (number | undefined)[], reconcile: [] as { draftId: string; action: ReconcileAction }[] };
   const api: PanelApi = {
-    session: async () => ({ state: 'active', flavour: 'platform', environment: 'simulator', userName: 'Dr Kate ADAMS', businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001', roles: [{ businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }], ...options.session }),
-    patientContext: async () => ({ report: options.report, tabId: 7 }),
+    session: async () => ({ ...session }),
+    patientContext: async () => ({ report: currentReport, tabId: 7 }),
     onPatientContext: (l) => { contextListener = l; return () => { contextListener = undefined; }; },
-    onSessionChanged: () => () => undefined,
+    onSessionChanged: (l) => { sessionListeners.add(l); return () => sessionListeners.delete(l); },
     referenceData: async () => ({
       specialties: [concept('CARDIOLOGY', 'Cardiology'), concept('DERMATOLOGY', 'Dermatology')],
       clinicTypes: [concept('HEART_FAILURE', 'Heart Failure', 'CARDIOLOGY'), concept('ECZEMA', 'Eczema', 'DERMATOLOGY')],
@@ -39,7 +46,7 @@ export function fakeApi(options: { session?: Partial<PanelSession>; report?: Pat
       return result;
     },
     submit: async (draftId, tabId) => { calls.submit.push({ draftId, tabId }); },
-    resume: async (draftId) => { calls.resume.push(draftId); },
+    resume: async (draftId, tabId) => { calls.resume.push(draftId); calls.resumeTabs.push(tabId); },
     reconcile: async (draftId, action) => { calls.reconcile.push({ draftId, action }); },
     completeLetter: async () => undefined,
     onDraftChanged: () => () => undefined,
@@ -48,5 +55,10 @@ export function fakeApi(options: { session?: Partial<PanelSession>; report?: Pat
     signIn: async () => undefined,
     selectRole: async () => undefined,
   };
-  return { api, calls, pushContext: (r: PatientContextReport | undefined) => contextListener?.(r) };
+  return {
+    api, calls,
+    pushContext: (r: PatientContextReport | undefined) => { currentReport = r; contextListener?.(r); },
+    /** The background says the session changed (sign-out, pause, sign-in as someone). */
+    changeSession: (patch: Partial<PanelSession>) => { session = { ...session, ...patch }; for (const l of sessionListeners) l(); },
+  };
 }

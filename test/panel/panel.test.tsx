@@ -6,9 +6,9 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../components/panel/App';
 import { formatUbrn } from '../../components/panel/DoneScreen';
-import { draftId, type Draft } from '../../utils/referral/model';
-import { getDraft, putBlob, resetDbConnection, updateDraft } from '../../utils/referral/store';
-import { fakeApi, report, service } from './fake-api';
+import { draftId, newDraft, type Draft } from '../../utils/referral/model';
+import { deleteDraft, getDraft, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
+import { fakeApi, OWNER, report, service, USER_ADAMS } from './fake-api';
 
 const NHS = '9434765919';
 const HOST = 'http://127.0.0.1:4010';
@@ -126,7 +126,7 @@ describe('referral letter', () => {
     expect(problems.textContent).toContain('huge.pdf is 5.0 MB; e-RS accepts files up to 5 MB.');
     expect(problems.textContent).toContain('empty.txt is empty.');
     await waitFor(() => expect(document.querySelectorAll('[data-file-name]')).toHaveLength(1));
-    const draft = await getDraft(draftId(HOST, NHS));
+    const draft = await getDraft(draftId(OWNER, HOST, NHS));
     expect(draft?.files.map((f) => f.name)).toEqual(['letter.pdf']);
   });
 });
@@ -138,7 +138,7 @@ describe('submit', () => {
     fireEvent.click(await screen.findByLabelText(/Letter to follow/));
     await waitFor(() => expect((screen.getByTestId('submit') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByTestId('submit'));
-    await waitFor(() => expect(api.calls.submit).toEqual([{ draftId: draftId(HOST, NHS), tabId: 7 }]));
+    await waitFor(() => expect(api.calls.submit).toEqual([{ draftId: draftId(OWNER, HOST, NHS), tabId: 7 }]));
   });
 
   it('locks the draft with a clear warning when the host page shows another patient', async () => {
@@ -150,7 +150,7 @@ describe('submit', () => {
     expect(warning.textContent).toMatch(/different patient.*JONES, Sarah \(Mrs\).*locked/);
     expect((screen.getByTestId('submit') as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByTestId('banner-nhs-number').textContent).toBe('943 476 5919');
-    expect((await getDraft(draftId(HOST, NHS)))?.lockedReason).toBeTruthy();
+    expect((await getDraft(draftId(OWNER, HOST, NHS)))?.lockedReason).toBeTruthy();
     // Back on the draft's patient, it can be worked on again.
     api.pushContext(report(NHS, 'JONES'));
     await waitFor(() => expect(screen.queryByTestId('draft-locked')).toBeNull());
@@ -159,8 +159,8 @@ describe('submit', () => {
   async function lostCreate(reconcile: Draft['submission']['reconcile']) {
     const api = fakeApi({ report: report(NHS, 'JONES') });
     render(<App api={api.api} />);
-    await waitFor(async () => expect(await getDraft(draftId(HOST, NHS))).toBeDefined());
-    await updateDraft(draftId(HOST, NHS), (d) => { d.submission = { phase: 'outcome-unknown', createSentAt: Date.now(), updatedAt: Date.now(), reconcile }; });
+    await waitFor(async () => expect(await getDraft(draftId(OWNER, HOST, NHS))).toBeDefined());
+    await updateDraft(draftId(OWNER, HOST, NHS), (d) => { d.submission = { phase: 'outcome-unknown', createSentAt: Date.now(), updatedAt: Date.now(), reconcile }; });
     cleanup();
     render(<App api={api.api} />);
     return { api, box: await screen.findByTestId('outcome-unknown') };
@@ -182,11 +182,11 @@ describe('submit', () => {
     const resend = screen.getByTestId('resend') as HTMLButtonElement;
     expect(resend.disabled).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Look in e-RS again' }));
-    await waitFor(() => expect(api.calls.reconcile).toEqual([{ draftId: draftId(HOST, NHS), action: { kind: 'recheck' } }]));
+    await waitFor(() => expect(api.calls.reconcile).toEqual([{ draftId: draftId(OWNER, HOST, NHS), action: { kind: 'recheck' } }]));
     fireEvent.click(screen.getByTestId('confirm-not-created'));
     await waitFor(() => expect((screen.getByTestId('resend') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByTestId('resend'));
-    await waitFor(() => expect(api.calls.reconcile[1]).toEqual({ draftId: draftId(HOST, NHS), action: { kind: 'resend', confirmedNotCreated: true } }));
+    await waitFor(() => expect(api.calls.reconcile[1]).toEqual({ draftId: draftId(OWNER, HOST, NHS), action: { kind: 'resend', confirmedNotCreated: true } }));
     expect(api.calls.submit).toHaveLength(0);
   });
 
@@ -202,7 +202,7 @@ describe('submit', () => {
     fireEvent.click(screen.getByRole('radio', { name: /000000070003/ }));
     await waitFor(() => expect(use.disabled).toBe(false));
     fireEvent.click(use);
-    await waitFor(() => expect(api.calls.reconcile).toEqual([{ draftId: draftId(HOST, NHS), action: { kind: 'choose', ubrn: '000000070003' } }]));
+    await waitFor(() => expect(api.calls.reconcile).toEqual([{ draftId: draftId(OWNER, HOST, NHS), action: { kind: 'choose', ubrn: '000000070003' } }]));
   });
 });
 
@@ -210,7 +210,7 @@ describe('drafts', () => {
   it('restores the draft when the panel reopens for the patient', async () => {
     const api = await searchFor();
     fireEvent.click(screen.getByRole('button', { name: 'Add Service 2 to the shortlist' }));
-    await waitFor(async () => expect((await getDraft(draftId(HOST, NHS)))?.shortlist).toHaveLength(1));
+    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
     cleanup();
     render(<App api={api.api} />);
     await waitFor(() => expect(document.querySelector('[data-shortlist-id="2"]')).not.toBeNull());
@@ -221,7 +221,7 @@ describe('done screen', () => {
   it('shows the UBRN large and copyable, the patient letter and what happens next', async () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
     render(<App api={api.api} />);
-    const id = draftId(HOST, NHS);
+    const id = draftId(OWNER, HOST, NHS);
     await waitFor(async () => expect(await getDraft(id)).toBeDefined());
     await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
     await updateDraft(id, (d) => { d.submission = { phase: 'complete', route: 'A011', ubrn: '000000070002', patientLetter: { fileName: '000000070002_Booking_Instructions.pdf', size: 8 }, updatedAt: Date.now() }; });
@@ -231,5 +231,79 @@ describe('done screen', () => {
     expect(screen.getByRole('button', { name: 'Copy UBRN' })).toBeTruthy();
     expect(screen.getByText(/book their appointment online or by phone/)).toBeTruthy();
     expect(formatUbrn('000000070000')).toBe('0000 0007 0000');
+  });
+});
+
+describe('the panel follows the session at once', () => {
+  it('on sign-out nothing of the patient, shortlist, letter or other drafts stays on screen; signing in again brings the draft back', async () => {
+    const api = await searchFor();
+    fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
+    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
+    await putDraft(newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: `${HOST}/x`, patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' }, ttlMs: 86_400_000, now: Date.now() }));
+    api.changeSession({ state: 'active' }); // any change re-reads the lists
+    await screen.findByText('TAYLOR, Amelia (Ms)');
+
+    api.changeSession({ state: 'expired', notice: 'Your e-RS session was paused because the screen was locked.' });
+    await screen.findByTestId('signed-out-panel');
+    const text = document.body.textContent!;
+    for (const shown of ['JONES', '943 476 5919', 'TAYLOR', 'Service 1', 'LS1 4AP']) expect(text, shown).not.toContain(shown);
+    expect(document.querySelector('[data-shortlist-id]')).toBeNull();
+
+    api.changeSession({ state: 'active' });
+    await waitFor(() => expect(document.querySelector('[data-shortlist-id="1"]')).not.toBeNull());
+    expect(screen.getByTestId('banner-nhs-number').textContent).toBe('943 476 5919');
+  });
+
+  it('says why the open draft is gone when sign-out removed it, and starts a fresh one for the patient shown', async () => {
+    const api = await searchFor();
+    fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
+    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
+    api.changeSession({ state: 'signed-out', userId: undefined, ods: undefined });
+    await screen.findByTestId('signed-out-panel');
+    await deleteDraft(draftId(OWNER, HOST, NHS)); // what the background's sign-out does to an editing draft
+    api.changeSession({ state: 'active', userId: USER_ADAMS, ods: 'B86001' });
+    expect((await screen.findByTestId('panel-notice')).textContent).toMatch(/removed when you signed out.*Nothing was sent to e-RS/);
+    await waitFor(() => expect(screen.getByTestId('banner-nhs-number').textContent).toBe('943 476 5919'));
+    expect(document.querySelector('[data-shortlist-id]')).toBeNull();
+  });
+
+  it("another user signing in sees none of the first user's drafts, even for the same patient", async () => {
+    const api = await searchFor();
+    fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
+    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
+    await putDraft(newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: `${HOST}/x`, patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' }, ttlMs: 86_400_000, now: Date.now() }));
+    cleanup();
+    // A browser restart: no sign-out ran; the next user signs in.
+    const next = fakeApi({ report: report(NHS, 'JONES'), session: { userId: '021600556522', userName: 'Dr BAKER' } });
+    render(<App api={next.api} />);
+    await screen.findByTestId('patient-banner');
+    await waitFor(async () => expect(await getDraft(draftId('021600556522@B86001', HOST, NHS))).toBeDefined());
+    expect(document.querySelector('[data-shortlist-id]')).toBeNull();
+    expect(document.body.textContent).not.toContain('TAYLOR');
+    expect(screen.getByText(/Other drafts \(0\)/)).toBeTruthy();
+  });
+});
+
+describe('automatic resume', () => {
+  it('opening a ready draft for another patient than the page shows does not resume (create) it', async () => {
+    const api = fakeApi({ report: report(NHS, 'JONES') });
+    const other = newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: `${HOST}/x`, patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' }, ttlMs: 86_400_000, now: Date.now() });
+    other.shortlist = [service('1')];
+    other.letterMode = 'to-follow';
+    other.submission = { phase: 'ready', updatedAt: Date.now() };
+    await putDraft(other);
+    render(<App api={api.api} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'TAYLOR, Amelia (Ms)' }));
+    await waitFor(() => expect(screen.getByTestId('banner-nhs-number').textContent).toBe('900 000 0009'));
+    // Another render of the panel runs that render's effects first (the automatic resume lives there).
+    api.pushContext(report(NHS, 'JONES'));
+    await screen.findByTestId('draft-locked');
+    expect(api.calls.resume).toEqual([]);
+    // Back on the page showing her, it is resumed with this tab for the background's own check.
+    api.pushContext(report('9000000009', 'TAYLOR', 'Amelia'));
+    cleanup();
+    render(<App api={api.api} />);
+    await waitFor(() => expect(api.calls.resume).toEqual([other.id]));
+    expect(api.calls.resumeTabs).toEqual([7]);
   });
 });

@@ -97,6 +97,33 @@ describe('popup', () => {
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();
   });
 
+  it('before a sign-out that removes drafts, says how many go and what is kept, and signs out only when confirmed', async () => {
+    const { api, calls } = fakeApi(view({ status: 'active', user: ADAMS, roles: [RC_B], role: RC_B }), {
+      'referral/sign-out-preview': () => ({ editingDrafts: 2 }),
+      'session/sign-out': () => view({}),
+    });
+    render(<Popup api={api} siteAccess={false} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+    const ask = await screen.findByTestId('confirm-sign-out');
+    expect(ask.textContent).toMatch(/removes 2 drafts that you have not sent.*letters outstanding are kept/);
+    expect(calls.some((c) => c.type === 'session/sign-out')).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Stay signed in' }));
+    expect(screen.queryByTestId('confirm-sign-out')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign out and remove 2 drafts' }));
+    await waitFor(() => expect(calls.filter((c) => c.type === 'session/sign-out')).toHaveLength(1));
+  });
+
+  it('signs out at once when no draft would be removed', async () => {
+    const { api, calls } = fakeApi(view({ status: 'active', user: ADAMS, roles: [RC_B], role: RC_B }), {
+      'referral/sign-out-preview': () => ({ editingDrafts: 0 }),
+      'session/sign-out': () => view({}),
+    });
+    render(<Popup api={api} siteAccess={false} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(calls.filter((c) => c.type === 'session/sign-out')).toHaveLength(1));
+  });
+
   it('legacy in the simulator: choose a test smartcard', async () => {
     const { api, calls } = fakeApi(view({ flavour: 'legacy', smartcardSource: 'test-card' }), {
       'session/sign-in': () => view({ status: 'choose-role', flavour: 'legacy', user: ADAMS, roles: [RC_B] }),

@@ -37,6 +37,7 @@ async function clientFor(flavour: Flavour): Promise<ErsClient> {
 }
 
 const NHS = '9434765919';
+const OWNER = `${USER_IDS.adams}@B86001`;
 
 /** A draft as the panel would leave it: searched, shortlisted, letter chosen. */
 async function readyDraft(client: ErsClient, options: { ras?: boolean; letter?: 'attach' | 'to-follow'; nhsNumber?: string; priority?: 'ROUTINE' | 'URGENT' } = {}): Promise<Draft> {
@@ -45,7 +46,7 @@ async function readyDraft(client: ErsClient, options: { ras?: boolean; letter?: 
   const found = await client.searchServices({ nhsNumber, criteria });
   const pick = found.services.find((s) => (options.ras ? s.isTriage : !s.isTriage))!;
   expect(pick).toBeDefined();
-  const draft = newDraft({ hostOrigin: 'http://127.0.0.1:1', sourceUrl: 'http://127.0.0.1:1/demo/gp/', patient: { nhsNumber, displayName: 'JONES, Sarah (Mrs)' }, ttlMs: 86_400_000, now: Date.now() });
+  const draft = newDraft({ owner: OWNER, hostOrigin: 'http://127.0.0.1:1', sourceUrl: 'http://127.0.0.1:1/demo/gp/', patient: { nhsNumber, displayName: 'JONES, Sarah (Mrs)' }, ttlMs: 86_400_000, now: Date.now() });
   draft.search.criteria = criteria;
   draft.criteriaResource = found.criteria;
   draft.shortlist = [pick];
@@ -104,7 +105,7 @@ describe('letter to follow', () => {
     const draft = await readyDraft(client, { letter: 'to-follow', priority: 'URGENT' });
     const sent = await submit({ api: client }, draft);
     expect(sent.submission.phase).toBe('complete');
-    const [outstanding] = await listOutstanding();
+    const [outstanding] = await listOutstanding(OWNER);
     expect(outstanding).toMatchObject({ ubrn: sent.submission.ubrn, draftId: draft.id, priority: 'URGENT' });
     expect(outstanding.deadline - outstanding.createdAt).toBe(24 * 3_600_000);
     expect(referralsFor()[0].letters).toEqual([]);
@@ -114,7 +115,7 @@ describe('letter to follow', () => {
     const completed = await requestLetterCompletion({ api: client }, draft.id);
     expect(completed.submission.phase).toBe('complete');
     expect(referralsFor()[0].letters).toEqual(['late-letter.txt']);
-    expect(await listOutstanding()).toEqual([]);
+    expect(await listOutstanding(OWNER)).toEqual([]);
     expect(referralsFor()).toHaveLength(1);
   });
 });
@@ -340,7 +341,7 @@ describe('a stale ETag on the letter', () => {
 
 describe('submitting is refused when', () => {
   const base = () => {
-    const d = newDraft({ hostOrigin: 'h', sourceUrl: 'h', patient: { nhsNumber: NHS, displayName: 'X' }, ttlMs: 1, now: 0 });
+    const d = newDraft({ owner: OWNER, hostOrigin: 'h', sourceUrl: 'h', patient: { nhsNumber: NHS, displayName: 'X' }, ttlMs: 1, now: 0 });
     d.shortlist = [{ id: '1' } as Draft['shortlist'][number]];
     d.files = [{ id: 'f', name: 'a.pdf', contentType: 'application/pdf', size: 1 }];
     return d;

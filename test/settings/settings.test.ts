@@ -1,9 +1,11 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import managedSchema from '../../public/managed_schema.json';
 import {
   defaultSettings, getResolvedSettings, OTHER_POLICY_KEYS, getSettings, migrateSettings, migrateStoredSettings, missingForSignIn, resolveSettings,
-  saveSettings, SETTING_KEYS, SETTINGS_VERSION, SettingsError, watchSettings,
+  resetTrustedSettingsConnection, saveSettings, SETTING_KEYS, SETTINGS_VERSION, SettingsError, watchSettings,
 } from '@/utils/settings';
 
 describe('settings migrations', () => {
@@ -115,7 +117,37 @@ describe('managed policy precedence', () => {
 });
 
 describe('settings storage', () => {
-  beforeEach(() => fakeBrowser.reset());
+  beforeEach(() => {
+    fakeBrowser.reset();
+    globalThis.indexedDB = new IDBFactory();
+    resetTrustedSettingsConnection();
+  });
+
+  it('where tokens go cannot be changed by writing storage.local (which content scripts can): only saveSettings or policy change it', async () => {
+    await saveSettings({ relayUrl: 'https://relay.trust.nhs.uk', platformBaseUrl: 'https://api.trust.nhs.uk/referrals/FHIR', idleTimeoutMinutes: 9 });
+    // What a content script can do: rewrite the stored settings.
+    const stored = (await fakeBrowser.storage.local.get('settings')).settings as Record<string, unknown>;
+    await fakeBrowser.storage.local.set({ settings: {
+      ...stored, relayUrl: 'https://evil.example/token', platformBaseUrl: 'https://evil.example/fhir', legacyBaseUrl: 'https://evil.example/ers',
+      cis2AuthorizeUrl: 'https://evil.example/authorize', environment: 'integration', idleTimeoutMinutes: 30,
+    } });
+    const now = await getSettings();
+    expect(now).toMatchObject({ relayUrl: 'https://relay.trust.nhs.uk', platformBaseUrl: 'https://api.trust.nhs.uk/referrals/FHIR', environment: 'simulator' });
+    expect(JSON.stringify(now)).not.toContain('evil.example');
+    // Settings that decide nothing about tokens still follow storage.local.
+    expect(now.idleTimeoutMinutes).toBe(30);
+    // The extension's own save still changes them.
+    expect((await saveSettings({ relayUrl: 'https://relay2.trust.nhs.uk' })).settings.relayUrl).toBe('https://relay2.trust.nhs.uk');
+    expect((await getSettings()).relayUrl).toBe('https://relay2.trust.nhs.uk');
+  });
+
+  it('moves existing sign-in settings from storage.local to the trusted store once, at update', async () => {
+    const before = { ...defaultSettings('simulator'), relayUrl: 'https://relay.trust.nhs.uk' };
+    await fakeBrowser.storage.local.set({ settings: before });
+    expect(await migrateStoredSettings()).toBe(SETTINGS_VERSION);
+    await fakeBrowser.storage.local.set({ settings: { ...before, relayUrl: 'https://evil.example/token' } });
+    expect((await getSettings()).relayUrl).toBe('https://relay.trust.nhs.uk');
+  });
 
   it('saves the user\'s changes, validates them, and refuses to change locked settings', async () => {
     await fakeBrowser.storage.managed.set({ relayUrl: 'https://relay.trust.nhs.uk' });

@@ -1,16 +1,16 @@
-// Idle sign-out: when the computer has not been used for the configured time, or its screen locks,
-// the e-RS session ends (tokens, session keys and drafts are cleared by sign-out).
+// Idle pause: when the computer has not been used for the configured time, or its screen locks, the
+// e-RS credentials end but nothing the user was doing is removed: signing in again carries on.
 import { browser } from 'wxt/browser';
 import type { Settings } from '../settings';
 
 export interface IdleTarget {
   readonly signedIn: boolean;
-  signOut(reason: 'idle'): Promise<unknown>;
+  pause(reason: 'idle' | 'locked'): Promise<unknown>;
 }
 
-/** Pure rule: which idle states end the session. */
-export function shouldSignOutOn(state: string): boolean {
-  return state === 'idle' || state === 'locked';
+/** Pure rule: which idle states pause the session, and why. */
+export function pauseReasonFor(state: string): 'idle' | 'locked' | undefined {
+  return state === 'idle' || state === 'locked' ? state : undefined;
 }
 
 export function applyIdleSettings(settings: Pick<Settings, 'idleTimeoutMinutes'>): void {
@@ -27,7 +27,8 @@ export function watchIdle(getTarget: () => IdleTarget): void {
   try {
     browser.idle.onStateChanged.addListener((state: string) => {
       const target = getTarget();
-      if (shouldSignOutOn(state) && target.signedIn) void target.signOut('idle');
+      const reason = pauseReasonFor(state);
+      if (reason && target.signedIn) void target.pause(reason);
     });
   } catch {
     /* idle API unavailable */

@@ -2,17 +2,22 @@
 // and the at-most-once submission of drafts, resumed whenever the worker starts again. Only one
 // submission runs per draft at a time in this worker, so a panel asking to resume while a submit is
 // under way can never start a second create.
+//
+// Every draft belongs to one user (owner key: SDS user id @ ODS). The background refuses to resume,
+// submit or complete another user's draft, and only ever lists the signed-in user's. Sign-out,
+// idle and screen lock never remove what e-RS may hold: unfinished submissions are marked as
+// needing attention and carried on when that user signs in again.
 import { browser } from 'wxt/browser';
 import { ReferenceDataCache, type CachedCodeSystem, type KeyValueStore } from '../ers';
 import { ProtocolError, registerHandler } from '../protocol';
 import { DRAFT_CHANGED, type PanelPreferences } from '../referral/messages';
 import { IN_FLIGHT, type Draft } from '../referral/model';
-import { clearAllDrafts, getDraft, listDrafts, listOutstanding, purgeExpired } from '../referral/store';
+import { clearInterruption, countEditingDrafts, endSessionWork, getOwnDraft, listDrafts, listOutstanding, purgeExpired, updateDraft, wasInterrupted } from '../referral/store';
 import {
-  advance, chooseReconciled, recheckReconciliation, requestLetterCompletion, requestSubmission, resendAfterCheck, submitBlocker, type SubmitContext,
+  advance, chooseReconciled, recheckReconciliation, requestLetterCompletion, requestSubmission, resendAfterCheck, resumeBlocker, submitBlocker, type SubmitContext,
 } from '../referral/submit';
 import { getSettings } from '../settings';
-import { getErsClient, getSessionView, onSignedOut } from './session';
+import { currentOwner, getErsClient, getSessionView, onActive, onPaused, onSignedOut } from './session';
 import { tabStateKey, type TabPatientState } from './patient-context';
 
 const LAST_SEARCH_KEY = 'referral.lastSearch';
@@ -29,7 +34,8 @@ function announce(draftId: string): void {
 
 /** Letters outstanding on the toolbar badge; red when one is overdue. */
 export async function updateBadge(now = Date.now()): Promise<void> {
-  const letters = await listOutstanding();
+  const owner = await currentOwner().catch(() => undefined);
+  const letters = owner ? await listOutstanding(owner) : [];
   const overdue = letters.some((l) => l.deadline < now);
   try {
     await browser.action.setBadgeText({ text: letters.length ? String(letters.length) : '' });
@@ -60,23 +66,41 @@ async function tabReport(tabId: number | undefined): Promise<TabPatientState | u
   return (await browser.storage.session.get(key))[key] as TabPatientState | undefined;
 }
 
+/** The signed-in user's draft; another user's draft is refused exactly as a missing one. */
 async function requireDraft(id: string): Promise<Draft> {
-  const draft = await getDraft(id);
+  const owner = await currentOwner();
+  if (!owner) throw new ProtocolError('not-signed-in', 'Sign in to e-RS and choose a role first.');
+  const draft = await getOwnDraft(owner, id);
   if (!draft) throw new ProtocolError('invalid-message', 'This draft no longer exists (it may have expired or you signed out).');
   return draft;
 }
 
-/** Continue every submission a stopped worker left half-way (called at worker start). */
+/** The NHS number the tab shows right now, if it shows exactly one patient. */
+async function shownPatient(tabId: number | undefined): Promise<string | undefined> {
+  const state = await tabReport(tabId);
+  return state?.report.status === 'single' ? state.report.patient?.nhsNumber : undefined;
+}
+
+/**
+ * Continue the signed-in user's submissions left half-way: by a stopped worker (at worker start), or
+ * by sign-out / pause (when the user is back). No tab is known here, so `resumeBlocker` leaves drafts
+ * that have not been sent yet (`ready`) for the user to submit from the panel again.
+ */
 export async function resumeInFlight(): Promise<void> {
-  const view = await getSessionView();
-  if (view.status !== 'active') return;
-  for (const draft of await listDrafts()) {
+  const owner = await currentOwner();
+  if (!owner) return;
+  for (const draft of await listDrafts(owner)) {
     const s = draft.submission;
+    const interrupted = wasInterrupted(draft);
     // A lost create still being looked for on the worklist is picked up too (never re-sent).
     const reconciling = s.phase === 'outcome-unknown' && (!s.reconcile || s.reconcile.status === 'searching');
-    if ((IN_FLIGHT.includes(s.phase) || reconciling) && !s.error && s.phase !== 'ready') {
-      void exclusive(draft.id, async () => advance(await submitContext(), draft.id)).catch(() => undefined);
-    }
+    if (!(IN_FLIGHT.includes(s.phase) || reconciling) || resumeBlocker(draft, undefined)) continue;
+    if (s.error && !interrupted) continue;
+    if (draft.attention && !interrupted) continue;
+    void exclusive(draft.id, async () => {
+      if (interrupted) await clearInterruption(draft.id);
+      return advance(await submitContext(), draft.id);
+    }).catch(() => undefined);
   }
 }
 
@@ -96,9 +120,7 @@ export function registerReferrals(): void {
   registerHandler('referral/submit', async ({ draftId, tabId }) => {
     const draft = await requireDraft(draftId);
     // The decisive wrong-patient check: the tab must show this draft's patient right now.
-    const state = await tabReport(tabId);
-    const shown = state?.report.status === 'single' ? state.report.patient?.nhsNumber : undefined;
-    const blocker = submitBlocker(draft, shown);
+    const blocker = submitBlocker(draft, await shownPatient(tabId));
     if (blocker) throw new ProtocolError('locked', blocker);
     const ctx = await submitContext();
     const done = await exclusive(draftId, async () => {
@@ -108,10 +130,16 @@ export function registerReferrals(): void {
     return { phase: done.submission.phase };
   });
 
-  registerHandler('referral/resume', async ({ draftId }) => {
-    await requireDraft(draftId);
+  registerHandler('referral/resume', async ({ draftId, tabId }) => {
+    const draft = await requireDraft(draftId);
+    // Resuming a draft not sent yet creates it: the same patient and lock checks as submit.
+    const blocker = resumeBlocker(draft, await shownPatient(tabId));
+    if (blocker) throw new ProtocolError('locked', blocker);
     const ctx = await submitContext();
-    const done = await exclusive(draftId, () => advance(ctx, draftId));
+    const done = await exclusive(draftId, async () => {
+      await updateDraft(draftId, (d) => { d.attention = undefined; });
+      return advance(ctx, draftId);
+    });
     return { phase: done.submission.phase };
   });
 
@@ -155,11 +183,28 @@ export function registerReferrals(): void {
     return null;
   });
 
-  // Sign-out takes the user's drafts, letters and outstanding list with it.
-  onSignedOut(async () => {
-    await clearAllDrafts();
+  registerHandler('referral/sign-out-preview', async () => {
+    const owner = await currentOwner();
+    return { editingDrafts: owner ? await countEditingDrafts(owner) : 0 };
+  });
+
+  // Sign-out removes only this user's drafts still being edited (they were told how many first).
+  // Anything e-RS may hold stays: unfinished submissions are marked and carried on at next sign-in;
+  // letters outstanding stay as reminders.
+  // Only an explicit sign-out removes drafts; a sign-out for other reasons (settings changed, an
+  // error) keeps them all, like a pause.
+  onSignedOut(async (reason, owner) => {
+    if (owner) await endSessionWork(owner, reason === 'user' ? 'sign-out' : 'pause');
     await browser.storage.local.remove(LAST_SEARCH_KEY);
     await updateBadge();
+  });
+  onPaused(async (owner) => {
+    await endSessionWork(owner, 'pause');
+    await updateBadge();
+  });
+  onActive(async () => {
+    await updateBadge();
+    await resumeInFlight();
   });
 
   void purgeExpired().then(() => updateBadge()).then(resumeInFlight).catch(() => undefined);

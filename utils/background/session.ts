@@ -6,7 +6,9 @@
 // Exports for other background modules:
 //   getErsClient()      an ErsClient for the signed-in user's flavour, role and environment
 //   getSessionView()    who/where/role/environment/state, never tokens
-//   onSignedOut(fn)     e.g. clear the user's drafts
+//   onSignedOut(fn)     e.g. remove the user's drafts still being edited (told which user)
+//   onActive(fn)        a user is signed in with a role (again): e.g. carry on their submissions
+//   currentOwner()      owner key (SDS user id @ ODS) of the signed-in user, for binding their data
 //   onRoleChanged(fn)   e.g. re-check open drafts against the new role's rules
 import { browser } from 'wxt/browser';
 import { TEST_SMARTCARDS } from '../../simulator/users';
@@ -14,6 +16,7 @@ import { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/errors';
 import type { ErsCredentials } from '../ers/transport';
 import { ProtocolError, type ProtocolErrorBody } from '../protocol-kit';
+import { ownerKey } from '../referral/model';
 import { getSettings, IDENTITY_KEYS, missingForSignIn, watchSettings, type Settings } from '../settings';
 import { RelayError } from './relay';
 import {
@@ -33,7 +36,11 @@ export const REFRESH_MARGIN_MS = 60_000;
 
 export type SmartcardChoice = { card: keyof typeof TEST_SMARTCARDS } | { token: string };
 
-export type SignedOutListener = (reason: SignOutReason) => void | Promise<void>;
+/** `owner` is the owner key of the user who signed out (unknown when cleanup resumes after a crash). */
+export type SignedOutListener = (reason: SignOutReason, owner?: string) => void | Promise<void>;
+/** The session became usable for `owner` (signed in, signed in again after a pause, role chosen). */
+export type ActiveListener = (owner: string) => void | Promise<void>;
+export type PauseReason = 'idle' | 'locked';
 /** May return notices for the user (e.g. "your draft now needs a referring clinician"). */
 export type RoleChangedListener = (role: Role, previous: Role | undefined) => void | string[] | Promise<void | string[]>;
 
@@ -69,6 +76,8 @@ export class SessionManager {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly signedOutListeners = new Set<SignedOutListener>();
   private readonly roleChangedListeners = new Set<RoleChangedListener>();
+  private readonly activeListeners = new Set<ActiveListener>();
+  private readonly pausedListeners = new Set<(owner: string) => void | Promise<void>>();
   private waiters: ReauthWaiter[] = [];
   private refreshing?: Promise<boolean>;
   private lastRoleNotices: string[] = [];
@@ -122,6 +131,22 @@ export class SessionManager {
     return () => this.signedOutListeners.delete(listener);
   }
 
+  onActive(listener: ActiveListener): () => void {
+    this.activeListeners.add(listener);
+    return () => this.activeListeners.delete(listener);
+  }
+
+  /** The session of `owner` was paused (idle, screen lock): keep their work for when they are back. */
+  onPaused(listener: (owner: string) => void | Promise<void>): () => void {
+    this.pausedListeners.add(listener);
+    return () => this.pausedListeners.delete(listener);
+  }
+
+  /** Owner key of the user signed in with a role now, or undefined. */
+  get owner(): string | undefined {
+    return ownerOf(this.record);
+  }
+
   onRoleChanged(listener: RoleChangedListener): () => void {
     this.roleChangedListeners.add(listener);
     return () => this.roleChangedListeners.delete(listener);
@@ -163,6 +188,10 @@ export class SessionManager {
     }
     if (next.status === 'signed-out' || next.status === 'expired') this.deps.scheduleRefresh(undefined);
     this.deps.broadcast(await this.viewNow());
+    const owner = ownerOf(next);
+    if (owner && owner !== ownerOf(previous)) {
+      for (const listener of this.activeListeners) void Promise.resolve().then(() => listener(owner)).catch(() => undefined);
+    }
   }
 
   // ---- sign-in ---------------------------------------------------------------------------------
@@ -376,6 +405,31 @@ export class SessionManager {
     this.deps.scheduleRefresh(at);
   }
 
+  // ---- pause (idle, screen lock) ----------------------------------------------------------------
+
+  /**
+   * The computer was left or its screen locked: end the credentials but keep who was signed in and
+   * everything they were doing, so signing in again carries on. Nothing is removed.
+   */
+  async pause(reason: PauseReason): Promise<SessionView> {
+    await this.ready;
+    const previous = this.record;
+    if (previous.status !== 'active' && previous.status !== 'choose-role') return this.view();
+    const notice = reason === 'locked'
+      ? 'Your e-RS session was paused because the screen was locked. Sign in again to carry on; nothing has been lost.'
+      : 'Your e-RS session was paused because the computer was not used for a while. Sign in again to carry on; nothing has been lost.';
+    await this.dispatch({ type: 'expired', notice });
+    const owner = ownerOf(previous);
+    if (owner) {
+      for (const listener of this.pausedListeners) await Promise.resolve().then(() => listener(owner)).catch(() => undefined);
+    }
+    if (previous.flavour === 'legacy' && previous.secrets.sessionKey) {
+      const settings = await this.settings();
+      await legacySignOut(settings, previous.secrets.sessionKey, this.deps.fetch).catch(() => undefined);
+    }
+    return this.view();
+  }
+
   // ---- sign-out ----------------------------------------------------------------------------------
 
   async signOut(reason: SignOutReason = 'user'): Promise<SessionView> {
@@ -393,13 +447,13 @@ export class SessionManager {
       const settings = await this.settings();
       await legacySignOut(settings, previous.secrets.sessionKey, this.deps.fetch).catch(() => undefined);
     }
-    await this.finishSignOut(reason);
+    await this.finishSignOut(reason, ownerOf(previous) ?? ownerOfUser(previous));
   }
 
-  private async finishSignOut(reason: SignOutReason): Promise<void> {
+  private async finishSignOut(reason: SignOutReason, owner?: string): Promise<void> {
     for (const listener of this.signedOutListeners) {
       try {
-        await listener(reason);
+        await listener(reason, owner);
       } catch {
         /* keep going: every listener gets its chance */
       }
@@ -437,6 +491,17 @@ export class SessionManager {
       fetch: this.deps.fetch,
     });
   }
+}
+
+/** Owner key of a record with a user and a chosen role (the organisation the work is done for). */
+function ownerOf(record: SessionRecord): string | undefined {
+  if (record.status !== 'active' || !record.user || !record.role) return undefined;
+  return ownerKey({ userId: record.user.id, ods: record.role.ods });
+}
+
+/** Owner key for a paused (expired) record that still knows its user and role. */
+function ownerOfUser(record: SessionRecord): string | undefined {
+  return record.user && record.role ? ownerKey({ userId: record.user.id, ods: record.role.ods }) : undefined;
 }
 
 function signInNotice(error: unknown): string {
@@ -510,6 +575,21 @@ export function getSessionView(): Promise<SessionView> {
 
 export function onSignedOut(listener: SignedOutListener): () => void {
   return sessionManager().onSignedOut(listener);
+}
+
+export function onActive(listener: ActiveListener): () => void {
+  return sessionManager().onActive(listener);
+}
+
+export function onPaused(listener: (owner: string) => void | Promise<void>): () => void {
+  return sessionManager().onPaused(listener);
+}
+
+/** Owner key of the user signed in with a role now (after start-up), or undefined. */
+export async function currentOwner(): Promise<string | undefined> {
+  const manager = sessionManager();
+  await manager.ready;
+  return manager.owner;
 }
 
 export function onRoleChanged(listener: RoleChangedListener): () => void {

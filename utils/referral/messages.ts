@@ -45,7 +45,10 @@ export const referralMessages = {
   'ers/search': defineMessage<SearchResult>()(messageSchema('ers/search', { input: searchInputSchema }), FROM_PAGES),
   /** Submit the draft (refused unless the given tab still shows the draft's patient), then drive it on. */
   'referral/submit': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/submit', { draftId, tabId: z.number().int().nonnegative().optional() }), FROM_PAGES),
-  'referral/resume': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/resume', { draftId }), FROM_PAGES),
+  /** Continue a submission; a draft not sent yet gets the submit checks against the given tab. */
+  'referral/resume': defineMessage<{ phase: SubmissionPhase }>()(messageSchema('referral/resume', { draftId, tabId: z.number().int().nonnegative().optional() }), FROM_PAGES),
+  /** What signing out would remove: the number of the user's drafts still being edited. */
+  'referral/sign-out-preview': defineMessage<{ editingDrafts: number }>()(messageSchema('referral/sign-out-preview'), FROM_PAGES),
   /**
    * After a create whose outcome is unknown: use one of the referrals found on e-RS's worklist, look
    * again, or send again. Sending again needs the user's explicit "I have checked e-RS and it was not

@@ -82,9 +82,26 @@ export interface SearchState {
   requestType: RequestType;
 }
 
+/** Who owns a draft: the SDS user id and the organisation (ODS code) of the role it was made in. */
+export interface Owner { userId: string; ods: string }
+
+/** The owner as stored on drafts and outstanding letters: `userId@ODS`. */
+export function ownerKey(owner: Owner): string {
+  return `${owner.userId}@${owner.ods}`;
+}
+
+/** Why a draft needs the user to look at it (shown in the drafts list and on the draft). */
+export interface Attention {
+  reason: 'signed-out' | 'paused' | 'expired';
+  message: string;
+  at: number;
+}
+
 export interface Draft {
-  /** `${hostOrigin}#${nhsNumber}`: one draft per patient and host. */
+  /** `${owner}#${hostOrigin}#${nhsNumber}`: one draft per user, patient and host. */
   id: string;
+  /** `ownerKey()` of the user who made it: nobody else may see, open or submit it. */
+  owner: string;
   hostOrigin: string;
   /** The page the patient was read from (shown in the banner). */
   sourceUrl: string;
@@ -101,13 +118,15 @@ export interface Draft {
   addingLetter?: boolean;
   /** Set when the host page showed another patient while this draft was open. */
   lockedReason?: string;
+  /** A submission interrupted (sign-out, pause) or past its time-to-live: the user must look at it. */
+  attention?: Attention;
   createdAt: number;
   updatedAt: number;
   expiresAt: number;
 }
 
-export function draftId(hostOrigin: string, nhsNumber: string): string {
-  return `${hostOrigin}#${nhsNumber}`;
+export function draftId(owner: string, hostOrigin: string, nhsNumber: string): string {
+  return `${owner}#${hostOrigin}#${nhsNumber}`;
 }
 
 export function routeFor(shortlist: readonly ServiceSummary[], flavour: 'legacy' | 'platform'): Route {
@@ -116,9 +135,10 @@ export function routeFor(shortlist: readonly ServiceSummary[], flavour: 'legacy'
   return flavour === 'legacy' ? 'A021' : 'A011+A016';
 }
 
-export function newDraft(input: { hostOrigin: string; sourceUrl: string; patient: DraftPatient; priority?: Priority; ttlMs: number; now: number; search?: Partial<SearchState> }): Draft {
+export function newDraft(input: { owner: string; hostOrigin: string; sourceUrl: string; patient: DraftPatient; priority?: Priority; ttlMs: number; now: number; search?: Partial<SearchState> }): Draft {
   return {
-    id: draftId(input.hostOrigin, input.patient.nhsNumber),
+    id: draftId(input.owner, input.hostOrigin, input.patient.nhsNumber),
+    owner: input.owner,
     hostOrigin: input.hostOrigin,
     sourceUrl: input.sourceUrl,
     patient: input.patient,

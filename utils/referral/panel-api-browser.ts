@@ -15,6 +15,7 @@ function toPanelSession(view: SessionView): PanelSession {
     flavour: view.flavour,
     environment: view.environment,
     userName: view.user ? view.user.name ?? view.user.id : undefined,
+    userId: view.user?.id,
     businessFunction: view.role?.businessFunction,
     ods: view.role?.ods,
     orgName: view.role?.orgName,
@@ -61,7 +62,7 @@ export function browserPanelApi(): PanelApi {
     referenceData: () => sendMessage('ers/reference'),
     search: (input) => sendMessage('ers/search', { input: input as never }),
     async submit(draftId, forTab) { await sendMessage('referral/submit', { draftId, tabId: forTab ?? await tab() }); },
-    async resume(draftId) { await sendMessage('referral/resume', { draftId }); },
+    async resume(draftId, forTab) { await sendMessage('referral/resume', { draftId, tabId: forTab ?? await tab() }); },
     async reconcile(draftId, action) { await sendMessage('referral/reconcile', { draftId, action, tabId: await tab() }); },
     async completeLetter(draftId) { await sendMessage('referral/complete-letter', { draftId }); },
     onDraftChanged(listener) {

@@ -3,12 +3,15 @@
 // in IndexedDB (store.ts), which the panel and the background share.
 import type { Concept, SearchInput, SearchResult } from '../ers';
 import type { PatientContextReport } from '../patient/types';
+import { ownerKey } from './model';
 
 export interface PanelSession {
   state: 'signed-out' | 'signing-in' | 'choose-role' | 'active' | 'expired';
   flavour: 'legacy' | 'platform';
   environment: string;
   userName?: string;
+  /** SDS user id: with `ods`, who owns the drafts this panel may show. */
+  userId?: string;
   businessFunction?: string;
   ods?: string;
   orgName?: string;
@@ -38,8 +41,8 @@ export interface PanelApi {
   search(input: SearchInput): Promise<SearchResult>;
   /** Ask the background to submit (checks the page still shows this patient) and drive it on. */
   submit(draftId: string, tabId?: number): Promise<void>;
-  /** Continue a submission left in flight (panel closed, worker stopped). */
-  resume(draftId: string): Promise<void>;
+  /** Continue a submission left in flight (panel closed, worker stopped); `tabId` for the patient check. */
+  resume(draftId: string, tabId?: number): Promise<void>;
   /** After a create whose outcome is unknown: choose a referral found in e-RS, look again, or (confirmed) send again. */
   reconcile(draftId: string, action: ReconcileAction): Promise<void>;
   /** Attach the letter of a referral sent with "letter to follow" (A020 + A012 with the current ETag). */
@@ -51,4 +54,10 @@ export interface PanelApi {
   /** Sign in; on the legacy flavour with the simulator's test cards, `card` names the card. */
   signIn(card?: 'adams' | 'baker' | 'cook'): Promise<void>;
   selectRole(role: { businessFunction: string; ods: string }): Promise<void>;
+}
+
+/** Whose drafts the panel may show: only a user signed in with a role; otherwise nobody's. */
+export function panelOwner(session: PanelSession | undefined): string | undefined {
+  if (session?.state !== 'active' || !session.userId || !session.ods) return undefined;
+  return ownerKey({ userId: session.userId, ods: session.ods });
 }

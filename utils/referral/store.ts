@@ -1,11 +1,17 @@
 // Drafts, their letter files and the patient letters, in IndexedDB (idb). Shared by the side panel
 // and the background (same extension origin), so a closed panel, a stopped worker or a browser
 // crash loses nothing. Never stores tokens.
+//
+// Every draft, file and outstanding letter belongs to one user in one organisation (`owner`). The
+// panel and the background only ever list or open a user's own (`listDrafts(owner)`,
+// `getOwnDraft`), so after a browser restart the next user sees nothing of the previous user's.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Draft } from './model';
+import { IN_FLIGHT, type Attention, type Draft } from './model';
 
 export interface OutstandingLetter {
   ubrn: string;
+  /** `ownerKey()` of the user who sent the referral. */
+  owner: string;
   draftId: string;
   displayName: string;
   nhsNumber: string;
@@ -63,8 +69,20 @@ export async function updateDraft(id: string, change: (draft: Draft) => Draft | 
   return next;
 }
 
-export async function listDrafts(): Promise<Draft[]> {
+/** The drafts of one user (owner key); never anyone else's. */
+export async function listDrafts(owner: string): Promise<Draft[]> {
+  return (await (await db()).getAll('drafts')).filter((d) => d.owner === owner);
+}
+
+/** Every draft, whoever owns it: only for housekeeping that never shows or submits them. */
+export async function listAllDrafts(): Promise<Draft[]> {
   return (await db()).getAll('drafts');
+}
+
+/** The draft if it belongs to `owner`; another user's draft is as good as absent. */
+export async function getOwnDraft(owner: string | undefined, id: string): Promise<Draft | undefined> {
+  const draft = await getDraft(id);
+  return owner && draft?.owner === owner ? draft : undefined;
 }
 
 export async function deleteDraft(id: string): Promise<void> {
@@ -75,17 +93,71 @@ export async function deleteDraft(id: string): Promise<void> {
   await tx.done;
 }
 
-/** Remove drafts past their time-to-live, except ones whose submission is still in flight. */
+/**
+ * The time-to-live applies to every draft. Past it, drafts still being edited (and sent ones whose
+ * letter is attached) are removed; anything e-RS may hold (ready, in flight, outcome unknown, a
+ * failed step) is never removed but marked as needing attention, so it cannot live on unseen. A
+ * referral sent with its letter to follow stays until the letter is attached (its reminder is the
+ * outstanding list). Returns the ids removed.
+ */
 export async function purgeExpired(now = Date.now()): Promise<string[]> {
   const database = await db();
   const expired = await database.getAllFromIndex('drafts', 'byExpiry', IDBKeyRange.upperBound(now));
-  // A referral whose letter is still to follow stays until the letter is attached.
   const removable = expired.filter((d) => d.submission.phase === 'editing' || (d.submission.phase === 'complete' && d.letterMode === 'attach'));
   for (const d of removable) await deleteDraft(d.id);
+  for (const d of expired) {
+    if (removable.includes(d) || d.attention || (d.submission.phase === 'complete' && d.letterMode === 'to-follow')) continue;
+    await updateDraft(d.id, (x) => {
+      x.attention = { reason: 'expired', at: now, message: 'This referral was not finished within the time drafts are kept. Check it in e-RS, then finish or remove it here.' };
+    });
+  }
   return removable.map((d) => d.id);
 }
 
-export async function putBlob(key: string, draftId: string, blob: Blob): Promise<void> {
+/** Explicit sign-out: remove this user's drafts that were only being edited (nothing sent to e-RS). */
+export async function removeEditingDrafts(owner: string): Promise<string[]> {
+  const editing = (await listDrafts(owner)).filter((d) => d.submission.phase === 'editing' && !d.addingLetter);
+  for (const d of editing) await deleteDraft(d.id);
+  return editing.map((d) => d.id);
+}
+
+/** How many drafts `removeEditingDrafts` would remove (told to the user before they sign out). */
+export async function countEditingDrafts(owner: string): Promise<number> {
+  return (await listDrafts(owner)).filter((d) => d.submission.phase === 'editing' && !d.addingLetter).length;
+}
+
+/**
+ * The session of `owner` ended: their unfinished submissions are kept and marked, to be carried on
+ * when they sign in again; an explicit sign-out also removes their drafts never sent. A pause (idle,
+ * screen lock) removes nothing. Returns the ids removed.
+ */
+export async function endSessionWork(owner: string, kind: 'sign-out' | 'pause', now = Date.now()): Promise<string[]> {
+  await markUnfinished(owner, kind === 'sign-out'
+    ? { reason: 'signed-out', at: now, message: 'You signed out while this referral was being sent. It has been kept and carries on when you sign in again; check it before you carry on.' }
+    : { reason: 'paused', at: now, message: 'Your session was paused while this referral was being sent. It has been kept and carries on when you sign in again.' });
+  return kind === 'sign-out' ? removeEditingDrafts(owner) : [];
+}
+
+/** True when the draft's submission was cut short by its user's session ending (not by e-RS). */
+export function wasInterrupted(draft: Draft): boolean {
+  return draft.attention?.reason === 'signed-out' || draft.attention?.reason === 'paused';
+}
+
+/** The user is back: clear the interruption (and the step error it caused) so the step runs again. */
+export async function clearInterruption(id: string): Promise<void> {
+  await updateDraft(id, (d) => {
+    if (!wasInterrupted(d)) return;
+    d.attention = undefined;
+    d.submission.error = undefined;
+  });
+}
+
+/** Mark this user's submissions that are not finished as needing attention (sign-out, pause). */
+export async function markUnfinished(owner: string, attention: Attention): Promise<string[]> {
+  const unfinished = (await listDrafts(owner)).filter((d) => IN_FLIGHT.includes(d.submission.phase));
+  for (const d of unfinished) await updateDraft(d.id, (x) => { x.attention = attention; });
+  return unfinished.map((d) => d.id);
+}export async function putBlob(key: string, draftId: string, blob: Blob): Promise<void> {
   await (await db()).put('blobs', { key, draftId, blob });
 }
 
@@ -104,17 +176,11 @@ export async function putOutstanding(letter: OutstandingLetter): Promise<void> {
   await (await db()).put('outstanding', letter);
 }
 
-export async function listOutstanding(): Promise<OutstandingLetter[]> {
-  return (await (await db()).getAll('outstanding')).sort((a, b) => a.deadline - b.deadline);
+/** One user's letters outstanding, soonest deadline first. */
+export async function listOutstanding(owner: string): Promise<OutstandingLetter[]> {
+  return (await (await db()).getAll('outstanding')).filter((l) => l.owner === owner).sort((a, b) => a.deadline - b.deadline);
 }
 
 export async function deleteOutstanding(ubrn: string): Promise<void> {
   await (await db()).delete('outstanding', ubrn);
-}
-
-/** Sign-out: the user's drafts, files, letters and outstanding list all go. */
-export async function clearAllDrafts(): Promise<void> {
-  const database = await db();
-  const tx = database.transaction(['drafts', 'blobs', 'outstanding'], 'readwrite');
-  await Promise.all([tx.objectStore('drafts').clear(), tx.objectStore('blobs').clear(), tx.objectStore('outstanding').clear(), tx.done]);
 }

@@ -71,6 +71,19 @@ export function submitBlocker(draft: Draft, currentNhsNumber: string | undefined
   return undefined;
 }
 
+/**
+ * Why a draft may not be resumed now, or undefined when it may. Every resume path (the panel's
+ * automatic resume, its retry, `referral/resume`, worker start) goes through this. A draft that
+ * has not been sent yet (`ready`) would be created by resuming, so it gets exactly the submit checks:
+ * unlocked, and the tab shows its patient. Once a create has been sent the referral exists for the
+ * draft's own patient, and finishing its steps (each of which reads it back first) cannot refer
+ * anyone else.
+ */
+export function resumeBlocker(draft: Draft, currentNhsNumber: string | undefined): string | undefined {
+  if (draft.submission.phase === 'ready' || draft.submission.phase === 'editing') return submitBlocker(draft, currentNhsNumber);
+  return undefined;
+}
+
 /** Mark the draft ready (the user pressed Submit). Refuses anything already past "ready". */
 export async function requestSubmission(ctx: SubmitContext, id: string): Promise<Draft> {
   const draft = await getDraft(id);
@@ -212,8 +225,8 @@ export function createdCandidates(items: readonly WorklistItem[], draft: Pick<Dr
 }
 
 /** UBRNs this browser already holds for other drafts or letters to follow: never someone's lost create. */
-async function knownUbrns(exceptDraft: string): Promise<Set<string>> {
-  const [drafts, outstanding] = await Promise.all([listDrafts(), listOutstanding()]);
+async function knownUbrns(owner: string, exceptDraft: string): Promise<Set<string>> {
+  const [drafts, outstanding] = await Promise.all([listDrafts(owner), listOutstanding(owner)]);
   return new Set([
     ...drafts.filter((d) => d.id !== exceptDraft && d.submission.ubrn).map((d) => d.submission.ubrn!),
     ...outstanding.filter((o) => o.draftId !== exceptDraft).map((o) => o.ubrn),
@@ -225,7 +238,7 @@ async function knownUbrns(exceptDraft: string): Promise<Set<string>> {
  * one candidate → adopt it (true: carry on). None or several → recorded for the user (false).
  */
 async function reconcile(ctx: SubmitContext, draft: Draft): Promise<boolean> {
-  const known = await knownUbrns(draft.id);
+  const known = await knownUbrns(draft.owner, draft.id);
   let found: ReconcileCandidate[] = [];
   for (const delay of ctx.reconcileDelaysMs ?? RECONCILE_DELAYS_MS) {
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -355,7 +368,7 @@ async function patientLetter(ctx: SubmitContext, draft: Draft): Promise<void> {
   else {
     const createdAt = draft.submission.createSentAt ?? ctx.now?.() ?? Date.now();
     await putOutstanding({
-      ubrn, draftId: draft.id, displayName: draft.patient.displayName, nhsNumber: draft.patient.nhsNumber,
+      ubrn, owner: draft.owner, draftId: draft.id, displayName: draft.patient.displayName, nhsNumber: draft.patient.nhsNumber,
       priority: draft.search.criteria.priority, createdAt, deadline: letterDeadline(draft.search.criteria.priority, createdAt), hostOrigin: draft.hostOrigin,
     });
   }

@@ -1,14 +1,17 @@
-// Settings accessor over extension storage: the user's settings in storage.local (`settings`), NHS
-// IT's policy in storage.managed (see public/managed_schema.json). Usable from the background and
-// from extension pages. No secrets are ever stored here.
+// Settings accessor over extension storage: the user's settings in storage.local (`settings`), the
+// sign-in settings that decide where tokens go in the extension's own IndexedDB (./trusted, which
+// content scripts cannot write), NHS IT's policy in storage.managed (see public/managed_schema.json).
+// Usable from the background and from extension pages. No secrets are ever stored here.
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { migrateSettings } from './migrations';
 import { resolveSettings, type ResolvedSettings } from './resolve';
 import { defaultSettings, ENVIRONMENT_KEYS, settingsShape, SETTINGS_VERSION, type Settings, type SettingKey } from './schema';
+import { pickIdentity, readTrustedIdentity, withTrustedIdentity, writeTrustedIdentity } from './trusted';
 
 export * from './schema';
 export { migrateSettings } from './migrations';
+export { resetTrustedSettingsConnection, TRUSTED_DB_NAME } from './trusted';
 export { resolveSettings, parseManaged, OTHER_POLICY_KEYS, type ResolvedSettings, type PolicyProblem } from './resolve';
 
 export const SETTINGS_STORAGE_KEY = 'settings';
@@ -31,9 +34,18 @@ export async function readManaged(): Promise<Record<string, unknown>> {
   }
 }
 
+/**
+ * The user's settings. The sign-in settings come only from the trusted store; storage.local's copy
+ * of them is ignored. The first read after an update that brought the trusted store moves the
+ * stored sign-in settings there once (`migrateStoredSettings` does the same at install/update).
+ */
 export async function readUserSettings(): Promise<Settings> {
   const got = await browser.storage.local.get(SETTINGS_STORAGE_KEY);
-  return migrateSettings(got[SETTINGS_STORAGE_KEY]).settings;
+  const local = migrateSettings(got[SETTINGS_STORAGE_KEY]).settings;
+  const trusted = await readTrustedIdentity();
+  if (trusted) return withTrustedIdentity(local, trusted);
+  await writeTrustedIdentity(pickIdentity(local));
+  return local;
 }
 
 export async function getResolvedSettings(): Promise<ResolvedSettings> {
@@ -50,8 +62,12 @@ export async function getSettings(): Promise<Settings> {
 export async function migrateStoredSettings(): Promise<number | undefined> {
   const got = await browser.storage.local.get(SETTINGS_STORAGE_KEY);
   const stored = got[SETTINGS_STORAGE_KEY] as { version?: unknown } | undefined;
-  if (stored && stored.version === SETTINGS_VERSION) return SETTINGS_VERSION;
+  if (stored && stored.version === SETTINGS_VERSION) {
+    await readUserSettings(); // moves the sign-in settings to the trusted store if not yet there
+    return SETTINGS_VERSION;
+  }
   const { settings, fromVersion } = migrateSettings(stored);
+  if (!(await readTrustedIdentity())) await writeTrustedIdentity(pickIdentity(settings));
   if (stored !== undefined) await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: settings });
   return fromVersion;
 }
@@ -89,6 +105,8 @@ export async function saveSettings(patch: SettingsPatch | 'reset'): Promise<Reso
       for (const key of ENVIRONMENT_KEYS) if (!(key in changes)) (next as Record<string, unknown>)[key] = defaults[key];
     }
   }
+  // Trusted store first: a listener woken by the storage.local write reads the new addresses.
+  await writeTrustedIdentity(pickIdentity(next));
   await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: next });
   return resolveSettings(next, managed);
 }
