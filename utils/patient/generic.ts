@@ -48,7 +48,7 @@ export function collectLines(doc: Document, maxNodes = GENERIC_MAX_TEXT_NODES, m
   // Parts per line, joined once at the end: appending to a string and then reading its last
   // character makes V8 flatten it every time (quadratic on a page that is one long line).
   let cur: { el: Element; parts: string[]; last: number } | undefined;
-  const parts: { el: Element; parts: string[] }[] = [];
+  const parts: { el: Element; parts: string[]; last: number }[] = [];
   for (let n = walker.nextNode(), i = 0; n && i < maxNodes && chars < maxChars; n = walker.nextNode(), i++) {
     const raw = (n as Text).data;
     if (!/\S/.test(raw)) continue;
