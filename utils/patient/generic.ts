@@ -60,7 +60,10 @@ export function collectLines(doc: Document, maxNodes = GENERIC_MAX_TEXT_NODES, m
     const s = normaliseText(raw.slice(0, 2000));
     if (!s) continue;
     chars += s.length;
-    if (cur?.el === el) cur.parts.push(isDigit(cur.last) && isDigit(s.charCodeAt(0)) ? s : ` ${s}`);
+    // Digit groups split across inline elements (`<span>999</span><span>159</span>`) join up; text
+    // straight in the block, or after a <br>, is a new word.
+    const split = n.parentNode !== el && (n.previousSibling as Element | null)?.localName !== 'br';
+    if (cur?.el === el) cur.parts.push(split && isDigit(cur.last) && isDigit(s.charCodeAt(0)) ? s : ` ${s}`);
     else parts.push((cur = { el, parts: [s], last: 0 }));
     cur.last = s.charCodeAt(s.length - 1);
   }
@@ -94,7 +97,7 @@ const OTHER_LABEL = new RegExp(String.raw`^(?:${OTHER_PERSON})\b(?!\s*(?:name|nu
 const OTHER_INLINE = new RegExp(String.raw`(?:^|[\s|·•;,(])(?:${OTHER_PERSON})\s*(?:details\s*)?:|\b(?:back to|return to|previous patient|recently viewed|recent patients)\b`, 'i');
 /** Class, id, role or label of a container about someone else (or navigation). */
 const OTHER_ATTR =
-  /kin\b|nok|emergency|carer|mother|baby|infant|neonat|guardian|relationship|relative|contacts\b|(?:registered|usual)[-_ ]?gp|gp[-_ ]?(?:practice|details)|clinician|consultant|care[-_ ]?team|recent|previous|breadcrumb|navigation|referrer|author|signature|household|switcher/i;
+  /kin\b|nok|emergency|carer|guardian|relationship|relative|contacts\b|(?:registered|usual)[-_ ]?gp|gp[-_ ]?(?:practice|details)|clinician|consultant|care[-_ ]?team|recent|previous|breadcrumb|navigation|referrer|author|signature|household|switcher/i;
 const BUSY = /(?:^|[\s_-])(?:loading|skeleton|pending|updating|stale|is-fetching)(?:$|[\s_-])/i;
 
 const enum Flag { Other = 1, Busy = 2, Hidden = 4 }
@@ -149,7 +152,7 @@ const LABELLED_POSTCODE = new RegExp(String.raw`\bpost\s?code${SEP}${POSTCODE_SO
 const ANY_POSTCODE = new RegExp(POSTCODE_SOURCE, 'g');
 
 /** Words that end a name in a one-line banner (`Mrs Jane SMITH Born …`). */
-const STOP = /^(born|dob|d\.o\.b\.?|nhs|age|aged|sex|gender|male|female|address|hospital|mrn|hosp|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
+const STOP = /^(surname|forenames?|forename\(s\)|given|first|family|last|born|dob|d\.o\.b\.?|nhs|age|aged|sex|gender|male|female|address|hospital|mrn|hosp|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
 const NAME_WORD = /^\p{Lu}[\p{L}'’-]*\.?$/u;
 const UPPER_WORD = /^(?:\p{Lu}[\p{Lu}'’-]*|(?:Mc|Mac|O'|O’|D'|D’|De|Van|Von|Le|La)\p{Lu}[\p{Lu}'’-]*)$/u;
 // Case-sensitive on purpose: with the `i` flag \p{Lu} matches every letter and backtracks badly.
@@ -160,8 +163,14 @@ const LABELLED_NAME = /^(?:patient(?:'s)? name|full name|name|patient|re)\s*[:#]
 const VALUE_END = /\s(?:born|dob|d\.o\.b\.?|date of birth|nhs|sex|gender|age|aged|address|hospital|mrn|postcode)\b.*$/i;
 const labelledName = (v: string) => bannerName(v, true) ?? parseName(v.replace(VALUE_END, ''));
 const NAME_LABEL_CELL = /^(?:patient(?:'s)? name|full name|name|patient)\s*:?$/i;
-const FAMILY_LABEL = /^(?:surname|family name|last name)\s*[:#]?\s*(.*)$/i;
-const GIVEN_LABEL = /^(?:forenames?|first names?|given names?|forename\(s\))\s*[:#]?\s*(.*)$/i;
+const FAMILY_LABEL = /\b(?:surname|family name|last name)\s*[:#]?\s*/i;
+const GIVEN_LABEL = /\b(?:forename\(s\)|forenames?|first names?|given names?)\s*[:#]?\s*/i;
+/** The value after a label found by `re` in `t` (or on the next line when the label ends it). */
+const afterLabel = (re: RegExp, t: string, next: () => string): string | undefined => {
+  const m = re.exec(t);
+  if (!m) return undefined;
+  return leadingWords(t.slice(m.index + m[0].length)).join(' ') || leadingWords(next()).join(' ');
+};
 
 /** The name words at the start of `text` (up to a stop word, digit or punctuation). */
 function leadingWords(text: string): string[] {
@@ -281,15 +290,17 @@ export function readLines(lines: Line[]): GenericRead {
       const el = lines[i]!.el;
       const heading = !el || /^h\d$/.test(el.localName) || el.getAttribute('role') === 'heading' || /name/i.test(el.getAttribute('class') ?? '') || (i === a && el !== blockEl);
       let m: RegExpExecArray | null;
-      if ((m = LABELLED_NAME.exec(t))) out.push(labelledName(m[1]!));
+      const next = () => (i + 1 < b ? own(i + 1) : '');
+      const f = afterLabel(FAMILY_LABEL, t, next);
+      const g = afterLabel(GIVEN_LABEL, t, next);
+      if (f !== undefined || g !== undefined) (family = f ?? family), (given = g ?? given);
+      else if ((m = LABELLED_NAME.exec(t))) out.push(labelledName(m[1]!));
       else if (NAME_LABEL_CELL.test(prev)) out.push(labelledName(t));
-      else if ((m = FAMILY_LABEL.exec(t))) family = m[1] || (i + 1 < b ? own(i + 1) : '');
-      else if ((m = GIVEN_LABEL.exec(t))) given = m[1] || (i + 1 < b ? own(i + 1) : '');
       else out.push(bannerName(t, heading));
       // A second "SURNAME, Given (Title)" later in the same line is a second person, not ignored.
       if (t.includes('(')) for (const n of t.matchAll(TITLED_NAME)) if (TITLE.test(n[3]!)) out.push(parseName(n[0]));
     }
-    if (family && given) out.push(parseName(`${leadingWords(family).join(' ')}, ${leadingWords(given).join(' ')}`));
+    if (family && given) out.push(parseName(`${family}, ${given}`));
     return distinct(out.filter((n) => n && /\p{L}/u.test(n.family) && n.given.length > 0) as PatientContext['name'][], nameKey);
   };
   /** Lines [a, b) that the element `el` (or its descendants) holds, around line i. */
