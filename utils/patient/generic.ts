@@ -31,52 +31,58 @@ const INLINE = /^(abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|ins|del|kbd|label|
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
-/** One line of page text and the element it belongs to (null when read from plain text). */
-export interface Line { text: string; el: Element | null }
+/** One line of page text, the element holding it (null when read from plain text), the text before it (raw). */
+export interface Line { text: string; el: Element | null; prev: string }
 
 /**
- * The page's text as lines: text nodes of one block element joined (digit groups split across
- * elements joined without a space), normalised, with caps on nodes and characters. Cheap per node:
- * no layout (`data`, never innerText). Same-origin frames are read too (their lines follow).
+ * The text under `root` as lines, one per text node (normalised), each with the text before it
+ * (its label, when label and value are separate cells), with caps on nodes and characters. Cheap
+ * per node: no layout (`data`, never innerText), no ancestor walk. With `digits`, only lines holding
+ * a digit are kept (the page-wide scan for NHS numbers; the identity block is read in full later).
+ * Digit groups split across sibling inline elements (`<span>999</span><span>159</span>`) join into
+ * one line. Same-origin frames are read too (their lines follow).
  */
-export function collectLines(doc: Document, maxNodes = GENERIC_MAX_TEXT_NODES, maxChars = GENERIC_MAX_CHARS, depth = 0): Line[] {
-  const root = doc.body ?? doc.documentElement;
+export function collectLines(root: Document | Element, digits = false, maxNodes = GENERIC_MAX_TEXT_NODES, maxChars = GENERIC_MAX_CHARS, depth = 0): Line[] {
+  const doc = (root as Element).ownerDocument ?? (root as Document);
+  const top = root === doc ? doc.body ?? doc.documentElement : (root as Element);
   const lines: Line[] = [];
-  if (!root) return lines;
-  const walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+  if (!top) return lines;
+  const walker = doc.createTreeWalker(top, 4 /* NodeFilter.SHOW_TEXT */);
   let chars = 0;
-  // Parts per line, joined once at the end: appending to a string and then reading its last
-  // character makes V8 flatten it every time (quadratic on a page that is one long line).
-  let cur: { el: Element; parts: string[]; last: number } | undefined;
-  const parts: { el: Element; parts: string[]; last: number }[] = [];
+  let prev: Line | undefined;
+  let before = '';
   for (let n = walker.nextNode(), i = 0; n && i < maxNodes && chars < maxChars; n = walker.nextNode(), i++) {
-    const raw = (n as Text).data;
-    if (!/\S/.test(raw)) continue;
-    let el = n.parentNode as Element | null;
-    if (!el || SKIP.test(el.localName)) continue;
-    // Links are lines of their own: they are never the patient's identity (see ownFlags).
-    while (el.parentElement && INLINE.test(el.localName)) el = el.parentElement;
-    for (let a: Element | null = n.parentNode as Element; a && a !== el; a = a.parentElement) if (a.localName === 'a') el = a;
-    const s = normaliseText(raw.slice(0, 2000));
-    if (!s) continue;
+    const data = (n as Text).data;
+    let s = (data.length > 2000 ? data.slice(0, 2000) : data).trim();
+    const parent = n.parentNode as Element | null;
+    if (!s || !parent || SKIP.test(parent.localName)) continue;
     chars += s.length;
-    // Digit groups split across inline elements (`<span>999</span><span>159</span>`) join up; text
-    // straight in the block, or after a <br>, is a new word.
-    const split = n.parentNode !== el && (n.previousSibling as Element | null)?.localName !== 'br';
-    if (cur?.el === el) cur.parts.push(split && isDigit(cur.last) && isDigit(s.charCodeAt(0)) ? s : ` ${s}`);
-    else parts.push((cur = { el, parts: [s], last: 0 }));
-    cur.last = s.charCodeAt(s.length - 1);
+    if (digits && !/\d/.test(s)) {
+      before = s;
+      prev = undefined;
+      continue;
+    }
+    // Most nodes are plain ASCII with single spaces: only the others pay for normalisation.
+    if (/[^ -~]| {2}/.test(s) && !(s = normaliseText(s))) continue;
+    const p = prev?.el;
+    if (p && isDigit(s.charCodeAt(0)) && /^[\d ]+$/.test(s) && isDigit(prev!.text.charCodeAt(prev!.text.length - 1)) &&
+      p !== parent && p.parentNode === parent.parentNode && INLINE.test(p.localName) && INLINE.test(parent.localName)) {
+      prev!.text += s;
+      continue;
+    }
+    lines.push((prev = { text: s, el: parent, prev: before }));
+    before = s;
   }
-  for (const p of parts) lines.push({ text: p.parts.join(''), el: p.el });
-  if (depth < 2) {
-    for (const f of doc.querySelectorAll('iframe,frame')) {
+  if (depth < 2 && root === doc) {
+    // getElementsByTagName: a live list, far cheaper than querySelectorAll on a big page.
+    for (const f of [...doc.getElementsByTagName('iframe'), ...doc.getElementsByTagName('frame')]) {
       let d: Document | null = null;
       try {
         d = (f as HTMLIFrameElement).contentDocument; // null (or a throw) for a cross-origin frame
       } catch {
         /* cross-origin */
       }
-      if (d && lines.length < maxNodes) lines.push(...collectLines(d, maxNodes - lines.length, maxChars, depth + 1));
+      if (d && lines.length < maxNodes) lines.push(...collectLines(d, digits, maxNodes - lines.length, maxChars, depth + 1));
     }
   }
   return lines;
@@ -84,7 +90,7 @@ export function collectLines(doc: Document, maxNodes = GENERIC_MAX_TEXT_NODES, m
 
 /** The page's text, one line per block element (tests and the bench). */
 export const collectPageText = (doc: Document, maxNodes?: number, maxChars?: number): string =>
-  collectLines(doc, maxNodes, maxChars).map((l) => l.text).join('\n');
+  collectLines(doc, false, maxNodes, maxChars).map((l) => l.text).join('\n');
 
 // ---------------------------------------------------------------- whose text is this?
 
@@ -234,38 +240,46 @@ export interface GenericRead extends Give { block?: Element }
 
 /** Read a patient from plain text (each line its own element-less line; tests). */
 export function readGenericText(text: string): Give {
-  const { block: _, ...r } = readLines(text.split('\n').map((t) => ({ text: normaliseText(t), el: null })));
+  const lines = text.split('\n').map((t) => ({ text: normaliseText(t), el: null, prev: '' }));
+  lines.forEach((l, i) => (l.prev = lines[i - 1]?.text ?? ''));
+  const { block: _, ...r } = readLines(lines);
   return r;
 }
 
-/** Read a patient from lines (see collectLines). Pure apart from reading element attributes. */
+/**
+ * Read a patient from lines (see collectLines): the page's digit lines, or every line of a plain
+ * text (elements null: the whole text is the block). Pure apart from reading the DOM.
+ */
 export function readLines(lines: Line[]): GenericRead {
   const give = (status: PatientContextReport['status'], reason: string, confidence: number): GenericRead => ({ status, reason, confidence });
   const cache: Cache = new Map();
-  const flags = (i: number) => flagsOf(lines[i]!.el, cache);
-  /** The part of line i that is the patient's (cut at an inline "Next of kin:"), or '' if none is. */
-  const own = (i: number): string => {
-    const l = lines[i]!;
-    if (flags(i) & (Flag.Other | Flag.Hidden)) return '';
-    const prev = lines[i - 1];
-    if (OTHER_LABEL.test(l.text) || (prev && prev.text.length <= 40 && OTHER_LABEL.test(prev.text) && !/\d/.test(prev.text) && prev.el !== l.el)) return '';
+  const flags = (l: Line) => flagsOf(l.el, cache);
+  /** The part of a line that is the patient's (cut at an inline "Next of kin:"), or '' if none is. */
+  const own = (l: Line): string => {
+    if (flags(l) & (Flag.Other | Flag.Hidden)) return '';
+    const prev = l.prev.length > 40 ? '' : normaliseText(l.prev);
+    if (OTHER_LABEL.test(l.text) || (prev.length <= 40 && OTHER_LABEL.test(prev) && !/\d/.test(prev))) return '';
     const m = OTHER_INLINE.exec(l.text);
     return m ? l.text.slice(0, m.index) : l.text;
   };
 
-  // Every NHS-number-shaped token on the page, with where it is and whether it is the patient's.
-  const found: { n: string; line: number; labelled: boolean }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i]!.text;
-    if (!/\d{3}/.test(text)) continue;
-    for (const m of text.matchAll(NHS_NUMBER_RE)) {
-      const ownText = own(i);
-      if (m.index! >= ownText.length) continue; // someone else's, a link, or hidden
-      const before = text.slice(Math.max(0, m.index! - 30), m.index);
-      const prev = lines[i - 1]?.text ?? '';
-      const labelled = NHS_LABEL.test(before) || (!before.trim() && prev.length < 30 && /^NHS\b/i.test(prev) && NHS_LABEL.test(prev));
-      found.push({ n: normaliseNhsNumber(m[1]!), line: i, labelled });
-    }
+  // Every NHS-number-shaped token on the page, with where it is and whether it is the patient's:
+  // one native regex scan over the joined text, offsets mapped back to lines.
+  const starts: number[] = [];
+  let at0 = 0;
+  for (const l of lines) starts.push(at0), (at0 += l.text.length + 1);
+  const all = lines.map((l) => l.text).join('\n');
+  const found: { n: string; line: Line; labelled: boolean }[] = [];
+  const re = new RegExp(NHS_NUMBER_RE);
+  for (let m, i = 0; (m = re.exec(all)); ) {
+    while (i + 1 < starts.length && starts[i + 1]! <= m.index) i++;
+    const line = lines[i]!;
+    const index = m.index - starts[i]!;
+    if (index >= own(line).length) continue; // someone else's, a link, or hidden
+    const before = line.text.slice(Math.max(0, index - 30), index);
+    const p = line.prev.length < 30 ? normaliseText(line.prev) : '';
+    const labelled = NHS_LABEL.test(before) || (!before.trim() && /^NHS\b/i.test(p) && NHS_LABEL.test(p));
+    found.push({ n: normaliseNhsNumber(m[1]!), line, labelled });
   }
   if (found.some((f) => flags(f.line) & Flag.Busy)) return give('none', 'The record is still loading', 0);
   const labelled = distinct(found.filter((f) => f.labelled).map((f) => f.n));
@@ -278,19 +292,20 @@ export function readLines(lines: Line[]): GenericRead {
   const nhsNumber = labelled[0]!;
   if (!isValidNhsNumber(nhsNumber)) return give('invalid', `NHS number ${formatNhsNumber(nhsNumber)} fails the modulus 11 check`, 0.3);
 
-  /** Names in lines [a, b), the patient's only. */
-  const namesIn = (a: number, b: number, blockEl: Element | null) => {
+  /** Names in a block's lines, the patient's only. */
+  const namesIn = (block: Line[], blockEl: Element | null) => {
     const out: (PatientContext['name'] | undefined)[] = [];
     let family: string | undefined;
     let given: string | undefined;
-    for (let i = a; i < b; i++) {
-      const t = own(i);
-      if (!t) continue;
-      const prev = i > a ? own(i - 1) : '';
-      const el = lines[i]!.el;
-      const heading = !el || /^h\d$/.test(el.localName) || el.getAttribute('role') === 'heading' || /name/i.test(el.getAttribute('class') ?? '') || (i === a && el !== blockEl);
+    block.forEach((l, i) => {
+      const t = own(l);
+      if (!t) return;
+      const prev = i > 0 ? own(block[i - 1]!) : '';
+      const el = l.el;
+      const h = el?.closest('h1,h2,h3,h4,h5,h6,[role=heading],[class*=name]');
+      const heading = !el || (!!h && contains(blockEl ?? h, h)) || (i === 0 && el !== blockEl);
       let m: RegExpExecArray | null;
-      const next = () => (i + 1 < b ? own(i + 1) : '');
+      const next = () => (block[i + 1] ? own(block[i + 1]!) : '');
       const f = afterLabel(FAMILY_LABEL, t, next);
       const g = afterLabel(GIVEN_LABEL, t, next);
       if (f !== undefined || g !== undefined) (family = f ?? family), (given = g ?? given);
@@ -299,60 +314,52 @@ export function readLines(lines: Line[]): GenericRead {
       else out.push(bannerName(t, heading));
       // A second "SURNAME, Given (Title)" later in the same line is a second person, not ignored.
       if (t.includes('(')) for (const n of t.matchAll(TITLED_NAME)) if (TITLE.test(n[3]!)) out.push(parseName(n[0]));
-    }
+    });
     if (family && given) out.push(parseName(`${family}, ${given}`));
     return distinct(out.filter((n) => n && /\p{L}/u.test(n.family) && n.given.length > 0) as PatientContext['name'][], nameKey);
   };
-  /** Lines [a, b) that the element `el` (or its descendants) holds, around line i. */
-  const rangeOf = (el: Element | null, i: number): [number, number] => {
-    if (!el) return [0, lines.length];
-    let a = i;
-    let b = i + 1;
-    while (a > 0 && i - a < MAX_BLOCK_LINES && contains(el, lines[a - 1]!.el)) a--;
-    while (b < lines.length && b - i < MAX_BLOCK_LINES && contains(el, lines[b]!.el)) b++;
-    return [a, b];
-  };
+  /** Every line of an element (at most MAX_BLOCK_LINES + 1: more is not a block). */
+  const linesOf = (el: Element | null): Line[] => (el ? collectLines(el, false, MAX_BLOCK_LINES + 1) : lines);
 
   // The identity block: around the first labelled occurrence of the number, the smallest container
   // that also holds a name.
   const at = found.find((f) => f.labelled && f.n === nhsNumber)!;
-  let el: Element | null = lines[at.line]!.el;
-  let range: [number, number] = rangeOf(el, at.line);
-  let names = namesIn(range[0], range[1], el);
+  let el: Element | null = at.line.el;
+  let block = linesOf(el);
+  let names = namesIn(block, el);
   while (!names.length && el && el.parentElement && el.localName !== 'body') {
     el = el.parentElement;
-    range = rangeOf(el, at.line);
-    if (range[1] - range[0] > MAX_BLOCK_LINES) break;
-    names = namesIn(range[0], range[1], el);
+    block = linesOf(el);
+    if (block.length > MAX_BLOCK_LINES) break;
+    names = namesIn(block, el);
   }
   if (names.length > 1) return give('ambiguous', `${names.length} different patient names shown`, 0.3);
   if (!names.length) return give('none', 'No patient name shown', 0.4);
   // Details may sit a level or two further out (a table's next row): widen while no other patient joins.
   for (let up = 0; el && up < 2 && el.parentElement && el.localName !== 'body'; up++) {
-    const wider = rangeOf(el.parentElement, at.line);
-    if (wider[1] - wider[0] > MAX_BLOCK_LINES || namesIn(wider[0], wider[1], el.parentElement).length > 1) break;
+    const wider = linesOf(el.parentElement);
+    if (wider.length > MAX_BLOCK_LINES || namesIn(wider, el.parentElement).length > 1) break;
     el = el.parentElement;
-    range = wider;
+    block = wider;
   }
-  const [a, b] = range;
   const text: string[] = [];
-  for (let i = a; i < b; i++) {
-    if (flags(i) & Flag.Busy) return give('none', 'The record is still loading', 0);
-    const t = own(i);
+  for (const [i, l] of block.entries()) {
+    if (flags(l) & Flag.Busy) return give('none', 'The record is still loading', 0);
+    const t = own(l);
     // A value cell after its label cell reads as "Label value".
-    const prev = i > a ? own(i - 1) : '';
+    const prev = i > 0 ? own(block[i - 1]!) : '';
     if (t) text.push(DOB_LABEL_CELL.test(prev) || SEX_LABEL_CELL.test(prev) || /^post\s?code:?$/i.test(prev) ? `${prev} ${t}` : t);
   }
-  const block = text.join('\n');
+  const blockText = text.join('\n');
 
-  let dobs = distinct(each(block, LABELLED_DOB, (m) => parseUkDate(m[1]!)));
-  if (!dobs.length) dobs = distinct(each(block, DATE_WITH_AGE, (m) => parseUkDate(m[1]!)));
+  let dobs = distinct(each(blockText, LABELLED_DOB, (m) => parseUkDate(m[1]!)));
+  if (!dobs.length) dobs = distinct(each(blockText, DATE_WITH_AGE, (m) => parseUkDate(m[1]!)));
   if (dobs.length > 1) return give('ambiguous', 'Dates of birth disagree', 0.3);
-  let sexes = distinct(each(block, LABELLED_SEX, (m) => normaliseGender(m[1]!)));
+  let sexes = distinct(each(blockText, LABELLED_SEX, (m) => normaliseGender(m[1]!)));
   if (sexes.length > 1) return give('ambiguous', 'Sex shown disagrees', 0.3);
-  if (!sexes.length) sexes = distinct(each(block, BARE_SEX, (m) => normaliseGender(m[1] ?? m[2] ?? m[3]!)));
-  let postcodes = distinct(each(block, LABELLED_POSTCODE, (m) => normalisePostcode(`${m[1]} ${m[2]}`)));
-  if (!postcodes.length) postcodes = distinct(each(block, ANY_POSTCODE, (m) => normalisePostcode(m[0])));
+  if (!sexes.length) sexes = distinct(each(blockText, BARE_SEX, (m) => normaliseGender(m[1] ?? m[2] ?? m[3]!)));
+  let postcodes = distinct(each(blockText, LABELLED_POSTCODE, (m) => normalisePostcode(`${m[1]} ${m[2]}`)));
+  if (!postcodes.length) postcodes = distinct(each(blockText, ANY_POSTCODE, (m) => normalisePostcode(m[0])));
 
   const patient: PatientContext = { nhsNumber, name: names[0]! };
   if (dobs[0]) patient.birthDate = dobs[0];
@@ -367,5 +374,5 @@ function contains(el: Element, other: Element | null): boolean {
 }
 
 export function readGeneric(doc: Document, url: string, now = Date.now()): PatientContextReport & { block?: Element } {
-  return { ...readLines(collectLines(doc)), ...reportBase(doc, url, 'generic', now) };
+  return { ...readLines(collectLines(doc, true)), ...reportBase(doc, url, 'generic', now) };
 }
