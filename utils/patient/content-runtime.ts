@@ -6,7 +6,7 @@ import { q } from './extract';
 import { findActiveAdapter, readPatientContext } from './read';
 import { createReferButton, REFER_HOST_TAG, type ReferButton } from './refer-button';
 import type { ActiveAdapter, PatientContextReport } from './types';
-import { watchPatientContext, type PatientWatcher } from './watcher';
+import { UNSETTLED, watchPatientContext, type PatientWatcher } from './watcher';
 
 /** storage.local key holding the compiled, zod-validated adapters the background publishes. */
 export const ACTIVE_ADAPTERS_KEY = 'patientAdapters.active';
@@ -55,7 +55,8 @@ export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<Con
     ignore: (n) => (n as Element).localName === REFER_HOST_TAG,
     delayMs: deps.delayMs,
   });
-  publish(watcher.current());
+  // A first reading still settling is published by the watcher once it has (nothing was shown before).
+  if (watcher.current().reason !== UNSETTLED) publish(watcher.current());
   deps.onAdaptersChanged?.(() => void load().then(watcher.flush));
   return { watcher, button, stop: () => (watcher.stop(), button.remove()) };
 }
