@@ -3,6 +3,7 @@
 // (saved on every change) and the submission is driven by the background.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ServiceSummary } from '../../utils/ers';
+import { identityDifferences } from '../../utils/patient/identity';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
 import { prepareFile, uniqueName } from '../../utils/referral/letters';
@@ -110,12 +111,14 @@ export function App({ api }: { api: PanelApi }) {
     setReport(next);
     const current = draftRef.current;
     const shown = next?.status === 'single' ? next.patient?.nhsNumber : undefined;
-    if (current && shown !== current.patient.nhsNumber && !isSubmitted(current)) {
+    // Every identity field, not only the NHS number: a half-updated banner differs in its DOB or sex.
+    const same = !!next?.patient && shown !== undefined && identityDifferences(current?.patient ?? { nhsNumber: '', displayName: '' }, next.patient).length === 0;
+    if (current && !same && !isSubmitted(current)) {
       const reason = shown
         ? `The clinical system now shows a different patient. This draft is for ${current.patient.displayName} and is locked: it cannot be submitted until their record is open again.`
         : `The clinical system no longer shows ${current.patient.displayName}. This draft is locked until their record is open again.`;
       setDraft(await updateDraft(current.id, (d) => { d.lockedReason = reason; }));
-    } else if (current && shown === current.patient.nhsNumber && current.lockedReason) {
+    } else if (current && same && current.lockedReason) {
       setDraft(await updateDraft(current.id, (d) => { d.lockedReason = undefined; }));
     }
   }), [api]);

@@ -9,7 +9,7 @@ import { BUILTIN_ADAPTERS } from '../patient/adapters/builtin';
 import { compileAdapter, urlMatchesPattern } from '../patient/compile';
 import { ACTIVE_ADAPTERS_KEY } from '../patient/content-runtime';
 import { applyReportToDraft, bindDraft, type DraftBinding } from '../patient/draft-lock';
-import { PatientContentMessageSchema, type PatientReply } from '../patient/messages';
+import { PatientContentMessageSchema, PatientContextReportSchema, READ_NOW, type PatientReply } from '../patient/messages';
 import type { HostAdapter, PatientContextReport } from '../patient/types';
 
 import { PANEL_REQUEST_KEY, tabStateKey } from '../patient/storage-keys';
@@ -160,6 +160,20 @@ export function recordReport(tabId: number, report: PatientContextReport, now = 
     await putTabState(state);
     return state;
   });
+}
+
+/**
+ * Ask the tab's content script (top frame) to read the page now, record what it says (the draft
+ * binding follows it) and return it; undefined when the page cannot answer. The submit guard uses
+ * this, never the cached report: the page may have changed since its last report.
+ */
+export async function readTabNow(tabId: number | undefined): Promise<PatientContextReport | undefined> {
+  if (tabId === undefined) return undefined;
+  const answer = await attempt(() => browser.tabs.sendMessage(tabId, { type: READ_NOW }, { frameId: 0 }) as Promise<unknown>, undefined);
+  const parsed = PatientContextReportSchema.safeParse(answer);
+  if (!parsed.success) return undefined;
+  await recordReport(tabId, parsed.data);
+  return parsed.data;
 }
 
 /** Bind a (new) draft to the patient the tab shows, unless an unlocked draft for them is open. */

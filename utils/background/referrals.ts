@@ -11,7 +11,8 @@ import { clearAllDrafts, getDraft, listDrafts, listOutstanding, purgeExpired } f
 import { advance, requestLetterCompletion, requestSubmission, submitBlocker, type SubmitContext } from '../referral/submit';
 import { getSettings } from '../settings';
 import { getErsClient, getSessionView, onSignedOut } from './session';
-import { tabStateKey, type TabPatientState } from './patient-context';
+import { identityMismatch } from '../patient/identity';
+import { readTabNow } from './patient-context';
 
 const LAST_SEARCH_KEY = 'referral.lastSearch';
 
@@ -52,12 +53,6 @@ async function submitContext(): Promise<SubmitContext> {
   return { api, businessFunction: view.role?.businessFunction, onChange: announce };
 }
 
-async function tabReport(tabId: number | undefined): Promise<TabPatientState | undefined> {
-  if (tabId === undefined) return undefined;
-  const key = tabStateKey(tabId);
-  return (await browser.storage.session.get(key))[key] as TabPatientState | undefined;
-}
-
 async function requireDraft(id: string): Promise<Draft> {
   const draft = await getDraft(id);
   if (!draft) throw new ProtocolError('invalid-message', 'This draft no longer exists (it may have expired or you signed out).');
@@ -90,10 +85,12 @@ export function registerReferrals(): void {
 
   registerHandler('referral/submit', async ({ draftId, tabId }) => {
     const draft = await requireDraft(draftId);
-    // The decisive wrong-patient check: the tab must show this draft's patient right now.
-    const state = await tabReport(tabId);
-    const shown = state?.report.status === 'single' ? state.report.patient?.nhsNumber : undefined;
-    const blocker = submitBlocker(draft, shown);
+    // The decisive wrong-patient check: the tab must show this draft's patient right now, read
+    // afresh (not the cached report), whole identity compared (utils/patient/identity.ts).
+    const fresh = await readTabNow(tabId);
+    const mismatch = identityMismatch(draft.patient, fresh);
+    if (mismatch) throw new ProtocolError('locked', mismatch);
+    const blocker = submitBlocker(draft, fresh?.patient?.nhsNumber);
     if (blocker) throw new ProtocolError('locked', blocker);
     const ctx = await submitContext();
     const done = await exclusive(draftId, async () => {

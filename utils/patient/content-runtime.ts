@@ -16,6 +16,8 @@ export interface ContentRuntimeDeps {
   send(msg: PatientContentMessage): Promise<PatientReply | undefined>;
   loadAdapters(): Promise<unknown>;
   onAdaptersChanged?(cb: () => void): void;
+  /** Register the answer to the background's "read the page now" (before a submit). */
+  onReadRequest?(read: () => PatientContextReport): void;
   delayMs?: number;
 }
 
@@ -58,5 +60,7 @@ export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<Con
   // A first reading still settling is published by the watcher once it has (nothing was shown before).
   if (watcher.current().reason !== UNSETTLED) publish(watcher.current());
   deps.onAdaptersChanged?.(() => void load().then(watcher.flush));
+  // A fresh read (not the last report): still-changing pages answer "no patient".
+  deps.onReadRequest?.(() => watcher.flush());
   return { watcher, button, stop: () => (watcher.stop(), button.remove()) };
 }
