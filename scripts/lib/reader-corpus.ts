@@ -2,7 +2,8 @@
 // truth in a `<!-- truth {...} -->` comment (who the record is about; who else is on the page). One
 // scoring rule for the unit test and `npm run bench`: a read is *wrong* when any field it reports
 // (NHS number, family or first given name, date of birth, sex, postcode) is not the record's
-// patient's; *refused* when it reports no patient; *correct* otherwise. Refusing is safe.
+// patient's; *refused* when it reports no patient where there is one; *correct* otherwise (including
+// "no patient" on a page that is not one patient's record). Refusing is safe.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PatientContextReport } from '../../utils/patient/types';
@@ -47,6 +48,7 @@ export function wrongFields(truth: CorpusTruth, report: Pick<PatientContextRepor
 }
 
 export function verdict(truth: CorpusTruth, report: Pick<PatientContextReport, 'status' | 'patient'>): Verdict {
-  if (report.status !== 'single') return 'refused';
+  // On a page that is no one patient's record (a clinic list), "no patient" is the right answer.
+  if (report.status !== 'single') return truth.patient ? 'refused' : 'correct';
   return wrongFields(truth, report).length ? 'wrong' : 'correct';
 }

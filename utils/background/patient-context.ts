@@ -7,9 +7,9 @@ import { browser } from 'wxt/browser';
 import { HostAdapterSchema, validateAdapters } from '../patient/adapter-schema';
 import { BUILTIN_ADAPTERS } from '../patient/adapters/builtin';
 import { compileAdapter, urlMatchesPattern } from '../patient/compile';
-import { ACTIVE_ADAPTERS_KEY } from '../patient/content-runtime';
+import { ACTIVE_ADAPTERS_KEY, READ_NOW } from '../patient/content-runtime';
 import { applyReportToDraft, bindDraft, type DraftBinding } from '../patient/draft-lock';
-import { PatientContentMessageSchema, PatientContextReportSchema, READ_NOW, type PatientReply } from '../patient/messages';
+import { PatientContentMessageSchema, PatientContextReportSchema, type PatientReply } from '../patient/messages';
 import type { HostAdapter, PatientContextReport } from '../patient/types';
 
 import { PANEL_REQUEST_KEY, tabStateKey } from '../patient/storage-keys';

@@ -39,9 +39,6 @@ export const PatientReplySchema = z.union([
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 
-/** Background → content script (top frame): read the page now and answer with the report. */
-export const READ_NOW = 'patient/read-now';
-
 export type PatientContextMessage = { type: 'patient-context'; context: PatientContextReport };
 export type OpenPanelMessage = { type: 'open-panel'; context: PatientContextReport };
 export type PatientContentMessage = PatientContextMessage | OpenPanelMessage;
