@@ -43,6 +43,8 @@ export function App({ api }: { api: PanelApi }) {
   const [outstanding, setOutstanding] = useState<OutstandingLetter[]>([]);
   const [letterUrl, setLetterUrl] = useState<string>();
   const [prefs, setPrefs] = useState<Awaited<ReturnType<PanelApi['preferences']>>>();
+  /** Drafts whose patient the user confirmed in this panel (asked when the read was not certain). */
+  const [confirmed, setConfirmed] = useState<string[]>([]);
   const draftRef = useRef<Draft | undefined>(undefined);
   draftRef.current = draft;
 
@@ -228,7 +230,11 @@ export function App({ api }: { api: PanelApi }) {
 
   const signedIn = session?.state === 'active';
   const locked = !!draft?.lockedReason;
-  const editable = !!draft && signedIn && !locked && !isSubmitted(draft) && draft.submission.phase !== 'ready';
+  // Unless NHS number, name and date of birth were read together from one place on the page
+  // (confidence 1), the user confirms the patient once before anything is searched or sent.
+  const unsure = !!draft && report?.status === 'single' && !!report.patient && report.patient.nhsNumber === draft.patient.nhsNumber &&
+    report.confidence < 1 && !isSubmitted(draft) && !confirmed.includes(draft.id);
+  const editable = !!draft && signedIn && !locked && !unsure && !isSubmitted(draft) && draft.submission.phase !== 'ready';
 
   return (
     <main class="panel">
@@ -243,6 +249,15 @@ export function App({ api }: { api: PanelApi }) {
       )}
       {draft ? <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} />
         : report?.status === 'single' && report.patient && <PatientBanner patient={draftPatientFrom(report.patient)} sourceUrl={report.source.url} />}
+      {unsure && !locked && (
+        <div class="nhs-warning" role="alert" data-testid="check-patient">
+          <h3 class="nhs-warning__label">Check this is the right patient</h3>
+          <p>The page did not show this patient&rsquo;s NHS number, name and date of birth together, so the extension is less sure who it is. Compare the details above with the record before you continue.</p>
+          <button type="button" class="nhs-button nhs-button--secondary" onClick={() => setConfirmed((c) => [...c, draft!.id])}>
+            Yes, this is the right patient
+          </button>
+        </div>
+      )}
       {draft?.lockedReason && (
         <div class="nhs-warning" role="alert" data-testid="draft-locked">
           <h3 class="nhs-warning__label">Patient changed</h3>
