@@ -67,6 +67,11 @@ export function App({ api }: { api: PanelApi }) {
         search: { criteria: orderedCriteria({ priority: (p.defaultPriority as Draft['search']['criteria']['priority']) ?? 'ROUTINE', specialty: p.defaultSpecialty, ageAndGenderAppropriate: true }) },
       });
       await putDraft(next);
+    } else if (!isSubmitted(next) && identityDifferences(next.patient, r.patient).length) {
+      // Refer was pressed on a page showing this NHS number with other details than the draft
+      // has: the user chose the patient shown now, so the draft takes the page's identity.
+      const patient = draftPatientFrom(r.patient);
+      next = await updateDraft(next.id, (d) => { d.patient = patient; d.sourceUrl = r.source.url; d.lockedReason = undefined; });
     } else if (next.lockedReason) {
       // The page shows this draft's patient again: it may be worked on and submitted again.
       next = await updateDraft(next.id, (d) => { d.lockedReason = undefined; });

@@ -9,6 +9,7 @@ import { BUILTIN_ADAPTERS } from '../patient/adapters/builtin';
 import { compileAdapter, urlMatchesPattern } from '../patient/compile';
 import { ACTIVE_ADAPTERS_KEY, READ_NOW } from '../patient/content-runtime';
 import { applyReportToDraft, bindDraft, type DraftBinding } from '../patient/draft-lock';
+import { identityDifferences } from '../patient/identity';
 import { PatientContentMessageSchema, PatientContextReportSchema, type PatientReply } from '../patient/messages';
 import type { HostAdapter, PatientContextReport } from '../patient/types';
 
@@ -182,7 +183,8 @@ export function bindDraftToTab(tabId: number, report?: PatientContextReport, now
     const prev = await getTabPatientState(tabId);
     const current = report ?? prev?.report;
     if (!current) return prev;
-    const keep = prev?.draft && !prev.draft.locked && prev.draft.nhsNumber === current.patient?.nhsNumber;
+    // Refer binds to the page as it is now: an open binding is kept only if every identity field agrees.
+    const keep = prev?.draft && !prev.draft.locked && !!current.patient && identityDifferences(prev.draft, current.patient).length === 0;
     const state: TabPatientState = { tabId, report: current, updatedAt: now };
     const draft = keep ? prev!.draft : bindDraft(current, now);
     if (draft) state.draft = draft;
