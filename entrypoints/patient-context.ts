@@ -6,7 +6,7 @@
 // a 1 s location poll, and listens for a page-dispatchable `wxt:content-script-started` event (a page
 // could invalidate it). This script uses none of that and must stay ≤ 12 KB with a page-proof surface.
 import { browser } from 'wxt/browser';
-import { ACTIVE_ADAPTERS_KEY, startContentRuntime } from '@/utils/patient/content-runtime';
+import { ACTIVE_ADAPTERS_KEY, READ_NOW, startContentRuntime } from '@/utils/patient/content-runtime';
 import type { PatientReply } from '@/utils/patient/messages';
 
 export default defineUnlistedScript(() => {
@@ -19,5 +19,11 @@ export default defineUnlistedScript(() => {
     send: (msg) => browser.runtime.sendMessage(msg) as Promise<PatientReply | undefined>,
     loadAdapters: async () => (await browser.storage.local.get(ACTIVE_ADAPTERS_KEY))[ACTIVE_ADAPTERS_KEY],
     onAdaptersChanged: (cb) => browser.storage.onChanged.addListener((c, area) => area === 'local' && ACTIVE_ADAPTERS_KEY in c && cb()),
+    // Only the extension can send runtime messages to a content script; pages cannot.
+    onReadRequest: (read) => browser.runtime.onMessage.addListener((m: unknown, _s: unknown, reply: (r: unknown) => void) => {
+      if ((m as { type?: string })?.type !== READ_NOW) return undefined;
+      reply(read());
+      return undefined;
+    }),
   });
 });

@@ -4,6 +4,7 @@
 // - content script bytes (raw and gzip) of .output/chrome-mv3/patient-context.js
 // - context extraction median on a generated 10,000-element record page, in headless Chromium
 //   (adapter reader and generic reader, bundled with esbuild from utils/patient)
+// - the reader corpus (test/fixtures/pages/corpus/): correct, refused, wrong identities
 // - host page under churn (1,000 mutations/s for 10 s): main-thread time with / without the extension
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
@@ -12,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import type { PatientContextReport } from '../utils/patient/types';
+import { loadCorpus, verdict, wrongFields } from './lib/reader-corpus';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const EXT = join(ROOT, '.output', 'chrome-mv3');
@@ -99,6 +102,45 @@ export async function extractionMedian(runs = 101): Promise<BenchLine[]> {
   }
 }
 
+/**
+ * The reader corpus (scripts/lib/reader-corpus.ts) read by the generic reader in real Chromium
+ * (layout, same-origin frames): pages, correct, refused, and wrong identities (must be 0).
+ */
+export async function readerCorpus(): Promise<BenchLine[]> {
+  const corpus = loadCorpus();
+  const bundle = await build({
+    stdin: {
+      contents: `import { readPatientContext } from './utils/patient/read';
+        window.__read = () => readPatientContext(document, location.href, []);`,
+      resolveDir: ROOT, loader: 'ts',
+    },
+    bundle: true, minify: true, format: 'iife', write: false, alias: { '@': ROOT }, logLevel: 'silent',
+  });
+  const { server, origin } = await serve(Object.fromEntries(corpus.map((p) => [`/corpus/${p.name}.html`, p.html])));
+  const browser = await launch(false);
+  const tally = { correct: 0, refused: 0, wrong: 0 };
+  try {
+    const page = await browser.newPage();
+    for (const p of corpus) {
+      await page.goto(`${origin}/corpus/${p.name}.html`, { waitUntil: 'load' });
+      await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+      const report = (await page.evaluate('window.__read()')) as PatientContextReport;
+      const v = verdict(p.truth, report);
+      tally[v]++;
+      if (v === 'wrong') console.error(`reader corpus: WRONG identity on ${p.name}: ${wrongFields(p.truth, report).join(', ')}`);
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return [
+    { name: 'reader_corpus_pages', value: corpus.length, unit: 'pages' },
+    { name: 'reader_corpus_correct', value: tally.correct, unit: 'pages' },
+    { name: 'reader_corpus_refused', value: tally.refused, unit: 'pages' },
+    { name: 'reader_corpus_wrong_identity', value: tally.wrong, unit: 'pages' },
+  ];
+}
+
 /** Page that mutates 1,000 times a second (10 per 10 ms tick) for `seconds`, then reports done. */
 const CHURN = (seconds: number) => `<!doctype html><html><head><title>churn</title></head><body>
 ${process.env.CHURN_NO_PATIENT ? '' : '<p>Name: JONES, Sarah (Mrs)</p><p>NHS Number: 943 476 5919</p><p>DOB: 14/03/1958</p>'}
@@ -166,6 +208,7 @@ export async function benchContent(opts: { churnSeconds?: number; rounds?: numbe
   };
   emit(contentScriptSize());
   emit(await extractionMedian());
+  emit(await readerCorpus());
   emit(await churnOverhead(opts.churnSeconds ?? 10, opts.rounds ?? 2));
   return lines;
 }

@@ -7,6 +7,7 @@
 // is back it reopens the draft that was open, or says why it is gone.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ServiceSummary } from '../../utils/ers';
+import { identityDifferences } from '../../utils/patient/identity';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
 import { prepareFile, uniqueName } from '../../utils/referral/letters';
@@ -47,6 +48,8 @@ export function App({ api }: { api: PanelApi }) {
   const [letterUrl, setLetterUrl] = useState<string>();
   const [prefs, setPrefs] = useState<Awaited<ReturnType<PanelApi['preferences']>>>();
   const [notice, setNotice] = useState<string>();
+  /** Drafts whose patient the user confirmed in this panel (asked when the read was not certain). */
+  const [confirmed, setConfirmed] = useState<string[]>([]);
   const draftRef = useRef<Draft | undefined>(undefined);
   draftRef.current = draft;
   /** Whose drafts are on screen now (owner key), and the draft that was open when the session ended. */
@@ -74,6 +77,11 @@ export function App({ api }: { api: PanelApi }) {
         search: { criteria: orderedCriteria({ priority: (p.defaultPriority as Draft['search']['criteria']['priority']) ?? 'ROUTINE', specialty: p.defaultSpecialty, ageAndGenderAppropriate: true }) },
       });
       await putDraft(next);
+    } else if (!isSubmitted(next) && identityDifferences(next.patient, r.patient).length) {
+      // Refer was pressed on a page showing this NHS number with other details than the draft
+      // has: the user chose the patient shown now, so the draft takes the page's identity.
+      const patient = draftPatientFrom(r.patient);
+      next = await updateDraft(next.id, (d) => { d.patient = patient; d.sourceUrl = r.source.url; d.lockedReason = undefined; });
     } else if (next.lockedReason) {
       // The page shows this draft's patient again: it may be worked on and submitted again.
       next = await updateDraft(next.id, (d) => { d.lockedReason = undefined; });
@@ -150,12 +158,14 @@ export function App({ api }: { api: PanelApi }) {
     setReport(next);
     const current = draftRef.current;
     const shown = next?.status === 'single' ? next.patient?.nhsNumber : undefined;
-    if (current && shown !== current.patient.nhsNumber && !isSubmitted(current)) {
+    // Every identity field, not only the NHS number: a half-updated banner differs in its DOB or sex.
+    const same = !!next?.patient && shown !== undefined && identityDifferences(current?.patient ?? { nhsNumber: '', displayName: '' }, next.patient).length === 0;
+    if (current && !same && !isSubmitted(current)) {
       const reason = shown
         ? `The clinical system now shows a different patient. This draft is for ${current.patient.displayName} and is locked: it cannot be submitted until their record is open again.`
         : `The clinical system no longer shows ${current.patient.displayName}. This draft is locked until their record is open again.`;
       setDraft(await updateDraft(current.id, (d) => { d.lockedReason = reason; }));
-    } else if (current && shown === current.patient.nhsNumber && current.lockedReason) {
+    } else if (current && same && current.lockedReason) {
       setDraft(await updateDraft(current.id, (d) => { d.lockedReason = undefined; }));
     }
   }), [api]);
@@ -269,7 +279,11 @@ export function App({ api }: { api: PanelApi }) {
   // Once the session is known to be over, the page's patient is not shown either.
   const showPatient = !session || !!panelOwner(session);
   const locked = !!draft?.lockedReason;
-  const editable = !!draft && signedIn && !locked && !isSubmitted(draft) && draft.submission.phase !== 'ready';
+  // Unless NHS number, name and date of birth were read together from one place on the page
+  // (confidence 1), the user confirms the patient once before anything is searched or sent.
+  const unsure = !!draft && report?.status === 'single' && !!report.patient && report.patient.nhsNumber === draft.patient.nhsNumber &&
+    report.confidence < 1 && !isSubmitted(draft) && !confirmed.includes(draft.id);
+  const editable = !!draft && signedIn && !locked && !unsure && !isSubmitted(draft) && draft.submission.phase !== 'ready';
 
   return (
     <main class="panel">
@@ -297,6 +311,15 @@ export function App({ api }: { api: PanelApi }) {
       )}
       {draft ? <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} />
         : showPatient && report?.status === 'single' && report.patient && <PatientBanner patient={draftPatientFrom(report.patient)} sourceUrl={report.source.url} />}
+      {unsure && !locked && (
+        <div class="nhs-warning" role="alert" data-testid="check-patient">
+          <h3 class="nhs-warning__label">Check this is the right patient</h3>
+          <p>The page did not show this patient&rsquo;s NHS number, name and date of birth together, so the extension is less sure who it is. Compare the details above with the record before you continue.</p>
+          <button type="button" class="nhs-button nhs-button--secondary" onClick={() => setConfirmed((c) => [...c, draft!.id])}>
+            Yes, this is the right patient
+          </button>
+        </div>
+      )}
       {draft?.lockedReason && (
         <div class="nhs-warning" role="alert" data-testid="draft-locked">
           <h3 class="nhs-warning__label">Patient changed</h3>

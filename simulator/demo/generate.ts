@@ -282,6 +282,8 @@ export function renderDemoSite(): Map<string, string> {
   files.set('spa/app.js', SPA_JS);
   files.set('spa/patients.js', spaData());
   files.set('list/clinic.html', clinicList());
+  files.set('ward/index.html', wardTwoStage());
+  files.set('tabs/index.html', tabbedCharts());
   files.set('index.html', page('Demo clinical systems', `<body>
 <main class="list"><h1>Demo clinical systems</h1>
 <p>Fictitious systems and patients for trying the e-RS Referral Assistant. Patients exist in the simulator.</p>
@@ -294,6 +296,52 @@ export function renderDemoSite(): Map<string, string> {
 </ul></main>
 </body>`).replace('../assets/demo.css', 'assets/demo.css'));
   return files;
+}
+
+/**
+ * WardView: a ward app whose banner switches patient in two stages, like many single-page apps:
+ * name and NHS number at once, date of birth, sex and postcode a second later after its own lookup
+ * (the previous patient's details stay on screen meanwhile, with no loading marker). No adapter.
+ */
+function wardTwoStage(): string {
+  const [a, b] = [DEMO_PATIENTS.find((p) => p.nhsNumber === '9434765919')!, DEMO_PATIENTS.find((p) => p.nhsNumber === '9912003888')!];
+  const view = (p: TestPatient) => ({ name: `${p.family}, ${p.given} (${p.title})`, nhs: spaced(p.nhsNumber), dob: `DOB ${dmySlash(p.birthDate)}`, sex: p.sex === 'female' ? 'Female' : 'Male', pc: p.postcode });
+  return page('WardView', `<body>
+<div class="ward-banner"><h2 id="pt-name">${esc(view(a).name)}</h2><span>NHS No. <b id="pt-nhs">${view(a).nhs}</b></span>
+<span id="pt-dob">${view(a).dob}</span> <span id="pt-sex">${view(a).sex}</span> <span id="pt-pc">${esc(view(a).pc)}</span></div>
+<p><button id="next" type="button">Next patient</button></p>
+<script>
+  var next = ${JSON.stringify(view(b))};
+  document.getElementById('next').addEventListener('click', function () {
+    document.getElementById('pt-name').textContent = next.name;
+    document.getElementById('pt-nhs').textContent = next.nhs;
+    setTimeout(function () {
+      document.getElementById('pt-dob').textContent = next.dob;
+      document.getElementById('pt-sex').textContent = next.sex;
+      document.getElementById('pt-pc').textContent = next.pc;
+    }, 1000);
+  });
+</script>
+</body>`);
+}
+
+/** A web EPR with two patient charts open as tabs: switching only toggles a class (URL unchanged). */
+function tabbedCharts(): string {
+  const chart = (p: TestPatient, i: number) => `<div class="chart${i ? '' : ' active'}" id="chart-${i}"><div class="banner"><span class="name">${esc(`${p.family}, ${p.given} (${p.title})`)}</span>
+<span class="nhs">${spaced(p.nhsNumber)}</span> <span class="dob">${dmySlash(p.birthDate)}</span></div></div>`;
+  const ps = ['9434765919', '9912003888'].map((n) => DEMO_PATIENTS.find((p) => p.nhsNumber === n)!);
+  return page('TabChart EPR', `<body>
+<style>.chart{display:none}.chart.active{display:block}</style>
+<p>${ps.map((p, i) => `<button type="button" data-chart="${i}">${esc(p.family)}</button>`).join(' ')}</p>
+${ps.map(chart).join('\n')}
+<script>
+  document.querySelectorAll('[data-chart]').forEach(function (b) {
+    b.addEventListener('click', function () {
+      document.querySelectorAll('.chart').forEach(function (c) { c.classList.toggle('active', c.id === 'chart-' + b.dataset.chart); });
+    });
+  });
+</script>
+</body>`);
 }
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@
 // time-to-live reaches every draft.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { registerReferrals } from '@/utils/background/referrals';
 import { SessionManager, sessionManager, type SessionDeps } from '@/utils/background/session';
@@ -65,13 +65,11 @@ async function draftFor(owner: string, nhsNumber: string, phase: SubmissionPhase
   return d;
 }
 
+/** The tab shows this patient: in its last report, and when the background asks it to read now. */
 async function showInTab(tabId: number, nhsNumber: string): Promise<void> {
-  await fakeBrowser.storage.session.set({
-    [tabStateKey(tabId)]: {
-      tabId, updatedAt: Date.now(),
-      report: { status: 'single', confidence: 1, observedAt: Date.now(), source: { adapterId: 'demo-gp', url: `${HOST}/demo/gp/`, title: 'GP' }, patient: { nhsNumber, name: { family: 'TEST', given: ['Patient'] } } },
-    },
-  });
+  const report = { status: 'single', confidence: 1, observedAt: Date.now(), source: { adapterId: 'demo-gp', url: `${HOST}/demo/gp/`, title: 'GP' }, patient: { nhsNumber, name: { family: 'TEST', given: ['Patient'] } } };
+  await fakeBrowser.storage.session.set({ [tabStateKey(tabId)]: { tabId, updatedAt: Date.now(), report } });
+  vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockImplementation(async (id: number) => (id === tabId ? report : undefined));
 }
 
 beforeEach(() => {
@@ -138,7 +136,7 @@ describe('every resume path applies the submit checks', () => {
     const draft = await draftFor(ADAMS, PATIENT_B, 'ready');
     await showInTab(7, PATIENT_A);
     const reply = await send({ type: 'referral/resume', draftId: draft.id, tabId: 7 });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'locked', message: expect.stringMatching(/not this draft's patient/) } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'locked', message: expect.stringMatching(/record open now shows TEST, Patient/) } });
     expect((await getDraft(draft.id))!.submission).toMatchObject({ phase: 'ready' });
     expect((await getDraft(draft.id))!.submission.createSentAt).toBeUndefined();
   });

@@ -182,4 +182,46 @@ describe('patient context in Chromium', () => {
     expect(s!.draft).toBeUndefined(); // the synthetic click did not open a draft
     await page.close();
   });
+
+  /** Submit the tab's draft for `nhs` as the panel would; the background must refuse it. */
+  async function submitRefusal(tabId: number, nhs: string): Promise<string> {
+    const draftId = `${origin}#${nhs}`;
+    const answer = (await probe.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'referral/submit', draftId, tabId })) as { ok: boolean; error?: { code: string; message: string } };
+    expect(answer.ok).toBe(false);
+    expect(answer.error!.code).toBe('locked');
+    return answer.error!.message;
+  }
+
+  it('two-stage SPA: Refer in the unsettled second shows nothing; the draft locks; a submit is refused', async () => {
+    const { page, tabId } = await openAndRefer('ward/index.html', '9434765919', 'JONES');
+    await page.click('#next'); // name + NHS number now, DOB/sex/postcode a second later
+    // Within the unsettled second the Refer button is withdrawn and the background holds no patient.
+    await page.waitForFunction(() => !document.querySelector('ers-refer-button'), { timeout: 900 });
+    const mid = await stateOf(tabId);
+    expect(mid!.report.status).not.toBe('single');
+    const s = await waitForState(tabId, (x) => x.report.patient?.nhsNumber === '9912003888', 'ward switch to SMITH', 6000);
+    // Published only once whole: never SMITH's number with JONES's date of birth.
+    expect(s.report.patient).toMatchObject({ nhsNumber: '9912003888', birthDate: '1970-01-01' });
+    expect(s.draft).toMatchObject({ nhsNumber: '9434765919', locked: true });
+    expect(await submitRefusal(tabId, '9434765919')).toMatch(/SMITH, John/);
+    await page.close();
+  });
+
+  it('class-only tab switch with an administrator adapter: noticed, the draft locks, a submit is refused', async () => {
+    await probe.evaluate(async (o) => {
+      await chrome.storage.local.set({ 'patientAdapters.custom': [{
+        id: 'tabchart', name: 'TabChart EPR', matches: [`${o}/demo/tabs/*`], recordOpen: { selector: '.chart.active' },
+        fields: { nhsNumber: { selector: '.chart.active .nhs' }, name: { selector: '.chart.active .name' }, birthDate: { selector: '.chart.active .dob' } },
+        watch: ['.chart'],
+      }] });
+    }, origin.replace(/:\d+$/, ''));
+    await probe.waitForFunction(async () => ((await chrome.storage.local.get('patientAdapters.active'))['patientAdapters.active'] as { id: string }[]).some((a) => a.id === 'tabchart'));
+    const { page, tabId } = await openAndRefer('tabs/index.html', '9434765919', 'JONES');
+    expect((await stateOf(tabId))!.report.source.adapterId).toBe('tabchart');
+    await page.click('[data-chart="1"]'); // toggles a class only; the URL does not change
+    const s = await waitForState(tabId, (x) => x.report.patient?.nhsNumber === '9912003888', 'tab switch to SMITH', 6000);
+    expect(s.draft).toMatchObject({ nhsNumber: '9434765919', locked: true });
+    expect(await submitRefusal(tabId, '9434765919')).toMatch(/SMITH, John/);
+    await page.close();
+  });
 });

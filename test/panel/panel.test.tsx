@@ -47,6 +47,16 @@ describe('patient banner', () => {
     expect(banner.textContent).toContain('<IMG SRC=X ONERROR=ALERT(1)>');
   });
 
+  it('asks for one explicit confirmation before searching when the read was not certain', async () => {
+    render(<App api={fakeApi({ report: { ...report(NHS, 'JONES'), confidence: 0.7 } }).api} />);
+    await screen.findByTestId('check-patient');
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Cardiology' })).toBeTruthy());
+    expect((screen.getByRole('button', { name: 'Search' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, this is the right patient' }));
+    await waitFor(() => expect(screen.queryByTestId('check-patient')).toBeNull());
+    expect((screen.getByRole('button', { name: 'Search' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('asks the user when the page has no single patient', async () => {
     const none = { ...report(NHS, 'X'), status: 'ambiguous' as const, patient: undefined, reason: 'Two patients are shown on this page.' };
     render(<App api={fakeApi({ report: none }).api} />);

@@ -87,6 +87,23 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
     expect((await getTabPatientState(7))!.draft).toMatchObject({ nhsNumber: '9912003888', locked: false });
   });
 
+  it('locks the draft when the same NHS number comes with another date of birth or sex (a half-updated banner)', async () => {
+    const withDob = { ...JONES, patient: { ...JONES.patient!, birthDate: '1958-03-14', gender: 'female' as const } };
+    await handlePatientMessage({ type: 'open-panel', context: withDob }, sender());
+    await handlePatientMessage({ type: 'patient-context', context: { ...withDob, patient: { ...withDob.patient, birthDate: '1962-01-15' } } }, sender());
+    const s = await getTabPatientState(7);
+    expect(s!.draft).toMatchObject({ nhsNumber: '9434765919', locked: true });
+    expect(s!.draft!.warning).toContain('Different: date of birth');
+  });
+
+  it('fills in identity fields the draft lacked, without locking', async () => {
+    await handlePatientMessage({ type: 'open-panel', context: JONES }, sender());
+    await handlePatientMessage({ type: 'patient-context', context: { ...JONES, patient: { ...JONES.patient!, birthDate: '1958-03-14' } } }, sender());
+    expect((await getTabPatientState(7))!.draft).toMatchObject({ locked: false, birthDate: '1958-03-14' });
+    await handlePatientMessage({ type: 'patient-context', context: { ...JONES, patient: { ...JONES.patient!, birthDate: '1958-03-15' } } }, sender());
+    expect((await getTabPatientState(7))!.draft).toMatchObject({ locked: true });
+  });
+
   it('"no patient" or "ambiguous" pages do not lock the draft (nothing else is shown)', async () => {
     await handlePatientMessage({ type: 'open-panel', context: JONES }, sender());
     await handlePatientMessage({ type: 'patient-context', context: { ...JONES, status: 'ambiguous', patient: undefined, reason: '2 different NHS numbers shown' } }, sender());

@@ -7,9 +7,10 @@ import { browser } from 'wxt/browser';
 import { HostAdapterSchema, validateAdapters } from '../patient/adapter-schema';
 import { BUILTIN_ADAPTERS } from '../patient/adapters/builtin';
 import { compileAdapter, urlMatchesPattern } from '../patient/compile';
-import { ACTIVE_ADAPTERS_KEY } from '../patient/content-runtime';
+import { ACTIVE_ADAPTERS_KEY, READ_NOW } from '../patient/content-runtime';
 import { applyReportToDraft, bindDraft, type DraftBinding } from '../patient/draft-lock';
-import { PatientContentMessageSchema, type PatientReply } from '../patient/messages';
+import { identityDifferences } from '../patient/identity';
+import { PatientContentMessageSchema, PatientContextReportSchema, type PatientReply } from '../patient/messages';
 import type { HostAdapter, PatientContextReport } from '../patient/types';
 
 import { PANEL_REQUEST_KEY, tabStateKey } from '../patient/storage-keys';
@@ -162,13 +163,28 @@ export function recordReport(tabId: number, report: PatientContextReport, now = 
   });
 }
 
+/**
+ * Ask the tab's content script (top frame) to read the page now, record what it says (the draft
+ * binding follows it) and return it; undefined when the page cannot answer. The submit guard uses
+ * this, never the cached report: the page may have changed since its last report.
+ */
+export async function readTabNow(tabId: number | undefined): Promise<PatientContextReport | undefined> {
+  if (tabId === undefined) return undefined;
+  const answer = await attempt(() => browser.tabs.sendMessage(tabId, { type: READ_NOW }, { frameId: 0 }) as Promise<unknown>, undefined);
+  const parsed = PatientContextReportSchema.safeParse(answer);
+  if (!parsed.success) return undefined;
+  await recordReport(tabId, parsed.data);
+  return parsed.data;
+}
+
 /** Bind a (new) draft to the patient the tab shows, unless an unlocked draft for them is open. */
 export function bindDraftToTab(tabId: number, report?: PatientContextReport, now = Date.now()): Promise<TabPatientState | undefined> {
   return perTab(tabId, async () => {
     const prev = await getTabPatientState(tabId);
     const current = report ?? prev?.report;
     if (!current) return prev;
-    const keep = prev?.draft && !prev.draft.locked && prev.draft.nhsNumber === current.patient?.nhsNumber;
+    // Refer binds to the page as it is now: an open binding is kept only if every identity field agrees.
+    const keep = prev?.draft && !prev.draft.locked && !!current.patient && identityDifferences(prev.draft, current.patient).length === 0;
     const state: TabPatientState = { tabId, report: current, updatedAt: now };
     const draft = keep ? prev!.draft : bindDraft(current, now);
     if (draft) state.draft = draft;

@@ -14,11 +14,12 @@ import { DRAFT_CHANGED, type PanelPreferences } from '../referral/messages';
 import { IN_FLIGHT, type Draft } from '../referral/model';
 import { clearInterruption, countEditingDrafts, endSessionWork, getOwnDraft, listDrafts, listOutstanding, purgeExpired, updateDraft, wasInterrupted } from '../referral/store';
 import {
-  advance, chooseReconciled, recheckReconciliation, requestLetterCompletion, requestSubmission, resendAfterCheck, resumeBlocker, submitBlocker, type SubmitContext,
+  advance, chooseReconciled, recheckReconciliation, requestLetterCompletion, notSentYet, requestSubmission, resendAfterCheck, resumeBlocker, submitBlocker, type SubmitContext,
 } from '../referral/submit';
 import { getSettings } from '../settings';
 import { currentOwner, getErsClient, getSessionView, onActive, onPaused, onSignedOut } from './session';
-import { tabStateKey, type TabPatientState } from './patient-context';
+import { identityMismatch } from '../patient/identity';
+import { readTabNow } from './patient-context';
 
 const LAST_SEARCH_KEY = 'referral.lastSearch';
 
@@ -60,12 +61,6 @@ async function submitContext(): Promise<SubmitContext> {
   return { api, businessFunction: view.role?.businessFunction, userId: view.user?.id, onChange: announce };
 }
 
-async function tabReport(tabId: number | undefined): Promise<TabPatientState | undefined> {
-  if (tabId === undefined) return undefined;
-  const key = tabStateKey(tabId);
-  return (await browser.storage.session.get(key))[key] as TabPatientState | undefined;
-}
-
 /** The signed-in user's draft; another user's draft is refused exactly as a missing one. */
 async function requireDraft(id: string): Promise<Draft> {
   const owner = await currentOwner();
@@ -75,10 +70,14 @@ async function requireDraft(id: string): Promise<Draft> {
   return draft;
 }
 
-/** The NHS number the tab shows right now, if it shows exactly one patient. */
-async function shownPatient(tabId: number | undefined): Promise<string | undefined> {
-  const state = await tabReport(tabId);
-  return state?.report.status === 'single' ? state.report.patient?.nhsNumber : undefined;
+/**
+ * The decisive wrong-patient check before anything may create a referral (submit, resuming a draft
+ * not sent yet, sending again after an unknown outcome): the tab must show this draft's patient right
+ * now, read afresh (not the cached report), whole identity compared (utils/patient/identity.ts).
+ */
+async function creationBlocker(draft: Draft, tabId: number | undefined): Promise<string | undefined> {
+  const fresh = await readTabNow(tabId);
+  return identityMismatch(draft.patient, fresh) ?? submitBlocker(draft, fresh?.patient?.nhsNumber);
 }
 
 /**
@@ -119,8 +118,7 @@ export function registerReferrals(): void {
 
   registerHandler('referral/submit', async ({ draftId, tabId }) => {
     const draft = await requireDraft(draftId);
-    // The decisive wrong-patient check: the tab must show this draft's patient right now.
-    const blocker = submitBlocker(draft, await shownPatient(tabId));
+    const blocker = await creationBlocker(draft, tabId);
     if (blocker) throw new ProtocolError('locked', blocker);
     const ctx = await submitContext();
     const done = await exclusive(draftId, async () => {
@@ -133,7 +131,7 @@ export function registerReferrals(): void {
   registerHandler('referral/resume', async ({ draftId, tabId }) => {
     const draft = await requireDraft(draftId);
     // Resuming a draft not sent yet creates it: the same patient and lock checks as submit.
-    const blocker = resumeBlocker(draft, await shownPatient(tabId));
+    const blocker = notSentYet(draft) ? await creationBlocker(draft, tabId) : undefined;
     if (blocker) throw new ProtocolError('locked', blocker);
     const ctx = await submitContext();
     const done = await exclusive(draftId, async () => {
@@ -146,10 +144,8 @@ export function registerReferrals(): void {
   registerHandler('referral/reconcile', async ({ draftId, action, tabId }) => {
     const draft = await requireDraft(draftId);
     if (action.kind === 'resend') {
-      // Sending again is a submit: the tab must show this draft's patient right now.
-      const state = await tabReport(tabId);
-      const shown = state?.report.status === 'single' ? state.report.patient?.nhsNumber : undefined;
-      const blocker = submitBlocker(draft, shown);
+      // Sending again is a submit: the same checks.
+      const blocker = await creationBlocker(draft, tabId);
       if (blocker) throw new ProtocolError('locked', blocker);
     }
     const ctx = await submitContext();

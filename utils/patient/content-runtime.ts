@@ -6,16 +6,20 @@ import { q } from './extract';
 import { findActiveAdapter, readPatientContext } from './read';
 import { createReferButton, REFER_HOST_TAG, type ReferButton } from './refer-button';
 import type { ActiveAdapter, PatientContextReport } from './types';
-import { watchPatientContext, type PatientWatcher } from './watcher';
+import { UNSETTLED, watchPatientContext, type PatientWatcher } from './watcher';
 
 /** storage.local key holding the compiled, zod-validated adapters the background publishes. */
 export const ACTIVE_ADAPTERS_KEY = 'patientAdapters.active';
+/** Background → content script (top frame): read the page now and answer with the report. */
+export const READ_NOW = 'patient/read-now';
 
 export interface ContentRuntimeDeps {
   win: Window;
   send(msg: PatientContentMessage): Promise<PatientReply | undefined>;
   loadAdapters(): Promise<unknown>;
   onAdaptersChanged?(cb: () => void): void;
+  /** Register the answer to the background's "read the page now" (before a submit). */
+  onReadRequest?(read: () => PatientContextReport): void;
   delayMs?: number;
 }
 
@@ -55,7 +59,10 @@ export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<Con
     ignore: (n) => (n as Element).localName === REFER_HOST_TAG,
     delayMs: deps.delayMs,
   });
-  publish(watcher.current());
+  // A first reading still settling is published by the watcher once it has (nothing was shown before).
+  if (watcher.current().reason !== UNSETTLED) publish(watcher.current());
   deps.onAdaptersChanged?.(() => void load().then(watcher.flush));
+  // A fresh read (not the last report): still-changing pages answer "no patient".
+  deps.onReadRequest?.(() => watcher.flush());
   return { watcher, button, stop: () => (watcher.stop(), button.remove()) };
 }

@@ -1,13 +1,13 @@
 // Binding between an open referral draft and the patient it was started for. Pure logic used by
-// the background: once the host page shows a different patient, the draft is locked for good and
-// can never be submitted for the patient now shown.
+// the background: once the host page shows a different patient — any identity field differs, not
+// only the NHS number (identity.ts) — the draft is locked for good and can never be submitted for
+// the patient now shown. Fields the draft lacked fill in from later reports.
 import { formatNhsNumber } from '../nhs-number';
+import { fillIdentity, identityDifferences, identityMismatch, type BoundIdentity } from './identity';
 import { displayName } from './refer-button';
 import type { PatientContextReport } from './types';
 
-export interface DraftBinding {
-  nhsNumber: string;
-  displayName: string;
+export interface DraftBinding extends BoundIdentity {
   openedAt: number;
   locked: boolean;
   /** Clear warning for the panel when locked. */
@@ -18,12 +18,18 @@ export interface DraftBinding {
 
 export function bindDraft(report: PatientContextReport, now = Date.now()): DraftBinding | undefined {
   if (report.status !== 'single' || !report.patient) return undefined;
-  return { nhsNumber: report.patient.nhsNumber, displayName: displayName(report), openedAt: now, locked: false };
+  const { nhsNumber, birthDate, gender } = report.patient;
+  const b: DraftBinding = { nhsNumber, displayName: displayName(report), openedAt: now, locked: false };
+  if (birthDate) b.birthDate = birthDate;
+  if (gender) b.gender = gender;
+  return b;
 }
 
 /** The draft after the host page reported `report`. Locking is one-way. */
 export function applyReportToDraft(draft: DraftBinding, report: PatientContextReport, now = Date.now()): DraftBinding {
-  if (draft.locked || report.status !== 'single' || !report.patient || report.patient.nhsNumber === draft.nhsNumber) return draft;
+  if (draft.locked || report.status !== 'single' || !report.patient) return draft;
+  const diff = identityDifferences(draft, report.patient);
+  if (!diff.length) return fillIdentity(draft, report.patient);
   const shown = displayName(report);
   return {
     ...draft,
@@ -31,7 +37,8 @@ export function applyReportToDraft(draft: DraftBinding, report: PatientContextRe
     lockedBy: { nhsNumber: report.patient.nhsNumber, displayName: shown, at: now },
     warning:
       `This referral draft is for ${draft.displayName} (NHS ${formatNhsNumber(draft.nhsNumber)}), but the record now shows ` +
-      `${shown} (NHS ${formatNhsNumber(report.patient.nhsNumber)}). The draft is locked and cannot be submitted for the patient now shown.`,
+      `${shown} (NHS ${formatNhsNumber(report.patient.nhsNumber)}). Different: ${diff.join(', ')}. ` +
+      'The draft is locked and cannot be submitted for the patient now shown.',
   };
 }
 
@@ -39,8 +46,6 @@ export function applyReportToDraft(draft: DraftBinding, report: PatientContextRe
 export function canSubmitDraft(draft: DraftBinding | undefined, current: PatientContextReport | undefined): { ok: true } | { ok: false; error: string } {
   if (!draft) return { ok: false, error: 'No referral draft is open for this tab.' };
   if (draft.locked) return { ok: false, error: draft.warning ?? 'This draft is locked.' };
-  if (current?.status !== 'single' || current.patient?.nhsNumber !== draft.nhsNumber) {
-    return { ok: false, error: `The record no longer shows ${draft.displayName}; reopen their record to submit.` };
-  }
-  return { ok: true };
+  const mismatch = identityMismatch(draft, current);
+  return mismatch ? { ok: false, error: mismatch } : { ok: true };
 }

@@ -1,7 +1,10 @@
-// Generic reader for pages without an adapter. It reads the page's visible text (bounded), looks
-// for *labelled* NHS numbers that pass modulus 11, UK dates, "SURNAME, Given (Title)" names and
-// postcodes, scores what it found, and gives up — never guesses — when two patients are shown or
-// the fields disagree.
+// Generic reader for pages without an adapter. It reads the page's visible text as lines (one per
+// block element), finds the *labelled* NHS numbers that pass modulus 11, and reads the identity as
+// one unit from one place: the smallest container holding that number and a name (the identity
+// block). Name, date of birth, sex and postcode come only from that block and never from a region
+// about another person (next of kin, emergency contact, mother/baby, registered GP, care team,
+// recently viewed, previous patient), a link or navigation. It gives up — never guesses — when two
+// patients are shown, the fields disagree, or the record says it is still loading.
 import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from '../nhs-number';
 import { reportBase } from './extract';
 import {
@@ -10,7 +13,7 @@ import {
   UK_DATE_SOURCE,
   normaliseGender,
   normalisePostcode,
-  normalisePrefix,
+  normaliseText,
   parseName,
   parseUkDate,
 } from './normalise';
@@ -18,51 +21,206 @@ import type { PatientContext, PatientContextReport } from './types';
 
 export const GENERIC_MAX_TEXT_NODES = 20_000;
 export const GENERIC_MAX_CHARS = 300_000;
+/** Most lines an identity block may span: a container bigger than this is the page, not a banner. */
+export const MAX_BLOCK_LINES = 60;
 
 // Matched on localName, case-insensitively: no per-node upper-casing, and XHTML <script> is skipped too.
 const SKIP = /^(script|style|noscript|template|textarea|svg)$/i;
+/** Elements that flow inside a line; every other element (div, td, li, a custom element…) starts one. */
+const INLINE = /^(abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|ins|del|kbd|label|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr|nobr)$/i;
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** One line of page text, the element holding it (null when read from plain text), the text before it (raw). */
+export interface Line { text: string; el: Element | null; prev: string }
 
 /**
- * The page's text, one text node per line, with a cap on nodes and characters. Cheap per node: no
- * layout (`data`, never innerText), and the parent is looked at only for non-blank text.
+ * The text under `root` as lines, one per text node (normalised), each with the text before it
+ * (its label, when label and value are separate cells), with caps on nodes and characters. Cheap
+ * per node: no layout (`data`, never innerText), no ancestor walk. With `digits`, only lines holding
+ * a digit are kept (the page-wide scan for NHS numbers; the identity block is read in full later).
+ * Digit groups split across sibling inline elements (`<span>999</span><span>159</span>`) join into
+ * one line. Same-origin frames are read too (their lines follow).
  */
-export function collectPageText(doc: Document, maxNodes = GENERIC_MAX_TEXT_NODES, maxChars = GENERIC_MAX_CHARS): string {
-  const root = doc.body ?? doc.documentElement;
-  if (!root) return '';
-  const walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
-  const parts: string[] = [];
+export function collectLines(root: Document | Element, digits = false, maxNodes = GENERIC_MAX_TEXT_NODES, maxChars = GENERIC_MAX_CHARS, depth = 0): Line[] {
+  const doc = (root as Element).ownerDocument ?? (root as Document);
+  const top = root === doc ? doc.body ?? doc.documentElement : (root as Element);
+  const lines: Line[] = [];
+  if (!top) return lines;
+  const walker = doc.createTreeWalker(top, 4 /* NodeFilter.SHOW_TEXT */);
   let chars = 0;
+  let prev: Line | undefined;
+  let before = '';
   for (let n = walker.nextNode(), i = 0; n && i < maxNodes && chars < maxChars; n = walker.nextNode(), i++) {
-    const s = (n as Text).data.slice(0, 2000).trim();
-    if (!s || SKIP.test((n.parentNode as Element | null)?.localName ?? '')) continue;
-    parts.push(s);
+    const data = (n as Text).data;
+    let s = (data.length > 2000 ? data.slice(0, 2000) : data).trim();
+    const parent = n.parentNode as Element | null;
+    if (!s || !parent || SKIP.test(parent.localName)) continue;
     chars += s.length;
+    if (digits && !/\d/.test(s)) {
+      before = s;
+      prev = undefined;
+      continue;
+    }
+    // Most nodes are plain ASCII with single spaces: only the others pay for normalisation.
+    if (/[^ -~]| {2}/.test(s) && !(s = normaliseText(s))) continue;
+    const p = prev?.el;
+    if (p && isDigit(s.charCodeAt(0)) && /^[\d ]+$/.test(s) && isDigit(prev!.text.charCodeAt(prev!.text.length - 1)) &&
+      p !== parent && p.parentNode === parent.parentNode && INLINE.test(p.localName) && INLINE.test(parent.localName)) {
+      prev!.text += s;
+      continue;
+    }
+    lines.push((prev = { text: s, el: parent, prev: before }));
+    before = s;
   }
-  return parts.join('\n');
+  if (depth < 2 && root === doc) {
+    // getElementsByTagName: a live list, far cheaper than querySelectorAll on a big page.
+    for (const f of [...doc.getElementsByTagName('iframe'), ...doc.getElementsByTagName('frame')]) {
+      let d: Document | null = null;
+      try {
+        d = (f as HTMLIFrameElement).contentDocument; // null (or a throw) for a cross-origin frame
+      } catch {
+        /* cross-origin */
+      }
+      if (d && lines.length < maxNodes) lines.push(...collectLines(d, digits, maxNodes - lines.length, maxChars, depth + 1));
+    }
+  }
+  return lines;
 }
+
+/** The page's text, one line per block element (tests and the bench). */
+export const collectPageText = (doc: Document, maxNodes?: number, maxChars?: number): string =>
+  collectLines(doc, false, maxNodes, maxChars).map((l) => l.text).join('\n');
+
+// ---------------------------------------------------------------- whose text is this?
+
+/** Headings and labels that introduce someone other than the patient. */
+const OTHER_PERSON =
+  String.raw`next[ -]of[ -]kin|nok|emergency contacts?|contacts?|carers?|main carer|mother|mum|baby|babies|infant|father|parent|guardian|relationship|relatives?|family members?|partner|spouse|husband|wife|son|daughter|registered gp|usual gp|gp practice|gp details|gp|practice|consultant|clinician|named nurse|lead professional|care coordinator|keyworker|responsible clinician|care team|referrer|referred by|referring clinician|author|signed|dictated by|cc|copy to|recent(?:ly viewed)?(?: patients)?|previous patient|last patient|back to|return to|switch to|linked record|household`;
+/** Such a label at the start of a line (or a label cell): the value that follows is someone else's. */
+const OTHER_LABEL = new RegExp(String.raw`^(?:${OTHER_PERSON})\b(?!\s*(?:name|number|no)\b)`, 'i');
+/** Such a label inside a line (`… Next of kin: John SMITH`): the rest of the line is someone else's. */
+const OTHER_INLINE = new RegExp(String.raw`(?:^|[\s|·•;,(])(?:${OTHER_PERSON})\s*(?:details\s*)?:|\b(?:back to|return to|previous patient|recently viewed|recent patients)\b`, 'i');
+/** Class, id, role or label of a container about someone else (or navigation). */
+const OTHER_ATTR =
+  /kin\b|nok|emergency|carer|guardian|relationship|relative|contacts\b|(?:registered|usual)[-_ ]?gp|gp[-_ ]?(?:practice|details)|clinician|consultant|care[-_ ]?team|recent|previous|breadcrumb|navigation|referrer|author|signature|household|switcher/i;
+const BUSY = /(?:^|[\s_-])(?:loading|skeleton|pending|updating|stale|is-fetching)(?:$|[\s_-])/i;
+
+const enum Flag { Other = 1, Busy = 2, Hidden = 4 }
+
+/** Per-read cache of what each ancestor says about its content. */
+type Cache = Map<Element, number>;
+
+function ownFlags(el: Element): number {
+  const tag = el.localName;
+  if (/^(a|nav|button|select|option|menu)$/.test(tag)) return Flag.Other;
+  let f = 0;
+  const attr = `${el.getAttribute('class') ?? ''} ${el.id} ${el.getAttribute('role') ?? ''} ${el.getAttribute('aria-label') ?? ''} ${el.getAttribute('data-section') ?? ''}`;
+  if (OTHER_ATTR.test(attr)) f |= Flag.Other;
+  if (/^(h\d|legend|caption|summary|dt|th)$/.test(tag) && OTHER_LABEL.test(normaliseText(el.textContent ?? '').slice(0, 80))) f |= Flag.Other;
+  // A card whose first child is a short heading naming someone else ("Emergency contact").
+  const h = el.firstElementChild;
+  if (h && h.childElementCount < 4 && !/^(body|main|html)$/.test(tag) && !/^(td|li|tr|tbody)$/.test(h.localName)) {
+    const t = normaliseText((h.textContent ?? '').slice(0, 200));
+    if (t.length <= 40 && OTHER_LABEL.test(t) && h.nextElementSibling) f |= Flag.Other;
+  }
+  if (el.getAttribute('aria-busy') === 'true' || BUSY.test(el.getAttribute('class') ?? '')) f |= Flag.Busy;
+  const style = (el.getAttribute('style') ?? '').replace(/\s/g, '');
+  if (el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true' || /display:none|visibility:hidden/i.test(style)) f |= Flag.Hidden;
+  return f;
+}
+
+/** Flags of an element and all its ancestors (across same-origin frame boundaries). */
+function flagsOf(el: Element | null, cache: Cache): number {
+  if (!el) return 0;
+  let f = cache.get(el);
+  if (f !== undefined) return f;
+  const up = el.parentElement ?? (el.ownerDocument?.defaultView?.frameElement as Element | null | undefined) ?? null;
+  f = ownFlags(el) | (el.localName === 'body' ? flagsOf(up, cache) & Flag.Hidden : flagsOf(up, cache));
+  cache.set(el, f);
+  return f;
+}
+
+// ---------------------------------------------------------------- field patterns
 
 const SEP = String.raw`\s*[:#]?\s*`;
-const LABELLED_NHS = new RegExp(String.raw`\bNHS(?:\s*(?:number|num|no\.?))?${SEP}(\d{3}[ -]?\d{3}[ -]?\d{4})(?![\d-])`, 'gi');
-const LABELLED_DOB = new RegExp(String.raw`\b(?:date of birth|d\.?o\.?b\.?|born)${SEP}(${UK_DATE_SOURCE})`, 'gi');
-const LABELLED_SEX = /\b(?:sex|gender)\s*:?\s*(male|female|other|unknown|indeterminate|not known|m|f)\b/gi;
+const NHS_LABEL = /\bNHS(?:\s*(?:number|num|no\.?|#))?\s*[:#.]?\s*$/i;
+const DATE = `(${UK_DATE_SOURCE})`;
+const DOB_LABEL = String.raw`(?:date of birth|d\.?o\.?b\.?|born|birth date|b\.)`;
+const LABELLED_DOB = new RegExp(String.raw`(?:^|[^a-z])${DOB_LABEL}${SEP}${DATE}`, 'gi');
+const DOB_LABEL_CELL = new RegExp(String.raw`^${DOB_LABEL}\s*:?$`, 'i');
+const DATE_WITH_AGE = new RegExp(String.raw`${DATE}\s*\(?\s*(?:age\s*)?\d{1,3}\s*(?:y|yr|yrs|years?)\b`, 'gi');
+const SEX_VALUE = '(male|female|other|unknown|indeterminate|not known|m|f)';
+const LABELLED_SEX = new RegExp(String.raw`\b(?:sex|gender)\s*[:#]?\s*${SEX_VALUE}\b`, 'gi');
+const SEX_LABEL_CELL = /^(?:sex|gender)\s*:?$/i;
+const BARE_SEX = /(?:^|[^\p{L}-])(male|female)(?![\p{L}-])|\d\s*(?:y|yr|yrs|years?)\)?\s*[,/]?\s*\(?([MF])\b|(?:^|\s)([MF])\s*[,/]?\s*\(?\d{1,3}\s*(?:y|yr|yrs|years?)\b/giu;
 const LABELLED_POSTCODE = new RegExp(String.raw`\bpost\s?code${SEP}${POSTCODE_SOURCE}`, 'gi');
+const ANY_POSTCODE = new RegExp(POSTCODE_SOURCE, 'g');
+
+/** Words that end a name in a one-line banner (`Mrs Jane SMITH Born …`). */
+const STOP = /^(surname|forenames?|forename\(s\)|given|first|family|last|born|dob|d\.o\.b\.?|nhs|age|aged|sex|gender|male|female|address|hospital|mrn|hosp|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
+const NAME_WORD = /^\p{Lu}[\p{L}'’-]*\.?$/u;
+const UPPER_WORD = /^(?:\p{Lu}[\p{Lu}'’-]*|(?:Mc|Mac|O'|O’|D'|D’|De|Van|Von|Le|La)\p{Lu}[\p{Lu}'’-]*)$/u;
 // Case-sensitive on purpose: with the `i` flag \p{Lu} matches every letter and backtracks badly.
 const TITLED_NAME = /(\p{Lu}[\p{Lu}'’ -]*\p{Lu}),[ \t]*(\p{Lu}[\p{L}'’-]*(?:[ \t]+\p{Lu}[\p{L}'’-]*)*)[ \t]*\(([A-Za-z]{2,6})\.?\)/gu;
-// `(?<![^\n])` is "at a line start", like `(?:^|\n)` but without trying every newline (5x faster).
-const LABELLED_NAME = /(?<![^\n])(?:patient name|name)(?:[ \t]*:[ \t]*|[ \t]*:?[ \t]*\n)([^\n]{2,80})/gi;
+const TITLE = /^(mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|revd|master)\.?$/i;
+const LABELLED_NAME = /^(?:patient(?:'s)? name|full name|name|patient|re)\s*[:#]\s*(.+)$/i;
+/** Where a labelled name value ends on a one-line banner. */
+const VALUE_END = /\s(?:born|dob|d\.o\.b\.?|date of birth|nhs|sex|gender|age|aged|address|hospital|mrn|postcode)\b.*$/i;
+const labelledName = (v: string) => bannerName(v, true) ?? parseName(v.replace(VALUE_END, ''));
+const NAME_LABEL_CELL = /^(?:patient(?:'s)? name|full name|name|patient)\s*:?$/i;
+const FAMILY_LABEL = /\b(?:surname|family name|last name)\s*[:#]?\s*/i;
+const GIVEN_LABEL = /\b(?:forename\(s\)|forenames?|first names?|given names?)\s*[:#]?\s*/i;
+/** The value after a label found by `re` in `t` (or on the next line when the label ends it). */
+const afterLabel = (re: RegExp, t: string, next: () => string): string | undefined => {
+  const m = re.exec(t);
+  if (!m) return undefined;
+  return leadingWords(t.slice(m.index + m[0].length)).join(' ') || leadingWords(next()).join(' ');
+};
 
-/**
- * The lines of `text` holding a "(Title)": the only lines TITLED_NAME can match in (its matches end
- * at such a parenthesis and never span lines), found with a fast literal-led scan. TITLED_NAME's
- * Unicode classes make it slow to run over a whole page (~5 ms on 150 KB), so it runs on these only.
- */
-export function titledLines(text: string): string {
-  const re = /\([A-Za-z]{2,6}\.?\)/g;
-  let out = '';
-  // Each line once: the next search starts at the end of this line (-1 >>> 0 is past the end).
-  for (let m; (m = re.exec(text)); ) out += `${text.slice(text.lastIndexOf('\n', m.index) + 1, (re.lastIndex = text.indexOf('\n', m.index) >>> 0))}\n`;
+/** The name words at the start of `text` (up to a stop word, digit or punctuation). */
+function leadingWords(text: string): string[] {
+  const out: string[] = [];
+  for (const w of text.split(' ')) {
+    const bare = w.replace(/[,;:]$/, '');
+    if (!bare || STOP.test(bare) || /\d/.test(bare) || !/^[\p{L}'’().-]+$/u.test(bare)) break;
+    out.push(bare);
+    if (bare !== w || out.length >= 6) break; // a trailing comma/colon ends it
+  }
   return out;
 }
+
+/**
+ * A name in a UK banner format at the start of `text`: `SURNAME, Given (Title)`, `SURNAME, Given`,
+ * `Title Given SURNAME`, `Given SURNAME`; with `heading`, mixed-case `Given Family` too.
+ */
+export function bannerName(text: string, heading = false): PatientContext['name'] | undefined {
+  const t = text.trim();
+  const comma = /^((?:\p{Lu}[\p{Lu}'’-]*)(?:[ -]\p{Lu}[\p{Lu}'’-]*)*),\s*(.+)$/u.exec(t);
+  if (comma) {
+    const rest = leadingWords(comma[2]!);
+    let i = rest.length;
+    let title: string | undefined;
+    const last = rest[i - 1];
+    if (last && /^\(.*\)$/.test(last) && TITLE.test(last.slice(1, -1))) (title = last), i--;
+    const given = rest.slice(0, i).filter((w) => !/[()]/.test(w));
+    if (!given.length || !given.every((w) => NAME_WORD.test(w) || TITLE.test(w))) return undefined;
+    return parseName(`${comma[1]}, ${given.join(' ')}${title ? ` ${title}` : ''}`);
+  }
+  const words = leadingWords(t);
+  let i = 0;
+  if (words[0] && TITLE.test(words[0])) i = 1;
+  let j = i;
+  while (j < words.length && NAME_WORD.test(words[j]!) && !UPPER_WORD.test(words[j]!)) j++;
+  let k = j;
+  while (k < words.length && UPPER_WORD.test(words[k]!) && words[k]!.replace(/[^\p{L}]/gu, '').length > 1) k++;
+  if (j > i && k > j) return parseName(words.slice(0, k).join(' ')); // Given(s) SURNAME, optional title
+  if (heading && j - i >= 2 && j - i <= 4 && j === words.length) return parseName(words.slice(0, j).join(' '));
+  return undefined;
+}
+
+const nameKey = (n: PatientContext['name']) =>
+  `${n.family.toUpperCase()}|${(n.given[0] ?? '').toUpperCase()}`;
 
 /** Truthy values first seen per `key`, in order. */
 function distinct<T>(values: (T | undefined | false | '')[], key: (v: T) => string = String): T[] {
@@ -73,52 +231,148 @@ function distinct<T>(values: (T | undefined | false | '')[], key: (v: T) => stri
 
 const each = <T>(text: string, re: RegExp, f: (m: RegExpMatchArray) => T) => [...text.matchAll(re)].map(f);
 
-const nameKey = (n: PatientContext['name']) => `${n.family.toUpperCase()}|${(n.given[0] ?? '').toUpperCase()}`;
+// ---------------------------------------------------------------- the reader
 
-/** Read a patient from arbitrary text (exported for tests; `readGeneric` feeds it the page). */
-export function readGenericText(text: string): Omit<PatientContextReport, 'source' | 'observedAt'> {
-  const give = (status: PatientContextReport['status'], reason: string, confidence: number) => ({ status, reason, confidence });
+type Give = Omit<PatientContextReport, 'source' | 'observedAt'>;
 
-  const labelled = distinct(each(text, LABELLED_NHS, (m) => normaliseNhsNumber(m[1]!)));
-  const anyValid = distinct(each(text, NHS_NUMBER_RE, (m) => normaliseNhsNumber(m[1]!))).filter(isValidNhsNumber);
+/** Result of a read: the report fields and the identity block's element (for the watcher). */
+export interface GenericRead extends Give { block?: Element }
+
+/** Read a patient from plain text (each line its own element-less line; tests). */
+export function readGenericText(text: string): Give {
+  const lines = text.split('\n').map((t) => ({ text: normaliseText(t), el: null, prev: '' }));
+  lines.forEach((l, i) => (l.prev = lines[i - 1]?.text ?? ''));
+  const { block: _, ...r } = readLines(lines);
+  return r;
+}
+
+/**
+ * Read a patient from lines (see collectLines): the page's digit lines, or every line of a plain
+ * text (elements null: the whole text is the block). Pure apart from reading the DOM.
+ */
+export function readLines(lines: Line[]): GenericRead {
+  const give = (status: PatientContextReport['status'], reason: string, confidence: number): GenericRead => ({ status, reason, confidence });
+  const cache: Cache = new Map();
+  const flags = (l: Line) => flagsOf(l.el, cache);
+  /** The part of a line that is the patient's (cut at an inline "Next of kin:"), or '' if none is. */
+  const own = (l: Line): string => {
+    if (flags(l) & (Flag.Other | Flag.Hidden)) return '';
+    const prev = l.prev.length > 40 ? '' : normaliseText(l.prev);
+    if (OTHER_LABEL.test(l.text) || (prev.length <= 40 && OTHER_LABEL.test(prev) && !/\d/.test(prev))) return '';
+    const m = OTHER_INLINE.exec(l.text);
+    return m ? l.text.slice(0, m.index) : l.text;
+  };
+
+  // Every NHS-number-shaped token on the page, with where it is and whether it is the patient's:
+  // one native regex scan over the joined text, offsets mapped back to lines.
+  const starts: number[] = [];
+  let at0 = 0;
+  for (const l of lines) starts.push(at0), (at0 += l.text.length + 1);
+  const all = lines.map((l) => l.text).join('\n');
+  const found: { n: string; line: Line; labelled: boolean }[] = [];
+  const re = new RegExp(NHS_NUMBER_RE);
+  for (let m, i = 0; (m = re.exec(all)); ) {
+    while (i + 1 < starts.length && starts[i + 1]! <= m.index) i++;
+    const line = lines[i]!;
+    const index = m.index - starts[i]!;
+    if (index >= own(line).length) continue; // someone else's, a link, or hidden
+    const before = line.text.slice(Math.max(0, index - 30), index);
+    const p = line.prev.length < 30 ? normaliseText(line.prev) : '';
+    const labelled = NHS_LABEL.test(before) || (!before.trim() && /^NHS\b/i.test(p) && NHS_LABEL.test(p));
+    found.push({ n: normaliseNhsNumber(m[1]!), line, labelled });
+  }
+  if (found.some((f) => flags(f.line) & Flag.Busy)) return give('none', 'The record is still loading', 0);
+  const labelled = distinct(found.filter((f) => f.labelled).map((f) => f.n));
+  const anyValid = distinct(found.map((f) => f.n)).filter(isValidNhsNumber);
   const others = anyValid.filter((n) => !labelled.includes(n));
   if (labelled.length > 1 || (labelled.length && others.length) || anyValid.length > 1) {
-    const count = distinct([...labelled, ...anyValid]).length;
-    return give('ambiguous', `${count} different NHS numbers shown`, 0);
+    return give('ambiguous', `${distinct([...labelled, ...anyValid]).length} different NHS numbers shown`, 0);
   }
-  if (labelled.length === 0) {
-    return give('none', anyValid.length ? 'Unlabelled NHS-like number only' : 'No NHS number shown', 0);
-  }
+  if (labelled.length === 0) return give('none', anyValid.length ? 'Unlabelled NHS-like number only' : 'No NHS number shown', 0);
   const nhsNumber = labelled[0]!;
   if (!isValidNhsNumber(nhsNumber)) return give('invalid', `NHS number ${formatNhsNumber(nhsNumber)} fails the modulus 11 check`, 0.3);
 
-  const names = distinct(
-    [
-      ...each(titledLines(text), TITLED_NAME, (m) => normalisePrefix(m[3]!) && parseName(`${m[1]}, ${m[2]} (${m[3]})`)),
-      ...each(text, LABELLED_NAME, (m) => parseName(m[1]!)),
-    ].filter((n) => n && /\p{L}/u.test(n.family) && n.given.length > 0),
-    nameKey,
-  );
-  if (names.length > 1) {
-    return give('ambiguous', `${names.length} different patient names shown`, 0.3);
-  }
-  if (!names.length) return give('none', 'No patient name shown', 0.4);
+  /** Names in a block's lines, the patient's only. */
+  const namesIn = (block: Line[], blockEl: Element | null) => {
+    const out: (PatientContext['name'] | undefined)[] = [];
+    let family: string | undefined;
+    let given: string | undefined;
+    block.forEach((l, i) => {
+      const t = own(l);
+      if (!t) return;
+      const prev = i > 0 ? own(block[i - 1]!) : '';
+      const el = l.el;
+      const h = el?.closest('h1,h2,h3,h4,h5,h6,[role=heading],[class*=name]');
+      const heading = !el || (!!h && contains(blockEl ?? h, h)) || (i === 0 && el !== blockEl);
+      let m: RegExpExecArray | null;
+      const next = () => (block[i + 1] ? own(block[i + 1]!) : '');
+      const f = afterLabel(FAMILY_LABEL, t, next);
+      const g = afterLabel(GIVEN_LABEL, t, next);
+      if (f !== undefined || g !== undefined) (family = f ?? family), (given = g ?? given);
+      else if ((m = LABELLED_NAME.exec(t))) out.push(labelledName(m[1]!));
+      else if (NAME_LABEL_CELL.test(prev)) out.push(labelledName(t));
+      else out.push(bannerName(t, heading));
+      // A second "SURNAME, Given (Title)" later in the same line is a second person, not ignored.
+      if (t.includes('(')) for (const n of t.matchAll(TITLED_NAME)) if (TITLE.test(n[3]!)) out.push(parseName(n[0]));
+    });
+    if (family && given) out.push(parseName(`${family}, ${given}`));
+    return distinct(out.filter((n) => n && /\p{L}/u.test(n.family) && n.given.length > 0) as PatientContext['name'][], nameKey);
+  };
+  /** Every line of an element (at most MAX_BLOCK_LINES + 1: more is not a block). */
+  const linesOf = (el: Element | null): Line[] => (el ? collectLines(el, false, MAX_BLOCK_LINES + 1) : lines);
 
-  const dobs = distinct(each(text, LABELLED_DOB, (m) => parseUkDate(m[1]!)));
+  // The identity block: around the first labelled occurrence of the number, the smallest container
+  // that also holds a name.
+  const at = found.find((f) => f.labelled && f.n === nhsNumber)!;
+  let el: Element | null = at.line.el;
+  let block = linesOf(el);
+  let names = namesIn(block, el);
+  while (!names.length && el && el.parentElement && el.localName !== 'body') {
+    el = el.parentElement;
+    block = linesOf(el);
+    if (block.length > MAX_BLOCK_LINES) break;
+    names = namesIn(block, el);
+  }
+  if (names.length > 1) return give('ambiguous', `${names.length} different patient names shown`, 0.3);
+  if (!names.length) return give('none', 'No patient name shown', 0.4);
+  // Details may sit a level or two further out (a table's next row): widen while no other patient joins.
+  for (let up = 0; el && up < 2 && el.parentElement && el.localName !== 'body'; up++) {
+    const wider = linesOf(el.parentElement);
+    if (wider.length > MAX_BLOCK_LINES || namesIn(wider, el.parentElement).length > 1) break;
+    el = el.parentElement;
+    block = wider;
+  }
+  const text: string[] = [];
+  for (const [i, l] of block.entries()) {
+    if (flags(l) & Flag.Busy) return give('none', 'The record is still loading', 0);
+    const t = own(l);
+    // A value cell after its label cell reads as "Label value".
+    const prev = i > 0 ? own(block[i - 1]!) : '';
+    if (t) text.push(DOB_LABEL_CELL.test(prev) || SEX_LABEL_CELL.test(prev) || /^post\s?code:?$/i.test(prev) ? `${prev} ${t}` : t);
+  }
+  const blockText = text.join('\n');
+
+  let dobs = distinct(each(blockText, LABELLED_DOB, (m) => parseUkDate(m[1]!)));
+  if (!dobs.length) dobs = distinct(each(blockText, DATE_WITH_AGE, (m) => parseUkDate(m[1]!)));
   if (dobs.length > 1) return give('ambiguous', 'Dates of birth disagree', 0.3);
-  const sexes = distinct(each(text, LABELLED_SEX, (m) => normaliseGender(m[1]!)));
+  let sexes = distinct(each(blockText, LABELLED_SEX, (m) => normaliseGender(m[1]!)));
   if (sexes.length > 1) return give('ambiguous', 'Sex shown disagrees', 0.3);
-  let postcodes = distinct(each(text, LABELLED_POSTCODE, (m) => normalisePostcode(`${m[1]} ${m[2]}`)));
-  if (!postcodes.length) postcodes = distinct(each(text, new RegExp(POSTCODE_SOURCE, 'g'), (m) => normalisePostcode(m[0])));
+  if (!sexes.length) sexes = distinct(each(blockText, BARE_SEX, (m) => normaliseGender(m[1] ?? m[2] ?? m[3]!)));
+  let postcodes = distinct(each(blockText, LABELLED_POSTCODE, (m) => normalisePostcode(`${m[1]} ${m[2]}`)));
+  if (!postcodes.length) postcodes = distinct(each(blockText, ANY_POSTCODE, (m) => normalisePostcode(m[0])));
 
   const patient: PatientContext = { nhsNumber, name: names[0]! };
-  let confidence = 75; // in hundredths: NHS number + name, then what corroborates them
-  if (dobs[0]) { patient.birthDate = dobs[0]; confidence += 15; }
-  if (sexes[0]) { patient.gender = sexes[0]; confidence += 5; }
-  if (postcodes.length === 1) { patient.postcode = postcodes[0]; confidence += 5; }
-  return { status: 'single', patient, confidence: confidence / 100 };
+  if (dobs[0]) patient.birthDate = dobs[0];
+  if (sexes.length === 1) patient.gender = sexes[0];
+  if (postcodes.length === 1) patient.postcode = postcodes[0];
+  // 1 only when NHS number, name and date of birth were all read from the one block.
+  return { status: 'single', patient, confidence: dobs[0] ? 1 : 0.7, block: el ?? undefined };
 }
 
-export function readGeneric(doc: Document, url: string, now = Date.now()): PatientContextReport {
-  return { ...readGenericText(collectPageText(doc)), ...reportBase(doc, url, 'generic', now) };
+function contains(el: Element, other: Element | null): boolean {
+  return !!other && (el === other || el.contains(other));
+}
+
+export function readGeneric(doc: Document, url: string, now = Date.now()): PatientContextReport & { block?: Element } {
+  return { ...readLines(collectLines(doc, true)), ...reportBase(doc, url, 'generic', now) };
 }

@@ -1,10 +1,36 @@
 // Change detector for single-page apps: URL changes and DOM mutations, throttled, with bounded
 // work per mutation burst. It only reads the DOM; nothing the page sends (postMessage, custom
 // events) is listened to, so the page cannot spoof a patient except by what it renders.
-import { reportKey } from './read';
+//
+// Stable reads only: a new reading is published only once it has read the same across a settle
+// window (SETTLE_MS; SWITCH_SETTLE_MS when the NHS number changed, so a banner that fills in its
+// details a second later is never published half-updated). Until then the patient shown before is
+// withdrawn at once ("still changing"), so neither the Refer button nor the background holds it.
+import { lastIdentityBlock, reportKey } from './read';
 import type { PatientContextReport } from './types';
 
 export const WATCH_DELAY_MS = 200;
+/** A reading must stay the same this long before it is published. */
+export const SETTLE_MS = 150;
+/** …and this long when it shows another NHS number than the last patient published. */
+export const SWITCH_SETTLE_MS = 1500;
+/** How often the identity block's text is fingerprinted (backstop for changes no observer sees, e.g. in frames). */
+export const FINGERPRINT_MS = 1000;
+
+export const UNSETTLED = 'The record is still changing';
+/** What is reported while the page is changing: no patient. */
+export const unsettled = (r: PatientContextReport): PatientContextReport => ({
+  status: 'none', confidence: 0, reason: UNSETTLED, source: r.source, observedAt: r.observedAt,
+});
+
+/** Cheap fingerprint of an element's text and classes (FNV-1a over at most 4,000 characters). */
+export function fingerprint(el: Element | undefined): number {
+  if (!el?.isConnected) return 0;
+  const s = `${el.className}|${(el.textContent ?? '').slice(0, 4000)}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0 || 1;
+}
 /** Most mutation records inspected per burst; beyond this we simply re-read once. */
 export const MAX_RECORDS_PER_BURST = 200;
 
@@ -30,28 +56,62 @@ export interface PatientWatcher {
 
 export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher {
   const { win, ignore = () => false } = opts;
-  let current = opts.read();
+  const first = opts.read();
+  // Nothing is published before the first reading has settled.
+  let current = first.status === 'single' ? unsettled(first) : first;
   let key = reportKey(current);
+  let candidate: { key: string; since: number } | undefined = first.status === 'single' ? { key: reportKey(first), since: Date.now() } : undefined;
+  let lastNhs: string | undefined;
+  let block = lastIdentityBlock();
+  let print = 0;
   let href = win.location.href;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let confirm: ReturnType<typeof setTimeout> | undefined;
   let reads = 1;
   let idle = 0; // reads in a row that found no change: back off (200, 400, 800, 1600 ms) under churn
 
+  const settleFor = (r: PatientContextReport) =>
+    r.status === 'single' && lastNhs && r.patient!.nhsNumber !== lastNhs ? SWITCH_SETTLE_MS : SETTLE_MS;
+  const later = (ms: number) => {
+    clearTimeout(confirm);
+    confirm = setTimeout(flush, ms);
+  };
+  const publish = (r: PatientContextReport) => {
+    current = r;
+    key = reportKey(r);
+    opts.onChange(r);
+  };
   const flush = () => {
     clearTimeout(timer);
-    timer = undefined;
+    clearTimeout(confirm);
+    timer = confirm = undefined;
     href = win.location.href;
     reads++;
-    current = opts.read();
+    const r = opts.read();
+    const b = lastIdentityBlock();
     observe();
-    const k = reportKey(current);
-    if (k === key) idle++;
-    else {
-      idle = 0;
-      key = k;
-      opts.onChange(current);
+    const k = reportKey(r);
+    if (k === key) {
+      idle++;
+      candidate = undefined;
+      return current;
     }
-    return current;
+    idle = 0;
+    const now = Date.now();
+    if (candidate?.key !== k) candidate = { key: k, since: now };
+    const wait = settleFor(r) - (now - candidate.since);
+    if (wait > 0) {
+      // Changing: withdraw the patient shown so far at once, and look again when the window ends.
+      if (current.status === 'single') publish(unsettled(r));
+      later(wait);
+      return unsettled(r);
+    }
+    candidate = undefined;
+    if (r.status === 'single') lastNhs = r.patient!.nhsNumber;
+    block = b;
+    print = fingerprint(b);
+    publish(r);
+    return r;
   };
   const schedule = (e?: Event) => {
     if (e) idle = 0; // navigation events: read promptly
@@ -73,6 +133,13 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     for (const r of records) {
       const nodes = [r.target, ...r.addedNodes, ...r.removedNodes];
       if (nodes.some(ignore)) continue;
+      // Any attribute (class, hidden, aria-…, data-…) on the identity block, inside it or around it:
+      // a tab switch may only toggle a class on a container.
+      if (r.type === 'attributes') {
+        const t = r.target as Element;
+        if (sels ? touches(t, sels, true) : !block || t.contains(block) || block.contains(t)) return true;
+        continue;
+      }
       if (!sels || touches(r.target, sels) || [...r.addedNodes].some((n) => touches(n, sels, true))) return true;
       // The watched container itself went away (removed with an ancestor).
       if (r.removedNodes.length && current.status !== 'none' && !touches(win.document.documentElement, sels, true)) return true;
@@ -86,7 +153,6 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   const observe = () => {
     if (!stopped) observer.observe(win.document.documentElement, {
       childList: true, subtree: true, characterData: true, attributes: true,
-      attributeFilter: ['data-nhs', 'data-record', 'data-patient-banner', 'hidden'],
     });
   };
   const observer = new (win as unknown as typeof globalThis).MutationObserver((records) => {
@@ -96,6 +162,11 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     }
   });
   observe();
+  // Backstop: the block's text and classes changed without a mutation we saw (a frame, a missed burst).
+  const poll = setInterval(() => {
+    if (timer === undefined && confirm === undefined && current.status === 'single' && fingerprint(block) !== print) schedule();
+  }, FINGERPRINT_MS);
+  if (candidate) later(SETTLE_MS);
   const nav = (win as unknown as { navigation?: EventTarget }).navigation;
   const targets: [EventTarget | undefined, string][] = [[win, 'hashchange'], [win, 'popstate'], [nav, 'currententrychange']];
   for (const [t, type] of targets) t?.addEventListener(type, schedule);
@@ -107,6 +178,8 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
       stopped = true;
       observer.disconnect();
       clearTimeout(timer);
+      clearTimeout(confirm);
+      clearInterval(poll);
       timer = 0 as never; // never schedule again
       for (const [t, type] of targets) t?.removeEventListener(type, schedule);
     },

@@ -80,8 +80,13 @@ export function submitBlocker(draft: Draft, currentNhsNumber: string | undefined
  * anyone else.
  */
 export function resumeBlocker(draft: Draft, currentNhsNumber: string | undefined): string | undefined {
-  if (draft.submission.phase === 'ready' || draft.submission.phase === 'editing') return submitBlocker(draft, currentNhsNumber);
+  if (notSentYet(draft)) return submitBlocker(draft, currentNhsNumber);
   return undefined;
+}
+
+/** Nothing has gone to e-RS yet: continuing would create the referral, so the submit checks apply. */
+export function notSentYet(draft: Draft): boolean {
+  return draft.submission.phase === 'ready' || draft.submission.phase === 'editing';
 }
 
 /** Mark the draft ready (the user pressed Submit). Refuses anything already past "ready". */

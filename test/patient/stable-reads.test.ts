@@ -1,0 +1,76 @@
+// @vitest-environment happy-dom
+// Stable reads: a half-updated banner never reaches the background or the Refer button, and a
+// switch that only toggles a class is noticed.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { compileAdapter } from '@/utils/patient/compile';
+import { startContentRuntime, type ContentRuntime } from '@/utils/patient/content-runtime';
+import type { PatientContentMessage } from '@/utils/patient/messages';
+import type { PatientContextReport } from '@/utils/patient/types';
+import { SETTLE_MS, SWITCH_SETTLE_MS } from '@/utils/patient/watcher';
+
+const setUrl = (u: string) => (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(u);
+let sent: PatientContentMessage[];
+let rt: ContentRuntime | undefined;
+const contexts = (): PatientContextReport[] => sent.filter((m) => m.type === 'patient-context').map((m) => m.context);
+
+async function start(url: string, html: string, adapters: unknown[] = []) {
+  setUrl(url);
+  document.body.innerHTML = html;
+  sent = [];
+  rt = await startContentRuntime({ win: window, send: async (m) => (sent.push(m), { ok: true }), loadAdapters: async () => adapters });
+  await vi.advanceTimersByTimeAsync(SETTLE_MS);
+  return rt;
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => {
+  rt?.stop();
+  rt = undefined;
+  vi.useRealTimers();
+});
+
+const WARD = `<div id="app"><div class="ward-banner"><h2 id="name">OSEI, Kwame (Mr)</h2><span>NHS No. <b id="nhs">999 079 2445</b></span>
+<div class="pt-details"><span id="dob">DOB 10/10/1979</span> <span id="sex">Male</span> <span id="pc">SE15 4QA</span></div></div></div>`;
+
+describe('a banner updated in two stages', () => {
+  it('is never published half-updated, and Refer in the unsettled second gets no patient', async () => {
+    const r = await start('https://ward.example/app', WARD);
+    expect(contexts().at(-1)).toMatchObject({ status: 'single', patient: { nhsNumber: '9990792445', birthDate: '1979-10-10' } });
+    // Stage 1: the new patient's name and NHS number; DOB, sex and postcode still the previous patient's.
+    document.getElementById('name')!.textContent = 'PRICE, Linda (Mrs)';
+    document.getElementById('nhs')!.textContent = '999 026 8592';
+    await vi.advanceTimersByTimeAsync(300);
+    expect(r.watcher.flush()).toMatchObject({ status: 'none', reason: 'The record is still changing' }); // what Refer sends
+    expect(rt!.button.host.isConnected).toBe(false);
+    // Stage 2, a second later: the lookup fills in the rest.
+    await vi.advanceTimersByTimeAsync(700);
+    document.getElementById('dob')!.textContent = 'DOB 15/01/1962';
+    document.getElementById('sex')!.textContent = 'Female';
+    document.getElementById('pc')!.textContent = 'N1 6PQ';
+    await vi.advanceTimersByTimeAsync(SWITCH_SETTLE_MS + 500);
+    const singles = contexts().filter((c) => c.status === 'single');
+    expect(singles.at(-1)!.patient).toMatchObject({ nhsNumber: '9990268592', birthDate: '1962-01-15', gender: 'female', postcode: 'N1 6PQ' });
+    // Never the new NHS number with the previous patient's details.
+    expect(singles.filter((c) => c.patient!.nhsNumber === '9990268592' && c.patient!.birthDate !== '1962-01-15')).toEqual([]);
+  });
+});
+
+describe('a chart switch that only toggles a class', () => {
+  const adapter = compileAdapter({
+    id: 'tabbed-epr', name: 'Tabbed EPR', matches: ['https://epr.example/*'],
+    recordOpen: { selector: '.chart.active' },
+    fields: { nhsNumber: { selector: '.chart.active .nhs' }, name: { selector: '.chart.active .name' }, birthDate: { selector: '.chart.active .dob' } },
+    watch: ['.banner'],
+  });
+  const CHARTS = `<div class="chart active" id="c1"><div class="banner"><span class="name">DAVIES, Owen (Mr)</span> <span class="nhs">999 952 8902</span> <span class="dob">01/04/1958</span></div></div>
+<div class="chart" id="c2"><div class="banner"><span class="name">JAMES, Carys (Ms)</span> <span class="nhs">999 786 6665</span> <span class="dob">19/09/1983</span></div></div>`;
+
+  it('is reported', async () => {
+    await start('https://epr.example/charts', CHARTS, [adapter]);
+    expect(contexts().at(-1)!.patient!.nhsNumber).toBe('9999528902');
+    document.getElementById('c1')!.className = 'chart';
+    document.getElementById('c2')!.className = 'chart active';
+    await vi.advanceTimersByTimeAsync(SWITCH_SETTLE_MS + 1000);
+    expect(contexts().at(-1)!.patient!.nhsNumber).toBe('9997866665');
+  });
+});
