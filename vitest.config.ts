@@ -11,7 +11,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/**/*.test.{ts,tsx}', 'packages/*/test/**/*.test.ts', 'utils/**/*.test.{ts,tsx}', 'simulator/**/*.test.ts', 'components/**/*.test.tsx'],
+          include: [
+            'test/**/*.test.{ts,tsx}',
+            'packages/*/test/**/*.test.ts',
+            'utils/**/*.test.{ts,tsx}',
+            'simulator/**/*.test.ts',
+            'components/**/*.test.tsx',
+          ],
           exclude: ['test/e2e/**', '**/node_modules/**'],
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],

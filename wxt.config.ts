@@ -23,7 +23,9 @@ export default defineConfig({
     // A fixed public key gives the unpacked extension a stable id (dokchjedcnlehjbbiccobocannakkama),
     // so the token relay's origin allow-list and the CIS2 redirect URL stay the same on every machine.
     // Only the public half is here; store builds are signed by the store and ignore it.
-    ...(browser !== 'firefox' && { key: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo8KSyFIqsFC1emfbmIW+V9Ks+KTwhjAO/L8VMmKerMY0KtRFk7JB0BA8poGOdlAp0naLaj7rR5+Se3wZ+Ubla10JhcI0Y0xoI71WXPmETfVXdQR/Jg564TKv+qVe1R1ORXzgVIA9gzu0ggpGD7PJIh4VHKMKKx/Ya6HgM8cvblFCd7jBj9KXkxeetOrlkWOtlTLxryLrPAlhsTXpfQRY+eSH3v0/QqE8mbs1aBvuCc1MHPKG2RpmVRo+t3CeX1luxx6tPNYzhvxL9i3tYfTQJciNHkL0z28SW94jM25E0irAxkYbX8Qww7hhnjnlF36EKc033Oj0xx0Q/ON5SgJLBwIDAQAB' }),
+    ...(browser !== 'firefox' && {
+      key: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo8KSyFIqsFC1emfbmIW+V9Ks+KTwhjAO/L8VMmKerMY0KtRFk7JB0BA8poGOdlAp0naLaj7rR5+Se3wZ+Ubla10JhcI0Y0xoI71WXPmETfVXdQR/Jg564TKv+qVe1R1ORXzgVIA9gzu0ggpGD7PJIh4VHKMKKx/Ya6HgM8cvblFCd7jBj9KXkxeetOrlkWOtlTLxryLrPAlhsTXpfQRY+eSH3v0/QqE8mbs1aBvuCc1MHPKG2RpmVRo+t3CeX1luxx6tPNYzhvxL9i3tYfTQJciNHkL0z28SW94jM25E0irAxkYbX8Qww7hhnjnlF36EKc033Oj0xx0Q/ON5SgJLBwIDAQAB',
+    }),
     ...(browser === 'firefox' && {
       browser_specific_settings: {
         gecko: {

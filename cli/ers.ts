@@ -5,8 +5,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  CODE_SYSTEM_TYPES, ErsClient, ErsError, contentTypeFor, type CodeSystemType, type ErsCredentials, type Flavour,
-  type Priority, type SearchCriteria, type SearchInput, type ServiceSummary,
+  CODE_SYSTEM_TYPES,
+  ErsClient,
+  ErsError,
+  contentTypeFor,
+  type CodeSystemType,
+  type ErsCredentials,
+  type Flavour,
+  type Priority,
+  type SearchCriteria,
+  type SearchInput,
+  type ServiceSummary,
 } from '../utils/ers';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/auth/pkce';
 import { TEST_SMARTCARDS, USER_IDS } from '../simulator/users';
@@ -65,17 +74,44 @@ Referral:
 `;
 
 const options = {
-  'base-url': { type: 'string' }, flavour: { type: 'string' }, asid: { type: 'string' },
-  token: { type: 'string' }, 'business-function': { type: 'string' }, ods: { type: 'string' },
-  'smartcard-token': { type: 'string' }, 'session-key': { type: 'string' },
-  'sim-user': { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
-  'nhs-number': { type: 'string' }, priority: { type: 'string' }, specialty: { type: 'string' }, 'clinic-type': { type: 'string' },
-  'clinical-term': { type: 'string' }, 'named-clinician': { type: 'string' }, postcode: { type: 'string' }, distance: { type: 'string' },
-  iwt: { type: 'string' }, organisation: { type: 'string' }, sort: { type: 'string' }, 'request-type': { type: 'string' },
-  'age-gender-appropriate': { type: 'string' }, 'referring-clinician': { type: 'string' }, 'commissioning-rule-org': { type: 'string' },
-  services: { type: 'string' }, ras: { type: 'boolean' }, letter: { type: 'string' }, 'letter-to-follow': { type: 'boolean' },
-  ubrn: { type: 'string' }, etag: { type: 'string' }, binary: { type: 'string', multiple: true }, file: { type: 'string' },
-  out: { type: 'string' }, version: { type: 'string' }, service: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  'base-url': { type: 'string' },
+  flavour: { type: 'string' },
+  asid: { type: 'string' },
+  token: { type: 'string' },
+  'business-function': { type: 'string' },
+  ods: { type: 'string' },
+  'smartcard-token': { type: 'string' },
+  'session-key': { type: 'string' },
+  'sim-user': { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'nhs-number': { type: 'string' },
+  priority: { type: 'string' },
+  specialty: { type: 'string' },
+  'clinic-type': { type: 'string' },
+  'clinical-term': { type: 'string' },
+  'named-clinician': { type: 'string' },
+  postcode: { type: 'string' },
+  distance: { type: 'string' },
+  iwt: { type: 'string' },
+  organisation: { type: 'string' },
+  sort: { type: 'string' },
+  'request-type': { type: 'string' },
+  'age-gender-appropriate': { type: 'string' },
+  'referring-clinician': { type: 'string' },
+  'commissioning-rule-org': { type: 'string' },
+  services: { type: 'string' },
+  ras: { type: 'boolean' },
+  letter: { type: 'string' },
+  'letter-to-follow': { type: 'boolean' },
+  ubrn: { type: 'string' },
+  etag: { type: 'string' },
+  binary: { type: 'string', multiple: true },
+  file: { type: 'string' },
+  out: { type: 'string' },
+  version: { type: 'string' },
+  service: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Args = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
@@ -108,8 +144,14 @@ async function simulatorPlatformToken(origin: string, args: Args): Promise<strin
   const state = randomState();
   const authorize = new URL('/oauth2/authorize', origin);
   authorize.search = new URLSearchParams({
-    response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'openid nhs-cis2', state,
-    code_challenge: await codeChallengeS256(verifier), code_challenge_method: 'S256', login_hint: simUserId(args['sim-user']!),
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    scope: 'openid nhs-cis2',
+    state,
+    code_challenge: await codeChallengeS256(verifier),
+    code_challenge_method: 'S256',
+    login_hint: simUserId(args['sim-user']!),
   }).toString();
   const redirect = await fetch(authorize, { redirect: 'manual' });
   const location = redirect.headers.get('location');
@@ -122,12 +164,17 @@ async function simulatorPlatformToken(origin: string, args: Args): Promise<strin
   const secret = args['client-secret'] ?? env.ERS_CLIENT_SECRET;
   if (secret) form.set('client_secret', secret);
   const tokenResponse = await fetch(new URL('/oauth2/token', origin), { method: 'POST', body: form });
-  const token = await tokenResponse.json() as { access_token?: string; error?: string; error_description?: string };
+  const token = (await tokenResponse.json()) as { access_token?: string; error?: string; error_description?: string };
   if (!token.access_token) throw new UsageError(`mock CIS2 token exchange failed: ${token.error_description ?? token.error ?? tokenResponse.status}`);
   return token.access_token;
 }
 
-interface Connection { client: ErsClient; credentials: ErsCredentials; flavour: Flavour; close(): Promise<void> }
+interface Connection {
+  client: ErsClient;
+  credentials: ErsCredentials;
+  flavour: Flavour;
+  close(): Promise<void>;
+}
 
 async function connect(args: Args, command: string): Promise<Connection> {
   const flavour = (args.flavour ?? env.ERS_FLAVOUR ?? 'platform') as Flavour;
@@ -146,7 +193,11 @@ async function connect(args: Args, command: string): Promise<Connection> {
     if (command !== 'roles' && (!credentials.businessFunction || !credentials.ods)) {
       // Choose the first referring role when none was named, as a clinician would.
       const roles = await client.listRoles();
-      const role = roles.find((r) => (!credentials.ods || r.ods === credentials.ods) && (credentials.businessFunction ? r.businessFunction === credentials.businessFunction : r.businessFunction.startsWith('REFERRING_CLINICIAN')));
+      const role = roles.find(
+        (r) =>
+          (!credentials.ods || r.ods === credentials.ods) &&
+          (credentials.businessFunction ? r.businessFunction === credentials.businessFunction : r.businessFunction.startsWith('REFERRING_CLINICIAN')),
+      );
       if (!role) throw new UsageError('no matching referring role; pass --business-function and --ods');
       credentials.businessFunction = role.businessFunction;
       credentials.ods = role.ods;
@@ -154,14 +205,21 @@ async function connect(args: Args, command: string): Promise<Connection> {
   } else {
     credentials.sessionKey = args['session-key'] ?? env.ERS_SESSION_KEY;
     if (!credentials.sessionKey && !command.startsWith('session-')) {
-      const smartcard = args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN
-        ?? (args['sim-user'] ? (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']] : undefined);
+      const smartcard =
+        args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN ?? (args['sim-user'] ? (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']] : undefined);
       if (!smartcard) throw new UsageError('legacy calls need --session-key, --smartcard-token or --sim-user');
       const session = await client.createSession(smartcard);
-      const permission = session.user.permissions.find((p) => (!credentials.ods || p.orgIdentifier === credentials.ods)
-        && (credentials.businessFunction ? p.businessFunction === credentials.businessFunction : p.businessFunction.startsWith('REFERRING_CLINICIAN')));
+      const permission = session.user.permissions.find(
+        (p) =>
+          (!credentials.ods || p.orgIdentifier === credentials.ods) &&
+          (credentials.businessFunction ? p.businessFunction === credentials.businessFunction : p.businessFunction.startsWith('REFERRING_CLINICIAN')),
+      );
       if (!permission) throw new UsageError('the smartcard holds no matching referring role');
-      const selected = await client.selectRole(session, { businessFunction: permission.businessFunction, orgIdentifier: permission.orgIdentifier, orgName: permission.orgName ?? undefined });
+      const selected = await client.selectRole(session, {
+        businessFunction: permission.businessFunction,
+        orgIdentifier: permission.orgIdentifier,
+        orgName: permission.orgName ?? undefined,
+      });
       credentials.sessionKey = selected.id;
       credentials.businessFunction = permission.businessFunction;
       credentials.ods = permission.orgIdentifier;
@@ -169,8 +227,12 @@ async function connect(args: Args, command: string): Promise<Connection> {
     }
   }
   return {
-    client, credentials, flavour,
-    close: async () => { if (opened && credentials.sessionKey) await client.deleteSession(credentials.sessionKey); },
+    client,
+    credentials,
+    flavour,
+    close: async () => {
+      if (opened && credentials.sessionKey) await client.deleteSession(credentials.sessionKey);
+    },
   };
 }
 
@@ -206,7 +268,10 @@ function searchInput(args: Args): SearchInput {
 
 function pickServices(args: Args, services: ServiceSummary[]): ServiceSummary[] {
   if (args.services) {
-    const ids = args.services.split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = args.services
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const chosen = ids.map((id) => services.find((s) => s.id === id));
     const missing = ids.filter((_id, i) => !chosen[i]);
     if (missing.length) throw new UsageError(`not in the search results: ${missing.join(', ')}`);
@@ -223,7 +288,7 @@ function defaultLetter(nhsNumber: string): { fileName: string; bytes: Uint8Array
 }
 
 function savePdf(out: string | undefined, fileName: string, bytes: Uint8Array): string {
-  const target = out && !out.endsWith('.pdf') ? path.join(out, fileName) : out ?? path.join('demo-output', fileName);
+  const target = out && !out.endsWith('.pdf') ? path.join(out, fileName) : (out ?? path.join('demo-output', fileName));
   mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
   writeFileSync(target, bytes);
   return path.resolve(target);
@@ -259,17 +324,26 @@ async function refer(conn: Connection, args: Args) {
     if (!contentType) throw new UsageError(`cannot attach ${file.fileName}: e-RS does not accept that file type`);
     const uploaded = await client.uploadFile({ ubrn: referral.ubrn, fileName: file.fileName, contentType, bytes: file.bytes });
     steps.push('A020');
-    referral = await client.maintainReferralLetter({ ubrn: referral.ubrn, etag: referral.etag, files: [{ url: uploaded.url, indexed: new Date().toISOString(), description: 'Referral letter' }] });
+    referral = await client.maintainReferralLetter({
+      ubrn: referral.ubrn,
+      etag: referral.etag,
+      files: [{ url: uploaded.url, indexed: new Date().toISOString(), description: 'Referral letter' }],
+    });
     steps.push('A012');
     letter = { fileName: file.fileName, url: uploaded.url };
   }
   const pdf = await client.generatePatientLetter(referral.ubrn);
   steps.push('A019');
   return {
-    ubrn: referral.ubrn, version: referral.version, etag: referral.etag, state: referral.state, priority: referral.priority,
+    ubrn: referral.ubrn,
+    version: referral.version,
+    etag: referral.etag,
+    state: referral.state,
+    priority: referral.priority,
     route: triage ? (flavour === 'legacy' ? 'A021' : 'A011+A016') : 'A011',
     shortlist: chosen.map((s) => ({ id: s.id, name: s.name, triage: s.isTriage })),
-    letter: letter ?? 'to follow', attachments: referral.attachments.length,
+    letter: letter ?? 'to follow',
+    attachments: referral.attachments.length,
     patientLetter: { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length },
     steps,
   };
@@ -290,9 +364,25 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
   const role = { businessFunction: credentials.businessFunction };
   switch (command) {
     case 'session-create':
-      return client.createSession(required(args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN ?? (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ?? undefined, 'smartcard-token'));
+      return client.createSession(
+        required(
+          args['smartcard-token'] ??
+            env.ERS_SMARTCARD_TOKEN ??
+            (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ??
+            undefined,
+          'smartcard-token',
+        ),
+      );
     case 'session-select-role': {
-      const session = await client.createSession(required(args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN ?? (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ?? undefined, 'smartcard-token'));
+      const session = await client.createSession(
+        required(
+          args['smartcard-token'] ??
+            env.ERS_SMARTCARD_TOKEN ??
+            (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ??
+            undefined,
+          'smartcard-token',
+        ),
+      );
       const bf = required(credentials.businessFunction, 'business-function');
       const ods = required(credentials.ods, 'ods');
       return client.selectRole(session, { businessFunction: bf, orgIdentifier: ods });
@@ -300,25 +390,37 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
     case 'session-delete':
       await client.deleteSession(required(args['session-key'] ?? env.ERS_SESSION_KEY, 'session-key'));
       return { deleted: true };
-    case 'roles': return client.listRoles();
+    case 'roles':
+      return client.listRoles();
     case 'codesystem': {
       const type = required(positionals[0], 'codesystem TYPE') as CodeSystemType;
       if (!CODE_SYSTEM_TYPES.includes(type)) throw new UsageError(`unknown code system ${type}`);
       const { codeSystem, concepts, etag } = await client.getCodeSystem(type);
       return { url: codeSystem.url, version: codeSystem.version, etag, concepts };
     }
-    case 'search': return (await client.searchServices(searchInput(args), role)).services;
+    case 'search':
+      return (await client.searchServices(searchInput(args), role)).services;
     case 'create':
     case 'triage': {
       const input = searchInput(args);
       const found = await client.searchServices(input, role);
-      const base = { nhsNumber: input.nhsNumber, referringClinician: input.referringClinician, criteria: found.criteria, shortlist: pickServices({ ...args, ras: command === 'triage' || args.ras }, found.services) };
+      const base = {
+        nhsNumber: input.nhsNumber,
+        referringClinician: input.referringClinician,
+        criteria: found.criteria,
+        shortlist: pickServices({ ...args, ras: command === 'triage' || args.ras }, found.services),
+      };
       return command === 'triage'
         ? client.createReferralAndSendForTriage(base, role)
         : client.createReferral({ ...base, letterIntention: 'NEED_TO_ADD_LATER' }, role);
     }
     case 'send-for-triage':
-      return client.sendForTriage({ ubrn: required(args.ubrn, 'ubrn'), version: required(args.version, 'version'), serviceId: required(args.service, 'service'), nhsNumber: required(args['nhs-number'], 'nhs-number') });
+      return client.sendForTriage({
+        ubrn: required(args.ubrn, 'ubrn'),
+        version: required(args.version, 'version'),
+        serviceId: required(args.service, 'service'),
+        nhsNumber: required(args['nhs-number'], 'nhs-number'),
+      });
     case 'upload': {
       const file = required(args.file, 'file');
       const contentType = contentTypeFor(file);
@@ -327,16 +429,20 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
     }
     case 'letter':
       return client.maintainReferralLetter({
-        ubrn: required(args.ubrn, 'ubrn'), etag: required(args.etag, 'etag'),
+        ubrn: required(args.ubrn, 'ubrn'),
+        etag: required(args.etag, 'etag'),
         files: (args.binary ?? []).map((url) => ({ url, indexed: new Date().toISOString() })),
       });
     case 'patient-letter': {
       const pdf = await client.generatePatientLetter(required(args.ubrn, 'ubrn'));
       return { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length };
     }
-    case 'referral': return client.getReferral(required(args.ubrn, 'ubrn'), args.version);
-    case 'refer': return refer(conn, args);
-    default: throw new UsageError(`unknown command ${command}`);
+    case 'referral':
+      return client.getReferral(required(args.ubrn, 'ubrn'), args.version);
+    case 'refer':
+      return refer(conn, args);
+    default:
+      throw new UsageError(`unknown command ${command}`);
   }
 }
 
@@ -358,14 +464,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (error) {
-    const body = error instanceof ErsError ? { error: 'ers', ...error.toJSON() }
-      : error instanceof UsageError ? { error: 'usage', message: error.message }
-        : { error: 'unexpected', message: (error as Error).message };
+    const body =
+      error instanceof ErsError
+        ? { error: 'ers', ...error.toJSON() }
+        : error instanceof UsageError
+          ? { error: 'usage', message: error.message }
+          : { error: 'unexpected', message: (error as Error).message };
     process.stderr.write(`${JSON.stringify(body, null, 2)}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]).endsWith(path.join('cli', 'ers.ts'))) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

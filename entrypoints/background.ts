@@ -10,7 +10,9 @@ export default defineBackground(() => {
   registerPatientContext(); // issue 4: patient context from the host page (answers its own two messages)
   registerReferrals(); // issue 6: reference data, search, at-most-once submission, letters outstanding
   // The relay binds refresh tokens to this installation's key: make it now rather than at first sign-in.
-  browser.runtime.onInstalled.addListener(() => { void proofKey().catch(() => undefined); });
+  browser.runtime.onInstalled.addListener(() => {
+    void proofKey().catch(() => undefined);
+  });
   // Feature handlers register with `registerHandler(type, handler)` before this line.
   router.listen();
 });

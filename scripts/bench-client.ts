@@ -12,7 +12,8 @@ export async function benchClient(referrals = 30): Promise<BenchLine[]> {
   try {
     const token = sim.issueToken(USER_IDS.adams, { lifetimeSeconds: 3600 });
     const client = new ErsClient({
-      flavour: 'platform', baseUrl: `${sim.url}/referrals/FHIR`,
+      flavour: 'platform',
+      baseUrl: `${sim.url}/referrals/FHIR`,
       credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }),
       onRequest: (e) => events.push(e),
     });
@@ -25,7 +26,8 @@ export async function benchClient(referrals = 30): Promise<BenchLine[]> {
       const specialties = await cache.get('SPECIALTY');
       await cache.clinicTypesFor('CARDIOLOGY');
       const found = await client.searchServices({
-        nhsNumber: '9434765919', specialtySystem: specialties.url,
+        nhsNumber: '9434765919',
+        specialtySystem: specialties.url,
         criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true },
       });
       const service = found.services.find((s) => !s.isTriage)!;
@@ -40,11 +42,17 @@ export async function benchClient(referrals = 30): Promise<BenchLine[]> {
       for (const e of mine) ops[e.operation] = (ops[e.operation] ?? 0) + 1;
       perReferral.push({ wall, network: mine.reduce((t, e) => t + e.durationMs, 0), ops });
     }
-    const overheads = perReferral.slice(1).map((r) => Math.max(0, r.wall - r.network)).sort((a, b) => a - b);
+    const overheads = perReferral
+      .slice(1)
+      .map((r) => Math.max(0, r.wall - r.network))
+      .sort((a, b) => a - b);
     const lines: BenchLine[] = [
       { name: 'client_overhead_per_referral_median', value: Number(overheads[Math.floor(overheads.length / 2)].toFixed(2)), unit: 'ms' },
     ];
-    for (const [label, r] of [['first', perReferral[0]], ['second', perReferral[1]]] as const) {
+    for (const [label, r] of [
+      ['first', perReferral[0]],
+      ['second', perReferral[1]],
+    ] as const) {
       for (const op of ['A004', 'A010', 'A011', 'A020', 'A005', 'A012', 'A019']) {
         lines.push({ name: `http_requests_${label}_referral_${op}`, value: r.ops[op] ?? 0, unit: 'requests' });
       }

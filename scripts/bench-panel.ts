@@ -62,11 +62,19 @@ async function resultsRenderMedian(page: Page): Promise<BenchLine> {
           render(null, root); root.remove();
           return ms;
         };`,
-      resolveDir: ROOT, loader: 'tsx',
+      resolveDir: ROOT,
+      loader: 'tsx',
     },
-    bundle: true, write: false, format: 'iife', jsx: 'automatic', jsxImportSource: 'preact', minify: true,
+    bundle: true,
+    write: false,
+    format: 'iife',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
   });
-  await page.setContent(`<!doctype html><html><head><style>${readFileSync(path.join(ROOT, 'components/nhs.css'), 'utf8')}${readFileSync(path.join(ROOT, 'components/panel/panel.css'), 'utf8')}</style></head><body></body></html>`);
+  await page.setContent(
+    `<!doctype html><html><head><style>${readFileSync(path.join(ROOT, 'components/nhs.css'), 'utf8')}${readFileSync(path.join(ROOT, 'components/panel/panel.css'), 'utf8')}</style></head><body></body></html>`,
+  );
   await page.addScriptTag({ content: out.outputFiles[0]!.text });
   const times: number[] = [];
   for (let i = 0; i < 25; i++) times.push(await page.evaluate(() => (window as unknown as { renderResults(): number }).renderResults()));
@@ -132,41 +140,69 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
     const origin = new URL(sim.url).origin;
     const started = Date.now();
     for (let i = 0; i < referrals; i++) {
-      const reply = await probe.evaluate(async ({ origin: o, tab, simUrl }) => {
-        // (no named helpers in here: tsx would inject a __name() call the page does not have)
-        const found = await chrome.runtime.sendMessage({ type: 'ers/search', input: { nhsNumber: '9434765919', criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true }, specialtySystem: `${simUrl}/referrals/FHIR/STU3/CodeSystem/SPECIALTY` } });
-        const service = found.data.services.find((s: { isTriage: boolean }) => !s.isTriage);
-        const id = `${o}#9434765919`;
-        const now = Date.now();
-        const draft = {
-          id, hostOrigin: o, sourceUrl: `${o}/demo/gp/record-9434765919.html`, patient: { nhsNumber: '9434765919', displayName: 'JONES, Sarah (Mrs)' },
-          search: { criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true }, sortBy: 'DISTANCE', requestType: 'APPOINTMENT_REQUEST' },
-          criteriaResource: found.data.criteria, shortlist: [service], letterMode: 'attach',
-          files: [{ id: 'f', name: 'letter.txt', contentType: 'text/plain', size: 12 }],
-          submission: { phase: 'editing', updatedAt: now }, createdAt: now, updatedAt: now, expiresAt: now + 3_600_000,
-        };
-        await new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('ers-referrals');
-          open.onsuccess = () => {
-            const tx = open.result.transaction(['drafts', 'blobs'], 'readwrite');
-            tx.objectStore('drafts').put(draft);
-            tx.objectStore('blobs').put({ key: `file:${id}:f`, draftId: id, blob: new Blob(['Dear doctor.']) });
-            tx.oncomplete = () => { open.result.close(); resolve(); };
-            tx.onerror = () => reject(tx.error);
+      const reply = await probe.evaluate(
+        async ({ origin: o, tab, simUrl }) => {
+          // (no named helpers in here: tsx would inject a __name() call the page does not have)
+          const found = await chrome.runtime.sendMessage({
+            type: 'ers/search',
+            input: {
+              nhsNumber: '9434765919',
+              criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true },
+              specialtySystem: `${simUrl}/referrals/FHIR/STU3/CodeSystem/SPECIALTY`,
+            },
+          });
+          const service = found.data.services.find((s: { isTriage: boolean }) => !s.isTriage);
+          const id = `${o}#9434765919`;
+          const now = Date.now();
+          const draft = {
+            id,
+            hostOrigin: o,
+            sourceUrl: `${o}/demo/gp/record-9434765919.html`,
+            patient: { nhsNumber: '9434765919', displayName: 'JONES, Sarah (Mrs)' },
+            search: {
+              criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true },
+              sortBy: 'DISTANCE',
+              requestType: 'APPOINTMENT_REQUEST',
+            },
+            criteriaResource: found.data.criteria,
+            shortlist: [service],
+            letterMode: 'attach',
+            files: [{ id: 'f', name: 'letter.txt', contentType: 'text/plain', size: 12 }],
+            submission: { phase: 'editing', updatedAt: now },
+            createdAt: now,
+            updatedAt: now,
+            expiresAt: now + 3_600_000,
           };
-        });
-        const submitted = await chrome.runtime.sendMessage({ type: 'referral/submit', draftId: id, tabId: tab });
-        await new Promise<void>((resolve) => {
-          const open = indexedDB.open('ers-referrals');
-          open.onsuccess = () => {
-            const tx = open.result.transaction(['drafts', 'blobs'], 'readwrite');
-            tx.objectStore('drafts').delete(id);
-            tx.objectStore('blobs').clear();
-            tx.oncomplete = () => { open.result.close(); resolve(); };
-          };
-        });
-        return submitted;
-      }, { origin, tab: tabId, simUrl: sim.url });
+          await new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open('ers-referrals');
+            open.onsuccess = () => {
+              const tx = open.result.transaction(['drafts', 'blobs'], 'readwrite');
+              tx.objectStore('drafts').put(draft);
+              tx.objectStore('blobs').put({ key: `file:${id}:f`, draftId: id, blob: new Blob(['Dear doctor.']) });
+              tx.oncomplete = () => {
+                open.result.close();
+                resolve();
+              };
+              tx.onerror = () => reject(tx.error);
+            };
+          });
+          const submitted = await chrome.runtime.sendMessage({ type: 'referral/submit', draftId: id, tabId: tab });
+          await new Promise<void>((resolve) => {
+            const open = indexedDB.open('ers-referrals');
+            open.onsuccess = () => {
+              const tx = open.result.transaction(['drafts', 'blobs'], 'readwrite');
+              tx.objectStore('drafts').delete(id);
+              tx.objectStore('blobs').clear();
+              tx.oncomplete = () => {
+                open.result.close();
+                resolve();
+              };
+            };
+          });
+          return submitted;
+        },
+        { origin, tab: tabId, simUrl: sim.url },
+      );
       if (!reply?.ok || reply.data.phase !== 'complete') throw new Error(`bench referral ${i + 1} failed: ${JSON.stringify(reply)}`);
     }
     const after = await swHeapBytes(browser);

@@ -41,7 +41,12 @@ function launch(args: string[], env: NodeJS.ProcessEnv, ready: (line: string) =>
       buffer += chunk.toString();
       for (const line of buffer.split('\n')) {
         const found = ready(line);
-        if (found) { child.stdout!.off('data', onData); child.stdout!.resume(); resolve(found); return; }
+        if (found) {
+          child.stdout!.off('data', onData);
+          child.stdout!.resume();
+          resolve(found);
+          return;
+        }
       }
     };
     child.stdout!.on('data', onData);
@@ -50,33 +55,71 @@ function launch(args: string[], env: NodeJS.ProcessEnv, ready: (line: string) =>
   return { child, url };
 }
 
-export interface RelayBenchOptions { rps?: number; seconds?: number; clients?: number }
+export interface RelayBenchOptions {
+  rps?: number;
+  seconds?: number;
+  clients?: number;
+}
 
 export async function benchRelay(options: RelayBenchOptions = {}): Promise<BenchLine[]> {
   const rps = options.rps ?? 200;
   const seconds = options.seconds ?? 30;
   const clients = options.clients ?? 200;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(PACKAGE, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(PACKAGE, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
 
-  const simProcess = launch(['--import', 'tsx', 'simulator/main.ts', '--port', '0', '--seed', '1', '--quiet', '--client-id', CLIENT_ID, '--client-secret', SECRET, '--token-lifetime', '3600'], {},
-    (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1]);
+  const simProcess = launch(
+    [
+      '--import',
+      'tsx',
+      'simulator/main.ts',
+      '--port',
+      '0',
+      '--seed',
+      '1',
+      '--quiet',
+      '--client-id',
+      CLIENT_ID,
+      '--client-secret',
+      SECRET,
+      '--token-lifetime',
+      '3600',
+    ],
+    {},
+    (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1],
+  );
   const simUrl = await simProcess.url;
   // Each installation refreshes rps/clients times a second: the per-key limit is raised to allow it
   // (production default 10/min); the global ceiling is off so the figure is the relay's own speed.
   const perKey = Math.ceil((rps / clients) * 60 * 2);
-  const relayProcess = launch([...(process.env.RELAY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/wt18-prof'] : []), path.join(PACKAGE, 'dist', 'main.js')], {
-    RELAY_PORT: '0', RELAY_TOKEN_URL: `${simUrl}/oauth2/token`, RELAY_CLIENT_ID: CLIENT_ID, RELAY_CLIENT_SECRET: SECRET,
-    RELAY_ALLOWED_ORIGINS: EXT_ORIGIN, RELAY_WRAP_KEYS: randomBytes(32).toString('base64'),
-    RELAY_REFRESH_LIMIT: String(perKey), RELAY_EXCHANGE_LIMIT: String(clients * 2), RELAY_GLOBAL_LIMIT: '0',
-  }, (line) => (line.includes('"listening"') ? `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` : undefined));
+  const relayProcess = launch(
+    [...(process.env.RELAY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/wt18-prof'] : []), path.join(PACKAGE, 'dist', 'main.js')],
+    {
+      RELAY_PORT: '0',
+      RELAY_TOKEN_URL: `${simUrl}/oauth2/token`,
+      RELAY_CLIENT_ID: CLIENT_ID,
+      RELAY_CLIENT_SECRET: SECRET,
+      RELAY_ALLOWED_ORIGINS: EXT_ORIGIN,
+      RELAY_WRAP_KEYS: randomBytes(32).toString('base64'),
+      RELAY_REFRESH_LIMIT: String(perKey),
+      RELAY_EXCHANGE_LIMIT: String(clients * 2),
+      RELAY_GLOBAL_LIMIT: '0',
+    },
+    (line) => (line.includes('"listening"') ? `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` : undefined),
+  );
   const child = relayProcess.child;
   try {
     const relayUrl = await relayProcess.url;
 
     const post = async (pathname: string, key: TestKey, body: unknown) => {
       const url = `${relayUrl}${pathname}`;
-      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: EXT_ORIGIN, DPoP: key.proof(url) }, body: JSON.stringify(body) });
-      return { status: res.status, body: await res.json() as Record<string, unknown> };
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: EXT_ORIGIN, DPoP: key.proof(url) },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
 
     // Sign in every installation once (the same test clinician on many PCs: each has its own key).
@@ -85,8 +128,14 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Bench
       const verifier = createCodeVerifier();
       const authorize = new URL('/oauth2/authorize', simUrl);
       authorize.search = new URLSearchParams({
-        response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT, scope: 'openid nhs-cis2', state: randomState(),
-        code_challenge: await codeChallengeS256(verifier), code_challenge_method: 'S256', login_hint: USER_IDS.adams,
+        response_type: 'code',
+        client_id: CLIENT_ID,
+        redirect_uri: REDIRECT,
+        scope: 'openid nhs-cis2',
+        state: randomState(),
+        code_challenge: await codeChallengeS256(verifier),
+        code_challenge_method: 'S256',
+        login_hint: USER_IDS.adams,
       }).toString();
       const code = new URL((await fetch(authorize, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
       const key = new TestKey();
@@ -110,14 +159,27 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Bench
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       const session = sessions[i % clients]!;
-      if (session.busy) { skipped += 1; continue; } // its previous refresh is still running: tokens rotate, so wait
+      if (session.busy) {
+        skipped += 1;
+        continue;
+      } // its previous refresh is still running: tokens rotate, so wait
       session.busy = true;
       const t = performance.now();
-      const p = post('/oauth/refresh', session.key, { refresh_token: session.token }).then((answer) => {
-        latencies.push(performance.now() - t);
-        if (answer.status === 200) session.token = String(answer.body.refresh_token);
-        else errors += 1;
-      }, () => { errors += 1; }).finally(() => { session.busy = false; inFlight.delete(p); });
+      const p = post('/oauth/refresh', session.key, { refresh_token: session.token })
+        .then(
+          (answer) => {
+            latencies.push(performance.now() - t);
+            if (answer.status === 200) session.token = String(answer.body.refresh_token);
+            else errors += 1;
+          },
+          () => {
+            errors += 1;
+          },
+        )
+        .finally(() => {
+          session.busy = false;
+          inFlight.delete(p);
+        });
       inFlight.add(p);
     }
     await Promise.all(inFlight);

@@ -17,8 +17,12 @@ import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/wal
 
 const { values } = parseArgs({
   options: {
-    headless: { type: 'boolean' }, interactive: { type: 'boolean' }, out: { type: 'string' },
-    patient: { type: 'string', default: '9434765919' }, port: { type: 'string', default: '4010' }, 'relay-port': { type: 'string', default: '4011' },
+    headless: { type: 'boolean' },
+    interactive: { type: 'boolean' },
+    out: { type: 'string' },
+    patient: { type: 'string', default: '9434765919' },
+    port: { type: 'string', default: '4010' },
+    'relay-port': { type: 'string', default: '4011' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -38,10 +42,17 @@ const secret = 'demo-relay-secret-not-for-production';
 const outDir = path.resolve(values.out ?? path.join(ROOT, 'demo-output'));
 
 const stage = await startStage({
-  simPort: Number(values.port), relayPort: Number(values['relay-port']), headless, clientSecret: secret,
-  sim: { log: false }, relayLog: (line) => console.warn(line),
+  simPort: Number(values.port),
+  relayPort: Number(values['relay-port']),
+  headless,
+  clientSecret: secret,
+  sim: { log: false },
+  relayLog: (line) => console.warn(line),
 }).catch((error: NodeJS.ErrnoException) => {
-  if (error.code === 'EADDRINUSE') console.error(`Port ${values.port} or ${values['relay-port']} is in use (another simulator or demo running?). Stop it, or pass --port and --relay-port and set the extension's addresses to match in its options page.`);
+  if (error.code === 'EADDRINUSE')
+    console.error(
+      `Port ${values.port} or ${values['relay-port']} is in use (another simulator or demo running?). Stop it, or pass --port and --relay-port and set the extension's addresses to match in its options page.`,
+    );
   else console.error(error.message);
   process.exit(1);
 });
@@ -57,7 +68,7 @@ async function shutdown(code: number): Promise<never> {
 process.on('SIGINT', () => void shutdown(0));
 
 if (!headless) {
-  const page = (await browser.pages())[0] ?? await browser.newPage();
+  const page = (await browser.pages())[0] ?? (await browser.newPage());
   await page.goto(`${sim.url}${record}`);
   console.log(`\nChrome is open on a demo GP record with the extension loaded.
   1. Press "Refer" on the record (or Alt+Shift+R).
@@ -70,11 +81,17 @@ Other demo systems: ${sim.url}/demo/   Press Ctrl-C to stop.`);
 // Headless walkthrough.
 mkdirSync(outDir, { recursive: true });
 const letterFile = path.join(outDir, 'referral-letter.pdf');
-writeFileSync(letterFile, buildPdf([
-  { text: 'Referral letter', size: 18, bold: true },
-  { text: 'Dear colleague, thank you for seeing this patient with exertional chest pain.', size: 11 },
-  { text: 'Demo letter produced by npm run demo.', size: 9 },
-] as never, { title: 'Referral letter', creationDate: new Date() }));
+writeFileSync(
+  letterFile,
+  buildPdf(
+    [
+      { text: 'Referral letter', size: 18, bold: true },
+      { text: 'Dear colleague, thank you for seeing this patient with exertional chest pain.', size: 11 },
+      { text: 'Demo letter produced by npm run demo.', size: 9 },
+    ] as never,
+    { title: 'Referral letter', creationDate: new Date() },
+  ),
+);
 try {
   console.log('\nSigning in as Dr Kate ADAMS through the mock NHS CIS2 page and the relay…');
   const first = await browser.newPage();

@@ -33,7 +33,11 @@ export function referralSummary(r: Referral) {
 export function stateSummary(core: SimCore) {
   const referrals = [...core.state.referrals.values()].map(referralSummary);
   const binaries = [...core.state.binaries.values()].map((b) => ({
-    id: b.id, size: b.bytes.length, contentType: b.contentType, intendedUbrn: b.intendedUbrn ?? null, linkedUbrn: b.linkedUbrn,
+    id: b.id,
+    size: b.bytes.length,
+    contentType: b.contentType,
+    intendedUbrn: b.intendedUbrn ?? null,
+    linkedUbrn: b.linkedUbrn,
   }));
   return {
     counts: {

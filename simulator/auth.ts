@@ -50,7 +50,10 @@ export class AuthStore {
   /** Smartcards minted at runtime by createLegacySmartcard (token → user id). */
   extraSmartcards = new Map<string, string>();
 
-  constructor(private readonly clock: () => Date, private readonly opts: { tokenLifetimeSeconds: number; sessionIdleSeconds: number }) {}
+  constructor(
+    private readonly clock: () => Date,
+    private readonly opts: { tokenLifetimeSeconds: number; sessionIdleSeconds: number },
+  ) {}
 
   smartcardOwner(token: string): string | undefined {
     const t = token.trim(); // the legacy A001 example token has a stray leading space

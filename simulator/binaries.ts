@@ -55,14 +55,9 @@ export function validateUpload(u: UploadInput, state: SimState): void {
   }
 }
 
-export function storeUpload(
-  state: SimState,
-  u: UploadInput & { bytes: Buffer; userId: string; ods: string; now: Date },
-): Binary {
+export function storeUpload(state: SimState, u: UploadInput & { bytes: Buffer; userId: string; ods: string; now: Date }): Binary {
   // Platform ids are UUIDs; legacy ids look like att-<ubrn without leading zeros>-<n>.
-  const id = u.flavour === 'platform'
-    ? randomUUID()
-    : `att-${u.intendedUbrn ? String(Number(u.intendedUbrn)) : '0'}-${state.nextLegacyAttachment++}`;
+  const id = u.flavour === 'platform' ? randomUUID() : `att-${u.intendedUbrn ? String(Number(u.intendedUbrn)) : '0'}-${state.nextLegacyAttachment++}`;
   const b: Binary = {
     id,
     bytes: u.bytes,

@@ -50,7 +50,13 @@ export function redirectAllowed(uri: string, patterns: readonly string[]): boole
     if (!m) return false;
     const [, scheme, host, pathPattern = '/'] = m;
     if (u.protocol !== `${scheme}:`) return false;
-    const hostRe = new RegExp(`^${host.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[a-z0-9-]+')}$`, 'i');
+    const hostRe = new RegExp(
+      `^${host
+        .split('*')
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[a-z0-9-]+')}$`,
+      'i',
+    );
     if (!hostRe.test(u.hostname)) return false;
     if (pathPattern.endsWith('*')) return u.pathname.startsWith(pathPattern.slice(0, -1));
     return u.pathname === pathPattern;
@@ -85,7 +91,11 @@ function jsonReply(status: number, body: object, headers: Record<string, string>
 export class MockCis2 {
   private codes = new Map<string, AuthCode>();
 
-  constructor(private readonly opts: Cis2Options, private readonly auth: AuthStore, private readonly clock: () => Date) {}
+  constructor(
+    private readonly opts: Cis2Options,
+    private readonly auth: AuthStore,
+    private readonly clock: () => Date,
+  ) {}
 
   authorize(query: URLSearchParams): Reply {
     const clientId = query.get('client_id') ?? '';
@@ -135,8 +145,12 @@ export class MockCis2 {
       .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
       .join('');
     const items = TEST_USERS.filter((u) => u.active)
-      .map((u) => `<li><form method="get" action="/oauth2/authorize">${hidden}<button type="submit" name="login_hint" value="${u.id}">Sign in as ${escapeHtml(displayName(u))}</button>
-<div class="roles">${u.id}: ${escapeHtml(u.description)}</div></form></li>`)
+      .map(
+        (
+          u,
+        ) => `<li><form method="get" action="/oauth2/authorize">${hidden}<button type="submit" name="login_hint" value="${u.id}">Sign in as ${escapeHtml(displayName(u))}</button>
+<div class="roles">${u.id}: ${escapeHtml(u.description)}</div></form></li>`,
+      )
       .join('');
     return html(200, 'Mock NHS CIS2 sign-in', `<h1>Mock NHS CIS2 sign-in</h1><p>e-RS simulator test users. Choose who to sign in as.</p><ul>${items}</ul>`);
   }
@@ -179,7 +193,8 @@ export class MockCis2 {
     }
     if (grant === 'refresh_token') {
       const rt = this.auth.refreshTokens.get(form.get('refresh_token') ?? '');
-      if (!rt || rt.clientId !== clientId || rt.expiresAt <= now) return jsonReply(400, { error: 'invalid_grant', error_description: 'invalid or expired refresh token' });
+      if (!rt || rt.clientId !== clientId || rt.expiresAt <= now)
+        return jsonReply(400, { error: 'invalid_grant', error_description: 'invalid or expired refresh token' });
       const user = findUser(rt.userId);
       if (!user?.active) return jsonReply(400, { error: 'invalid_grant', error_description: 'user is not active' });
       this.auth.refreshTokens.delete(rt.token); // rotation: each refresh token works once

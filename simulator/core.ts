@@ -91,7 +91,10 @@ export class SimCore {
   readonly cis2: MockCis2;
   readonly faults: Faults;
 
-  constructor(readonly options: ResolvedOptions, readonly clock: () => Date) {
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly clock: () => Date,
+  ) {
     // The directory depends only on the seed (fixed reference date), never on the clock.
     this.directory = buildDirectory(options.seed);
     this.auth = new AuthStore(clock, options);

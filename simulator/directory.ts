@@ -181,73 +181,258 @@ export function exampleServices(): Service[] {
   const fixed: Service[] = [
     // A010 RcMinimal / RcaWithIWT (URGENT, CARDIOLOGY + LIPID_MANAGEMENT, IWT ≤ 15) and A011 Minimal
     // (HEART_FAILURE) → 11002 offers both clinic types, urgent IWT 10 (as in the single-service example).
-    svc({ id: '11002', name: 'Good Cardiology Business Service', specialty: 'CARDIOLOGY', clinicTypes: [...CARDIO_TYPES, 'HYPERTENSION_1'],
-      appointmentType: 'DIAGNOSTIC', providerOds: 'R69', locationOds: 'R69', iwt: { ROUTINE: 28, URGENT: 10 },
-      clinicalTerms: ['1003', '84114007'], namedClinicians: [ADAMS] }),
-    svc({ id: '11007', name: 'Exceptional Cardiology Business Service', specialty: 'CARDIOLOGY', clinicTypes: [...CARDIO_TYPES, 'ARRHYTHMIA'],
-      appointmentType: 'DIAGNOSTIC', providerOds: 'R69', locationOds: 'R69', iwt: { ROUTINE: 42, URGENT: 14 }, clinicalTerms: ['1003', '49436004'] }),
-    svc({ id: '11008', name: 'FIRST Cardiology Business Service', specialty: 'CARDIOLOGY', clinicTypes: CARDIO_TYPES, referralLetterRequired: false,
-      appointmentType: 'DIAGNOSTIC', providerOds: 'R69', locationOds: 'R69', iwt: { ROUTINE: 'LIMITED_AVAILABILITY', URGENT: 'LIMITED_AVAILABILITY' } }),
+    svc({
+      id: '11002',
+      name: 'Good Cardiology Business Service',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: [...CARDIO_TYPES, 'HYPERTENSION_1'],
+      appointmentType: 'DIAGNOSTIC',
+      providerOds: 'R69',
+      locationOds: 'R69',
+      iwt: { ROUTINE: 28, URGENT: 10 },
+      clinicalTerms: ['1003', '84114007'],
+      namedClinicians: [ADAMS],
+    }),
+    svc({
+      id: '11007',
+      name: 'Exceptional Cardiology Business Service',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: [...CARDIO_TYPES, 'ARRHYTHMIA'],
+      appointmentType: 'DIAGNOSTIC',
+      providerOds: 'R69',
+      locationOds: 'R69',
+      iwt: { ROUTINE: 42, URGENT: 14 },
+      clinicalTerms: ['1003', '49436004'],
+    }),
+    svc({
+      id: '11008',
+      name: 'FIRST Cardiology Business Service',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: CARDIO_TYPES,
+      referralLetterRequired: false,
+      appointmentType: 'DIAGNOSTIC',
+      providerOds: 'R69',
+      locationOds: 'R69',
+      iwt: { ROUTINE: 'LIMITED_AVAILABILITY', URGENT: 'LIMITED_AVAILABILITY' },
+    }),
     // A010 RcSearchForAdviceService: the one cardiology service that also takes A&G requests.
-    svc({ id: '11010', name: 'Excellent Cardiology Business Service', specialty: 'CARDIOLOGY', clinicTypes: CARDIO_TYPES, referralLetterRequired: false,
-      flows: ['APPOINTMENT_REQUEST', 'ADVICE_AND_GUIDANCE_REQUEST'], appointmentType: 'DIAGNOSTIC', providerOds: 'R69', locationOds: 'R69',
-      iwt: { ROUTINE: 60, URGENT: 20 } }),
-    svc({ id: '11021', name: 'Cardiology Business Service - Requires Referral Letter, No Slots for slots polling tests', specialty: 'CARDIOLOGY',
-      clinicTypes: CARDIO_TYPES, appointmentType: 'DIAGNOSTIC', providerOds: 'R69', locationOds: 'R69',
-      iwt: { ROUTINE: 'LIMITED_AVAILABILITY', URGENT: 'LIMITED_AVAILABILITY' } }),
+    svc({
+      id: '11010',
+      name: 'Excellent Cardiology Business Service',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: CARDIO_TYPES,
+      referralLetterRequired: false,
+      flows: ['APPOINTMENT_REQUEST', 'ADVICE_AND_GUIDANCE_REQUEST'],
+      appointmentType: 'DIAGNOSTIC',
+      providerOds: 'R69',
+      locationOds: 'R69',
+      iwt: { ROUTINE: 60, URGENT: 20 },
+    }),
+    svc({
+      id: '11021',
+      name: 'Cardiology Business Service - Requires Referral Letter, No Slots for slots polling tests',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: CARDIO_TYPES,
+      appointmentType: 'DIAGNOSTIC',
+      providerOds: 'R69',
+      locationOds: 'R69',
+      iwt: { ROUTINE: 'LIMITED_AVAILABILITY', URGENT: 'LIMITED_AVAILABILITY' },
+    }),
     // Locally commissioned: visible to the Yorkshire referrers and R69's rules, not nationally.
-    svc({ id: '11030', name: 'A LOCALLY_COMMISSIONABLE Service', specialty: 'CARDIOLOGY', clinicTypes: ['LIPID_MANAGEMENT'], referralLetterRequired: false,
-      appointmentType: 'DIAGNOSTIC', providerOds: 'R69', locationOds: 'R69', iwt: { ROUTINE: 50, URGENT: 30 }, commissionedFor: regionReferrers('yorkshire') }),
+    svc({
+      id: '11030',
+      name: 'A LOCALLY_COMMISSIONABLE Service',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: ['LIPID_MANAGEMENT'],
+      referralLetterRequired: false,
+      appointmentType: 'DIAGNOSTIC',
+      providerOds: 'R69',
+      locationOds: 'R69',
+      iwt: { ROUTINE: 50, URGENT: 30 },
+      commissionedFor: regionReferrers('yorkshire'),
+    }),
     // A010 RcSearchByClinicalTerm: R69 service within 23 miles of BR1 1AB, term 1003, urgent IWT ≤ 15.
-    svc({ id: '11031', name: 'Cicero Clinic Bromley Rapid Access Cardiology', specialty: 'CARDIOLOGY',
-      clinicTypes: ['RAPID_ACCESS_CHEST_PAIN_INC_EXERCISE_ECG', 'HEART_FAILURE'], appointmentType: 'FIRST_OUTPATIENT', providerOds: 'R69',
-      locationOds: 'R6901', iwt: { ROUTINE: 21, URGENT: 7 }, clinicalTerms: ['1003', '29857009'], phone: '020 7946 0031' }),
+    svc({
+      id: '11031',
+      name: 'Cicero Clinic Bromley Rapid Access Cardiology',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: ['RAPID_ACCESS_CHEST_PAIN_INC_EXERCISE_ECG', 'HEART_FAILURE'],
+      appointmentType: 'FIRST_OUTPATIENT',
+      providerOds: 'R69',
+      locationOds: 'R6901',
+      iwt: { ROUTINE: 21, URGENT: 7 },
+      clinicalTerms: ['1003', '29857009'],
+      phone: '020 7946 0031',
+    }),
     // Triage (RAS) services: A021 examples (11004, also by named clinician + term 1003), A011 mixed
     // shortlist (51002), A016 TriageDeferral (50001).
-    svc({ id: '11004', name: 'Cardiology Triage Business Service', specialty: 'CARDIOLOGY', clinicTypes: [...CARDIO_TYPES, 'ARRHYTHMIA'],
-      flows: ['TRIAGE_REQUEST'], providerOds: 'R69', locationOds: 'R69', clinicalTerms: ['1003', '84114007'], namedClinicians: [ADAMS] }),
-    svc({ id: '51002', name: 'Good Cardiology Triage Service', specialty: 'CARDIOLOGY', clinicTypes: CARDIO_TYPES, flows: ['TRIAGE_REQUEST'],
-      providerOds: 'R69', locationOds: 'R69' }),
-    svc({ id: '50001', name: 'Cardiology Triage Service', specialty: 'CARDIOLOGY', clinicTypes: CARDIO_TYPES, flows: ['TRIAGE_REQUEST'],
-      providerOds: 'R69', locationOds: 'R69' }),
+    svc({
+      id: '11004',
+      name: 'Cardiology Triage Business Service',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: [...CARDIO_TYPES, 'ARRHYTHMIA'],
+      flows: ['TRIAGE_REQUEST'],
+      providerOds: 'R69',
+      locationOds: 'R69',
+      clinicalTerms: ['1003', '84114007'],
+      namedClinicians: [ADAMS],
+    }),
+    svc({
+      id: '51002',
+      name: 'Good Cardiology Triage Service',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: CARDIO_TYPES,
+      flows: ['TRIAGE_REQUEST'],
+      providerOds: 'R69',
+      locationOds: 'R69',
+    }),
+    svc({
+      id: '50001',
+      name: 'Cardiology Triage Service',
+      specialty: 'CARDIOLOGY',
+      clinicTypes: CARDIO_TYPES,
+      flows: ['TRIAGE_REQUEST'],
+      providerOds: 'R69',
+      locationOds: 'R69',
+    }),
     // Legacy examples: SLEEP_MEDICINE/INSOMNIA at Pinderfields (R6007, ~8 miles from LS1 2UT), provider
     // R68, named clinician Adams, term 78275009, routine IWT 17 (≤ 21).
-    svc({ id: '90636', name: 'R68_Sleep_DBS_RL_Assessment', specialty: 'SLEEP_MEDICINE', clinicTypes: ['INSOMNIA', 'SLEEP_APNOEA_SLEEP_DISORDERED_BREATHING'],
-      appointmentType: 'ASSESSMENT_SERVICE', providerOds: 'R68', locationOds: 'R6007', iwt: { ROUTINE: 17, URGENT: 7 },
-      clinicalTerms: ['78275009', '193462001'], namedClinicians: [ADAMS], phone: '01924 496 0636' }),
-    svc({ id: '90596', name: 'R68_Sleep_TRIAGE+A&G', specialty: 'SLEEP_MEDICINE', clinicTypes: ['INSOMNIA', 'SLEEP_APNOEA_SLEEP_DISORDERED_BREATHING'],
-      flows: ['TRIAGE_REQUEST', 'ADVICE_AND_GUIDANCE_REQUEST'], providerOds: 'R68', locationOds: 'R6007', clinicalTerms: ['78275009', '193462001'],
-      namedClinicians: [ADAMS], exclusions: 'Exclusions Text', conditionsTreated: 'Conditions Treated Text',
-      suggestedInvestigations: 'Suggested Investigations Text', phone: '01924 496 0596' }),
+    svc({
+      id: '90636',
+      name: 'R68_Sleep_DBS_RL_Assessment',
+      specialty: 'SLEEP_MEDICINE',
+      clinicTypes: ['INSOMNIA', 'SLEEP_APNOEA_SLEEP_DISORDERED_BREATHING'],
+      appointmentType: 'ASSESSMENT_SERVICE',
+      providerOds: 'R68',
+      locationOds: 'R6007',
+      iwt: { ROUTINE: 17, URGENT: 7 },
+      clinicalTerms: ['78275009', '193462001'],
+      namedClinicians: [ADAMS],
+      phone: '01924 496 0636',
+    }),
+    svc({
+      id: '90596',
+      name: 'R68_Sleep_TRIAGE+A&G',
+      specialty: 'SLEEP_MEDICINE',
+      clinicTypes: ['INSOMNIA', 'SLEEP_APNOEA_SLEEP_DISORDERED_BREATHING'],
+      flows: ['TRIAGE_REQUEST', 'ADVICE_AND_GUIDANCE_REQUEST'],
+      providerOds: 'R68',
+      locationOds: 'R6007',
+      clinicalTerms: ['78275009', '193462001'],
+      namedClinicians: [ADAMS],
+      exclusions: 'Exclusions Text',
+      conditionsTreated: 'Conditions Treated Text',
+      suggestedInvestigations: 'Suggested Investigations Text',
+      phone: '01924 496 0596',
+    }),
     // Legacy A021 sample1 (2WW/2WW_BONE at ROUTINE priority, triage) and the obsolete examples' services.
-    svc({ id: '50110', name: 'R68 2WW Bone Triage Service', specialty: '2WW', clinicTypes: ['2WW_BONE'], flows: ['TRIAGE_REQUEST'],
-      providerOds: 'R68', locationOds: 'R6801', priorities: ['TWO_WEEK_WAIT', 'ROUTINE', 'URGENT'] }),
-    svc({ id: '50', name: 'R68 2WW Bone Clinic', specialty: '2WW', clinicTypes: ['2WW_BONE'], providerOds: 'R68', locationOds: 'R6801',
-      priorities: ['TWO_WEEK_WAIT', 'ROUTINE', 'URGENT'], iwt: { TWO_WEEK_WAIT: 10, ROUTINE: 20, URGENT: 12 } }),
-    svc({ id: '70004', name: 'Bromley Allergy Triage Service', specialty: 'ALLERGY', clinicTypes: ['ALLERGY_1'], flows: ['TRIAGE_REQUEST'],
-      providerOds: 'R69', locationOds: 'R6901', clinicalTerms: ['84727000'], namedClinicians: [ADAMS], phone: '020 7946 0004' }),
-    svc({ id: '70101', name: 'Bromley Allergy Clinic', specialty: 'ALLERGY', clinicTypes: ['ALLERGY_1'], providerOds: 'R69', locationOds: 'R6901',
-      appointmentType: 'FIRST_OUTPATIENT', iwt: { ROUTINE: 12, URGENT: 5 }, clinicalTerms: ['84727000'], namedClinicians: [ADAMS], phone: '020 7946 0101' }),
+    svc({
+      id: '50110',
+      name: 'R68 2WW Bone Triage Service',
+      specialty: '2WW',
+      clinicTypes: ['2WW_BONE'],
+      flows: ['TRIAGE_REQUEST'],
+      providerOds: 'R68',
+      locationOds: 'R6801',
+      priorities: ['TWO_WEEK_WAIT', 'ROUTINE', 'URGENT'],
+    }),
+    svc({
+      id: '50',
+      name: 'R68 2WW Bone Clinic',
+      specialty: '2WW',
+      clinicTypes: ['2WW_BONE'],
+      providerOds: 'R68',
+      locationOds: 'R6801',
+      priorities: ['TWO_WEEK_WAIT', 'ROUTINE', 'URGENT'],
+      iwt: { TWO_WEEK_WAIT: 10, ROUTINE: 20, URGENT: 12 },
+    }),
+    svc({
+      id: '70004',
+      name: 'Bromley Allergy Triage Service',
+      specialty: 'ALLERGY',
+      clinicTypes: ['ALLERGY_1'],
+      flows: ['TRIAGE_REQUEST'],
+      providerOds: 'R69',
+      locationOds: 'R6901',
+      clinicalTerms: ['84727000'],
+      namedClinicians: [ADAMS],
+      phone: '020 7946 0004',
+    }),
+    svc({
+      id: '70101',
+      name: 'Bromley Allergy Clinic',
+      specialty: 'ALLERGY',
+      clinicTypes: ['ALLERGY_1'],
+      providerOds: 'R69',
+      locationOds: 'R6901',
+      appointmentType: 'FIRST_OUTPATIENT',
+      iwt: { ROUTINE: 12, URGENT: 5 },
+      clinicalTerms: ['84727000'],
+      namedClinicians: [ADAMS],
+      phone: '020 7946 0101',
+    }),
   ];
   // A011 RequestTwentyServices: 20 R69 DBS services matching ROUTINE CARDIOLOGY/HEART_FAILURE, IWT ≤ 50,
   // within 123 miles of LS1 2UT, term 1003, named clinician Adams, suitable for a 56-year-old man.
   for (let i = 0; i < 20; i++) {
-    fixed.push(svc({ id: String(12000 + i), name: `Good Cardiology Business Service ${i + 1}`, specialty: 'CARDIOLOGY',
-      clinicTypes: ['HEART_FAILURE'], appointmentType: 'FIRST_OUTPATIENT', providerOds: 'R69', locationOds: 'R69',
-      iwt: { ROUTINE: 10 + i * 2, URGENT: 7 + (i % 5) }, clinicalTerms: ['1003'], namedClinicians: [ADAMS] }));
+    fixed.push(
+      svc({
+        id: String(12000 + i),
+        name: `Good Cardiology Business Service ${i + 1}`,
+        specialty: 'CARDIOLOGY',
+        clinicTypes: ['HEART_FAILURE'],
+        appointmentType: 'FIRST_OUTPATIENT',
+        providerOds: 'R69',
+        locationOds: 'R69',
+        iwt: { ROUTINE: 10 + i * 2, URGENT: 7 + (i % 5) },
+        clinicalTerms: ['1003'],
+        namedClinicians: [ADAMS],
+      }),
+    );
   }
   return fixed;
 }
 
-const PAEDIATRIC = new Set(['PAEDIATRIC_CARDIOLOGY', 'PAEDIATRIC_DENTISTRY', 'PAEDIATRIC_NEUROLOGY', 'PAEDIATRIC_SURGERY',
-  'CHILDRENS_ADOLESCENT_SERVICES', 'CHILD_AND_ADOLESCENT_PSYCHIATRY', 'MENTAL_HEALTH_CHILD_AND_ADOLESCENT', 'NEONATOLOGY', 'WELL_BABIES']);
+const PAEDIATRIC = new Set([
+  'PAEDIATRIC_CARDIOLOGY',
+  'PAEDIATRIC_DENTISTRY',
+  'PAEDIATRIC_NEUROLOGY',
+  'PAEDIATRIC_SURGERY',
+  'CHILDRENS_ADOLESCENT_SERVICES',
+  'CHILD_AND_ADOLESCENT_PSYCHIATRY',
+  'MENTAL_HEALTH_CHILD_AND_ADOLESCENT',
+  'NEONATOLOGY',
+  'WELL_BABIES',
+]);
 const OLDER_PEOPLE = new Set(['GERIATRIC_MEDICINE', 'OLD_AGE_PSYCHIATRY']);
 const FEMALE_ONLY = new Set(['GYNAECOLOGY', 'OBSTETRICS', 'GYNAECOLOGICAL_ONCOLOGY']);
 /** Common specialties appear more often, as in a real directory. */
-const COMMON = ['CARDIOLOGY', 'DERMATOLOGY', 'ORTHOPAEDICS', 'EAR_NOSE_THROAT', 'GYNAECOLOGY', 'OPHTHALMOLOGY', 'UROLOGY',
-  'GI_AND_LIVER_MEDICINE_AND_SURGERY', 'RESPIRATORY_MEDICINE', 'NEUROLOGY', 'RHEUMATOLOGY', 'SLEEP_MEDICINE', '2WW'];
-const APPOINTMENT_TYPES = ['FIRST_OUTPATIENT', 'FIRST_OUTPATIENT', 'DIAGNOSTIC', 'ASSESSMENT_SERVICE', 'NURSE_CLINIC', 'AHP_CLINIC',
-  'TELEPHONE_ASSESSMENT', 'DAY_CASE', 'GPSI'];
+const COMMON = [
+  'CARDIOLOGY',
+  'DERMATOLOGY',
+  'ORTHOPAEDICS',
+  'EAR_NOSE_THROAT',
+  'GYNAECOLOGY',
+  'OPHTHALMOLOGY',
+  'UROLOGY',
+  'GI_AND_LIVER_MEDICINE_AND_SURGERY',
+  'RESPIRATORY_MEDICINE',
+  'NEUROLOGY',
+  'RHEUMATOLOGY',
+  'SLEEP_MEDICINE',
+  '2WW',
+];
+const APPOINTMENT_TYPES = [
+  'FIRST_OUTPATIENT',
+  'FIRST_OUTPATIENT',
+  'DIAGNOSTIC',
+  'ASSESSMENT_SERVICE',
+  'NURSE_CLINIC',
+  'AHP_CLINIC',
+  'TELEPHONE_ASSESSMENT',
+  'DAY_CASE',
+  'GPSI',
+];
 
 export const GENERATED_SERVICE_COUNT = 320;
 export const FIRST_GENERATED_ID = 20000;
@@ -275,13 +460,19 @@ function generateService(rng: Rng, id: number, today: string): Service {
   const limited = !triage && chance(rng, 0.08);
   const iwt: Partial<Record<Priority, Iwt>> = {};
   for (const p of priorities) {
-    iwt[p] = triage ? 'NOT_APPLICABLE' : limited ? 'LIMITED_AVAILABILITY'
-      : p === 'ROUTINE' ? randInt(rng, 10, 126) : p === 'URGENT' ? randInt(rng, 3, 21) : randInt(rng, 5, 14);
+    iwt[p] = triage
+      ? 'NOT_APPLICABLE'
+      : limited
+        ? 'LIMITED_AVAILABILITY'
+        : p === 'ROUTINE'
+          ? randInt(rng, 10, 126)
+          : p === 'URGENT'
+            ? randInt(rng, 3, 21)
+            : randInt(rng, 5, 14);
   }
   const region = regionOf(site.ods);
   const c = rng();
-  const commissionedFor: Service['commissionedFor'] =
-    c < 0.35 ? 'ALL' : c < 0.85 && region !== 'elsewhere' ? regionReferrers(region) : ['Y99999'];
+  const commissionedFor: Service['commissionedFor'] = c < 0.35 ? 'ALL' : c < 0.85 && region !== 'elsewhere' ? regionReferrers(region) : ['Y99999'];
   const provider = site.parent ?? site.ods;
   const clinicians = provider === 'R69' && chance(rng, 0.4) ? pickSome(rng, [ADAMS, USER_IDS.cook, USER_IDS.practitioner101], randInt(rng, 1, 2)) : [];
   const terms = SNOMED_TERMS.filter((t) => t.specialties.includes(specialty) && t.code !== '1003').map((t) => t.code);

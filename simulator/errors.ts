@@ -17,12 +17,7 @@ export class ErsError extends Error {
   readonly kind: BodyKind;
   readonly headers: Record<string, string>;
 
-  constructor(
-    status: number,
-    code: string,
-    diagnostics: string,
-    opts: { issueCode?: string; kind?: BodyKind; headers?: Record<string, string> } = {},
-  ) {
+  constructor(status: number, code: string, diagnostics: string, opts: { issueCode?: string; kind?: BodyKind; headers?: Record<string, string> } = {}) {
     super(`${status} ${code}: ${diagnostics}`);
     this.status = status;
     this.code = code;
@@ -148,8 +143,7 @@ export function proxyOperationOutcome(code: string, diagnostics: string, issueCo
 
 /** R4 OperationOutcome for /R4/ paths (A030), as in CONSTRUCTED_proxy-r4_*. */
 export function r4OperationOutcome(code: string, diagnostics: string, issueCode: string, now: Date): object {
-  const r4Code =
-    code === 'NO_ACCESS' || code === 'FORBIDDEN' ? 'ACCESS_DENIED' : code === 'SYSTEM_UNAVAILABLE' ? 'SERVICE_ERROR' : code;
+  const r4Code = code === 'NO_ACCESS' || code === 'FORBIDDEN' ? 'ACCESS_DENIED' : code === 'SYSTEM_UNAVAILABLE' ? 'SERVICE_ERROR' : code;
   return {
     resourceType: 'OperationOutcome',
     meta: { lastUpdated: now.toISOString(), profile: ['https://www.hl7.org/fhir/R4/operationoutcome.html'] },

@@ -6,11 +6,43 @@
 // CIS2_TOKEN) or '*' for every route.
 
 export type RouteId =
-  | 'A001' | 'A002' | 'A003' | 'A004' | 'A005' | 'A008' | 'A010' | 'A011' | 'A012' | 'A016' | 'A019' | 'A020' | 'A021' | 'A030'
-  | 'CIS2_AUTHORIZE' | 'CIS2_TOKEN' | 'CIS2_USERINFO';
+  | 'A001'
+  | 'A002'
+  | 'A003'
+  | 'A004'
+  | 'A005'
+  | 'A008'
+  | 'A010'
+  | 'A011'
+  | 'A012'
+  | 'A016'
+  | 'A019'
+  | 'A020'
+  | 'A021'
+  | 'A030'
+  | 'CIS2_AUTHORIZE'
+  | 'CIS2_TOKEN'
+  | 'CIS2_USERINFO';
 
-export const ROUTE_IDS: readonly RouteId[] = ['A001', 'A002', 'A003', 'A004', 'A005', 'A008', 'A010', 'A011', 'A012', 'A016', 'A019', 'A020', 'A021', 'A030',
-  'CIS2_AUTHORIZE', 'CIS2_TOKEN', 'CIS2_USERINFO'];
+export const ROUTE_IDS: readonly RouteId[] = [
+  'A001',
+  'A002',
+  'A003',
+  'A004',
+  'A005',
+  'A008',
+  'A010',
+  'A011',
+  'A012',
+  'A016',
+  'A019',
+  'A020',
+  'A021',
+  'A030',
+  'CIS2_AUTHORIZE',
+  'CIS2_TOKEN',
+  'CIS2_USERINFO',
+];
 
 export type FaultSpec =
   | { route: RouteId | '*'; kind: 'status'; status: 429 | 500 | 502 | 503 | 504; count?: number; retryAfterSeconds?: number }

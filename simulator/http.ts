@@ -82,7 +82,10 @@ export function requireJsonContentType(header: string | undefined): void {
 /** 406 unless the Accept header (if any) admits one of `offered`. */
 export function negotiate(accept: string | undefined, offered: readonly string[]): void {
   if (!accept) return;
-  const ranges = accept.split(',').map((r) => r.split(';')[0].trim().toLowerCase()).filter(Boolean);
+  const ranges = accept
+    .split(',')
+    .map((r) => r.split(';')[0].trim().toLowerCase())
+    .filter(Boolean);
   const ok = ranges.some((r) => r === '*/*' || offered.includes(r) || (r.endsWith('/*') && offered.some((o) => o.startsWith(r.slice(0, -1)))));
   if (!ok) throw new ErsError(406, 'NOT_ACCEPTABLE', `Not Acceptable: this endpoint produces ${offered.join(', ')}`, { kind: 'text' });
 }

@@ -74,8 +74,13 @@ export function generateLetter(r: Referral, dir: Directory, now: Date): { fileNa
     const by = addWorkingDays(new Date(r.appointment.created), priorityContactDays(r.priority).triage);
     lines.push(
       { text: 'What happens next', size: 13, bold: true, gapBefore: 14 },
-      { text: `Your referral has been sent to ${r.appointment.serviceName} so that a specialist can review it and decide the best next step for you. You do not need to book anything now.` },
-      { text: `The service will contact you by ${longDate(by)}. If you have not heard from them by then, please call them${svc ? ` on ${svc.phone}` : ''}.`, gapBefore: 6 },
+      {
+        text: `Your referral has been sent to ${r.appointment.serviceName} so that a specialist can review it and decide the best next step for you. You do not need to book anything now.`,
+      },
+      {
+        text: `The service will contact you by ${longDate(by)}. If you have not heard from them by then, please call them${svc ? ` on ${svc.phone}` : ''}.`,
+        gapBefore: 6,
+      },
     );
   } else {
     lines.push(
@@ -88,13 +93,17 @@ export function generateLetter(r: Referral, dir: Directory, now: Date): { fileNa
       lines.push({ text: `${i + 1}. ${s.display}`, bold: true, gapBefore: 6 });
       if (where) lines.push({ text: `${where.name}, ${where.postcode}` });
       if (svc?.flows.includes('TRIAGE_REQUEST')) lines.push({ text: 'This service reviews referrals first; your referrer will send your referral to it.' });
-      else if (svc?.bookableType === 'INDIRECTLY_BOOKABLE') lines.push({ text: `To book this service, call ${svc.phone} and quote your booking reference number.` });
+      else if (svc?.bookableType === 'INDIRECTLY_BOOKABLE')
+        lines.push({ text: `To book this service, call ${svc.phone} and quote your booking reference number.` });
       else if (svc) lines.push({ text: 'You can book this service online or by phone.' });
     });
     lines.push(
       { text: 'How to book', size: 13, bold: true, gapBefore: 14 },
       { text: 'Online: go to www.nhs.uk/referrals or use the NHS App, and enter your booking reference number and password.' },
-      { text: 'By phone: call the NHS e-Referral Service on 0345 608 8888 (8am to 8pm Monday to Friday, 8am to 4pm weekends and bank holidays).', gapBefore: 6 },
+      {
+        text: 'By phone: call the NHS e-Referral Service on 0345 608 8888 (8am to 8pm Monday to Friday, 8am to 4pm weekends and bank holidays).',
+        gapBefore: 6,
+      },
       { text: 'Please book as soon as possible. Keep this letter: you will need the booking reference number and password.', gapBefore: 6 },
     );
   }

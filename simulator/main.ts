@@ -86,7 +86,10 @@ async function main(): Promise<void> {
   });
   console.log(`e-RS simulator listening on ${sim.url}`);
   const stop = () => {
-    sim.close().then(() => process.exit(0), () => process.exit(1));
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

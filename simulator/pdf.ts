@@ -82,7 +82,9 @@ export function buildPdf(lines: PdfLine[], info: { title: string; creationDate: 
   objects.push(`<< /Title ${pdfString(info.title)} /Producer (e-RS simulator) /CreationDate (${pdfDate}) >>`);
   pages.forEach((runs, i) => {
     const contentId = pageIds[i] + 1;
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${contentId} 0 R >>`);
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${contentId} 0 R >>`,
+    );
     const stream = Buffer.from(runs.join('\n'), 'latin1');
     objects.push(Buffer.concat([Buffer.from(`<< /Length ${stream.length} >>\nstream\n`, 'latin1'), stream, Buffer.from('\nendstream', 'latin1')]));
   });

@@ -28,7 +28,11 @@ export interface Specialty {
 function readCsv(file: string): string[][] {
   const text = readFileSync(path.join(DATA_DIR, file), 'utf8');
   // The reference CSVs never quote fields (checked: no commas inside displays), so a split suffices.
-  return text.trim().split(/\r?\n/).slice(1).map((line) => line.split(','));
+  return text
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.split(','));
 }
 
 /** "SLEEP_MEDICINE" → "Sleep Medicine"; "2WW" stays "2WW". */
@@ -40,15 +44,24 @@ export function specialtyDisplay(code: string): string {
     .join(' ');
 }
 
-export const CLINIC_TYPES: readonly ClinicType[] = readCsv('clinic-types_from-legacy-A004.csv').map(
-  ([code, display, specialty, from, to]) => ({ code, display, specialty, effectiveFrom: from, ...(to ? { effectiveTo: to } : {}) }),
-);
+export const CLINIC_TYPES: readonly ClinicType[] = readCsv('clinic-types_from-legacy-A004.csv').map(([code, display, specialty, from, to]) => ({
+  code,
+  display,
+  specialty,
+  effectiveFrom: from,
+  ...(to ? { effectiveTo: to } : {}),
+}));
 
 export const SPECIALTIES: readonly Specialty[] = readCsv('specialty-codes_referenced-by-clinic-types.csv').map(([code]) => {
   const types = CLINIC_TYPES.filter((c) => c.specialty === code);
   const from = types.map((t) => t.effectiveFrom).sort()[0] ?? '2004-06-01';
   const allEnded = types.length > 0 && types.every((t) => t.effectiveTo);
-  const to = allEnded ? types.map((t) => t.effectiveTo!).sort().at(-1) : undefined;
+  const to = allEnded
+    ? types
+        .map((t) => t.effectiveTo!)
+        .sort()
+        .at(-1)
+    : undefined;
   return { code, display: specialtyDisplay(code), effectiveFrom: from, ...(to ? { effectiveTo: to } : {}) };
 });
 
@@ -108,9 +121,7 @@ function dateProps(item: { effectiveFrom: string; effectiveTo?: string }) {
 function dateExtensions(item: { effectiveFrom: string; effectiveTo?: string }) {
   return [
     { url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-EffectivefromDate-1', valueDate: item.effectiveFrom },
-    ...(item.effectiveTo
-      ? [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-EffectivetoDate-1', valueDate: item.effectiveTo }]
-      : []),
+    ...(item.effectiveTo ? [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-EffectivetoDate-1', valueDate: item.effectiveTo }] : []),
   ];
 }
 
@@ -155,10 +166,7 @@ export function buildCodeSystem(type: string, codeSystemBase: string, specialtyS
       meta: { profile: ['http://hl7.org/fhir/StructureDefinition/shareablecodesystem'] },
       name: 'e-RS Clinic Type',
       description: 'e-RS Clinic Type',
-      property: [
-        ...COMMON_PROPERTIES,
-        { code: 'specialty', uri: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-Concept-Properties-1#specialty', type: 'Coding' },
-      ],
+      property: [...COMMON_PROPERTIES, { code: 'specialty', uri: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-Concept-Properties-1#specialty', type: 'Coding' }],
       concept: CLINIC_TYPES.map((c) => ({
         code: c.code,
         display: c.display,

@@ -11,9 +11,7 @@ import { ErsError, diag, unprocessable } from './errors';
 import { type ParamValue, checkKeys, codingIn, first, identifierOf, isObject, readParameters, UBRN_PATTERN } from './fhir';
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';
 import { type OpContext, checkPathwayStart, checkReferringClinician, checkRelationship, resolvePatient } from './rules';
-import {
-  MAX_SEARCH_RESULTS, matchingServices, normaliseCriteriaResource, parseCriteria, renderEntry, renderServiceList, sortMatches,
-} from './search';
+import { MAX_SEARCH_RESULTS, matchingServices, normaliseCriteriaResource, parseCriteria, renderEntry, renderServiceList, sortMatches } from './search';
 import { type Attachment, type Referral, bumpVersion } from './state';
 
 // ---------------------------------------------------------------------------------------------
@@ -83,10 +81,12 @@ function readShortlist(pv: ParamValue): ParsedShortlist {
   if (list.status !== undefined && list.status !== 'current') throw unprocessable('INVALID_VALUE', diag(`${path}/status`, 'status', 'must be current'));
   if (list.mode !== undefined && list.mode !== 'snapshot') throw unprocessable('INVALID_VALUE', diag(`${path}/mode`, 'mode', 'must be snapshot'));
   const contained = list.contained;
-  if (!Array.isArray(contained) || contained.length === 0) throw unprocessable('MISSING_VALUE', diag(`${path}/contained`, 'searchCriteria', 'contained search criteria missing'));
+  if (!Array.isArray(contained) || contained.length === 0)
+    throw unprocessable('MISSING_VALUE', diag(`${path}/contained`, 'searchCriteria', 'contained search criteria missing'));
   if (contained.length > 1) throw structure(`${path}/contained[1]`, 'contained', 'only the search criteria may be contained');
   const ext = list.extension;
-  if (!Array.isArray(ext) || ext.length === 0) throw unprocessable('MISSING_VALUE', diag(`${path}/extension`, 'extension', 'Shortlist-SearchCriteria extension missing'));
+  if (!Array.isArray(ext) || ext.length === 0)
+    throw unprocessable('MISSING_VALUE', diag(`${path}/extension`, 'extension', 'Shortlist-SearchCriteria extension missing'));
   ext.forEach((e, i) => {
     if (!isObject(e) || e.url !== EXTENSION.shortlistSearchCriteria) {
       throw unprocessable('UNEXPECTED_FIELD', diag(`${path}/extension[${i}]`, 'extension', 'unknown extension'));
@@ -95,7 +95,10 @@ function readShortlist(pv: ParamValue): ParsedShortlist {
   const ref = (ext[0] as { valueReference?: { reference?: unknown } }).valueReference?.reference;
   const criteria = contained[0] as Record<string, unknown>;
   if (typeof ref !== 'string' || !isObject(criteria) || ref !== `#${String(criteria.id)}`) {
-    throw unprocessable('INVALID_VALUE', diag(`${path}/extension[0]/valueReference/reference`, 'reference', 'must reference the contained search criteria by #id'));
+    throw unprocessable(
+      'INVALID_VALUE',
+      diag(`${path}/extension[0]/valueReference/reference`, 'reference', 'must reference the contained search criteria by #id'),
+    );
   }
   const entries = list.entry;
   if (entries !== undefined && !Array.isArray(entries)) throw structure(`${path}/entry`, 'entry', 'must be an array');
@@ -115,9 +118,7 @@ export function createReferral(body: unknown, ctx: OpContext, op: 'A011' | 'A021
   const triageOp = op === 'A021';
   const profile = triageOp ? PROFILE.createReferralAndSendForTriage : PROFILE.createReferral;
   // eReferralPathwayStart exists only on platform A011 (not in the legacy or A021 parameter tables).
-  const specs = triageOp || ctx.flavour === 'legacy'
-    ? (({ eReferralPathwayStart: _omit, ...rest }) => rest)(CREATE_SPECS)
-    : CREATE_SPECS;
+  const specs = triageOp || ctx.flavour === 'legacy' ? (({ eReferralPathwayStart: _omit, ...rest }) => rest)(CREATE_SPECS) : CREATE_SPECS;
   const params = readParameters(body, '', profile, specs);
   const pv = (n: keyof typeof CREATE_SPECS) => first(params, n) as ParamValue;
   const shortlist = readShortlist(pv('shortlist'));
@@ -131,7 +132,10 @@ export function createReferral(body: unknown, ctx: OpContext, op: 'A011' | 'A021
   const listPath = `${pv('shortlist').path}/entry`;
   if (n === 0) throw unprocessable('MISSING_VALUE', diag(listPath, 'entry', 'the shortlist needs at least one service'));
   if (n > (triageOp ? 1 : MAX_SHORTLIST)) {
-    throw unprocessable('TOO_MANY_ITEMS', diag(listPath, 'entry', triageOp ? 'exactly one triage service is allowed' : `at most ${MAX_SHORTLIST} services are allowed`));
+    throw unprocessable(
+      'TOO_MANY_ITEMS',
+      diag(listPath, 'entry', triageOp ? 'exactly one triage service is allowed' : `at most ${MAX_SHORTLIST} services are allowed`),
+    );
   }
   const seen = new Set<string>();
   for (const s of shortlist.serviceIds) {
@@ -160,21 +164,27 @@ export function createReferral(body: unknown, ctx: OpContext, op: 'A011' | 'A021
   }
   const letterPath = pv('intentionToAddReferralLetter').path;
   if (triageOp) {
-    if (intention !== 'NEED_TO_ADD_LATER') throw unprocessable('INAPPROPRIATE_VALUE', diag(letterPath, 'intentionToAddReferralLetter', 'a triage service always needs a referral letter'));
+    if (intention !== 'NEED_TO_ADD_LATER')
+      throw unprocessable('INAPPROPRIATE_VALUE', diag(letterPath, 'intentionToAddReferralLetter', 'a triage service always needs a referral letter'));
     if (reminderDays !== 0) {
-      throw unprocessable('INAPPROPRIATE_VALUE', diag(pv('firstReminderLetterFollowUpDays').path, 'firstReminderLetterFollowUpDays', 'must be 0 when sending for triage'));
+      throw unprocessable(
+        'INAPPROPRIATE_VALUE',
+        diag(pv('firstReminderLetterFollowUpDays').path, 'firstReminderLetterFollowUpDays', 'must be 0 when sending for triage'),
+      );
     }
   } else if (intention === 'NOT_INTENDING_TO_ADD') {
     const needs = services.find(({ svc }) => svc.referralLetterRequired || svc.flows.includes('TRIAGE_REQUEST'));
-    if (needs) throw unprocessable('INAPPROPRIATE_VALUE', diag(letterPath, 'intentionToAddReferralLetter', `service ${needs.svc.id} requires a referral letter`));
+    if (needs)
+      throw unprocessable('INAPPROPRIATE_VALUE', diag(letterPath, 'intentionToAddReferralLetter', `service ${needs.svc.id} requires a referral letter`));
   }
 
   // References: patient, then every service must be a result of the embedded criteria. The sort
   // order is not part of the criteria, so membership is checked against the untruncated result set.
   const patient = resolvePatient(pv('patient'));
   const results = new Set(
-    matchingServices(criteria, { requestType: 'APPOINTMENT_REQUEST', patient, commissioningOrg: ctx.ods, directory: ctx.directory, now: ctx.now })
-      .map((m) => m.service.id),
+    matchingServices(criteria, { requestType: 'APPOINTMENT_REQUEST', patient, commissioningOrg: ctx.ods, directory: ctx.directory, now: ctx.now }).map(
+      (m) => m.service.id,
+    ),
   );
   for (const { svc, path } of services) {
     if (!results.has(svc.id)) {
@@ -216,7 +226,13 @@ export function createReferral(body: unknown, ctx: OpContext, op: 'A011' | 'A021
   if (triageOp) {
     const svc = services[0].svc;
     referral.state = 'AWAITING_TRIAGE';
-    referral.appointment = { id: String(ctx.state.nextAppointmentId++), serviceId: svc.id, serviceName: svc.name, created: nowIso, referralVersion: referral.version };
+    referral.appointment = {
+      id: String(ctx.state.nextAppointmentId++),
+      serviceId: svc.id,
+      serviceName: svc.name,
+      created: nowIso,
+      referralVersion: referral.version,
+    };
   }
   ctx.state.referrals.set(referral.ubrn, referral);
   return referral;
@@ -235,7 +251,11 @@ function availability(r: Referral, a: Attachment, ctx: OpContext): string {
   return 'AVAILABLE';
 }
 
-export function renderAppointment(r: Pick<Referral, 'ubrn' | 'patientNhsNumber'>, appt: NonNullable<Referral['appointment']>, id?: string): Record<string, unknown> {
+export function renderAppointment(
+  r: Pick<Referral, 'ubrn' | 'patientNhsNumber'>,
+  appt: NonNullable<Referral['appointment']>,
+  id?: string,
+): Record<string, unknown> {
   return {
     ...(id ? { id } : {}),
     meta: {
@@ -316,21 +336,26 @@ export function renderReferral(r: Omit<Referral, 'history' | 'locked'>, ctx: OpC
       status: 'current',
       indexed: a.indexed,
       ...(a.description ? { description: a.description } : {}),
-      content: [{
-        attachment: {
-          id: a.id,
-          extension: [
-            { url: EXTENSION.availabilityStatus, valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-AvailabilityStatus-1', code: availability(r as Referral, a, ctx) } },
-            { url: EXTENSION.attachedBy, valueReference: { identifier: { system: SYSTEM.sdsUserId, value: a.attachedBy } } },
-            { url: EXTENSION.attachedByOrganisation, valueReference: { identifier: { system: SYSTEM.odsOrganisationCode, value: a.attachedByOrg } } },
-          ],
-          contentType: b?.contentType ?? 'application/octet-stream',
-          url: `Binary/${a.binaryId}`,
-          size: b?.bytes.length ?? 0,
-          title: b?.fileName ?? 'unknown',
-          creation: new Date(a.linkedAt).toISOString().slice(0, 10),
+      content: [
+        {
+          attachment: {
+            id: a.id,
+            extension: [
+              {
+                url: EXTENSION.availabilityStatus,
+                valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-AvailabilityStatus-1', code: availability(r as Referral, a, ctx) },
+              },
+              { url: EXTENSION.attachedBy, valueReference: { identifier: { system: SYSTEM.sdsUserId, value: a.attachedBy } } },
+              { url: EXTENSION.attachedByOrganisation, valueReference: { identifier: { system: SYSTEM.odsOrganisationCode, value: a.attachedByOrg } } },
+            ],
+            contentType: b?.contentType ?? 'application/octet-stream',
+            url: `Binary/${a.binaryId}`,
+            size: b?.bytes.length ?? 0,
+            title: b?.fileName ?? 'unknown',
+            creation: new Date(a.linkedAt).toISOString().slice(0, 10),
+          },
         },
-      }],
+      ],
     });
   }
   return {
@@ -388,17 +413,20 @@ function readLetterRequests(body: unknown): LetterRequest[] {
   return (params.get('referralLetterFile') ?? []).map((pv) => {
     const doc = pv.value as Record<string, unknown>;
     const p = pv.path;
-    if (doc.resourceType !== 'DocumentReference') throw unprocessable('INVALID_FHIR_STRUCTURE', diag(`${p}/resourceType`, 'resourceType', 'must be DocumentReference'));
+    if (doc.resourceType !== 'DocumentReference')
+      throw unprocessable('INVALID_FHIR_STRUCTURE', diag(`${p}/resourceType`, 'resourceType', 'must be DocumentReference'));
     checkKeys(doc, ['resourceType', 'id', 'meta', 'type', 'status', 'indexed', 'description', 'content'], p);
     if (isObject(doc.meta) && Array.isArray(doc.meta.profile) && !doc.meta.profile.includes(PROFILE.documentReference)) {
       throw unprocessable('INVALID_VALUE', diag(`${p}/meta/profile`, 'profile', `must be ${PROFILE.documentReference}`));
     }
     const coding = isObject(doc.type) && Array.isArray(doc.type.coding) ? (doc.type.coding[0] as { system?: string; code?: string }) : undefined;
     if (!coding?.code) throw unprocessable('MISSING_VALUE', diag(`${p}/type`, 'type', 'attachment type missing'));
-    if (coding.system !== SYSTEM.attachmentType) throw unprocessable('INVALID_CODE', diag(`${p}/type/coding[0]/system`, 'type', `system must be ${SYSTEM.attachmentType}`));
+    if (coding.system !== SYSTEM.attachmentType)
+      throw unprocessable('INVALID_CODE', diag(`${p}/type/coding[0]/system`, 'type', `system must be ${SYSTEM.attachmentType}`));
     if (coding.code !== 'REFERRER') throw unprocessable('INAPPROPRIATE_VALUE', diag(`${p}/type/coding[0]/code`, 'type', 'referral letters have type REFERRER'));
     if (doc.status !== undefined && doc.status !== 'current') throw unprocessable('INVALID_VALUE', diag(`${p}/status`, 'status', 'must be current'));
-    if (doc.description !== undefined && typeof doc.description !== 'string') throw unprocessable('INVALID_FHIR_STRUCTURE', diag(`${p}/description`, 'description', 'must be a string'));
+    if (doc.description !== undefined && typeof doc.description !== 'string')
+      throw unprocessable('INVALID_FHIR_STRUCTURE', diag(`${p}/description`, 'description', 'must be a string'));
     if (doc.indexed !== undefined && (typeof doc.indexed !== 'string' || Number.isNaN(Date.parse(doc.indexed)))) {
       throw unprocessable('INVALID_VALUE', diag(`${p}/indexed`, 'indexed', 'must be a FHIR instant'));
     }
@@ -413,7 +441,12 @@ function readLetterRequests(body: unknown): LetterRequest[] {
     if (typeof url !== 'string' || !url) throw unprocessable('MISSING_VALUE', diag(`${p}/content[0]/attachment/url`, 'url', 'Binary url missing'));
     const m = /^Binary\/([A-Za-z0-9._-]+)$/.exec(url);
     if (!m) throw unprocessable('INVALID_VALUE', diag(`${p}/content[0]/attachment/url`, 'url', 'must be Binary/<id> as returned by A020'));
-    return { binaryId: m[1], description: doc.description as string | undefined, indexed: doc.indexed as string | undefined, path: `${p}/content[0]/attachment/url` };
+    return {
+      binaryId: m[1],
+      description: doc.description as string | undefined,
+      indexed: doc.indexed as string | undefined,
+      path: `${p}/content[0]/attachment/url`,
+    };
   });
 }
 
@@ -432,11 +465,19 @@ export function planLetterUpdate(r: Referral, body: unknown, ctx: OpContext): { 
     const b = ctx.state.binaries.get(l.binaryId);
     if (!b) throw unprocessable('REFERENCE_NOT_FOUND', diag(l.path, 'url', `Binary/${l.binaryId} not found`));
     if (b.intendedUbrn !== r.ubrn) {
-      throw unprocessable('INAPPROPRIATE_VALUE', diag(l.path, 'url', b.intendedUbrn
-        ? `Binary/${l.binaryId} was uploaded for another referral`
-        : `Binary/${l.binaryId} was uploaded without NHSD-eRS-Referral-ID; upload it again with this UBRN`));
+      throw unprocessable(
+        'INAPPROPRIATE_VALUE',
+        diag(
+          l.path,
+          'url',
+          b.intendedUbrn
+            ? `Binary/${l.binaryId} was uploaded for another referral`
+            : `Binary/${l.binaryId} was uploaded without NHSD-eRS-Referral-ID; upload it again with this UBRN`,
+        ),
+      );
     }
-    if (b.linkedUbrn && b.linkedUbrn !== r.ubrn) throw unprocessable('INVALID_STATE', diag(l.path, 'url', `Binary/${l.binaryId} is linked to another referral`));
+    if (b.linkedUbrn && b.linkedUbrn !== r.ubrn)
+      throw unprocessable('INVALID_STATE', diag(l.path, 'url', `Binary/${l.binaryId} is linked to another referral`));
     const name = b.fileName.toLowerCase();
     if (names.has(name)) throw unprocessable('DUPLICATE_FILENAME', diag(l.path, 'title', `two files are named ${b.fileName}`));
     names.add(name);
@@ -445,10 +486,12 @@ export function planLetterUpdate(r: Referral, body: unknown, ctx: OpContext): { 
   if (r.state !== 'NOT_BOOKED' && r.state !== 'AWAITING_TRIAGE') {
     throw unprocessable('INVALID_REQUEST_STATE', diag('id', 'ubrn', `referral is ${r.state}`));
   }
-  const same = letters.length === r.attachments.length && letters.every((l) => {
-    const a = r.attachments.find((x) => x.binaryId === l.binaryId);
-    return a && (a.description ?? '') === (l.description ?? '');
-  });
+  const same =
+    letters.length === r.attachments.length &&
+    letters.every((l) => {
+      const a = r.attachments.find((x) => x.binaryId === l.binaryId);
+      return a && (a.description ?? '') === (l.description ?? '');
+    });
   if (same) throw unprocessable('NO_CHANGES_DETECTED', diag('parameter', 'referralLetterFile', 'the referral already has exactly these letters'));
   return { letters };
 }
@@ -501,7 +544,11 @@ export interface TriagePlan {
 export function planTriage(body: unknown, ctx: OpContext): TriagePlan {
   const structure = (p: string, what: string, m: string) => unprocessable('INVALID_FHIR_STRUCTURE', diag(p, what, m));
   if (!isObject(body) || body.resourceType !== 'Appointment') throw structure('resourceType', 'resourceType', 'must be Appointment');
-  checkKeys(body, ['resourceType', 'id', 'meta', 'language', 'status', 'reason', 'description', 'incomingReferral', 'participant', 'slot', 'start', 'end', 'created'], '');
+  checkKeys(
+    body,
+    ['resourceType', 'id', 'meta', 'language', 'status', 'reason', 'description', 'incomingReferral', 'participant', 'slot', 'start', 'end', 'created'],
+    '',
+  );
   if (isObject(body.meta) && Array.isArray(body.meta.profile) && !body.meta.profile.includes(PROFILE.appointment)) {
     throw unprocessable('INVALID_VALUE', diag('meta/profile', 'profile', `must include ${PROFILE.appointment}`));
   }
@@ -511,7 +558,8 @@ export function planTriage(body: unknown, ctx: OpContext): TriagePlan {
     // Booking and deferral (A015/A016 proper) are out of the simulator's scope.
     throw unprocessable('INAPPROPRIATE_VALUE', diag('status', 'status', 'the simulator supports only sending to triage: status proposed with reason TRIAGE'));
   }
-  if (reason.system !== SYSTEM.reviewReason) throw unprocessable('INVALID_CODE', diag('reason[0]/coding[0]/system', 'reason', `system must be ${SYSTEM.reviewReason}`));
+  if (reason.system !== SYSTEM.reviewReason)
+    throw unprocessable('INVALID_CODE', diag('reason[0]/coding[0]/system', 'reason', `system must be ${SYSTEM.reviewReason}`));
   if (body.slot !== undefined || body.start !== undefined || body.end !== undefined) {
     throw unprocessable('FIELD_NOT_PERMITTED', diag('slot', 'slot', 'a triage request has no slot'));
   }
@@ -533,12 +581,14 @@ export function planTriage(body: unknown, ctx: OpContext): TriagePlan {
   if (!referral.shortlist.some((s) => s.serviceId === service)) {
     throw unprocessable('INAPPROPRIATE_VALUE', diag('participant', 'service', `service ${service} is not on the referral's shortlist`));
   }
-  if (!svc.flows.includes('TRIAGE_REQUEST')) throw unprocessable('INAPPROPRIATE_VALUE', diag('participant', 'service', `service ${service} is not a triage service`));
+  if (!svc.flows.includes('TRIAGE_REQUEST'))
+    throw unprocessable('INAPPROPRIATE_VALUE', diag('participant', 'service', `service ${service} is not a triage service`));
   return { referral, version: Number(m[2]), serviceId: service };
 }
 
 export function checkTriageState(r: Referral): void {
-  if (r.state !== 'NOT_BOOKED') throw unprocessable('INVALID_REQUEST_STATE', diag('incomingReferral[0]/reference', 'incomingReferral', `referral is ${r.state}`));
+  if (r.state !== 'NOT_BOOKED')
+    throw unprocessable('INVALID_REQUEST_STATE', diag('incomingReferral[0]/reference', 'incomingReferral', `referral is ${r.state}`));
 }
 
 export function applyTriage(plan: TriagePlan, ctx: OpContext): NonNullable<Referral['appointment']> {
@@ -546,6 +596,12 @@ export function applyTriage(plan: TriagePlan, ctx: OpContext): NonNullable<Refer
   const svc = ctx.directory.services.get(plan.serviceId)!;
   bumpVersion(r);
   r.state = 'AWAITING_TRIAGE';
-  r.appointment = { id: String(ctx.state.nextAppointmentId++), serviceId: svc.id, serviceName: svc.name, created: ctx.now.toISOString(), referralVersion: r.version };
+  r.appointment = {
+    id: String(ctx.state.nextAppointmentId++),
+    serviceId: svc.id,
+    serviceName: svc.name,
+    created: ctx.now.toISOString(),
+    referralVersion: r.version,
+  };
   return r.appointment;
 }

@@ -15,8 +15,18 @@ import { FHIR_JSON, type Reply, fhir, header, negotiate, parseJson, readBody, re
 import { generateLetter } from './letters';
 import { REFERENCE_DATA_VERSION, buildCodeSystem } from './reference-data';
 import {
-  applyLetterUpdate, applyTriage, checkTriageState, createReferral, getReferral, parseIfMatch, planLetterUpdate, planTriage,
-  readReferral, renderAppointment, renderReferral, searchForPatient,
+  applyLetterUpdate,
+  applyTriage,
+  checkTriageState,
+  createReferral,
+  getReferral,
+  parseIfMatch,
+  planLetterUpdate,
+  planTriage,
+  readReferral,
+  renderAppointment,
+  renderReferral,
+  searchForPatient,
 } from './referrals';
 import type { OpContext } from './rules';
 import { checkRelationship } from './rules';
@@ -187,7 +197,9 @@ async function a030(h: HandlerInput): Promise<Reply> {
         resourceType: 'PractitionerRole',
         practitioner: { identifier: { system: 'https://fhir.nhs.uk/Id/sds-user-id', value: user.id } },
         organization: { identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: ods } },
-        code: user.roles.filter((r) => r.ods === ods).map((r) => ({ coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/eRS-BusinessFunction-1', code: r.businessFunction }] })),
+        code: user.roles
+          .filter((r) => r.ods === ods)
+          .map((r) => ({ coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/eRS-BusinessFunction-1', code: r.businessFunction }] })),
       },
       search: { mode: 'match' },
     };
@@ -210,7 +222,10 @@ async function a030(h: HandlerInput): Promise<Reply> {
 function stu3Routes(): RouteDef[] {
   return [
     {
-      id: 'A004', method: 'GET', stu3: /^\/CodeSystem\/([^/]+)$/, bfs: RC_RCA_SPC_SPCA,
+      id: 'A004',
+      method: 'GET',
+      stu3: /^\/CodeSystem\/([^/]+)$/,
+      bfs: RC_RCA_SPC_SPCA,
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA_SPC_SPCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
@@ -224,7 +239,9 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
-      id: 'A010', method: 'POST', stu3: /^\/HealthcareService\/\$ers\.searchHealthcareServicesForPatient$/,
+      id: 'A010',
+      method: 'POST',
+      stu3: /^\/HealthcareService\/\$ers\.searchHealthcareServicesForPatient$/,
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
@@ -232,7 +249,9 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
-      id: 'A011', method: 'POST', stu3: /^\/ReferralRequest\/\$ers\.createReferral$/,
+      id: 'A011',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/\$ers\.createReferral$/,
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
@@ -241,7 +260,9 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
-      id: 'A021', method: 'POST', stu3: /^\/ReferralRequest\/\$ers\.createReferralAndSendForTriage$/,
+      id: 'A021',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/\$ers\.createReferralAndSendForTriage$/,
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
@@ -250,7 +271,9 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
-      id: 'A020', method: 'POST', stu3: /^\/Binary$/,
+      id: 'A020',
+      method: 'POST',
+      stu3: /^\/Binary$/,
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA_SPC_SPCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
@@ -269,7 +292,10 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
-      id: 'A012', method: 'POST', stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.maintainReferralLetter$/, latencyInside: true,
+      id: 'A012',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.maintainReferralLetter$/,
+      latencyInside: true,
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
@@ -292,19 +318,28 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
-      id: 'A016', method: 'POST', stu3: /^\/Appointment$/, platformOnly: true, latencyInside: true,
+      id: 'A016',
+      method: 'POST',
+      stu3: /^\/Appointment$/,
+      platformOnly: true,
+      latencyInside: true,
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
         const plan = planTriage(await jsonBody(h.req), ctx);
         const r = plan.referral;
-        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${r.ubrn} is being updated`));
+        if (r.locked)
+          throw new ErsError(423, 'REFERRAL_LOCKED', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${r.ubrn} is being updated`));
         r.locked = true;
         let appt;
         try {
           await h.latency();
           if (plan.version !== r.version) {
-            throw new ErsError(409, 'VERSION_CONFLICT', diag('incomingReferral[0]/reference', 'incomingReferral', `version ${plan.version} is not current (current is ${r.version})`));
+            throw new ErsError(
+              409,
+              'VERSION_CONFLICT',
+              diag('incomingReferral[0]/reference', 'incomingReferral', `version ${plan.version} is not current (current is ${r.version})`),
+            );
           }
           checkTriageState(r);
           appt = applyTriage(plan, { ...ctx, now: h.core.clock() });
@@ -315,7 +350,9 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
-      id: 'A019', method: 'POST', stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.generatePatientLetter$/,
+      id: 'A019',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.generatePatientLetter$/,
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA);
         negotiate(header(h.req, 'accept'), ['application/pdf']);
@@ -332,7 +369,9 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
-      id: 'A008', method: 'POST', stu3: /^\/ReferralRequest\/\$ers\.fetchworklist$/,
+      id: 'A008',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/\$ers\.fetchworklist$/,
       handler: async (h) => {
         const ctx = operationContext(h, [...RC_RCA, 'REFERRING_ADMIN']);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
@@ -340,7 +379,9 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
-      id: 'A005', method: 'GET', stu3: /^\/ReferralRequest\/([^/$]+)(?:\/_history\/([^/]+))?$/,
+      id: 'A005',
+      method: 'GET',
+      stu3: /^\/ReferralRequest\/([^/$]+)(?:\/_history\/([^/]+))?$/,
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA_SPC_SPCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
@@ -363,9 +404,14 @@ export function matchRoute(method: string, pathname: string): { match?: RouteMat
   const sessionM = /^\/ers-api\/v1\/ProfessionalSession(?:\/([^/]+))?$/.exec(pathname);
   if (sessionM) {
     const id = sessionM[1];
-    const found = !id && method === 'POST' ? { id: 'A001' as const, handler: a001 }
-      : id && method === 'PUT' ? { id: 'A002' as const, handler: a002 }
-        : id && method === 'DELETE' ? { id: 'A003' as const, handler: a003 } : undefined;
+    const found =
+      !id && method === 'POST'
+        ? { id: 'A001' as const, handler: a001 }
+        : id && method === 'PUT'
+          ? { id: 'A002' as const, handler: a002 }
+          : id && method === 'DELETE'
+            ? { id: 'A003' as const, handler: a003 }
+            : undefined;
     if (!found) return { methodMismatch: true, flavour: 'legacy', kind: 'session' };
     return { match: { ...found, flavour: 'legacy', kind: 'session', params: id ? [decodeURIComponent(id)] : [] } };
   }
@@ -393,7 +439,14 @@ export function matchRoute(method: string, pathname: string): { match?: RouteMat
       continue;
     }
     return {
-      match: { id: r.id, flavour, kind: 'stu3', params: m.slice(1).map((p) => (p === undefined ? (undefined as unknown as string) : decodeURIComponent(p))), handler: r.handler, latencyInside: r.latencyInside },
+      match: {
+        id: r.id,
+        flavour,
+        kind: 'stu3',
+        params: m.slice(1).map((p) => (p === undefined ? (undefined as unknown as string) : decodeURIComponent(p))),
+        handler: r.handler,
+        latencyInside: r.latencyInside,
+      },
     };
   }
   return { methodMismatch, flavour, kind: 'stu3' };

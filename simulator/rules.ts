@@ -90,9 +90,13 @@ export function checkRelationship(r: { createdBy: { ods: string }; shortlist: { 
   const referrer = ctx.businessFunction.startsWith('REFERRING');
   if (referrer && r.createdBy.ods === ctx.ods) return;
   // Providers may read referrals that shortlist one of their services.
-  if (!referrer && r.shortlist.some((s) => {
-    const svc = dir.services.get(s.serviceId);
-    return svc && (svc.providerOds === ctx.ods || svc.locationOds === ctx.ods);
-  })) return;
+  if (
+    !referrer &&
+    r.shortlist.some((s) => {
+      const svc = dir.services.get(s.serviceId);
+      return svc && (svc.providerOds === ctx.ods || svc.locationOds === ctx.ods);
+    })
+  )
+    return;
   throw unprocessable('NO_RELATIONSHIP', diag('id', 'ubrn', `no legitimate relationship with referral ${r.ubrn} at ${ctx.ods}`));
 }

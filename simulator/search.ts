@@ -66,12 +66,14 @@ export function parseCriteria(resource: unknown, path: string, env: CriteriaEnv)
   let specialty: string | undefined;
   if (get('specialty')) {
     specialty = codingIn(pv('specialty'), 'specialty', env.specialtySystems);
-    if (!findSpecialty(specialty)) throw unprocessable('INVALID_CODE', diag(`${pv('specialty').path}/valueCoding/code`, 'specialty', `unknown specialty '${specialty}'`));
+    if (!findSpecialty(specialty))
+      throw unprocessable('INVALID_CODE', diag(`${pv('specialty').path}/valueCoding/code`, 'specialty', `unknown specialty '${specialty}'`));
   }
   let clinicType: string | undefined;
   if (get('clinicType')) {
     clinicType = codingIn(pv('clinicType'), 'clinicType', SYSTEM.clinicType);
-    if (!findClinicType(clinicType)) throw unprocessable('INVALID_CODE', diag(`${pv('clinicType').path}/valueCoding/code`, 'clinicType', `unknown clinic type '${clinicType}'`));
+    if (!findClinicType(clinicType))
+      throw unprocessable('INVALID_CODE', diag(`${pv('clinicType').path}/valueCoding/code`, 'clinicType', `unknown clinic type '${clinicType}'`));
   }
   const clinicalTerm = get('clinicalTerm') ? codingIn(pv('clinicalTerm'), 'clinicalTerm', SYSTEM.snomed) : undefined;
   if (clinicalTerm !== undefined && !/^\d{1,18}$/.test(clinicalTerm)) {
@@ -91,16 +93,25 @@ export function parseCriteria(resource: unknown, path: string, env: CriteriaEnv)
   if (get('place')) throw unprocessable('FIELD_NOT_PERMITTED', diag(pv('place').path, 'place', 'output only; searching by place is not supported'));
   if (clinicType && !specialty) throw unprocessable('FIELD_NOT_PERMITTED', diag(pv('clinicType').path, 'clinicType', 'only allowed together with specialty'));
   if (clinicType && specialty && findClinicType(clinicType)!.specialty !== specialty) {
-    throw unprocessable('INAPPROPRIATE_VALUE', diag(pv('clinicType').path, 'clinicType', `clinic type ${clinicType} does not belong to specialty ${specialty}`));
+    throw unprocessable(
+      'INAPPROPRIATE_VALUE',
+      diag(pv('clinicType').path, 'clinicType', `clinic type ${clinicType} does not belong to specialty ${specialty}`),
+    );
   }
   if (distanceLimit !== undefined && postcode === undefined) {
     throw unprocessable('FIELD_NOT_PERMITTED', diag(pv('distanceLimit').path, 'distanceLimit', 'only allowed when postcode is given'));
   }
   if (iwtLimit !== undefined && priority === 'TWO_WEEK_WAIT') {
-    throw unprocessable('FIELD_NOT_PERMITTED', diag(pv('indicativeAppointmentWaitTimeLimit').path, 'indicativeAppointmentWaitTimeLimit', 'not allowed with priority TWO_WEEK_WAIT'));
+    throw unprocessable(
+      'FIELD_NOT_PERMITTED',
+      diag(pv('indicativeAppointmentWaitTimeLimit').path, 'indicativeAppointmentWaitTimeLimit', 'not allowed with priority TWO_WEEK_WAIT'),
+    );
   }
   if (!specialty && !clinicalTerm && !namedClinician) {
-    throw unprocessable('VALUE_IS_REQUIRED', diag(path ? `${path}/parameter` : 'parameter', 'specialty', 'one of specialty, clinicalTerm or namedClinician is required'));
+    throw unprocessable(
+      'VALUE_IS_REQUIRED',
+      diag(path ? `${path}/parameter` : 'parameter', 'specialty', 'one of specialty, clinicalTerm or namedClinician is required'),
+    );
   }
   if (env.flavour === 'legacy' && commissioningProvisioning === 'ALL_SERVICES') {
     throw unprocessable('INAPPROPRIATE_VALUE', diag(pv('commissioningProvisioning').path, 'commissioningProvisioning', 'ALL_SERVICES is not allowed'));
@@ -128,15 +139,24 @@ export function parseCriteria(resource: unknown, path: string, env: CriteriaEnv)
     const p = pv('organisation').path;
     if (!org) throw unprocessable('REFERENCE_NOT_FOUND', diag(p, 'organisation', 'organisation not found'));
     if (org.closed) throw unprocessable('ORGANISATION_IS_CLOSED', diag(p, 'organisation', 'organisation is closed'));
-    const provides = [...env.directory.services.values()].some(
-      (s) => s.providerOds === organisation || s.locationOds === organisation,
-    );
+    const provides = [...env.directory.services.values()].some((s) => s.providerOds === organisation || s.locationOds === organisation);
     if (!provides) throw unprocessable('ORGANISATION_NOT_APPROPRIATE', diag(p, 'organisation', 'not a service location or service-providing organisation'));
   }
 
   return {
-    priority, specialty, clinicType, iwtLimit, postcode, distanceLimit, clinicalTerm, namedClinician,
-    ageAndGenderAppropriate, commissioningProvisioning, organisation, resource: resource as Record<string, unknown>, path,
+    priority,
+    specialty,
+    clinicType,
+    iwtLimit,
+    postcode,
+    distanceLimit,
+    clinicalTerm,
+    namedClinician,
+    ageAndGenderAppropriate,
+    commissioningProvisioning,
+    organisation,
+    resource: resource as Record<string, unknown>,
+    path,
   };
 }
 
@@ -270,9 +290,7 @@ export function renderServiceList(entries: object[]): object {
     status: 'current',
     mode: 'snapshot',
     entry: entries,
-    ...(entries.length === 0
-      ? { emptyReason: { coding: [{ system: SYSTEM.listEmptyReason, code: 'nilknown', display: 'no results' }] } }
-      : {}),
+    ...(entries.length === 0 ? { emptyReason: { coding: [{ system: SYSTEM.listEmptyReason, code: 'nilknown', display: 'no results' }] } } : {}),
   };
 }
 

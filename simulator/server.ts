@@ -109,11 +109,16 @@ function faultError(f: Extract<FaultSpec, { kind: 'status' }>): ErsError {
   const retry = f.retryAfterSeconds ?? (f.status === 429 ? 1 : f.status === 503 ? 5 : undefined);
   const headers: Record<string, string> = retry !== undefined ? { 'Retry-After': String(retry) } : {};
   switch (f.status) {
-    case 429: return new ErsError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded (injected fault).', { headers });
-    case 503: return new ErsError(503, 'SYSTEM_UNAVAILABLE', 'The service is unavailable (injected fault); retry later.', { headers });
-    case 502: return new ErsError(502, 'PAS_RESPONDED_WITH_ERROR', 'Upstream error (injected fault).', { headers, issueCode: 'exception' });
-    case 504: return new ErsError(504, 'PAS_NOT_RESPONDING', 'Upstream timeout (injected fault).', { headers, issueCode: 'timeout' });
-    default: return new ErsError(500, 'SERVICE_ERROR', 'Unexpected server error (injected fault).', { headers });
+    case 429:
+      return new ErsError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded (injected fault).', { headers });
+    case 503:
+      return new ErsError(503, 'SYSTEM_UNAVAILABLE', 'The service is unavailable (injected fault); retry later.', { headers });
+    case 502:
+      return new ErsError(502, 'PAS_RESPONDED_WITH_ERROR', 'Upstream error (injected fault).', { headers, issueCode: 'exception' });
+    case 504:
+      return new ErsError(504, 'PAS_NOT_RESPONDING', 'Upstream timeout (injected fault).', { headers, issueCode: 'timeout' });
+    default:
+      return new ErsError(500, 'SERVICE_ERROR', 'Unexpected server error (injected fault).', { headers });
   }
 }
 
@@ -154,7 +159,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     res.on('close', () => log?.(`${method} ${pathname} ${status || 'dropped'} ${Math.round(performance.now() - started)}ms`));
 
     if (method === 'OPTIONS') {
-      return finish({ status: 204, headers: { 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS', 'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? '*'), 'Access-Control-Max-Age': '600' } });
+      return finish({
+        status: 204,
+        headers: {
+          'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+          'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? '*'),
+          'Access-Control-Max-Age': '600',
+        },
+      });
     }
     if (pathname === '/' && method === 'GET') return finish(indexPage(core));
     if (pathname === '/demo' || pathname.startsWith('/demo/')) {
@@ -163,10 +175,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     if (pathname.startsWith('/_admin/')) return finish(await handleAdmin(core, req, pathname));
     if (pathname.startsWith('/oauth2/')) {
-      const route: RouteId | undefined = pathname === '/oauth2/authorize' ? 'CIS2_AUTHORIZE' : pathname === '/oauth2/token' ? 'CIS2_TOKEN' : pathname === '/oauth2/userinfo' ? 'CIS2_USERINFO' : undefined;
+      const route: RouteId | undefined =
+        pathname === '/oauth2/authorize'
+          ? 'CIS2_AUTHORIZE'
+          : pathname === '/oauth2/token'
+            ? 'CIS2_TOKEN'
+            : pathname === '/oauth2/userinfo'
+              ? 'CIS2_USERINFO'
+              : undefined;
       if (!route) return finish({ status: 404, contentType: 'application/json', body: { error: 'not_found' } });
       const fault = core.faults.take(route, 'status');
-      if (fault && fault.kind === 'status') return finish({ status: fault.status, contentType: 'application/json', body: { error: 'temporarily_unavailable' }, headers: fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {} });
+      if (fault && fault.kind === 'status')
+        return finish({
+          status: fault.status,
+          contentType: 'application/json',
+          body: { error: 'temporarily_unavailable' },
+          headers: fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {},
+        });
       const ms = core.faults.latencyFor(route);
       if (ms) await sleep(ms);
       if (route === 'CIS2_AUTHORIZE' && method === 'GET') return finish(core.cis2.authorize(url.searchParams));
@@ -195,9 +220,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     };
     if (!found.match) {
       if (!flavour) return finish({ status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' });
-      return fail(found.methodMismatch
-        ? new ErsError(405, 'NOT_ALLOWED', `Method ${method} not allowed on ${pathname}`, { issueCode: 'not-supported' })
-        : new ErsError(404, 'REFERENCE_NOT_FOUND', `No operation at ${pathname}`));
+      return fail(
+        found.methodMismatch
+          ? new ErsError(405, 'NOT_ALLOWED', `Method ${method} not allowed on ${pathname}`, { issueCode: 'not-supported' })
+          : new ErsError(404, 'REFERENCE_NOT_FOUND', `No operation at ${pathname}`),
+      );
     }
     const route = found.match;
     if (core.faults.rateLimited(clock().getTime())) {
@@ -221,9 +248,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     if (after?.kind === 'gateway' || after?.kind === 'html') {
       // A gateway forwarded the request, e-RS processed it, and the gateway answered with its own page.
-      return finish(after.kind === 'gateway'
-        ? { status: after.status, contentType: 'text/html; charset=utf-8', body: gatewayPage(after.status) }
-        : { status: 200, contentType: 'text/html; charset=utf-8', body: gatewayPage(200) });
+      return finish(
+        after.kind === 'gateway'
+          ? { status: after.status, contentType: 'text/html; charset=utf-8', body: gatewayPage(after.status) }
+          : { status: 200, contentType: 'text/html; charset=utf-8', body: gatewayPage(200) },
+      );
     }
     if (after) {
       // The request has been fully processed (state changed); the connection is lost part-way
@@ -284,7 +313,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       [...core.state.referrals.values()].map((r) => ({ ...referralSummary(r), patientNhsNumber: r.patientNhsNumber, createdBy: { ...r.createdBy } })),
     binaries: () =>
       [...core.state.binaries.values()].map((b) => ({
-        id: b.id, fileName: b.fileName, contentType: b.contentType, size: b.bytes.length, intendedUbrn: b.intendedUbrn ?? null, linkedUbrn: b.linkedUbrn,
+        id: b.id,
+        fileName: b.fileName,
+        contentType: b.contentType,
+        size: b.bytes.length,
+        intendedUbrn: b.intendedUbrn ?? null,
+        linkedUbrn: b.linkedUbrn,
       })),
     issueToken: (userId, o = {}) => {
       const u: TestUser | undefined = findUser(userId);

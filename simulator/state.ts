@@ -104,7 +104,10 @@ const SANDBOX_CRITERIA = (priority: Priority, extra: object[]) => ({
   parameter: [
     { name: 'priority', valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-Priority-1', code: priority } },
     ...extra,
-    { name: 'commissioningProvisioning', valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-CommissioningProvisioning-1', code: 'ALL_AVAILABLE_FOR_BOOKING' } },
+    {
+      name: 'commissioningProvisioning',
+      valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-CommissioningProvisioning-1', code: 'ALL_AVAILABLE_FOR_BOOKING' },
+    },
   ],
 });
 
@@ -138,7 +141,8 @@ export function seedExampleState(state: SimState, specialtySystem: string, now: 
     priority: 'ROUTINE',
     specialty: 'CARDIOLOGY',
     criteria: SANDBOX_CRITERIA('ROUTINE', [
-      specialty, clinicType,
+      specialty,
+      clinicType,
       { name: 'postcode', valueString: 'LS1 2TW' },
       { name: 'distanceLimit', valueUnsignedInt: 123 },
       { name: 'ageAndGenderAppropriate', valueBoolean: true },
@@ -160,13 +164,26 @@ export function seedExampleState(state: SimState, specialtySystem: string, now: 
   state.referrals.set(r0.ubrn, r0);
   // Version 3 → 4: letter added (A005 example state); 4 → 5: clinical info confirmed.
   state.binaries.set(EXAMPLE_BINARY_IDS.a005, {
-    id: EXAMPLE_BINARY_IDS.a005, bytes: Buffer.from('%PDF-1'), contentType: 'application/pdf', fileName: 'referralletter.pdf',
-    intendedUbrn: r0.ubrn, uploadedBy: USER_IDS.adams, uploadedByOrg: 'R68', uploadedAt: now.getTime(), linkedUbrn: r0.ubrn, linkedAt: now.getTime(),
+    id: EXAMPLE_BINARY_IDS.a005,
+    bytes: Buffer.from('%PDF-1'),
+    contentType: 'application/pdf',
+    fileName: 'referralletter.pdf',
+    intendedUbrn: r0.ubrn,
+    uploadedBy: USER_IDS.adams,
+    uploadedByOrg: 'R68',
+    uploadedAt: now.getTime(),
+    linkedUbrn: r0.ubrn,
+    linkedAt: now.getTime(),
   });
   bumpVersion(r0);
   r0.attachments.push({
-    id: '80000', binaryId: EXAMPLE_BINARY_IDS.a005, description: 'referralletter pdf', indexed: nowIso,
-    attachedBy: USER_IDS.adams, attachedByOrg: 'R68', linkedAt: now.getTime(),
+    id: '80000',
+    binaryId: EXAMPLE_BINARY_IDS.a005,
+    description: 'referralletter pdf',
+    indexed: nowIso,
+    attachedBy: USER_IDS.adams,
+    attachedByOrg: 'R68',
+    linkedAt: now.getTime(),
   });
   r0.clinicalInfoFirstSubmitted = nowIso;
   bumpVersion(r0);
@@ -191,9 +208,15 @@ export interface SeedBinaryOptions {
 
 export function seedBinary(state: SimState, o: SeedBinaryOptions): Binary {
   const b: Binary = {
-    id: o.id, bytes: o.bytes ?? Buffer.from(`example file ${o.fileName}\n`), contentType: o.contentType, fileName: o.fileName,
-    intendedUbrn: o.intendedUbrn, uploadedBy: o.uploadedBy ?? USER_IDS.adams, uploadedByOrg: o.uploadedByOrg ?? 'R68',
-    uploadedAt: o.now.getTime(), linkedUbrn: null,
+    id: o.id,
+    bytes: o.bytes ?? Buffer.from(`example file ${o.fileName}\n`),
+    contentType: o.contentType,
+    fileName: o.fileName,
+    intendedUbrn: o.intendedUbrn,
+    uploadedBy: o.uploadedBy ?? USER_IDS.adams,
+    uploadedByOrg: o.uploadedByOrg ?? 'R68',
+    uploadedAt: o.now.getTime(),
+    linkedUbrn: null,
   };
   state.binaries.set(b.id, b);
   return b;

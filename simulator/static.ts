@@ -66,9 +66,13 @@ export async function serveDemo(root: string, urlPath: string): Promise<Reply> {
 }
 
 export function indexPage(core: SimCore): Reply {
-  const users = TEST_USERS.map((u) => `<tr><td>${u.id}</td><td>${escapeHtml(displayName(u))}${u.active ? '' : ' (inactive)'}</td><td>${escapeHtml(u.description)}</td></tr>`).join('');
+  const users = TEST_USERS.map(
+    (u) => `<tr><td>${u.id}</td><td>${escapeHtml(displayName(u))}${u.active ? '' : ' (inactive)'}</td><td>${escapeHtml(u.description)}</td></tr>`,
+  ).join('');
   const patients = TEST_PATIENTS.map((p) => {
-    const flags = [p.gpPractice ? `GP ${p.gpPractice}` : 'no GP', p.pdsProblem ? 'PDS problem' : '', p.noAccessCode ? 'no access code' : ''].filter(Boolean).join(', ');
+    const flags = [p.gpPractice ? `GP ${p.gpPractice}` : 'no GP', p.pdsProblem ? 'PDS problem' : '', p.noAccessCode ? 'no access code' : '']
+      .filter(Boolean)
+      .join(', ');
     return `<tr><td>${p.nhsNumber}</td><td>${escapeHtml(`${p.given} ${p.family}`)}</td><td>${escapeHtml(flags)}</td></tr>`;
   }).join('');
   const signIn = `/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(core.options.clientId)}&redirect_uri=${encodeURIComponent(`${core.url}/`)}&code_challenge=${'A'.repeat(43)}&code_challenge_method=S256&state=demo`;

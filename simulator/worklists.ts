@@ -21,16 +21,21 @@ const STATE_DISPLAY: Record<string, string> = { NOT_BOOKED: 'Not Booked', AWAITI
 /** Which referrals a list holds, by state. The simulator's referrals are only ever NOT_BOOKED or AWAITING_TRIAGE. */
 function member(list: ReferrerWorklist, r: Referral): boolean {
   switch (list) {
-    case 'LETTERS_OUTSTANDING': return r.letterIntention === 'NEED_TO_ADD_LATER' && r.attachments.length === 0;
-    case 'AWAITING_BOOKING': return ['NOT_BOOKED', 'AWAITING_TRIAGE', 'DEFERRED_TO_PROVIDER', 'APP_CANCELLED_BY_PATIENT', 'APP_CANCELLED_BY_PROVIDER'].includes(r.state);
-    case 'REJECTED_TRIAGE_RESPONSE': return ['REJECTED', 'TRIAGE_RESPONSE'].includes(r.state);
-    case 'ASSESSMENT_RETURNED_CANCELLED_DNA': return ['ASSESSMENT_RESULT', 'CANCELLED_REFERRAL', 'DID_NOT_ATTEND'].includes(r.state);
+    case 'LETTERS_OUTSTANDING':
+      return r.letterIntention === 'NEED_TO_ADD_LATER' && r.attachments.length === 0;
+    case 'AWAITING_BOOKING':
+      return ['NOT_BOOKED', 'AWAITING_TRIAGE', 'DEFERRED_TO_PROVIDER', 'APP_CANCELLED_BY_PATIENT', 'APP_CANCELLED_BY_PROVIDER'].includes(r.state);
+    case 'REJECTED_TRIAGE_RESPONSE':
+      return ['REJECTED', 'TRIAGE_RESPONSE'].includes(r.state);
+    case 'ASSESSMENT_RETURNED_CANCELLED_DNA':
+      return ['ASSESSMENT_RESULT', 'CANCELLED_REFERRAL', 'DID_NOT_ATTEND'].includes(r.state);
   }
 }
 
 /** Reads the body: exactly one `listType`, a referrer list; filters are not allowed on referrer lists. */
 export function readWorklistRequest(body: unknown): ReferrerWorklist {
-  if (!isObject(body) || body.resourceType !== 'Parameters') throw unprocessable('INVALID_FHIR_STRUCTURE', diag('resourceType', 'resourceType', 'must be Parameters'));
+  if (!isObject(body) || body.resourceType !== 'Parameters')
+    throw unprocessable('INVALID_FHIR_STRUCTURE', diag('resourceType', 'resourceType', 'must be Parameters'));
   checkKeys(body, ['resourceType', 'id', 'meta', 'parameter'], '');
   checkProfile(body, PROFILE.fetchWorklist, '');
   const params = Array.isArray(body.parameter) ? body.parameter : [];
@@ -46,7 +51,10 @@ export function readWorklistRequest(body: unknown): ReferrerWorklist {
 }
 
 const ref = (url: string, system: string, value: string) => ({ url, valueReference: { identifier: { system, value } } });
-const concept = (url: string, system: string, code: string, display?: string) => ({ url, valueCodeableConcept: { coding: [{ system, code, ...(display ? { display } : {}) }] } });
+const concept = (url: string, system: string, code: string, display?: string) => ({
+  url,
+  valueCodeableConcept: { coding: [{ system, code, ...(display ? { display } : {}) }] },
+});
 
 function lastUpdated(r: Referral): string {
   const linked = r.attachments.map((a) => a.linkedAt);
@@ -63,9 +71,10 @@ function item(list: ReferrerWorklist, r: Referral): object {
     ref('referrer', SYSTEM.sdsUserId, r.referringClinician ?? r.createdBy.userId),
   ];
   // The rule for letterDue is not documented; the examples use the creation date.
-  const extra = list === 'LETTERS_OUTSTANDING'
-    ? [{ url: 'letterDue', valueDate: r.createdAt.slice(0, 10) }]
-    : [{ url: 'referralLastUpdated', valueDateTime: lastUpdated(r) }, concept('status', SYSTEM.referralState, r.state, STATE_DISPLAY[r.state])];
+  const extra =
+    list === 'LETTERS_OUTSTANDING'
+      ? [{ url: 'letterDue', valueDate: r.createdAt.slice(0, 10) }]
+      : [{ url: 'referralLastUpdated', valueDateTime: lastUpdated(r) }, concept('status', SYSTEM.referralState, r.state, STATE_DISPLAY[r.state])];
   return {
     extension: [{ extension: [...common, ...extra], url: `https://fhir.nhs.uk/STU3/StructureDefinition/${ITEM_EXTENSION[list]}` }],
     item: { reference: `ReferralRequest/${r.ubrn}` },

@@ -33,4 +33,3 @@ export function onBackgroundEvent(listener: (event: BackgroundEvent) => void): (
   browser.runtime.onMessage.addListener(fn);
   return () => browser.runtime.onMessage.removeListener(fn);
 }
-

@@ -15,17 +15,26 @@ import type { SessionView } from './background/session-state';
 import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
 import { referralMessages } from './referral/messages';
 import {
-  defineMessage, FROM_CONTENT, FROM_PAGES, messageSchema, ProtocolError,
-  type MessageDef, type ProtocolErrorBody, type Reply, type SenderKind,
+  defineMessage,
+  FROM_CONTENT,
+  FROM_PAGES,
+  messageSchema,
+  ProtocolError,
+  type MessageDef,
+  type ProtocolErrorBody,
+  type Reply,
+  type SenderKind,
 } from './protocol-kit';
 import { settingsPatchSchema, type PolicyProblem, type Settings, type SettingKey } from './settings';
 
 export * from './protocol-kit';
 
-const roleRef = z.object({
-  businessFunction: z.string().regex(/^[A-Z_]{3,60}$/),
-  ods: z.string().regex(/^[A-Z0-9]{3,10}$/),
-}).strict();
+const roleRef = z
+  .object({
+    businessFunction: z.string().regex(/^[A-Z_]{3,60}$/),
+    ods: z.string().regex(/^[A-Z0-9]{3,10}$/),
+  })
+  .strict();
 
 export const TEST_CARD_NAMES = Object.keys(TEST_SMARTCARDS) as (keyof typeof TEST_SMARTCARDS)[];
 
@@ -58,8 +67,7 @@ export const sessionMessages = {
 
 export const settingsMessages = {
   'settings/get': defineMessage<SettingsSnapshot>()(messageSchema('settings/get'), FROM_PAGES),
-  'settings/save': defineMessage<SettingsSnapshot>()(
-    messageSchema('settings/save', { patch: z.union([z.literal('reset'), settingsPatchSchema]) }), FROM_PAGES),
+  'settings/save': defineMessage<SettingsSnapshot>()(messageSchema('settings/save', { patch: z.union([z.literal('reset'), settingsPatchSchema]) }), FROM_PAGES),
 } as const;
 
 /** Defined by the patient-context feature (utils/patient/messages.ts). */
@@ -121,7 +129,7 @@ export async function classifySender(sender: Sender | undefined, ctx: SenderCont
   const url = parse(sender.url);
   if (!url) return { refused: 'The sender has no address.' };
   const origin = originOf(url);
-  if (sender.origin && sender.origin !== 'null' && sender.origin !== origin) return { refused: 'The sender\'s origin does not match its address.' };
+  if (sender.origin && sender.origin !== 'null' && sender.origin !== origin) return { refused: "The sender's origin does not match its address." };
 
   if (origin === ctx.extensionOrigin) {
     if (!sender.tab) return { kind: 'extension-page' };
@@ -228,7 +236,10 @@ export class MessageRouter {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
       // Content scripts get no detail back (nothing to learn about our schemas).
-      return this.fail(type, { code: 'invalid-message', message: verdict.kind === 'content-script' ? 'Invalid message.' : `Invalid "${type}" message${where}: ${issue?.message ?? 'invalid'}.` });
+      return this.fail(type, {
+        code: 'invalid-message',
+        message: verdict.kind === 'content-script' ? 'Invalid message.' : `Invalid "${type}" message${where}: ${issue?.message ?? 'invalid'}.`,
+      });
     }
     const handler = this.handlers.get(rawType);
     if (!handler) return this.fail(type, { code: 'no-handler', message: `Nothing handles "${type}" yet.` });

@@ -4,14 +4,14 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SettingsSnapshot } from '@/utils/protocol';
 import { request } from '@/utils/protocol';
 import { settingsPatchSchema } from '@/utils/settings';
-import {
-  defaultSettings, ENVIRONMENT_KEYS, ENVIRONMENT_LABELS, ENVIRONMENTS, type Environment, type Settings, type SettingKey,
-} from '@/utils/settings/schema';
+import { defaultSettings, ENVIRONMENT_KEYS, ENVIRONMENT_LABELS, ENVIRONMENTS, type Environment, type Settings, type SettingKey } from '@/utils/settings/schema';
 import { EnvironmentBanner } from '../session/EnvironmentBanner';
 
 export interface OptionsApi {
   load(): Promise<SettingsSnapshot>;
-  save(patch: Partial<Settings> | 'reset'): Promise<{ ok: true; data: SettingsSnapshot } | { ok: false; error: { message: string; fields?: Record<string, string> } }>;
+  save(
+    patch: Partial<Settings> | 'reset',
+  ): Promise<{ ok: true; data: SettingsSnapshot } | { ok: false; error: { message: string; fields?: Record<string, string> } }>;
 }
 
 export const browserOptionsApi: OptionsApi = {
@@ -23,17 +23,28 @@ export const browserOptionsApi: OptionsApi = {
   save: (patch) => request('settings/save', { patch: patch as never }),
 };
 
-type Field = { key: SettingKey; label: string; hint?: string; kind: 'text' | 'url' | 'number' | 'select'; options?: readonly { value: string; label: string }[] };
+type Field = {
+  key: SettingKey;
+  label: string;
+  hint?: string;
+  kind: 'text' | 'url' | 'number' | 'select';
+  options?: readonly { value: string; label: string }[];
+};
 
 const FIELDS: { legend: string; fields: Field[] }[] = [
   {
     legend: 'Where e-RS is',
     fields: [
       { key: 'environment', label: 'Environment', kind: 'select', options: ENVIRONMENTS.map((e) => ({ value: e, label: ENVIRONMENT_LABELS[e].label })) },
-      { key: 'flavour', label: 'API flavour', kind: 'select', options: [
-        { value: 'platform', label: 'NHS API Platform (NHS CIS2 sign-in)' },
-        { value: 'legacy', label: 'Legacy HSCN session API (smartcard)' },
-      ] },
+      {
+        key: 'flavour',
+        label: 'API flavour',
+        kind: 'select',
+        options: [
+          { value: 'platform', label: 'NHS API Platform (NHS CIS2 sign-in)' },
+          { value: 'legacy', label: 'Legacy HSCN session API (smartcard)' },
+        ],
+      },
       { key: 'platformBaseUrl', label: 'Platform API base URL', hint: '…/referrals/FHIR', kind: 'url' },
       { key: 'legacyBaseUrl', label: 'Legacy API base URL', hint: '…/ers-api', kind: 'url' },
     ],
@@ -44,17 +55,22 @@ const FIELDS: { legend: string; fields: Field[] }[] = [
       { key: 'cis2AuthorizeUrl', label: 'NHS CIS2 authorisation URL', kind: 'url' },
       { key: 'relayUrl', label: 'Token relay URL', hint: "Your organisation's token relay. It holds the client secret; this browser never does.", kind: 'url' },
       { key: 'oauthClientId', label: 'OAuth client id', kind: 'text' },
-      { key: 'oauthRedirectUrl', label: 'OAuth redirect URL', hint: 'Leave empty to use this browser\'s own (shown below).', kind: 'url' },
+      { key: 'oauthRedirectUrl', label: 'OAuth redirect URL', hint: "Leave empty to use this browser's own (shown below).", kind: 'url' },
     ],
   },
   {
     legend: 'Sign-in (legacy)',
     fields: [
       { key: 'asid', label: 'ASID', hint: 'Accredited System ID, 12 digits.', kind: 'text' },
-      { key: 'smartcardSource', label: 'Smartcard token source', kind: 'select', options: [
-        { value: 'test-card', label: 'Simulator test smartcards' },
-        { value: 'paste', label: 'Paste the SSO token from the Identity Agent' },
-      ] },
+      {
+        key: 'smartcardSource',
+        label: 'Smartcard token source',
+        kind: 'select',
+        options: [
+          { value: 'test-card', label: 'Simulator test smartcards' },
+          { value: 'paste', label: 'Paste the SSO token from the Identity Agent' },
+        ],
+      },
     ],
   },
   {
@@ -67,13 +83,39 @@ const FIELDS: { legend: string; fields: Field[] }[] = [
 ];
 
 const SEARCH_FIELDS = [
-  { key: 'sortBy', label: 'Sort results by', options: [{ value: 'DISTANCE', label: 'Distance' }, { value: 'IWT', label: 'Indicative wait time' }] },
-  { key: 'priority', label: 'Default priority', options: [{ value: 'ROUTINE', label: 'Routine' }, { value: 'URGENT', label: 'Urgent' }, { value: 'TWO_WEEK_WAIT', label: 'Two week wait' }] },
-  { key: 'requestType', label: 'Default request type', options: [{ value: 'APPOINTMENT_REQUEST', label: 'Appointment' }, { value: 'ADVICE_AND_GUIDANCE_REQUEST', label: 'Advice and guidance' }] },
+  {
+    key: 'sortBy',
+    label: 'Sort results by',
+    options: [
+      { value: 'DISTANCE', label: 'Distance' },
+      { value: 'IWT', label: 'Indicative wait time' },
+    ],
+  },
+  {
+    key: 'priority',
+    label: 'Default priority',
+    options: [
+      { value: 'ROUTINE', label: 'Routine' },
+      { value: 'URGENT', label: 'Urgent' },
+      { value: 'TWO_WEEK_WAIT', label: 'Two week wait' },
+    ],
+  },
+  {
+    key: 'requestType',
+    label: 'Default request type',
+    options: [
+      { value: 'APPOINTMENT_REQUEST', label: 'Appointment' },
+      { value: 'ADVICE_AND_GUIDANCE_REQUEST', label: 'Advice and guidance' },
+    ],
+  },
 ] as const;
 
 function LockedTag() {
-  return <span class="nhs-tag nhs-tag--locked" title="Set by your organisation's IT policy">Locked by your organisation</span>;
+  return (
+    <span class="nhs-tag nhs-tag--locked" title="Set by your organisation's IT policy">
+      Locked by your organisation
+    </span>
+  );
 }
 
 export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
@@ -88,10 +130,18 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
     setDraft(structuredClone(s.settings));
   };
   useEffect(() => {
-    api.load().then(adopt).catch((e: Error) => setLoadError(e.message));
+    api
+      .load()
+      .then(adopt)
+      .catch((e: Error) => setLoadError(e.message));
   }, [api]);
 
-  if (loadError) return <div class="nhs-error-summary" role="alert"><p>{loadError}</p></div>;
+  if (loadError)
+    return (
+      <div class="nhs-error-summary" role="alert">
+        <p>{loadError}</p>
+      </div>
+    );
   if (!snapshot || !draft) return <p>Loading…</p>;
   const locked = new Set(snapshot.locked);
 
@@ -147,22 +197,48 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
     const common = { id, name: f.key, disabled: isLocked, 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined };
     return (
       <div key={f.key} class={`nhs-form-group${error ? ' nhs-form-group--error' : ''}`} data-setting={f.key} data-locked={isLocked ? 'true' : undefined}>
-        <label class="nhs-label" for={id}>{f.label} {isLocked && <LockedTag />}</label>
-        {f.hint && <span class="nhs-hint" id={`${id}-hint`}>{f.hint}</span>}
-        {error && <span class="nhs-error-message" id={`${id}-error`}>Error: {error}</span>}
+        <label class="nhs-label" for={id}>
+          {f.label} {isLocked && <LockedTag />}
+        </label>
+        {f.hint && (
+          <span class="nhs-hint" id={`${id}-hint`}>
+            {f.hint}
+          </span>
+        )}
+        {error && (
+          <span class="nhs-error-message" id={`${id}-error`}>
+            Error: {error}
+          </span>
+        )}
         {f.kind === 'select' ? (
           <select {...common} class="nhs-select" value={String(value)} onChange={(e) => set(f.key, (e.target as HTMLSelectElement).value)}>
-            {f.options!.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+            {f.options!.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
           </select>
         ) : f.kind === 'number' ? (
-          <input {...common} class="nhs-input" type="number" inputMode="numeric" value={String(value)}
+          <input
+            {...common}
+            class="nhs-input"
+            type="number"
+            inputMode="numeric"
+            value={String(value)}
             onInput={(e) => {
               const raw = (e.target as HTMLInputElement).value;
               set(f.key, raw === '' ? Number.NaN : Number(raw));
-            }} />
+            }}
+          />
         ) : (
-          <input {...common} class="nhs-input" type="text" spellcheck={false} value={String(value)}
-            onInput={(e) => set(f.key, (e.target as HTMLInputElement).value)} />
+          <input
+            {...common}
+            class="nhs-input"
+            type="text"
+            spellcheck={false}
+            value={String(value)}
+            onInput={(e) => set(f.key, (e.target as HTMLInputElement).value)}
+          />
         )}
       </div>
     );
@@ -172,11 +248,23 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
   return (
     <form onSubmit={save} noValidate>
       <EnvironmentBanner environment={draft.environment} />
-      {status && <div class={Object.keys(errors).length ? 'nhs-error-summary' : 'nhs-inset'} role="status" tabIndex={-1} data-testid="options-status"><p>{status}</p></div>}
+      {status && (
+        <div class={Object.keys(errors).length ? 'nhs-error-summary' : 'nhs-inset'} role="status" tabIndex={-1} data-testid="options-status">
+          <p>{status}</p>
+        </div>
+      )}
       {snapshot.policyProblems.length > 0 && (
         <div class="nhs-warning">
-          <p><strong>Some of your organisation's policy values were ignored:</strong></p>
-          <ul>{snapshot.policyProblems.map((p) => <li key={p.key}>{p.key}: {p.message}</li>)}</ul>
+          <p>
+            <strong>Some of your organisation's policy values were ignored:</strong>
+          </p>
+          <ul>
+            {snapshot.policyProblems.map((p) => (
+              <li key={p.key}>
+                {p.key}: {p.message}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
       {FIELDS.map((group) => (
@@ -185,32 +273,59 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
           {group.fields.map(renderField)}
         </fieldset>
       ))}
-      <p class="nhs-muted">This browser's OAuth redirect URL: <code data-testid="redirect-url">{snapshot.redirectUrl || '(not available)'}</code></p>
+      <p class="nhs-muted">
+        This browser's OAuth redirect URL: <code data-testid="redirect-url">{snapshot.redirectUrl || '(not available)'}</code>
+      </p>
 
       <fieldset class="nhs-fieldset" data-setting="search" data-locked={searchLocked ? 'true' : undefined}>
         <legend>Default search preferences {searchLocked && <LockedTag />}</legend>
         {SEARCH_FIELDS.map((f) => (
           <div class="nhs-form-group" key={f.key}>
-            <label class="nhs-label" for={`search-${f.key}`}>{f.label}</label>
-            <select id={`search-${f.key}`} class="nhs-select" disabled={searchLocked} value={draft.search[f.key]}
-              onChange={(e) => set('search', { ...draft.search, [f.key]: (e.target as HTMLSelectElement).value })}>
-              {f.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+            <label class="nhs-label" for={`search-${f.key}`}>
+              {f.label}
+            </label>
+            <select
+              id={`search-${f.key}`}
+              class="nhs-select"
+              disabled={searchLocked}
+              value={draft.search[f.key]}
+              onChange={(e) => set('search', { ...draft.search, [f.key]: (e.target as HTMLSelectElement).value })}
+            >
+              {f.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
             </select>
           </div>
         ))}
         <div class="nhs-form-group">
-          <label class="nhs-label" for="search-distanceMiles">Search radius in miles (0 = no limit)</label>
-          <input id="search-distanceMiles" class="nhs-input" type="number" disabled={searchLocked} value={draft.search.distanceMiles}
-            onInput={(e) => set('search', { ...draft.search, distanceMiles: Number((e.target as HTMLInputElement).value) })} />
+          <label class="nhs-label" for="search-distanceMiles">
+            Search radius in miles (0 = no limit)
+          </label>
+          <input
+            id="search-distanceMiles"
+            class="nhs-input"
+            type="number"
+            disabled={searchLocked}
+            value={draft.search.distanceMiles}
+            onInput={(e) => set('search', { ...draft.search, distanceMiles: Number((e.target as HTMLInputElement).value) })}
+          />
         </div>
       </fieldset>
 
       {locked.has('hostAdapters') && (
-        <p class="nhs-muted" data-setting="hostAdapters" data-locked="true">Host adapters: set by your organisation <LockedTag /> (see "Patient context" below).</p>
+        <p class="nhs-muted" data-setting="hostAdapters" data-locked="true">
+          Host adapters: set by your organisation <LockedTag /> (see "Patient context" below).
+        </p>
       )}
 
-      <button type="submit" class="nhs-button" id="save-settings">Save settings</button>
-      <button type="button" class="nhs-button nhs-button--secondary" onClick={() => void reset()}>Reset to defaults</button>
+      <button type="submit" class="nhs-button" id="save-settings">
+        Save settings
+      </button>
+      <button type="button" class="nhs-button nhs-button--secondary" onClick={() => void reset()}>
+        Reset to defaults
+      </button>
     </form>
   );
 }

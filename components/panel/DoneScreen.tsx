@@ -20,20 +20,39 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, onClose }: Don
   return (
     <section class="done" aria-labelledby="done-heading" data-testid="done">
       <div class="confirmation-panel confirmation">
-        <h2 id="done-heading" class="confirmation__title">Referral created</h2>
+        <h2 id="done-heading" class="confirmation__title">
+          Referral created
+        </h2>
         <div class="confirmation__body">
           <p>UBRN (booking reference)</p>
-          <p class="ubrn" data-testid="ubrn" data-ubrn={s.ubrn}>{formatUbrn(s.ubrn!)}</p>
-          <button type="button" class="nhs-button nhs-button--reverse" onClick={async () => {
-            try { await navigator.clipboard.writeText(s.ubrn!); setCopied(true); } catch { setCopied(false); }
-          }}>{copied ? 'Copied' : 'Copy UBRN'}</button>
+          <p class="ubrn" data-testid="ubrn" data-ubrn={s.ubrn}>
+            {formatUbrn(s.ubrn!)}
+          </p>
+          <button
+            type="button"
+            class="nhs-button nhs-button--reverse"
+            onClick={async () => {
+              try {
+                await navigator.clipboard.writeText(s.ubrn!);
+                setCopied(true);
+              } catch {
+                setCopied(false);
+              }
+            }}
+          >
+            {copied ? 'Copied' : 'Copy UBRN'}
+          </button>
         </div>
       </div>
       <h3>Patient letter</h3>
       {letterUrl ? (
         <p>
-          <a class="nhs-button" href={letterUrl} target="_blank" rel="noopener" data-testid="open-letter">Open the patient letter to print</a>{' '}
-          <a href={letterUrl} download={s.patientLetter?.fileName}>Download ({s.patientLetter?.fileName})</a>
+          <a class="nhs-button" href={letterUrl} target="_blank" rel="noopener" data-testid="open-letter">
+            Open the patient letter to print
+          </a>{' '}
+          <a href={letterUrl} download={s.patientLetter?.fileName}>
+            Download ({s.patientLetter?.fileName})
+          </a>
         </p>
       ) : (
         <div class="nhs-warning" role="status">
@@ -43,14 +62,22 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, onClose }: Don
       )}
       <h3>What happens next</h3>
       {triage ? (
-        <p>The referral has gone to the triage service{triageContactDays ? `, which should contact the patient within ${triageContactDays} working days` : ''}. The patient does not need to book anything.</p>
+        <p>
+          The referral has gone to the triage service{triageContactDays ? `, which should contact the patient within ${triageContactDays} working days` : ''}.
+          The patient does not need to book anything.
+        </p>
       ) : (
-        <p>Give the patient the letter. They book their appointment online or by phone using the UBRN and the password on the letter, choosing from the shortlisted services.</p>
+        <p>
+          Give the patient the letter. They book their appointment online or by phone using the UBRN and the password on the letter, choosing from the
+          shortlisted services.
+        </p>
       )}
       {draft.letterMode === 'to-follow' && (
         <p class="nhs-inset">The referral letter is still to follow. It is listed under "Letters outstanding" until you attach it.</p>
       )}
-      <button type="button" class="nhs-button nhs-button--secondary" onClick={onClose}>Finish</button>
+      <button type="button" class="nhs-button nhs-button--secondary" onClick={onClose}>
+        Finish
+      </button>
     </section>
   );
 }

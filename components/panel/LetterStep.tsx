@@ -22,29 +22,69 @@ export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLet
     if (files.length) onFiles(files.map((f) => ({ blob: f, name: f.name || 'pasted-image.png' })));
   };
   return (
-    <section class="step" aria-labelledby="letter-heading"
-      onPaste={(e) => { if (!disabled) take(Array.from(e.clipboardData?.files ?? [])); }}>
-      <h3 id="letter-heading" class="step__title"><span class="step__number">3</span> Referral letter</h3>
+    <section
+      class="step"
+      aria-labelledby="letter-heading"
+      onPaste={(e) => {
+        if (!disabled) take(Array.from(e.clipboardData?.files ?? []));
+      }}
+    >
+      <h3 id="letter-heading" class="step__title">
+        <span class="step__number">3</span> Referral letter
+      </h3>
       <label class="checkbox">
-        <input type="checkbox" checked={draft.letterMode === 'to-follow'} disabled={disabled}
-          onChange={(e) => onLetterMode((e.target as HTMLInputElement).checked ? 'to-follow' : 'attach')} />
+        <input
+          type="checkbox"
+          checked={draft.letterMode === 'to-follow'}
+          disabled={disabled}
+          onChange={(e) => onLetterMode((e.target as HTMLInputElement).checked ? 'to-follow' : 'attach')}
+        />
         Letter to follow (attach it later: within 24 hours for urgent and two week wait, 3 working days for routine)
       </label>
       {draft.letterMode === 'attach' && (
-        <div class={`dropzone ${dragging ? 'dropzone--active' : ''}`}
-          onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
+        <div
+          class={`dropzone ${dragging ? 'dropzone--active' : ''}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
           onDragLeave={() => setDragging(false)}
-          onDrop={(e) => { e.preventDefault(); setDragging(false); if (!disabled) take(e.dataTransfer?.files); }}>
-          <label class="nhs-label" for="letter-file">Choose files, drop them here, or paste an image</label>
-          <p class="nhs-hint" id="letter-hint">PDF, Word, text, RTF or images, up to 5 MB each. Large images are scaled down to fit.</p>
-          <input id="letter-file" type="file" multiple accept={ACCEPT} disabled={disabled} aria-describedby="letter-hint"
-            onChange={(e) => { take((e.target as HTMLInputElement).files); (e.target as HTMLInputElement).value = ''; }} />
+          onDrop={(e) => {
+            e.preventDefault();
+            setDragging(false);
+            if (!disabled) take(e.dataTransfer?.files);
+          }}
+        >
+          <label class="nhs-label" for="letter-file">
+            Choose files, drop them here, or paste an image
+          </label>
+          <p class="nhs-hint" id="letter-hint">
+            PDF, Word, text, RTF or images, up to 5 MB each. Large images are scaled down to fit.
+          </p>
+          <input
+            id="letter-file"
+            type="file"
+            multiple
+            accept={ACCEPT}
+            disabled={disabled}
+            aria-describedby="letter-hint"
+            onChange={(e) => {
+              take((e.target as HTMLInputElement).files);
+              (e.target as HTMLInputElement).value = '';
+            }}
+          />
         </div>
       )}
       {problems.length > 0 && (
         <div class="nhs-error-summary" role="alert" aria-labelledby="letter-problems">
-          <h4 id="letter-problems" class="nhs-error-summary__title">These files were not added</h4>
-          <ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>
+          <h4 id="letter-problems" class="nhs-error-summary__title">
+            These files were not added
+          </h4>
+          <ul>
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
         </div>
       )}
       {draft.files.length > 0 && (
@@ -52,10 +92,22 @@ export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLet
           {draft.files.map((f) => (
             <li key={f.id} class="file" data-file-name={f.name}>
               <span class="file__name">{f.name}</span> <span class="nhs-hint">{kb(f.size)}</span>
-              <progress class="file__progress" max={1} value={f.binaryUrl ? 1 : uploading ? undefined : 0}
-                aria-label={`${f.name}: ${f.binaryUrl ? 'uploaded' : uploading ? 'uploading' : 'not uploaded yet'}`} />
-              {f.note && <p class="nhs-hint file__note" role="status">{f.note}</p>}
-              {!f.binaryUrl && <button type="button" class="link-button" disabled={disabled} onClick={() => onRemove(f.id)} aria-label={`Remove ${f.name}`}>Remove</button>}
+              <progress
+                class="file__progress"
+                max={1}
+                value={f.binaryUrl ? 1 : uploading ? undefined : 0}
+                aria-label={`${f.name}: ${f.binaryUrl ? 'uploaded' : uploading ? 'uploading' : 'not uploaded yet'}`}
+              />
+              {f.note && (
+                <p class="nhs-hint file__note" role="status">
+                  {f.note}
+                </p>
+              )}
+              {!f.binaryUrl && (
+                <button type="button" class="link-button" disabled={disabled} onClick={() => onRemove(f.id)} aria-label={`Remove ${f.name}`}>
+                  Remove
+                </button>
+              )}
             </li>
           ))}
         </ul>

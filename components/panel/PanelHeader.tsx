@@ -2,8 +2,11 @@ import { useState } from 'preact/hooks';
 import type { PanelApi, PanelSession } from '../../utils/referral/panel-api';
 
 const LABELS: Record<string, string> = {
-  REFERRING_CLINICIAN: 'Referring clinician', REFERRING_CLINICIAN_ADMIN: 'Referring clinician admin',
-  SERVICE_PROVIDER_CLINICIAN: 'Service provider clinician', SERVICE_DEFINER: 'Service definer', SERVICE_PROVIDER_ADMIN: 'Service provider admin',
+  REFERRING_CLINICIAN: 'Referring clinician',
+  REFERRING_CLINICIAN_ADMIN: 'Referring clinician admin',
+  SERVICE_PROVIDER_CLINICIAN: 'Service provider clinician',
+  SERVICE_DEFINER: 'Service definer',
+  SERVICE_PROVIDER_ADMIN: 'Service provider admin',
 };
 const roleText = (r: { businessFunction: string; ods: string; orgName?: string }) =>
   `${LABELS[r.businessFunction] ?? r.businessFunction} at ${r.orgName ? `${r.orgName} (${r.ods})` : r.ods}`;
@@ -13,15 +16,27 @@ export function PanelHeader({ session, api, onChanged }: { session: PanelSession
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
   const act = async (fn: () => Promise<unknown>) => {
-    setBusy(true); setProblem(undefined);
-    try { await fn(); } catch (e) { setProblem((e as Error).message); } finally { setBusy(false); onChanged(); }
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await fn();
+    } catch (e) {
+      setProblem((e as Error).message);
+    } finally {
+      setBusy(false);
+      onChanged();
+    }
   };
   const referring = session.roles.filter((r) => r.businessFunction.startsWith('REFERRING_CLINICIAN'));
   return (
     <header class={`panel-header env-${session.environment}`} aria-label="e-RS session">
-      <span class="env-label" data-testid="environment">{session.environment.toUpperCase()}</span>
+      <span class="env-label" data-testid="environment">
+        {session.environment.toUpperCase()}
+      </span>
       {session.state === 'active' && (
-        <span data-testid="signed-in-as">{session.userName} · {roleText({ businessFunction: session.businessFunction!, ods: session.ods!, orgName: session.orgName })}</span>
+        <span data-testid="signed-in-as">
+          {session.userName} · {roleText({ businessFunction: session.businessFunction!, ods: session.ods!, orgName: session.orgName })}
+        </span>
       )}
       {(session.state === 'signed-out' || session.state === 'expired') && (
         <>
@@ -29,8 +44,16 @@ export function PanelHeader({ session, api, onChanged }: { session: PanelSession
           {session.flavour === 'legacy' && session.smartcardSource === 'test-card' ? (
             <label class="role-choice">
               <span>Sign in with test smartcard</span>
-              <select class="nhs-select" data-testid="panel-smartcard" disabled={busy} value=""
-                onChange={(e) => { const card = (e.target as HTMLSelectElement).value as 'adams' | 'baker' | 'cook'; if (card) void act(() => api.signIn(card)); }}>
+              <select
+                class="nhs-select"
+                data-testid="panel-smartcard"
+                disabled={busy}
+                value=""
+                onChange={(e) => {
+                  const card = (e.target as HTMLSelectElement).value as 'adams' | 'baker' | 'cook';
+                  if (card) void act(() => api.signIn(card));
+                }}
+              >
                 <option value="">Choose…</option>
                 <option value="adams">Dr Kate ADAMS (referring clinician)</option>
                 <option value="baker">Jo BAKER (referring clinician admin)</option>
@@ -40,8 +63,9 @@ export function PanelHeader({ session, api, onChanged }: { session: PanelSession
           ) : session.flavour === 'legacy' ? (
             <span role="status">Sign in with your smartcard from the e-RS toolbar button.</span>
           ) : (
-            <button type="button" class="nhs-button nhs-button--small" disabled={busy} data-testid="panel-sign-in"
-              onClick={() => void act(() => api.signIn())}>{session.state === 'expired' ? 'Sign in again' : 'Sign in to e-RS'}</button>
+            <button type="button" class="nhs-button nhs-button--small" disabled={busy} data-testid="panel-sign-in" onClick={() => void act(() => api.signIn())}>
+              {session.state === 'expired' ? 'Sign in again' : 'Sign in to e-RS'}
+            </button>
           )}
         </>
       )}
@@ -49,19 +73,33 @@ export function PanelHeader({ session, api, onChanged }: { session: PanelSession
       {(session.state === 'choose-role' || session.state === 'active') && referring.length > (session.state === 'active' ? 1 : 0) && (
         <label class="role-choice">
           <span>{session.state === 'choose-role' ? 'Choose your role' : 'Switch role'}</span>
-          <select class="nhs-select" data-testid="role-select" disabled={busy}
+          <select
+            class="nhs-select"
+            data-testid="role-select"
+            disabled={busy}
             value={session.state === 'active' ? `${session.businessFunction}|${session.ods}` : ''}
             onChange={(e) => {
               const [businessFunction, ods] = (e.target as HTMLSelectElement).value.split('|');
               if (businessFunction) void act(() => api.selectRole({ businessFunction, ods }));
-            }}>
+            }}
+          >
             {session.state === 'choose-role' && <option value="">Choose…</option>}
-            {referring.map((r) => <option key={`${r.businessFunction}|${r.ods}`} value={`${r.businessFunction}|${r.ods}`}>{roleText(r)}</option>)}
+            {referring.map((r) => (
+              <option key={`${r.businessFunction}|${r.ods}`} value={`${r.businessFunction}|${r.ods}`}>
+                {roleText(r)}
+              </option>
+            ))}
           </select>
         </label>
       )}
-      {session.state === 'choose-role' && referring.length === 0 && <span role="alert">You have no referring role in e-RS, so you cannot create referrals.</span>}
-      {(problem || session.notice) && <span role="alert" class="panel-header__notice">{problem ?? session.notice}</span>}
+      {session.state === 'choose-role' && referring.length === 0 && (
+        <span role="alert">You have no referring role in e-RS, so you cannot create referrals.</span>
+      )}
+      {(problem || session.notice) && (
+        <span role="alert" class="panel-header__notice">
+          {problem ?? session.notice}
+        </span>
+      )}
     </header>
   );
 }

@@ -16,13 +16,19 @@ export function Shortlist({ shortlist, flavour, isAdmin, referringClinician, dis
   const clinicianValid = !isAdmin || /^\d{12}$/.test(referringClinician ?? '');
   return (
     <section class="step" aria-labelledby="shortlist-heading">
-      <h3 id="shortlist-heading" class="step__title"><span class="step__number">2</span> Shortlist ({shortlist.length} of 20)</h3>
+      <h3 id="shortlist-heading" class="step__title">
+        <span class="step__number">2</span> Shortlist ({shortlist.length} of 20)
+      </h3>
       {shortlist.length === 0 && <p class="nhs-hint">Add up to 20 services from the results. A Referral Assessment Service (triage) goes on its own.</p>}
       <ol class="shortlist">
         {shortlist.map((s) => (
           <li key={s.id} data-shortlist-id={s.id}>
-            <span>{s.name} <span class="nhs-hint">({bookingLabel(s)})</span></span>
-            <button type="button" class="link-button" disabled={disabled} onClick={() => onRemove(s.id)} aria-label={`Remove ${s.name} from the shortlist`}>Remove</button>
+            <span>
+              {s.name} <span class="nhs-hint">({bookingLabel(s)})</span>
+            </span>
+            <button type="button" class="link-button" disabled={disabled} onClick={() => onRemove(s.id)} aria-label={`Remove ${s.name} from the shortlist`}>
+              Remove
+            </button>
           </li>
         ))}
       </ol>
@@ -34,11 +40,26 @@ export function Shortlist({ shortlist, flavour, isAdmin, referringClinician, dis
       )}
       {isAdmin && (
         <div class={`nhs-form-group ${clinicianValid ? '' : 'nhs-form-group--error'}`}>
-          <label class="nhs-label" for="referring-clinician">Referring clinician (SDS user ID)</label>
-          <p class="nhs-hint" id="referring-clinician-hint">You are signed in as a clinician admin, so name the clinician you refer for.</p>
-          {!clinicianValid && referringClinician && <p class="nhs-error-message" id="referring-clinician-error">Enter the 12-digit SDS user ID.</p>}
-          <input id="referring-clinician" class="nhs-input" inputMode="numeric" value={referringClinician ?? ''} disabled={disabled}
-            aria-describedby="referring-clinician-hint" onInput={(e) => onReferringClinician((e.target as HTMLInputElement).value.trim())} />
+          <label class="nhs-label" for="referring-clinician">
+            Referring clinician (SDS user ID)
+          </label>
+          <p class="nhs-hint" id="referring-clinician-hint">
+            You are signed in as a clinician admin, so name the clinician you refer for.
+          </p>
+          {!clinicianValid && referringClinician && (
+            <p class="nhs-error-message" id="referring-clinician-error">
+              Enter the 12-digit SDS user ID.
+            </p>
+          )}
+          <input
+            id="referring-clinician"
+            class="nhs-input"
+            inputMode="numeric"
+            value={referringClinician ?? ''}
+            disabled={disabled}
+            aria-describedby="referring-clinician-hint"
+            onInput={(e) => onReferringClinician((e.target as HTMLInputElement).value.trim())}
+          />
         </div>
       )}
     </section>

@@ -29,10 +29,14 @@ export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry, onReconcil
   const at = ORDER.indexOf(s.phase);
   return (
     <section class="step" aria-labelledby="submit-heading">
-      <h3 id="submit-heading" class="step__title"><span class="step__number">4</span> Submit</h3>
+      <h3 id="submit-heading" class="step__title">
+        <span class="step__number">4</span> Submit
+      </h3>
       {s.error && (
         <div class="nhs-error-summary" role="alert" aria-labelledby="submit-error" data-testid="submit-error">
-          <h4 id="submit-error" class="nhs-error-summary__title">{s.ubrn ? `Referral ${s.ubrn} was created, but a later step failed` : 'The referral was not created'}</h4>
+          <h4 id="submit-error" class="nhs-error-summary__title">
+            {s.ubrn ? `Referral ${s.ubrn} was created, but a later step failed` : 'The referral was not created'}
+          </h4>
           <p>{s.error.message}</p>
           {s.error.code && <p class="nhs-hint">e-RS code: {s.error.code}</p>}
           <p class="nhs-hint">Everything you entered is kept.</p>
@@ -46,15 +50,35 @@ export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry, onReconcil
               .map((st) => {
                 const idx = ORDER.indexOf(st.phase[0]);
                 const state = at > idx ? 'done' : at === idx ? (s.error ? 'failed' : 'current') : 'todo';
-                return <li key={st.label} class={`progress-steps__item progress-steps__item--${state}`}>{st.label}{state === 'done' ? ' ✓' : ''}</li>;
+                return (
+                  <li key={st.label} class={`progress-steps__item progress-steps__item--${state}`}>
+                    {st.label}
+                    {state === 'done' ? ' ✓' : ''}
+                  </li>
+                );
               })}
           </ol>
-          {s.error && <button type="button" class="nhs-button" onClick={onRetry} disabled={busy}>Try this step again</button>}
+          {s.error && (
+            <button type="button" class="nhs-button" onClick={onRetry} disabled={busy}>
+              Try this step again
+            </button>
+          )}
         </>
       ) : (
         <>
-          {blocker && <p class="nhs-hint" role="status" id="submit-blocker">{blocker}</p>}
-          <button type="button" class="nhs-button" data-testid="submit" disabled={!!blocker || busy} aria-describedby={blocker ? 'submit-blocker' : undefined} onClick={onSubmit}>
+          {blocker && (
+            <p class="nhs-hint" role="status" id="submit-blocker">
+              {blocker}
+            </p>
+          )}
+          <button
+            type="button"
+            class="nhs-button"
+            data-testid="submit"
+            disabled={!!blocker || busy}
+            aria-describedby={blocker ? 'submit-blocker' : undefined}
+            onClick={onSubmit}
+          >
             {busy ? 'Submitting…' : 'Submit referral'}
           </button>
         </>

@@ -13,8 +13,16 @@ function openPanel() {
     windows: { WINDOW_ID_CURRENT: number };
   };
   // Straight from the click (user gesture): no await before open().
-  if (b.sidePanel?.open) void b.sidePanel.open({ windowId: b.windows.WINDOW_ID_CURRENT ?? -2 }).then(() => window.close()).catch(() => undefined);
-  else if (b.sidebarAction?.open) void b.sidebarAction.open().then(() => window.close()).catch(() => undefined);
+  if (b.sidePanel?.open)
+    void b.sidePanel
+      .open({ windowId: b.windows.WINDOW_ID_CURRENT ?? -2 })
+      .then(() => window.close())
+      .catch(() => undefined);
+  else if (b.sidebarAction?.open)
+    void b.sidebarAction
+      .open()
+      .then(() => window.close())
+      .catch(() => undefined);
 }
 
 export function Popup({ api, siteAccess = true }: { api?: SessionApi; siteAccess?: boolean }) {
@@ -23,17 +31,33 @@ export function Popup({ api, siteAccess = true }: { api?: SessionApi; siteAccess
     <div class="popup">
       <header>
         <div class="nhs-header">
-          <span class="nhs-logo" aria-hidden="true">NHS</span>
+          <span class="nhs-logo" aria-hidden="true">
+            NHS
+          </span>
           <h1>e-RS Referral Assistant</h1>
         </div>
         {session.view && <EnvironmentBanner environment={session.view.environment} />}
       </header>
       <main class="nhs-container">
         <SessionControls session={session} />
-        {siteAccess && <section class="nhs-card" aria-label="This site"><PatientSiteAccess /></section>}
+        {siteAccess && (
+          <section class="nhs-card" aria-label="This site">
+            <PatientSiteAccess />
+          </section>
+        )}
         <p>
-          <button type="button" class="nhs-button nhs-button--secondary nhs-button--small" onClick={openPanel}>Open referral panel</button>
-          <a href="#" onClick={(e) => { e.preventDefault(); void browser.runtime.openOptionsPage(); }}>Settings</a>
+          <button type="button" class="nhs-button nhs-button--secondary nhs-button--small" onClick={openPanel}>
+            Open referral panel
+          </button>
+          <a
+            href="#"
+            onClick={(e) => {
+              e.preventDefault();
+              void browser.runtime.openOptionsPage();
+            }}
+          >
+            Settings
+          </a>
         </p>
       </main>
     </div>

@@ -15,10 +15,18 @@ export function SessionSummary({ session }: { session: SessionState }) {
           {whoLabel(view)} · {BUSINESS_FUNCTION_LABELS[view.role!.businessFunction] ?? view.role!.businessFunction} at {view.role!.orgName ?? view.role!.ods}
         </span>
       );
-    case 'expired': return <span data-testid="session-summary"><strong>Session expired — sign in again</strong></span>;
-    case 'choose-role': return <span data-testid="session-summary">Choose your role</span>;
-    case 'signing-in': return <span data-testid="session-summary">Signing in…</span>;
-    default: return <span data-testid="session-summary">Not signed in</span>;
+    case 'expired':
+      return (
+        <span data-testid="session-summary">
+          <strong>Session expired — sign in again</strong>
+        </span>
+      );
+    case 'choose-role':
+      return <span data-testid="session-summary">Choose your role</span>;
+    case 'signing-in':
+      return <span data-testid="session-summary">Signing in…</span>;
+    default:
+      return <span data-testid="session-summary">Not signed in</span>;
   }
 }
 
@@ -32,8 +40,12 @@ export function SessionHeader({ api, session: given }: { api?: SessionApi; sessi
     <header class="session-header">
       {view && <EnvironmentBanner environment={view.environment} />}
       <details class="session-header__account" open={mustAct}>
-        <summary><SessionSummary session={session} /> <span class="nhs-muted">(account)</span></summary>
-        <div class="nhs-container"><SessionControls session={session} /></div>
+        <summary>
+          <SessionSummary session={session} /> <span class="nhs-muted">(account)</span>
+        </summary>
+        <div class="nhs-container">
+          <SessionControls session={session} />
+        </div>
       </details>
     </header>
   );

@@ -65,16 +65,25 @@ export function useSession(api: SessionApi = browserSessionApi): SessionState {
   }
 
   return {
-    view, busy, error, notices, reload,
+    view,
+    busy,
+    error,
+    notices,
+    reload,
     signIn: (smartcard) => {
       setNotices([]);
       return run('sign-in', () => api.request('session/sign-in', smartcard ? { smartcard: smartcard as never } : {}), setView);
     },
     cancelSignIn: () => run('cancel', () => api.request('session/cancel-sign-in'), setView),
-    selectRole: (role) => run('role', () => api.request('session/select-role', { role: { businessFunction: role.businessFunction, ods: role.ods } }), (d) => {
-      setView(d.view);
-      setNotices(d.notices);
-    }),
+    selectRole: (role) =>
+      run(
+        'role',
+        () => api.request('session/select-role', { role: { businessFunction: role.businessFunction, ods: role.ods } }),
+        (d) => {
+          setView(d.view);
+          setNotices(d.notices);
+        },
+      ),
     signOut: () => {
       setNotices([]);
       return run('sign-out', () => api.request('session/sign-out'), setView);

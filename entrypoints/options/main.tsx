@@ -7,7 +7,9 @@ function App() {
   return (
     <>
       <header class="nhs-header">
-        <span class="nhs-logo" aria-hidden="true">NHS</span>
+        <span class="nhs-logo" aria-hidden="true">
+          NHS
+        </span>
         <h1>e-RS Referral Assistant — Settings</h1>
       </header>
       <main class="nhs-container" style={{ maxWidth: '48em' }}>

@@ -12,10 +12,16 @@ export const CHROME_EXTENSION_DIR = path.join(ROOT, '.output', 'chrome-mv3');
 export const EXTENSION_ID = 'dokchjedcnlehjbbiccobocannakkama';
 
 const CANDIDATES = [
-  '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable',
-  '/usr/bin/microsoft-edge', '/usr/bin/microsoft-edge-stable',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
-  'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', 'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/usr/bin/microsoft-edge',
+  '/usr/bin/microsoft-edge-stable',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
+  'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
 ];
 
 export function findChrome(): string {
@@ -25,14 +31,21 @@ export function findChrome(): string {
     return chosen;
   }
   const found = CANDIDATES.find((c) => existsSync(c));
-  if (!found) throw new Error('No Chrome, Edge or Chromium found: install Debian\'s chromium (apt-get install chromium) or set CHROME_PATH.');
+  if (!found) throw new Error("No Chrome, Edge or Chromium found: install Debian's chromium (apt-get install chromium) or set CHROME_PATH.");
   return found;
 }
 
 /** Flags for a sandboxed, offline CI machine: no background networking, no GPU, no first-run UI. */
 export const CHROME_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--window-size=1400,900',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--window-size=1400,900',
 ];
 
 /** `userDataDir`: reuse a profile (a browser restart); by default a fresh one. */

@@ -21,7 +21,10 @@ const MATRIX_OWNER = ownerKey({ userId: USER_IDS.adams, ods: 'B86001' });
 export type MatrixStep = 'create' | 'triage' | 'upload' | 'attach' | 'patient-letter';
 
 /** A submission route under test: the flavour, and whether the service is a triage (RAS) service. */
-export interface MatrixRoute { flavour: Flavour; ras: boolean }
+export interface MatrixRoute {
+  flavour: Flavour;
+  ras: boolean;
+}
 
 export const MATRIX_ROUTES: readonly MatrixRoute[] = [
   { flavour: 'platform', ras: true }, // A011 + A016 TRIAGE + A020 + A012 + A019
@@ -36,10 +39,14 @@ export function stepOperation(route: MatrixRoute, step: MatrixStep): { route: Ro
       return route.flavour === 'legacy' && route.ras
         ? { route: 'A021', method: 'createReferralAndSendForTriage' }
         : { route: 'A011', method: 'createReferral' };
-    case 'triage': return route.flavour === 'platform' && route.ras ? { route: 'A016', method: 'sendForTriage' } : undefined;
-    case 'upload': return { route: 'A020', method: 'uploadFile' };
-    case 'attach': return { route: 'A012', method: 'maintainReferralLetter' };
-    case 'patient-letter': return { route: 'A019', method: 'generatePatientLetter' };
+    case 'triage':
+      return route.flavour === 'platform' && route.ras ? { route: 'A016', method: 'sendForTriage' } : undefined;
+    case 'upload':
+      return { route: 'A020', method: 'uploadFile' };
+    case 'attach':
+      return { route: 'A012', method: 'maintainReferralLetter' };
+    case 'patient-letter':
+      return { route: 'A019', method: 'generatePatientLetter' };
   }
 }
 
@@ -61,12 +68,17 @@ export interface Arranged {
   struck?: Promise<void>;
 }
 
-export interface FaultKind { name: string; arrange(input: ArrangeInput): Arranged }
+export interface FaultKind {
+  name: string;
+  arrange(input: ArrangeInput): Arranged;
+}
 
 /** Wraps `api` so that the first call of `method` reaches e-RS and then never answers. */
 export function stopAfter(api: SubmissionApi, method: keyof SubmissionApi): Arranged {
   let signal!: () => void;
-  const struck = new Promise<void>((resolve) => { signal = resolve; });
+  const struck = new Promise<void>((resolve) => {
+    signal = resolve;
+  });
   let done = false;
   const wrapped = new Proxy(api, {
     get(target, prop, receiver) {
@@ -74,7 +86,11 @@ export function stopAfter(api: SubmissionApi, method: keyof SubmissionApi): Arra
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         const result = await value.apply(target, args);
-        if (prop === method && !done) { done = true; signal(); return new Promise(() => undefined); }
+        if (prop === method && !done) {
+          done = true;
+          signal();
+          return new Promise(() => undefined);
+        }
         return result;
       };
     },
@@ -83,10 +99,34 @@ export function stopAfter(api: SubmissionApi, method: keyof SubmissionApi): Arra
 }
 
 export const FAULT_KINDS: FaultKind[] = [
-  { name: 'gateway-502-after-processing', arrange: ({ sim, route, api }) => { sim.injectFault({ route, kind: 'gateway', status: 502 }); return { api }; } },
-  { name: 'gateway-504-after-processing', arrange: ({ sim, route, api }) => { sim.injectFault({ route, kind: 'gateway', status: 504 }); return { api }; } },
-  { name: 'html-200-after-processing', arrange: ({ sim, route, api }) => { sim.injectFault({ route, kind: 'html' }); return { api }; } },
-  { name: 'dropped-answer', arrange: ({ sim, route, api }) => { sim.injectFault({ route, kind: 'drop' }); return { api }; } },
+  {
+    name: 'gateway-502-after-processing',
+    arrange: ({ sim, route, api }) => {
+      sim.injectFault({ route, kind: 'gateway', status: 502 });
+      return { api };
+    },
+  },
+  {
+    name: 'gateway-504-after-processing',
+    arrange: ({ sim, route, api }) => {
+      sim.injectFault({ route, kind: 'gateway', status: 504 });
+      return { api };
+    },
+  },
+  {
+    name: 'html-200-after-processing',
+    arrange: ({ sim, route, api }) => {
+      sim.injectFault({ route, kind: 'html' });
+      return { api };
+    },
+  },
+  {
+    name: 'dropped-answer',
+    arrange: ({ sim, route, api }) => {
+      sim.injectFault({ route, kind: 'drop' });
+      return { api };
+    },
+  },
   { name: 'worker-stopped', arrange: ({ api, method }) => stopAfter(api, method) },
 ];
 
@@ -97,7 +137,12 @@ export async function matrixClient(sim: RunningSimulator, flavour: Flavour): Pro
   const retry = { baseDelayMs: 5, maxDelayMs: 20 };
   if (flavour === 'platform') {
     const token = sim.issueToken(USER_IDS.adams);
-    return new ErsClient({ flavour, baseUrl: `${sim.url}/referrals/FHIR`, credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }), retry });
+    return new ErsClient({
+      flavour,
+      baseUrl: `${sim.url}/referrals/FHIR`,
+      credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }),
+      retry,
+    });
   }
   const creds: { sessionKey?: string } = {};
   const client = new ErsClient({ flavour, baseUrl: `${sim.url}/ers-api`, asid: '200000000001', credentials: () => creds, retry });
@@ -112,7 +157,14 @@ export async function matrixDraft(client: ErsClient, ras: boolean): Promise<Draf
   const found = await client.searchServices({ nhsNumber: MATRIX_NHS_NUMBER, criteria });
   const pick = found.services.find((s) => s.isTriage === ras);
   if (!pick) throw new Error(`no ${ras ? 'triage' : 'bookable'} cardiology service in the simulator`);
-  const draft = newDraft({ owner: MATRIX_OWNER, hostOrigin: 'http://127.0.0.1:1', sourceUrl: 'http://127.0.0.1:1/demo/gp/', patient: { nhsNumber: MATRIX_NHS_NUMBER, displayName: 'JONES, Sarah (Mrs)' }, ttlMs: 86_400_000, now: Date.now() });
+  const draft = newDraft({
+    owner: MATRIX_OWNER,
+    hostOrigin: 'http://127.0.0.1:1',
+    sourceUrl: 'http://127.0.0.1:1/demo/gp/',
+    patient: { nhsNumber: MATRIX_NHS_NUMBER, displayName: 'JONES, Sarah (Mrs)' },
+    ttlMs: 86_400_000,
+    now: Date.now(),
+  });
   draft.search.criteria = criteria;
   draft.criteriaResource = found.criteria;
   draft.shortlist = [pick];
@@ -138,14 +190,23 @@ export interface MatrixCase {
   ubrnMatches: boolean;
 }
 
-export interface MatrixSummary { cases: MatrixCase[]; duplicateReferrals: number; lostLetters: number; unresolved: number }
+export interface MatrixSummary {
+  cases: MatrixCase[];
+  duplicateReferrals: number;
+  lostLetters: number;
+  unresolved: number;
+}
 
 /**
  * Runs every (route, step, fault kind) case. Each case starts from a fresh simulator state and a
  * fresh IndexedDB, submits with the fault arranged, and (when the fault stopped the run) resumes
  * the draft as a restarted worker would. No user action is taken: everything must resolve itself.
  */
-export async function runFaultMatrix(sim: RunningSimulator, kinds: readonly FaultKind[] = FAULT_KINDS, routes: readonly MatrixRoute[] = MATRIX_ROUTES): Promise<MatrixSummary> {
+export async function runFaultMatrix(
+  sim: RunningSimulator,
+  kinds: readonly FaultKind[] = FAULT_KINDS,
+  routes: readonly MatrixRoute[] = MATRIX_ROUTES,
+): Promise<MatrixSummary> {
   const cases: MatrixCase[] = [];
   const steps: MatrixStep[] = ['create', 'triage', 'upload', 'attach', 'patient-letter'];
   for (const route of routes) {
@@ -165,15 +226,24 @@ export async function runFaultMatrix(sim: RunningSimulator, kinds: readonly Faul
         let final: Draft;
         if (arranged.struck) {
           const first = await Promise.race([arranged.struck.then(() => undefined), run]);
-          final = first ?? await advance(ctx(client), draft.id);
+          final = first ?? (await advance(ctx(client), draft.id));
         } else {
           final = await run;
         }
         sim.clearFaults();
         const held = sim.referrals().filter((r) => r.patientNhsNumber === MATRIX_NHS_NUMBER);
-        const letters = held.length === 1 ? sim.binaries().filter((b) => b.linkedUbrn === held[0].ubrn).map((b) => b.fileName) : [];
+        const letters =
+          held.length === 1
+            ? sim
+                .binaries()
+                .filter((b) => b.linkedUbrn === held[0].ubrn)
+                .map((b) => b.fileName)
+            : [];
         cases.push({
-          flavour: route.flavour, ras: route.ras, step, fault: kind.name,
+          flavour: route.flavour,
+          ras: route.ras,
+          step,
+          fault: kind.name,
           referrals: held.length,
           letterLinked: letters.length === 1 && letters[0] === MATRIX_LETTER,
           triaged: !route.ras || held[0]?.state === 'AWAITING_TRIAGE',

@@ -90,7 +90,8 @@ export async function launchFirefox(options: { headless?: boolean; extensionDir?
     const chromeEval: FirefoxSession['chromeEval'] = async (expression) => {
       const { result } = await connection.send('script.evaluate', {
         expression: `(async () => JSON.stringify(await (${expression})))()`,
-        target: { context: await chromeContext() }, awaitPromise: true,
+        target: { context: await chromeContext() },
+        awaitPromise: true,
       });
       if (result.type === 'exception') throw new Error(`chrome scope: ${result.exceptionDetails?.text ?? 'exception'}`);
       const value = result.result?.value as string | undefined;
@@ -116,11 +117,15 @@ export async function launchFirefox(options: { headless?: boolean; extensionDir?
       waitForExtensionPage,
       async openExtensionPageFromChrome(pathname) {
         const url = `${FIREFOX_EXTENSION_ORIGIN}/${pathname.replace(/^\//, '')}`;
-        await chromeEval(`(gBrowser.selectedTab = gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }), true)`);
+        await chromeEval(
+          `(gBrowser.selectedTab = gBrowser.addTab(${JSON.stringify(url)}, { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() }), true)`,
+        );
         const page = await waitForExtensionPage(url);
         // (page.evaluate, not waitForFunction: the latter's realm does not see the `browser` global.)
-        for (const deadline = Date.now() + 15_000; ;) {
-          const ready = await page.evaluate(() => !!(globalThis as unknown as Partial<WebExt>).browser?.runtime?.id && document.readyState === 'complete').catch(() => false);
+        for (const deadline = Date.now() + 15_000; ; ) {
+          const ready = await page
+            .evaluate(() => !!(globalThis as unknown as Partial<WebExt>).browser?.runtime?.id && document.readyState === 'complete')
+            .catch(() => false);
           if (ready) return page;
           if (Date.now() > deadline) throw new Error(`${url} did not get the extension API`);
           await sleep(100);

@@ -15,7 +15,11 @@ export interface CorpusTruth {
   patient: { nhsNumber: string; family: string; given: string; birthDate?: string; gender?: string; postcode?: string } | null;
   others: string[];
 }
-export interface CorpusPage { name: string; html: string; truth: CorpusTruth }
+export interface CorpusPage {
+  name: string;
+  html: string;
+  truth: CorpusTruth;
+}
 
 export function loadCorpus(dir = CORPUS_DIR): CorpusPage[] {
   return readdirSync(dir)

@@ -40,7 +40,10 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     clientSecret,
     allowedOrigins: [`chrome-extension://${EXTENSION_ID}`],
     logger: { info: () => undefined, warn: options.relayLog ?? (() => undefined) },
-  }).catch(async (error) => { await sim.close(); throw error; });
+  }).catch(async (error) => {
+    await sim.close();
+    throw error;
+  });
   const browser = await launchChrome({ headless: options.headless ?? true });
   await browser.waitForTarget(isServiceWorker, { timeout: 20_000 });
 
@@ -51,7 +54,9 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
     return page;
   };
   return {
-    browser, sim, relayUrl: relay.url,
+    browser,
+    sim,
+    relayUrl: relay.url,
     url: (pathname) => `${sim.url}${pathname}`,
     cis2Page,
     async completeCis2Login(userId, timeout) {
@@ -68,7 +73,7 @@ export async function startStage(options: StageOptions = {}): Promise<Stage> {
 
 /** Point the extension at this stage's simulator and relay (protocol message from an extension page). */
 export async function configureExtension(probe: Page, stage: Stage, flavour: 'platform' | 'legacy' = 'platform'): Promise<void> {
-  const reply = await probe.evaluate((m) => chrome.runtime.sendMessage(m), {
+  const reply = (await probe.evaluate((m) => chrome.runtime.sendMessage(m), {
     type: 'settings/save',
     patch: {
       environment: 'simulator',
@@ -79,7 +84,7 @@ export async function configureExtension(probe: Page, stage: Stage, flavour: 'pl
       relayUrl: stage.relayUrl,
       oauthClientId: 'ers-extension-demo',
     },
-  }) as { ok: boolean; error?: unknown };
+  })) as { ok: boolean; error?: unknown };
   if (!reply?.ok) throw new Error(`could not configure the extension: ${JSON.stringify(reply?.error)}`);
 }
 

@@ -86,10 +86,16 @@ export async function openPanelFromRecord(browser: Browser, record: Page): Promi
 }
 
 export async function waitForText(page: Page, selector: string, text: string | RegExp, timeout = 20_000): Promise<void> {
-  await page.waitForFunction((sel, t, isRe) => {
-    const content = (document.querySelector(sel) as HTMLElement | null)?.innerText ?? '';
-    return isRe ? new RegExp(t).test(content) : content.includes(t);
-  }, { timeout }, selector, text instanceof RegExp ? text.source : text, text instanceof RegExp);
+  await page.waitForFunction(
+    (sel, t, isRe) => {
+      const content = (document.querySelector(sel) as HTMLElement | null)?.innerText ?? '';
+      return isRe ? new RegExp(t).test(content) : content.includes(t);
+    },
+    { timeout },
+    selector,
+    text instanceof RegExp ? text.source : text,
+    text instanceof RegExp,
+  );
 }
 
 /** Sign in from the side panel: the mock CIS2 page (platform) and the role choice. */
@@ -124,8 +130,15 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
     await page.screenshot({ path: file, fullPage: page !== record }).catch(() => undefined);
     shots.push(file);
   };
-  const step = (line: string) => { steps.push(line); log(line); };
-  const act = async (what: string, fn: () => Promise<unknown>) => { actions++; await fn(); step(`${actions}. ${what}`); };
+  const step = (line: string) => {
+    steps.push(line);
+    log(line);
+  };
+  const act = async (what: string, fn: () => Promise<unknown>) => {
+    actions++;
+    await fn();
+    step(`${actions}. ${what}`);
+  };
 
   await record.goto(stage.url(options.record));
   await record.waitForSelector('ers-refer-button', { visible: true, timeout: 15_000 });
@@ -151,7 +164,10 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
   let chosen: ElementHandle | undefined;
   for (const s of services) {
     const triage = await s.$eval('.service__facts', (e) => (e as HTMLElement).innerText.includes('Triage (RAS)'));
-    if (triage === !!options.ras) { chosen = s; break; }
+    if (triage === !!options.ras) {
+      chosen = s;
+      break;
+    }
   }
   if (!chosen) throw new Error(`no ${options.ras ? 'triage' : 'bookable'} service in the results`);
   const serviceName = await chosen.$eval('.service__name', (e) => (e as HTMLElement).innerText);
@@ -197,7 +213,10 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
     if (tab) {
       const page = await tab.asPage();
       await sleep(500);
-      if (page) { await shot(page, 'patient-letter-tab'); await page.close().catch(() => undefined); }
+      if (page) {
+        await shot(page, 'patient-letter-tab');
+        await page.close().catch(() => undefined);
+      }
     }
     if (options.screenshots) {
       const file = path.join(options.screenshots, `patient-letter-${ubrn}.pdf`);

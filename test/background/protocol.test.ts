@@ -2,8 +2,18 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { z } from 'zod';
 import {
-  classifySender, defineMessage, FROM_CONTENT, FROM_PAGES, MessageRouter, messageSchema, protocol, ProtocolError,
-  request, sendMessage, type Sender, type SenderContext,
+  classifySender,
+  defineMessage,
+  FROM_CONTENT,
+  FROM_PAGES,
+  MessageRouter,
+  messageSchema,
+  protocol,
+  ProtocolError,
+  request,
+  sendMessage,
+  type Sender,
+  type SenderContext,
 } from '@/utils/protocol';
 
 const EXT = fakeBrowser.runtime.id;
@@ -19,7 +29,11 @@ const popup: Sender = { id: EXT, url: `${ORIGIN}/popup.html`, origin: ORIGIN };
 const panel: Sender = { id: EXT, url: `${ORIGIN}/sidepanel.html` };
 const optionsTab: Sender = { id: EXT, url: `${ORIGIN}/options.html`, tab: { id: 3, url: `${ORIGIN}/options.html` } as never, frameId: 0 };
 const contentScript: Sender = {
-  id: EXT, url: 'https://gp.example.nhs.uk/patient/1', origin: 'https://gp.example.nhs.uk', tab: { id: 7, url: 'https://gp.example.nhs.uk/patient/1' } as never, frameId: 0,
+  id: EXT,
+  url: 'https://gp.example.nhs.uk/patient/1',
+  origin: 'https://gp.example.nhs.uk',
+  tab: { id: 7, url: 'https://gp.example.nhs.uk/patient/1' } as never,
+  frameId: 0,
 };
 
 describe('sender rules', () => {
@@ -34,7 +48,10 @@ describe('sender rules', () => {
     ['another extension', { ...popup, id: 'abcdefghijklmnopabcdefghijklmnop' }],
     ['a web page (no extension id)', { url: 'https://evil.example/', origin: 'https://evil.example', tab: { id: 1 } as never }],
     ['no sender at all', undefined],
-    ['a content script on a site that is not enabled', { ...contentScript, url: 'https://evil.example/x', origin: 'https://evil.example', tab: { id: 9, url: 'https://evil.example/x' } as never }],
+    [
+      'a content script on a site that is not enabled',
+      { ...contentScript, url: 'https://evil.example/x', origin: 'https://evil.example', tab: { id: 9, url: 'https://evil.example/x' } as never },
+    ],
     ['a forged origin that does not match the address', { ...contentScript, origin: 'https://other.example' }],
     ['our page framed inside a web page', { id: EXT, url: `${ORIGIN}/popup.html`, tab: { id: 7, url: 'https://evil.example/' } as never, frameId: 3 }],
     ['an unknown extension page in a tab', { id: EXT, url: `${ORIGIN}/secret.html`, tab: { id: 3, url: `${ORIGIN}/secret.html` } as never, frameId: 0 }],
@@ -67,7 +84,16 @@ describe('router', () => {
   });
 
   it('refuses session state and e-RS operations to content scripts', async () => {
-    for (const type of ['session/get', 'session/sign-in', 'session/select-role', 'session/sign-out', 'session/verify', 'settings/get', 'settings/save', 'test/echo']) {
+    for (const type of [
+      'session/get',
+      'session/sign-in',
+      'session/select-role',
+      'session/sign-out',
+      'session/verify',
+      'settings/get',
+      'settings/save',
+      'test/echo',
+    ]) {
       const reply = await router.handle({ type, text: 'x' }, contentScript);
       expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
     }
@@ -78,9 +104,15 @@ describe('router', () => {
   });
 
   it('validates every message with its schema and says what is wrong (pages only)', async () => {
-    expect(await router.handle({ type: 'test/echo', text: 'far too long text' }, popup)).toMatchObject({ ok: false, error: { code: 'invalid-message', message: expect.stringContaining('text') } });
+    expect(await router.handle({ type: 'test/echo', text: 'far too long text' }, popup)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-message', message: expect.stringContaining('text') },
+    });
     expect(await router.handle({ type: 'test/echo', text: 'ok', extra: 1 }, popup)).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
-    expect(await router.handle({ type: 'test/report', n: 'x' }, contentScript)).toEqual({ ok: false, error: { code: 'invalid-message', message: 'Invalid message.' } });
+    expect(await router.handle({ type: 'test/report', n: 'x' }, contentScript)).toEqual({
+      ok: false,
+      error: { code: 'invalid-message', message: 'Invalid message.' },
+    });
   });
 
   it.each([null, 'string', 42, [], { no: 'type' }, { type: 7 }])('refuses malformed input %j', async (msg) => {
@@ -98,15 +130,19 @@ describe('router', () => {
   });
 
   it('answers handler failures with a code; content scripts get no message text', async () => {
-    (router as unknown as { handlers: Map<string, unknown> }).handlers.set('test/echo', () => { throw new ProtocolError('not-signed-in', 'Sign in first.'); });
-    (router as unknown as { handlers: Map<string, unknown> }).handlers.set('test/report', () => { throw new Error('Bearer at-SECRET leaked in an error'); });
+    (router as unknown as { handlers: Map<string, unknown> }).handlers.set('test/echo', () => {
+      throw new ProtocolError('not-signed-in', 'Sign in first.');
+    });
+    (router as unknown as { handlers: Map<string, unknown> }).handlers.set('test/report', () => {
+      throw new Error('Bearer at-SECRET leaked in an error');
+    });
     expect(await router.handle({ type: 'test/echo', text: 'x' }, popup)).toEqual({ ok: false, error: { code: 'not-signed-in', message: 'Sign in first.' } });
     const reply = await router.handle({ type: 'test/report', n: 1 }, contentScript);
     expect(reply).toEqual({ ok: false, error: { code: 'internal', message: 'The request could not be completed.' } });
     expect(JSON.stringify(reply)).not.toContain('SECRET');
   });
 
-  it('says when nothing handles a declared message, and leaves it to its owner\'s listener', async () => {
+  it("says when nothing handles a declared message, and leaves it to its owner's listener", async () => {
     expect(await router.handle({ type: 'settings/get' }, popup)).toMatchObject({ ok: false, error: { code: 'no-handler' } });
     expect(router.claims({ type: 'patient-context' })).toBe(false);
     expect(router.claims({ type: 'session/get' })).toBe(true);

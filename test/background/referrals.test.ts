@@ -25,8 +25,14 @@ const HOST = 'http://127.0.0.1:4010';
 function activeRecord(userId: string = USER_IDS.adams): SessionRecord {
   const role = { businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' };
   return {
-    status: 'active', flavour: 'platform', environment: 'simulator', user: { id: userId, name: 'Dr Test' }, roles: [role], role,
-    secrets: { accessToken: 'not-a-real-token', expiresAt: Date.now() + 3_600_000 }, updatedAt: Date.now(),
+    status: 'active',
+    flavour: 'platform',
+    environment: 'simulator',
+    user: { id: userId, name: 'Dr Test' },
+    roles: [role],
+    role,
+    secrets: { accessToken: 'not-a-real-token', expiresAt: Date.now() + 3_600_000 },
+    updatedAt: Date.now(),
   };
 }
 
@@ -56,7 +62,14 @@ const panel = { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/si
 const send = (message: Record<string, unknown>) => router.handle(message, panel as never);
 
 async function draftFor(owner: string, nhsNumber: string, phase: SubmissionPhase, extra: Partial<Draft> = {}): Promise<Draft> {
-  const d = newDraft({ owner, hostOrigin: HOST, sourceUrl: `${HOST}/demo/gp/`, patient: { nhsNumber, displayName: 'TEST, Patient' }, ttlMs: 86_400_000, now: Date.now() });
+  const d = newDraft({
+    owner,
+    hostOrigin: HOST,
+    sourceUrl: `${HOST}/demo/gp/`,
+    patient: { nhsNumber, displayName: 'TEST, Patient' },
+    ttlMs: 86_400_000,
+    now: Date.now(),
+  });
   d.shortlist = [{ id: '1', name: 'Service 1' } as Draft['shortlist'][number]];
   d.letterMode = 'to-follow';
   d.submission = { phase, updatedAt: Date.now(), ...(phase !== 'editing' && phase !== 'ready' ? { ubrn: '000000070000' } : {}) };
@@ -67,7 +80,13 @@ async function draftFor(owner: string, nhsNumber: string, phase: SubmissionPhase
 
 /** The tab shows this patient: in its last report, and when the background asks it to read now. */
 async function showInTab(tabId: number, nhsNumber: string): Promise<void> {
-  const report = { status: 'single', confidence: 1, observedAt: Date.now(), source: { adapterId: 'demo-gp', url: `${HOST}/demo/gp/`, title: 'GP' }, patient: { nhsNumber, name: { family: 'TEST', given: ['Patient'] } } };
+  const report = {
+    status: 'single',
+    confidence: 1,
+    observedAt: Date.now(),
+    source: { adapterId: 'demo-gp', url: `${HOST}/demo/gp/`, title: 'GP' },
+    patient: { nhsNumber, name: { family: 'TEST', given: ['Patient'] } },
+  };
   await fakeBrowser.storage.session.set({ [tabStateKey(tabId)]: { tabId, updatedAt: Date.now(), report } });
   vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockImplementation(async (id: number) => (id === tabId ? report : undefined));
 }
@@ -90,7 +109,7 @@ describe('drafts are bound to their user', () => {
     expect((await getDraft(theirs.id))!.submission.phase).toBe('uploading');
   });
 
-  it('the badge and lists count only the signed-in user\'s letters outstanding', async () => {
+  it("the badge and lists count only the signed-in user's letters outstanding", async () => {
     await startWorker();
     const letter = { draftId: 'x', displayName: 'TEST, Patient', nhsNumber: PATIENT_A, priority: 'ROUTINE', createdAt: 1, deadline: 2, hostOrigin: HOST };
     await putOutstanding({ ...letter, ubrn: '000000070001', owner: ADAMS });
@@ -101,13 +120,23 @@ describe('drafts are bound to their user', () => {
 });
 
 describe('sign-out never destroys work e-RS holds', () => {
-  it('removes only the user\'s drafts still being edited; in-flight ones are kept and marked, letters outstanding stay, other users are untouched', async () => {
+  it("removes only the user's drafts still being edited; in-flight ones are kept and marked, letters outstanding stay, other users are untouched", async () => {
     const manager = await startWorker();
     const editing = await draftFor(ADAMS, PATIENT_A, 'editing');
     const uploading = await draftFor(ADAMS, PATIENT_B, 'uploading');
     const toFollow = await draftFor(ADAMS, '9000000009', 'complete');
     const bakers = await draftFor(BAKER, PATIENT_A, 'editing');
-    await putOutstanding({ ubrn: '000000070000', owner: ADAMS, draftId: toFollow.id, displayName: 'TEST, Patient', nhsNumber: '9000000009', priority: 'URGENT', createdAt: 1, deadline: 2, hostOrigin: HOST });
+    await putOutstanding({
+      ubrn: '000000070000',
+      owner: ADAMS,
+      draftId: toFollow.id,
+      displayName: 'TEST, Patient',
+      nhsNumber: '9000000009',
+      priority: 'URGENT',
+      createdAt: 1,
+      deadline: 2,
+      hostOrigin: HOST,
+    });
     expect(await send({ type: 'referral/sign-out-preview' })).toEqual({ ok: true, data: { editingDrafts: 1 } });
 
     await manager.signOut('user');

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  initialRecord, reduce, roleRuleNotices, toView, type Role, type SessionEvent, type SessionRecord,
-} from '@/utils/background/session-state';
+import { initialRecord, reduce, roleRuleNotices, toView, type Role, type SessionEvent, type SessionRecord } from '@/utils/background/session-state';
 
 const RC_B86001: Role = { businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001', orgName: 'Test GP' };
 const RC_R68: Role = { businessFunction: 'REFERRING_CLINICIAN', ods: 'R68' };
@@ -93,7 +91,7 @@ describe('session state machine', () => {
     expect(reduce(again, { type: 'recovered', boot: 'boot-2' })).toMatchObject({ status: 'expired', role: RC_B86001 });
   });
 
-  it('an interrupted legacy role change asks for the role again (the server\'s role is unknown)', () => {
+  it("an interrupted legacy role change asks for the role again (the server's role is unknown)", () => {
     const switching = reduce(active(), { type: 'role-switch-started', role: RC_R68, boot: 'boot-1' });
     expect(switching.pendingRole?.role).toEqual(RC_R68);
     expect(switching.role).toEqual(RC_B86001);

@@ -24,8 +24,12 @@ const logs: string[] = [];
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, clientSecret: SECRET });
   relay = await startRelay({
-    port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: 'ers-extension-demo', clientSecret: SECRET,
-    allowedOrigins: [EXT_ORIGIN], logger: { info: (l) => logs.push(l), warn: (l) => logs.push(l) },
+    port: 0,
+    tokenUrl: `${sim.url}/oauth2/token`,
+    clientId: 'ers-extension-demo',
+    clientSecret: SECRET,
+    allowedOrigins: [EXT_ORIGIN],
+    logger: { info: (l) => logs.push(l), warn: (l) => logs.push(l) },
   });
 });
 afterAll(async () => {
@@ -124,12 +128,18 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
     const view = await h.manager.signIn();
     expect(view).toMatchObject({ status: 'choose-role', user: { id: USER_IDS.adams }, environment: 'simulator', flavour: 'platform' });
     expect(view.roles.map((r) => `${r.businessFunction}@${r.ods}`)).toEqual([
-      'REFERRING_CLINICIAN@B86001', 'REFERRING_CLINICIAN@R68', 'SERVICE_PROVIDER_CLINICIAN@R69',
+      'REFERRING_CLINICIAN@B86001',
+      'REFERRING_CLINICIAN@R68',
+      'SERVICE_PROVIDER_CLINICIAN@R69',
     ]);
     // The authorise request: PKCE S256, our redirect, the CIS2 scope, a state.
     const url = new URL((h.deps.launchWebAuthFlow as ReturnType<typeof vi.fn>).mock.calls[0][0].url);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
-      response_type: 'code', client_id: 'ers-extension-demo', redirect_uri: REDIRECT, scope: 'openid nhs-cis2', code_challenge_method: 'S256',
+      response_type: 'code',
+      client_id: 'ers-extension-demo',
+      redirect_uri: REDIRECT,
+      scope: 'openid nhs-cis2',
+      code_challenge_method: 'S256',
     });
     expect(url.searchParams.get('state')).toMatch(/^[\w-]{16,}$/);
 
@@ -240,7 +250,11 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
   });
 
   it('a closed CIS2 window is a cancelled sign-in', async () => {
-    const h = harness({ launch: vi.fn(async () => { throw new Error('The user did not approve access.'); }) });
+    const h = harness({
+      launch: vi.fn(async () => {
+        throw new Error('The user did not approve access.');
+      }),
+    });
     expect(await h.manager.signIn()).toMatchObject({ status: 'signed-out', notice: 'Sign-in was cancelled.' });
   });
 
@@ -262,7 +276,12 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
   it('a worker stopped during sign-in leaves a clean signed-out state', async () => {
     let release!: () => void;
     const hang = new Promise<void>((r) => (release = r));
-    const first = harness({ launch: vi.fn(async () => { await hang; return undefined; }) });
+    const first = harness({
+      launch: vi.fn(async () => {
+        await hang;
+        return undefined;
+      }),
+    });
     void first.manager.signIn();
     await vi.waitFor(() => expect(first.store.record?.status).toBe('signing-in'));
     const second = harness({ store: first.store }); // the first worker is gone
@@ -319,7 +338,9 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
     fire('active');
     expect(h.manager.current.status).toBe('active');
     fire('locked');
-    await vi.waitFor(() => expect(h.manager.current).toMatchObject({ status: 'expired', notice: expect.stringMatching(/paused because the screen was locked/) }));
+    await vi.waitFor(() =>
+      expect(h.manager.current).toMatchObject({ status: 'expired', notice: expect.stringMatching(/paused because the screen was locked/) }),
+    );
     expect(h.manager.current.secrets).toEqual({});
     expect(h.manager.current.user?.id).toBe(USER_IDS.adams);
     // No sign-out ran: nothing of the user's is removed.
@@ -401,6 +422,9 @@ describe('session messages through the router', () => {
     expect(replies[4]).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
     const text = JSON.stringify(replies);
     for (const t of tokensIn(h)) expect(text).not.toContain(t);
-    expect(await router.handle({ type: 'session/select-role', role: { businessFunction: 'x', ods: '1' } }, page)).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+    expect(await router.handle({ type: 'session/select-role', role: { businessFunction: 'x', ods: '1' } }, page)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-message' },
+    });
   });
 });

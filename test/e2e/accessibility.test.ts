@@ -27,15 +27,21 @@ interface AxeViolation {
 async function audit(page: Page, name: string): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async (tags) => {
+  const violations = (await page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: tags, resultTypes: ['violations'] });
     return result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
       nodes: v.nodes.map((n) => ({ target: n.target as string[], failureSummary: n.failureSummary })),
     }));
-  }, TAGS) as AxeViolation[];
-  const report = violations.map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n${v.nodes.map((n) => `      ${n.target.join(' ')}${n.failureSummary ? `\n        ${n.failureSummary.replace(/\n/g, '\n        ')}` : ''}`).join('\n')}`);
+  }, TAGS)) as AxeViolation[];
+  const report = violations.map(
+    (v) =>
+      `  [${v.impact}] ${v.id}: ${v.help}\n${v.nodes.map((n) => `      ${n.target.join(' ')}${n.failureSummary ? `\n        ${n.failureSummary.replace(/\n/g, '\n        ')}` : ''}`).join('\n')}`,
+  );
   if (report.length) console.log(`axe: ${name}: ${violations.length} violation(s)\n${report.join('\n')}`);
   return violations;
 }
@@ -43,7 +49,10 @@ async function audit(page: Page, name: string): Promise<AxeViolation[]> {
 async function expectAccessible(page: Page, name: string): Promise<void> {
   const violations = await audit(page, name);
   const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(blocking.map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), name).toEqual([]);
+  expect(
+    blocking.map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    name,
+  ).toEqual([]);
 }
 
 let h: Harness;
@@ -53,7 +62,9 @@ let panel: Page;
 beforeAll(async () => {
   h = await startHarness({ flavour: 'platform' });
 });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  await h?.close();
+});
 
 describe('signed out', () => {
   it('popup (signed out)', async () => {
@@ -101,7 +112,12 @@ describe('a referral, step by step', () => {
   it('shortlist and letter step', async () => {
     for (const s of await panel.$$('.service')) {
       const triage = await s.$eval('.service__facts', (e) => (e as HTMLElement).innerText.includes('Triage (RAS)'));
-      if (!triage) { const add = (await s.$('.service__add'))!; await add.scrollIntoView(); await add.click(); break; }
+      if (!triage) {
+        const add = (await s.$('.service__add'))!;
+        await add.scrollIntoView();
+        await add.click();
+        break;
+      }
     }
     await panel.waitForSelector('[data-shortlist-id]');
     await panel.waitForSelector('#letter-file');
@@ -124,7 +140,9 @@ describe('a referral, step by step', () => {
 
   it('popup and options page (signed in)', async () => {
     const popup = await h.openPage('popup.html');
-    await popup.waitForFunction(() => document.body.innerText.includes('Adams') || document.body.innerText.toLowerCase().includes('sign out'), { timeout: 10_000 });
+    await popup.waitForFunction(() => document.body.innerText.includes('Adams') || document.body.innerText.toLowerCase().includes('sign out'), {
+      timeout: 10_000,
+    });
     await expectAccessible(popup, 'popup signed in');
     await popup.close();
     const options = await h.openPage('options.html');
@@ -165,7 +183,12 @@ describe('warnings and errors', () => {
   });
 
   it('patient changed: the draft is locked with a warning', async () => {
-    const first = await referFromRecord(h, { record: '/demo/spa/index.html#/patient/9733333336', nhsNumber: '9733333336', letterFile: LETTER, stopBefore: 'submit' });
+    const first = await referFromRecord(h, {
+      record: '/demo/spa/index.html#/patient/9733333336',
+      nhsNumber: '9733333336',
+      letterFile: LETTER,
+      stopBefore: 'submit',
+    });
     await first.record.bringToFront();
     await first.record.click('a[data-nhs-link="9912003888"]');
     await first.panel.waitForSelector('[data-testid="draft-locked"]', { timeout: 10_000 });

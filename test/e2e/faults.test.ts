@@ -22,23 +22,35 @@ let lastPage: Page | undefined;
 const referralsFor = (nhs: string) => referralsWithLetters(h.sim, nhs);
 
 // Signed in once, from the side panel, through the mock CIS2 page and the relay.
-beforeAll(async () => { h = await startSignedInHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startSignedInHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 /** Each test starts with no drafts: clear the extension's IndexedDB stores from an extension page. */
 async function clearDrafts() {
-  await h.probe.evaluate(() => new Promise<void>((resolve, reject) => {
-    const open = indexedDB.open('ers-referrals');
-    open.onsuccess = () => {
-      const tx = open.result.transaction(['drafts', 'blobs', 'outstanding'], 'readwrite');
-      for (const store of ['drafts', 'blobs', 'outstanding']) tx.objectStore(store).clear();
-      tx.oncomplete = () => { open.result.close(); resolve(); };
-      tx.onerror = () => reject(tx.error);
-    };
-    open.onerror = () => reject(open.error);
-  }));
+  await h.probe.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('ers-referrals');
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['drafts', 'blobs', 'outstanding'], 'readwrite');
+          for (const store of ['drafts', 'blobs', 'outstanding']) tx.objectStore(store).clear();
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
 }
 
-beforeEach(async () => { await clearDrafts(); });
+beforeEach(async () => {
+  await clearDrafts();
+});
 afterEach(async (ctx) => {
   h?.sim.clearFaults();
   if (ctx.task.result?.state === 'fail' && lastPage) await h.screenshot(lastPage, `faults-${ctx.task.name}`);
@@ -178,7 +190,12 @@ describe('the access token expired mid-flow', () => {
     const r = await referFromRecord(h, { record: `/demo/gp/record-${nhs}.html`, nhsNumber: nhs, letterFile: LETTER, stopBefore: 'submit' });
     lastPage = r.panel;
     expect(h.sim.expireTokens()).toBeGreaterThan(0);
-    const cis2 = h.browser.waitForTarget((t) => t.url().includes('/oauth2/authorize'), { timeout: 5_000 }).then(() => true, () => false);
+    const cis2 = h.browser
+      .waitForTarget((t) => t.url().includes('/oauth2/authorize'), { timeout: 5_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     await clickSubmit(r.panel);
     await r.panel.waitForSelector('[data-testid="done"]', { timeout: 30_000 });
     expect(await cis2).toBe(false); // no sign-in window was needed
@@ -194,11 +211,17 @@ describe('the referral changed under us before the letter was attached', () => {
     lastPage = sent.panel;
     // Another system attaches a letter meanwhile, moving the referral's version (our ETag is stale).
     const other = new ErsClient({
-      flavour: 'platform', baseUrl: `${h.sim.url}/referrals/FHIR`,
+      flavour: 'platform',
+      baseUrl: `${h.sim.url}/referrals/FHIR`,
       credentials: () => ({ accessToken: h.sim.issueToken(USER_IDS.adams), businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }),
     });
     const current = await other.getReferral(sent.ubrn!);
-    const { url } = await other.uploadFile({ ubrn: sent.ubrn!, fileName: 'gp-summary.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('Summary') });
+    const { url } = await other.uploadFile({
+      ubrn: sent.ubrn!,
+      fileName: 'gp-summary.txt',
+      contentType: 'text/plain',
+      bytes: new TextEncoder().encode('Summary'),
+    });
     await other.maintainReferralLetter({ ubrn: sent.ubrn!, etag: current.etag, files: [{ url, indexed: new Date().toISOString() }] });
     // Now the clinician completes the outstanding letter from the panel.
     await sent.panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish

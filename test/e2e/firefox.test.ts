@@ -20,9 +20,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
 import { ROOT } from '../../scripts/lib/chromium';
-import {
-  FIREFOX_EXTENSION_DIR, FIREFOX_EXTENSION_ORIGIN, findFirefox, launchFirefox, type FirefoxSession,
-} from '../../scripts/lib/firefox';
+import { FIREFOX_EXTENSION_DIR, FIREFOX_EXTENSION_ORIGIN, findFirefox, launchFirefox, type FirefoxSession } from '../../scripts/lib/firefox';
 import { clickRefer, referFromRecord, signInFromPanel, type ReferResult, type Stage } from '../../scripts/lib/walkthrough';
 import { startSimulator, USER_IDS, type RunningSimulator } from '../../simulator/server';
 
@@ -41,9 +39,14 @@ function newestSource(): number {
   let newest = 0;
   const walk = (p: string) => {
     let st;
-    try { st = statSync(p); } catch { return; }
+    try {
+      st = statSync(p);
+    } catch {
+      return;
+    }
     if (st.isDirectory()) {
-      for (const name of readdirSync(p)) if (!name.startsWith('.') && name !== 'node_modules' && !name.endsWith('.test.ts') && !name.endsWith('.test.tsx')) walk(path.join(p, name));
+      for (const name of readdirSync(p))
+        if (!name.startsWith('.') && name !== 'node_modules' && !name.endsWith('.test.ts') && !name.endsWith('.test.tsx')) walk(path.join(p, name));
     } else newest = Math.max(newest, st.mtimeMs);
   };
   for (const p of ['entrypoints', 'utils', 'components', 'public', 'assets', 'wxt.config.ts', 'package.json', 'simulator/users.ts']) walk(path.join(ROOT, p));
@@ -52,7 +55,11 @@ function newestSource(): number {
 
 function buildFirefoxIfStale(): void {
   let built = 0;
-  try { built = statSync(path.join(FIREFOX_EXTENSION_DIR, 'manifest.json')).mtimeMs; } catch { /* not built */ }
+  try {
+    built = statSync(path.join(FIREFOX_EXTENSION_DIR, 'manifest.json')).mtimeMs;
+  } catch {
+    /* not built */
+  }
   if (built && built >= newestSource()) return;
   execSync('npm run build:firefox', { cwd: ROOT, stdio: 'pipe', timeout: 90_000 });
 }
@@ -68,13 +75,18 @@ describe.skipIf(!FIREFOX)(`Firefox build in ${FIREFOX ?? 'firefox-esr (not insta
   const panelWindows: string[] = [];
   const timings: Record<string, number> = {};
   const t0 = Date.now();
-  const mark = (name: string) => { timings[name] = Date.now() - t0; };
+  const mark = (name: string) => {
+    timings[name] = Date.now() - t0;
+  };
 
   const send = <T = unknown>(type: string, payload: Record<string, unknown> = {}): Promise<Reply<T>> =>
     probe.evaluate((m) => (globalThis as unknown as WebExt).browser.runtime.sendMessage(m), { ...payload, type }) as Promise<Reply<T>>;
 
   const tabIdOf = (page: Page): Promise<number> =>
-    probe.evaluate(async (u) => (await (globalThis as unknown as WebExt).browser.tabs.query({})).find((t: { url?: string }) => t.url === u)?.id ?? -1, page.url());
+    probe.evaluate(
+      async (u) => (await (globalThis as unknown as WebExt).browser.tabs.query({})).find((t: { url?: string }) => t.url === u)?.id ?? -1,
+      page.url(),
+    );
 
   beforeAll(async () => {
     buildFirefoxIfStale();
@@ -130,11 +142,13 @@ describe.skipIf(!FIREFOX)(`Firefox build in ${FIREFOX ?? 'firefox-esr (not insta
         // popup window (utils/background/patient-context.ts, openPanelWindow).
         await clickRefer(record);
         const panel = await ff.waitForExtensionPage(`${FIREFOX_EXTENSION_ORIGIN}/sidepanel.html?tabId=${tabId}`);
-        panelWindows.push(await probe.evaluate(async (id) => {
-          const windows = await (globalThis as unknown as WebExt).browser.windows.getAll({ populate: true });
-          const w = windows.find((x: { tabs?: { url?: string }[] }) => x.tabs?.some((t) => t.url?.endsWith(`/sidepanel.html?tabId=${id}`)));
-          return w?.type ?? 'none';
-        }, tabId));
+        panelWindows.push(
+          await probe.evaluate(async (id) => {
+            const windows = await (globalThis as unknown as WebExt).browser.windows.getAll({ populate: true });
+            const w = windows.find((x: { tabs?: { url?: string }[] }) => x.tabs?.some((t) => t.url?.endsWith(`/sidepanel.html?tabId=${id}`)));
+            return w?.type ?? 'none';
+          }, tabId),
+        );
         await panel.setViewport({ width: 420, height: 900 });
         return panel;
       },
@@ -186,7 +200,10 @@ describe.skipIf(!FIREFOX)(`Firefox build in ${FIREFOX ?? 'firefox-esr (not insta
     expect((await ff.tabUrls()).filter((u) => u.startsWith(`blob:${FIREFOX_EXTENSION_ORIGIN}/`))).toHaveLength(1);
     const referral = sim.referrals().find((r) => r.ubrn === result.ubrn);
     expect(referral).toMatchObject({ patientNhsNumber: '9434765919', state: 'NOT_BOOKED' });
-    const letters = sim.binaries().filter((b) => b.linkedUbrn === result.ubrn).map((b) => b.fileName);
+    const letters = sim
+      .binaries()
+      .filter((b) => b.linkedUbrn === result.ubrn)
+      .map((b) => b.fileName);
     expect(letters).toEqual([path.basename(LETTER)]);
     if (process.env.E2E_DEBUG) console.log('[firefox]', result.steps.join('\n'));
   });

@@ -48,8 +48,7 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
   let browser = stage.browser;
   let probe = await browser.newPage();
   await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-  const send: Harness['send'] = (type, payload = {}) =>
-    probe.evaluate((m) => chrome.runtime.sendMessage(m), { ...payload, type }) as never;
+  const send: Harness['send'] = (type, payload = {}) => probe.evaluate((m) => chrome.runtime.sendMessage(m), { ...payload, type }) as never;
   await configureExtension(probe, stage, options.flavour ?? 'platform');
 
   const cis2Page = async (timeout = 15_000): Promise<Page> => {

@@ -170,7 +170,16 @@ describe('patient context in Chromium', () => {
     const tabId = await tabIdOf(page);
     await waitForState(tabId, (x) => x.report.patient?.nhsNumber === '9733333336', 'WILLIAMS');
     await page.evaluate(() => {
-      const fake = { type: 'patient-context', context: { status: 'single', patient: { nhsNumber: '9912003888', name: { family: 'EVIL', given: ['Eve'] } }, confidence: 1, source: { adapterId: 'x', url: location.href, title: '' }, observedAt: 1 } };
+      const fake = {
+        type: 'patient-context',
+        context: {
+          status: 'single',
+          patient: { nhsNumber: '9912003888', name: { family: 'EVIL', given: ['Eve'] } },
+          confidence: 1,
+          source: { adapterId: 'x', url: location.href, title: '' },
+          observedAt: 1,
+        },
+      };
       window.postMessage(fake, '*');
       document.dispatchEvent(new CustomEvent('patient-context', { detail: fake }));
       document.dispatchEvent(new CustomEvent('wxt:content-script-started', { detail: { contentScriptName: 'patient-context', messageId: 'x' } }));
@@ -186,7 +195,10 @@ describe('patient context in Chromium', () => {
   /** Submit the tab's draft for `nhs` as the panel would; the background must refuse it. */
   async function submitRefusal(tabId: number, nhs: string): Promise<string> {
     const draftId = `${origin}#${nhs}`;
-    const answer = (await probe.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'referral/submit', draftId, tabId })) as { ok: boolean; error?: { code: string; message: string } };
+    const answer = (await probe.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'referral/submit', draftId, tabId })) as {
+      ok: boolean;
+      error?: { code: string; message: string };
+    };
     expect(answer.ok).toBe(false);
     expect(answer.error!.code).toBe('locked');
     return answer.error!.message;
@@ -208,14 +220,30 @@ describe('patient context in Chromium', () => {
   });
 
   it('class-only tab switch with an administrator adapter: noticed, the draft locks, a submit is refused', async () => {
-    await probe.evaluate(async (o) => {
-      await chrome.storage.local.set({ 'patientAdapters.custom': [{
-        id: 'tabchart', name: 'TabChart EPR', matches: [`${o}/demo/tabs/*`], recordOpen: { selector: '.chart.active' },
-        fields: { nhsNumber: { selector: '.chart.active .nhs' }, name: { selector: '.chart.active .name' }, birthDate: { selector: '.chart.active .dob' } },
-        watch: ['.chart'],
-      }] });
-    }, origin.replace(/:\d+$/, ''));
-    await probe.waitForFunction(async () => ((await chrome.storage.local.get('patientAdapters.active'))['patientAdapters.active'] as { id: string }[]).some((a) => a.id === 'tabchart'));
+    await probe.evaluate(
+      async (o) => {
+        await chrome.storage.local.set({
+          'patientAdapters.custom': [
+            {
+              id: 'tabchart',
+              name: 'TabChart EPR',
+              matches: [`${o}/demo/tabs/*`],
+              recordOpen: { selector: '.chart.active' },
+              fields: {
+                nhsNumber: { selector: '.chart.active .nhs' },
+                name: { selector: '.chart.active .name' },
+                birthDate: { selector: '.chart.active .dob' },
+              },
+              watch: ['.chart'],
+            },
+          ],
+        });
+      },
+      origin.replace(/:\d+$/, ''),
+    );
+    await probe.waitForFunction(async () =>
+      ((await chrome.storage.local.get('patientAdapters.active'))['patientAdapters.active'] as { id: string }[]).some((a) => a.id === 'tabchart'),
+    );
     const { page, tabId } = await openAndRefer('tabs/index.html', '9434765919', 'JONES');
     expect((await stateOf(tabId))!.report.source.adapterId).toBe('tabchart');
     await page.click('[data-chart="1"]'); // toggles a class only; the URL does not change

@@ -18,8 +18,12 @@ let lastPage: Page | undefined;
 const referralsFor = (nhs: string) => referralsWithLetters(h.sim, nhs);
 
 // Signed in once, from the side panel, through the mock CIS2 page and the relay.
-beforeAll(async () => { h = await startSignedInHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startSignedInHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && lastPage) await h.screenshot(lastPage, `referral-${ctx.task.name}`);
 });
@@ -76,7 +80,12 @@ describe('letters, drafts and patient changes', () => {
 
   it('switching patient in the single-page app locks the open draft: it cannot be submitted for the patient now shown', async () => {
     const smithBefore = referralsFor('9912003888').length; // the simulator seeds example referrals for him
-    const first = await referFromRecord(h, { record: '/demo/spa/index.html#/patient/9733333336', nhsNumber: '9733333336', letterFile: LETTER, stopBefore: 'submit' });
+    const first = await referFromRecord(h, {
+      record: '/demo/spa/index.html#/patient/9733333336',
+      nhsNumber: '9733333336',
+      letterFile: LETTER,
+      stopBefore: 'submit',
+    });
     const panel = first.panel;
     lastPage = panel;
     await first.record.bringToFront();
@@ -85,7 +94,10 @@ describe('letters, drafts and patient changes', () => {
     expect(await panel.$eval('[data-testid="banner-nhs-number"]', (e) => e.textContent)).toBe('973 333 3336');
     expect(await panel.$eval('[data-testid="submit"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     // Even a forged submit from an extension page is refused by the background.
-    const forced = await h.send('referral/submit', { draftId: `${USER_IDS.adams}@B86001#${new URL(h.url('/')).origin}#9733333336`, tabId: await h.tabIdOf(first.record) });
+    const forced = await h.send('referral/submit', {
+      draftId: `${USER_IDS.adams}@B86001#${new URL(h.url('/')).origin}#9733333336`,
+      tabId: await h.tabIdOf(first.record),
+    });
     expect(forced).toMatchObject({ ok: false, error: { code: 'locked' } });
     expect(referralsFor('9733333336')).toHaveLength(0);
     expect(referralsFor('9912003888')).toHaveLength(smithBefore);
@@ -104,7 +116,9 @@ describe('legacy flavour (HSCN session)', () => {
       await record.close();
       const routine = await referFromRecord(legacy, { record: '/demo/gp/record-9434765919.html', nhsNumber: '9434765919', letterFile: LETTER });
       lastPage = routine.panel;
-      expect(referralsWithLetters(legacy.sim, '9434765919')).toEqual([expect.objectContaining({ ubrn: routine.ubrn, letters: [path.basename(LETTER)], flavour: 'legacy' })]);
+      expect(referralsWithLetters(legacy.sim, '9434765919')).toEqual([
+        expect.objectContaining({ ubrn: routine.ubrn, letters: [path.basename(LETTER)], flavour: 'legacy' }),
+      ]);
       const ras = await referFromRecord(legacy, { record: '/demo/gp/record-9000000009.html', nhsNumber: '9000000009', letterFile: LETTER, ras: true });
       expect(referralsWithLetters(legacy.sim, '9000000009')).toEqual([expect.objectContaining({ ubrn: ras.ubrn, state: 'AWAITING_TRIAGE' })]);
     } finally {
@@ -138,7 +152,9 @@ describe('letters chosen in the browser', () => {
     });
     expect(size).toBeGreaterThan(5 * 1024 * 1024);
     const note = await panel.waitForSelector('.file__note', { timeout: 20_000 });
-    expect(await note!.evaluate((e) => e.textContent)).toMatch(/scanned-letter\.png was [\d.]+ MB, so it was scaled down to \d+×\d+ \([\d.]+ MB\) to fit e-RS's 5 MB limit/);
+    expect(await note!.evaluate((e) => e.textContent)).toMatch(
+      /scanned-letter\.png was [\d.]+ MB, so it was scaled down to \d+×\d+ \([\d.]+ MB\) to fit e-RS's 5 MB limit/,
+    );
     expect(await panel.$eval('[data-file-name]', (e) => e.getAttribute('data-file-name'))).toBe('scanned-letter.jpg');
     // Paste an image from the clipboard onto the letter step.
     await panel.evaluate(async () => {

@@ -48,9 +48,15 @@ function watchConsole(target: Target) {
 }
 
 async function tabState(tabId: number) {
-  return h.probe.evaluate(async (k) => (await chrome.storage.session.get(k))[k], `patientContext.tab.${tabId}`) as Promise<{
-    tabId: number; report: { status: string; patient?: { nhsNumber: string } }; updatedAt: number; draft?: unknown;
-  } | undefined>;
+  return h.probe.evaluate(async (k) => (await chrome.storage.session.get(k))[k], `patientContext.tab.${tabId}`) as Promise<
+    | {
+        tabId: number;
+        report: { status: string; patient?: { nhsNumber: string } };
+        updatedAt: number;
+        draft?: unknown;
+      }
+    | undefined
+  >;
 }
 const comparable = (s: Awaited<ReturnType<typeof tabState>>) => s && JSON.stringify({ report: s.report, draft: s.draft });
 
@@ -60,8 +66,8 @@ async function openRecord(pathname = RECORD): Promise<Page> {
   await page.goto(h.url(pathname));
   await page.waitForSelector('ers-refer-button', { visible: true, timeout: 15_000 });
   const tabId = await h.tabIdOf(page);
-  for (const until = Date.now() + 10_000; !(await tabState(tabId))?.report.patient?.nhsNumber;) {
-    if (Date.now() > until) throw new Error('the extension never reported the record page\'s patient');
+  for (const until = Date.now() + 10_000; !(await tabState(tabId))?.report.patient?.nhsNumber; ) {
+    if (Date.now() > until) throw new Error("the extension never reported the record page's patient");
     await sleep(100);
   }
   return page;
@@ -96,7 +102,9 @@ beforeAll(async () => {
   await panel.close();
   await record.close();
 });
-afterAll(async () => { await h?.close(); });
+afterAll(async () => {
+  await h?.close();
+});
 
 describe('the host page (main world) cannot reach the extension', () => {
   it('a patient name carrying markup is shown as text in the panel, never run (hostile demo page)', async () => {
@@ -105,7 +113,10 @@ describe('the host page (main world) cannot reach the extension', () => {
     await waitForText(panel, '[data-testid="banner-nhs-number"]', '943 476 5919');
     const shown = await panel.$eval('.patient-banner', (e) => (e as HTMLElement).innerText);
     expect(shown.toLowerCase()).toContain('<img src=x onerror='); // the markup, as text
-    expect(await panel.evaluate(() => ({ title: document.title, imgs: document.querySelectorAll('main img').length }))).toEqual({ title: 'e-RS referral', imgs: 0 });
+    expect(await panel.evaluate(() => ({ title: document.title, imgs: document.querySelectorAll('main img').length }))).toEqual({
+      title: 'e-RS referral',
+      imgs: 0,
+    });
     expect(await page.title()).not.toBe('pwned');
     await panel.close();
     await page.close();
@@ -116,13 +127,21 @@ describe('the host page (main world) cannot reach the extension', () => {
     await expectNoEffect(page, async () => {
       const outcome = await page.evaluate(async (id) => {
         const c = (globalThis as { chrome?: { runtime?: { sendMessage?: unknown; connect?: unknown } } }).chrome;
-        const results: Record<string, string> = { runtime: typeof c?.runtime, sendMessage: typeof c?.runtime?.sendMessage, connect: typeof c?.runtime?.connect };
+        const results: Record<string, string> = {
+          runtime: typeof c?.runtime,
+          sendMessage: typeof c?.runtime?.sendMessage,
+          connect: typeof c?.runtime?.connect,
+        };
         for (const [name, call] of [
           ['send session/get', () => (c!.runtime!.sendMessage as (...a: unknown[]) => unknown)(id, { type: 'session/get' })],
           ['send ers/search', () => (c!.runtime!.sendMessage as (...a: unknown[]) => unknown)(id, { type: 'ers/search', input: { nhsNumber: '9434765919' } })],
           ['connect', () => (c!.runtime!.connect as (...a: unknown[]) => unknown)(id)],
         ] as const) {
-          try { results[name] = `returned ${JSON.stringify(await call())}`; } catch (e) { results[name] = `threw ${(e as Error).message}`; }
+          try {
+            results[name] = `returned ${JSON.stringify(await call())}`;
+          } catch (e) {
+            results[name] = `threw ${(e as Error).message}`;
+          }
         }
         return results;
       }, EXTENSION_ID);
@@ -139,24 +158,34 @@ describe('the host page (main world) cannot reach the extension', () => {
   it('forged window.postMessage payloads (patient-context, open-panel, ers/search, referral/submit) do nothing', async () => {
     const page = await openRecord();
     const tabId = await h.tabIdOf(page);
-    await expectNoEffect(page, () => page.evaluate((other, tab) => {
-      const forgedPatient = { status: 'single', patient: { nhsNumber: other, name: { family: 'FORGED', given: ['Eve'] } }, source: { adapterId: 'forged', url: location.href } };
-      const messages = [
-        { type: 'patient-context', context: forgedPatient },
-        { type: 'open-panel', context: forgedPatient },
-        { type: 'ers/search', input: { nhsNumber: other, criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY' } } },
-        { type: 'referral/submit', draftId: `${location.origin}#${other}`, tabId: tab },
-        { type: 'session/get' },
-        { type: 'session/sign-out' },
-        { type: 'settings/save', patch: { relayUrl: 'http://evil.example' } },
-      ];
-      for (const m of messages) {
-        window.postMessage(m, '*');
-        window.postMessage(JSON.stringify(m), '*');
-        window.postMessage({ source: 'ers-extension', ...m }, location.origin);
-        window.top?.postMessage(m, '*');
-      }
-    }, OTHER_NHS, tabId));
+    await expectNoEffect(page, () =>
+      page.evaluate(
+        (other, tab) => {
+          const forgedPatient = {
+            status: 'single',
+            patient: { nhsNumber: other, name: { family: 'FORGED', given: ['Eve'] } },
+            source: { adapterId: 'forged', url: location.href },
+          };
+          const messages = [
+            { type: 'patient-context', context: forgedPatient },
+            { type: 'open-panel', context: forgedPatient },
+            { type: 'ers/search', input: { nhsNumber: other, criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY' } } },
+            { type: 'referral/submit', draftId: `${location.origin}#${other}`, tabId: tab },
+            { type: 'session/get' },
+            { type: 'session/sign-out' },
+            { type: 'settings/save', patch: { relayUrl: 'http://evil.example' } },
+          ];
+          for (const m of messages) {
+            window.postMessage(m, '*');
+            window.postMessage(JSON.stringify(m), '*');
+            window.postMessage({ source: 'ers-extension', ...m }, location.origin);
+            window.top?.postMessage(m, '*');
+          }
+        },
+        OTHER_NHS,
+        tabId,
+      ),
+    );
     expect((await tabState(tabId))?.report.patient?.nhsNumber).toBe(NHS);
     expect(await h.send('session/get')).toMatchObject({ ok: true, data: { status: 'active' } });
     await page.close();
@@ -164,19 +193,31 @@ describe('the host page (main world) cannot reach the extension', () => {
 
   it('forged DOM / custom events do nothing', async () => {
     const page = await openRecord();
-    await expectNoEffect(page, () => page.evaluate((other) => {
-      const detail = { type: 'open-panel', context: { status: 'single', patient: { nhsNumber: other } } };
-      const names = ['patient-context', 'open-panel', 'ers/search', 'referral/submit', 'ers-refer', 'refer', 'wxt:content-script-started',
-        'wxt:locationchange', 'ers:open-panel', 'message'];
-      for (const name of names) {
-        for (const target of [window, document, document.body, document.querySelector('ers-refer-button')!]) {
-          target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+    await expectNoEffect(page, () =>
+      page.evaluate((other) => {
+        const detail = { type: 'open-panel', context: { status: 'single', patient: { nhsNumber: other } } };
+        const names = [
+          'patient-context',
+          'open-panel',
+          'ers/search',
+          'referral/submit',
+          'ers-refer',
+          'refer',
+          'wxt:content-script-started',
+          'wxt:locationchange',
+          'ers:open-panel',
+          'message',
+        ];
+        for (const name of names) {
+          for (const target of [window, document, document.body, document.querySelector('ers-refer-button')!]) {
+            target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+          }
         }
-      }
-      window.dispatchEvent(new MessageEvent('message', { data: detail, origin: location.origin, source: window }));
-      window.dispatchEvent(new PopStateEvent('popstate'));
-      window.dispatchEvent(new HashChangeEvent('hashchange'));
-    }, OTHER_NHS));
+        window.dispatchEvent(new MessageEvent('message', { data: detail, origin: location.origin, source: window }));
+        window.dispatchEvent(new PopStateEvent('popstate'));
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      }, OTHER_NHS),
+    );
     await page.close();
   });
 });
@@ -185,40 +226,47 @@ describe('the Refer button cannot be driven or spoofed by the page', () => {
   it('its shadow root is closed and a synthetic click (host.click(), dispatched MouseEvent) does not open the panel', async () => {
     const page = await openRecord();
     expect(await page.$eval('ers-refer-button', (e) => e.shadowRoot)).toBeNull();
-    await expectNoEffect(page, () => page.evaluate(() => {
-      const host = document.querySelector('ers-refer-button') as HTMLElement;
-      host.click();
-      host.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, clientX: 5, clientY: 5 }));
-      host.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
-      host.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
-      // Enter/space on the focused button are also synthetic here.
-      host.focus();
-      document.activeElement?.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
-      // Reach the inner button through the composed path of a trusted-looking event? Not possible: closed root.
-      const inner = (host as unknown as { shadowRoot: ShadowRoot | null }).shadowRoot?.querySelector('button');
-      inner?.click();
-    }));
+    await expectNoEffect(page, () =>
+      page.evaluate(() => {
+        const host = document.querySelector('ers-refer-button') as HTMLElement;
+        host.click();
+        host.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, clientX: 5, clientY: 5 }));
+        host.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, composed: true }));
+        host.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+        // Enter/space on the focused button are also synthetic here.
+        host.focus();
+        document.activeElement?.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true }));
+        // Reach the inner button through the composed path of a trusted-looking event? Not possible: closed root.
+        const inner = (host as unknown as { shadowRoot: ShadowRoot | null }).shadowRoot?.querySelector('button');
+        inner?.click();
+      }),
+    );
     await page.close();
   });
 
   it('tampering with the host element (attributes, removal, re-insertion, a fake ers-refer-button) opens nothing and changes nothing', async () => {
     const page = await openRecord();
-    await expectNoEffect(page, () => page.evaluate(() => {
-      const host = document.querySelector('ers-refer-button') as HTMLElement;
-      for (const a of Array.from(host.attributes)) host.removeAttribute(a.name);
-      host.setAttribute('style', 'display:none');
-      host.setAttribute('data-nhs-number', '9912003888');
-      host.setAttribute('onclick', 'void 0');
-      host.remove();
-      document.body.appendChild(host); // back again, without its inline position
-      host.click();
-      const fake = document.createElement('ers-refer-button');
-      fake.innerHTML = '<button id="fake-refer" style="position:fixed;left:10px;top:10px;width:200px;height:60px;z-index:2147483647">Refer FORGED (999 999 9999)</button>';
-      fake.querySelector('button')!.addEventListener('click', () => { (window as unknown as { fakeClicked: boolean }).fakeClicked = true; });
-      document.body.prepend(fake);
-      fake.click();
-      (fake.querySelector('button') as HTMLButtonElement).click();
-    }));
+    await expectNoEffect(page, () =>
+      page.evaluate(() => {
+        const host = document.querySelector('ers-refer-button') as HTMLElement;
+        for (const a of Array.from(host.attributes)) host.removeAttribute(a.name);
+        host.setAttribute('style', 'display:none');
+        host.setAttribute('data-nhs-number', '9912003888');
+        host.setAttribute('onclick', 'void 0');
+        host.remove();
+        document.body.appendChild(host); // back again, without its inline position
+        host.click();
+        const fake = document.createElement('ers-refer-button');
+        fake.innerHTML =
+          '<button id="fake-refer" style="position:fixed;left:10px;top:10px;width:200px;height:60px;z-index:2147483647">Refer FORGED (999 999 9999)</button>';
+        fake.querySelector('button')!.addEventListener('click', () => {
+          (window as unknown as { fakeClicked: boolean }).fakeClicked = true;
+        });
+        document.body.prepend(fake);
+        fake.click();
+        (fake.querySelector('button') as HTMLButtonElement).click();
+      }),
+    );
     // A *real* click on the page's fake button is just the page's own button: it cannot reach us.
     await expectNoEffect(page, () => page.click('#fake-refer'));
     expect(await page.evaluate(() => (window as unknown as { fakeClicked?: boolean }).fakeClicked)).toBe(true);
@@ -242,7 +290,7 @@ describe('the Refer button cannot be driven or spoofed by the page', () => {
     await page.close();
   });
 
-  it('the real button still works after all this: a trusted click opens the panel on the record\'s patient', async () => {
+  it("the real button still works after all this: a trusted click opens the panel on the record's patient", async () => {
     const page = await openRecord();
     await page.evaluate(() => window.postMessage({ type: 'open-panel' }, '*'));
     const panel = await openPanelFromRecord(h.browser, page);
@@ -262,7 +310,10 @@ async function contentScriptWorld(page: Page): Promise<{ cdp: CDPSession; evalua
   let contextId: number | undefined;
   for (const c of contexts.filter((x) => x.auxData?.type === 'isolated')) {
     const probe = await cdp.send('Runtime.evaluate', { contextId: c.id, expression: 'globalThis.chrome?.runtime?.id ?? null', returnByValue: true });
-    if (probe.result.value === EXTENSION_ID) { contextId = c.id; break; }
+    if (probe.result.value === EXTENSION_ID) {
+      contextId = c.id;
+      break;
+    }
   }
   if (contextId === undefined) throw new Error(`no content-script world found among ${JSON.stringify(contexts.map((c) => [c.name, c.auxData?.type]))}`);
   return {
@@ -275,7 +326,7 @@ async function contentScriptWorld(page: Page): Promise<{ cdp: CDPSession; evalua
   };
 }
 
-describe('the content script\'s own world', () => {
+describe("the content script's own world", () => {
   it('cannot read storage.session (tokens) and is refused every privileged message', async () => {
     const page = await openRecord();
     const world = await contentScriptWorld(page);
@@ -321,7 +372,10 @@ describe('the content script\'s own world', () => {
 describe('where tokens go cannot be changed from the content-script world', () => {
   it('rewriting the relay, e-RS and CIS2 addresses in storage.local changes nothing: bearer calls still go to e-RS, nothing reaches the other host', async () => {
     const evilRequests: string[] = [];
-    const evil = createServer((req, res) => { evilRequests.push(`${req.method} ${req.url}`); res.writeHead(200, { 'content-type': 'application/json' }).end('{}'); });
+    const evil = createServer((req, res) => {
+      evilRequests.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
     await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
     const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
     const page = await openRecord();
@@ -358,29 +412,43 @@ describe('tokens never reach anything a page can see', () => {
     await expect.poll(() => consoleLines.some((l) => l.includes('console-capture-check'))).toBe(true);
     expect(result.ubrn).toMatch(/^\d{12}$/);
     // The token may have been refreshed along the way: check every token the session has held.
-    const now = await h.probe.evaluate(async () => (await chrome.storage.session.get('ers.session'))['ers.session']) as { secrets: typeof tokens };
-    const secrets = [...new Set([tokens.accessToken, tokens.refreshToken, now.secrets.accessToken, now.secrets.refreshToken].filter((s): s is string => !!s && s.length > 8))];
+    const now = (await h.probe.evaluate(async () => (await chrome.storage.session.get('ers.session'))['ers.session'])) as { secrets: typeof tokens };
+    const secrets = [
+      ...new Set([tokens.accessToken, tokens.refreshToken, now.secrets.accessToken, now.secrets.refreshToken].filter((s): s is string => !!s && s.length > 8)),
+    ];
     expect(secrets.length).toBeGreaterThan(0);
 
-    const visible = await result.record.evaluate(() => JSON.stringify({
-      html: document.documentElement.outerHTML,
-      text: document.body.innerText,
-      local: Object.entries(localStorage),
-      session: Object.entries(sessionStorage),
-      cookie: document.cookie,
-      name: window.name,
-      title: document.title,
-    }));
+    const visible = await result.record.evaluate(() =>
+      JSON.stringify({
+        html: document.documentElement.outerHTML,
+        text: document.body.innerText,
+        local: Object.entries(localStorage),
+        session: Object.entries(sessionStorage),
+        cookie: document.cookie,
+        name: window.name,
+        title: document.title,
+      }),
+    );
     const idb = await h.probe.evaluate(async () => {
-      const db: IDBDatabase = await new Promise((ok, ko) => { const r = indexedDB.open('ers-referrals'); r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
+      const db: IDBDatabase = await new Promise((ok, ko) => {
+        const r = indexedDB.open('ers-referrals');
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => ko(r.error);
+      });
       const out: Record<string, unknown[]> = {};
       for (const name of Array.from(db.objectStoreNames)) {
-        const rows: unknown[] = await new Promise((ok, ko) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
-        out[name] = await Promise.all(rows.map(async (row) => {
-          const copy: Record<string, unknown> = { ...(row as Record<string, unknown>) };
-          for (const [k, v] of Object.entries(copy)) if (v instanceof Blob) copy[k] = { blobText: await v.text() };
-          return copy;
-        }));
+        const rows: unknown[] = await new Promise((ok, ko) => {
+          const r = db.transaction(name).objectStore(name).getAll();
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => ko(r.error);
+        });
+        out[name] = await Promise.all(
+          rows.map(async (row) => {
+            const copy: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+            for (const [k, v] of Object.entries(copy)) if (v instanceof Blob) copy[k] = { blobText: await v.text() };
+            return copy;
+          }),
+        );
       }
       db.close();
       return JSON.stringify(out);
@@ -393,7 +461,10 @@ describe('tokens never reach anything a page can see', () => {
       expect(idb.includes(secret), 'IndexedDB ers-referrals').toBe(false);
       expect(local.includes(secret), 'chrome.storage.local').toBe(false);
       expect(panelDom.includes(secret), 'side panel DOM and localStorage').toBe(false);
-      expect(consoleLines.filter((l) => l.includes(secret)), 'console output').toEqual([]);
+      expect(
+        consoleLines.filter((l) => l.includes(secret)),
+        'console output',
+      ).toEqual([]);
     }
     await result.panel.close();
     await result.record.close();
@@ -418,9 +489,13 @@ describe('for the record: what the page CAN do (by design or harmless)', () => {
   it('decides which patient it shows: changing the record in its DOM changes the patient context (the page is the source of truth)', async () => {
     const page = await openRecord();
     const tabId = await h.tabIdOf(page);
-    await page.evaluate((other) => { document.querySelector('.pt-nhs')!.textContent = other.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3'); }, OTHER_NHS);
+    await page.evaluate((other) => {
+      document.querySelector('.pt-nhs')!.textContent = other.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3');
+    }, OTHER_NHS);
     await expect.poll(async () => (await tabState(tabId))?.report.patient?.nhsNumber, { timeout: 5_000 }).not.toBe(NHS);
-    console.log(`security note: a page on an enabled origin chooses the patient by what it renders (now ${JSON.stringify((await tabState(tabId))?.report.patient?.nhsNumber ?? (await tabState(tabId))?.report.status)})`);
+    console.log(
+      `security note: a page on an enabled origin chooses the patient by what it renders (now ${JSON.stringify((await tabState(tabId))?.report.patient?.nhsNumber ?? (await tabState(tabId))?.report.status)})`,
+    );
     await page.close();
   });
 });

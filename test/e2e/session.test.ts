@@ -180,7 +180,7 @@ describe('legacy flavour: smartcard A001 → A002 → A003', () => {
   });
 });
 
-describe('sign-out, restarts and other users never lose or leak a user\'s work', () => {
+describe("sign-out, restarts and other users never lose or leak a user's work", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ flavour: 'platform' });
@@ -190,16 +190,34 @@ describe('sign-out, restarts and other users never lose or leak a user\'s work',
     await h?.close();
   });
 
-  const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
+  const LETTER = path.resolve(
+    import.meta.dirname,
+    '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf',
+  );
   /** The extension's drafts as the background stores them (read from an extension page). */
-  const drafts = () => h.probe.evaluate(() => new Promise<{ id: string; owner: string; phase: string; attention?: string; error?: string }[]>((resolve, reject) => {
-    const open = indexedDB.open('ers-referrals');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const all = open.result.transaction('drafts').objectStore('drafts').getAll();
-      all.onsuccess = () => { resolve(all.result.map((d: any) => ({ id: d.id, owner: d.owner, phase: d.submission.phase, attention: d.attention?.reason, error: d.submission.error?.message }))); open.result.close(); }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    };
-  }));
+  const drafts = () =>
+    h.probe.evaluate(
+      () =>
+        new Promise<{ id: string; owner: string; phase: string; attention?: string; error?: string }[]>((resolve, reject) => {
+          const open = indexedDB.open('ers-referrals');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction('drafts').objectStore('drafts').getAll();
+            all.onsuccess = () => {
+              resolve(
+                all.result.map((d: any) => ({
+                  id: d.id,
+                  owner: d.owner,
+                  phase: d.submission.phase,
+                  attention: d.attention?.reason,
+                  error: d.submission.error?.message,
+                })),
+              );
+              open.result.close();
+            }; // eslint-disable-line @typescript-eslint/no-explicit-any
+          };
+        }),
+    );
   /** Sign in from a side panel opened on a record, then close both. */
   async function signInAs(userId: string, role: string) {
     const record = await h.browser.newPage();
@@ -210,7 +228,7 @@ describe('sign-out, restarts and other users never lose or leak a user\'s work',
     await record.close();
   }
   async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeout = 30_000): Promise<T> {
-    for (const end = Date.now() + timeout; ;) {
+    for (const end = Date.now() + timeout; ; ) {
       const got = await fn();
       if (got) return got;
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -244,7 +262,7 @@ describe('sign-out, restarts and other users never lose or leak a user\'s work',
     await result.panel.close();
   });
 
-  it('a browser restart then another user\'s sign-in shows them nothing of the first user\'s', async () => {
+  it("a browser restart then another user's sign-in shows them nothing of the first user's", async () => {
     current.name = 'restart-other-user';
     // Dr Adams leaves a draft with a shortlist and a referral whose letter is to follow.
     const now = await h.send<{ status: string }>('session/get');

@@ -11,7 +11,10 @@ const A011_RESPONSE = load('platform/A011_response_ReferralRequest.json');
 const A010_RESPONSE = load('platform/A010_response_FetchServiceListWithSingleService.json');
 
 let server: Awaited<ReturnType<typeof scriptedServer>> | undefined;
-afterEach(async () => { await server?.close(); server = undefined; });
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
 
 async function setup(handler: Handler, options: Partial<ErsClientOptions> = {}) {
   server = await scriptedServer(handler);
@@ -31,7 +34,10 @@ const criteria = { resourceType: 'Parameters' as const, id: 'ServiceSearchCriter
 const create = { nhsNumber: '9434765919', criteria, shortlist: [{ id: '11002' }] };
 
 async function failure(promise: Promise<unknown>): Promise<ErsError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ErsError);
   return error as ErsError;
 }
@@ -44,13 +50,17 @@ describe('platform transport', () => {
     expect(result.services[0]).toMatchObject({ id: '11002', name: 'Good Cardiology Business Service' });
     expect(seen[0].url).toBe('/referrals/FHIR/STU3/HealthcareService/$ers.searchHealthcareServicesForPatient');
     expect(seen[0].headers).toMatchObject({
-      authorization: 'Bearer token-1', 'nhsd-ers-business-function': 'REFERRING_CLINICIAN', 'nhsd-end-user-organisation-ods': 'B86001',
-      'content-type': 'application/fhir+json', accept: 'application/fhir+json',
+      authorization: 'Bearer token-1',
+      'nhsd-ers-business-function': 'REFERRING_CLINICIAN',
+      'nhsd-end-user-organisation-ods': 'B86001',
+      'content-type': 'application/fhir+json',
+      accept: 'application/fhir+json',
     });
     expect(seen[0].headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(seen[1].headers['x-correlation-id']).not.toBe(seen[0].headers['x-correlation-id']);
-    expect(JSON.parse(seen[0].body.toString()).parameter[3].resource.parameter[1].valueCoding.system)
-      .toBe(`${server!.url}/referrals/FHIR/STU3/CodeSystem/SPECIALTY`);
+    expect(JSON.parse(seen[0].body.toString()).parameter[3].resource.parameter[1].valueCoding.system).toBe(
+      `${server!.url}/referrals/FHIR/STU3/CodeSystem/SPECIALTY`,
+    );
   });
 
   it('A030 carries the token but no role headers (no role is chosen yet)', async () => {
@@ -64,7 +74,10 @@ describe('platform transport', () => {
 
   it('A020 sends the raw bytes with file-name and referral-id headers and returns the Binary reference', async () => {
     const bytes = readFileSync(path.join(FIXTURES, 'platform/A020_request_body_upload.txt'));
-    const { client, seen } = await setup((_req, res) => { res.writeHead(201, { Location: 'Binary/19eb7224-dff3-4730-a5cb-67eac811f1a5' }); res.end(); });
+    const { client, seen } = await setup((_req, res) => {
+      res.writeHead(201, { Location: 'Binary/19eb7224-dff3-4730-a5cb-67eac811f1a5' });
+      res.end();
+    });
     const result = await client.uploadFile({ ubrn: '000000070000', fileName: 'letter.txt', contentType: 'text/plain', bytes: new Uint8Array(bytes) });
     expect(result.url).toBe('Binary/19eb7224-dff3-4730-a5cb-67eac811f1a5');
     expect(seen[0].body.equals(bytes)).toBe(true);
@@ -72,8 +85,14 @@ describe('platform transport', () => {
   });
 
   it('A012 sends If-Match with the latest ETag and returns the new one', async () => {
-    const { client, seen } = await setup((_req, res) => fhir(res, 200, load('platform/A012_response_ReferralRequestWithSingleDocumentReference.json'), { ETag: 'W/"5"' }));
-    const result = await client.maintainReferralLetter({ ubrn: '000000070000', etag: 'W/"3"', files: [{ url: 'Binary/x', indexed: '2026-11-24T10:00:00.000Z' }] });
+    const { client, seen } = await setup((_req, res) =>
+      fhir(res, 200, load('platform/A012_response_ReferralRequestWithSingleDocumentReference.json'), { ETag: 'W/"5"' }),
+    );
+    const result = await client.maintainReferralLetter({
+      ubrn: '000000070000',
+      etag: 'W/"3"',
+      files: [{ url: 'Binary/x', indexed: '2026-11-24T10:00:00.000Z' }],
+    });
     expect(seen[0].headers['if-match']).toBe('W/"3"');
     expect(result.etag).toBe('W/"5"');
     expect(result.attachments).toHaveLength(1);
@@ -82,7 +101,10 @@ describe('platform transport', () => {
   it('A019 returns PDF bytes and the file name from Content-Disposition', async () => {
     const pdf = readFileSync(path.join(FIXTURES, 'platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf'));
     const { client, seen } = await setup((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="000000070000_Appointment_Confirmation_Summary_20210603121353.pdf"' });
+      res.writeHead(200, {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': 'attachment; filename="000000070000_Appointment_Confirmation_Summary_20210603121353.pdf"',
+      });
       res.end(pdf);
     });
     const letter = await client.generatePatientLetter('000000070000');
@@ -104,10 +126,18 @@ describe('legacy transport', () => {
     const { seen } = await setup((req, res) => {
       if (req.method === 'POST' && req.url === '/ers-api/v1/ProfessionalSession') return fhir(res, 201, session);
       if (req.method === 'PUT') return fhir(res, 200, { ...session, permission: JSON.parse(req.body.toString()).permission });
-      if (req.method === 'DELETE') { res.writeHead(204); return res.end(); }
+      if (req.method === 'DELETE') {
+        res.writeHead(204);
+        return res.end();
+      }
       return fhir(res, 201, load('legacy/A011_response.json'), { ETag: 'W/"3"' });
     });
-    const legacy = new ErsClient({ flavour: 'legacy', baseUrl: `${server!.url}/ers-api`, asid: '200000000123', credentials: () => ({ sessionKey: session.id }) });
+    const legacy = new ErsClient({
+      flavour: 'legacy',
+      baseUrl: `${server!.url}/ers-api`,
+      asid: '200000000123',
+      credentials: () => ({ sessionKey: session.id }),
+    });
     const created = await legacy.createSession(' AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#');
     expect(created.permission).toBeNull();
     const selected = await legacy.selectRole(created, { businessFunction: 'REFERRING_CLINICIAN', orgIdentifier: 'R01', orgName: 'NHST_X3' });
@@ -126,10 +156,19 @@ describe('legacy transport', () => {
   });
 
   it('uploads with the legacy meta headers', async () => {
-    const { seen } = await setup((_req, res) => { res.writeHead(201, { Location: 'Binary/att-97366-95217' }); res.end(); });
+    const { seen } = await setup((_req, res) => {
+      res.writeHead(201, { Location: 'Binary/att-97366-95217' });
+      res.end();
+    });
     const legacy = new ErsClient({ flavour: 'legacy', baseUrl: `${server!.url}/ers-api`, asid: '1', credentials: () => ({ sessionKey: 'k' }) });
-    expect(await legacy.uploadFile({ ubrn: '000000097366', fileName: 'a.pdf', contentType: 'application/pdf', bytes: new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]) }))
-      .toEqual({ url: 'Binary/att-97366-95217' });
+    expect(
+      await legacy.uploadFile({
+        ubrn: '000000097366',
+        fileName: 'a.pdf',
+        contentType: 'application/pdf',
+        bytes: new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]),
+      }),
+    ).toEqual({ url: 'Binary/att-97366-95217' });
     expect(seen[0].url).toBe('/ers-api/STU3/v1/Binary');
     expect(seen[0].headers).toMatchObject({ 'x-ers-xapi-meta-file_name': 'a.pdf', 'x-ers-xapi-meta-intended_ubrn': '000000097366' });
   });
@@ -137,8 +176,11 @@ describe('legacy transport', () => {
 
 describe('errors', () => {
   it.each([
-    [403, 'NO_ACCESS', 'forbidden'], [409, 'VERSION_CONFLICT', 'conflict'], [422, 'DUPLICATE_SERVICE', 'business-rule'],
-    [422, 'SHORTLISTED_SERVICE_NOT_IN_RESULTS', 'business-rule'], [423, 'REFERRAL_LOCKED', 'lock-error'],
+    [403, 'NO_ACCESS', 'forbidden'],
+    [409, 'VERSION_CONFLICT', 'conflict'],
+    [422, 'DUPLICATE_SERVICE', 'business-rule'],
+    [422, 'SHORTLISTED_SERVICE_NOT_IN_RESULTS', 'business-rule'],
+    [423, 'REFERRAL_LOCKED', 'lock-error'],
   ])('%i %s carries the status, e-RS code, diagnostics, ids and a plain-English message', async (status, code, issue) => {
     const { client } = await setup((_req, res) => fhir(res, status, outcome(code, issue, 'parameter[2]'), { 'X-Request-ID': 'req-9' }));
     const error = await failure(client.createReferral(create));
@@ -147,21 +189,62 @@ describe('errors', () => {
   });
 
   it('reads the plain-text bodies of 406/415 and the sandbox', async () => {
-    const { client } = await setup((_req, res) => { res.writeHead(415, { 'Content-Type': 'text/plain;charset=utf-8' }); res.end('Unsupported Media Type'); });
+    const { client } = await setup((_req, res) => {
+      res.writeHead(415, { 'Content-Type': 'text/plain;charset=utf-8' });
+      res.end('Unsupported Media Type');
+    });
     const error = await failure(client.searchServices(search));
     expect(error).toMatchObject({ status: 415, diagnostics: 'Unsupported Media Type' });
     expect(error.message).toMatch(/does not accept this type of file/);
   });
 
   it('has a plain-English message for every code in the contract catalogue', () => {
-    const codes = ['NO_ACCESS', 'FORBIDDEN', 'MISSING_HEADER', 'SYSTEM_UNAVAILABLE', 'REFERENCE_NOT_FOUND', 'INAPPROPRIATE_VALUE', 'TOO_MANY_ITEMS',
-      'MISSING_VALUE', 'VALUE_IS_REQUIRED', 'FIELD_NOT_PERMITTED', 'PATIENT_ERROR', 'INVALID_VALUE', 'INVALID_CODE', 'UNEXPECTED_FIELD',
-      'INVALID_FHIR_STRUCTURE', 'REFERENCED_USER_IS_NOT_SPC', 'REFERENCED_USER_IS_NOT_RC', 'REFERENCED_USER_IS_NOT_RC_AT_ORG',
-      'REFERENCED_USER_NOT_IN_ORG', 'REFERENCED_USER_IS_NOT_ACTIVE', 'ORGANISATION_IS_CLOSED', 'ORGANISATION_NOT_APPROPRIATE',
-      'NO_REG_GP_PRACTICE', 'SNOMED_NOT_FOUND', 'DUPLICATE_SERVICE', 'SHORTLISTED_SERVICE_NOT_IN_RESULTS', 'INVALID_STATE',
-      'INVALID_REQUEST_TYPE', 'INVALID_REQUEST_STATE', 'NO_RELATIONSHIP', 'CONFLICTING_VALUES', 'DUPLICATE_FILENAME',
-      'NO_CHANGES_DETECTED', 'FILE_SIZE_ERROR', 'NO_ACCESS_CODE', 'VERSION_CONFLICT', 'REFERRAL_LOCKED', 'PAS_NOT_RESPONDING',
-      'PAS_RESPONDED_WITH_ERROR', 'ACCESS_DENIED', 'TOO_MANY_REQUESTS', 'SERVICE_ERROR', 'PENDING', 'SANDBOX_ERROR'];
+    const codes = [
+      'NO_ACCESS',
+      'FORBIDDEN',
+      'MISSING_HEADER',
+      'SYSTEM_UNAVAILABLE',
+      'REFERENCE_NOT_FOUND',
+      'INAPPROPRIATE_VALUE',
+      'TOO_MANY_ITEMS',
+      'MISSING_VALUE',
+      'VALUE_IS_REQUIRED',
+      'FIELD_NOT_PERMITTED',
+      'PATIENT_ERROR',
+      'INVALID_VALUE',
+      'INVALID_CODE',
+      'UNEXPECTED_FIELD',
+      'INVALID_FHIR_STRUCTURE',
+      'REFERENCED_USER_IS_NOT_SPC',
+      'REFERENCED_USER_IS_NOT_RC',
+      'REFERENCED_USER_IS_NOT_RC_AT_ORG',
+      'REFERENCED_USER_NOT_IN_ORG',
+      'REFERENCED_USER_IS_NOT_ACTIVE',
+      'ORGANISATION_IS_CLOSED',
+      'ORGANISATION_NOT_APPROPRIATE',
+      'NO_REG_GP_PRACTICE',
+      'SNOMED_NOT_FOUND',
+      'DUPLICATE_SERVICE',
+      'SHORTLISTED_SERVICE_NOT_IN_RESULTS',
+      'INVALID_STATE',
+      'INVALID_REQUEST_TYPE',
+      'INVALID_REQUEST_STATE',
+      'NO_RELATIONSHIP',
+      'CONFLICTING_VALUES',
+      'DUPLICATE_FILENAME',
+      'NO_CHANGES_DETECTED',
+      'FILE_SIZE_ERROR',
+      'NO_ACCESS_CODE',
+      'VERSION_CONFLICT',
+      'REFERRAL_LOCKED',
+      'PAS_NOT_RESPONDING',
+      'PAS_RESPONDED_WITH_ERROR',
+      'ACCESS_DENIED',
+      'TOO_MANY_REQUESTS',
+      'SERVICE_ERROR',
+      'PENDING',
+      'SANDBOX_ERROR',
+    ];
     for (const code of codes) expect(ERROR_MESSAGES[code], code).toMatch(/^\S.{20,}\.$/s);
   });
 
@@ -178,8 +261,16 @@ describe('401: re-authenticate, then exactly one retry', () => {
     let token = 'expired';
     let reauths = 0;
     const { client, seen } = await setup(
-      (req, res) => (req.headers.authorization === 'Bearer fresh' ? fhir(res, 201, A011_RESPONSE, { ETag: 'W/"3"' }) : fhir(res, 401, outcome('NO_ACCESS', 'login'))),
-      { credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }), reauthenticate: async () => { reauths++; token = 'fresh'; return true; } },
+      (req, res) =>
+        req.headers.authorization === 'Bearer fresh' ? fhir(res, 201, A011_RESPONSE, { ETag: 'W/"3"' }) : fhir(res, 401, outcome('NO_ACCESS', 'login')),
+      {
+        credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }),
+        reauthenticate: async () => {
+          reauths++;
+          token = 'fresh';
+          return true;
+        },
+      },
     );
     const referral = await client.createReferral(create);
     expect(referral.ubrn).toBe('000000070000');
@@ -189,7 +280,12 @@ describe('401: re-authenticate, then exactly one retry', () => {
 
   it('gives up after one retry when the new credentials are refused too', async () => {
     let reauths = 0;
-    const { client, seen } = await setup((_req, res) => fhir(res, 401, outcome('NO_ACCESS', 'login')), { reauthenticate: async () => { reauths++; return true; } });
+    const { client, seen } = await setup((_req, res) => fhir(res, 401, outcome('NO_ACCESS', 'login')), {
+      reauthenticate: async () => {
+        reauths++;
+        return true;
+      },
+    });
     const error = await failure(client.searchServices(search));
     expect(error).toMatchObject({ status: 401, code: 'NO_ACCESS' });
     expect(reauths).toBe(1);
@@ -249,13 +345,20 @@ describe('retries: reads and searches only', () => {
 
   it('retries a search that timed out', async () => {
     let calls = 0;
-    const { client, seen } = await setup((_req, res) => { if (++calls > 1) fhir(res, 200, A010_RESPONSE); }, { timeoutMs: 300 });
+    const { client, seen } = await setup(
+      (_req, res) => {
+        if (++calls > 1) fhir(res, 200, A010_RESPONSE);
+      },
+      { timeoutMs: 300 },
+    );
     await client.searchServices(search);
     expect(seen).toHaveLength(2);
   });
 
   it.each([429, 500, 502, 503, 504])('never re-sends a create after %i, and says its outcome is unknown (not "nothing was lost")', async (status) => {
-    const { client, seen } = await setup((_req, res) => fhir(res, status, status === 429 ? '' : outcome('SYSTEM_UNAVAILABLE', 'transient'), { 'Retry-After': '0' }));
+    const { client, seen } = await setup((_req, res) =>
+      fhir(res, status, status === 429 ? '' : outcome('SYSTEM_UNAVAILABLE', 'transient'), { 'Retry-After': '0' }),
+    );
     const error = await failure(client.createReferral(create));
     expect(error).toMatchObject({ status, kind: 'outcome-unknown' });
     expect(error.message).toMatch(/cannot tell whether e-RS made this change.*NOT been sent again/s);
@@ -263,20 +366,25 @@ describe('retries: reads and searches only', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('a create refused by e-RS with a 4xx OperationOutcome is a proven refusal, with e-RS\'s reason', async () => {
+  it("a create refused by e-RS with a 4xx OperationOutcome is a proven refusal, with e-RS's reason", async () => {
     const { client } = await setup((_req, res) => fhir(res, 422, outcome('SHORTLISTED_SERVICE_NOT_IN_RESULTS', 'business-rule')));
     const error = await failure(client.createReferral(create));
     expect(error).toMatchObject({ status: 422, kind: 'http', code: 'SHORTLISTED_SERVICE_NOT_IN_RESULTS' });
     expect(classifyChangeFailure(error)).toBe('refused');
   });
 
-  it('a create answered 200 with a proxy\'s HTML page is outcome unknown; a 2xx that still names the UBRN keeps it', async () => {
-    const html = await setup((_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end('<html><body>Proxy</body></html>'); });
+  it("a create answered 200 with a proxy's HTML page is outcome unknown; a 2xx that still names the UBRN keeps it", async () => {
+    const html = await setup((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Proxy</body></html>');
+    });
     const error = await failure(html.client.createReferral(create));
     expect(error).toMatchObject({ kind: 'invalid-response', status: 200, extracted: {} });
     expect(classifyChangeFailure(error)).toBe('unknown');
     await server?.close();
-    const partial = await setup((_req, res) => fhir(res, 201, { resourceType: 'ReferralRequest', id: '000000070123', meta: { versionId: '3' } }, { ETag: 'W/"3"' }));
+    const partial = await setup((_req, res) =>
+      fhir(res, 201, { resourceType: 'ReferralRequest', id: '000000070123', meta: { versionId: '3' } }, { ETag: 'W/"3"' }),
+    );
     const kept = await failure(partial.client.createReferral(create));
     expect(kept.extracted).toEqual({ ubrn: '000000070123', version: '3', etag: 'W/"3"' });
     expect(kept.message).toMatch(/NOT been sent again/);
@@ -300,10 +408,11 @@ describe('retries: reads and searches only', () => {
   it.each(['upload', 'letter'])('never re-sends a %s after a 503 or a dropped connection', async (kind) => {
     let calls = 0;
     const { client, seen } = await setup((_req, res) => (++calls === 1 ? fhir(res, 503, outcome('SYSTEM_UNAVAILABLE', 'transient')) : res.socket?.destroy()));
-    const call = () => (kind === 'upload'
-      ? client.uploadFile({ ubrn: '000000070000', fileName: 'a.txt', contentType: 'text/plain', bytes: new Uint8Array([65]) })
-      : client.maintainReferralLetter({ ubrn: '000000070000', etag: 'W/"3"', files: [{ url: 'Binary/x', indexed: '2026-01-01T00:00:00Z' }] }));
-    expect((await failure(call()))).toMatchObject({ status: 503, kind: 'outcome-unknown' });
+    const call = () =>
+      kind === 'upload'
+        ? client.uploadFile({ ubrn: '000000070000', fileName: 'a.txt', contentType: 'text/plain', bytes: new Uint8Array([65]) })
+        : client.maintainReferralLetter({ ubrn: '000000070000', etag: 'W/"3"', files: [{ url: 'Binary/x', indexed: '2026-01-01T00:00:00Z' }] });
+    expect(await failure(call())).toMatchObject({ status: 503, kind: 'outcome-unknown' });
     expect((await failure(call())).kind).toBe('outcome-unknown');
     expect(seen).toHaveLength(2);
   });
@@ -316,7 +425,11 @@ describe('rules checked before sending (nothing reaches e-RS)', () => {
     ['21 services', () => ({ ...create, shortlist: Array.from({ length: 21 }, (_, i) => ({ id: String(12000 + i) })) }), 'TOO_MANY_ITEMS'],
     ['a duplicate service', () => ({ ...create, shortlist: [{ id: '1' }, { id: '1' }] }), 'DUPLICATE_SERVICE'],
     ['a RAS beside other services', () => ({ ...create, shortlist: [{ id: '1' }, { id: '2', isTriage: true }] }), 'INAPPROPRIATE_VALUE'],
-    ['no letter promised for a service that needs one', () => ({ ...create, letterIntention: 'NOT_INTENDING_TO_ADD' as const, shortlist: [{ id: '1', referralLetterRequired: true }] }), 'INAPPROPRIATE_VALUE'],
+    [
+      'no letter promised for a service that needs one',
+      () => ({ ...create, letterIntention: 'NOT_INTENDING_TO_ADD' as const, shortlist: [{ id: '1', referralLetterRequired: true }] }),
+      'INAPPROPRIATE_VALUE',
+    ],
     ['a pathway start in the future', () => ({ ...create, eReferralPathwayStart: '2999-01-01T00:00:00Z' }), 'INAPPROPRIATE_VALUE'],
   ])('A011 refuses %s', async (_name, input, code) => {
     const { client, seen } = await setup((_req, res) => fhir(res, 201, A011_RESPONSE));
@@ -327,7 +440,19 @@ describe('rules checked before sending (nothing reaches e-RS)', () => {
 
   it('A021 takes exactly one triage service', async () => {
     const { client, seen } = await setup((_req, res) => fhir(res, 201, A011_RESPONSE));
-    expect((await failure(client.createReferralAndSendForTriage({ ...create, shortlist: [{ id: '1', isTriage: true }, { id: '2', isTriage: true }] }))).code).toBe('TOO_MANY_ITEMS');
+    expect(
+      (
+        await failure(
+          client.createReferralAndSendForTriage({
+            ...create,
+            shortlist: [
+              { id: '1', isTriage: true },
+              { id: '2', isTriage: true },
+            ],
+          }),
+        )
+      ).code,
+    ).toBe('TOO_MANY_ITEMS');
     expect((await failure(client.createReferralAndSendForTriage({ ...create, shortlist: [{ id: '1', isTriage: false }] }))).code).toBe('INAPPROPRIATE_VALUE');
     expect(seen).toHaveLength(0);
   });
@@ -335,7 +460,9 @@ describe('rules checked before sending (nothing reaches e-RS)', () => {
   it('an admin must name the referring clinician; a clinician must not', async () => {
     const { client } = await setup((_req, res) => fhir(res, 200, A010_RESPONSE));
     expect((await failure(client.searchServices(search, { businessFunction: 'REFERRING_CLINICIAN_ADMIN' }))).code).toBe('VALUE_IS_REQUIRED');
-    expect((await failure(client.searchServices({ ...search, referringClinician: '021600556514' }, { businessFunction: 'REFERRING_CLINICIAN' }))).code).toBe('FIELD_NOT_PERMITTED');
+    expect((await failure(client.searchServices({ ...search, referringClinician: '021600556514' }, { businessFunction: 'REFERRING_CLINICIAN' }))).code).toBe(
+      'FIELD_NOT_PERMITTED',
+    );
   });
 
   it.each([
@@ -359,7 +486,10 @@ describe('rules checked before sending (nothing reaches e-RS)', () => {
     ['lettre-réf.txt', 'text/plain', 10, 'INVALID_VALUE'],
     ['page.html', 'text/html', 10, 'INAPPROPRIATE_VALUE'],
   ])('A020 refuses %s (%s, %i bytes)', async (fileName, contentType, size, code) => {
-    const { client, seen } = await setup((_req, res) => { res.writeHead(201, { Location: 'Binary/1' }); res.end(); });
+    const { client, seen } = await setup((_req, res) => {
+      res.writeHead(201, { Location: 'Binary/1' });
+      res.end();
+    });
     const error = await failure(client.uploadFile({ ubrn: '000000070000', fileName, contentType, bytes: new Uint8Array(size) }));
     expect(error).toMatchObject({ kind: 'rule', code });
     expect(seen).toHaveLength(0);

@@ -2,39 +2,393 @@
 // as plain data. The builders must turn each into a body deep-equal to the example file.
 import type { SearchCriteria } from '../../utils/ers';
 
-export const SEARCH_CASES: { file: string; search: { requestType: any; sortBy: any; nhsNumber: string; referringClinician?: string; commissioningRuleOrganisation?: string }; criteria: SearchCriteria; specialtySystem: string }[] = [
-  { file: 'legacy/A010_request.json', search: {"requestType": "APPOINTMENT_REQUEST", "sortBy": "DISTANCE", "nhsNumber": "9190000000"}, criteria: {"priority": "ROUTINE", "specialty": "SLEEP_MEDICINE", "clinicType": "INSOMNIA", "namedClinician": "021600556514", "clinicalTerm": "78275009", "commissioningProvisioning": "NATIONALLY_AVAILABLE", "organisation": "R68", "ageAndGenderAppropriate": true, "distanceLimit": 500, "postcode": "LS1 2UT", "indicativeAppointmentWaitTimeLimit": 21}, specialtySystem: "https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY" },
-  { file: 'platform/A010_request_RcMinimal.json', search: {"requestType": "APPOINTMENT_REQUEST", "sortBy": "DISTANCE", "nhsNumber": "9912003888"}, criteria: {"priority": "URGENT", "specialty": "CARDIOLOGY", "clinicType": "LIPID_MANAGEMENT", "ageAndGenderAppropriate": true}, specialtySystem: "_baseUrl_/STU3/CodeSystem/SPECIALTY" },
-  { file: 'platform/A010_request_RcSearchByClinicalTerm.json', search: {"requestType": "APPOINTMENT_REQUEST", "sortBy": "IWT", "nhsNumber": "9912003888", "referringClinician": "021600556514"}, criteria: {"priority": "URGENT", "indicativeAppointmentWaitTimeLimit": 15, "postcode": "BR1 1AB", "distanceLimit": 23, "clinicalTerm": "1003", "organisation": "R69", "ageAndGenderAppropriate": true}, specialtySystem: "unused" },
-  { file: 'platform/A010_request_RcSearchByNamedClinician.json', search: {"requestType": "APPOINTMENT_REQUEST", "sortBy": "DISTANCE", "nhsNumber": "9912003888"}, criteria: {"priority": "URGENT", "namedClinician": "021600556514", "ageAndGenderAppropriate": true}, specialtySystem: "unused" },
-  { file: 'platform/A010_request_RcSearchForAdviceService.json', search: {"requestType": "ADVICE_AND_GUIDANCE_REQUEST", "sortBy": "DISTANCE", "nhsNumber": "9912003888"}, criteria: {"priority": "URGENT", "specialty": "CARDIOLOGY", "clinicType": "LIPID_MANAGEMENT", "ageAndGenderAppropriate": true}, specialtySystem: "_baseUrl_/STU3/CodeSystem/SPECIALTY" },
-  { file: 'platform/A010_request_RcSearchWithCommissioningRuleOrganisation.json', search: {"requestType": "APPOINTMENT_REQUEST", "sortBy": "DISTANCE", "nhsNumber": "9912003888", "commissioningRuleOrganisation": "R69"}, criteria: {"priority": "URGENT", "specialty": "CARDIOLOGY", "clinicType": "LIPID_MANAGEMENT", "ageAndGenderAppropriate": true}, specialtySystem: "_baseUrl_/STU3/CodeSystem/SPECIALTY" },
-  { file: 'platform/A010_request_RcaWithIWT.json', search: {"requestType": "APPOINTMENT_REQUEST", "sortBy": "DISTANCE", "nhsNumber": "9912003888", "referringClinician": "021600556514"}, criteria: {"priority": "URGENT", "specialty": "CARDIOLOGY", "clinicType": "LIPID_MANAGEMENT", "indicativeAppointmentWaitTimeLimit": 15, "ageAndGenderAppropriate": true}, specialtySystem: "_baseUrl_/STU3/CodeSystem/SPECIALTY" },
+export const SEARCH_CASES: {
+  file: string;
+  search: { requestType: any; sortBy: any; nhsNumber: string; referringClinician?: string; commissioningRuleOrganisation?: string };
+  criteria: SearchCriteria;
+  specialtySystem: string;
+}[] = [
+  {
+    file: 'legacy/A010_request.json',
+    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9190000000' },
+    criteria: {
+      priority: 'ROUTINE',
+      specialty: 'SLEEP_MEDICINE',
+      clinicType: 'INSOMNIA',
+      namedClinician: '021600556514',
+      clinicalTerm: '78275009',
+      commissioningProvisioning: 'NATIONALLY_AVAILABLE',
+      organisation: 'R68',
+      ageAndGenderAppropriate: true,
+      distanceLimit: 500,
+      postcode: 'LS1 2UT',
+      indicativeAppointmentWaitTimeLimit: 21,
+    },
+    specialtySystem: 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A010_request_RcMinimal.json',
+    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888' },
+    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', ageAndGenderAppropriate: true },
+    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A010_request_RcSearchByClinicalTerm.json',
+    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'IWT', nhsNumber: '9912003888', referringClinician: '021600556514' },
+    criteria: {
+      priority: 'URGENT',
+      indicativeAppointmentWaitTimeLimit: 15,
+      postcode: 'BR1 1AB',
+      distanceLimit: 23,
+      clinicalTerm: '1003',
+      organisation: 'R69',
+      ageAndGenderAppropriate: true,
+    },
+    specialtySystem: 'unused',
+  },
+  {
+    file: 'platform/A010_request_RcSearchByNamedClinician.json',
+    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888' },
+    criteria: { priority: 'URGENT', namedClinician: '021600556514', ageAndGenderAppropriate: true },
+    specialtySystem: 'unused',
+  },
+  {
+    file: 'platform/A010_request_RcSearchForAdviceService.json',
+    search: { requestType: 'ADVICE_AND_GUIDANCE_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888' },
+    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', ageAndGenderAppropriate: true },
+    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A010_request_RcSearchWithCommissioningRuleOrganisation.json',
+    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888', commissioningRuleOrganisation: 'R69' },
+    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', ageAndGenderAppropriate: true },
+    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A010_request_RcaWithIWT.json',
+    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888', referringClinician: '021600556514' },
+    criteria: {
+      priority: 'URGENT',
+      specialty: 'CARDIOLOGY',
+      clinicType: 'LIPID_MANAGEMENT',
+      indicativeAppointmentWaitTimeLimit: 15,
+      ageAndGenderAppropriate: true,
+    },
+    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+  },
 ];
-export const CREATE_CASES: { file: string; op: string; input: { nhsNumber: string; referringClinician?: string; letterIntention: any; firstReminderLetterFollowUpDays: number; eReferralPathwayStart?: string; serviceIds: string[] }; criteria: SearchCriteria; specialtySystem: string }[] = [
-  { file: 'legacy/A011_request.json', op: 'A011', input: {"nhsNumber": "9190000000", "letterIntention": "NEED_TO_ADD_LATER", "firstReminderLetterFollowUpDays": 0, "serviceIds": ["90636"]}, criteria: {"priority": "ROUTINE", "specialty": "SLEEP_MEDICINE", "clinicType": "INSOMNIA", "namedClinician": "021600556514", "clinicalTerm": "78275009", "commissioningProvisioning": "NATIONALLY_AVAILABLE", "organisation": "R68", "ageAndGenderAppropriate": true, "distanceLimit": 500, "postcode": "LS1 2UT", "indicativeAppointmentWaitTimeLimit": 21}, specialtySystem: "https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY" },
-  { file: 'legacy/A021_request.json', op: 'A021', input: {"nhsNumber": "9190000000", "letterIntention": "NEED_TO_ADD_LATER", "firstReminderLetterFollowUpDays": 0, "serviceIds": ["90596"]}, criteria: {"priority": "ROUTINE", "specialty": "SLEEP_MEDICINE", "clinicType": "INSOMNIA", "namedClinician": "021600556514", "clinicalTerm": "78275009", "commissioningProvisioning": "NATIONALLY_AVAILABLE", "organisation": "R68", "ageAndGenderAppropriate": true, "distanceLimit": 500, "postcode": "LS1 2UT", "indicativeAppointmentWaitTimeLimit": 21}, specialtySystem: "https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY" },
-  { file: 'legacy/A021_request_sample1.json', op: 'A021', input: {"nhsNumber": "1000000001", "letterIntention": "NEED_TO_ADD_LATER", "firstReminderLetterFollowUpDays": 0, "serviceIds": ["50110"]}, criteria: {"priority": "ROUTINE", "specialty": "2WW", "clinicType": "2WW_BONE", "commissioningProvisioning": "ALL_AVAILABLE_FOR_BOOKING", "ageAndGenderAppropriate": false}, specialtySystem: "https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY" },
-  { file: 'platform/A011_request_MinimalRequest.json', op: 'A011', input: {"nhsNumber": "9912003888", "letterIntention": "NEED_TO_ADD_LATER", "firstReminderLetterFollowUpDays": 0, "eReferralPathwayStart": "2024-05-01T09:55:00.000Z", "serviceIds": ["11002"]}, criteria: {"priority": "URGENT", "specialty": "CARDIOLOGY", "clinicType": "HEART_FAILURE", "ageAndGenderAppropriate": false}, specialtySystem: "_baseUrl_/STU3/CodeSystem/SPECIALTY" },
-  { file: 'platform/A011_request_MinimalRequestWithReferringClinician.json', op: 'A011', input: {"nhsNumber": "9912003888", "referringClinician": "021600556514", "letterIntention": "NEED_TO_ADD_LATER", "firstReminderLetterFollowUpDays": 0, "eReferralPathwayStart": "2024-05-01T09:55:00.000Z", "serviceIds": ["11002"]}, criteria: {"priority": "URGENT", "specialty": "CARDIOLOGY", "clinicType": "HEART_FAILURE", "ageAndGenderAppropriate": false}, specialtySystem: "_baseUrl_/STU3/CodeSystem/SPECIALTY" },
-  { file: 'platform/A011_request_RequestMixedShortlist.json', op: 'A011', input: {"nhsNumber": "9912003888", "letterIntention": "NEED_TO_ADD_LATER", "firstReminderLetterFollowUpDays": 0, "serviceIds": ["11002", "51002"]}, criteria: {"priority": "URGENT", "specialty": "CARDIOLOGY", "clinicType": "HEART_FAILURE", "ageAndGenderAppropriate": false}, specialtySystem: "_baseUrl_/STU3/CodeSystem/SPECIALTY" },
-  { file: 'platform/A011_request_RequestTwentyServices.json', op: 'A011', input: {"nhsNumber": "9912003888", "letterIntention": "NEED_TO_ADD_LATER", "firstReminderLetterFollowUpDays": 0, "eReferralPathwayStart": "2024-05-01T09:55:00.000Z", "serviceIds": ["12000", "12001", "12002", "12003", "12004", "12005", "12006", "12007", "12008", "12009", "12010", "12011", "12012", "12013", "12014", "12015", "12016", "12017", "12018", "12019"]}, criteria: {"priority": "ROUTINE", "specialty": "CARDIOLOGY", "clinicType": "HEART_FAILURE", "indicativeAppointmentWaitTimeLimit": 50, "postcode": "LS1 2UT", "distanceLimit": 123, "clinicalTerm": "1003", "namedClinician": "021600556514", "ageAndGenderAppropriate": true, "organisation": "R69"}, specialtySystem: "_baseUrl_/STU3/CodeSystem/SPECIALTY" },
-  { file: 'platform/A021_request_Parameters.json', op: 'A021', input: {"nhsNumber": "9912003888", "letterIntention": "NEED_TO_ADD_LATER", "firstReminderLetterFollowUpDays": 0, "serviceIds": ["11004"]}, criteria: {"priority": "ROUTINE", "specialty": "CARDIOLOGY", "clinicType": "HEART_FAILURE", "ageAndGenderAppropriate": false}, specialtySystem: "_baseUrl_/STU3/CodeSystem/SPECIALTY" },
-  { file: 'platform/A021_request_ParametersWithNamedClinician.json', op: 'A021', input: {"nhsNumber": "9912003888", "referringClinician": "021600556514", "letterIntention": "NEED_TO_ADD_LATER", "firstReminderLetterFollowUpDays": 0, "serviceIds": ["11004"]}, criteria: {"priority": "ROUTINE", "namedClinician": "021600556514", "clinicalTerm": "1003", "ageAndGenderAppropriate": true}, specialtySystem: "unused" },
+export const CREATE_CASES: {
+  file: string;
+  op: string;
+  input: {
+    nhsNumber: string;
+    referringClinician?: string;
+    letterIntention: any;
+    firstReminderLetterFollowUpDays: number;
+    eReferralPathwayStart?: string;
+    serviceIds: string[];
+  };
+  criteria: SearchCriteria;
+  specialtySystem: string;
+}[] = [
+  {
+    file: 'legacy/A011_request.json',
+    op: 'A011',
+    input: { nhsNumber: '9190000000', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['90636'] },
+    criteria: {
+      priority: 'ROUTINE',
+      specialty: 'SLEEP_MEDICINE',
+      clinicType: 'INSOMNIA',
+      namedClinician: '021600556514',
+      clinicalTerm: '78275009',
+      commissioningProvisioning: 'NATIONALLY_AVAILABLE',
+      organisation: 'R68',
+      ageAndGenderAppropriate: true,
+      distanceLimit: 500,
+      postcode: 'LS1 2UT',
+      indicativeAppointmentWaitTimeLimit: 21,
+    },
+    specialtySystem: 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'legacy/A021_request.json',
+    op: 'A021',
+    input: { nhsNumber: '9190000000', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['90596'] },
+    criteria: {
+      priority: 'ROUTINE',
+      specialty: 'SLEEP_MEDICINE',
+      clinicType: 'INSOMNIA',
+      namedClinician: '021600556514',
+      clinicalTerm: '78275009',
+      commissioningProvisioning: 'NATIONALLY_AVAILABLE',
+      organisation: 'R68',
+      ageAndGenderAppropriate: true,
+      distanceLimit: 500,
+      postcode: 'LS1 2UT',
+      indicativeAppointmentWaitTimeLimit: 21,
+    },
+    specialtySystem: 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'legacy/A021_request_sample1.json',
+    op: 'A021',
+    input: { nhsNumber: '1000000001', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['50110'] },
+    criteria: {
+      priority: 'ROUTINE',
+      specialty: '2WW',
+      clinicType: '2WW_BONE',
+      commissioningProvisioning: 'ALL_AVAILABLE_FOR_BOOKING',
+      ageAndGenderAppropriate: false,
+    },
+    specialtySystem: 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A011_request_MinimalRequest.json',
+    op: 'A011',
+    input: {
+      nhsNumber: '9912003888',
+      letterIntention: 'NEED_TO_ADD_LATER',
+      firstReminderLetterFollowUpDays: 0,
+      eReferralPathwayStart: '2024-05-01T09:55:00.000Z',
+      serviceIds: ['11002'],
+    },
+    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
+    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A011_request_MinimalRequestWithReferringClinician.json',
+    op: 'A011',
+    input: {
+      nhsNumber: '9912003888',
+      referringClinician: '021600556514',
+      letterIntention: 'NEED_TO_ADD_LATER',
+      firstReminderLetterFollowUpDays: 0,
+      eReferralPathwayStart: '2024-05-01T09:55:00.000Z',
+      serviceIds: ['11002'],
+    },
+    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
+    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A011_request_RequestMixedShortlist.json',
+    op: 'A011',
+    input: { nhsNumber: '9912003888', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['11002', '51002'] },
+    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
+    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A011_request_RequestTwentyServices.json',
+    op: 'A011',
+    input: {
+      nhsNumber: '9912003888',
+      letterIntention: 'NEED_TO_ADD_LATER',
+      firstReminderLetterFollowUpDays: 0,
+      eReferralPathwayStart: '2024-05-01T09:55:00.000Z',
+      serviceIds: [
+        '12000',
+        '12001',
+        '12002',
+        '12003',
+        '12004',
+        '12005',
+        '12006',
+        '12007',
+        '12008',
+        '12009',
+        '12010',
+        '12011',
+        '12012',
+        '12013',
+        '12014',
+        '12015',
+        '12016',
+        '12017',
+        '12018',
+        '12019',
+      ],
+    },
+    criteria: {
+      priority: 'ROUTINE',
+      specialty: 'CARDIOLOGY',
+      clinicType: 'HEART_FAILURE',
+      indicativeAppointmentWaitTimeLimit: 50,
+      postcode: 'LS1 2UT',
+      distanceLimit: 123,
+      clinicalTerm: '1003',
+      namedClinician: '021600556514',
+      ageAndGenderAppropriate: true,
+      organisation: 'R69',
+    },
+    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A021_request_Parameters.json',
+    op: 'A021',
+    input: { nhsNumber: '9912003888', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['11004'] },
+    criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
+    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+  },
+  {
+    file: 'platform/A021_request_ParametersWithNamedClinician.json',
+    op: 'A021',
+    input: {
+      nhsNumber: '9912003888',
+      referringClinician: '021600556514',
+      letterIntention: 'NEED_TO_ADD_LATER',
+      firstReminderLetterFollowUpDays: 0,
+      serviceIds: ['11004'],
+    },
+    criteria: { priority: 'ROUTINE', namedClinician: '021600556514', clinicalTerm: '1003', ageAndGenderAppropriate: true },
+    specialtySystem: 'unused',
+  },
 ];
 export const LETTER_CASES = [
-  { file: 'legacy/A012_request.json', files: [{"url": "Binary/att-97366-95217", "indexed": "2019-12-15T13:24:53+00:00", "description": "Example Text"}], typeDisplay: "Referrer" },
-  { file: 'platform/A012_request_MultipleDocumentReferences.json', files: [{"url": "Binary/e1015896-92f4-4073-ad3c-5f30fca76448", "indexed": "2021-06-24T13:22:13.311000+00:00", "description": "First blood test results showing an anomaly in the values of xxxx"}, {"url": "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54", "indexed": "2021-06-24T13:22:13.465000+00:00", "description": "Second blood test results showing an anomaly in the values of xxxx"}], typeDisplay: null },
-  { file: 'platform/A012_request_SingleDocumentReference.json', files: [{"url": "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54", "indexed": "2021-06-24T13:05:03.652000+00:00", "description": "Blood test results showing an anomaly in the values of xxxx"}], typeDisplay: null },
-  { file: 'platform/A012_request_UpdateClinicalInfo.json', files: [{"url": "Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54", "indexed": "2021-06-24T13:22:13.465000+00:00", "description": "Second blood test results showing an anomaly in the values of xxxx"}], typeDisplay: null },
+  {
+    file: 'legacy/A012_request.json',
+    files: [{ url: 'Binary/att-97366-95217', indexed: '2019-12-15T13:24:53+00:00', description: 'Example Text' }],
+    typeDisplay: 'Referrer',
+  },
+  {
+    file: 'platform/A012_request_MultipleDocumentReferences.json',
+    files: [
+      {
+        url: 'Binary/e1015896-92f4-4073-ad3c-5f30fca76448',
+        indexed: '2021-06-24T13:22:13.311000+00:00',
+        description: 'First blood test results showing an anomaly in the values of xxxx',
+      },
+      {
+        url: 'Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54',
+        indexed: '2021-06-24T13:22:13.465000+00:00',
+        description: 'Second blood test results showing an anomaly in the values of xxxx',
+      },
+    ],
+    typeDisplay: null,
+  },
+  {
+    file: 'platform/A012_request_SingleDocumentReference.json',
+    files: [
+      {
+        url: 'Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54',
+        indexed: '2021-06-24T13:05:03.652000+00:00',
+        description: 'Blood test results showing an anomaly in the values of xxxx',
+      },
+    ],
+    typeDisplay: null,
+  },
+  {
+    file: 'platform/A012_request_UpdateClinicalInfo.json',
+    files: [
+      {
+        url: 'Binary/50f0c0d5-7ed1-4587-8fce-889c8685eb54',
+        indexed: '2021-06-24T13:22:13.465000+00:00',
+        description: 'Second blood test results showing an anomaly in the values of xxxx',
+      },
+    ],
+    typeDisplay: null,
+  },
 ];
 export const APPOINTMENT_CASES = [
-  { file: 'legacy/A016_request_BOOK.json', flavour: 'legacy' as const, input: {"ubrn": "000000070002", "version": "3", "serviceId": "70000", "nhsNumber": "9401130264", "status": "booked", "start": "2021-02-09T09:00:00.000Z", "end": "2021-02-09T09:30:00.000Z", "slot": "Slot/228385", "namedClinician": null} },
-  { file: 'legacy/A016_request_DEFER.json', flavour: 'legacy' as const, input: {"ubrn": "000000070004", "version": "3", "serviceId": "70000", "nhsNumber": "9401130264", "status": "proposed", "reason": "SLOT_NOT_AVAILABLE", "comment": "Comment", "slot": "Slot/228340"} },
-  { file: 'platform/A016_request_BookingWithNamedClinician.json', flavour: 'platform' as const, input: {"ubrn": "000000070000", "version": "6", "serviceId": "11008", "nhsNumber": "9912003888", "status": "booked", "start": "2022-07-11T13:15:00+00:00", "end": "2022-07-11T14:15:00+00:00", "slot": "Slot/11008006", "namedClinician": "021600556514"} },
-  { file: 'platform/A016_request_DeferralBookingAttemptProblem.json', flavour: 'platform' as const, input: {"ubrn": "000000070000", "version": "6", "serviceId": "11000", "nhsNumber": "9912003888", "status": "proposed", "reason": "BOOKING_ATTEMPT_PROBLEM", "comment": "Booking failed"} },
-  { file: 'platform/A016_request_DeferralWithSlotReference.json', flavour: 'platform' as const, input: {"ubrn": "000000070000", "version": "6", "serviceId": "11000", "nhsNumber": "9912003888", "status": "proposed", "reason": "SLOT_NOT_AVAILABLE", "comment": "Patient can only attend at 3pm", "slot": "Slot/11000022"} },
-  { file: 'platform/A016_request_MinimalBooking.json', flavour: 'platform' as const, input: {"ubrn": "000000070000", "version": "6", "serviceId": "11000", "nhsNumber": "9912003888", "status": "booked", "start": "2022-07-11T12:00:00+00:00", "end": "2022-07-11T13:00:00+00:00", "slot": "Slot/11000021"} },
-  { file: 'platform/A016_request_MinimalDeferral.json', flavour: 'platform' as const, input: {"ubrn": "000000070000", "version": "6", "serviceId": "11021", "nhsNumber": "9912003888", "status": "proposed", "reason": "NO_SLOTS_AT_SERVICE", "comment": "There are no slots"} },
-  { file: 'platform/A016_request_TriageDeferral.json', flavour: 'platform' as const, input: {"ubrn": "000000070000", "version": "6", "serviceId": "50001", "nhsNumber": "9912003888", "status": "proposed", "reason": "TRIAGE"} },
+  {
+    file: 'legacy/A016_request_BOOK.json',
+    flavour: 'legacy' as const,
+    input: {
+      ubrn: '000000070002',
+      version: '3',
+      serviceId: '70000',
+      nhsNumber: '9401130264',
+      status: 'booked',
+      start: '2021-02-09T09:00:00.000Z',
+      end: '2021-02-09T09:30:00.000Z',
+      slot: 'Slot/228385',
+      namedClinician: null,
+    },
+  },
+  {
+    file: 'legacy/A016_request_DEFER.json',
+    flavour: 'legacy' as const,
+    input: {
+      ubrn: '000000070004',
+      version: '3',
+      serviceId: '70000',
+      nhsNumber: '9401130264',
+      status: 'proposed',
+      reason: 'SLOT_NOT_AVAILABLE',
+      comment: 'Comment',
+      slot: 'Slot/228340',
+    },
+  },
+  {
+    file: 'platform/A016_request_BookingWithNamedClinician.json',
+    flavour: 'platform' as const,
+    input: {
+      ubrn: '000000070000',
+      version: '6',
+      serviceId: '11008',
+      nhsNumber: '9912003888',
+      status: 'booked',
+      start: '2022-07-11T13:15:00+00:00',
+      end: '2022-07-11T14:15:00+00:00',
+      slot: 'Slot/11008006',
+      namedClinician: '021600556514',
+    },
+  },
+  {
+    file: 'platform/A016_request_DeferralBookingAttemptProblem.json',
+    flavour: 'platform' as const,
+    input: {
+      ubrn: '000000070000',
+      version: '6',
+      serviceId: '11000',
+      nhsNumber: '9912003888',
+      status: 'proposed',
+      reason: 'BOOKING_ATTEMPT_PROBLEM',
+      comment: 'Booking failed',
+    },
+  },
+  {
+    file: 'platform/A016_request_DeferralWithSlotReference.json',
+    flavour: 'platform' as const,
+    input: {
+      ubrn: '000000070000',
+      version: '6',
+      serviceId: '11000',
+      nhsNumber: '9912003888',
+      status: 'proposed',
+      reason: 'SLOT_NOT_AVAILABLE',
+      comment: 'Patient can only attend at 3pm',
+      slot: 'Slot/11000022',
+    },
+  },
+  {
+    file: 'platform/A016_request_MinimalBooking.json',
+    flavour: 'platform' as const,
+    input: {
+      ubrn: '000000070000',
+      version: '6',
+      serviceId: '11000',
+      nhsNumber: '9912003888',
+      status: 'booked',
+      start: '2022-07-11T12:00:00+00:00',
+      end: '2022-07-11T13:00:00+00:00',
+      slot: 'Slot/11000021',
+    },
+  },
+  {
+    file: 'platform/A016_request_MinimalDeferral.json',
+    flavour: 'platform' as const,
+    input: {
+      ubrn: '000000070000',
+      version: '6',
+      serviceId: '11021',
+      nhsNumber: '9912003888',
+      status: 'proposed',
+      reason: 'NO_SLOTS_AT_SERVICE',
+      comment: 'There are no slots',
+    },
+  },
+  {
+    file: 'platform/A016_request_TriageDeferral.json',
+    flavour: 'platform' as const,
+    input: { ubrn: '000000070000', version: '6', serviceId: '50001', nhsNumber: '9912003888', status: 'proposed', reason: 'TRIAGE' },
+  },
 ];

@@ -4,12 +4,32 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  buildAppointment, buildCreateReferral, buildFetchWorklist, parseWorklist, REFERRER_WORKLISTS, buildCreateReferralAndSendForTriage, buildCreateSession, buildMaintainReferralLetter,
-  buildPatientServiceSearch, buildSearchCriteria, buildSelectRole, parseConcepts, parseReferral, parseRoles, parseServices,
+  buildAppointment,
+  buildCreateReferral,
+  buildFetchWorklist,
+  parseWorklist,
+  REFERRER_WORKLISTS,
+  buildCreateReferralAndSendForTriage,
+  buildCreateSession,
+  buildMaintainReferralLetter,
+  buildPatientServiceSearch,
+  buildSearchCriteria,
+  buildSelectRole,
+  parseConcepts,
+  parseReferral,
+  parseRoles,
+  parseServices,
 } from '../../utils/ers';
 import {
-  appointmentSchema, codeSystemSchema, fetchServicesListSchema, operationOutcomeSchema, practitionerRoleBundleSchema,
-  professionalSessionSchema, referralRequestSchema, slotBundleSchema, worklistSchema,
+  appointmentSchema,
+  codeSystemSchema,
+  fetchServicesListSchema,
+  operationOutcomeSchema,
+  practitionerRoleBundleSchema,
+  professionalSessionSchema,
+  referralRequestSchema,
+  slotBundleSchema,
+  worklistSchema,
 } from '../../utils/ers/schemas';
 import { APPOINTMENT_CASES, CREATE_CASES, LETTER_CASES, SEARCH_CASES } from './conformance-inputs';
 
@@ -25,9 +45,15 @@ describe('request builders reproduce every example request', () => {
 
   it.each(CREATE_CASES)('$op $file', ({ file, op, input, criteria, specialtySystem }) => {
     const built = buildSearchCriteria(criteria, { specialtySystem });
-    const body = op === 'A021'
-      ? buildCreateReferralAndSendForTriage({ nhsNumber: input.nhsNumber, referringClinician: input.referringClinician, criteria: built, serviceIds: input.serviceIds })
-      : buildCreateReferral({ ...input, criteria: built });
+    const body =
+      op === 'A021'
+        ? buildCreateReferralAndSendForTriage({
+            nhsNumber: input.nhsNumber,
+            referringClinician: input.referringClinician,
+            criteria: built,
+            serviceIds: input.serviceIds,
+          })
+        : buildCreateReferral({ ...input, criteria: built });
     expect(body).toStrictEqual(load(file));
   });
 
@@ -47,7 +73,7 @@ describe('request builders reproduce every example request', () => {
     expect(buildFetchWorklist(listType)).toStrictEqual(load(file));
   });
 
-  it('A001 legacy: the create-session body, without the example token\'s stray leading space', () => {
+  it("A001 legacy: the create-session body, without the example token's stray leading space", () => {
     const example = load('legacy/A001_request.json');
     expect(buildCreateSession(example.token)).toStrictEqual({ ...example, token: example.token.trim() });
   });
@@ -75,12 +101,12 @@ describe('request builders reproduce every example request', () => {
   });
 
   it('covers every request example in the pack that is valid JSON', () => {
-    const covered = new Set([
-      ...SEARCH_CASES, ...CREATE_CASES, ...LETTER_CASES, ...APPOINTMENT_CASES,
-      ...WORKLIST_CASES,
-    ].map((c) => c.file).concat(['legacy/A001_request.json', 'legacy/A002_request.CONSTRUCTED-full-session-echo.json', 'legacy/A002_request.corrected-minimal.json']));
-    const requests = [...list('platform'), ...list('legacy')]
-      .filter((f) => f.includes('_request') && f.endsWith('.json') && !f.includes('OBSOLETE'));
+    const covered = new Set(
+      [...SEARCH_CASES, ...CREATE_CASES, ...LETTER_CASES, ...APPOINTMENT_CASES, ...WORKLIST_CASES]
+        .map((c) => c.file)
+        .concat(['legacy/A001_request.json', 'legacy/A002_request.CONSTRUCTED-full-session-echo.json', 'legacy/A002_request.corrected-minimal.json']),
+    );
+    const requests = [...list('platform'), ...list('legacy')].filter((f) => f.includes('_request') && f.endsWith('.json') && !f.includes('OBSOLETE'));
     expect(requests.filter((f) => !covered.has(f))).toEqual([]);
   });
 });
@@ -100,8 +126,9 @@ const RESPONSE_SCHEMAS: [RegExp, { safeParse: (d: unknown) => { success: boolean
 ];
 
 describe('zod schemas parse every example response', () => {
-  const responses = [...list('platform'), ...list('legacy'), ...list('errors')]
-    .filter((f) => (f.includes('_response') || f.startsWith('errors/')) && f.endsWith('.json'));
+  const responses = [...list('platform'), ...list('legacy'), ...list('errors')].filter(
+    (f) => (f.includes('_response') || f.startsWith('errors/')) && f.endsWith('.json'),
+  );
 
   it.each(responses)('%s', (file) => {
     const entry = RESPONSE_SCHEMAS.find(([pattern]) => pattern.test(file));
@@ -123,7 +150,15 @@ describe('zod schemas parse every example response', () => {
 
   it('reads a created referral: UBRN, version, ETag, priority, state, shortlist', () => {
     const r = parseReferral(referralRequestSchema.parse(load('platform/A011_response_ReferralRequest.json')), 'W/"3"');
-    expect(r).toMatchObject({ ubrn: '000000070000', version: '3', etag: 'W/"3"', priority: 'URGENT', state: 'NOT_BOOKED', commissioningRuleOrg: 'R69', nhsNumber: '9912003888' });
+    expect(r).toMatchObject({
+      ubrn: '000000070000',
+      version: '3',
+      etag: 'W/"3"',
+      priority: 'URGENT',
+      state: 'NOT_BOOKED',
+      commissioningRuleOrg: 'R69',
+      nhsNumber: '9912003888',
+    });
     expect(r.shortlist).toEqual([{ id: '11002', name: 'Good Cardiology Business Service' }]);
     const thin = parseReferral(referralRequestSchema.parse(load('legacy/A011_response.json')));
     expect(thin).toMatchObject({ ubrn: '000000097364', etag: 'W/"3"', priority: 'ROUTINE', shortlist: [], attachments: [] });
@@ -131,9 +166,15 @@ describe('zod schemas parse every example response', () => {
 
   it('reads the letters attached to a referral with their scan status', () => {
     const r = parseReferral(referralRequestSchema.parse(load('platform/A012_response_ReferralRequestWithSingleDocumentReference.json')));
-    expect(r.attachments).toEqual([expect.objectContaining({
-      url: 'Binary/a7c98bb4-c0d0-4094-b26d-8dbd1677edc8', title: 'testResults.pdf', contentType: 'application/pdf', size: 17, availability: 'AVAILABLE',
-    })]);
+    expect(r.attachments).toEqual([
+      expect.objectContaining({
+        url: 'Binary/a7c98bb4-c0d0-4094-b26d-8dbd1677edc8',
+        title: 'testResults.pdf',
+        contentType: 'application/pdf',
+        size: 17,
+        availability: 'AVAILABLE',
+      }),
+    ]);
     const triage = parseReferral(referralRequestSchema.parse(load('platform/A021_response_ReferralRequest.json')));
     expect(triage.state).toBe('AWAITING_TRIAGE');
     expect(triage.appointmentReference).toMatch(/^Appointment\//);
@@ -142,8 +183,16 @@ describe('zod schemas parse every example response', () => {
   it('reads the referrer worklists of A008: UBRN, patient, created, referrer, status and reason', () => {
     const letters = parseWorklist(worklistSchema.parse(load('platform/A008_response_LettersOutstanding.json')));
     expect(letters[0]).toEqual({
-      ubrn: '000000070001', nhsNumber: '9462979626', priority: 'ROUTINE', created: '2021-09-03T14:19:04.702Z', referrer: '021600556514',
-      clinicalContext: 'ORTHAPEDICS/KNEE', letterDue: '2021-09-03', lastUpdated: undefined, status: undefined, reason: undefined,
+      ubrn: '000000070001',
+      nhsNumber: '9462979626',
+      priority: 'ROUTINE',
+      created: '2021-09-03T14:19:04.702Z',
+      referrer: '021600556514',
+      clinicalContext: 'ORTHAPEDICS/KNEE',
+      letterDue: '2021-09-03',
+      lastUpdated: undefined,
+      status: undefined,
+      reason: undefined,
     });
     expect(letters).toHaveLength(2);
     const awaiting = parseWorklist(worklistSchema.parse(load('platform/A008_response_AwaitingBooking.json')));

@@ -30,8 +30,11 @@ describe('classifyChangeFailure', () => {
 
 describe('extractIds', () => {
   it('takes the UBRN from the body or the Location, the version, a weak ETag and a Binary reference', () => {
-    expect(extractIds({ resourceType: 'ReferralRequest', id: '000000070001', meta: { versionId: '4' } }, new Headers({ ETag: 'W/"4"' })))
-      .toEqual({ ubrn: '000000070001', version: '4', etag: 'W/"4"' });
+    expect(extractIds({ resourceType: 'ReferralRequest', id: '000000070001', meta: { versionId: '4' } }, new Headers({ ETag: 'W/"4"' }))).toEqual({
+      ubrn: '000000070001',
+      version: '4',
+      etag: 'W/"4"',
+    });
     expect(extractIds(undefined, new Headers({ Location: 'https://x/STU3/ReferralRequest/000000070002/_history/3' }))).toEqual({ ubrn: '000000070002' });
     expect(extractIds(undefined, new Headers({ Location: 'Binary/abc-1' }))).toEqual({ binaryUrl: 'Binary/abc-1' });
     expect(extractIds('<html>', new Headers({ ETag: '"abc"' }))).toEqual({});

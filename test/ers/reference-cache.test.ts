@@ -6,13 +6,20 @@ import { fhir, scriptedServer } from '../helpers/scripted-server';
 
 const clinicTypes = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/ers-api/legacy/A004_response_CLINIC-TYPE.json'), 'utf8'));
 let server: Awaited<ReturnType<typeof scriptedServer>> | undefined;
-afterEach(async () => { await server?.close(); });
+afterEach(async () => {
+  await server?.close();
+});
 
 describe('A004 reference data cache', () => {
   it('fetches once a day, serves the cached copy meanwhile, and falls back to it when e-RS fails', async () => {
     let fail = false;
     server = await scriptedServer((_req, res) => (fail ? fhir(res, 503, '') : fhir(res, 200, clinicTypes, { ETag: 'W/"1"' })));
-    const client = new ErsClient({ flavour: 'platform', baseUrl: `${server.url}/referrals/FHIR`, credentials: () => ({ accessToken: 't' }), retry: { limit: 0 } });
+    const client = new ErsClient({
+      flavour: 'platform',
+      baseUrl: `${server.url}/referrals/FHIR`,
+      credentials: () => ({ accessToken: 't' }),
+      retry: { limit: 0 },
+    });
     let now = 1_000_000;
     const cache = new ReferenceDataCache(client, undefined, ONE_DAY_MS, () => now);
     const first = await cache.get('CLINIC-TYPE');

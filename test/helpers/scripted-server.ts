@@ -3,7 +3,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface SeenRequest { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
 export type Handler = (req: SeenRequest, res: ServerResponse) => void;
 
 export async function scriptedServer(handler: Handler) {
@@ -22,7 +27,11 @@ export async function scriptedServer(handler: Handler) {
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -35,6 +44,8 @@ export function outcome(code: string, issueCode = 'business-rule', diagnostics =
   return {
     resourceType: 'OperationOutcome',
     meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-OperationOutcome-1'] },
-    issue: [{ severity: 'error', code: issueCode, details: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-APIErrorCode-1', code }] }, diagnostics }],
+    issue: [
+      { severity: 'error', code: issueCode, details: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-APIErrorCode-1', code }] }, diagnostics },
+    ],
   };
 }

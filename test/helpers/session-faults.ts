@@ -37,9 +37,10 @@ export interface SessionFaultInjection {
  */
 export function injectSessionFault(real: SubmissionApi, options: { fault: SessionFault; atStep: SubmitStep; owner: string }): SessionFaultInjection {
   let ended = false;
-  const refuse = () => options.fault === 'sign-out'
-    ? new ProtocolError('not-signed-in', 'Sign in to e-RS and choose a role first.')
-    : new ProtocolError('session-expired', 'Your e-RS session has expired. Sign in again; nothing has been lost.');
+  const refuse = () =>
+    options.fault === 'sign-out'
+      ? new ProtocolError('not-signed-in', 'Sign in to e-RS and choose a role first.')
+      : new ProtocolError('session-expired', 'Your e-RS session has expired. Sign in again; nothing has been lost.');
   const wrapped = new Proxy(real, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);

@@ -2,6 +2,14 @@
 import type { RunningSimulator } from '../../simulator/server';
 
 export function referralsWithLetters(sim: RunningSimulator, nhsNumber: string) {
-  return sim.referrals().filter((r) => r.patientNhsNumber === nhsNumber)
-    .map((r) => ({ ...r, letters: sim.binaries().filter((b) => b.linkedUbrn === r.ubrn).map((b) => b.fileName) }));
+  return sim
+    .referrals()
+    .filter((r) => r.patientNhsNumber === nhsNumber)
+    .map((r) => ({
+      ...r,
+      letters: sim
+        .binaries()
+        .filter((b) => b.linkedUbrn === r.ubrn)
+        .map((b) => b.fileName),
+    }));
 }

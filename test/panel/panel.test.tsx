@@ -170,7 +170,9 @@ describe('submit', () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
     render(<App api={api.api} />);
     await waitFor(async () => expect(await getDraft(draftId(OWNER, HOST, NHS))).toBeDefined());
-    await updateDraft(draftId(OWNER, HOST, NHS), (d) => { d.submission = { phase: 'outcome-unknown', createSentAt: Date.now(), updatedAt: Date.now(), reconcile }; });
+    await updateDraft(draftId(OWNER, HOST, NHS), (d) => {
+      d.submission = { phase: 'outcome-unknown', createSentAt: Date.now(), updatedAt: Date.now(), reconcile };
+    });
     cleanup();
     render(<App api={api.api} />);
     return { api, box: await screen.findByTestId('outcome-unknown') };
@@ -201,10 +203,13 @@ describe('submit', () => {
   });
 
   it('several found in e-RS: lists them and lets the user choose', async () => {
-    const { api } = await lostCreate({ status: 'several', candidates: [
-      { ubrn: '000000070002', created: '2026-03-01T10:00:01Z', clinicalContext: 'CARDIOLOGY', priority: 'ROUTINE' },
-      { ubrn: '000000070003', created: '2026-03-01T10:00:02Z', clinicalContext: 'CARDIOLOGY', priority: 'ROUTINE' },
-    ] });
+    const { api } = await lostCreate({
+      status: 'several',
+      candidates: [
+        { ubrn: '000000070002', created: '2026-03-01T10:00:01Z', clinicalContext: 'CARDIOLOGY', priority: 'ROUTINE' },
+        { ubrn: '000000070003', created: '2026-03-01T10:00:02Z', clinicalContext: 'CARDIOLOGY', priority: 'ROUTINE' },
+      ],
+    });
     const list = screen.getByTestId('reconcile-several');
     expect(list.textContent).toMatch(/UBRN 000000070002.*UBRN 000000070003/s);
     const use = screen.getByRole('button', { name: 'Use this referral' }) as HTMLButtonElement;
@@ -234,7 +239,15 @@ describe('done screen', () => {
     const id = draftId(OWNER, HOST, NHS);
     await waitFor(async () => expect(await getDraft(id)).toBeDefined());
     await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
-    await updateDraft(id, (d) => { d.submission = { phase: 'complete', route: 'A011', ubrn: '000000070002', patientLetter: { fileName: '000000070002_Booking_Instructions.pdf', size: 8 }, updatedAt: Date.now() }; });
+    await updateDraft(id, (d) => {
+      d.submission = {
+        phase: 'complete',
+        route: 'A011',
+        ubrn: '000000070002',
+        patientLetter: { fileName: '000000070002_Booking_Instructions.pdf', size: 8 },
+        updatedAt: Date.now(),
+      };
+    });
     cleanup();
     render(<App api={api.api} />);
     expect((await screen.findByTestId('ubrn')).textContent).toBe('0000 0007 0002');
@@ -249,7 +262,16 @@ describe('the panel follows the session at once', () => {
     const api = await searchFor();
     fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
     await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
-    await putDraft(newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: `${HOST}/x`, patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' }, ttlMs: 86_400_000, now: Date.now() }));
+    await putDraft(
+      newDraft({
+        owner: OWNER,
+        hostOrigin: HOST,
+        sourceUrl: `${HOST}/x`,
+        patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
+        ttlMs: 86_400_000,
+        now: Date.now(),
+      }),
+    );
     api.changeSession({ state: 'active' }); // any change re-reads the lists
     await screen.findByText('TAYLOR, Amelia (Ms)');
 
@@ -281,7 +303,16 @@ describe('the panel follows the session at once', () => {
     const api = await searchFor();
     fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
     await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
-    await putDraft(newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: `${HOST}/x`, patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' }, ttlMs: 86_400_000, now: Date.now() }));
+    await putDraft(
+      newDraft({
+        owner: OWNER,
+        hostOrigin: HOST,
+        sourceUrl: `${HOST}/x`,
+        patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
+        ttlMs: 86_400_000,
+        now: Date.now(),
+      }),
+    );
     cleanup();
     // A browser restart: no sign-out ran; the next user signs in.
     const next = fakeApi({ report: report(NHS, 'JONES'), session: { userId: '021600556522', userName: 'Dr BAKER' } });
@@ -297,7 +328,14 @@ describe('the panel follows the session at once', () => {
 describe('automatic resume', () => {
   it('opening a ready draft for another patient than the page shows does not resume (create) it', async () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
-    const other = newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: `${HOST}/x`, patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' }, ttlMs: 86_400_000, now: Date.now() });
+    const other = newDraft({
+      owner: OWNER,
+      hostOrigin: HOST,
+      sourceUrl: `${HOST}/x`,
+      patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
+      ttlMs: 86_400_000,
+      now: Date.now(),
+    });
     other.shortlist = [service('1')];
     other.letterMode = 'to-follow';
     other.submission = { phase: 'ready', updatedAt: Date.now() };

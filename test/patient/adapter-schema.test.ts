@@ -20,12 +20,61 @@ describe('host adapter schema', () => {
 
   it.each([
     ['not JSON', '{', /Not valid JSON/],
-    ['no NHS number field', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { name: { selector: '#n' } } }), /fields\.nhsNumber/],
-    ['no name field', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n' } } }), /name/],
-    ['a bad regular expression', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n', pattern: '(' }, name: { label: 'Name' } } }), /regular expression/],
-    ['a bad match pattern', JSON.stringify({ id: 'x1', name: 'X', matches: ['x.example'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n' }, name: { label: 'Name' } } }), /match pattern/],
-    ['an unknown key', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n' }, name: { label: 'Name' } }, script: 'alert(1)' }), /script|Unrecognized/i],
-    ['a locator with neither selector nor label', JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { pattern: '\\d+' }, name: { label: 'Name' } } }), /selector or a label/],
+    [
+      'no NHS number field',
+      JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { name: { selector: '#n' } } }),
+      /fields\.nhsNumber/,
+    ],
+    [
+      'no name field',
+      JSON.stringify({ id: 'x1', name: 'X', matches: ['https://x.example/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n' } } }),
+      /name/,
+    ],
+    [
+      'a bad regular expression',
+      JSON.stringify({
+        id: 'x1',
+        name: 'X',
+        matches: ['https://x.example/*'],
+        recordOpen: { selector: '#p' },
+        fields: { nhsNumber: { selector: '#n', pattern: '(' }, name: { label: 'Name' } },
+      }),
+      /regular expression/,
+    ],
+    [
+      'a bad match pattern',
+      JSON.stringify({
+        id: 'x1',
+        name: 'X',
+        matches: ['x.example'],
+        recordOpen: { selector: '#p' },
+        fields: { nhsNumber: { selector: '#n' }, name: { label: 'Name' } },
+      }),
+      /match pattern/,
+    ],
+    [
+      'an unknown key',
+      JSON.stringify({
+        id: 'x1',
+        name: 'X',
+        matches: ['https://x.example/*'],
+        recordOpen: { selector: '#p' },
+        fields: { nhsNumber: { selector: '#n' }, name: { label: 'Name' } },
+        script: 'alert(1)',
+      }),
+      /script|Unrecognized/i,
+    ],
+    [
+      'a locator with neither selector nor label',
+      JSON.stringify({
+        id: 'x1',
+        name: 'X',
+        matches: ['https://x.example/*'],
+        recordOpen: { selector: '#p' },
+        fields: { nhsNumber: { pattern: '\\d+' }, name: { label: 'Name' } },
+      }),
+      /selector or a label/,
+    ],
     ['duplicate ids', JSON.stringify([BUILTIN_ADAPTERS[0], BUILTIN_ADAPTERS[0]]), /Duplicate adapter id/],
   ])('refuses %s with a readable error', (_, text, error) => {
     const r = parseAdapterJson(text);

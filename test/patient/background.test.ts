@@ -1,20 +1,39 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
-  CUSTOM_ADAPTERS_KEY, PANEL_REQUEST_KEY, getTabPatientState, handlePatientMessage, publishAdapters, recordReport,
-  referFromTab, registerPatientContext, resetPatientContextForTests, saveCustomAdapters, syncContentScripts, tabStateKey,
+  CUSTOM_ADAPTERS_KEY,
+  PANEL_REQUEST_KEY,
+  getTabPatientState,
+  handlePatientMessage,
+  publishAdapters,
+  recordReport,
+  referFromTab,
+  registerPatientContext,
+  resetPatientContextForTests,
+  saveCustomAdapters,
+  syncContentScripts,
+  tabStateKey,
 } from '@/utils/background/patient-context';
 import { ACTIVE_ADAPTERS_KEY } from '@/utils/patient/content-runtime';
 import type { PatientContextReport } from '@/utils/patient/types';
 
 const URL_GP = 'http://127.0.0.1:9000/demo/gp/record-9434765919.html';
 const report = (nhs: string, family: string, given: string, url = URL_GP): PatientContextReport => ({
-  status: 'single', patient: { nhsNumber: nhs, name: { family, given: [given], prefix: 'Mr' } }, confidence: 1,
-  source: { adapterId: 'demo-gp', url, title: 'GP' }, observedAt: 1,
+  status: 'single',
+  patient: { nhsNumber: nhs, name: { family, given: [given], prefix: 'Mr' } },
+  confidence: 1,
+  source: { adapterId: 'demo-gp', url, title: 'GP' },
+  observedAt: 1,
 });
 const JONES = report('9434765919', 'JONES', 'Sarah');
 const SMITH = report('9912003888', 'SMITH', 'John');
-const sender = (over: Record<string, unknown> = {}) => ({ id: fakeBrowser.runtime.id, url: URL_GP, frameId: 0, tab: { id: 7, windowId: 1, url: URL_GP }, ...over });
+const sender = (over: Record<string, unknown> = {}) => ({
+  id: fakeBrowser.runtime.id,
+  url: URL_GP,
+  frameId: 0,
+  tab: { id: 7, windowId: 1, url: URL_GP },
+  ...over,
+});
 
 let open: ReturnType<typeof vi.fn>;
 beforeEach(() => {
@@ -56,7 +75,9 @@ describe('messages from content scripts', () => {
 
   it('stores the latest context per tab, on an enabled https origin too', async () => {
     const url = 'https://gp.example.nhs.uk/record/1';
-    expect(await handlePatientMessage({ type: 'patient-context', context: report('9434765919', 'JONES', 'Sarah', url) }, sender({ url, tab: { id: 8, url } }))).toEqual({ ok: true });
+    expect(
+      await handlePatientMessage({ type: 'patient-context', context: report('9434765919', 'JONES', 'Sarah', url) }, sender({ url, tab: { id: 8, url } })),
+    ).toEqual({ ok: true });
     expect((await getTabPatientState(8))!.report.patient!.nhsNumber).toBe('9434765919');
   });
 });
@@ -68,7 +89,11 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
     expect(await pending).toEqual({ ok: true });
     const s = await getTabPatientState(7);
     expect(s!.draft).toMatchObject({ nhsNumber: '9434765919', locked: false });
-    expect((await fakeBrowser.storage.session.get(PANEL_REQUEST_KEY))[PANEL_REQUEST_KEY]).toMatchObject({ tabId: 7, via: 'refer-button', nhsNumber: '9434765919' });
+    expect((await fakeBrowser.storage.session.get(PANEL_REQUEST_KEY))[PANEL_REQUEST_KEY]).toMatchObject({
+      tabId: 7,
+      via: 'refer-button',
+      nhsNumber: '9434765919',
+    });
   });
 
   it('locks the draft when the host shows another patient, for good', async () => {
@@ -106,13 +131,19 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
 
   it('"no patient" or "ambiguous" pages do not lock the draft (nothing else is shown)', async () => {
     await handlePatientMessage({ type: 'open-panel', context: JONES }, sender());
-    await handlePatientMessage({ type: 'patient-context', context: { ...JONES, status: 'ambiguous', patient: undefined, reason: '2 different NHS numbers shown' } }, sender());
+    await handlePatientMessage(
+      { type: 'patient-context', context: { ...JONES, status: 'ambiguous', patient: undefined, reason: '2 different NHS numbers shown' } },
+      sender(),
+    );
     expect((await getTabPatientState(7))!.draft!.locked).toBe(false);
   });
 
   it('reports to the content script when the panel cannot open', async () => {
     open.mockRejectedValueOnce(new Error('may only be called in response to a user gesture'));
-    expect(await handlePatientMessage({ type: 'open-panel', context: JONES }, sender())).toEqual({ ok: false, error: 'may only be called in response to a user gesture' });
+    expect(await handlePatientMessage({ type: 'open-panel', context: JONES }, sender())).toEqual({
+      ok: false,
+      error: 'may only be called in response to a user gesture',
+    });
   });
 
   it.each(['context-menu', 'command'] as const)('the %s opens the panel on the tab’s patient in one action', async (via) => {
@@ -131,12 +162,18 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
 
 describe('adapters and host permissions', () => {
   const custom = {
-    id: 'acme-gp', name: 'Acme GP', matches: ['https://gp.example.nhs.uk/record/*'],
-    recordOpen: { selector: '#patient' }, fields: { nhsNumber: { selector: '#nhs' }, name: { selector: '#name' } },
+    id: 'acme-gp',
+    name: 'Acme GP',
+    matches: ['https://gp.example.nhs.uk/record/*'],
+    recordOpen: { selector: '#patient' },
+    fields: { nhsNumber: { selector: '#nhs' }, name: { selector: '#name' } },
   };
 
   it('publishes built-in and administrator adapters, validated and compiled, policy first', async () => {
-    vi.spyOn(fakeBrowser.storage.managed, 'get').mockResolvedValue({ hostAdapters: [{ ...custom, id: 'policy-gp' }], hostAdaptersJson: JSON.stringify([{ id: 'broken' }]) } as never);
+    vi.spyOn(fakeBrowser.storage.managed, 'get').mockResolvedValue({
+      hostAdapters: [{ ...custom, id: 'policy-gp' }],
+      hostAdaptersJson: JSON.stringify([{ id: 'broken' }]),
+    } as never);
     expect(await saveCustomAdapters([custom])).toEqual({ ok: true });
     const published = await publishAdapters();
     expect(published.map((a) => a.id)).toEqual(['policy-gp', 'acme-gp', 'demo-gp', 'demo-epr', 'demo-spa']);
@@ -154,7 +191,9 @@ describe('adapters and host permissions', () => {
     vi.spyOn(fakeBrowser.scripting, 'getRegisteredContentScripts').mockResolvedValue([] as never);
     const register = vi.spyOn(fakeBrowser.scripting, 'registerContentScripts').mockResolvedValue(undefined);
     expect(await syncContentScripts()).toEqual(['https://gp.example.nhs.uk/*']);
-    expect(register).toHaveBeenCalledWith([expect.objectContaining({ id: 'ers-patient-context', matches: ['https://gp.example.nhs.uk/*'], js: ['patient-context.js'] })]);
+    expect(register).toHaveBeenCalledWith([
+      expect.objectContaining({ id: 'ers-patient-context', matches: ['https://gp.example.nhs.uk/*'], js: ['patient-context.js'] }),
+    ]);
   });
 
   it('unregisters it when the last origin is revoked', async () => {

@@ -58,7 +58,12 @@ describe('single-page app patient switches', () => {
     const after = contexts().slice(before);
     // While loading or settling there is no patient; then the new one. Never the old one again.
     expect(after.map((c) => c.status)).toEqual([...after.slice(1).map(() => 'none'), 'single']);
-    expect(after.at(-1)!.patient).toMatchObject({ nhsNumber: '9912003888', name: { family: 'SMITH', given: ['John'], prefix: 'Mr' }, birthDate: '1970-01-01', gpPractice: 'R68' });
+    expect(after.at(-1)!.patient).toMatchObject({
+      nhsNumber: '9912003888',
+      name: { family: 'SMITH', given: ['John'], prefix: 'Mr' },
+      birthDate: '1970-01-01',
+      gpPractice: 'R68',
+    });
   });
 
   it('does one read per mutation burst, however large the burst', async () => {
@@ -101,7 +106,10 @@ describe('hostile pages', () => {
 
 describe('the page cannot spoof context', () => {
   it('postMessage and custom events change nothing', async () => {
-    await start('http://127.0.0.1:8080/demo/gp/record-9434765919.html', readFileSync(join(DEMO, 'gp/record-9434765919.html'), 'utf8').replace(/^[\s\S]*<body[^>]*>|<\/body>[\s\S]*$/g, ''));
+    await start(
+      'http://127.0.0.1:8080/demo/gp/record-9434765919.html',
+      readFileSync(join(DEMO, 'gp/record-9434765919.html'), 'utf8').replace(/^[\s\S]*<body[^>]*>|<\/body>[\s\S]*$/g, ''),
+    );
     const fake = { type: 'patient-context', context: { status: 'single', patient: { nhsNumber: '9912003888', name: { family: 'EVIL', given: [] } } } };
     window.postMessage(fake, '*');
     document.dispatchEvent(new CustomEvent('patient-context', { detail: fake }));

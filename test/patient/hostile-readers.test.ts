@@ -33,8 +33,11 @@ describe('the generic reader never guesses on hostile fixtures', () => {
     const r = fixture('generic-letter.html');
     expect(r.status).toBe('single');
     expect(r.patient).toEqual({
-      nhsNumber: '4857773457', name: { family: "O'BRIEN", given: ['Siobhán'], prefix: 'Ms' },
-      birthDate: '1979-02-28', gender: 'female', postcode: 'LS7 3HB',
+      nhsNumber: '4857773457',
+      name: { family: "O'BRIEN", given: ['Siobhán'], prefix: 'Ms' },
+      birthDate: '1979-02-28',
+      gender: 'female',
+      postcode: 'LS7 3HB',
     });
     expect(r.confidence).toBe(1);
   });
@@ -78,7 +81,13 @@ describe('adapters refuse what they cannot trust', () => {
   });
 
   it('an adapter with a broken selector or pattern yields no patient instead of throwing', () => {
-    const broken = [{ ...BUILTIN_ACTIVE_ADAPTERS[0]!, recordOpen: { selector: '#record' }, fields: { nhsNumber: [{ selector: ':::nope', normalise: 'nhsNumber' as const }], name: [{ selector: 'td', pattern: '(', normalise: 'name' as const }] } }];
+    const broken = [
+      {
+        ...BUILTIN_ACTIVE_ADAPTERS[0]!,
+        recordOpen: { selector: '#record' },
+        fields: { nhsNumber: [{ selector: ':::nope', normalise: 'nhsNumber' as const }], name: [{ selector: 'td', pattern: '(', normalise: 'name' as const }] },
+      },
+    ];
     const r = readPatientContext(parseHtml(gp), demoUrl('gp/record-x.html'), broken, 1);
     expect(r.status).toBe('none');
   });

@@ -5,7 +5,10 @@ import type { PatientContextReport } from '@/utils/patient/types';
 
 const bound = { nhsNumber: '9990792445', displayName: 'OSEI, Kwame (Mr)', birthDate: '1979-10-10', gender: 'male' };
 const shown = (patient: Partial<NonNullable<PatientContextReport['patient']>>): PatientContextReport => ({
-  status: 'single', confidence: 1, observedAt: 1, source: { adapterId: 'generic', url: 'https://ward.example/', title: '' },
+  status: 'single',
+  confidence: 1,
+  observedAt: 1,
+  source: { adapterId: 'generic', url: 'https://ward.example/', title: '' },
   patient: { nhsNumber: '9990792445', name: { family: 'OSEI', given: ['Kwame'], prefix: 'Mr' }, birthDate: '1979-10-10', gender: 'male', ...patient },
 });
 
@@ -24,7 +27,9 @@ describe('identityMismatch (the submit guard’s comparison with a fresh read)',
 
   it('refuses another NHS number, and a page that shows no single patient', () => {
     expect(identityMismatch(bound, shown({ nhsNumber: '9990268592' }))).toMatch(/NHS number differs/);
-    expect(identityMismatch(bound, { ...shown({}), status: 'none', patient: undefined, reason: 'The record is still changing' })).toMatch(/does not clearly show OSEI, Kwame \(Mr\).*still changing/);
+    expect(identityMismatch(bound, { ...shown({}), status: 'none', patient: undefined, reason: 'The record is still changing' })).toMatch(
+      /does not clearly show OSEI, Kwame \(Mr\).*still changing/,
+    );
     expect(identityMismatch(bound, undefined)).toMatch(/does not clearly show/);
   });
 });

@@ -4,9 +4,19 @@ import { urlMatchesPattern } from '@/utils/patient/compile';
 
 describe('UK dates', () => {
   it.each([
-    ['14/03/1958', '1958-03-14'], ['14-03-1958', '1958-03-14'], ['14.03.1958', '1958-03-14'], ['1958-03-14', '1958-03-14'],
-    ['14-Mar-1958', '1958-03-14'], ['14 Mar 1958', '1958-03-14'], ['14th March 1958', '1958-03-14'], ['1 sept 2001', '2001-09-01'],
-    ['4/3/1958 (66y)', '1958-03-04'], ['31/02/2000', undefined], ['14/13/1958', undefined], ['14/03/58', undefined], ['', undefined],
+    ['14/03/1958', '1958-03-14'],
+    ['14-03-1958', '1958-03-14'],
+    ['14.03.1958', '1958-03-14'],
+    ['1958-03-14', '1958-03-14'],
+    ['14-Mar-1958', '1958-03-14'],
+    ['14 Mar 1958', '1958-03-14'],
+    ['14th March 1958', '1958-03-14'],
+    ['1 sept 2001', '2001-09-01'],
+    ['4/3/1958 (66y)', '1958-03-04'],
+    ['31/02/2000', undefined],
+    ['14/13/1958', undefined],
+    ['14/03/58', undefined],
+    ['', undefined],
   ])('%s → %s', (raw, iso) => expect(parseUkDate(raw)).toBe(iso));
 });
 
@@ -25,12 +35,31 @@ describe('names', () => {
 
 describe('other fields', () => {
   it.each([
-    ['943 476 5919', '9434765919'], ['943-476-5919', '9434765919'], ['NHS: 9434765919', '9434765919'],
-    ['94347659190', undefined], ['943 476 5919 / 991 200 3888', undefined],
+    ['943 476 5919', '9434765919'],
+    ['943-476-5919', '9434765919'],
+    ['NHS: 9434765919', '9434765919'],
+    ['94347659190', undefined],
+    ['943 476 5919 / 991 200 3888', undefined],
   ])('NHS number in %s', (raw, n) => expect(pickNhsNumber(raw)).toBe(n));
-  it.each([['F', 'female'], ['Male', 'male'], ['Not known', 'unknown'], ['Indeterminate', 'other'], ['X', undefined]])('sex %s', (raw, g) => expect(normaliseGender(raw)).toBe(g));
-  it.each([['12 Park Row, Leeds LS1 4AP', 'LS1 4AP'], ['sw1a1aa', 'SW1A 1AA'], ['no fixed abode', undefined]])('postcode %s', (raw, pc) => expect(normalisePostcode(raw)).toBe(pc));
-  it.each([['Dr A Khan, Park Surgery (B86001)', 'B86001'], ['R68', 'R68'], ['Park Surgery B86001', 'B86001'], ['None', undefined], ['Not registered', undefined]])('ODS %s', (raw, ods) => expect(normaliseOds(raw)).toBe(ods));
+  it.each([
+    ['F', 'female'],
+    ['Male', 'male'],
+    ['Not known', 'unknown'],
+    ['Indeterminate', 'other'],
+    ['X', undefined],
+  ])('sex %s', (raw, g) => expect(normaliseGender(raw)).toBe(g));
+  it.each([
+    ['12 Park Row, Leeds LS1 4AP', 'LS1 4AP'],
+    ['sw1a1aa', 'SW1A 1AA'],
+    ['no fixed abode', undefined],
+  ])('postcode %s', (raw, pc) => expect(normalisePostcode(raw)).toBe(pc));
+  it.each([
+    ['Dr A Khan, Park Surgery (B86001)', 'B86001'],
+    ['R68', 'R68'],
+    ['Park Surgery B86001', 'B86001'],
+    ['None', undefined],
+    ['Not registered', undefined],
+  ])('ODS %s', (raw, ods) => expect(normaliseOds(raw)).toBe(ods));
 });
 
 describe('URL match patterns', () => {

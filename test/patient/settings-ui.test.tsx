@@ -6,7 +6,13 @@ import { PatientContextSettings } from '@/utils/patient/ui/PatientContextSetting
 import { originPattern } from '@/utils/patient/ui/host-access';
 import { CUSTOM_ADAPTERS_KEY } from '@/utils/background/patient-context';
 
-const adapter = { id: 'acme-gp', name: 'Acme GP', matches: ['https://gp.acme.example.nhs.uk/*'], recordOpen: { selector: '#p' }, fields: { nhsNumber: { selector: '#n' }, name: { selector: '#m' } } };
+const adapter = {
+  id: 'acme-gp',
+  name: 'Acme GP',
+  matches: ['https://gp.acme.example.nhs.uk/*'],
+  recordOpen: { selector: '#p' },
+  fields: { nhsNumber: { selector: '#n' }, name: { selector: '#m' } },
+};
 
 afterEach(cleanup);
 beforeEach(() => {

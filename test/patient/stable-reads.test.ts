@@ -57,7 +57,9 @@ describe('a banner updated in two stages', () => {
 
 describe('a chart switch that only toggles a class', () => {
   const adapter = compileAdapter({
-    id: 'tabbed-epr', name: 'Tabbed EPR', matches: ['https://epr.example/*'],
+    id: 'tabbed-epr',
+    name: 'Tabbed EPR',
+    matches: ['https://epr.example/*'],
     recordOpen: { selector: '.chart.active' },
     fields: { nhsNumber: { selector: '.chart.active .nhs' }, name: { selector: '.chart.active .name' }, birthDate: { selector: '.chart.active .dob' } },
     watch: ['.banner'],

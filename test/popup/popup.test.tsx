@@ -19,7 +19,8 @@ function view(patch: Partial<SessionView>): SessionView {
   return { status: 'signed-out', flavour: 'platform', environment: 'simulator', roles: [], signInMissing: [], ...patch };
 }
 
-function fakeApi(initial: SessionView, answers: Record<string, (payload: any) => unknown> = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
+function fakeApi(initial: SessionView, answers: Record<string, (payload: any) => unknown> = {}) {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   let current = initial;
   const listeners: ((v: SessionView) => void)[] = [];
   const calls: { type: string; payload: unknown }[] = [];
@@ -39,12 +40,24 @@ function fakeApi(initial: SessionView, answers: Record<string, (payload: any) =>
       return () => undefined;
     },
   };
-  return { api, calls, push: (v: SessionView) => { current = v; listeners.forEach((l) => l(v)); } };
+  return {
+    api,
+    calls,
+    push: (v: SessionView) => {
+      current = v;
+      listeners.forEach((l) => l(v));
+    },
+  };
 }
 
 describe('popup', () => {
   it('shows the environment unmistakably', async () => {
-    for (const [environment, label] of [['simulator', 'SIMULATOR (demo)'], ['sandbox', 'SANDBOX'], ['integration', 'INTEGRATION (test)'], ['production', 'PRODUCTION (live)']] as const) {
+    for (const [environment, label] of [
+      ['simulator', 'SIMULATOR (demo)'],
+      ['sandbox', 'SANDBOX'],
+      ['integration', 'INTEGRATION (test)'],
+      ['production', 'PRODUCTION (live)'],
+    ] as const) {
       const { api } = fakeApi(view({ environment }));
       const { container, unmount } = render(<Popup api={api} siteAccess={false} />);
       await waitFor(() => expect(container.querySelector(`.env-banner--${environment}`)?.textContent).toContain(label));
@@ -60,10 +73,13 @@ describe('popup', () => {
     expect(calls.some((c) => c.type === 'session/sign-in')).toBe(false);
   });
 
-  it('signs in, then offers each role as one click, sending only the role\'s identity', async () => {
+  it("signs in, then offers each role as one click, sending only the role's identity", async () => {
     const { api, calls } = fakeApi(view({}), {
       'session/sign-in': () => view({ status: 'choose-role', user: ADAMS, roles: [RC_B, RC_R68] }),
-      'session/select-role': (p) => ({ view: view({ status: 'active', user: ADAMS, roles: [RC_B, RC_R68], role: p.role.ods === 'R68' ? RC_R68 : RC_B }), notices: [] }),
+      'session/select-role': (p) => ({
+        view: view({ status: 'active', user: ADAMS, roles: [RC_B, RC_R68], role: p.role.ods === 'R68' ? RC_R68 : RC_B }),
+        notices: [],
+      }),
     });
     render(<Popup api={api} siteAccess={false} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Sign in with NHS CIS2' }));
@@ -91,7 +107,15 @@ describe('popup', () => {
     const { api, push } = fakeApi(view({ status: 'active', user: ADAMS, roles: [RC_B], role: RC_B }));
     render(<Popup api={api} siteAccess={false} />);
     await screen.findByTestId('org');
-    push(view({ status: 'expired', user: ADAMS, roles: [RC_B], role: RC_B, notice: 'Your e-RS session has expired. Sign in again to carry on; nothing in your draft has been lost.' }));
+    push(
+      view({
+        status: 'expired',
+        user: ADAMS,
+        roles: [RC_B],
+        role: RC_B,
+        notice: 'Your e-RS session has expired. Sign in again to carry on; nothing in your draft has been lost.',
+      }),
+    );
     await screen.findByRole('button', { name: 'Sign in again with NHS CIS2' });
     expect(screen.getByTestId('session-notice').textContent).toMatch(/nothing in your draft has been lost/);
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeTruthy();

@@ -12,7 +12,9 @@ beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 1 });
   summary = await runFaultMatrix(sim);
 }, 120_000);
-afterAll(async () => { await sim.close(); });
+afterAll(async () => {
+  await sim.close();
+});
 
 describe('fault matrix', () => {
   it('covers every fault kind at every step of every route', () => {

@@ -16,8 +16,12 @@ import { injectSessionFault, type SessionFault, type SubmitStep } from '../helpe
 const NHS = '9434765919';
 const OWNER = ownerKey({ userId: USER_IDS.adams, ods: 'B86001' });
 let sim: RunningSimulator;
-beforeAll(async () => { sim = await startSimulator({ port: 0, seed: 1 }); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, seed: 1 });
+});
+afterAll(async () => {
+  await sim.close();
+});
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   resetDbConnection();
@@ -26,13 +30,25 @@ beforeEach(() => {
 
 function client(): ErsClient {
   const token = sim.issueToken(USER_IDS.adams);
-  return new ErsClient({ flavour: 'platform', baseUrl: `${sim.url}/referrals/FHIR`, credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }), retry: { baseDelayMs: 5 } });
+  return new ErsClient({
+    flavour: 'platform',
+    baseUrl: `${sim.url}/referrals/FHIR`,
+    credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }),
+    retry: { baseDelayMs: 5 },
+  });
 }
 
 async function readyDraft(api: ErsClient, ras: boolean) {
   const criteria = { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true } as const;
   const found = await api.searchServices({ nhsNumber: NHS, criteria });
-  const draft = newDraft({ owner: OWNER, hostOrigin: 'http://127.0.0.1:1', sourceUrl: 'http://127.0.0.1:1/demo/gp/', patient: { nhsNumber: NHS, displayName: 'JONES, Sarah (Mrs)' }, ttlMs: 86_400_000, now: Date.now() });
+  const draft = newDraft({
+    owner: OWNER,
+    hostOrigin: 'http://127.0.0.1:1',
+    sourceUrl: 'http://127.0.0.1:1/demo/gp/',
+    patient: { nhsNumber: NHS, displayName: 'JONES, Sarah (Mrs)' },
+    ttlMs: 86_400_000,
+    now: Date.now(),
+  });
   draft.criteriaResource = found.criteria;
   draft.shortlist = [found.services.find((s) => s.isTriage === ras)!];
   draft.files = [{ id: 'f1', name: 'referral-letter.pdf', contentType: 'application/pdf', size: 20 }];

@@ -7,16 +7,28 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErsClient, type Flavour } from '../../utils/ers';
 import { newDraft, type Draft } from '../../utils/referral/model';
 import {
-  advance, chooseReconciled, createdCandidates, recheckReconciliation, requestLetterCompletion, requestSubmission, resendAfterCheck, submitBlocker,
-  type SubmissionApi, type SubmitContext,
+  advance,
+  chooseReconciled,
+  createdCandidates,
+  recheckReconciliation,
+  requestLetterCompletion,
+  requestSubmission,
+  resendAfterCheck,
+  submitBlocker,
+  type SubmissionApi,
+  type SubmitContext,
 } from '../../utils/referral/submit';
 import { fileKey, getBlob, getDraft, listOutstanding, patientLetterKey, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
 import { startSimulator, TEST_SMARTCARDS, USER_IDS, type RunningSimulator } from '../../simulator/server';
 import { referralsWithLetters } from '../helpers/simulator';
 
 let sim: RunningSimulator;
-beforeAll(async () => { sim = await startSimulator({ port: 0, seed: 1 }); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, seed: 1 });
+});
+afterAll(async () => {
+  await sim.close();
+});
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   resetDbConnection();
@@ -27,7 +39,12 @@ beforeEach(() => {
 async function clientFor(flavour: Flavour): Promise<ErsClient> {
   if (flavour === 'platform') {
     const token = sim.issueToken(USER_IDS.adams);
-    return new ErsClient({ flavour, baseUrl: `${sim.url}/referrals/FHIR`, credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }), retry: { baseDelayMs: 5 } });
+    return new ErsClient({
+      flavour,
+      baseUrl: `${sim.url}/referrals/FHIR`,
+      credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }),
+      retry: { baseDelayMs: 5 },
+    });
   }
   const creds: { sessionKey?: string } = {};
   const client = new ErsClient({ flavour, baseUrl: `${sim.url}/ers-api`, asid: '200000000001', credentials: () => creds, retry: { baseDelayMs: 5 } });
@@ -40,13 +57,23 @@ const NHS = '9434765919';
 const OWNER = `${USER_IDS.adams}@B86001`;
 
 /** A draft as the panel would leave it: searched, shortlisted, letter chosen. */
-async function readyDraft(client: ErsClient, options: { ras?: boolean; letter?: 'attach' | 'to-follow'; nhsNumber?: string; priority?: 'ROUTINE' | 'URGENT' } = {}): Promise<Draft> {
+async function readyDraft(
+  client: ErsClient,
+  options: { ras?: boolean; letter?: 'attach' | 'to-follow'; nhsNumber?: string; priority?: 'ROUTINE' | 'URGENT' } = {},
+): Promise<Draft> {
   const nhsNumber = options.nhsNumber ?? NHS;
   const criteria = { priority: options.priority ?? 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true } as const;
   const found = await client.searchServices({ nhsNumber, criteria });
   const pick = found.services.find((s) => (options.ras ? s.isTriage : !s.isTriage))!;
   expect(pick).toBeDefined();
-  const draft = newDraft({ owner: OWNER, hostOrigin: 'http://127.0.0.1:1', sourceUrl: 'http://127.0.0.1:1/demo/gp/', patient: { nhsNumber, displayName: 'JONES, Sarah (Mrs)' }, ttlMs: 86_400_000, now: Date.now() });
+  const draft = newDraft({
+    owner: OWNER,
+    hostOrigin: 'http://127.0.0.1:1',
+    sourceUrl: 'http://127.0.0.1:1/demo/gp/',
+    patient: { nhsNumber, displayName: 'JONES, Sarah (Mrs)' },
+    ttlMs: 86_400_000,
+    now: Date.now(),
+  });
   draft.search.criteria = criteria;
   draft.criteriaResource = found.criteria;
   draft.shortlist = [pick];
@@ -110,7 +137,9 @@ describe('letter to follow', () => {
     expect(outstanding.deadline - outstanding.createdAt).toBe(24 * 3_600_000);
     expect(referralsFor()[0].letters).toEqual([]);
 
-    await updateDraft(draft.id, (d) => { d.files = [{ id: 'late', name: 'late-letter.txt', contentType: 'text/plain', size: 5 }]; });
+    await updateDraft(draft.id, (d) => {
+      d.files = [{ id: 'late', name: 'late-letter.txt', contentType: 'text/plain', size: 5 }];
+    });
     await putBlob(fileKey(draft.id, 'late'), draft.id, new Blob(['hello']));
     const completed = await requestLetterCompletion({ api: client }, draft.id);
     expect(completed.submission.phase).toBe('complete');
@@ -121,7 +150,12 @@ describe('letter to follow', () => {
 });
 
 /** How the background runs a submission: the signed-in user, and short waits between worklist looks. */
-const ctxOf = (api: SubmissionApi, extra: Partial<SubmitContext> = {}): SubmitContext => ({ api, userId: USER_IDS.adams, reconcileDelaysMs: [0, 5, 10], ...extra });
+const ctxOf = (api: SubmissionApi, extra: Partial<SubmitContext> = {}): SubmitContext => ({
+  api,
+  userId: USER_IDS.adams,
+  reconcileDelaysMs: [0, 5, 10],
+  ...extra,
+});
 
 describe('never a duplicate referral', () => {
   it('a create whose connection dropped after e-RS processed it: never re-sent; the referral is found on the worklist and completed', async () => {
@@ -138,7 +172,7 @@ describe('never a duplicate referral', () => {
   it.each([
     ['a gateway 502 after processing', { kind: 'gateway', status: 502 } as const],
     ['a gateway 504 after processing', { kind: 'gateway', status: 504 } as const],
-    ['a proxy\'s HTML page with 200 after processing', { kind: 'html' } as const],
+    ["a proxy's HTML page with 200 after processing", { kind: 'html' } as const],
   ])('%s: outcome unknown, not "ready"; the referral is adopted from the worklist, exactly one with its letter', async (_name, fault) => {
     const client = await clientFor('platform');
     const draft = await readyDraft(client);
@@ -179,17 +213,21 @@ describe('never a duplicate referral', () => {
     expect((await getDraft(draft.id))?.files).toHaveLength(1);
   });
 
-  it('e-RS\'s own refusal (a 4xx OperationOutcome) keeps the draft ready with the plain-English reason, and may be tried again', async () => {
+  it("e-RS's own refusal (a 4xx OperationOutcome) keeps the draft ready with the plain-English reason, and may be tried again", async () => {
     const client = await clientFor('platform');
     const draft = await readyDraft(client);
     const other = await client.searchServices({ nhsNumber: NHS, criteria: { priority: 'ROUTINE', specialty: 'DERMATOLOGY', ageAndGenderAppropriate: true } });
     const cardiology = draft.shortlist;
-    await updateDraft(draft.id, (d) => { d.shortlist = [other.services.find((x) => !x.isTriage)!]; });
+    await updateDraft(draft.id, (d) => {
+      d.shortlist = [other.services.find((x) => !x.isTriage)!];
+    });
     const refused = await submit(ctxOf(client), draft);
     expect(refused.submission).toMatchObject({ phase: 'ready', error: { code: 'SHORTLISTED_SERVICE_NOT_IN_RESULTS', status: 422 } });
     expect(referralsFor()).toHaveLength(0);
     expect(refused.submission.error?.message).toMatch(/does not match the search/);
-    await updateDraft(draft.id, (d) => { d.shortlist = cardiology; });
+    await updateDraft(draft.id, (d) => {
+      d.shortlist = cardiology;
+    });
     expect((await advance(ctxOf(client), draft.id)).submission.phase).toBe('complete');
     expect(referralsFor()).toHaveLength(1);
   });
@@ -201,7 +239,11 @@ describe('never a duplicate referral', () => {
     sim.injectFault({ route: 'A011', kind: 'drop', count: 2 });
     const twice = new Proxy(client, {
       get(target, prop, receiver) {
-        if (prop === 'createReferral') return async (...a: Parameters<ErsClient['createReferral']>) => { await target.createReferral(...a).catch(() => undefined); return target.createReferral(...a); };
+        if (prop === 'createReferral')
+          return async (...a: Parameters<ErsClient['createReferral']>) => {
+            await target.createReferral(...a).catch(() => undefined);
+            return target.createReferral(...a);
+          };
         const value = Reflect.get(target, prop, receiver);
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -210,7 +252,11 @@ describe('never a duplicate referral', () => {
     expect(after.submission.phase).toBe('outcome-unknown');
     expect(after.submission.reconcile?.status).toBe('several');
     const candidates = after.submission.reconcile!.candidates!;
-    expect(candidates.map((c) => c.ubrn).sort()).toEqual(referralsFor().map((r) => r.ubrn).sort());
+    expect(candidates.map((c) => c.ubrn).sort()).toEqual(
+      referralsFor()
+        .map((r) => r.ubrn)
+        .sort(),
+    );
     expect((await chooseReconciled(ctxOf(client), draft.id, '000000000000')).submission.phase).toBe('outcome-unknown');
     const chosen = await chooseReconciled(ctxOf(client), draft.id, candidates[1].ubrn);
     expect(chosen.submission).toMatchObject({ phase: 'complete', ubrn: candidates[1].ubrn });
@@ -239,7 +285,9 @@ describe('which worklist entries can be our lost create', () => {
 function stoppingApi(real: ErsClient, stopAt: number): { api: SubmissionApi; calls: string[]; reached: Promise<void> } {
   const calls: string[] = [];
   let signal!: () => void;
-  const reached = new Promise<void>((resolve) => { signal = resolve; });
+  const reached = new Promise<void>((resolve) => {
+    signal = resolve;
+  });
   const api = new Proxy(real, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
@@ -247,7 +295,10 @@ function stoppingApi(real: ErsClient, stopAt: number): { api: SubmissionApi; cal
       return async (...args: unknown[]) => {
         calls.push(String(prop));
         const result = await value.apply(target, args);
-        if (calls.length === stopAt) { signal(); return new Promise(() => undefined); }
+        if (calls.length === stopAt) {
+          signal();
+          return new Promise(() => undefined);
+        }
         return result;
       };
     },
@@ -295,8 +346,17 @@ describe('our letter is recognised by its Binary id only', () => {
         if (prop === 'createReferral') {
           return async (...a: Parameters<ErsClient['createReferral']>) => {
             const created = await target.createReferral(...a);
-            const { url } = await target.uploadFile({ ubrn: created.ubrn, fileName: 'referral-letter.pdf', contentType: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4 theirs') });
-            await target.maintainReferralLetter({ ubrn: created.ubrn, etag: created.etag, files: [{ url, indexed: new Date().toISOString(), description: 'Their letter' }] });
+            const { url } = await target.uploadFile({
+              ubrn: created.ubrn,
+              fileName: 'referral-letter.pdf',
+              contentType: 'application/pdf',
+              bytes: new TextEncoder().encode('%PDF-1.4 theirs'),
+            });
+            await target.maintainReferralLetter({
+              ubrn: created.ubrn,
+              etag: created.etag,
+              files: [{ url, indexed: new Date().toISOString(), description: 'Their letter' }],
+            });
             return created;
           };
         }
@@ -325,7 +385,10 @@ describe('a stale ETag on the letter', () => {
         if (prop === 'getReferral') {
           return async (ubrn: string) => {
             const r = await target.getReferral(ubrn);
-            if (staleOnce) { staleOnce = false; return { ...r, etag: `W/"${Number(r.version) - 1}"` }; }
+            if (staleOnce) {
+              staleOnce = false;
+              return { ...r, etag: `W/"${Number(r.version) - 1}"` };
+            }
             return r;
           };
         }

@@ -10,7 +10,16 @@ import { startSimulator, type RunningSimulator } from '../../simulator/server';
 import { USER_IDS } from '../../simulator/users';
 import { startRelay, type RunningRelay, type TokenAnswer } from '../../packages/token-relay/src/server';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../../utils/auth/pkce';
-import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, OTHER_ORIGIN, REDIRECT_URI, TestKey, type CapturedLogger } from '../../packages/token-relay/test/helpers';
+import {
+  assertNoneIn,
+  callRelay,
+  captureLogger,
+  EXT_ORIGIN,
+  OTHER_ORIGIN,
+  REDIRECT_URI,
+  TestKey,
+  type CapturedLogger,
+} from '../../packages/token-relay/test/helpers';
 
 const SECRET = 'sim-client-secret-4b3c2d1e';
 const CLIENT_ID = 'ers-extension-demo';
@@ -28,13 +37,22 @@ const sensitive: string[] = [];
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, clientSecret: SECRET, clientId: CLIENT_ID, tokenLifetimeSeconds: TOKEN_LIFETIME, now: clock });
 });
-afterAll(async () => { await sim.close(); });
+afterAll(async () => {
+  await sim.close();
+});
 
 beforeEach(async () => {
   offsetMs = 0;
   sim.clearFaults();
   log = captureLogger();
-  relay = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], logger: log });
+  relay = await startRelay({
+    port: 0,
+    tokenUrl: `${sim.url}/oauth2/token`,
+    clientId: CLIENT_ID,
+    clientSecret: SECRET,
+    allowedOrigins: [EXT_ORIGIN],
+    logger: log,
+  });
 });
 afterEach(async () => {
   await relay.close();
@@ -49,8 +67,14 @@ async function authorize(userId: string = USER_IDS.adams): Promise<{ code: strin
   const state = randomState();
   const url = new URL('/oauth2/authorize', sim.url);
   url.search = new URLSearchParams({
-    response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, scope: 'openid nhs-cis2', state,
-    code_challenge: await codeChallengeS256(verifier), code_challenge_method: 'S256', login_hint: userId,
+    response_type: 'code',
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid nhs-cis2',
+    state,
+    code_challenge: await codeChallengeS256(verifier),
+    code_challenge_method: 'S256',
+    login_hint: userId,
   }).toString();
   const res = await fetch(url, { redirect: 'manual' });
   expect(res.status).toBe(302);
@@ -89,7 +113,7 @@ describe('sign-in through the relay', () => {
 
     const roles = await a030(tokens.access_token);
     expect(roles.status).toBe(200);
-    const bundle = await roles.json() as { resourceType: string; entry: { resource: { practitioner: { identifier: { value: string } } } }[] };
+    const bundle = (await roles.json()) as { resourceType: string; entry: { resource: { practitioner: { identifier: { value: string } } } }[] };
     expect(bundle.resourceType).toBe('Bundle');
     expect(bundle.entry[0]!.resource.practitioner.identifier.value).toBe(USER_IDS.adams);
 
@@ -132,8 +156,24 @@ describe('sign-in through the relay', () => {
 
   it('several replicas sharing the wrapping key are interchangeable: sign in through one, refresh through another', async () => {
     const wrapKeys = [randomBytes(32)];
-    const one = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], logger: log, wrapKeys });
-    const other = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], logger: log, wrapKeys });
+    const one = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      logger: log,
+      wrapKeys,
+    });
+    const other = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      logger: log,
+      wrapKeys,
+    });
     try {
       const key = new TestKey();
       const tokens = await signIn(one.url, key);
@@ -206,7 +246,15 @@ describe('faults', () => {
   });
 
   it('a slow mock CIS2 times out as 502 upstream_error', async () => {
-    const impatient = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], timeoutMs: 200, logger: log });
+    const impatient = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      timeoutMs: 200,
+      logger: log,
+    });
     sim.injectFault({ route: 'CIS2_TOKEN', kind: 'latency', ms: 1000 });
     try {
       const { code, verifier } = await authorize();
@@ -223,7 +271,14 @@ describe('faults', () => {
     const gone = await startSimulator({ port: 0, clientSecret: SECRET });
     const goneUrl = gone.url;
     await gone.close();
-    const lonely = await startRelay({ port: 0, tokenUrl: `${goneUrl}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], logger: log });
+    const lonely = await startRelay({
+      port: 0,
+      tokenUrl: `${goneUrl}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      logger: log,
+    });
     try {
       const { code, verifier } = await authorize();
       const answer = await callRelay(lonely.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
@@ -235,7 +290,14 @@ describe('faults', () => {
   });
 
   it('a wrong relay secret is 502 invalid_client with a message for IT', async () => {
-    const misconfigured = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: 'not-the-secret', allowedOrigins: [EXT_ORIGIN], logger: log });
+    const misconfigured = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: 'not-the-secret',
+      allowedOrigins: [EXT_ORIGIN],
+      logger: log,
+    });
     sensitive.push('not-the-secret');
     try {
       const { code, verifier } = await authorize();
@@ -250,7 +312,15 @@ describe('faults', () => {
   });
 
   it('rate-limits refreshes per installation key with 429 and Retry-After', async () => {
-    const strict = await startRelay({ port: 0, tokenUrl: `${sim.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], refreshPerMinute: 1, logger: log });
+    const strict = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      refreshPerMinute: 1,
+      logger: log,
+    });
     try {
       const key = new TestKey();
       const tokens = await signIn(strict.url, key);

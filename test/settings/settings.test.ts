@@ -4,8 +4,20 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import managedSchema from '../../public/managed_schema.json';
 import {
-  defaultSettings, getResolvedSettings, OTHER_POLICY_KEYS, getSettings, migrateSettings, migrateStoredSettings, missingForSignIn, resolveSettings,
-  resetTrustedSettingsConnection, saveSettings, SETTING_KEYS, SETTINGS_VERSION, SettingsError, watchSettings,
+  defaultSettings,
+  getResolvedSettings,
+  OTHER_POLICY_KEYS,
+  getSettings,
+  migrateSettings,
+  migrateStoredSettings,
+  missingForSignIn,
+  resolveSettings,
+  resetTrustedSettingsConnection,
+  saveSettings,
+  SETTING_KEYS,
+  SETTINGS_VERSION,
+  SettingsError,
+  watchSettings,
 } from '@/utils/settings';
 
 describe('settings migrations', () => {
@@ -16,7 +28,7 @@ describe('settings migrations', () => {
     expect(settings.platformBaseUrl).toBe('http://127.0.0.1:4010/referrals/FHIR');
   });
 
-  it('upgrades a v1 prototype setting (one server origin) to split API bases, keeping the user\'s choices', () => {
+  it("upgrades a v1 prototype setting (one server origin) to split API bases, keeping the user's choices", () => {
     const v1 = { version: 1, environment: 'simulator', baseUrl: 'http://127.0.0.1:5555/', clientId: 'my-client', idleMinutes: 30 };
     const { settings, fromVersion, repaired } = migrateSettings(v1);
     expect(fromVersion).toBe(1);
@@ -44,8 +56,13 @@ describe('settings migrations', () => {
 
   it('upgrades v2 (direct token endpoint) to v3 and drops the old token URL', () => {
     const v2 = {
-      ...defaultSettings('integration'), version: 2, oauthClientId: 'int-client', tokenUrl: 'https://int.api.service.nhs.uk/oauth2/token',
-      relayUrl: undefined, smartcardSource: undefined, hostAdapters: undefined,
+      ...defaultSettings('integration'),
+      version: 2,
+      oauthClientId: 'int-client',
+      tokenUrl: 'https://int.api.service.nhs.uk/oauth2/token',
+      relayUrl: undefined,
+      smartcardSource: undefined,
+      hostAdapters: undefined,
     };
     const { settings, fromVersion } = migrateSettings(v2);
     expect(fromVersion).toBe(2);
@@ -56,7 +73,12 @@ describe('settings migrations', () => {
   });
 
   it('repairs a damaged field without losing the others', () => {
-    const { settings, repaired } = migrateSettings({ ...defaultSettings(), idleTimeoutMinutes: -4, oauthClientId: 'kept', platformBaseUrl: 'http://evil.example/x' });
+    const { settings, repaired } = migrateSettings({
+      ...defaultSettings(),
+      idleTimeoutMinutes: -4,
+      oauthClientId: 'kept',
+      platformBaseUrl: 'http://evil.example/x',
+    });
     expect(repaired.sort()).toEqual(['idleTimeoutMinutes', 'platformBaseUrl']);
     expect(settings.oauthClientId).toBe('kept');
     expect(settings.idleTimeoutMinutes).toBe(15);
@@ -80,7 +102,7 @@ describe('settings migrations', () => {
 });
 
 describe('managed policy precedence', () => {
-  it('policy values override the user\'s and are reported as locked', () => {
+  it("policy values override the user's and are reported as locked", () => {
     const user = { ...defaultSettings('integration'), oauthClientId: 'user-client', idleTimeoutMinutes: 60, relayUrl: 'https://user-relay.example' };
     const r = resolveSettings(user, { relayUrl: 'https://relay.trust.nhs.uk', idleTimeoutMinutes: 10 });
     expect(r.settings.relayUrl).toBe('https://relay.trust.nhs.uk');
@@ -89,7 +111,7 @@ describe('managed policy precedence', () => {
     expect(r.locked.sort()).toEqual(['idleTimeoutMinutes', 'relayUrl']);
   });
 
-  it('a policy environment brings that environment\'s addresses but keeps personal preferences', () => {
+  it("a policy environment brings that environment's addresses but keeps personal preferences", () => {
     const user = { ...defaultSettings('simulator'), draftTtlHours: 12, search: { ...defaultSettings().search, sortBy: 'IWT' as const } };
     const r = resolveSettings(user, { environment: 'production', oauthClientId: 'prod-client' });
     expect(r.settings.environment).toBe('production');
@@ -127,10 +149,17 @@ describe('settings storage', () => {
     await saveSettings({ relayUrl: 'https://relay.trust.nhs.uk', platformBaseUrl: 'https://api.trust.nhs.uk/referrals/FHIR', idleTimeoutMinutes: 9 });
     // What a content script can do: rewrite the stored settings.
     const stored = (await fakeBrowser.storage.local.get('settings')).settings as Record<string, unknown>;
-    await fakeBrowser.storage.local.set({ settings: {
-      ...stored, relayUrl: 'https://evil.example/token', platformBaseUrl: 'https://evil.example/fhir', legacyBaseUrl: 'https://evil.example/ers',
-      cis2AuthorizeUrl: 'https://evil.example/authorize', environment: 'integration', idleTimeoutMinutes: 30,
-    } });
+    await fakeBrowser.storage.local.set({
+      settings: {
+        ...stored,
+        relayUrl: 'https://evil.example/token',
+        platformBaseUrl: 'https://evil.example/fhir',
+        legacyBaseUrl: 'https://evil.example/ers',
+        cis2AuthorizeUrl: 'https://evil.example/authorize',
+        environment: 'integration',
+        idleTimeoutMinutes: 30,
+      },
+    });
     const now = await getSettings();
     expect(now).toMatchObject({ relayUrl: 'https://relay.trust.nhs.uk', platformBaseUrl: 'https://api.trust.nhs.uk/referrals/FHIR', environment: 'simulator' });
     expect(JSON.stringify(now)).not.toContain('evil.example');
@@ -149,7 +178,7 @@ describe('settings storage', () => {
     expect((await getSettings()).relayUrl).toBe('https://relay.trust.nhs.uk');
   });
 
-  it('saves the user\'s changes, validates them, and refuses to change locked settings', async () => {
+  it("saves the user's changes, validates them, and refuses to change locked settings", async () => {
     await fakeBrowser.storage.managed.set({ relayUrl: 'https://relay.trust.nhs.uk' });
     const saved = await saveSettings({ idleTimeoutMinutes: 5 });
     expect(saved.settings.idleTimeoutMinutes).toBe(5);
@@ -163,7 +192,7 @@ describe('settings storage', () => {
     await expect(saveSettings({ tokenUrl: 'x' } as never)).rejects.toMatchObject({ code: 'invalid' });
   });
 
-  it('switching environment moves the addresses to the new environment\'s defaults', async () => {
+  it("switching environment moves the addresses to the new environment's defaults", async () => {
     await saveSettings({ oauthClientId: 'sim-client' });
     const r = await saveSettings({ environment: 'integration' });
     expect(r.settings.platformBaseUrl).toBe('https://int.api.service.nhs.uk/referrals/FHIR');
@@ -195,9 +224,10 @@ describe('settings storage', () => {
 
   it('says exactly what sign-in is missing', () => {
     expect(missingForSignIn(defaultSettings('simulator'))).toEqual([]);
-    expect(missingForSignIn(defaultSettings('production'))).toEqual([
-      'the OAuth client id', "your organisation's token relay address (relay URL)",
+    expect(missingForSignIn(defaultSettings('production'))).toEqual(['the OAuth client id', "your organisation's token relay address (relay URL)"]);
+    expect(missingForSignIn({ ...defaultSettings('production'), flavour: 'legacy' })).toEqual([
+      'the e-RS API address (legacy base URL)',
+      'the ASID (Accredited System ID)',
     ]);
-    expect(missingForSignIn({ ...defaultSettings('production'), flavour: 'legacy' })).toEqual(['the e-RS API address (legacy base URL)', 'the ASID (Accredited System ID)']);
   });
 });

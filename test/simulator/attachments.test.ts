@@ -4,7 +4,22 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildPdf, pdfString } from '../../simulator/pdf';
 import type { RunningSimulator } from '../../simulator/server';
 import {
-  ADAMS_RC_R68, BAKER_RCA, CARDIO_HF, L, P, TEST_SMARTCARDS, createBody, createReferral, expectOutcome, legacyHeaders, legacySession, maintainBody, platformHeaders, post, startSim, upload,
+  ADAMS_RC_R68,
+  BAKER_RCA,
+  CARDIO_HF,
+  L,
+  P,
+  TEST_SMARTCARDS,
+  createBody,
+  createReferral,
+  expectOutcome,
+  legacyHeaders,
+  legacySession,
+  maintainBody,
+  platformHeaders,
+  post,
+  startSim,
+  upload,
 } from './helpers';
 
 let sim: RunningSimulator;
@@ -24,7 +39,12 @@ async function uploaded(ubrn: string, name = 'letter.txt', type = 'text/plain'):
 }
 
 function maintain(ubrn: string, files: { url: string; description?: string }[], ifMatch?: string, role = ADAMS_RC_R68) {
-  return post(sim, `${P}/ReferralRequest/${ubrn}/$ers.maintainReferralLetter`, maintainBody(files), platformHeaders(sim, role, ifMatch ? { 'If-Match': ifMatch } : {}));
+  return post(
+    sim,
+    `${P}/ReferralRequest/${ubrn}/$ers.maintainReferralLetter`,
+    maintainBody(files),
+    platformHeaders(sim, role, ifMatch ? { 'If-Match': ifMatch } : {}),
+  );
 }
 
 describe('A020 upload', () => {
@@ -34,7 +54,12 @@ describe('A020 upload', () => {
     expect(res.status).toBe(201);
     expect(await res.text()).toBe('');
     const id = res.headers.get('location')!.slice('Binary/'.length);
-    expect(sim.binaries().find((b) => b.id === id)).toMatchObject({ intendedUbrn: ubrn, contentType: 'text/plain', fileName: 'a,b letter.txt', linkedUbrn: null });
+    expect(sim.binaries().find((b) => b.id === id)).toMatchObject({
+      intendedUbrn: ubrn,
+      contentType: 'text/plain',
+      fileName: 'a,b letter.txt',
+      linkedUbrn: null,
+    });
   });
 
   it('enforces size, MIME, extension and name rules', async () => {
@@ -56,8 +81,13 @@ describe('A020 upload', () => {
 
   it('legacy: unsupported MIME is 422 INAPPROPRIATE_VALUE and ids look like att-<ubrn>-<n>', async () => {
     const key = await legacySession(sim, TEST_SMARTCARDS.legacyExample, 'REFERRING_CLINICIAN', 'R01');
-    const h = (type: string, name: string) => legacyHeaders(key, { 'Content-Type': type, 'X-ERS-XAPI-META-FILE_NAME': name, 'X-ERS-XAPI-META-INTENDED_UBRN': '000000070001' });
-    await expectOutcome(await fetch(`${sim.url}${L}/Binary`, { method: 'POST', headers: h('text/html', 'x.html'), body: '<p>hi</p>' }), 422, 'INAPPROPRIATE_VALUE');
+    const h = (type: string, name: string) =>
+      legacyHeaders(key, { 'Content-Type': type, 'X-ERS-XAPI-META-FILE_NAME': name, 'X-ERS-XAPI-META-INTENDED_UBRN': '000000070001' });
+    await expectOutcome(
+      await fetch(`${sim.url}${L}/Binary`, { method: 'POST', headers: h('text/html', 'x.html'), body: '<p>hi</p>' }),
+      422,
+      'INAPPROPRIATE_VALUE',
+    );
     const ok = await fetch(`${sim.url}${L}/Binary`, { method: 'POST', headers: h('text/plain', 'x.txt'), body: 'hi' });
     expect(ok.status).toBe(201);
     expect(ok.headers.get('location')).toMatch(/^Binary\/att-70001-\d+$/);
@@ -75,7 +105,9 @@ describe('A012 maintain referral letter', () => {
     expect(res.status, JSON.stringify(body)).toBe(200);
     expect(res.headers.get('etag')).toBe('W/"4"');
     expect(body.meta.versionId).toBe('4');
-    expect(body.supportingInfo.map((s: any) => s.reference)).toEqual(body.contained.filter((x: any) => x.resourceType === 'DocumentReference').map((d: any) => `#${d.id}`));
+    expect(body.supportingInfo.map((s: any) => s.reference)).toEqual(
+      body.contained.filter((x: any) => x.resourceType === 'DocumentReference').map((d: any) => `#${d.id}`),
+    );
     const doc = body.contained.find((x: any) => x.resourceType === 'DocumentReference');
     expect(doc.id).toMatch(/^DocumentReference-\d+$/);
     expect(doc.content[0].attachment).toMatchObject({ url: f1, title: 'one.txt', contentType: 'text/plain', size: 20 });
@@ -121,7 +153,11 @@ describe('A012 maintain referral letter', () => {
     await expectOutcome(await maintain(ubrn, [{ url: f1 }], 'W/"4"'), 422, 'NO_CHANGES_DETECTED');
     const bad: any = maintainBody([{ url: f1 }]);
     bad.parameter[0].resource.contentSensitive = true;
-    await expectOutcome(await post(sim, `${P}/ReferralRequest/${ubrn}/$ers.maintainReferralLetter`, bad, platformHeaders(sim, ADAMS_RC_R68, { 'If-Match': 'W/"4"' })), 422, 'UNEXPECTED_FIELD');
+    await expectOutcome(
+      await post(sim, `${P}/ReferralRequest/${ubrn}/$ers.maintainReferralLetter`, bad, platformHeaders(sim, ADAMS_RC_R68, { 'If-Match': 'W/"4"' })),
+      422,
+      'UNEXPECTED_FIELD',
+    );
     await expectOutcome(await maintain(ubrn, [{ url: f1 }], 'W/"4"', BAKER_RCA), 422, 'NO_RELATIONSHIP');
   });
 
@@ -130,7 +166,10 @@ describe('A012 maintain referral letter', () => {
     const f1 = await uploaded(ubrn, 'a.txt');
     const f2 = await uploaded(ubrn, 'b.txt');
     sim.injectFault({ route: 'A012', kind: 'latency', ms: 300 });
-    const [r1, r2] = await Promise.all([maintain(ubrn, [{ url: f1 }], 'W/"3"'), new Promise((r) => setTimeout(r, 50)).then(() => maintain(ubrn, [{ url: f2 }], 'W/"3"'))]);
+    const [r1, r2] = await Promise.all([
+      maintain(ubrn, [{ url: f1 }], 'W/"3"'),
+      new Promise((r) => setTimeout(r, 50)).then(() => maintain(ubrn, [{ url: f2 }], 'W/"3"')),
+    ]);
     expect(r1.status).toBe(200);
     await expectOutcome(r2, 423, 'REFERRAL_LOCKED');
     sim.clearFaults();
@@ -148,7 +187,10 @@ function checkPdf(buf: Buffer): string {
   expect(text.slice(startxref, startxref + 4)).toBe('xref');
   const [, first, count] = /xref\n(\d+) (\d+)\n/.exec(text.slice(startxref))!;
   expect(first).toBe('0');
-  const entries = text.slice(startxref).split('\n').slice(2, 2 + Number(count));
+  const entries = text
+    .slice(startxref)
+    .split('\n')
+    .slice(2, 2 + Number(count));
   entries.slice(1).forEach((line, i) => {
     expect(line).toMatch(/^\d{10} 00000 n\r$/);
     const off = Number(line.slice(0, 10));
@@ -164,7 +206,12 @@ function checkPdf(buf: Buffer): string {
 describe('A019 patient letter', () => {
   it('returns a valid PDF with the UBRN, patient and shortlist, and the documented file name', async () => {
     const { ubrn } = await createReferral(sim, ['11002', '51002']);
-    const res = await post(sim, `${P}/ReferralRequest/${ubrn}/$ers.generatePatientLetter`, '', platformHeaders(sim, ADAMS_RC_R68, { Accept: 'application/pdf' }));
+    const res = await post(
+      sim,
+      `${P}/ReferralRequest/${ubrn}/$ers.generatePatientLetter`,
+      '',
+      platformHeaders(sim, ADAMS_RC_R68, { Accept: 'application/pdf' }),
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const stamp = new Date(now).toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -181,27 +228,48 @@ describe('A019 patient letter', () => {
   });
 
   it('a referral sent to triage gets a Triage_Summary letter saying the service will contact the patient', async () => {
-    const res = await post(sim, `${P}/ReferralRequest/$ers.createReferralAndSendForTriage`, createBody({ services: ['11004'], criteria: CARDIO_HF, triage: true }), platformHeaders(sim, ADAMS_RC_R68));
+    const res = await post(
+      sim,
+      `${P}/ReferralRequest/$ers.createReferralAndSendForTriage`,
+      createBody({ services: ['11004'], criteria: CARDIO_HF, triage: true }),
+      platformHeaders(sim, ADAMS_RC_R68),
+    );
     const { id } = await res.json();
-    const letter = await post(sim, `${P}/ReferralRequest/${id}/$ers.generatePatientLetter`, '', platformHeaders(sim, ADAMS_RC_R68, { Accept: 'application/pdf' }));
+    const letter = await post(
+      sim,
+      `${P}/ReferralRequest/${id}/$ers.generatePatientLetter`,
+      '',
+      platformHeaders(sim, ADAMS_RC_R68, { Accept: 'application/pdf' }),
+    );
     expect(letter.headers.get('content-disposition')).toContain('_Triage_Summary_');
     const text = checkPdf(Buffer.from(await letter.arrayBuffer()));
     expect(text).toContain('will contact you by');
   });
 
   it('errors are JSON: NO_ACCESS_CODE, 404, NO_RELATIONSHIP; 406 when PDF is not acceptable', async () => {
-    const res = await post(sim, `${P}/ReferralRequest/$ers.createReferral`, createBody({ patient: '9321456783', services: ['11002'], criteria: CARDIO_HF }), platformHeaders(sim, ADAMS_RC_R68));
+    const res = await post(
+      sim,
+      `${P}/ReferralRequest/$ers.createReferral`,
+      createBody({ patient: '9321456783', services: ['11002'], criteria: CARDIO_HF }),
+      platformHeaders(sim, ADAMS_RC_R68),
+    );
     const { id } = await res.json();
     const h = platformHeaders(sim, ADAMS_RC_R68, { Accept: 'application/pdf' });
     const noCode = await post(sim, `${P}/ReferralRequest/${id}/$ers.generatePatientLetter`, '', h);
     expect(noCode.headers.get('content-type')).toMatch(/application\/fhir\+json/);
     await expectOutcome(noCode, 422, 'NO_ACCESS_CODE');
     await expectOutcome(await post(sim, `${P}/ReferralRequest/000000099999/$ers.generatePatientLetter`, '', h), 404, 'REFERENCE_NOT_FOUND');
-    await expectOutcome(await post(sim, `${P}/ReferralRequest/000000070000/$ers.generatePatientLetter`, '', platformHeaders(sim, BAKER_RCA, { Accept: 'application/pdf' })), 422, 'NO_RELATIONSHIP');
-    expect((await post(sim, `${P}/ReferralRequest/000000070000/$ers.generatePatientLetter`, '', platformHeaders(sim, ADAMS_RC_R68, { Accept: 'text/html' }))).status).toBe(406);
+    await expectOutcome(
+      await post(sim, `${P}/ReferralRequest/000000070000/$ers.generatePatientLetter`, '', platformHeaders(sim, BAKER_RCA, { Accept: 'application/pdf' })),
+      422,
+      'NO_RELATIONSHIP',
+    );
+    expect(
+      (await post(sim, `${P}/ReferralRequest/000000070000/$ers.generatePatientLetter`, '', platformHeaders(sim, ADAMS_RC_R68, { Accept: 'text/html' }))).status,
+    ).toBe(406);
   });
 
-  it('the PDF writer escapes text and encodes Latin-1 (Siobhán O\'BRIEN) for WinAnsi', () => {
+  it("the PDF writer escapes text and encodes Latin-1 (Siobhán O'BRIEN) for WinAnsi", () => {
     expect(pdfString('a (b) \\ c')).toBe('(a \\(b\\) \\\\ c)');
     expect(pdfString("Siobhán O'BRIEN")).toBe("(Siobh\\341n O'BRIEN)");
     const many = Array.from({ length: 200 }, (_, i) => ({ text: `Line ${i}` }));

@@ -4,7 +4,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../simulator/server';
 import {
-  ADAMS_RC_R68, COOK_SPC, L, P, TEST_SMARTCARDS, USER_IDS, expectOutcome, fixture, legacyHeaders, legacySession, platformHeaders, post, startSim,
+  ADAMS_RC_R68,
+  COOK_SPC,
+  L,
+  P,
+  TEST_SMARTCARDS,
+  USER_IDS,
+  expectOutcome,
+  fixture,
+  legacyHeaders,
+  legacySession,
+  platformHeaders,
+  post,
+  startSim,
 } from './helpers';
 
 let sim: RunningSimulator;
@@ -64,20 +76,29 @@ describe('platform bearer tokens and role headers', () => {
 
   it('403 when the BF is not allowed for the endpoint (SPC on A010), but SPC may read A004', async () => {
     expect((await codeSystem(platformHeaders(sim, COOK_SPC))).status).toBe(200);
-    const res = await post(sim, `${P}/HealthcareService/$ers.searchHealthcareServicesForPatient`, fixture('platform/A010_request_RcMinimal.json'), platformHeaders(sim, COOK_SPC));
+    const res = await post(
+      sim,
+      `${P}/HealthcareService/$ers.searchHealthcareServicesForPatient`,
+      fixture('platform/A010_request_RcMinimal.json'),
+      platformHeaders(sim, COOK_SPC),
+    );
     const d = await expectOutcome(res, 403, 'FORBIDDEN');
     expect(d).toContain('REFERRING_CLINICIAN');
   });
 
   it('A030 lists the roles per organisation (R4 Bundle), and answers R4 outcomes on 401', async () => {
-    const res = await fetch(`${sim.url}/referrals/FHIR/R4/PractitionerRole`, { headers: { Authorization: `Bearer ${sim.issueToken(USER_IDS.practitioner101)}` } });
+    const res = await fetch(`${sim.url}/referrals/FHIR/R4/PractitionerRole`, {
+      headers: { Authorization: `Bearer ${sim.issueToken(USER_IDS.practitioner101)}` },
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
     const example = fixture('platform/A030_response_PractitionerRoleBundle.json');
     expect(body.resourceType).toBe(example.resourceType);
     expect(body.total).toBe(2);
     const codes = Object.fromEntries(body.entry.map((e: any) => [e.resource.organization.identifier.value, e.resource.code.map((x: any) => x.coding[0].code)]));
-    const expected = Object.fromEntries(example.entry.map((e: any) => [e.resource.organization.identifier.value, e.resource.code.map((x: any) => x.coding[0].code)]));
+    const expected = Object.fromEntries(
+      example.entry.map((e: any) => [e.resource.organization.identifier.value, e.resource.code.map((x: any) => x.coding[0].code)]),
+    );
     expect(codes).toEqual(expected);
     const denied = await fetch(`${sim.url}/referrals/FHIR/R4/PractitionerRole`);
     expect(denied.status).toBe(401);
@@ -104,7 +125,11 @@ describe('legacy professional sessions (A001–A003)', () => {
 
   it('refuses unknown smartcards (403) and a missing XAPI_ASID (403)', async () => {
     await expectOutcome(await post(sim, '/ers-api/v1/ProfessionalSession', { token: 'nope' }, base), 403, 'NO_ACCESS');
-    await expectOutcome(await post(sim, '/ers-api/v1/ProfessionalSession', { token: TEST_SMARTCARDS.adams }, { 'Content-Type': 'application/json' }), 403, 'NO_ACCESS');
+    await expectOutcome(
+      await post(sim, '/ers-api/v1/ProfessionalSession', { token: TEST_SMARTCARDS.adams }, { 'Content-Type': 'application/json' }),
+      403,
+      'NO_ACCESS',
+    );
   });
 
   it('business calls before A002 → 403; A002 with a permission not held → 403; after A002 → 200', async () => {
@@ -112,7 +137,11 @@ describe('legacy professional sessions (A001–A003)', () => {
     const get = () => fetch(`${sim.url}${L}/CodeSystem/PRIORITY`, { headers: legacyHeaders(created.id) });
     await expectOutcome(await get(), 403, 'NO_ACCESS');
     const put = (permission: object) =>
-      fetch(`${sim.url}/ers-api/v1/ProfessionalSession/${created.id}`, { method: 'PUT', headers: { ...base, HTTP_X_SESSION_KEY: created.id }, body: JSON.stringify({ ...created, permission }) });
+      fetch(`${sim.url}/ers-api/v1/ProfessionalSession/${created.id}`, {
+        method: 'PUT',
+        headers: { ...base, HTTP_X_SESSION_KEY: created.id },
+        body: JSON.stringify({ ...created, permission }),
+      });
     await expectOutcome(await put({ businessFunction: 'REFERRING_CLINICIAN', orgIdentifier: 'R69' }), 403, 'NO_ACCESS');
     const ok = await put({ businessFunction: 'REFERRING_CLINICIAN', orgIdentifier: 'B86001' });
     expect(ok.status).toBe(200);
@@ -126,7 +155,11 @@ describe('legacy professional sessions (A001–A003)', () => {
     const { readFileSync } = await import('node:fs');
     const bad = readFileSync(`${__dirname}/../fixtures/ers-api/legacy/A002_request.VERBATIM-NOT-VALID-JSON.txt`, 'utf8');
     expect((await fetch(`${sim.url}/ers-api/v1/ProfessionalSession/${created.id}`, { method: 'PUT', headers: h, body: bad })).status).toBe(400);
-    const res = await fetch(`${sim.url}/ers-api/v1/ProfessionalSession/${created.id}`, { method: 'PUT', headers: h, body: JSON.stringify(fixture('legacy/A002_request.corrected-minimal.json')) });
+    const res = await fetch(`${sim.url}/ers-api/v1/ProfessionalSession/${created.id}`, {
+      method: 'PUT',
+      headers: h,
+      body: JSON.stringify(fixture('legacy/A002_request.corrected-minimal.json')),
+    });
     expect(res.status).toBe(200);
     expect((await res.json()).permission.businessFunction).toBe('SERVICE_PROVIDER_CLINICIAN');
   });
@@ -170,9 +203,16 @@ describe('mock CIS2 (authorisation code + PKCE S256)', () => {
   afterAll(() => cis.close());
 
   const authorize = (params: Record<string, string>) =>
-    fetch(`${cis.url}/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'ers-extension-demo', redirect_uri: redirect, code_challenge_method: 'S256', state: 'xyz', ...params })}`, { redirect: 'manual' });
+    fetch(
+      `${cis.url}/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'ers-extension-demo', redirect_uri: redirect, code_challenge_method: 'S256', state: 'xyz', ...params })}`,
+      { redirect: 'manual' },
+    );
   const token = (form: Record<string, string>) =>
-    fetch(`${cis.url}/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    fetch(`${cis.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
 
   it('shows a login page listing the test users when there is no login_hint', async () => {
     const res = await authorize({ code_challenge: pkce().challenge });
@@ -207,7 +247,9 @@ describe('mock CIS2 (authorisation code + PKCE S256)', () => {
     const t1 = await r1.json();
     expect(r1.status).toBe(200);
     expect(t1.refresh_token).not.toBe(t.refresh_token);
-    expect((await token({ grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: 'ers-extension-demo', client_secret: 's3cret' })).status).toBe(400);
+    expect(
+      (await token({ grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: 'ers-extension-demo', client_secret: 's3cret' })).status,
+    ).toBe(400);
     const who = await (await fetch(`${cis.url}/oauth2/userinfo`, { headers: { Authorization: `Bearer ${t1.access_token}` } })).json();
     expect(who.sub).toBe(USER_IDS.baker);
     // token lifetime (30 s here) → 401 with the documented outcome
@@ -220,15 +262,38 @@ describe('mock CIS2 (authorisation code + PKCE S256)', () => {
     const { challenge } = pkce();
     const code = (r: Response) => new URL(r.headers.get('location')!).searchParams.get('code')!;
     const c1 = code(await authorize({ code_challenge: challenge, login_hint: USER_IDS.adams }));
-    const bad = await token({ grant_type: 'authorization_code', code: c1, redirect_uri: redirect, client_id: 'ers-extension-demo', client_secret: 's3cret', code_verifier: pkce().verifier });
+    const bad = await token({
+      grant_type: 'authorization_code',
+      code: c1,
+      redirect_uri: redirect,
+      client_id: 'ers-extension-demo',
+      client_secret: 's3cret',
+      code_verifier: pkce().verifier,
+    });
     expect((await bad.json()).error).toBe('invalid_grant');
     const { verifier: v2, challenge: ch2 } = pkce();
     const c2 = code(await authorize({ code_challenge: ch2, login_hint: USER_IDS.adams }));
     clock += 61_000; // codes live 60 s
-    expect((await (await token({ grant_type: 'authorization_code', code: c2, redirect_uri: redirect, client_id: 'ers-extension-demo', client_secret: 's3cret', code_verifier: v2 })).json()).error).toBe('invalid_grant');
+    expect(
+      (
+        await (
+          await token({
+            grant_type: 'authorization_code',
+            code: c2,
+            redirect_uri: redirect,
+            client_id: 'ers-extension-demo',
+            client_secret: 's3cret',
+            code_verifier: v2,
+          })
+        ).json()
+      ).error,
+    ).toBe('invalid_grant');
     const plain = await authorize({ code_challenge: challenge, code_challenge_method: 'plain', login_hint: USER_IDS.adams });
     expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
-    const noPkce = await fetch(`${cis.url}/oauth2/authorize?response_type=code&client_id=ers-extension-demo&redirect_uri=${encodeURIComponent(redirect)}&login_hint=${USER_IDS.adams}`, { redirect: 'manual' });
+    const noPkce = await fetch(
+      `${cis.url}/oauth2/authorize?response_type=code&client_id=ers-extension-demo&redirect_uri=${encodeURIComponent(redirect)}&login_hint=${USER_IDS.adams}`,
+      { redirect: 'manual' },
+    );
     expect(new URL(noPkce.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
     expect((await authorize({ code_challenge: challenge, redirect_uri: 'https://evil.example.com/cb' })).status).toBe(400);
     expect((await authorize({ code_challenge: challenge, client_id: 'someone-else' })).status).toBe(400);

@@ -17,12 +17,30 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appointmentSchema, codeSystemSchema, fetchServicesListSchema, operationOutcomeSchema, practitionerRoleBundleSchema,
-  professionalSessionSchema, referralRequestSchema,
+  appointmentSchema,
+  codeSystemSchema,
+  fetchServicesListSchema,
+  operationOutcomeSchema,
+  practitionerRoleBundleSchema,
+  professionalSessionSchema,
+  referralRequestSchema,
 } from '../../utils/ers/schemas';
 import { EXAMPLE_BINARY_IDS, type RunningSimulator } from '../../simulator/server';
 import {
-  ADAMS_RC_R68, BAKER_RCA, FIXTURES, L, P, TEST_SMARTCARDS, USER_IDS, expectOutcome, fixture, legacyHeaders, legacySession, platformHeaders, post, startSim,
+  ADAMS_RC_R68,
+  BAKER_RCA,
+  FIXTURES,
+  L,
+  P,
+  TEST_SMARTCARDS,
+  USER_IDS,
+  expectOutcome,
+  fixture,
+  legacyHeaders,
+  legacySession,
+  platformHeaders,
+  post,
+  startSim,
 } from './helpers';
 
 /** Every JSON path of a value, with array indices collapsed to []. */
@@ -127,7 +145,12 @@ describe('platform examples replayed verbatim', () => {
     const etag = read.headers.get('etag')!;
     expect(etag).toBe('W/"5"');
 
-    const res = await post(sim, `${P}/ReferralRequest/000000070000/$ers.maintainReferralLetter`, fixture('platform/A012_request_SingleDocumentReference.json'), { ...h, 'If-Match': etag });
+    const res = await post(
+      sim,
+      `${P}/ReferralRequest/000000070000/$ers.maintainReferralLetter`,
+      fixture('platform/A012_request_SingleDocumentReference.json'),
+      { ...h, 'If-Match': etag },
+    );
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(200);
     expectSameShape(body, fixture('platform/A012_response_ReferralRequestWithSingleDocumentReference.json'), REFERRAL_PATHS);
@@ -156,13 +179,21 @@ describe('platform examples replayed verbatim', () => {
     sim.reset();
     sim.seedBinary({ id: EXAMPLE_BINARY_IDS.second, fileName: 'testResult1.png', contentType: 'image/png', intendedUbrn: '000000070001' });
     const h = platformHeaders(sim, ADAMS_RC_R68);
-    const r1 = await post(sim, `${P}/ReferralRequest/000000070001/$ers.maintainReferralLetter`, fixture('platform/A012_request_MultipleDocumentReferences.json'), { ...h, 'If-Match': 'W/"3"' });
+    const r1 = await post(
+      sim,
+      `${P}/ReferralRequest/000000070001/$ers.maintainReferralLetter`,
+      fixture('platform/A012_request_MultipleDocumentReferences.json'),
+      { ...h, 'If-Match': 'W/"3"' },
+    );
     const b1 = await r1.json();
     expect(r1.status, JSON.stringify(b1)).toBe(200);
     expectSameShape(b1, fixture('platform/A012_response_ReferralRequestWithMultipleDocumentReferences.json'), REFERRAL_PATHS);
     expect(referralRequestSchema.safeParse(b1).success).toBe(true);
     expect(b1.supportingInfo).toHaveLength(2);
-    const r2 = await post(sim, `${P}/ReferralRequest/000000070001/$ers.maintainReferralLetter`, fixture('platform/A012_request_UpdateClinicalInfo.json'), { ...h, 'If-Match': r1.headers.get('etag')! });
+    const r2 = await post(sim, `${P}/ReferralRequest/000000070001/$ers.maintainReferralLetter`, fixture('platform/A012_request_UpdateClinicalInfo.json'), {
+      ...h,
+      'If-Match': r1.headers.get('etag')!,
+    });
     const b2 = await r2.json();
     expect(r2.status, JSON.stringify(b2)).toBe(200);
     expectSameShape(b2, fixture('platform/A012_response_ReferralRequestWithUpdatedDocumentReferences.json'), REFERRAL_PATHS);
@@ -174,24 +205,34 @@ describe('platform examples replayed verbatim', () => {
   it('A020 with the example upload body', async () => {
     const { readFileSync } = await import('node:fs');
     const bytes = readFileSync(path.join(FIXTURES, 'platform/A020_request_body_upload.txt'));
-    const res = await post(sim, `${P}/Binary`, bytes, platformHeaders(sim, ADAMS_RC_R68, { 'Content-Type': 'text/plain', 'NHSD-eRS-File-Name': 'upload.txt', 'NHSD-eRS-Referral-ID': '000000070000' }));
+    const res = await post(
+      sim,
+      `${P}/Binary`,
+      bytes,
+      platformHeaders(sim, ADAMS_RC_R68, { 'Content-Type': 'text/plain', 'NHSD-eRS-File-Name': 'upload.txt', 'NHSD-eRS-Referral-ID': '000000070000' }),
+    );
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toMatch(/^Binary\/[0-9a-f-]{36}$/);
   });
 
-  it.each(['SPECIALTY', 'CLINIC-TYPE', 'PRIORITY', 'APPOINTMENT-CANCELLATION-REASON', 'REFERRAL-CANCELLATION-REASON', 'APPOINTMENT-NON-ATTENDANCE-REASON'])('A004 %s', async (type) => {
-    const res = await fetch(`${sim.url}${P}/CodeSystem/${type}`, { headers: platformHeaders(sim, ADAMS_RC_R68) });
-    const body = await res.json();
-    expect(res.status).toBe(200);
-    const example = fixture(`platform/A004_response_${type}.json`);
-    expect(body.resourceType).toBe(example.resourceType);
-    expect(body.meta.profile).toEqual(example.meta.profile);
-    expect(body.url).toBe(`${sim.url}/referrals/FHIR/STU3/CodeSystem/${type}`);
-    expect(codeSystemSchema.safeParse(body).success).toBe(true);
-  });
+  it.each(['SPECIALTY', 'CLINIC-TYPE', 'PRIORITY', 'APPOINTMENT-CANCELLATION-REASON', 'REFERRAL-CANCELLATION-REASON', 'APPOINTMENT-NON-ATTENDANCE-REASON'])(
+    'A004 %s',
+    async (type) => {
+      const res = await fetch(`${sim.url}${P}/CodeSystem/${type}`, { headers: platformHeaders(sim, ADAMS_RC_R68) });
+      const body = await res.json();
+      expect(res.status).toBe(200);
+      const example = fixture(`platform/A004_response_${type}.json`);
+      expect(body.resourceType).toBe(example.resourceType);
+      expect(body.meta.profile).toEqual(example.meta.profile);
+      expect(body.url).toBe(`${sim.url}/referrals/FHIR/STU3/CodeSystem/${type}`);
+      expect(codeSystemSchema.safeParse(body).success).toBe(true);
+    },
+  );
 
   it('A030 and an error outcome parse with the client schemas', async () => {
-    const res = await fetch(`${sim.url}/referrals/FHIR/R4/PractitionerRole`, { headers: { Authorization: `Bearer ${sim.issueToken(USER_IDS.practitioner101)}` } });
+    const res = await fetch(`${sim.url}/referrals/FHIR/R4/PractitionerRole`, {
+      headers: { Authorization: `Bearer ${sim.issueToken(USER_IDS.practitioner101)}` },
+    });
     const bundle = await res.json();
     expect(practitionerRoleBundleSchema.safeParse(bundle).success).toBe(true);
     expect([...paths(bundle)].filter((p) => !paths(fixture('platform/A030_response_PractitionerRoleBundle.json')).has(p))).toEqual([]);
@@ -228,7 +269,9 @@ describe('legacy examples replayed through a legacy session', () => {
     const d = body.entry[0].extension[0].extension.find((x: any) => x.url === 'distance').valueUnsignedInt;
     expect(d).toBeGreaterThan(3);
     expect(d).toBeLessThan(12);
-    expect(body.entry[0].item.extension[0].extension.find((x: any) => x.url === 'specialty').valueCodeableConcept.coding[0].system).toBe(sim.specialtySystem.legacy);
+    expect(body.entry[0].item.extension[0].extension.find((x: any) => x.url === 'specialty').valueCodeableConcept.coding[0].system).toBe(
+      sim.specialtySystem.legacy,
+    );
   });
 
   it.each([
@@ -263,7 +306,11 @@ describe('legacy examples replayed through a legacy session', () => {
 
   it('legacy A012 (legacy example body shape) links a legacy upload', async () => {
     const created = await (await post(sim, `${L}/ReferralRequest/$ers.createReferral`, fixture('legacy/A011_request.json'), legacyHeaders(key))).json();
-    const up = await fetch(`${sim.url}${L}/Binary`, { method: 'POST', headers: legacyHeaders(key, { 'Content-Type': 'text/plain', 'X-ERS-XAPI-META-FILE_NAME': 'letter.txt', 'X-ERS-XAPI-META-INTENDED_UBRN': created.id }), body: 'letter' });
+    const up = await fetch(`${sim.url}${L}/Binary`, {
+      method: 'POST',
+      headers: legacyHeaders(key, { 'Content-Type': 'text/plain', 'X-ERS-XAPI-META-FILE_NAME': 'letter.txt', 'X-ERS-XAPI-META-INTENDED_UBRN': created.id }),
+      body: 'letter',
+    });
     expect(up.status).toBe(201);
     const body = fixture('legacy/A012_request.json');
     body.parameter[0].resource.content[0].attachment.url = up.headers.get('location');

@@ -42,7 +42,11 @@ describe('fault injection', () => {
     // other routes are unaffected
     sim.injectFault({ route: 'A011', kind: 'status', status: 500 });
     expect((await search(sim)).status).toBe(200);
-    await expectOutcome(await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF })), 500, 'SERVICE_ERROR');
+    await expectOutcome(
+      await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF })),
+      500,
+      'SERVICE_ERROR',
+    );
   });
 
   it('429 faults carry Retry-After and (STU3 path) an empty body', async () => {
@@ -56,11 +60,14 @@ describe('fault injection', () => {
   it('drop: the request is processed (referral created) but the connection is lost before the answer completes', async () => {
     sim.injectFault({ route: 'A011', kind: 'drop' });
     const before = sim.referrals().length;
-    const answer = async () => (await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).text();
+    const answer = async () =>
+      (await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).text();
     await expect(answer()).rejects.toThrow();
     expect(sim.referrals().length).toBe(before + 1);
     // only once
-    expect((await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).status).toBe(201);
+    expect(
+      (await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).status,
+    ).toBe(201);
   });
 
   it.each([
@@ -75,7 +82,9 @@ describe('fault injection', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(await res.text()).toMatch(/^<!DOCTYPE html>/);
     expect(sim.referrals().length).toBe(before + 1);
-    expect((await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).status).toBe(201);
+    expect(
+      (await platformPost(sim, ADAMS_RC_R68, '/ReferralRequest/$ers.createReferral', createBody({ services: ['11002'], criteria: CARDIO_HF }))).status,
+    ).toBe(201);
   });
 
   it('latency per route', async () => {
@@ -155,7 +164,15 @@ describe('static pages', () => {
     expect(await (await get('/demo/gp/')).text()).toBe('<h1>gp</h1>');
     expect((await get('/demo')).status).toBe(301);
     expect((await get('/demo/gp')).headers.get('location')).toBe('/demo/gp/');
-    for (const p of ['/demo/../server.ts', '/demo/%2e%2e/server.ts', '/demo/..%2fserver.ts', '/demo/%2e%2e%2f%2e%2e%2fpackage.json', '/demo/.secret', '/demo/..%5cserver.ts', '/demo/missing.html']) {
+    for (const p of [
+      '/demo/../server.ts',
+      '/demo/%2e%2e/server.ts',
+      '/demo/..%2fserver.ts',
+      '/demo/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/demo/.secret',
+      '/demo/..%5cserver.ts',
+      '/demo/missing.html',
+    ]) {
       expect((await get(p)).status, p).toBe(404);
     }
     expect(resolveDemoPath('/srv/demo', '/demo/a/../../etc/passwd')).toBeUndefined();
@@ -187,7 +204,21 @@ describe('CLI', () => {
     });
     for (const flag of ['--port', '--seed', '--latency', '--client-secret', '--token-lifetime', '--fault', '--rate-limit']) expect(help).toContain(flag);
 
-    const child = spawn(tsx, [main, '--port', '0', '--seed', '3', '--latency', 'A010=5', '--client-secret', 'X', '--token-lifetime', '3600', '--fault', 'A004=503x1']);
+    const child = spawn(tsx, [
+      main,
+      '--port',
+      '0',
+      '--seed',
+      '3',
+      '--latency',
+      'A010=5',
+      '--client-secret',
+      'X',
+      '--token-lifetime',
+      '3600',
+      '--fault',
+      'A004=503x1',
+    ]);
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -201,7 +232,11 @@ describe('CLI', () => {
       const state = await (await fetch(`${url}/_admin/state`)).json();
       expect(state.faults.latencyMs).toEqual({ A010: 5 });
       expect(state.faults.faults[0].spec).toMatchObject({ route: 'A004', status: 503 });
-      const tok = await fetch(`${url}/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token&client_id=ers-extension-demo&refresh_token=x' });
+      const tok = await fetch(`${url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=refresh_token&client_id=ers-extension-demo&refresh_token=x',
+      });
       expect(tok.status).toBe(401); // the client secret is required
     } finally {
       child.kill('SIGTERM');

@@ -44,7 +44,11 @@ export function platformHeaders(sim: RunningSimulator, role: Role, extra: Record
 }
 
 export async function post(sim: RunningSimulator, pathname: string, body: unknown, headers: Record<string, string>): Promise<Response> {
-  return fetch(sim.url + pathname, { method: 'POST', headers, body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body) });
+  return fetch(sim.url + pathname, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
+  });
 }
 
 /** As `role`, POST a FHIR body to a platform STU3 path. */
@@ -109,15 +113,27 @@ export const c = {
   org: (ods: string) => ({ name: 'organisation', valueIdentifier: { system: 'https://directory.spineservices.nhs.uk/STU3/Organization', value: ods } }),
 };
 
-export function searchBody(opts: { patient?: string; requestType?: string; sortBy?: string; criteria: object[]; referringClinician?: string; extra?: object[] }): object {
+export function searchBody(opts: {
+  patient?: string;
+  requestType?: string;
+  sortBy?: string;
+  criteria: object[];
+  referringClinician?: string;
+  extra?: object[];
+}): object {
   return {
     resourceType: 'Parameters',
     meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-PatientServiceSearch-Parameters-1'] },
     parameter: [
-      { name: 'requestType', valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-RequestType-1', code: opts.requestType ?? 'APPOINTMENT_REQUEST' } },
+      {
+        name: 'requestType',
+        valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-RequestType-1', code: opts.requestType ?? 'APPOINTMENT_REQUEST' },
+      },
       { name: 'sortBy', valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-SortBy-1', code: opts.sortBy ?? 'DISTANCE' } },
       { name: 'patient', valueIdentifier: { system: 'http://fhir.nhs.net/Id/nhs-number', value: opts.patient ?? '9912003888' } },
-      ...(opts.referringClinician ? [{ name: 'referringClinician', valueIdentifier: { system: 'http://fhir.nhs.net/Id/sds-user-id', value: opts.referringClinician } }] : []),
+      ...(opts.referringClinician
+        ? [{ name: 'referringClinician', valueIdentifier: { system: 'http://fhir.nhs.net/Id/sds-user-id', value: opts.referringClinician } }]
+        : []),
       { name: 'searchCriteria', resource: criteria(opts.criteria) },
       ...(opts.extra ?? []),
     ],
@@ -137,11 +153,20 @@ export function createBody(opts: {
 }): object {
   return {
     resourceType: 'Parameters',
-    meta: { profile: [`https://fhir.nhs.uk/STU3/StructureDefinition/${opts.triage ? 'eRS-CreateReferralAndSendForTriage-Parameters-1' : 'eRS-CreateReferral-Parameters-1'}`] },
+    meta: {
+      profile: [
+        `https://fhir.nhs.uk/STU3/StructureDefinition/${opts.triage ? 'eRS-CreateReferralAndSendForTriage-Parameters-1' : 'eRS-CreateReferral-Parameters-1'}`,
+      ],
+    },
     parameter: [
       { name: 'patient', valueIdentifier: { system: 'http://fhir.nhs.net/Id/nhs-number', value: opts.patient ?? '9912003888' } },
-      ...(opts.referringClinician ? [{ name: 'referringClinician', valueIdentifier: { system: 'http://fhir.nhs.net/Id/sds-user-id', value: opts.referringClinician } }] : []),
-      { name: 'intentionToAddReferralLetter', valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralLetterIntention-1', code: opts.intention ?? 'NEED_TO_ADD_LATER' } },
+      ...(opts.referringClinician
+        ? [{ name: 'referringClinician', valueIdentifier: { system: 'http://fhir.nhs.net/Id/sds-user-id', value: opts.referringClinician } }]
+        : []),
+      {
+        name: 'intentionToAddReferralLetter',
+        valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralLetterIntention-1', code: opts.intention ?? 'NEED_TO_ADD_LATER' },
+      },
       { name: 'firstReminderLetterFollowUpDays', valueUnsignedInt: opts.reminder ?? 0 },
       ...(opts.pathwayStart ? [{ name: 'eReferralPathwayStart', valueInstant: opts.pathwayStart }] : []),
       ...(opts.extra ?? []),
@@ -154,7 +179,12 @@ export function createBody(opts: {
           mode: 'snapshot',
           contained: [criteria(opts.criteria)],
           entry: opts.services.map((value) => ({ item: { identifier: { system: 'http://fhir.nhs.net/Id/ers-service', value } } })),
-          extension: [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-Shortlist-SearchCriteria-1', valueReference: { reference: '#ServiceSearchCriteria-1' } }],
+          extension: [
+            {
+              url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-Shortlist-SearchCriteria-1',
+              valueReference: { reference: '#ServiceSearchCriteria-1' },
+            },
+          ],
         },
       },
     ],
@@ -184,15 +214,28 @@ export function maintainBody(files: { url: string; description?: string }[]): ob
 }
 
 /** Creates a referral (A011 as Adams RC at R68) and returns its UBRN and ETag. */
-export async function createReferral(sim: RunningSimulator, services = ['11002'], role: Role = ADAMS_RC_R68): Promise<{ ubrn: string; etag: string; body: any }> {
-  const res = await platformPost(sim, role, '/ReferralRequest/$ers.createReferral', createBody({ services, criteria: CARDIO_HF, ...(role.bf === 'REFERRING_CLINICIAN_ADMIN' ? { referringClinician: USER_IDS.adams } : {}) }));
+export async function createReferral(
+  sim: RunningSimulator,
+  services = ['11002'],
+  role: Role = ADAMS_RC_R68,
+): Promise<{ ubrn: string; etag: string; body: any }> {
+  const res = await platformPost(
+    sim,
+    role,
+    '/ReferralRequest/$ers.createReferral',
+    createBody({ services, criteria: CARDIO_HF, ...(role.bf === 'REFERRING_CLINICIAN_ADMIN' ? { referringClinician: USER_IDS.adams } : {}) }),
+  );
   const body = await res.json();
   expect(res.status, JSON.stringify(body)).toBe(201);
   return { ubrn: body.id, etag: res.headers.get('etag')!, body };
 }
 
 /** A020 upload as `role`; returns the Binary/<id> URL. */
-export async function upload(sim: RunningSimulator, role: Role, opts: { ubrn?: string; name?: string; type?: string; bytes?: Uint8Array | string }): Promise<Response> {
+export async function upload(
+  sim: RunningSimulator,
+  role: Role,
+  opts: { ubrn?: string; name?: string; type?: string; bytes?: Uint8Array | string },
+): Promise<Response> {
   const h = platformHeaders(sim, role, {
     'Content-Type': opts.type ?? 'text/plain',
     ...(opts.name !== undefined ? { 'NHSD-eRS-File-Name': opts.name } : { 'NHSD-eRS-File-Name': 'letter.txt' }),

@@ -3,7 +3,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../simulator/server';
 import {
-  ADAMS_RC_R68, BAKER_RCA, CARDIO_HF, COOK_SPC, P, USER_IDS, c, createBody, createReferral, expectOutcome, fixture, platformHeaders, platformPost, startSim,
+  ADAMS_RC_R68,
+  BAKER_RCA,
+  CARDIO_HF,
+  COOK_SPC,
+  P,
+  USER_IDS,
+  c,
+  createBody,
+  createReferral,
+  expectOutcome,
+  fixture,
+  platformHeaders,
+  platformPost,
+  startSim,
 } from './helpers';
 
 let sim: RunningSimulator;
@@ -31,7 +44,10 @@ describe('A011 create referral', () => {
     expect(body.contained.map((x: any) => x.id)).toEqual(['serviceSearchCriteria', 'shortlist']);
     const crit = body.contained[0];
     expect(crit.parameter.find((p: any) => p.name === 'specialty').valueCoding.system).toBe(sim.specialtySystem.platform);
-    expect(crit.parameter.at(-1)).toEqual({ name: 'commissioningProvisioning', valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-CommissioningProvisioning-1', code: 'ALL_AVAILABLE_FOR_BOOKING' } });
+    expect(crit.parameter.at(-1)).toEqual({
+      name: 'commissioningProvisioning',
+      valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-CommissioningProvisioning-1', code: 'ALL_AVAILABLE_FOR_BOOKING' },
+    });
     expect(body.contained[1].entry.map((e: any) => e.item.display)).toEqual(['Good Cardiology Business Service', 'Good Cardiology Triage Service']);
     expect(ext(body, 'ReferralState-1').extension[0].valueCoding.code).toBe('NOT_BOOKED');
     expect(ext(body, 'Commissioning-Rule-Org-1').valueIdentifier.value).toBe('R68');
@@ -41,12 +57,25 @@ describe('A011 create referral', () => {
   });
 
   it('eReferralPathwayStart: accepted when in the last 365 days, otherwise INAPPROPRIATE_VALUE (the 2024 example is now too old)', async () => {
-    const good = await platformPost(sim, ADAMS_RC_R68, A011, createBody({ services: ['11002'], criteria: CARDIO_HF, pathwayStart: '2026-01-05T09:00:00.000Z' }));
+    const good = await platformPost(
+      sim,
+      ADAMS_RC_R68,
+      A011,
+      createBody({ services: ['11002'], criteria: CARDIO_HF, pathwayStart: '2026-01-05T09:00:00.000Z' }),
+    );
     expect(good.status).toBe(201);
     expect(ext(await good.json(), 'eReferralPathwayStart-1').valueInstant).toBe('2026-01-05T09:00:00.000Z');
     await expectOutcome(await platformPost(sim, ADAMS_RC_R68, A011, fixture('platform/A011_request_MinimalRequest.json')), 422, 'INAPPROPRIATE_VALUE');
-    await expectOutcome(await platformPost(sim, ADAMS_RC_R68, A011, createBody({ services: ['11002'], criteria: CARDIO_HF, pathwayStart: '2026-04-01T00:00:00Z' })), 422, 'INAPPROPRIATE_VALUE');
-    await expectOutcome(await platformPost(sim, ADAMS_RC_R68, A011, createBody({ services: ['11002'], criteria: CARDIO_HF, pathwayStart: 'yesterday' })), 422, 'INVALID_VALUE');
+    await expectOutcome(
+      await platformPost(sim, ADAMS_RC_R68, A011, createBody({ services: ['11002'], criteria: CARDIO_HF, pathwayStart: '2026-04-01T00:00:00Z' })),
+      422,
+      'INAPPROPRIATE_VALUE',
+    );
+    await expectOutcome(
+      await platformPost(sim, ADAMS_RC_R68, A011, createBody({ services: ['11002'], criteria: CARDIO_HF, pathwayStart: 'yesterday' })),
+      422,
+      'INVALID_VALUE',
+    );
   });
 
   const cases: [string, object, string, string?][] = [
@@ -56,9 +85,23 @@ describe('A011 create referral', () => {
     ['unknown service', createBody({ services: ['99999'], criteria: CARDIO_HF }), 'REFERENCE_NOT_FOUND'],
     ['service outside the criteria', createBody({ services: ['11002', '90636'], criteria: CARDIO_HF }), 'SHORTLISTED_SERVICE_NOT_IN_RESULTS', 'entry[1]'],
     ['A&G-only criteria mismatch (wrong clinic type)', createBody({ services: ['11030'], criteria: CARDIO_HF }), 'SHORTLISTED_SERVICE_NOT_IN_RESULTS'],
-    ['NOT_INTENDING_TO_ADD with a letter-required service', createBody({ services: ['11002'], criteria: CARDIO_HF, intention: 'NOT_INTENDING_TO_ADD' }), 'INAPPROPRIATE_VALUE', 'intentionToAddReferralLetter'],
-    ['NOT_INTENDING_TO_ADD with a triage service', createBody({ services: ['11008', '51002'], criteria: CARDIO_HF, intention: 'NOT_INTENDING_TO_ADD' }), 'INAPPROPRIATE_VALUE'],
-    ['obsolete contentSensitive', createBody({ services: ['11002'], criteria: CARDIO_HF, extra: [{ name: 'contentSensitive', valueBoolean: false }] }), 'UNEXPECTED_FIELD', 'contentSensitive'],
+    [
+      'NOT_INTENDING_TO_ADD with a letter-required service',
+      createBody({ services: ['11002'], criteria: CARDIO_HF, intention: 'NOT_INTENDING_TO_ADD' }),
+      'INAPPROPRIATE_VALUE',
+      'intentionToAddReferralLetter',
+    ],
+    [
+      'NOT_INTENDING_TO_ADD with a triage service',
+      createBody({ services: ['11008', '51002'], criteria: CARDIO_HF, intention: 'NOT_INTENDING_TO_ADD' }),
+      'INAPPROPRIATE_VALUE',
+    ],
+    [
+      'obsolete contentSensitive',
+      createBody({ services: ['11002'], criteria: CARDIO_HF, extra: [{ name: 'contentSensitive', valueBoolean: false }] }),
+      'UNEXPECTED_FIELD',
+      'contentSensitive',
+    ],
     ['patient without GP', createBody({ patient: '9612345678', services: ['11002'], criteria: CARDIO_HF }), 'NO_REG_GP_PRACTICE'],
     ['patient with PDS problem', createBody({ patient: '9456789012', services: ['11002'], criteria: CARDIO_HF }), 'PATIENT_ERROR'],
     ['unknown patient', createBody({ patient: '9999999999', services: ['11002'], criteria: CARDIO_HF }), 'REFERENCE_NOT_FOUND'],
@@ -131,7 +174,12 @@ describe('A016 send to triage (platform RAS route)', () => {
     const res = await platformPost(sim, ADAMS_RC_R68, '/Appointment', appointment(ubrn, 3));
     const appt = await res.json();
     expect(res.status, JSON.stringify(appt)).toBe(201);
-    expect(appt).toMatchObject({ resourceType: 'Appointment', status: 'proposed', reason: [{ coding: [{ code: 'TRIAGE' }] }], incomingReferral: [{ reference: `ReferralRequest/${ubrn}/_history/4` }] });
+    expect(appt).toMatchObject({
+      resourceType: 'Appointment',
+      status: 'proposed',
+      reason: [{ coding: [{ code: 'TRIAGE' }] }],
+      incomingReferral: [{ reference: `ReferralRequest/${ubrn}/_history/4` }],
+    });
     const read = await (await fetch(`${sim.url}${P}/ReferralRequest/${ubrn}`, { headers: platformHeaders(sim, ADAMS_RC_R68) })).json();
     expect(read.meta.versionId).toBe('4');
     expect(ext(read, 'ReferralState-1').extension[0].valueCoding.code).toBe('AWAITING_TRIAGE');

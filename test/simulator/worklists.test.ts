@@ -7,7 +7,9 @@ import type { RunningSimulator } from '../../simulator/server';
 import { ADAMS_RC_R68, TEST_SMARTCARDS, USER_IDS, expectOutcome, platformPost, startSim } from './helpers';
 
 let sim: RunningSimulator;
-beforeAll(async () => { sim = await startSim({ seed: 3 }); });
+beforeAll(async () => {
+  sim = await startSim({ seed: 3 });
+});
 afterAll(() => sim.close());
 beforeEach(() => sim.reset());
 
@@ -16,7 +18,11 @@ const NHS = '9434765919';
 async function clientFor(flavour: Flavour, ods = 'B86001'): Promise<ErsClient> {
   if (flavour === 'platform') {
     const token = sim.issueToken(USER_IDS.adams);
-    return new ErsClient({ flavour, baseUrl: `${sim.url}/referrals/FHIR`, credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods }) });
+    return new ErsClient({
+      flavour,
+      baseUrl: `${sim.url}/referrals/FHIR`,
+      credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods }),
+    });
   }
   const creds: { sessionKey?: string } = {};
   const client = new ErsClient({ flavour, baseUrl: `${sim.url}/ers-api`, asid: '200000000001', credentials: () => creds });
@@ -44,11 +50,20 @@ describe('A008 referrer worklists', () => {
     expect(outstanding.letterDue).toBe(outstanding.created!.slice(0, 10));
     expect((await client.fetchWorklist('AWAITING_BOOKING')).find((i) => i.ubrn === referral.ubrn)).toMatchObject({ status: 'NOT_BOOKED' });
 
-    const { url } = await client.uploadFile({ ubrn: referral.ubrn, fileName: 'letter.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('hello') });
-    await client.maintainReferralLetter({ ubrn: referral.ubrn, etag: referral.etag, files: [{ url, indexed: new Date().toISOString(), description: 'Referral letter' }] });
+    const { url } = await client.uploadFile({
+      ubrn: referral.ubrn,
+      fileName: 'letter.txt',
+      contentType: 'text/plain',
+      bytes: new TextEncoder().encode('hello'),
+    });
+    await client.maintainReferralLetter({
+      ubrn: referral.ubrn,
+      etag: referral.etag,
+      files: [{ url, indexed: new Date().toISOString(), description: 'Referral letter' }],
+    });
     expect((await client.fetchWorklist('LETTERS_OUTSTANDING')).map((i) => i.ubrn)).not.toContain(referral.ubrn);
     expect((await client.fetchWorklist('REJECTED_TRIAGE_RESPONSE')).map((i) => i.ubrn)).not.toContain(referral.ubrn);
-    expect((await client.fetchWorklist('ASSESSMENT_RETURNED_CANCELLED_DNA'))).toEqual([]);
+    expect(await client.fetchWorklist('ASSESSMENT_RETURNED_CANCELLED_DNA')).toEqual([]);
   });
 
   it('legacy: a referral sent for triage (A021, letter always promised later) is outstanding and awaiting triage', async () => {
@@ -58,7 +73,7 @@ describe('A008 referrer worklists', () => {
     expect((await client.fetchWorklist('AWAITING_BOOKING')).find((i) => i.ubrn === referral.ubrn)).toMatchObject({ status: 'AWAITING_TRIAGE' });
   });
 
-  it('covers only the caller\'s organisation', async () => {
+  it("covers only the caller's organisation", async () => {
     const referral = await create(await clientFor('platform', 'B86001'));
     const other = await clientFor('platform', 'R68');
     expect((await other.fetchWorklist('LETTERS_OUTSTANDING')).map((i) => i.ubrn)).not.toContain(referral.ubrn);

@@ -140,7 +140,10 @@ const queues = new Map<number, Promise<unknown>>();
 /** Serialise read-modify-write of one tab's state. */
 function perTab<T>(tabId: number, fn: () => Promise<T>): Promise<T> {
   const next = (queues.get(tabId) ?? Promise.resolve()).then(fn, fn);
-  queues.set(tabId, next.catch(() => undefined));
+  queues.set(
+    tabId,
+    next.catch(() => undefined),
+  );
   return next;
 }
 

@@ -9,7 +9,12 @@ interface ProofKeyDb extends DBSchema {
   keys: { key: string; value: { privateKey: CryptoKey; publicJwk: PublicJwk } };
 }
 
-interface PublicJwk { kty: string; crv: string; x: string; y: string }
+interface PublicJwk {
+  kty: string;
+  crv: string;
+  x: string;
+  y: string;
+}
 
 const DB_NAME = 'relay-proof-key';
 const SLOT = 'current';
@@ -17,7 +22,11 @@ const SLOT = 'current';
 let pending: Promise<{ privateKey: CryptoKey; publicJwk: PublicJwk }> | undefined;
 
 async function loadOrCreate(): Promise<{ privateKey: CryptoKey; publicJwk: PublicJwk }> {
-  const db = await openDB<ProofKeyDb>(DB_NAME, 1, { upgrade: (d) => { d.createObjectStore('keys'); } });
+  const db = await openDB<ProofKeyDb>(DB_NAME, 1, {
+    upgrade: (d) => {
+      d.createObjectStore('keys');
+    },
+  });
   try {
     const stored = await db.get('keys', SLOT);
     if (stored) return stored;
@@ -38,7 +47,10 @@ async function loadOrCreate(): Promise<{ privateKey: CryptoKey; publicJwk: Publi
 
 /** The installation's key, created on first use (and at install, from the background). */
 export function proofKey(): Promise<{ privateKey: CryptoKey; publicJwk: PublicJwk }> {
-  pending ??= loadOrCreate().catch((error: unknown) => { pending = undefined; throw error; });
+  pending ??= loadOrCreate().catch((error: unknown) => {
+    pending = undefined;
+    throw error;
+  });
   return pending;
 }
 

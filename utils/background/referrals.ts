@@ -12,9 +12,28 @@ import { ReferenceDataCache, type CachedCodeSystem, type KeyValueStore } from '.
 import { ProtocolError, registerHandler } from '../protocol';
 import { DRAFT_CHANGED, type PanelPreferences } from '../referral/messages';
 import { IN_FLIGHT, type Draft } from '../referral/model';
-import { clearInterruption, countEditingDrafts, endSessionWork, getOwnDraft, listDrafts, listOutstanding, purgeExpired, updateDraft, wasInterrupted } from '../referral/store';
 import {
-  advance, chooseReconciled, recheckReconciliation, requestLetterCompletion, notSentYet, requestSubmission, resendAfterCheck, resumeBlocker, submitBlocker, type SubmitContext,
+  clearInterruption,
+  countEditingDrafts,
+  endSessionWork,
+  getOwnDraft,
+  listDrafts,
+  listOutstanding,
+  purgeExpired,
+  updateDraft,
+  wasInterrupted,
+} from '../referral/store';
+import {
+  advance,
+  chooseReconciled,
+  recheckReconciliation,
+  requestLetterCompletion,
+  notSentYet,
+  requestSubmission,
+  resendAfterCheck,
+  resumeBlocker,
+  submitBlocker,
+  type SubmitContext,
 } from '../referral/submit';
 import { getSettings } from '../settings';
 import { currentOwner, getErsClient, getSessionView, onActive, onPaused, onSignedOut } from './session';
@@ -25,8 +44,12 @@ const LAST_SEARCH_KEY = 'referral.lastSearch';
 
 /** A004 code systems in storage.local (reference data, no patient data), fetched at most daily. */
 const codeSystemStore: KeyValueStore = {
-  async get(key) { return (await browser.storage.local.get(key))[key] as CachedCodeSystem | undefined; },
-  async set(key, value) { await browser.storage.local.set({ [key]: value }); },
+  async get(key) {
+    return (await browser.storage.local.get(key))[key] as CachedCodeSystem | undefined;
+  },
+  async set(key, value) {
+    await browser.storage.local.set({ [key]: value });
+  },
 };
 
 function announce(draftId: string): void {
@@ -41,8 +64,12 @@ export async function updateBadge(now = Date.now()): Promise<void> {
   try {
     await browser.action.setBadgeText({ text: letters.length ? String(letters.length) : '' });
     await browser.action.setBadgeBackgroundColor({ color: overdue ? '#d5281b' : '#005eb8' });
-    await browser.action.setTitle({ title: letters.length ? `e-RS Referral Assistant: ${letters.length} referral letter(s) outstanding` : 'e-RS Referral Assistant' });
-  } catch { /* no action API (tests) */ }
+    await browser.action.setTitle({
+      title: letters.length ? `e-RS Referral Assistant: ${letters.length} referral letter(s) outstanding` : 'e-RS Referral Assistant',
+    });
+  } catch {
+    /* no action API (tests) */
+  }
 }
 
 const running = new Map<string, Promise<Draft>>();
@@ -51,7 +78,10 @@ const running = new Map<string, Promise<Draft>>();
 function exclusive(draftId: string, run: () => Promise<Draft>): Promise<Draft> {
   const current = running.get(draftId);
   if (current) return current;
-  const next = run().finally(() => { running.delete(draftId); void updateBadge(); });
+  const next = run().finally(() => {
+    running.delete(draftId);
+    void updateBadge();
+  });
   running.set(draftId, next);
   return next;
 }
@@ -135,7 +165,9 @@ export function registerReferrals(): void {
     if (blocker) throw new ProtocolError('locked', blocker);
     const ctx = await submitContext();
     const done = await exclusive(draftId, async () => {
-      await updateDraft(draftId, (d) => { d.attention = undefined; });
+      await updateDraft(draftId, (d) => {
+        d.attention = undefined;
+      });
       return advance(ctx, draftId);
     });
     return { phase: done.submission.phase };
@@ -149,9 +181,13 @@ export function registerReferrals(): void {
       if (blocker) throw new ProtocolError('locked', blocker);
     }
     const ctx = await submitContext();
-    const done = await exclusive(draftId, () => (action.kind === 'choose' ? chooseReconciled(ctx, draftId, action.ubrn)
-      : action.kind === 'recheck' ? recheckReconciliation(ctx, draftId)
-        : resendAfterCheck(ctx, draftId, action.confirmedNotCreated)));
+    const done = await exclusive(draftId, () =>
+      action.kind === 'choose'
+        ? chooseReconciled(ctx, draftId, action.ubrn)
+        : action.kind === 'recheck'
+          ? recheckReconciliation(ctx, draftId)
+          : resendAfterCheck(ctx, draftId, action.confirmedNotCreated),
+    );
     return { phase: done.submission.phase };
   });
 
@@ -203,5 +239,8 @@ export function registerReferrals(): void {
     await resumeInFlight();
   });
 
-  void purgeExpired().then(() => updateBadge()).then(resumeInFlight).catch(() => undefined);
+  void purgeExpired()
+    .then(() => updateBadge())
+    .then(resumeInFlight)
+    .catch(() => undefined);
 }

@@ -71,9 +71,12 @@ async function post(relayUrl: string, path: string, body: Record<string, string>
     });
   } catch (cause) {
     const timedOut = (cause as Error)?.name === 'TimeoutError';
-    throw new RelayError(timedOut ? 'timeout' : 'network', timedOut
-      ? 'The token relay did not answer in time. Try again.'
-      : "Could not reach your organisation's token relay. Check the relay address in Settings and your network.");
+    throw new RelayError(
+      timedOut ? 'timeout' : 'network',
+      timedOut
+        ? 'The token relay did not answer in time. Try again.'
+        : "Could not reach your organisation's token relay. Check the relay address in Settings and your network.",
+    );
   }
   let data: unknown;
   try {
@@ -85,9 +88,10 @@ async function post(relayUrl: string, path: string, body: Record<string, string>
     const parsed = errorSchema.safeParse(data);
     const code = parsed.success ? parsed.data.error : `http_${response.status}`;
     const detail = parsed.success && parsed.data.error_description ? `: ${parsed.data.error_description}` : '';
-    const message = code === 'invalid_grant'
-      ? 'NHS CIS2 did not accept the sign-in (it may have expired or been used already). Sign in again.'
-      : `The token relay refused the request (${code}${detail}).`;
+    const message =
+      code === 'invalid_grant'
+        ? 'NHS CIS2 did not accept the sign-in (it may have expired or been used already). Sign in again.'
+        : `The token relay refused the request (${code}${detail}).`;
     throw new RelayError(code, message, response.status);
   }
   const parsed = tokenResponseSchema.safeParse(data);
@@ -102,7 +106,11 @@ async function post(relayUrl: string, path: string, body: Record<string, string>
   };
 }
 
-export function exchangeCode(relayUrl: string, input: { code: string; codeVerifier: string; redirectUri: string }, options: RelayOptions = {}): Promise<TokenSet> {
+export function exchangeCode(
+  relayUrl: string,
+  input: { code: string; codeVerifier: string; redirectUri: string },
+  options: RelayOptions = {},
+): Promise<TokenSet> {
   return post(relayUrl, '/oauth/token', { code: input.code, code_verifier: input.codeVerifier, redirect_uri: input.redirectUri }, options);
 }
 
@@ -116,9 +124,15 @@ export function nameFromIdToken(idToken: string | undefined): string | undefined
   try {
     const payload = idToken.split('.')[1];
     if (!payload) return undefined;
-    const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='))) as Record<string, unknown>;
-    const name = typeof json.name === 'string' ? json.name
-      : [json.given_name, json.family_name].filter((x) => typeof x === 'string').join(' ');
+    const json = JSON.parse(
+      atob(
+        payload
+          .replace(/-/g, '+')
+          .replace(/_/g, '/')
+          .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+      ),
+    ) as Record<string, unknown>;
+    const name = typeof json.name === 'string' ? json.name : [json.given_name, json.family_name].filter((x) => typeof x === 'string').join(' ');
     return name ? name.slice(0, 120) : undefined;
   } catch {
     return undefined;

@@ -3,9 +3,7 @@
 // from entrypoints/background.ts so every listener is registered before the worker's first event.
 import { browser } from 'wxt/browser';
 import { MessageRouter, ProtocolError, router as defaultRouter } from '../protocol';
-import {
-  getResolvedSettings, getSettings, migrateStoredSettings, saveSettings, SettingsError, watchSettings,
-} from '../settings';
+import { getResolvedSettings, getSettings, migrateStoredSettings, saveSettings, SettingsError, watchSettings } from '../settings';
 import { applyIdleSettings, watchIdle } from './idle';
 import { mapSessionError, REFRESH_ALARM, sessionManager, type SessionManager } from './session';
 
@@ -49,7 +47,8 @@ export function startSession(router: MessageRouter = defaultRouter): SessionMana
   // Tokens live in storage.session: keep content scripts out of it (Chrome's default, made explicit).
   try {
     void (browser.storage.session as { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> })
-      .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch(() => undefined);
+      .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+      ?.catch(() => undefined);
   } catch {
     /* Firefox: storage.session is never exposed to content scripts */
   }
@@ -66,7 +65,9 @@ export function startSession(router: MessageRouter = defaultRouter): SessionMana
     /* alarms unavailable (tests) */
   }
   watchIdle(() => manager);
-  void getSettings().then(applyIdleSettings).catch(() => undefined);
+  void getSettings()
+    .then(applyIdleSettings)
+    .catch(() => undefined);
   watchSettings((settings) => {
     applyIdleSettings(settings);
     void manager.checkSettings(settings);

@@ -158,7 +158,9 @@ export function reduce(state: SessionRecord, event: SessionEvent, now = Date.now
     case 'expired': {
       if (state.status !== 'active' && state.status !== 'choose-role') return state;
       return next({
-        status: 'expired', secrets: {}, pendingRole: undefined,
+        status: 'expired',
+        secrets: {},
+        pendingRole: undefined,
         notice: event.notice ?? 'Your e-RS session has expired. Sign in again to carry on; nothing in your draft has been lost.',
       });
     }
@@ -167,7 +169,8 @@ export function reduce(state: SessionRecord, event: SessionEvent, now = Date.now
     case 'recovered': {
       // A new worker found this record. Work the old worker was doing is gone; make the record say so.
       if (state.status === 'signing-in' && state.attempt && state.attempt.boot !== event.boot) {
-        if (state.attempt.reauth) return next({ status: 'expired', attempt: undefined, secrets: {}, notice: 'Sign-in was interrupted. Sign in again to carry on.' });
+        if (state.attempt.reauth)
+          return next({ status: 'expired', attempt: undefined, secrets: {}, notice: 'Sign-in was interrupted. Sign in again to carry on.' });
         return { ...initialRecord(state.flavour, state.environment, now), notice: SIGN_OUT_NOTICES.interrupted };
       }
       if (state.pendingRole && state.pendingRole.boot !== event.boot) {
@@ -198,7 +201,10 @@ export interface SessionView {
   smartcardSource?: 'test-card' | 'paste';
 }
 
-export function toView(record: SessionRecord, extra: { signInMissing?: string[]; idleTimeoutMinutes?: number; smartcardSource?: 'test-card' | 'paste' } = {}): SessionView {
+export function toView(
+  record: SessionRecord,
+  extra: { signInMissing?: string[]; idleTimeoutMinutes?: number; smartcardSource?: 'test-card' | 'paste' } = {},
+): SessionView {
   const view: SessionView = {
     status: record.status,
     flavour: record.flavour,

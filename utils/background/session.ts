@@ -20,12 +20,20 @@ import { ownerKey } from '../referral/model';
 import { getSettings, IDENTITY_KEYS, missingForSignIn, watchSettings, type Settings } from '../settings';
 import { RelayError } from './relay';
 import {
-  findRole, initialRecord, reduce, roleRuleNotices, sameRole, toView,
-  type Role, type SessionEvent, type SessionRecord, type SessionSecrets, type SessionView, type SignOutReason,
+  findRole,
+  initialRecord,
+  reduce,
+  roleRuleNotices,
+  sameRole,
+  toView,
+  type Role,
+  type SessionEvent,
+  type SessionRecord,
+  type SessionSecrets,
+  type SessionView,
+  type SignOutReason,
 } from './session-state';
-import {
-  legacySelectRole, legacySignIn, legacySignOut, platformRefresh, platformSignIn, SignInError, type SignInResult,
-} from './signin';
+import { legacySelectRole, legacySignIn, legacySignOut, platformRefresh, platformSignIn, SignInError, type SignInResult } from './signin';
 
 export const SESSION_STORAGE_KEY = 'ers.session';
 /** storage.local flag (no secret) that sign-out cleanup has not finished; re-run on the next start. */
@@ -68,7 +76,10 @@ export function settingsFingerprint(s: Settings): string {
   return JSON.stringify(IDENTITY_KEYS.map((k) => s[k]));
 }
 
-interface ReauthWaiter { userId?: string; resolve(ok: boolean): void }
+interface ReauthWaiter {
+  userId?: string;
+  resolve(ok: boolean): void;
+}
 
 export class SessionManager {
   private record: SessionRecord = initialRecord();
@@ -116,7 +127,9 @@ export class SessionManager {
   private async viewNow(): Promise<SessionView> {
     const settings = await this.settings();
     const view = toView(this.record, {
-      signInMissing: missingForSignIn(settings), idleTimeoutMinutes: settings.idleTimeoutMinutes, smartcardSource: settings.smartcardSource,
+      signInMissing: missingForSignIn(settings),
+      idleTimeoutMinutes: settings.idleTimeoutMinutes,
+      smartcardSource: settings.smartcardSource,
     });
     if (view.status === 'signed-out') {
       // Signed out, the view shows where the next sign-in will go.
@@ -190,7 +203,10 @@ export class SessionManager {
     this.deps.broadcast(await this.viewNow());
     const owner = ownerOf(next);
     if (owner && owner !== ownerOf(previous)) {
-      for (const listener of this.activeListeners) void Promise.resolve().then(() => listener(owner)).catch(() => undefined);
+      for (const listener of this.activeListeners)
+        void Promise.resolve()
+          .then(() => listener(owner))
+          .catch(() => undefined);
     }
   }
 
@@ -210,7 +226,11 @@ export class SessionManager {
     const previousRole = this.record.role;
     const attempt = { id: crypto.randomUUID(), boot: this.deps.boot, startedAt: this.deps.now(), reauth: state === 'expired' };
     await this.dispatch({
-      type: 'sign-in-started', attempt, flavour: settings.flavour, environment: settings.environment, fingerprint: settingsFingerprint(settings),
+      type: 'sign-in-started',
+      attempt,
+      flavour: settings.flavour,
+      environment: settings.environment,
+      fingerprint: settingsFingerprint(settings),
     });
     const stopKeepAlive = this.deps.keepAlive?.() ?? (() => {});
     try {
@@ -316,8 +336,13 @@ export class SessionManager {
   async credentials(): Promise<ErsCredentials> {
     await this.ready;
     let r = this.record;
-    if (r.status === 'active' && r.flavour === 'platform' && r.secrets.expiresAt !== undefined
-      && r.secrets.expiresAt - this.deps.now() < REFRESH_MARGIN_MS && r.secrets.refreshToken) {
+    if (
+      r.status === 'active' &&
+      r.flavour === 'platform' &&
+      r.secrets.expiresAt !== undefined &&
+      r.secrets.expiresAt - this.deps.now() < REFRESH_MARGIN_MS &&
+      r.secrets.refreshToken
+    ) {
       await this.refresh();
       r = this.record;
     }
@@ -377,10 +402,13 @@ export class SessionManager {
     if (this.record.status !== 'expired' && this.record.status !== 'signing-in') return false;
     return new Promise<boolean>((resolve) => {
       const waiter: ReauthWaiter = { userId, resolve: () => {} };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, this.deps.reauthTimeoutMs ?? 4 * 60_000);
+      const timer = setTimeout(
+        () => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        },
+        this.deps.reauthTimeoutMs ?? 4 * 60_000,
+      );
       waiter.resolve = (ok) => {
         clearTimeout(timer);
         resolve(ok);
@@ -401,7 +429,10 @@ export class SessionManager {
 
   private scheduleRefresh(): void {
     const r = this.record;
-    const at = r.flavour === 'platform' && r.secrets.refreshToken && r.secrets.expiresAt ? Math.max(this.deps.now() + 30_000, r.secrets.expiresAt - REFRESH_MARGIN_MS) : undefined;
+    const at =
+      r.flavour === 'platform' && r.secrets.refreshToken && r.secrets.expiresAt
+        ? Math.max(this.deps.now() + 30_000, r.secrets.expiresAt - REFRESH_MARGIN_MS)
+        : undefined;
     this.deps.scheduleRefresh(at);
   }
 
@@ -415,13 +446,17 @@ export class SessionManager {
     await this.ready;
     const previous = this.record;
     if (previous.status !== 'active' && previous.status !== 'choose-role') return this.view();
-    const notice = reason === 'locked'
-      ? 'Your e-RS session was paused because the screen was locked. Sign in again to carry on; nothing has been lost.'
-      : 'Your e-RS session was paused because the computer was not used for a while. Sign in again to carry on; nothing has been lost.';
+    const notice =
+      reason === 'locked'
+        ? 'Your e-RS session was paused because the screen was locked. Sign in again to carry on; nothing has been lost.'
+        : 'Your e-RS session was paused because the computer was not used for a while. Sign in again to carry on; nothing has been lost.';
     await this.dispatch({ type: 'expired', notice });
     const owner = ownerOf(previous);
     if (owner) {
-      for (const listener of this.pausedListeners) await Promise.resolve().then(() => listener(owner)).catch(() => undefined);
+      for (const listener of this.pausedListeners)
+        await Promise.resolve()
+          .then(() => listener(owner))
+          .catch(() => undefined);
     }
     if (previous.flavour === 'legacy' && previous.secrets.sessionKey) {
       const settings = await this.settings();
@@ -516,7 +551,14 @@ export function mapSessionError(error: unknown): ProtocolErrorBody | undefined {
     return {
       code: `ers/${error.kind}`,
       message: error.message,
-      details: { kind: error.kind, operation: error.operation, status: error.status, ersCode: error.code, correlationId: error.correlationId, requestId: error.requestId },
+      details: {
+        kind: error.kind,
+        operation: error.operation,
+        status: error.status,
+        ersCode: error.code,
+        correlationId: error.correlationId,
+        requestId: error.requestId,
+      },
     };
   }
   if (error instanceof SignInError) return { code: 'sign-in-failed', message: error.message };

@@ -137,7 +137,14 @@ export async function platformRefresh(settings: Settings, refreshToken: string, 
 // ---- legacy ----------------------------------------------------------------------------------
 
 function legacyClient(settings: Settings, sessionKey?: string, fetch?: typeof globalThis.fetch): ErsClient {
-  return new ErsClient({ flavour: 'legacy', baseUrl: settings.legacyBaseUrl, asid: settings.asid, credentials: () => ({ sessionKey }), fetch, retry: { limit: 1 } });
+  return new ErsClient({
+    flavour: 'legacy',
+    baseUrl: settings.legacyBaseUrl,
+    asid: settings.asid,
+    credentials: () => ({ sessionKey }),
+    fetch,
+    retry: { limit: 1 },
+  });
 }
 
 function legacyUser(session: ProfessionalSession): SessionUser {
@@ -168,7 +175,9 @@ export async function legacySelectRole(settings: Settings, secrets: SessionSecre
   const session = secrets.legacySession;
   if (!session) throw new SignInError('ers', 'The e-RS session is missing. Sign in again.');
   const updated = await legacyClient(settings, session.id, fetch).selectRole(session, {
-    businessFunction: role.businessFunction, orgIdentifier: role.ods, ...(role.orgName ? { orgName: role.orgName } : {}),
+    businessFunction: role.businessFunction,
+    orgIdentifier: role.ods,
+    ...(role.orgName ? { orgName: role.orgName } : {}),
   });
   return { ...secrets, sessionKey: updated.id || session.id, legacySession: { ...session, ...updated, token: session.token } };
 }
@@ -176,7 +185,13 @@ export async function legacySelectRole(settings: Settings, secrets: SessionSecre
 /** A003, best effort: the session is forgotten locally whatever e-RS answers. */
 export async function legacySignOut(settings: Settings, sessionKey: string, fetch?: typeof globalThis.fetch): Promise<void> {
   const client = new ErsClient({
-    flavour: 'legacy', baseUrl: settings.legacyBaseUrl, asid: settings.asid, credentials: () => ({ sessionKey }), fetch, timeoutMs: 5_000, retry: { limit: 0 },
+    flavour: 'legacy',
+    baseUrl: settings.legacyBaseUrl,
+    asid: settings.asid,
+    credentials: () => ({ sessionKey }),
+    fetch,
+    timeoutMs: 5_000,
+    retry: { limit: 0 },
   });
   await client.deleteSession(sessionKey);
 }

@@ -1,7 +1,17 @@
 // Pure request-body builders for every e-RS operation the extension uses. Given the same inputs as
 // an example in the contract pack, each produces a body deep-equal to that example (see
 // test/ers/conformance.test.ts). No I/O, no validation: rules.ts checks inputs before sending.
-import { EXTENSION, PROFILE, SYSTEM, type CommissioningProvisioning, type LetterIntention, type Priority, type ReferrerWorklist, type RequestType, type SortBy } from './constants';
+import {
+  EXTENSION,
+  PROFILE,
+  SYSTEM,
+  type CommissioningProvisioning,
+  type LetterIntention,
+  type Priority,
+  type ReferrerWorklist,
+  type RequestType,
+  type SortBy,
+} from './constants';
 import type { FhirResource, Parameter, ParametersResource } from './fhir';
 
 /**
@@ -36,18 +46,29 @@ const coding = (system: string, code: string) => ({ system, code });
 
 function criteriaParameter(key: keyof SearchCriteria, value: unknown, ctx: CriteriaContext): Parameter {
   switch (key) {
-    case 'priority': return { name: key, valueCoding: coding(SYSTEM.priority, value as string) };
-    case 'specialty': return { name: key, valueCoding: coding(ctx.specialtySystem, value as string) };
-    case 'clinicType': return { name: key, valueCoding: coding(SYSTEM.clinicType, value as string) };
-    case 'clinicalTerm': return { name: key, valueCoding: coding(SYSTEM.snomed, value as string) };
-    case 'commissioningProvisioning': return { name: key, valueCoding: coding(SYSTEM.commissioningProvisioning, value as string) };
-    case 'namedClinician': return { name: key, valueIdentifier: { system: SYSTEM.sdsUserId, value: value as string } };
-    case 'organisation': return { name: key, valueIdentifier: { system: SYSTEM.spineOrganisation, value: value as string } };
-    case 'postcode': return { name: key, valueString: value as string };
+    case 'priority':
+      return { name: key, valueCoding: coding(SYSTEM.priority, value as string) };
+    case 'specialty':
+      return { name: key, valueCoding: coding(ctx.specialtySystem, value as string) };
+    case 'clinicType':
+      return { name: key, valueCoding: coding(SYSTEM.clinicType, value as string) };
+    case 'clinicalTerm':
+      return { name: key, valueCoding: coding(SYSTEM.snomed, value as string) };
+    case 'commissioningProvisioning':
+      return { name: key, valueCoding: coding(SYSTEM.commissioningProvisioning, value as string) };
+    case 'namedClinician':
+      return { name: key, valueIdentifier: { system: SYSTEM.sdsUserId, value: value as string } };
+    case 'organisation':
+      return { name: key, valueIdentifier: { system: SYSTEM.spineOrganisation, value: value as string } };
+    case 'postcode':
+      return { name: key, valueString: value as string };
     case 'indicativeAppointmentWaitTimeLimit':
-    case 'distanceLimit': return { name: key, valueUnsignedInt: value as number };
-    case 'ageAndGenderAppropriate': return { name: key, valueBoolean: value as boolean };
-    default: throw new Error(`Unknown search criterion: ${String(key)}`);
+    case 'distanceLimit':
+      return { name: key, valueUnsignedInt: value as number };
+    case 'ageAndGenderAppropriate':
+      return { name: key, valueBoolean: value as boolean };
+    default:
+      throw new Error(`Unknown search criterion: ${String(key)}`);
   }
 }
 
@@ -63,10 +84,11 @@ export function buildSearchCriteria(criteria: SearchCriteria, ctx: CriteriaConte
   };
 }
 
-const nhsNumberParam = (nhsNumber: string): Parameter =>
-  ({ name: 'patient', valueIdentifier: { system: SYSTEM.nhsNumber, value: nhsNumber } });
-const referringClinicianParam = (sdsUserId: string): Parameter =>
-  ({ name: 'referringClinician', valueIdentifier: { system: SYSTEM.sdsUserId, value: sdsUserId } });
+const nhsNumberParam = (nhsNumber: string): Parameter => ({ name: 'patient', valueIdentifier: { system: SYSTEM.nhsNumber, value: nhsNumber } });
+const referringClinicianParam = (sdsUserId: string): Parameter => ({
+  name: 'referringClinician',
+  valueIdentifier: { system: SYSTEM.sdsUserId, value: sdsUserId },
+});
 
 export interface PatientServiceSearchInput {
   requestType: RequestType;
@@ -162,10 +184,7 @@ export interface ReferralLetterFile {
 }
 
 /** A012 body: the complete set of referral-letter files the referral should have afterwards. */
-export function buildMaintainReferralLetter(
-  files: readonly ReferralLetterFile[],
-  options: { typeDisplay?: string } = {},
-): ParametersResource {
+export function buildMaintainReferralLetter(files: readonly ReferralLetterFile[], options: { typeDisplay?: string } = {}): ParametersResource {
   return {
     resourceType: 'Parameters',
     meta: { profile: [PROFILE.maintainReferralLetter] },
@@ -175,11 +194,13 @@ export function buildMaintainReferralLetter(
         resourceType: 'DocumentReference',
         meta: { profile: [PROFILE.documentReference] },
         type: {
-          coding: [{
-            system: SYSTEM.attachmentType,
-            code: 'REFERRER',
-            ...(options.typeDisplay ? { display: options.typeDisplay } : {}),
-          }],
+          coding: [
+            {
+              system: SYSTEM.attachmentType,
+              code: 'REFERRER',
+              ...(options.typeDisplay ? { display: options.typeDisplay } : {}),
+            },
+          ],
         },
         status: 'current',
         indexed: file.indexed,
@@ -253,7 +274,11 @@ export function buildCreateSession(smartcardToken: string) {
   return { typeInfo: SESSION_TYPE_INFO, token: smartcardToken.trim() };
 }
 
-export interface ProfessionalPermission { businessFunction: string; orgIdentifier: string; orgName?: string }
+export interface ProfessionalPermission {
+  businessFunction: string;
+  orgIdentifier: string;
+  orgName?: string;
+}
 
 /**
  * A002 body. Sends the whole A001 session back with `permission` set, the form the contract calls

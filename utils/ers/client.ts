@@ -11,25 +11,60 @@
 import ky, { isTimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import {
-  buildCreateReferral, buildCreateReferralAndSendForTriage, buildCreateSession, buildFetchWorklist, buildMaintainReferralLetter,
-  buildPatientServiceSearch, buildSearchCriteria, buildSelectRole, buildTriageAppointment,
-  type ProfessionalPermission, type ReferralLetterFile, type SearchCriteria,
+  buildCreateReferral,
+  buildCreateReferralAndSendForTriage,
+  buildCreateSession,
+  buildFetchWorklist,
+  buildMaintainReferralLetter,
+  buildPatientServiceSearch,
+  buildSearchCriteria,
+  buildSelectRole,
+  buildTriageAppointment,
+  type ProfessionalPermission,
+  type ReferralLetterFile,
+  type SearchCriteria,
 } from './builders';
 import type { CodeSystemType, LetterIntention, ReferrerWorklist, RequestType, SortBy } from './constants';
 import { ErsError, outcomeDetails, plainMessage } from './errors';
 import { classifyChangeFailure, extractIds } from './outcome';
 import type { ParametersResource } from './fhir';
 import {
-  parseConcepts, parseReferral, parseRoles, parseServices, parseWorklist,
-  type Concept, type ReferralSummary, type RoleSummary, type ServiceSummary, type WorklistItem,
+  parseConcepts,
+  parseReferral,
+  parseRoles,
+  parseServices,
+  parseWorklist,
+  type Concept,
+  type ReferralSummary,
+  type RoleSummary,
+  type ServiceSummary,
+  type WorklistItem,
 } from './parse';
 import {
-  checkAsciiFileName, checkAttachment, checkLetterIntention, checkNhsNumber, checkPathwayStart, checkReferringClinician,
-  checkSearchCriteria, checkShortlist, checkUbrn, enforce, type ShortlistEntry,
+  checkAsciiFileName,
+  checkAttachment,
+  checkLetterIntention,
+  checkNhsNumber,
+  checkPathwayStart,
+  checkReferringClinician,
+  checkSearchCriteria,
+  checkShortlist,
+  checkUbrn,
+  enforce,
+  type ShortlistEntry,
 } from './rules';
 import {
-  appointmentSchema, codeSystemSchema, fetchServicesListSchema, operationOutcomeSchema, practitionerRoleBundleSchema,
-  professionalSessionSchema, referralRequestSchema, worklistSchema, type Appointment, type CodeSystem, type ProfessionalSession,
+  appointmentSchema,
+  codeSystemSchema,
+  fetchServicesListSchema,
+  operationOutcomeSchema,
+  practitionerRoleBundleSchema,
+  professionalSessionSchema,
+  referralRequestSchema,
+  worklistSchema,
+  type Appointment,
+  type CodeSystem,
+  type ProfessionalSession,
 } from './schemas';
 import { authHeaders, requestIdOf, sessionPath, stu3Path, uploadHeaders, type AuthNeed, type ErsCredentials, type Flavour } from './transport';
 
@@ -114,9 +149,18 @@ export interface CreateInput {
   eReferralPathwayStart?: string;
 }
 
-export interface UploadInput { ubrn: string; fileName: string; contentType: string; bytes: Uint8Array | ArrayBuffer | Blob }
+export interface UploadInput {
+  ubrn: string;
+  fileName: string;
+  contentType: string;
+  bytes: Uint8Array | ArrayBuffer | Blob;
+}
 
-export interface PatientLetter { bytes: Uint8Array; fileName: string; contentType: string }
+export interface PatientLetter {
+  bytes: Uint8Array;
+  fileName: string;
+  contentType: string;
+}
 
 const defaultRetry: RetryPolicy = { limit: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 30_000 };
 
@@ -218,8 +262,11 @@ export class ErsClient {
       commissioningRuleOrganisation: input.commissioningRuleOrganisation,
     });
     const op: OperationSpec = {
-      id: 'A010', method: 'post', path: stu3Path(this.flavour, 'HealthcareService/$ers.searchHealthcareServicesForPatient'),
-      auth: 'user-and-role', idempotent: true,
+      id: 'A010',
+      method: 'post',
+      path: stu3Path(this.flavour, 'HealthcareService/$ers.searchHealthcareServicesForPatient'),
+      auth: 'user-and-role',
+      idempotent: true,
     };
     const { data } = await this.send(op, { json: body });
     return { criteria, services: parseServices(this.validate(op, fetchServicesListSchema, data)) };
@@ -244,12 +291,21 @@ export class ErsClient {
       criteria: input.criteria,
       serviceIds: input.shortlist.map((s) => s.id),
     });
-    const op: OperationSpec = { id: 'A011', method: 'post', path: stu3Path(this.flavour, 'ReferralRequest/$ers.createReferral'), auth: 'user-and-role', idempotent: false };
+    const op: OperationSpec = {
+      id: 'A011',
+      method: 'post',
+      path: stu3Path(this.flavour, 'ReferralRequest/$ers.createReferral'),
+      auth: 'user-and-role',
+      idempotent: false,
+    };
     return this.referralResponse(op, await this.send(op, { json: body }));
   }
 
   /** A021: create a referral and send it to one triage (RAS) service (legacy route; deprecated on the platform). */
-  async createReferralAndSendForTriage(input: Omit<CreateInput, 'letterIntention' | 'firstReminderLetterFollowUpDays' | 'eReferralPathwayStart'>, role?: { businessFunction?: string }): Promise<ReferralSummary> {
+  async createReferralAndSendForTriage(
+    input: Omit<CreateInput, 'letterIntention' | 'firstReminderLetterFollowUpDays' | 'eReferralPathwayStart'>,
+    role?: { businessFunction?: string },
+  ): Promise<ReferralSummary> {
     enforce('A021', [
       ...checkNhsNumber(input.nhsNumber),
       ...(role ? checkReferringClinician(role.businessFunction, input.referringClinician) : []),
@@ -262,8 +318,11 @@ export class ErsClient {
       serviceIds: input.shortlist.map((s) => s.id),
     });
     const op: OperationSpec = {
-      id: 'A021', method: 'post', path: stu3Path(this.flavour, 'ReferralRequest/$ers.createReferralAndSendForTriage'),
-      auth: 'user-and-role', idempotent: false,
+      id: 'A021',
+      method: 'post',
+      path: stu3Path(this.flavour, 'ReferralRequest/$ers.createReferralAndSendForTriage'),
+      auth: 'user-and-role',
+      idempotent: false,
     };
     return this.referralResponse(op, await this.send(op, { json: body }));
   }
@@ -308,8 +367,11 @@ export class ErsClient {
       ...(/^W\/"\d+"$/.test(input.etag) ? [] : [{ code: 'INVALID_VALUE', diagnostics: 'If-Match must look like W/"n"' }]),
     ]);
     const op: OperationSpec = {
-      id: 'A012', method: 'post', path: stu3Path(this.flavour, `ReferralRequest/${input.ubrn}/$ers.maintainReferralLetter`),
-      auth: 'user-and-role', idempotent: false,
+      id: 'A012',
+      method: 'post',
+      path: stu3Path(this.flavour, `ReferralRequest/${input.ubrn}/$ers.maintainReferralLetter`),
+      auth: 'user-and-role',
+      idempotent: false,
     };
     const body = buildMaintainReferralLetter(input.files, { typeDisplay: this.flavour === 'legacy' ? 'Referrer' : undefined });
     return this.referralResponse(op, await this.send(op, { json: body, headers: { 'If-Match': input.etag } }));
@@ -319,13 +381,21 @@ export class ErsClient {
   async generatePatientLetter(ubrn: string): Promise<PatientLetter> {
     enforce('A019', checkUbrn(ubrn));
     const op: OperationSpec = {
-      id: 'A019', method: 'post', path: stu3Path(this.flavour, `ReferralRequest/${ubrn}/$ers.generatePatientLetter`),
-      auth: 'user-and-role', idempotent: true,
+      id: 'A019',
+      method: 'post',
+      path: stu3Path(this.flavour, `ReferralRequest/${ubrn}/$ers.generatePatientLetter`),
+      auth: 'user-and-role',
+      idempotent: true,
     };
     const { response, bytes } = await this.send(op, { accept: 'application/pdf', binary: true });
     const contentType = response.headers.get('Content-Type') ?? '';
     if (!contentType.includes('application/pdf') || !bytes || !isPdf(bytes)) {
-      throw new ErsError({ kind: 'invalid-response', operation: 'A019', status: response.status, diagnostics: `expected a PDF, got ${contentType || 'no content type'}` });
+      throw new ErsError({
+        kind: 'invalid-response',
+        operation: 'A019',
+        status: response.status,
+        diagnostics: `expected a PDF, got ${contentType || 'no content type'}`,
+      });
     }
     const disposition = response.headers.get('Content-Disposition') ?? '';
     const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `${ubrn}_Patient_Letter.pdf`;
@@ -336,14 +406,24 @@ export class ErsClient {
   async getReferral(ubrn: string, version?: string): Promise<ReferralSummary> {
     enforce('A005', checkUbrn(ubrn));
     const suffix = version && this.flavour === 'platform' ? `/_history/${encodeURIComponent(version)}` : '';
-    const op: OperationSpec = { id: 'A005', method: 'get', path: stu3Path(this.flavour, `ReferralRequest/${ubrn}${suffix}`), auth: 'user-and-role', idempotent: true };
+    const op: OperationSpec = {
+      id: 'A005',
+      method: 'get',
+      path: stu3Path(this.flavour, `ReferralRequest/${ubrn}${suffix}`),
+      auth: 'user-and-role',
+      idempotent: true,
+    };
     return this.referralResponse(op, await this.send(op, {}));
   }
 
   /** A008: one referrer worklist, derived by e-RS from the referrals' current state. A read. */
   async fetchWorklist(listType: ReferrerWorklist): Promise<WorklistItem[]> {
     const op: OperationSpec = {
-      id: 'A008', method: 'post', path: stu3Path(this.flavour, 'ReferralRequest/$ers.fetchworklist'), auth: 'user-and-role', idempotent: true,
+      id: 'A008',
+      method: 'post',
+      path: stu3Path(this.flavour, 'ReferralRequest/$ers.fetchworklist'),
+      auth: 'user-and-role',
+      idempotent: true,
     };
     const { data } = await this.send(op, { json: buildFetchWorklist(listType) });
     return parseWorklist(this.validate(op, worklistSchema, data));
@@ -368,8 +448,13 @@ export class ErsClient {
       // failed: keep whatever ids it carried so the caller can carry on by reading back.
       const change = !op.idempotent;
       throw new ErsError({
-        kind: 'invalid-response', operation: op.id, status: response?.status,
-        diagnostics: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        kind: 'invalid-response',
+        operation: op.id,
+        status: response?.status,
+        diagnostics: parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; '),
         extracted: change && response ? extractIds(data, response.headers) : undefined,
         message: change ? plainMessage({ kind: 'outcome-unknown', operation: op.id }) : undefined,
       });
@@ -400,8 +485,7 @@ export class ErsClient {
   /** How long to wait before retrying, or undefined when this failure must go back to the user. */
   private retryDelay(op: OperationSpec, error: ErsError, attempt: number): number | undefined {
     if (!op.idempotent || attempt >= this.retry.limit) return undefined;
-    const transient = error.kind === 'network' || error.kind === 'timeout'
-      || (error.kind === 'http' && (error.status === 429 || (error.status ?? 0) >= 500));
+    const transient = error.kind === 'network' || error.kind === 'timeout' || (error.kind === 'http' && (error.status === 429 || (error.status ?? 0) >= 500));
     if (!transient) return undefined;
     if (error.retryAfterSeconds !== undefined) {
       const ms = error.retryAfterSeconds * 1000;
@@ -436,7 +520,9 @@ export class ErsClient {
       this.options.onRequest?.({ operation: op.id, method: op.method, status: timedOut ? 'timeout' : 'network', durationMs: Date.now() - started });
       throw new ErsError({
         kind: op.idempotent ? (timedOut ? 'timeout' : 'network') : 'outcome-unknown',
-        operation: op.id, correlationId, cause,
+        operation: op.id,
+        correlationId,
+        cause,
       });
     }
     const requestId = requestIdOf(response.headers);
@@ -452,7 +538,11 @@ export class ErsClient {
     const contentType = response.headers.get('Content-Type') ?? '';
     const isJson = /json/i.test(contentType) || (bytes.length > 0 && bytes[0] === 0x7b /* { */ && !contentType.includes('pdf'));
     if (bytes.length > 0 && isJson) {
-      try { data = JSON.parse(new TextDecoder().decode(bytes)); } catch { data = undefined; }
+      try {
+        data = JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        data = undefined;
+      }
     }
     if (!response.ok) throw this.httpError(op, response, data, bytes, correlationId, requestId);
     return { response, data, bytes: init.binary ? bytes : undefined };
@@ -469,9 +559,14 @@ export class ErsClient {
       retryAfterSeconds = Number.isFinite(seconds) ? seconds : Math.max(0, (Date.parse(retryAfter) - Date.now()) / 1000);
     }
     const init = {
-      kind: 'http' as const, operation: op.id, status: response.status,
-      code: details.code, diagnostics: details.diagnostics ?? text,
-      correlationId, requestId, retryAfterSeconds,
+      kind: 'http' as const,
+      operation: op.id,
+      status: response.status,
+      code: details.code,
+      diagnostics: details.diagnostics ?? text,
+      correlationId,
+      requestId,
+      retryAfterSeconds,
     };
     const error = new ErsError(init);
     // A change that failed without a proven refusal (5xx, a gateway's page) may have been applied.

@@ -69,12 +69,7 @@ export type RequestType = (typeof REQUEST_TYPES)[number];
 export const SORT_BY = ['DISTANCE', 'IWT'] as const;
 export type SortBy = (typeof SORT_BY)[number];
 
-export const COMMISSIONING_PROVISIONING = [
-  'ALL_AVAILABLE_FOR_BOOKING',
-  'ALL_SERVICES',
-  'LOCALLY_COMMISSIONABLE',
-  'NATIONALLY_AVAILABLE',
-] as const;
+export const COMMISSIONING_PROVISIONING = ['ALL_AVAILABLE_FOR_BOOKING', 'ALL_SERVICES', 'LOCALLY_COMMISSIONABLE', 'NATIONALLY_AVAILABLE'] as const;
 export type CommissioningProvisioning = (typeof COMMISSIONING_PROVISIONING)[number];
 
 /** The referrer worklists of A008; the provider lists are out of scope. */

@@ -12,12 +12,15 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   SERVICE_ERROR: 'e-RS reported an internal error. Nothing has been lost; try again shortly.',
   TOO_MANY_REQUESTS: 'e-RS is busy and asked us to slow down. Try again in a few seconds.',
   REFERENCE_NOT_FOUND: 'Something this referral refers to (patient, clinician, organisation, postcode or file) was not found in e-RS.',
-  INAPPROPRIATE_VALUE: 'One of the values is not allowed here (for example the wrong kind of service for this route, or a letter needed but marked as not intended).',
+  INAPPROPRIATE_VALUE:
+    'One of the values is not allowed here (for example the wrong kind of service for this route, or a letter needed but marked as not intended).',
   TOO_MANY_ITEMS: 'The shortlist has too many services: at most 20, or just one for a Referral Assessment Service.',
   MISSING_VALUE: 'Some required information is missing (a referral must keep at least one letter; a file needs a name, type and content).',
   VALUE_IS_REQUIRED: 'More information is needed: choose a specialty, clinical term or named clinician, and as a clinician admin name the referring clinician.',
-  FIELD_NOT_PERMITTED: 'A field was sent that is not allowed here (for example a referring clinician when you are the clinician, a distance without a postcode, or a wait-time limit on a two-week-wait search).',
-  PATIENT_ERROR: 'There is a problem with this patient\'s record in the national systems (PDS). They cannot be referred through e-RS until it is resolved; do not retry.',
+  FIELD_NOT_PERMITTED:
+    'A field was sent that is not allowed here (for example a referring clinician when you are the clinician, a distance without a postcode, or a wait-time limit on a two-week-wait search).',
+  PATIENT_ERROR:
+    "There is a problem with this patient's record in the national systems (PDS). They cannot be referred through e-RS until it is resolved; do not retry.",
   INVALID_VALUE: 'A value has the wrong format (for example a file name longer than 255 characters).',
   INVALID_CODE: 'A code used is not recognised by e-RS (it may have been retired). Choose again from the current lists.',
   UNEXPECTED_FIELD: 'e-RS did not recognise part of the request. This is a fault in the extension; please report it.',
@@ -32,20 +35,22 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   NO_REG_GP_PRACTICE: 'This patient has no registered GP practice, so e-RS cannot refer them. Check their registration.',
   SNOMED_NOT_FOUND: 'The clinical term is not in the e-RS dictionary. Choose another term.',
   DUPLICATE_SERVICE: 'The same service is on the shortlist twice. Remove the duplicate.',
-  SHORTLISTED_SERVICE_NOT_IN_RESULTS: 'A shortlisted service does not match the search it came from (it may have changed). Search again and rebuild the shortlist.',
+  SHORTLISTED_SERVICE_NOT_IN_RESULTS:
+    'A shortlisted service does not match the search it came from (it may have changed). Search again and rebuild the shortlist.',
   INVALID_STATE: 'A file is in a state that does not allow this change.',
   INVALID_REQUEST_TYPE: 'This UBRN is not an active referral.',
   INVALID_REQUEST_STATE: 'The referral is not in a state that allows this (it may be cancelled, booked in the past or superseded).',
   NO_RELATIONSHIP: 'You have no legitimate relationship with this referral in your current role.',
-  CONFLICTING_VALUES: 'The file\'s extension does not match its type. Rename it or choose another file.',
+  CONFLICTING_VALUES: "The file's extension does not match its type. Rename it or choose another file.",
   DUPLICATE_FILENAME: 'A file with the same name is already attached. Rename one of them.',
   NO_CHANGES_DETECTED: 'Nothing changed: the referral already has exactly these letters.',
   FILE_SIZE_ERROR: 'The file is empty or larger than 5 MB.',
-  NO_ACCESS_CODE: 'The patient has no access code for the online booking service, so e-RS cannot print their letter. Give them the UBRN and booking line details instead.',
+  NO_ACCESS_CODE:
+    'The patient has no access code for the online booking service, so e-RS cannot print their letter. Give them the UBRN and booking line details instead.',
   VERSION_CONFLICT: 'Someone else changed this referral since it was loaded. It has been reloaded; check and try again.',
   REFERRAL_LOCKED: 'Another user or system is updating this referral right now. Try again in a moment.',
-  PAS_NOT_RESPONDING: 'The provider\'s system did not answer in time.',
-  PAS_RESPONDED_WITH_ERROR: 'The provider\'s system reported an error.',
+  PAS_NOT_RESPONDING: "The provider's system did not answer in time.",
+  PAS_RESPONDED_WITH_ERROR: "The provider's system reported an error.",
   PENDING: 'The file is still being virus-scanned. Check again in 5 minutes.',
   SANDBOX_ERROR: 'The sandbox has no canned answer for this request.',
 };
@@ -57,7 +62,7 @@ const STATUS_MESSAGES: Readonly<Record<number, string>> = {
   404: 'e-RS could not find this referral or item.',
   406: 'e-RS could not answer in the format asked for.',
   409: 'Someone else changed this referral since it was loaded. Reload it and try again.',
-  412: 'e-RS needs the referral\'s current version to make this change. Reload it and try again.',
+  412: "e-RS needs the referral's current version to make this change. Reload it and try again.",
   413: 'The file is larger than e-RS accepts (5 MB).',
   415: 'e-RS does not accept this type of file.',
   422: 'e-RS refused the request.',
@@ -121,24 +126,37 @@ export class ErsError extends Error {
   /** Plain data for messages and storage (Error objects do not survive structured cloning well). */
   toJSON() {
     return {
-      name: this.name, kind: this.kind, operation: this.operation, status: this.status, code: this.code,
-      diagnostics: this.diagnostics, correlationId: this.correlationId, requestId: this.requestId,
-      retryAfterSeconds: this.retryAfterSeconds, extracted: this.extracted, message: this.message,
+      name: this.name,
+      kind: this.kind,
+      operation: this.operation,
+      status: this.status,
+      code: this.code,
+      diagnostics: this.diagnostics,
+      correlationId: this.correlationId,
+      requestId: this.requestId,
+      retryAfterSeconds: this.retryAfterSeconds,
+      extracted: this.extracted,
+      message: this.message,
     };
   }
 }
 
-const UNKNOWN_MESSAGE = 'We cannot tell whether e-RS made this change: the answer was lost or unreadable (a gateway error, a timeout or a broken connection). It has NOT been sent again. Check in e-RS (worklist or the patient\'s referrals) before trying again.';
+const UNKNOWN_MESSAGE =
+  "We cannot tell whether e-RS made this change: the answer was lost or unreadable (a gateway error, a timeout or a broken connection). It has NOT been sent again. Check in e-RS (worklist or the patient's referrals) before trying again.";
 
 export function plainMessage(init: Pick<ErsErrorInit, 'kind' | 'status' | 'code' | 'operation'>): string {
   // An e-RS code says why e-RS failed, but not whether it applied the change: never "nothing was lost".
   if (init.kind === 'outcome-unknown') return UNKNOWN_MESSAGE;
   if (init.code && ERROR_MESSAGES[init.code]) return ERROR_MESSAGES[init.code];
   switch (init.kind) {
-    case 'network': return 'Could not reach e-RS. Check the connection; nothing has been lost.';
-    case 'timeout': return 'e-RS did not answer in time. Nothing has been lost; try again.';
-    case 'invalid-response': return 'e-RS answered in a form the extension does not understand. Please report this.';
-    default: return (init.status && STATUS_MESSAGES[init.status]) || 'e-RS refused the request.';
+    case 'network':
+      return 'Could not reach e-RS. Check the connection; nothing has been lost.';
+    case 'timeout':
+      return 'e-RS did not answer in time. Nothing has been lost; try again.';
+    case 'invalid-response':
+      return 'e-RS answered in a form the extension does not understand. Please report this.';
+    default:
+      return (init.status && STATUS_MESSAGES[init.status]) || 'e-RS refused the request.';
   }
 }
 

@@ -1,7 +1,14 @@
 // Minimal FHIR STU3 shapes the builders emit. Responses are typed from the zod schemas instead.
 
-export interface Coding { system: string; code: string; display?: string }
-export interface Identifier { system: string; value: string }
+export interface Coding {
+  system: string;
+  code: string;
+  display?: string;
+}
+export interface Identifier {
+  system: string;
+  value: string;
+}
 
 export type Parameter =
   | { name: string; valueCoding: Coding }
@@ -13,7 +20,10 @@ export type Parameter =
   | { name: string; valueInstant: string }
   | { name: string; resource: FhirResource };
 
-export interface FhirResource { resourceType: string; [key: string]: unknown }
+export interface FhirResource {
+  resourceType: string;
+  [key: string]: unknown;
+}
 
 export interface ParametersResource extends FhirResource {
   resourceType: 'Parameters';

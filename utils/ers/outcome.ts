@@ -23,7 +23,12 @@ export function classifyChangeFailure(error: unknown): CallOutcome {
 }
 
 /** Ids a 2xx answer still carried when its body failed validation, to carry on by reading back. */
-export interface ExtractedIds { ubrn?: string; version?: string; etag?: string; binaryUrl?: string }
+export interface ExtractedIds {
+  ubrn?: string;
+  version?: string;
+  etag?: string;
+  binaryUrl?: string;
+}
 
 /** Best effort: the UBRN (body id or Location), version and ETag of a 2xx whose body we could not validate. */
 export function extractIds(data: unknown, headers: Headers): ExtractedIds {

@@ -4,12 +4,11 @@ import type { CodeSystem, Extension, FetchServicesList, PractitionerRoleBundle, 
 
 type Value = Record<string, unknown>;
 
-const sub = (ext: Extension | undefined, url: string): Value | undefined =>
-  ext?.extension?.find((e) => e.url === url) as Value | undefined;
+const sub = (ext: Extension | undefined, url: string): Value | undefined => ext?.extension?.find((e) => e.url === url) as Value | undefined;
 const findExt = (exts: Extension[] | undefined, url: string): Extension | undefined => exts?.find((e) => e.url === url);
 const codeOf = (v: Value | undefined): string | undefined =>
-  ((v?.valueCodeableConcept as Value | undefined)?.coding as Value[] | undefined)?.[0]?.code as string | undefined
-  ?? (v?.valueCoding as Value | undefined)?.code as string | undefined;
+  (((v?.valueCodeableConcept as Value | undefined)?.coding as Value[] | undefined)?.[0]?.code as string | undefined) ??
+  ((v?.valueCoding as Value | undefined)?.code as string | undefined);
 
 export type BookableType = 'DIRECTLY_BOOKABLE' | 'INDIRECTLY_BOOKABLE' | 'UNSPECIFIED';
 
@@ -38,7 +37,10 @@ export function parseServices(list: FetchServicesList): ServiceSummary[] {
   return list.entry.map((entry) => {
     const view = findExt(entry.item.extension, EXTENSION.serviceSummaryView);
     const item = findExt(entry.extension, EXTENSION.serviceSearchListItem);
-    const flowTypes = (view?.extension ?? []).filter((e) => e.url === 'supportedRequestFlowType').map((e) => codeOf(e as Value)!).filter(Boolean);
+    const flowTypes = (view?.extension ?? [])
+      .filter((e) => e.url === 'supportedRequestFlowType')
+      .map((e) => codeOf(e as Value)!)
+      .filter(Boolean);
     const location = sub(view, 'location')?.valueReference as Value | undefined;
     const wait = sub(item, 'indicativeAppointmentWaitTime');
     return {
@@ -99,16 +101,18 @@ export function parseReferral(rr: ReferralRequest, etag?: string | null): Referr
     const att = (doc?.content as Value[] | undefined)?.[0]?.attachment as Value | undefined;
     if (!att?.url) return [];
     const availability = findExt(att.extension as Extension[] | undefined, EXTENSION.availabilityStatus) as Value | undefined;
-    return [{
-      id: att.id as string | undefined,
-      url: att.url as string,
-      title: att.title as string | undefined,
-      contentType: att.contentType as string | undefined,
-      size: att.size as number | undefined,
-      description: doc?.description as string | undefined,
-      indexed: doc?.indexed as string | undefined,
-      availability: codeOf(availability),
-    }];
+    return [
+      {
+        id: att.id as string | undefined,
+        url: att.url as string,
+        title: att.title as string | undefined,
+        contentType: att.contentType as string | undefined,
+        size: att.size as number | undefined,
+        description: doc?.description as string | undefined,
+        indexed: doc?.indexed as string | undefined,
+        availability: codeOf(availability),
+      },
+    ];
   });
   const state = findExt(exts, EXTENSION.referralState);
   return {
@@ -118,27 +122,39 @@ export function parseReferral(rr: ReferralRequest, etag?: string | null): Referr
     nhsNumber: rr.subject.identifier.value,
     priority: codeOf(findExt(exts, EXTENSION.referralPriority) as Value | undefined) as Priority | undefined,
     state: codeOf(sub(state, 'state')),
-    commissioningRuleOrg: ((findExt(exts, EXTENSION.commissioningRuleOrg) as Value | undefined)?.valueIdentifier as Value | undefined)?.value as string | undefined,
+    commissioningRuleOrg: ((findExt(exts, EXTENSION.commissioningRuleOrg) as Value | undefined)?.valueIdentifier as Value | undefined)?.value as
+      | string
+      | undefined,
     shortlist: ((shortlist?.entry as Value[] | undefined) ?? []).map((e) => {
       const item = e.item as Value;
       return { id: (item.identifier as Value).value as string, name: item.display as string | undefined };
     }),
     attachments,
-    appointmentReference: ((findExt(exts, EXTENSION.appointmentReference) as Value | undefined)?.valueReference as Value | undefined)?.reference as string | undefined,
+    appointmentReference: ((findExt(exts, EXTENSION.appointmentReference) as Value | undefined)?.valueReference as Value | undefined)?.reference as
+      | string
+      | undefined,
   };
 }
 
-export interface RoleSummary { businessFunction: string; ods: string; orgName?: string; userId: string }
+export interface RoleSummary {
+  businessFunction: string;
+  ods: string;
+  orgName?: string;
+  userId: string;
+}
 
 /** A030 → one entry per (organisation, business function) pair the user may act as. */
 export function parseRoles(bundle: PractitionerRoleBundle): RoleSummary[] {
   return bundle.entry.flatMap(({ resource }) =>
-    resource.code.flatMap((cc) => (cc.coding ?? []).map((c) => ({
-      businessFunction: c.code,
-      ods: resource.organization.identifier.value,
-      orgName: resource.organization.display,
-      userId: resource.practitioner.identifier.value,
-    }))));
+    resource.code.flatMap((cc) =>
+      (cc.coding ?? []).map((c) => ({
+        businessFunction: c.code,
+        ods: resource.organization.identifier.value,
+        orgName: resource.organization.display,
+        userId: resource.practitioner.identifier.value,
+      })),
+    ),
+  );
 }
 
 export interface Concept {
@@ -157,8 +173,9 @@ export function parseConcepts(cs: CodeSystem, now = new Date()): Concept[] {
   return cs.concept.map((c) => {
     const props = (c.property ?? []) as Value[];
     const ext = (c.extension ?? []) as Value[];
-    const effectiveTo = (props.find((p) => p.code === 'effectiveTo')?.valueDateTime as string | undefined)
-      ?? (ext.find((e) => String(e.url).endsWith('EffectivetoDate-1'))?.valueDate as string | undefined);
+    const effectiveTo =
+      (props.find((p) => p.code === 'effectiveTo')?.valueDateTime as string | undefined) ??
+      (ext.find((e) => String(e.url).endsWith('EffectivetoDate-1'))?.valueDate as string | undefined);
     const numbers: Record<string, number> = {};
     for (const p of props) if (typeof p.valueInteger === 'number') numbers[p.code as string] = p.valueInteger;
     return {
@@ -170,7 +187,6 @@ export function parseConcepts(cs: CodeSystem, now = new Date()): Concept[] {
     };
   });
 }
-
 
 /** One referral on an A008 referrer worklist (the item extension's sub-extensions, typed). */
 export interface WorklistItem {

@@ -21,8 +21,12 @@ export interface KeyValueStore {
 
 export class MemoryStore implements KeyValueStore {
   private readonly map = new Map<string, CachedCodeSystem>();
-  async get(key: string) { return this.map.get(key); }
-  async set(key: string, value: CachedCodeSystem) { this.map.set(key, value); }
+  async get(key: string) {
+    return this.map.get(key);
+  }
+  async set(key: string, value: CachedCodeSystem) {
+    this.map.set(key, value);
+  }
 }
 
 export const ONE_DAY_MS = 24 * 60 * 60 * 1000;

@@ -6,7 +6,11 @@ import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH, MAX_SHORT
 import type { SearchCriteria } from './builders';
 import { ErsError } from './errors';
 
-export interface RuleViolation { code: string; diagnostics: string; status?: number }
+export interface RuleViolation {
+  code: string;
+  diagnostics: string;
+  status?: number;
+}
 
 export function ruleError(operation: string, violation: RuleViolation): ErsError {
   return new ErsError({ kind: 'rule', operation, status: violation.status ?? 422, code: violation.code, diagnostics: violation.diagnostics });
@@ -18,9 +22,7 @@ export function enforce(operation: string, violations: RuleViolation[]): void {
 }
 
 export function checkNhsNumber(nhsNumber: string): RuleViolation[] {
-  return isValidNhsNumber(nhsNumber)
-    ? []
-    : [{ code: 'INVALID_VALUE', diagnostics: 'NHS number must be 10 digits with a valid modulus 11 check digit' }];
+  return isValidNhsNumber(nhsNumber) ? [] : [{ code: 'INVALID_VALUE', diagnostics: 'NHS number must be 10 digits with a valid modulus 11 check digit' }];
 }
 
 export function checkUbrn(ubrn: string): RuleViolation[] {
@@ -57,7 +59,11 @@ export function checkReferringClinician(businessFunction: string | undefined, re
   return [];
 }
 
-export interface ShortlistEntry { id: string; isTriage?: boolean; referralLetterRequired?: boolean }
+export interface ShortlistEntry {
+  id: string;
+  isTriage?: boolean;
+  referralLetterRequired?: boolean;
+}
 
 /**
  * 1–20 distinct services. On the A021 triage route: exactly one service, which must be a triage
@@ -103,12 +109,17 @@ export function fileExtension(fileName: string): string {
   return dot > 0 ? fileName.slice(dot + 1).toLowerCase() : '';
 }
 
-export interface AttachmentCandidate { fileName: string; contentType: string; size: number }
+export interface AttachmentCandidate {
+  fileName: string;
+  contentType: string;
+  size: number;
+}
 
 /** A020 rules: allowed MIME type, extension matching it, 1 byte to 5 MB, name ≤ 255 characters. */
 export function checkAttachment(file: AttachmentCandidate): RuleViolation[] {
   if (!file.fileName) return [{ code: 'MISSING_VALUE', diagnostics: 'file name is missing' }];
-  if (file.fileName.length > MAX_FILE_NAME_LENGTH) return [{ code: 'INVALID_VALUE', diagnostics: `file name is longer than ${MAX_FILE_NAME_LENGTH} characters` }];
+  if (file.fileName.length > MAX_FILE_NAME_LENGTH)
+    return [{ code: 'INVALID_VALUE', diagnostics: `file name is longer than ${MAX_FILE_NAME_LENGTH} characters` }];
   const allowed = ATTACHMENT_TYPES[file.contentType];
   if (!allowed) return [{ code: 'INAPPROPRIATE_VALUE', status: 415, diagnostics: `files of type ${file.contentType || 'unknown'} cannot be attached` }];
   const ext = fileExtension(file.fileName);

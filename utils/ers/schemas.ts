@@ -16,9 +16,7 @@ export interface Extension {
   extension?: Extension[];
   [key: string]: unknown;
 }
-export const extensionSchema: z.ZodType<Extension> = z.lazy(() =>
-  z.looseObject({ url: z.string(), extension: z.array(extensionSchema).optional() }),
-);
+export const extensionSchema: z.ZodType<Extension> = z.lazy(() => z.looseObject({ url: z.string(), extension: z.array(extensionSchema).optional() }));
 
 const metaSchema = z.looseObject({
   versionId: z.string().optional(),
@@ -30,12 +28,16 @@ const metaSchema = z.looseObject({
 export const operationOutcomeSchema = z.looseObject({
   resourceType: z.literal('OperationOutcome'),
   meta: metaSchema.optional(),
-  issue: z.array(z.looseObject({
-    severity: z.string(),
-    code: z.string(),
-    details: codeableConceptSchema.optional(),
-    diagnostics: z.string().optional(),
-  })).min(1),
+  issue: z
+    .array(
+      z.looseObject({
+        severity: z.string(),
+        code: z.string(),
+        details: codeableConceptSchema.optional(),
+        diagnostics: z.string().optional(),
+      }),
+    )
+    .min(1),
 });
 export type OperationOutcome = z.infer<typeof operationOutcomeSchema>;
 
@@ -47,13 +49,17 @@ export const codeSystemSchema = z.looseObject({
   version: z.string().optional(),
   name: z.string().optional(),
   status: z.string(),
-  concept: z.array(z.looseObject({
-    code: z.string(),
-    display: z.string().optional(),
-    property: z.array(z.looseObject({ code: z.string() })).optional(),
-    extension: z.array(extensionSchema).optional(),
-    designation: z.array(z.looseObject({ value: z.string() })).optional(),
-  })).default([]),
+  concept: z
+    .array(
+      z.looseObject({
+        code: z.string(),
+        display: z.string().optional(),
+        property: z.array(z.looseObject({ code: z.string() })).optional(),
+        extension: z.array(extensionSchema).optional(),
+        designation: z.array(z.looseObject({ value: z.string() })).optional(),
+      }),
+    )
+    .default([]),
 });
 export type CodeSystem = z.infer<typeof codeSystemSchema>;
 
@@ -63,10 +69,14 @@ export const fetchServicesListSchema = z.looseObject({
   meta: metaSchema.optional(),
   status: z.string(),
   mode: z.string(),
-  entry: z.array(z.looseObject({
-    extension: z.array(extensionSchema).optional(),
-    item: z.looseObject({ identifier: identifierSchema, extension: z.array(extensionSchema).optional() }),
-  })).default([]),
+  entry: z
+    .array(
+      z.looseObject({
+        extension: z.array(extensionSchema).optional(),
+        item: z.looseObject({ identifier: identifierSchema, extension: z.array(extensionSchema).optional() }),
+      }),
+    )
+    .default([]),
   emptyReason: codeableConceptSchema.optional(),
 });
 export type FetchServicesList = z.infer<typeof fetchServicesListSchema>;
@@ -106,14 +116,18 @@ export const practitionerRoleBundleSchema = z.looseObject({
   resourceType: z.literal('Bundle'),
   type: z.string(),
   total: z.number().optional(),
-  entry: z.array(z.looseObject({
-    resource: z.looseObject({
-      resourceType: z.literal('PractitionerRole'),
-      practitioner: z.looseObject({ identifier: identifierSchema }),
-      organization: z.looseObject({ identifier: identifierSchema, display: z.string().optional() }),
-      code: z.array(codeableConceptSchema).default([]),
-    }),
-  })).default([]),
+  entry: z
+    .array(
+      z.looseObject({
+        resource: z.looseObject({
+          resourceType: z.literal('PractitionerRole'),
+          practitioner: z.looseObject({ identifier: identifierSchema }),
+          organization: z.looseObject({ identifier: identifierSchema, display: z.string().optional() }),
+          code: z.array(codeableConceptSchema).default([]),
+        }),
+      }),
+    )
+    .default([]),
 });
 export type PractitionerRoleBundle = z.infer<typeof practitionerRoleBundleSchema>;
 
@@ -152,9 +166,13 @@ export const worklistSchema = z.looseObject({
   meta: metaSchema.optional(),
   status: z.string(),
   mode: z.string(),
-  entry: z.array(z.looseObject({
-    extension: z.array(extensionSchema).min(1),
-    item: z.looseObject({ reference: z.string().regex(/^ReferralRequest\/\d{12}$/, 'item must reference ReferralRequest/{ubrn}') }),
-  })).default([]),
+  entry: z
+    .array(
+      z.looseObject({
+        extension: z.array(extensionSchema).min(1),
+        item: z.looseObject({ reference: z.string().regex(/^ReferralRequest\/\d{12}$/, 'item must reference ReferralRequest/{ubrn}') }),
+      }),
+    )
+    .default([]),
 });
 export type Worklist = z.infer<typeof worklistSchema>;

@@ -34,10 +34,14 @@ export function formatBannerDate(iso: string): string {
 
 export function genderLabel(gender?: string): string {
   switch (gender) {
-    case 'male': return 'Male';
-    case 'female': return 'Female';
-    case 'other': return 'Other';
-    default: return 'Not known';
+    case 'male':
+      return 'Male';
+    case 'female':
+      return 'Female';
+    case 'other':
+      return 'Other';
+    default:
+      return 'Not known';
   }
 }
 
@@ -66,10 +70,14 @@ export function filterAndSort(services: readonly ServiceSummary[], filter: Resul
   const kept = services.filter((s) => {
     if (text && !`${s.name} ${s.location.name ?? ''} ${s.location.ods ?? ''}`.toLowerCase().includes(text)) return false;
     switch (filter.booking ?? 'all') {
-      case 'dbs': return !s.isTriage && s.bookableType === 'DIRECTLY_BOOKABLE';
-      case 'ibs': return !s.isTriage && s.bookableType === 'INDIRECTLY_BOOKABLE';
-      case 'ras': return s.isTriage;
-      default: return true;
+      case 'dbs':
+        return !s.isTriage && s.bookableType === 'DIRECTLY_BOOKABLE';
+      case 'ibs':
+        return !s.isTriage && s.bookableType === 'INDIRECTLY_BOOKABLE';
+      case 'ras':
+        return s.isTriage;
+      default:
+        return true;
     }
   });
   const by: Record<ResultSort, ((a: ServiceSummary, b: ServiceSummary) => number) | undefined> = {

@@ -2,7 +2,12 @@
 // panel (OffscreenCanvas). Returns undefined when it cannot be made to fit.
 import { MAX_ATTACHMENT_BYTES } from '../ers/constants';
 
-export interface ScaledImage { blob: Blob; name: string; width: number; height: number }
+export interface ScaledImage {
+  blob: Blob;
+  name: string;
+  width: number;
+  height: number;
+}
 
 export function jpegName(name: string): string {
   const dot = name.lastIndexOf('.');

@@ -5,13 +5,16 @@ import { plainMessage } from '../ers/errors';
 import { checkAsciiFileName, checkAttachment, contentTypeFor } from '../ers/rules';
 import { scaleImageToFit } from './images';
 
-export type PreparedFile =
-  | { ok: true; blob: Blob; name: string; contentType: string; note?: string }
-  | { ok: false; name: string; message: string };
+export type PreparedFile = { ok: true; blob: Blob; name: string; contentType: string; note?: string } | { ok: false; name: string; message: string };
 
 /** e-RS wants plain ASCII names; replace anything else so a pasted or foreign file still goes. */
 export function safeFileName(name: string): string {
-  const cleaned = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '_').replace(/[\\/:*?"<>|]/g, '_').trim();
+  const cleaned = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/[\\/:*?"<>|]/g, '_')
+    .trim();
   return cleaned || 'letter';
 }
 

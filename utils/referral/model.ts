@@ -38,10 +38,21 @@ export type SubmissionPhase =
 
 export type Route = 'A011' | 'A021' | 'A011+A016';
 
-export interface StepError { step: string; code?: string; status?: number; kind: string; message: string }
+export interface StepError {
+  step: string;
+  code?: string;
+  status?: number;
+  kind: string;
+  message: string;
+}
 
 /** A referral on e-RS's letters-outstanding worklist that may be the one our lost create made. */
-export interface ReconcileCandidate { ubrn: string; created?: string; priority?: string; clinicalContext?: string }
+export interface ReconcileCandidate {
+  ubrn: string;
+  created?: string;
+  priority?: string;
+  clinicalContext?: string;
+}
 
 /**
  * Looking for the referral an outcome-unknown create may have made. `searching`: not finished (it
@@ -83,7 +94,10 @@ export interface SearchState {
 }
 
 /** Who owns a draft: the SDS user id and the organisation (ODS code) of the role it was made in. */
-export interface Owner { userId: string; ods: string }
+export interface Owner {
+  userId: string;
+  ods: string;
+}
 
 /** The owner as stored on drafts and outstanding letters: `userId@ODS`. */
 export function ownerKey(owner: Owner): string {
@@ -135,7 +149,16 @@ export function routeFor(shortlist: readonly ServiceSummary[], flavour: 'legacy'
   return flavour === 'legacy' ? 'A021' : 'A011+A016';
 }
 
-export function newDraft(input: { owner: string; hostOrigin: string; sourceUrl: string; patient: DraftPatient; priority?: Priority; ttlMs: number; now: number; search?: Partial<SearchState> }): Draft {
+export function newDraft(input: {
+  owner: string;
+  hostOrigin: string;
+  sourceUrl: string;
+  patient: DraftPatient;
+  priority?: Priority;
+  ttlMs: number;
+  now: number;
+  search?: Partial<SearchState>;
+}): Draft {
   return {
     id: draftId(input.owner, input.hostOrigin, input.patient.nhsNumber),
     owner: input.owner,

@@ -14,7 +14,7 @@ function toPanelSession(view: SessionView): PanelSession {
     state: view.status,
     flavour: view.flavour,
     environment: view.environment,
-    userName: view.user ? view.user.name ?? view.user.id : undefined,
+    userName: view.user ? (view.user.name ?? view.user.id) : undefined,
     userId: view.user?.id,
     businessFunction: view.role?.businessFunction,
     ods: view.role?.ods,
@@ -61,10 +61,18 @@ export function browserPanelApi(): PanelApi {
     },
     referenceData: () => sendMessage('ers/reference'),
     search: (input) => sendMessage('ers/search', { input: input as never }),
-    async submit(draftId, forTab) { await sendMessage('referral/submit', { draftId, tabId: forTab ?? await tab() }); },
-    async resume(draftId, forTab) { await sendMessage('referral/resume', { draftId, tabId: forTab ?? await tab() }); },
-    async reconcile(draftId, action) { await sendMessage('referral/reconcile', { draftId, action, tabId: await tab() }); },
-    async completeLetter(draftId) { await sendMessage('referral/complete-letter', { draftId }); },
+    async submit(draftId, forTab) {
+      await sendMessage('referral/submit', { draftId, tabId: forTab ?? (await tab()) });
+    },
+    async resume(draftId, forTab) {
+      await sendMessage('referral/resume', { draftId, tabId: forTab ?? (await tab()) });
+    },
+    async reconcile(draftId, action) {
+      await sendMessage('referral/reconcile', { draftId, action, tabId: await tab() });
+    },
+    async completeLetter(draftId) {
+      await sendMessage('referral/complete-letter', { draftId });
+    },
     onDraftChanged(listener) {
       const fn = (message: unknown, sender: { id?: string }) => {
         const m = message as DraftChangedEvent | undefined;
@@ -74,8 +82,14 @@ export function browserPanelApi(): PanelApi {
       return () => browser.runtime.onMessage.removeListener(fn);
     },
     preferences: () => sendMessage('referral/preferences'),
-    async rememberSearch(prefs) { await sendMessage('referral/remember-search', prefs as never); },
-    async signIn(card) { await sendMessage('session/sign-in', card ? { smartcard: { card } } : undefined); },
-    async selectRole(role) { await sendMessage('session/select-role', { role }); },
+    async rememberSearch(prefs) {
+      await sendMessage('referral/remember-search', prefs as never);
+    },
+    async signIn(card) {
+      await sendMessage('session/sign-in', card ? { smartcard: { card } } : undefined);
+    },
+    async selectRole(role) {
+      await sendMessage('session/select-role', { role });
+    },
   };
 }

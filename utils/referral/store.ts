@@ -25,7 +25,7 @@ export interface OutstandingLetter {
 interface ReferralDb extends DBSchema {
   drafts: { key: string; value: Draft; indexes: { byExpiry: number } };
   /** Letter files chosen by the user, and generated patient letters (`patient-letter:<draftId>`). */
-  blobs: { key: string; value: { key: string; draftId: string; blob: Blob } ; indexes: { byDraft: string } };
+  blobs: { key: string; value: { key: string; draftId: string; blob: Blob }; indexes: { byDraft: string } };
   outstanding: { key: string; value: OutstandingLetter };
 }
 
@@ -61,7 +61,10 @@ export async function putDraft(draft: Draft): Promise<void> {
 export async function updateDraft(id: string, change: (draft: Draft) => Draft | void): Promise<Draft | undefined> {
   const tx = (await db()).transaction('drafts', 'readwrite');
   const current = await tx.store.get(id);
-  if (!current) { await tx.done; return undefined; }
+  if (!current) {
+    await tx.done;
+    return undefined;
+  }
   const copy = structuredClone(current);
   const next = change(copy) ?? copy;
   await tx.store.put(next);
@@ -108,7 +111,11 @@ export async function purgeExpired(now = Date.now()): Promise<string[]> {
   for (const d of expired) {
     if (removable.includes(d) || d.attention || (d.submission.phase === 'complete' && d.letterMode === 'to-follow')) continue;
     await updateDraft(d.id, (x) => {
-      x.attention = { reason: 'expired', at: now, message: 'This referral was not finished within the time drafts are kept. Check it in e-RS, then finish or remove it here.' };
+      x.attention = {
+        reason: 'expired',
+        at: now,
+        message: 'This referral was not finished within the time drafts are kept. Check it in e-RS, then finish or remove it here.',
+      };
     });
   }
   return removable.map((d) => d.id);
@@ -132,9 +139,20 @@ export async function countEditingDrafts(owner: string): Promise<number> {
  * screen lock) removes nothing. Returns the ids removed.
  */
 export async function endSessionWork(owner: string, kind: 'sign-out' | 'pause', now = Date.now()): Promise<string[]> {
-  await markUnfinished(owner, kind === 'sign-out'
-    ? { reason: 'signed-out', at: now, message: 'You signed out while this referral was being sent. It has been kept and carries on when you sign in again; check it before you carry on.' }
-    : { reason: 'paused', at: now, message: 'Your session was paused while this referral was being sent. It has been kept and carries on when you sign in again.' });
+  await markUnfinished(
+    owner,
+    kind === 'sign-out'
+      ? {
+          reason: 'signed-out',
+          at: now,
+          message: 'You signed out while this referral was being sent. It has been kept and carries on when you sign in again; check it before you carry on.',
+        }
+      : {
+          reason: 'paused',
+          at: now,
+          message: 'Your session was paused while this referral was being sent. It has been kept and carries on when you sign in again.',
+        },
+  );
   return kind === 'sign-out' ? removeEditingDrafts(owner) : [];
 }
 
@@ -155,9 +173,13 @@ export async function clearInterruption(id: string): Promise<void> {
 /** Mark this user's submissions that are not finished as needing attention (sign-out, pause). */
 export async function markUnfinished(owner: string, attention: Attention): Promise<string[]> {
   const unfinished = (await listDrafts(owner)).filter((d) => IN_FLIGHT.includes(d.submission.phase));
-  for (const d of unfinished) await updateDraft(d.id, (x) => { x.attention = attention; });
+  for (const d of unfinished)
+    await updateDraft(d.id, (x) => {
+      x.attention = attention;
+    });
   return unfinished.map((d) => d.id);
-}export async function putBlob(key: string, draftId: string, blob: Blob): Promise<void> {
+}
+export async function putBlob(key: string, draftId: string, blob: Blob): Promise<void> {
   await (await db()).put('blobs', { key, draftId, blob });
 }
 

@@ -21,8 +21,18 @@ import { letterDeadline } from './deadlines';
 import { routeFor, type Draft, type DraftFile, type ReconcileCandidate, type StepError, type Submission, type SubmissionPhase } from './model';
 import { deleteOutstanding, fileKey, getBlob, getDraft, listDrafts, listOutstanding, patientLetterKey, putBlob, putOutstanding, updateDraft } from './store';
 
-export type SubmissionApi = Pick<ErsClient,
-  'flavour' | 'createReferral' | 'createReferralAndSendForTriage' | 'sendForTriage' | 'uploadFile' | 'maintainReferralLetter' | 'generatePatientLetter' | 'getReferral' | 'fetchWorklist'>;
+export type SubmissionApi = Pick<
+  ErsClient,
+  | 'flavour'
+  | 'createReferral'
+  | 'createReferralAndSendForTriage'
+  | 'sendForTriage'
+  | 'uploadFile'
+  | 'maintainReferralLetter'
+  | 'generatePatientLetter'
+  | 'getReferral'
+  | 'fetchWorklist'
+>;
 
 export interface SubmitContext {
   api: SubmissionApi;
@@ -64,7 +74,7 @@ async function save(ctx: SubmitContext, id: string, change: (s: Submission, d: D
 export function submitBlocker(draft: Draft, currentNhsNumber: string | undefined): string | undefined {
   if (draft.lockedReason) return draft.lockedReason;
   if (currentNhsNumber !== draft.patient.nhsNumber) {
-    return 'The record open in the clinical system is not this draft\'s patient. Open this patient\'s record to submit.';
+    return "The record open in the clinical system is not this draft's patient. Open this patient's record to submit.";
   }
   if (draft.shortlist.length === 0) return 'Add at least one service to the shortlist.';
   if (draft.letterMode === 'attach' && draft.files.length === 0) return 'Attach the referral letter, or choose "letter to follow".';
@@ -102,7 +112,10 @@ export async function requestLetterCompletion(ctx: SubmitContext, id: string): P
   const draft = await getDraft(id);
   if (!draft) throw new Error('No such draft');
   if (draft.submission.phase !== 'complete' || !draft.submission.ubrn || draft.files.length === 0) return draft;
-  await updateDraft(id, (d) => { d.letterMode = 'attach'; d.addingLetter = false; });
+  await updateDraft(id, (d) => {
+    d.letterMode = 'attach';
+    d.addingLetter = false;
+  });
   await save(ctx, id, () => ({ phase: 'uploading', error: undefined }));
   return advance(ctx, id);
 }
@@ -179,7 +192,13 @@ export async function advance(ctx: SubmitContext, id: string): Promise<Draft> {
 
 /** Sends the create once. False when e-RS refused it (the draft is back to ready, with the reason). */
 async function create(ctx: SubmitContext, draft: Draft): Promise<boolean> {
-  if (!draft.criteriaResource) throw new ErsError({ kind: 'rule', operation: 'A011', code: 'MISSING_VALUE', message: 'Search again before submitting: the shortlist must come from a search.' });
+  if (!draft.criteriaResource)
+    throw new ErsError({
+      kind: 'rule',
+      operation: 'A011',
+      code: 'MISSING_VALUE',
+      message: 'Search again before submitting: the shortlist must come from a search.',
+    });
   const route = draft.submission.route ?? routeFor(draft.shortlist, ctx.api.flavour);
   const role = { businessFunction: ctx.businessFunction };
   const input = {
@@ -193,10 +212,11 @@ async function create(ctx: SubmitContext, draft: Draft): Promise<boolean> {
   await save(ctx, draft.id, () => ({ phase: 'creating', route, createSentAt: now, error: undefined }));
   let referral: ReferralSummary;
   try {
-    referral = route === 'A021'
-      ? await ctx.api.createReferralAndSendForTriage(input, role)
-      // Letters are always attached after the create (or follow later), so one is always promised.
-      : await ctx.api.createReferral({ ...input, letterIntention: 'NEED_TO_ADD_LATER' }, role);
+    referral =
+      route === 'A021'
+        ? await ctx.api.createReferralAndSendForTriage(input, role)
+        : // Letters are always attached after the create (or follow later), so one is always promised.
+          await ctx.api.createReferral({ ...input, letterIntention: 'NEED_TO_ADD_LATER' }, role);
   } catch (error) {
     // Only a proven refusal means nothing was created: the user may fix and try again. Anything
     // else leaves "creating", which becomes outcome unknown.
@@ -217,15 +237,23 @@ async function create(ctx: SubmitContext, draft: Draft): Promise<boolean> {
 }
 
 /** Referrals on e-RS's letters-outstanding worklist that this draft's lost create may have made. */
-export function createdCandidates(items: readonly WorklistItem[], draft: Pick<Draft, 'patient' | 'referringClinician' | 'submission'>, options: { userId?: string; knownUbrns: ReadonlySet<string> }): ReconcileCandidate[] {
+export function createdCandidates(
+  items: readonly WorklistItem[],
+  draft: Pick<Draft, 'patient' | 'referringClinician' | 'submission'>,
+  options: { userId?: string; knownUbrns: ReadonlySet<string> },
+): ReconcileCandidate[] {
   const since = (draft.submission.createSentAt ?? 0) - CLOCK_SKEW_MS;
   // The worklist's referrer is the referring clinician: the named one when an admin referred for them.
   const referrer = draft.referringClinician ?? options.userId;
   return items
-    .filter((i) => i.nhsNumber === draft.patient.nhsNumber
-      && (!referrer || i.referrer === referrer)
-      && i.created !== undefined && Date.parse(i.created) >= since
-      && !options.knownUbrns.has(i.ubrn))
+    .filter(
+      (i) =>
+        i.nhsNumber === draft.patient.nhsNumber &&
+        (!referrer || i.referrer === referrer) &&
+        i.created !== undefined &&
+        Date.parse(i.created) >= since &&
+        !options.knownUbrns.has(i.ubrn),
+    )
     .map((i) => ({ ubrn: i.ubrn, created: i.created, priority: i.priority, clinicalContext: i.clinicalContext }));
 }
 
@@ -263,11 +291,19 @@ async function reconcile(ctx: SubmitContext, draft: Draft): Promise<boolean> {
 async function adopt(ctx: SubmitContext, draft: Draft, ubrn: string): Promise<void> {
   const current = await ctx.api.getReferral(ubrn);
   if (current.nhsNumber !== draft.patient.nhsNumber) {
-    throw new ErsError({ kind: 'rule', operation: 'A005', code: 'INVALID_VALUE', message: 'That referral is for another patient, so it was not used. Check in e-RS.' });
+    throw new ErsError({
+      kind: 'rule',
+      operation: 'A005',
+      code: 'INVALID_VALUE',
+      message: 'That referral is for another patient, so it was not used. Check in e-RS.',
+    });
   }
   const route = draft.submission.route;
   await save(ctx, draft.id, () => ({
-    phase: 'created', ...fromReferral(current), adopted: true, error: undefined,
+    phase: 'created',
+    ...fromReferral(current),
+    adopted: true,
+    error: undefined,
     triageSent: route === 'A021' || current.state === 'AWAITING_TRIAGE',
     reconcile: undefined,
   }));
@@ -325,13 +361,25 @@ async function upload(ctx: SubmitContext, draft: Draft): Promise<void> {
     if (file.binaryUrl) continue;
     const blob = await getBlob(fileKey(draft.id, file.id));
     if (!blob) {
-      throw new ErsError({ kind: 'rule', operation: 'A020', code: 'MISSING_VALUE', message: `The file "${file.name}" is no longer stored in this browser. Remove it and add it again.` });
+      throw new ErsError({
+        kind: 'rule',
+        operation: 'A020',
+        code: 'MISSING_VALUE',
+        message: `The file "${file.name}" is no longer stored in this browser. Remove it and add it again.`,
+      });
     }
     // Re-uploading after a crash is harmless: only files linked by A012 belong to the referral, and
     // e-RS purges unlinked uploads.
-    const { url } = await ctx.api.uploadFile({ ubrn: draft.submission.ubrn!, fileName: file.name, contentType: file.contentType, bytes: new Uint8Array(await blob.arrayBuffer()) });
+    const { url } = await ctx.api.uploadFile({
+      ubrn: draft.submission.ubrn!,
+      fileName: file.name,
+      contentType: file.contentType,
+      bytes: new Uint8Array(await blob.arrayBuffer()),
+    });
     const indexed = new Date(ctx.now?.() ?? Date.now()).toISOString();
-    await updateDraft(draft.id, (d) => { d.files = d.files.map((f) => (f.id === file.id ? { ...f, binaryUrl: url, indexed } : f)); });
+    await updateDraft(draft.id, (d) => {
+      d.files = d.files.map((f) => (f.id === file.id ? { ...f, binaryUrl: url, indexed } : f));
+    });
     ctx.onChange?.(draft.id);
   }
   await save(ctx, draft.id, () => ({ phase: 'attaching' }));
@@ -373,8 +421,15 @@ async function patientLetter(ctx: SubmitContext, draft: Draft): Promise<void> {
   else {
     const createdAt = draft.submission.createSentAt ?? ctx.now?.() ?? Date.now();
     await putOutstanding({
-      ubrn, owner: draft.owner, draftId: draft.id, displayName: draft.patient.displayName, nhsNumber: draft.patient.nhsNumber,
-      priority: draft.search.criteria.priority, createdAt, deadline: letterDeadline(draft.search.criteria.priority, createdAt), hostOrigin: draft.hostOrigin,
+      ubrn,
+      owner: draft.owner,
+      draftId: draft.id,
+      displayName: draft.patient.displayName,
+      nhsNumber: draft.patient.nhsNumber,
+      priority: draft.search.criteria.priority,
+      createdAt,
+      deadline: letterDeadline(draft.search.criteria.priority, createdAt),
+      hostOrigin: draft.hostOrigin,
     });
   }
   try {

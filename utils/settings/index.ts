@@ -17,7 +17,11 @@ export { resolveSettings, parseManaged, OTHER_POLICY_KEYS, type ResolvedSettings
 export const SETTINGS_STORAGE_KEY = 'settings';
 
 export class SettingsError extends Error {
-  constructor(readonly code: 'locked' | 'invalid', message: string, readonly fields: Record<string, string> = {}) {
+  constructor(
+    readonly code: 'locked' | 'invalid',
+    message: string,
+    readonly fields: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'SettingsError';
   }
@@ -72,11 +76,17 @@ export async function migrateStoredSettings(): Promise<number | undefined> {
   return fromVersion;
 }
 
-export const settingsPatchSchema = z.object(
-  Object.fromEntries(Object.entries(settingsShape).filter(([k]) => k !== 'version').map(([k, s]) => [k, s.optional()])) as {
-    [K in SettingKey]: z.ZodOptional<(typeof settingsShape)[K]>;
-  },
-).strict();
+export const settingsPatchSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(settingsShape)
+        .filter(([k]) => k !== 'version')
+        .map(([k, s]) => [k, s.optional()]),
+    ) as {
+      [K in SettingKey]: z.ZodOptional<(typeof settingsShape)[K]>;
+    },
+  )
+  .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 /** Apply a patch to the user's settings. Locked (policy) keys cannot be changed. */
@@ -95,8 +105,11 @@ export async function saveSettings(patch: SettingsPatch | 'reset'): Promise<Reso
     const changes = parsed.data as Partial<Settings>;
     const lockedChanged = before.locked.filter((k) => k in changes && JSON.stringify(changes[k]) !== JSON.stringify(before.settings[k]));
     if (lockedChanged.length) {
-      throw new SettingsError('locked', `Set by your organisation and locked: ${lockedChanged.join(', ')}.`,
-        Object.fromEntries(lockedChanged.map((k) => [k, 'locked by policy'])));
+      throw new SettingsError(
+        'locked',
+        `Set by your organisation and locked: ${lockedChanged.join(', ')}.`,
+        Object.fromEntries(lockedChanged.map((k) => [k, 'locked by policy'])),
+      );
     }
     next = { ...user, ...changes };
     if (changes.environment && changes.environment !== user.environment) {

@@ -2,7 +2,10 @@
 // storage). Policy always wins and locks what it sets. Pure.
 import { defaultSettings, ENVIRONMENT_KEYS, SETTING_KEYS, settingsShape, type Settings, type SettingKey } from './schema';
 
-export interface PolicyProblem { key: string; message: string }
+export interface PolicyProblem {
+  key: string;
+  message: string;
+}
 
 export interface ResolvedSettings {
   settings: Settings;

@@ -23,16 +23,20 @@ function isLoopback(host: string): boolean {
  * An absolute URL that credentials may travel to: https anywhere, plain http only on this machine
  * (the simulator). Empty string = not configured.
  */
-export const secureUrl = z.string().trim().max(2048).refine((value) => {
-  if (value === '') return true;
-  try {
-    const u = new URL(value);
-    if (u.username || u.password || u.hash) return false;
-    return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopback(u.hostname));
-  } catch {
-    return false;
-  }
-}, 'Must be an https:// address (http:// is allowed only for 127.0.0.1 or localhost)');
+export const secureUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((value) => {
+    if (value === '') return true;
+    try {
+      const u = new URL(value);
+      if (u.username || u.password || u.hash) return false;
+      return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopback(u.hostname));
+    } catch {
+      return false;
+    }
+  }, 'Must be an https:// address (http:// is allowed only for 127.0.0.1 or localhost)');
 
 export const searchPreferencesSchema = z.object({
   sortBy: z.enum(SORT_BY),
@@ -55,11 +59,18 @@ export const settingsShape = {
   cis2AuthorizeUrl: secureUrl,
   /** The organisation's token relay (holds the client secret; the extension never does). */
   relayUrl: secureUrl,
-  oauthClientId: z.string().trim().max(200).regex(/^[\x21-\x7e]*$/, 'No spaces or special characters'),
+  oauthClientId: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[\x21-\x7e]*$/, 'No spaces or special characters'),
   /** Empty = the browser's own redirect URL (`identity.getRedirectURL()`). */
   oauthRedirectUrl: secureUrl,
   /** Legacy: Accredited System ID sent as XAPI_ASID (12 digits). */
-  asid: z.string().trim().regex(/^(\d{12})?$/, 'An ASID is 12 digits'),
+  asid: z
+    .string()
+    .trim()
+    .regex(/^(\d{12})?$/, 'An ASID is 12 digits'),
   smartcardSource: z.enum(SMARTCARD_SOURCES),
   /** Sign out after this long without using the computer (or at once when it locks). */
   idleTimeoutMinutes: z.number().int().min(1).max(480),
@@ -77,12 +88,28 @@ export const SETTING_KEYS = Object.keys(settingsShape).filter((k) => k !== 'vers
 
 /** Settings that describe *where* e-RS is; they follow the environment unless set explicitly. */
 export const ENVIRONMENT_KEYS = [
-  'flavour', 'platformBaseUrl', 'legacyBaseUrl', 'cis2AuthorizeUrl', 'relayUrl', 'oauthClientId', 'oauthRedirectUrl', 'asid', 'smartcardSource',
+  'flavour',
+  'platformBaseUrl',
+  'legacyBaseUrl',
+  'cis2AuthorizeUrl',
+  'relayUrl',
+  'oauthClientId',
+  'oauthRedirectUrl',
+  'asid',
+  'smartcardSource',
 ] as const satisfies readonly SettingKey[];
 
 /** Changing any of these while signed in signs the user out: the credentials belong elsewhere. */
 export const IDENTITY_KEYS = [
-  'environment', 'flavour', 'platformBaseUrl', 'legacyBaseUrl', 'cis2AuthorizeUrl', 'relayUrl', 'oauthClientId', 'oauthRedirectUrl', 'asid',
+  'environment',
+  'flavour',
+  'platformBaseUrl',
+  'legacyBaseUrl',
+  'cis2AuthorizeUrl',
+  'relayUrl',
+  'oauthClientId',
+  'oauthRedirectUrl',
+  'asid',
 ] as const satisfies readonly SettingKey[];
 
 export const SIMULATOR_ORIGIN = 'http://127.0.0.1:4010';

@@ -13,7 +13,11 @@ import { IDENTITY_KEYS, type Settings } from './schema';
 export type IdentityKey = (typeof IDENTITY_KEYS)[number];
 export type IdentitySettings = Pick<Settings, IdentityKey>;
 
-interface TrustedRecord { id: 'identity'; values: IdentitySettings; savedAt: number }
+interface TrustedRecord {
+  id: 'identity';
+  values: IdentitySettings;
+  savedAt: number;
+}
 
 export const TRUSTED_DB_NAME = 'ers-trusted-settings';
 const STORE = 'settings';

@@ -18,8 +18,10 @@ export function normaliseIp(address: string): string {
 export function clientIp(peer: string | undefined, forwardedFor: string | string[] | undefined, trustedProxies: ReadonlySet<string>): string {
   let current = normaliseIp(peer ?? 'unknown');
   if (!trustedProxies.has(current)) return current;
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor ?? '')
-    .split(',').map((s) => normaliseIp(s)).filter(Boolean);
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
+    .split(',')
+    .map((s) => normaliseIp(s))
+    .filter(Boolean);
   while (hops.length > 0 && trustedProxies.has(current)) {
     const next = hops.pop()!;
     if (!isIP(next)) return current; // garbage from a misconfigured proxy: stay with what we know

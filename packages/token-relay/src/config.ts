@@ -53,8 +53,7 @@ export interface RelayConfig {
 }
 
 /** What startRelay accepts: the required settings, everything else defaulted (wrapKeys: one random key, for tests and the demo). */
-export type RelayOptions =
-  Pick<RelayConfig, 'tokenUrl' | 'clientId' | 'clientSecret' | 'allowedOrigins'> & Partial<RelayConfig>;
+export type RelayOptions = Pick<RelayConfig, 'tokenUrl' | 'clientId' | 'clientSecret' | 'allowedOrigins'> & Partial<RelayConfig>;
 
 export const DEFAULTS = {
   port: 8787,
@@ -100,9 +99,7 @@ export function normaliseOrigin(entry: string): string {
 
 /** chrome.identity.getRedirectURL() of each Chrome/Edge origin in the allow-list, as a prefix pattern. */
 export function derivedRedirectUris(origins: readonly string[]): string[] {
-  return origins
-    .filter((o) => o.startsWith('chrome-extension://'))
-    .map((o) => `https://${o.slice('chrome-extension://'.length)}.chromiumapp.org/*`);
+  return origins.filter((o) => o.startsWith('chrome-extension://')).map((o) => `https://${o.slice('chrome-extension://'.length)}.chromiumapp.org/*`);
 }
 
 /** Checks a redirect URI pattern: absolute https/http URL, `*` only as the very last character after the path's first slash. */
@@ -112,7 +109,11 @@ export function validateRedirectPattern(pattern: string): string {
   if (star !== -1 && star !== value.length - 1) throw new Error(`"${value}": "*" is only allowed at the end`);
   const base = star === -1 ? value : value.slice(0, -1);
   let url: URL;
-  try { url = new URL(base); } catch { throw new Error(`"${value}" is not an absolute URL`); }
+  try {
+    url = new URL(base);
+  } catch {
+    throw new Error(`"${value}" is not an absolute URL`);
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`"${value}": redirect URIs must be http(s)`);
   if (url.hash) throw new Error(`"${value}": redirect URIs cannot have a fragment`);
   // The prefix must reach past the host, so "https://id.chromiumapp.org*" cannot match "https://id.chromiumapp.org.evil.example".
@@ -130,7 +131,10 @@ function isLoopback(url: URL): boolean {
 }
 
 function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number, problems: string[]): number {
@@ -162,7 +166,9 @@ export function loadConfigFromEnv(env: Record<string, string | undefined> = proc
     try {
       const url = new URL(tokenUrl);
       if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (isLoopback(url) || bool(env.RELAY_ALLOW_INSECURE_UPSTREAM)))) {
-        problems.push(`RELAY_TOKEN_URL must be https (got ${url.protocol}//${url.host}); plain http is only allowed for localhost or with RELAY_ALLOW_INSECURE_UPSTREAM=true`);
+        problems.push(
+          `RELAY_TOKEN_URL must be https (got ${url.protocol}//${url.host}); plain http is only allowed for localhost or with RELAY_ALLOW_INSECURE_UPSTREAM=true`,
+        );
       }
       if (url.username || url.password) problems.push('RELAY_TOKEN_URL must not contain credentials');
     } catch {
@@ -171,27 +177,38 @@ export function loadConfigFromEnv(env: Record<string, string | undefined> = proc
   }
 
   const clientId = env.RELAY_CLIENT_ID?.trim() ?? '';
-  if (!clientId) problems.push('set RELAY_CLIENT_ID (the application\'s API key / client id)');
+  if (!clientId) problems.push("set RELAY_CLIENT_ID (the application's API key / client id)");
 
   let clientSecret = env.RELAY_CLIENT_SECRET ?? '';
   const secretFile = env.RELAY_CLIENT_SECRET_FILE?.trim();
   if (clientSecret && secretFile) problems.push('set only one of RELAY_CLIENT_SECRET and RELAY_CLIENT_SECRET_FILE');
   else if (secretFile) {
-    try { clientSecret = readFileSync(secretFile, 'utf8').replace(/[\r\n]+$/, ''); }
-    catch (e) { problems.push(`cannot read RELAY_CLIENT_SECRET_FILE (${(e as NodeJS.ErrnoException).code ?? 'error'})`); }
+    try {
+      clientSecret = readFileSync(secretFile, 'utf8').replace(/[\r\n]+$/, '');
+    } catch (e) {
+      problems.push(`cannot read RELAY_CLIENT_SECRET_FILE (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
   }
   if (!clientSecret && !problems.some((p) => p.includes('SECRET'))) problems.push('set RELAY_CLIENT_SECRET or RELAY_CLIENT_SECRET_FILE');
 
   const allowedOrigins: string[] = [];
   for (const entry of list(env.RELAY_ALLOWED_ORIGINS)) {
-    try { allowedOrigins.push(normaliseOrigin(entry)); } catch (e) { problems.push(`RELAY_ALLOWED_ORIGINS: ${(e as Error).message}`); }
+    try {
+      allowedOrigins.push(normaliseOrigin(entry));
+    } catch (e) {
+      problems.push(`RELAY_ALLOWED_ORIGINS: ${(e as Error).message}`);
+    }
   }
   if (list(env.RELAY_ALLOWED_ORIGINS).length === 0) problems.push('set RELAY_ALLOWED_ORIGINS (comma-separated extension origins or ids)');
 
   const allowedRedirectUris: string[] = [];
   const explicitRedirects = list(env.RELAY_ALLOWED_REDIRECT_URIS);
   for (const entry of explicitRedirects) {
-    try { allowedRedirectUris.push(validateRedirectPattern(entry)); } catch (e) { problems.push(`RELAY_ALLOWED_REDIRECT_URIS: ${(e as Error).message}`); }
+    try {
+      allowedRedirectUris.push(validateRedirectPattern(entry));
+    } catch (e) {
+      problems.push(`RELAY_ALLOWED_REDIRECT_URIS: ${(e as Error).message}`);
+    }
   }
   if (explicitRedirects.length === 0) allowedRedirectUris.push(...derivedRedirectUris(allowedOrigins));
   if (allowedRedirectUris.length === 0 && allowedOrigins.length > 0 && explicitRedirects.length === 0) {
@@ -215,7 +232,9 @@ export function loadConfigFromEnv(env: Record<string, string | undefined> = proc
       const url = new URL(publicUrl);
       if (url.search || url.hash) problems.push('RELAY_PUBLIC_URL must be the address without query or fragment, e.g. https://relay.trust.nhs.uk');
       publicUrl = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-    } catch { problems.push('RELAY_PUBLIC_URL is not an absolute URL'); }
+    } catch {
+      problems.push('RELAY_PUBLIC_URL is not an absolute URL');
+    }
   }
 
   const config: RelayConfig = {
@@ -235,7 +254,14 @@ export function loadConfigFromEnv(env: Record<string, string | undefined> = proc
     ...(publicUrl ? { publicUrl } : {}),
     proofWindowSeconds: integer('RELAY_PROOF_WINDOW_SECONDS', env.RELAY_PROOF_WINDOW_SECONDS, DEFAULTS.proofWindowSeconds, 5, 600, problems),
     replayCacheSize: DEFAULTS.replayCacheSize,
-    refreshLifetimeSeconds: integer('RELAY_REFRESH_LIFETIME_SECONDS', env.RELAY_REFRESH_LIFETIME_SECONDS, DEFAULTS.refreshLifetimeSeconds, 60, 30 * 86400, problems),
+    refreshLifetimeSeconds: integer(
+      'RELAY_REFRESH_LIFETIME_SECONDS',
+      env.RELAY_REFRESH_LIFETIME_SECONDS,
+      DEFAULTS.refreshLifetimeSeconds,
+      60,
+      30 * 86400,
+      problems,
+    ),
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     maxUpstreamBytes: DEFAULTS.maxUpstreamBytes,
   };
@@ -258,18 +284,32 @@ export function parseWrapKey(text: string): Buffer {
 function readWrapKeys(env: Record<string, string | undefined>, problems: string[]): Buffer[] {
   let text = env.RELAY_WRAP_KEYS ?? '';
   const file = env.RELAY_WRAP_KEYS_FILE?.trim();
-  if (text && file) { problems.push('set only one of RELAY_WRAP_KEYS and RELAY_WRAP_KEYS_FILE'); return []; }
+  if (text && file) {
+    problems.push('set only one of RELAY_WRAP_KEYS and RELAY_WRAP_KEYS_FILE');
+    return [];
+  }
   if (file) {
-    try { text = readFileSync(file, 'utf8'); } catch (e) { problems.push(`cannot read RELAY_WRAP_KEYS_FILE (${(e as NodeJS.ErrnoException).code ?? 'error'})`); return []; }
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      problems.push(`cannot read RELAY_WRAP_KEYS_FILE (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      return [];
+    }
   }
   const entries = text.split(/[\s,]+/).filter(Boolean);
   if (entries.length === 0) {
-    problems.push('set RELAY_WRAP_KEYS or RELAY_WRAP_KEYS_FILE (the key that seals refresh tokens; the same on every replica; generate with: openssl rand -base64 32)');
+    problems.push(
+      'set RELAY_WRAP_KEYS or RELAY_WRAP_KEYS_FILE (the key that seals refresh tokens; the same on every replica; generate with: openssl rand -base64 32)',
+    );
     return [];
   }
   const keys: Buffer[] = [];
   entries.forEach((entry, i) => {
-    try { keys.push(parseWrapKey(entry)); } catch (e) { problems.push(`RELAY_WRAP_KEYS entry ${i + 1}: ${(e as Error).message}`); }
+    try {
+      keys.push(parseWrapKey(entry));
+    } catch (e) {
+      problems.push(`RELAY_WRAP_KEYS entry ${i + 1}: ${(e as Error).message}`);
+    }
   });
   return keys;
 }
@@ -279,11 +319,19 @@ export function resolveConfig(options: RelayOptions): RelayConfig {
   const problems: string[] = [];
   const allowedOrigins: string[] = [];
   for (const entry of options.allowedOrigins) {
-    try { allowedOrigins.push(normaliseOrigin(entry)); } catch (e) { problems.push((e as Error).message); }
+    try {
+      allowedOrigins.push(normaliseOrigin(entry));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
   }
   const allowedRedirectUris: string[] = [];
   for (const entry of options.allowedRedirectUris ?? derivedRedirectUris(allowedOrigins)) {
-    try { allowedRedirectUris.push(validateRedirectPattern(entry)); } catch (e) { problems.push((e as Error).message); }
+    try {
+      allowedRedirectUris.push(validateRedirectPattern(entry));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
   }
   if (!options.tokenUrl) problems.push('tokenUrl is required');
   if (!options.clientId) problems.push('clientId is required');
@@ -292,7 +340,11 @@ export function resolveConfig(options: RelayOptions): RelayConfig {
   if (problems.length) throw new RelayConfigError(problems);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as RelayOptions;
   return {
-    ...DEFAULTS, wrapKeys: [randomBytes(32)], ...defined, allowedOrigins, allowedRedirectUris,
+    ...DEFAULTS,
+    wrapKeys: [randomBytes(32)],
+    ...defined,
+    allowedOrigins,
+    allowedRedirectUris,
     trustedProxies: (options.trustedProxies ?? []).map(normaliseIp),
   };
 }

@@ -5,7 +5,9 @@
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 function labels(values: Record<string, string>): string {
-  const inner = Object.entries(values).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',');
+  const inner = Object.entries(values)
+    .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
+    .join(',');
   return inner ? `{${inner}}` : '';
 }
 
@@ -22,17 +24,25 @@ export class Metrics {
     map.set(key, (map.get(key) ?? 0) + 1);
   }
 
-  request(route: string, status: number | 'aborted'): void { Metrics.bump(this.requests, `${route}\u0000${status}`); }
-  refusal(reason: string): void { Metrics.bump(this.refusals, reason); }
+  request(route: string, status: number | 'aborted'): void {
+    Metrics.bump(this.requests, `${route}\u0000${status}`);
+  }
+  refusal(reason: string): void {
+    Metrics.bump(this.refusals, reason);
+  }
 
   upstreamCall(outcome: string, seconds: number): void {
     Metrics.bump(this.upstream, outcome);
     this.latencySum += seconds;
     this.latencyCount += 1;
-    LATENCY_BUCKETS.forEach((le, i) => { if (seconds <= le) this.latencyCounts[i]! += 1; });
+    LATENCY_BUCKETS.forEach((le, i) => {
+      if (seconds <= le) this.latencyCounts[i]! += 1;
+    });
   }
 
-  refusalCount(reason: string): number { return this.refusals.get(reason) ?? 0; }
+  refusalCount(reason: string): number {
+    return this.refusals.get(reason) ?? 0;
+  }
 
   render(gauges: Record<string, { help: string; value: number }>): string {
     const out: string[] = [];
@@ -49,7 +59,10 @@ export class Metrics {
     LATENCY_BUCKETS.forEach((le, i) => out.push(`relay_upstream_duration_seconds_bucket${labels({ le: String(le) })} ${this.latencyCounts[i]}`));
     out.push(`relay_upstream_duration_seconds_bucket{le="+Inf"} ${this.latencyCount}`);
     out.push(`relay_upstream_duration_seconds_sum ${this.latencySum}`, `relay_upstream_duration_seconds_count ${this.latencyCount}`);
-    out.push('# HELP relay_upstream_bytes_read_total Bytes of platform answers read (each answer stops at the cap).', '# TYPE relay_upstream_bytes_read_total counter');
+    out.push(
+      '# HELP relay_upstream_bytes_read_total Bytes of platform answers read (each answer stops at the cap).',
+      '# TYPE relay_upstream_bytes_read_total counter',
+    );
     out.push(`relay_upstream_bytes_read_total ${this.upstreamBytesRead}`);
     for (const [name, g] of Object.entries(gauges)) out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} gauge`, `${name} ${g.value}`);
     return `${out.join('\n')}\n`;

@@ -6,18 +6,38 @@
 //   payload { htm: 'POST', htu: 'https://relay.example/oauth/refresh', iat: <seconds>, jti: <random> }
 import { createHash, createPublicKey, verify } from 'node:crypto';
 
-export interface PublicJwk { kty: 'EC'; crv: 'P-256'; x: string; y: string }
+export interface PublicJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+}
 
-export type ProofFailure = 'proof_missing' | 'proof_malformed' | 'proof_signature' | 'proof_htm' | 'proof_htu' | 'proof_time' | 'proof_replayed' | 'proof_cache_full';
+export type ProofFailure =
+  | 'proof_missing'
+  | 'proof_malformed'
+  | 'proof_signature'
+  | 'proof_htm'
+  | 'proof_htu'
+  | 'proof_time'
+  | 'proof_replayed'
+  | 'proof_cache_full';
 
 export class ProofError extends Error {
-  constructor(readonly reason: ProofFailure, message: string) {
+  constructor(
+    readonly reason: ProofFailure,
+    message: string,
+  ) {
     super(message);
     this.name = 'ProofError';
   }
 }
 
-export interface VerifiedProof { thumbprint: string; jti: string; iat: number }
+export interface VerifiedProof {
+  thumbprint: string;
+  jti: string;
+  iat: number;
+}
 
 export interface ProofExpectation {
   htm: string;
@@ -36,13 +56,19 @@ const JTI = /^[\x21-\x7e]{16,64}$/;
 
 /** RFC 7638 thumbprint of a P-256 public key: SHA-256 of the required members in lexicographic order. */
 export function jwkThumbprint(jwk: PublicJwk): string {
-  return createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+    .digest('base64url');
 }
 
 function decodeJson(part: string): Record<string, unknown> {
   if (!B64URL.test(part)) throw new ProofError('proof_malformed', 'The proof is not a compact JWT.');
   let parsed: unknown;
-  try { parsed = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')); } catch { throw new ProofError('proof_malformed', 'The proof is not a compact JWT.'); }
+  try {
+    parsed = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    throw new ProofError('proof_malformed', 'The proof is not a compact JWT.');
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ProofError('proof_malformed', 'The proof is not a compact JWT.');
   return parsed as Record<string, unknown>;
 }
@@ -68,8 +94,17 @@ export function verifyProof(proof: string | undefined, expect: ProofExpectation)
   const payload = decodeJson(p);
   if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256') throw new ProofError('proof_malformed', 'The proof must be a dpop+jwt signed with ES256.');
   const jwk = header.jwk as Record<string, unknown> | undefined;
-  if (typeof jwk !== 'object' || jwk === null || jwk.kty !== 'EC' || jwk.crv !== 'P-256'
-    || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || !COORD.test(jwk.x) || !COORD.test(jwk.y) || 'd' in jwk) {
+  if (
+    typeof jwk !== 'object' ||
+    jwk === null ||
+    jwk.kty !== 'EC' ||
+    jwk.crv !== 'P-256' ||
+    typeof jwk.x !== 'string' ||
+    typeof jwk.y !== 'string' ||
+    !COORD.test(jwk.x) ||
+    !COORD.test(jwk.y) ||
+    'd' in jwk
+  ) {
     throw new ProofError('proof_malformed', 'The proof must carry the public P-256 key (and never a private one).');
   }
   const publicJwk: PublicJwk = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
@@ -91,7 +126,7 @@ export function verifyProof(proof: string | undefined, expect: ProofExpectation)
   const iat = payload.iat;
   if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new ProofError('proof_malformed', 'The proof has no issue time.');
   if (Math.abs(expect.now - iat) > expect.windowSeconds) {
-    throw new ProofError('proof_time', 'The proof is too old or dated in the future. Check that this computer\'s clock is right, then try again.');
+    throw new ProofError('proof_time', "The proof is too old or dated in the future. Check that this computer's clock is right, then try again.");
   }
   if (typeof payload.jti !== 'string' || !JTI.test(payload.jti)) throw new ProofError('proof_malformed', 'The proof has no usable unique id (jti).');
   return { thumbprint: jwkThumbprint(publicJwk), jti: payload.jti, iat };
@@ -105,7 +140,11 @@ export function verifyProof(proof: string | undefined, expect: ProofExpectation)
 export class ReplayCache {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly maxEntries: number, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Records the proof; throws when it was used before or the cache is full. */
   use(proof: VerifiedProof): void {
@@ -121,5 +160,7 @@ export class ReplayCache {
     this.seen.set(key, now + this.ttlMs);
   }
 
-  get size(): number { return this.seen.size; }
+  get size(): number {
+    return this.seen.size;
+  }
 }

@@ -2,16 +2,26 @@
 // on purpose: the relay keeps no shared state, so N replicas behind a load balancer allow up to N
 // times the configured rates (README.md of this package, "Several replicas").
 
-interface Bucket { tokens: number; updated: number }
+interface Bucket {
+  tokens: number;
+  updated: number;
+}
 
-export interface RateDecision { allowed: boolean; retryAfterSeconds: number }
+export interface RateDecision {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private lastSweep: number;
 
   /** perMinute = bucket capacity and refill rate; 0 = unlimited. */
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now, private readonly maxKeys = 100_000) {
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+    private readonly maxKeys = 100_000,
+  ) {
     this.lastSweep = now();
   }
 
@@ -47,5 +57,7 @@ export class RateLimiter {
     }
   }
 
-  get size(): number { return this.buckets.size; }
+  get size(): number {
+    return this.buckets.size;
+  }
 }

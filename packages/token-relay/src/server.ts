@@ -76,8 +76,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => { if (!done) { done = true; resolve(Buffer.concat(chunks)); } });
-    req.on('error', (e) => { if (!done) { done = true; reject(e); } });
+    req.on('end', () => {
+      if (!done) {
+        done = true;
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    req.on('error', (e) => {
+      if (!done) {
+        done = true;
+        reject(e);
+      }
+    });
   });
 }
 
@@ -88,7 +98,11 @@ async function readJsonObject(req: IncomingMessage, limit: number): Promise<Reco
   }
   const raw = await readBody(req, limit);
   let parsed: unknown;
-  try { parsed = JSON.parse(raw.toString('utf8')); } catch { throw new HttpError(400, 'invalid_request', 'The request body is not valid JSON.', {}, 'body_not_json'); }
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'invalid_request', 'The request body is not valid JSON.', {}, 'body_not_json');
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new HttpError(400, 'invalid_request', 'The request body must be a JSON object.', {}, 'body_not_json');
   }
@@ -97,11 +111,11 @@ async function readJsonObject(req: IncomingMessage, limit: number): Promise<Reco
 
 function requiredString(body: Record<string, unknown>, name: string): string {
   const value = body[name];
-  if (typeof value !== 'string' || value.length === 0) throw new HttpError(400, 'invalid_request', `${name} is required (a non-empty string).`, {}, 'field_missing');
+  if (typeof value !== 'string' || value.length === 0)
+    throw new HttpError(400, 'invalid_request', `${name} is required (a non-empty string).`, {}, 'field_missing');
   if (value.length > MAX_FIELD) throw new HttpError(400, 'invalid_request', `${name} is too long.`, {}, 'field_too_long');
   return value;
 }
-
 
 function proofFailure(e: ProofError): HttpError {
   if (e.reason === 'proof_cache_full') return new HttpError(503, 'temporarily_unavailable', MESSAGES.busy, { 'Retry-After': '60' }, e.reason);
@@ -123,11 +137,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 
   const log = (level: 'info' | 'warn', fields: Record<string, unknown>) => {
     const line = JSON.stringify({ time: new Date().toISOString(), level, ...fields });
-    if (level === 'warn') logger.warn(line); else logger.info(line);
+    if (level === 'warn') logger.warn(line);
+    else logger.info(line);
   };
   const warn = (message: string) => log('warn', { event: 'warning', message });
 
-  const server = createServer((req, res) => { void handle(req, res); });
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
   // Slowloris protection; a request may legitimately wait up to the upstream timeout.
   server.headersTimeout = 10_000;
   server.requestTimeout = config.timeoutMs + 10_000;
@@ -165,8 +182,13 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       // Probes and scrapes are counted, not logged: one line every few seconds per replica is noise.
       if (route === ROUTES.health || route === ROUTES.ready || route === ROUTES.metrics) return;
       log('info', {
-        event: 'request', method: printable(method, 16), route, status, ms: Math.round(performance.now() - started),
-        origin: origin === undefined ? null : printable(origin), ip: printable(ip, 64),
+        event: 'request',
+        method: printable(method, 16),
+        route,
+        status,
+        ms: Math.round(performance.now() - started),
+        origin: origin === undefined ? null : printable(origin),
+        ip: printable(ip, 64),
         ...(key ? { key: key.slice(0, 12) } : {}),
         ...(reason ? { reason } : {}),
         ...(calledUpstream ? { upstream_status: upstream.status ?? null, upstream_ms: Math.round(upstream.seconds * 1000) } : {}),
@@ -203,16 +225,26 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         if (path === ROUTES.health) send(200, { status: 'ok' });
         else if (path === ROUTES.ready) send(ready ? 200 : 503, { status: ready ? 'ready' : 'draining' });
         else {
-          send(200, metrics.render({
-            relay_replay_cache_entries: { help: 'Proof ids remembered for replay detection.', value: replays.size },
-            relay_ready: { help: '1 while this replica takes traffic.', value: ready ? 1 : 0 },
-            process_resident_memory_bytes: { help: 'Resident memory of the relay process.', value: process.memoryUsage.rss() },
-          }), { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+          send(
+            200,
+            metrics.render({
+              relay_replay_cache_entries: { help: 'Proof ids remembered for replay detection.', value: replays.size },
+              relay_ready: { help: '1 while this replica takes traffic.', value: ready ? 1 : 0 },
+              process_resident_memory_bytes: { help: 'Resident memory of the relay process.', value: process.memoryUsage.rss() },
+            }),
+            { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' },
+          );
         }
         return;
       }
       if (path !== ROUTES.token && path !== ROUTES.refresh) {
-        throw new HttpError(404, 'not_found', 'There is nothing here. The relay answers POST /oauth/token, POST /oauth/refresh, GET /healthz, GET /readyz and GET /metrics.', {}, 'not_found');
+        throw new HttpError(
+          404,
+          'not_found',
+          'There is nothing here. The relay answers POST /oauth/token, POST /oauth/refresh, GET /healthz, GET /readyz and GET /metrics.',
+          {},
+          'not_found',
+        );
       }
       // Every other answer needs an allowed origin, checked before anything is read or forwarded.
       if (!originAllowed) throw new HttpError(403, 'unauthorized_client', MESSAGES.originRefused, {}, 'origin');
@@ -239,7 +271,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       const checkProof = (): VerifiedProof => {
         try {
           return verifyProof(typeof proofHeader === 'string' ? proofHeader : undefined, {
-            htm: 'POST', now: Date.now() / 1000, windowSeconds: config.proofWindowSeconds,
+            htm: 'POST',
+            now: Date.now() / 1000,
+            windowSeconds: config.proofWindowSeconds,
             htuMatches: (htu) => {
               if (config.publicUrl) return htu === `${config.publicUrl}${path}`;
               const url = new URL(htu);
@@ -252,7 +286,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         }
       };
       const useProof = (proof: VerifiedProof) => {
-        try { replays.use(proof); } catch (e) {
+        try {
+          replays.use(proof);
+        } catch (e) {
           if (e instanceof ProofError) throw proofFailure(e);
           throw e;
         }
@@ -265,9 +301,12 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         const code = requiredString(body, 'code');
         const redirectUri = requiredString(body, 'redirect_uri');
         const verifier = body.code_verifier;
-        if (verifier === undefined || verifier === null || verifier === '') throw new HttpError(400, 'invalid_grant', MESSAGES.verifierMissing, {}, 'verifier_missing');
-        if (typeof verifier !== 'string' || !VERIFIER.test(verifier)) throw new HttpError(400, 'invalid_grant', MESSAGES.verifierMalformed, {}, 'verifier_malformed');
-        if (!redirectUriAllowed(redirectUri, config.allowedRedirectUris)) throw new HttpError(400, 'invalid_request', MESSAGES.redirectRefused, {}, 'redirect_uri');
+        if (verifier === undefined || verifier === null || verifier === '')
+          throw new HttpError(400, 'invalid_grant', MESSAGES.verifierMissing, {}, 'verifier_missing');
+        if (typeof verifier !== 'string' || !VERIFIER.test(verifier))
+          throw new HttpError(400, 'invalid_grant', MESSAGES.verifierMalformed, {}, 'verifier_malformed');
+        if (!redirectUriAllowed(redirectUri, config.allowedRedirectUris))
+          throw new HttpError(400, 'invalid_request', MESSAGES.redirectRefused, {}, 'redirect_uri');
         proof = checkProof();
         key = proof.thumbprint;
         const all = globalLimiter.take('global');
@@ -275,8 +314,12 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         useProof(proof);
         grant = 'authorization_code';
         form = new URLSearchParams({
-          grant_type: grant, code, redirect_uri: redirectUri,
-          client_id: config.clientId, client_secret: config.clientSecret, code_verifier: verifier,
+          grant_type: grant,
+          code,
+          redirect_uri: redirectUri,
+          client_id: config.clientId,
+          client_secret: config.clientSecret,
+          code_verifier: verifier,
         });
       } else {
         const sealed = requiredString(body, 'refresh_token');
@@ -296,7 +339,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         useProof(proof);
         grant = 'refresh_token';
         form = new URLSearchParams({
-          grant_type: grant, refresh_token: bound.refreshToken, client_id: config.clientId, client_secret: config.clientSecret,
+          grant_type: grant,
+          refresh_token: bound.refreshToken,
+          client_id: config.clientId,
+          client_secret: config.clientSecret,
         });
       }
       calledUpstream = true;
@@ -304,7 +350,11 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       const answer = { ...result.answer };
       if (answer.refresh_token) {
         const lifetime = Math.min(result.refreshExpiresIn ?? config.refreshLifetimeSeconds, 30 * 86400);
-        answer.refresh_token = wrapRefreshToken(config.wrapKeys, { refreshToken: answer.refresh_token, thumbprint: proof.thumbprint, expiresAt: Date.now() + lifetime * 1000 });
+        answer.refresh_token = wrapRefreshToken(config.wrapKeys, {
+          refreshToken: answer.refresh_token,
+          thumbprint: proof.thumbprint,
+          expiresAt: Date.now() + lifetime * 1000,
+        });
       }
       send(200, answer);
     } catch (e) {
@@ -313,14 +363,19 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         fail(e);
       } else {
         warn(`unexpected ${(e as Error)?.name ?? 'error'} while handling ${route}`);
-        fail(new HttpError(500, 'server_error', 'The sign-in relay failed unexpectedly. Please try again; if it persists, tell your IT team.', {}, 'server_error'));
+        fail(
+          new HttpError(500, 'server_error', 'The sign-in relay failed unexpectedly. Please try again; if it persists, tell your IT team.', {}, 'server_error'),
+        );
       }
     }
   }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => { server.off('error', reject); resolve(); });
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   ready = true;
   const { port } = server.address() as AddressInfo;
@@ -331,13 +386,19 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     url: `http://${hostForUrl}:${port}`,
     port,
     metrics,
-    drain: () => { ready = false; },
-    close: () => new Promise<void>((resolve) => {
+    drain: () => {
       ready = false;
-      const force = setTimeout(() => server.closeAllConnections(), 5_000);
-      force.unref();
-      server.close(() => { clearTimeout(force); resolve(); });
-      server.closeIdleConnections();
-    }),
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        ready = false;
+        const force = setTimeout(() => server.closeAllConnections(), 5_000);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
   };
 }

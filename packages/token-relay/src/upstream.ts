@@ -20,7 +20,11 @@ export interface PlatformAnswer {
   refreshExpiresIn?: number;
 }
 
-export interface UpstreamResult { status?: number; bytesRead: number; seconds: number }
+export interface UpstreamResult {
+  status?: number;
+  bytesRead: number;
+  seconds: number;
+}
 
 class TooLarge extends Error {}
 
@@ -55,12 +59,21 @@ export function mapUpstream(status: number, headers: Headers, text: string, gran
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
-  } catch { /* not JSON */ }
+  } catch {
+    /* not JSON */
+  }
 
   if (status >= 200 && status < 300) {
     const expires = typeof json?.expires_in === 'string' ? Number(json.expires_in) : json?.expires_in;
-    if (!json || typeof json.access_token !== 'string' || !json.access_token || typeof json.token_type !== 'string'
-      || typeof expires !== 'number' || !Number.isFinite(expires) || expires < 0) {
+    if (
+      !json ||
+      typeof json.access_token !== 'string' ||
+      !json.access_token ||
+      typeof json.token_type !== 'string' ||
+      typeof expires !== 'number' ||
+      !Number.isFinite(expires) ||
+      expires < 0
+    ) {
       throw new HttpError(502, 'upstream_error', MESSAGES.upstreamOdd, {}, 'upstream_odd');
     }
     const answer: TokenAnswer = { access_token: json.access_token, token_type: json.token_type, expires_in: Math.floor(expires) };
@@ -96,7 +109,13 @@ export function mapUpstream(status: number, headers: Headers, text: string, gran
 }
 
 /** POSTs the form; `result` is filled in whatever happens, for the logs and metrics. */
-export async function callPlatform(config: RelayConfig, form: URLSearchParams, grant: Grant, warn: (message: string) => void, result: UpstreamResult): Promise<PlatformAnswer> {
+export async function callPlatform(
+  config: RelayConfig,
+  form: URLSearchParams,
+  grant: Grant,
+  warn: (message: string) => void,
+  result: UpstreamResult,
+): Promise<PlatformAnswer> {
   const started = performance.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), config.timeoutMs);
@@ -111,12 +130,20 @@ export async function callPlatform(config: RelayConfig, form: URLSearchParams, g
       signal: controller.signal,
     });
     result.status = response.status;
-    text = await readCapped(response, config.maxUpstreamBytes, (n) => { result.bytesRead += n; });
+    text = await readCapped(response, config.maxUpstreamBytes, (n) => {
+      result.bytesRead += n;
+    });
   } catch (e) {
     controller.abort();
     if (e instanceof TooLarge) throw new HttpError(502, 'upstream_error', MESSAGES.upstreamOdd, {}, 'upstream_too_large');
     const timedOut = controller.signal.reason?.name === 'TimeoutError' || (e as Error).name === 'TimeoutError';
-    throw new HttpError(502, 'upstream_error', timedOut ? MESSAGES.upstreamTimeout : MESSAGES.upstreamUnreachable, {}, timedOut ? 'upstream_timeout' : 'upstream_unreachable');
+    throw new HttpError(
+      502,
+      'upstream_error',
+      timedOut ? MESSAGES.upstreamTimeout : MESSAGES.upstreamUnreachable,
+      {},
+      timedOut ? 'upstream_timeout' : 'upstream_unreachable',
+    );
   } finally {
     clearTimeout(timer);
     result.seconds = (performance.now() - started) / 1000;

@@ -24,19 +24,33 @@ const KEY_NEW = randomBytes(32);
 
 function options(extra: Partial<RelayOptions> = {}): RelayOptions {
   return {
-    port: 0, tokenUrl: `${upstream.url}/oauth2/token`, clientId: 'client', clientSecret: 'binding-secret', allowedOrigins: [EXT_ORIGIN],
-    exchangePerMinute: 1000, refreshPerMinute: 1000, logger: log, wrapKeys: [KEY_OLD], ...extra,
+    port: 0,
+    tokenUrl: `${upstream.url}/oauth2/token`,
+    clientId: 'client',
+    clientSecret: 'binding-secret',
+    allowedOrigins: [EXT_ORIGIN],
+    exchangePerMinute: 1000,
+    refreshPerMinute: 1000,
+    logger: log,
+    wrapKeys: [KEY_OLD],
+    ...extra,
   };
 }
 
-beforeAll(async () => { upstream = await scriptedUpstream(rotating); });
-afterAll(async () => { await upstream.close(); });
+beforeAll(async () => {
+  upstream = await scriptedUpstream(rotating);
+});
+afterAll(async () => {
+  await upstream.close();
+});
 beforeEach(async () => {
   upstream.seen.length = 0;
   log = captureLogger();
   relay = await startRelay(options());
 });
-afterEach(async () => { await relay.close(); });
+afterEach(async () => {
+  await relay.close();
+});
 
 async function signIn(key: TestKey, relayUrl = relay.url): Promise<string> {
   const answer = await callRelay(relayUrl, '/oauth/token', { code: CODE, code_verifier: VERIFIER, redirect_uri: REDIRECT_URI }, EXT_ORIGIN, { key });
@@ -61,7 +75,7 @@ describe('binding the refresh token to the extension key', () => {
     expect(unwrapRefreshToken([KEY_OLD], String(b.body.refresh_token), Date.now()).thumbprint).toBe(key.thumbprint);
   });
 
-  it('a stolen sealed token is refused without the key: another key, no proof, or the extension\'s own earlier proof', async () => {
+  it("a stolen sealed token is refused without the key: another key, no proof, or the extension's own earlier proof", async () => {
     const victim = new TestKey();
     const sealed = await signIn(victim);
     const before = upstreamRefreshes();
@@ -111,7 +125,12 @@ describe('binding the refresh token to the extension key', () => {
       expect(answer.status, reason).toBe(400);
       expect(answer.body.error, reason).toBe('invalid_dpop_proof');
     }
-    expect(log.requests().slice(1).map((r) => r.reason)).toEqual(cases.map(([, reason]) => reason));
+    expect(
+      log
+        .requests()
+        .slice(1)
+        .map((r) => r.reason),
+    ).toEqual(cases.map(([, reason]) => reason));
     expect(upstreamRefreshes()).toBe(0);
     expect(String((await refresh(sealed, { proof: key.proof(url, { iat: now - 3600 }) })).body.error_description)).toMatch(/clock/);
   });
@@ -132,7 +151,12 @@ describe('binding the refresh token to the extension key', () => {
     expect((await refresh(expired, { key })).body).toMatchObject({ error: 'invalid_grant' });
     const foreign = wrapRefreshToken([randomBytes(32)], { refreshToken: 'RT-x', thumbprint: key.thumbprint, expiresAt: Date.now() + 60_000 });
     expect((await refresh(foreign, { key })).body).toMatchObject({ error: 'invalid_grant' });
-    expect(log.requests().slice(1).map((r) => r.reason)).toEqual(['token_tampered', 'token_expired', 'token_unknown_key']);
+    expect(
+      log
+        .requests()
+        .slice(1)
+        .map((r) => r.reason),
+    ).toEqual(['token_tampered', 'token_expired', 'token_unknown_key']);
     expect(upstreamRefreshes()).toBe(0);
   });
 
@@ -140,8 +164,9 @@ describe('binding the refresh token to the extension key', () => {
     const proxied = await startRelay(options({ publicUrl: 'https://relay.trust.example/sso' }));
     try {
       const key = new TestKey();
-      const answer = await callRelay(proxied.url, '/oauth/token', { code: CODE, code_verifier: VERIFIER, redirect_uri: REDIRECT_URI }, EXT_ORIGIN,
-        { proof: key.proof('https://relay.trust.example/sso/oauth/token') });
+      const answer = await callRelay(proxied.url, '/oauth/token', { code: CODE, code_verifier: VERIFIER, redirect_uri: REDIRECT_URI }, EXT_ORIGIN, {
+        proof: key.proof('https://relay.trust.example/sso/oauth/token'),
+      });
       expect(answer.status).toBe(200);
       const direct = await callRelay(proxied.url, '/oauth/token', { code: CODE, code_verifier: VERIFIER, redirect_uri: REDIRECT_URI }, EXT_ORIGIN, { key });
       expect(direct.body.error).toBe('invalid_dpop_proof');
@@ -171,7 +196,11 @@ describe('wrapping key rotation', () => {
     const retired = await startRelay(options({ wrapKeys: [KEY_NEW] }));
     try {
       expect((await refresh(sealedNew, { key }, retired.url)).status).toBe(200);
-      const stale = await refresh(wrapRefreshToken([KEY_OLD], { refreshToken: 'RT-9', thumbprint: key.thumbprint, expiresAt: Date.now() + 60_000 }), { key }, retired.url);
+      const stale = await refresh(
+        wrapRefreshToken([KEY_OLD], { refreshToken: 'RT-9', thumbprint: key.thumbprint, expiresAt: Date.now() + 60_000 }),
+        { key },
+        retired.url,
+      );
       expect(stale.status).toBe(400);
       expect(stale.body.error).toBe('invalid_grant');
     } finally {

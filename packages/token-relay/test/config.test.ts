@@ -22,22 +22,49 @@ const base = {
 describe('loadConfigFromEnv', () => {
   it('reads every setting, with defaults', () => {
     expect(loadConfigFromEnv(base)).toEqual({
-      port: 8787, host: '127.0.0.1', tokenUrl: base.RELAY_TOKEN_URL, clientId: 'app-key', clientSecret: 's3cret',
-      allowedOrigins: [EXT_ORIGIN], allowedRedirectUris: [`https://${EXT_ID}.chromiumapp.org/*`],
-      exchangePerMinute: 20, refreshPerMinute: 10, globalPerMinute: 3000, timeoutMs: 10_000, trustedProxies: [],
-      wrapKeys: [KEY_A], proofWindowSeconds: 60, replayCacheSize: 100_000, refreshLifetimeSeconds: 43_200,
-      maxBodyBytes: 8192, maxUpstreamBytes: 65_536,
+      port: 8787,
+      host: '127.0.0.1',
+      tokenUrl: base.RELAY_TOKEN_URL,
+      clientId: 'app-key',
+      clientSecret: 's3cret',
+      allowedOrigins: [EXT_ORIGIN],
+      allowedRedirectUris: [`https://${EXT_ID}.chromiumapp.org/*`],
+      exchangePerMinute: 20,
+      refreshPerMinute: 10,
+      globalPerMinute: 3000,
+      timeoutMs: 10_000,
+      trustedProxies: [],
+      wrapKeys: [KEY_A],
+      proofWindowSeconds: 60,
+      replayCacheSize: 100_000,
+      refreshLifetimeSeconds: 43_200,
+      maxBodyBytes: 8192,
+      maxUpstreamBytes: 65_536,
     });
     const full = loadConfigFromEnv({
-      ...base, RELAY_PORT: '9000', RELAY_HOST: '0.0.0.0', RELAY_EXCHANGE_LIMIT: '5', RELAY_REFRESH_LIMIT: '4', RELAY_GLOBAL_LIMIT: '600',
-      RELAY_TIMEOUT_MS: '2500', RELAY_TRUSTED_PROXIES: '10.0.0.5, ::ffff:10.0.0.6', RELAY_PUBLIC_URL: 'https://relay.trust.example/sso/',
+      ...base,
+      RELAY_PORT: '9000',
+      RELAY_HOST: '0.0.0.0',
+      RELAY_EXCHANGE_LIMIT: '5',
+      RELAY_REFRESH_LIMIT: '4',
+      RELAY_GLOBAL_LIMIT: '600',
+      RELAY_TIMEOUT_MS: '2500',
+      RELAY_TRUSTED_PROXIES: '10.0.0.5, ::ffff:10.0.0.6',
+      RELAY_PUBLIC_URL: 'https://relay.trust.example/sso/',
       RELAY_WRAP_KEYS: `${KEY_A.toString('hex')},${KEY_B.toString('base64url')}`,
       RELAY_ALLOWED_ORIGINS: ` ${EXT_ID} , ${FIREFOX_ORIGIN}`,
       RELAY_ALLOWED_REDIRECT_URIS: `https://${EXT_ID}.chromiumapp.org/cis2,https://abc.extensions.allizom.org/`,
     });
     expect(full).toMatchObject({
-      port: 9000, host: '0.0.0.0', exchangePerMinute: 5, refreshPerMinute: 4, globalPerMinute: 600, timeoutMs: 2500,
-      trustedProxies: ['10.0.0.5', '10.0.0.6'], publicUrl: 'https://relay.trust.example/sso', wrapKeys: [KEY_A, KEY_B],
+      port: 9000,
+      host: '0.0.0.0',
+      exchangePerMinute: 5,
+      refreshPerMinute: 4,
+      globalPerMinute: 600,
+      timeoutMs: 2500,
+      trustedProxies: ['10.0.0.5', '10.0.0.6'],
+      publicUrl: 'https://relay.trust.example/sso',
+      wrapKeys: [KEY_A, KEY_B],
       allowedOrigins: [EXT_ORIGIN, FIREFOX_ORIGIN],
       allowedRedirectUris: [`https://${EXT_ID}.chromiumapp.org/cis2`, 'https://abc.extensions.allizom.org/'],
     });
@@ -45,8 +72,9 @@ describe('loadConfigFromEnv', () => {
 
   it('derives the token URL from the platform base URL', () => {
     const { RELAY_TOKEN_URL: _, ...rest } = base;
-    expect(loadConfigFromEnv({ ...rest, RELAY_PLATFORM_BASE_URL: 'https://int.api.service.nhs.uk/' }).tokenUrl)
-      .toBe('https://int.api.service.nhs.uk/oauth2/token');
+    expect(loadConfigFromEnv({ ...rest, RELAY_PLATFORM_BASE_URL: 'https://int.api.service.nhs.uk/' }).tokenUrl).toBe(
+      'https://int.api.service.nhs.uk/oauth2/token',
+    );
   });
 
   it('reads the secret from a file (systemd credentials, mounted secrets)', () => {
@@ -61,8 +89,15 @@ describe('loadConfigFromEnv', () => {
   it('lists every problem at once and never echoes the secret', () => {
     let error: RelayConfigError | undefined;
     try {
-      loadConfigFromEnv({ RELAY_CLIENT_SECRET: 'do-not-print', RELAY_ALLOWED_ORIGINS: 'https://evil.example/path, chrome-extension://short', RELAY_REFRESH_LIMIT: 'lots', RELAY_WRAP_KEYS: 'short' });
-    } catch (e) { error = e as RelayConfigError; }
+      loadConfigFromEnv({
+        RELAY_CLIENT_SECRET: 'do-not-print',
+        RELAY_ALLOWED_ORIGINS: 'https://evil.example/path, chrome-extension://short',
+        RELAY_REFRESH_LIMIT: 'lots',
+        RELAY_WRAP_KEYS: 'short',
+      });
+    } catch (e) {
+      error = e as RelayConfigError;
+    }
     expect(error).toBeInstanceOf(RelayConfigError);
     expect(error!.problems.join('\n')).toMatch(/RELAY_TOKEN_URL/);
     expect(error!.problems.join('\n')).toMatch(/RELAY_CLIENT_ID/);
@@ -75,7 +110,9 @@ describe('loadConfigFromEnv', () => {
   it('wants https upstream except on loopback or when explicitly allowed', () => {
     expect(() => loadConfigFromEnv({ ...base, RELAY_TOKEN_URL: 'http://platform.internal/oauth2/token' })).toThrow(/https/);
     expect(loadConfigFromEnv({ ...base, RELAY_TOKEN_URL: 'http://127.0.0.1:4010/oauth2/token' }).tokenUrl).toBe('http://127.0.0.1:4010/oauth2/token');
-    expect(loadConfigFromEnv({ ...base, RELAY_TOKEN_URL: 'http://sim.internal/oauth2/token', RELAY_ALLOW_INSECURE_UPSTREAM: '1' }).tokenUrl).toContain('sim.internal');
+    expect(loadConfigFromEnv({ ...base, RELAY_TOKEN_URL: 'http://sim.internal/oauth2/token', RELAY_ALLOW_INSECURE_UPSTREAM: '1' }).tokenUrl).toContain(
+      'sim.internal',
+    );
   });
 
   it('needs a wrapping key, shared by every replica, and reads it from a file too', () => {

@@ -36,7 +36,12 @@ export function captureLogger(): CapturedLogger {
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-export interface ProofClaims { htm?: string; htu?: string; iat?: number; jti?: string }
+export interface ProofClaims {
+  htm?: string;
+  htu?: string;
+  iat?: number;
+  jti?: string;
+}
 
 /** One extension installation: its key pair and the proofs it signs. */
 export class TestKey {
@@ -53,7 +58,9 @@ export class TestKey {
   }
 
   get thumbprint(): string {
-    return createHash('sha256').update(JSON.stringify({ crv: this.jwk.crv, kty: this.jwk.kty, x: this.jwk.x, y: this.jwk.y })).digest('base64url');
+    return createHash('sha256')
+      .update(JSON.stringify({ crv: this.jwk.crv, kty: this.jwk.kty, x: this.jwk.x, y: this.jwk.y }))
+      .digest('base64url');
   }
 
   proof(url: string, claims: ProofClaims = {}, header: Record<string, unknown> = {}): string {
@@ -72,13 +79,24 @@ export interface RelayAnswer {
   body: Record<string, unknown>;
 }
 
-export interface CallOptions { headers?: Record<string, string>; raw?: string; key?: TestKey | null; proof?: string }
+export interface CallOptions {
+  headers?: Record<string, string>;
+  raw?: string;
+  key?: TestKey | null;
+  proof?: string;
+}
 
 /**
  * POSTs JSON to the relay the way the extension does, with a fresh proof from `key` (default: a
  * key made for the call; null: no proof). origin: null sends no Origin header.
  */
-export async function callRelay(relayUrl: string, path: string, body: unknown, origin: string | null = EXT_ORIGIN, init: CallOptions = {}): Promise<RelayAnswer> {
+export async function callRelay(
+  relayUrl: string,
+  path: string,
+  body: unknown,
+  origin: string | null = EXT_ORIGIN,
+  init: CallOptions = {},
+): Promise<RelayAnswer> {
   const url = `${relayUrl}${path}`;
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...init.headers };
   if (origin !== null) headers.Origin = origin;
@@ -88,7 +106,11 @@ export async function callRelay(relayUrl: string, path: string, body: unknown, o
   const res = await fetch(url, { method: 'POST', headers, body: init.raw ?? JSON.stringify(body) });
   const text = await res.text();
   let parsed: Record<string, unknown> = {};
-  try { parsed = text ? JSON.parse(text) as Record<string, unknown> : {}; } catch { parsed = { _raw: text }; }
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = { _raw: text };
+  }
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
@@ -100,7 +122,12 @@ export function assertNoneIn(haystack: string, needles: (string | undefined)[]):
   }
 }
 
-export interface SeenRequest { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
 
 /** A loopback stand-in for the platform's token endpoint whose answers each test scripts. */
 export async function scriptedUpstream(handler: (req: SeenRequest, res: ServerResponse) => void) {
@@ -119,7 +146,11 @@ export async function scriptedUpstream(handler: (req: SeenRequest, res: ServerRe
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

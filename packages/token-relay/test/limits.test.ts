@@ -16,13 +16,26 @@ const running: RunningRelay[] = [];
 beforeAll(async () => {
   upstream = await scriptedUpstream((_req, res) => json(res, 200, { access_token: 'AT', token_type: 'Bearer', expires_in: 600, refresh_token: 'RT' }));
 });
-afterAll(async () => { await upstream.close(); });
-beforeEach(() => { upstream.seen.length = 0; log = captureLogger(); });
-afterEach(async () => { await Promise.all(running.splice(0).map((r) => r.close())); });
+afterAll(async () => {
+  await upstream.close();
+});
+beforeEach(() => {
+  upstream.seen.length = 0;
+  log = captureLogger();
+});
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.close()));
+});
 
 async function relayWith(extra: Partial<RelayOptions>): Promise<RunningRelay> {
   const relay = await startRelay({
-    port: 0, tokenUrl: `${upstream.url}/oauth2/token`, clientId: 'client', clientSecret: 'limits-secret', allowedOrigins: [EXT_ORIGIN], logger: log, ...extra,
+    port: 0,
+    tokenUrl: `${upstream.url}/oauth2/token`,
+    clientId: 'client',
+    clientSecret: 'limits-secret',
+    allowedOrigins: [EXT_ORIGIN],
+    logger: log,
+    ...extra,
   });
   running.push(relay);
   return relay;
@@ -44,8 +57,9 @@ describe('one client cannot lock out the others', () => {
 
     const statuses: number[] = [];
     for (let batch = 0; batch < 40; batch++) {
-      const answers = await Promise.all(Array.from({ length: 50 }, () =>
-        callRelay(relay.url, '/oauth/refresh', { refresh_token: flooderToken }, EXT_ORIGIN, { key: flooder })));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => callRelay(relay.url, '/oauth/refresh', { refresh_token: flooderToken }, EXT_ORIGIN, { key: flooder })),
+      );
       statuses.push(...answers.map((a) => a.status));
     }
     expect(statuses).toHaveLength(2000);

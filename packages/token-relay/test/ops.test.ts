@@ -3,7 +3,18 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRelay, type RunningRelay } from '../src/server';
-import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, json, REDIRECT_URI, scriptedUpstream, TestKey, type CapturedLogger, type SeenRequest } from './helpers';
+import {
+  assertNoneIn,
+  callRelay,
+  captureLogger,
+  EXT_ORIGIN,
+  json,
+  REDIRECT_URI,
+  scriptedUpstream,
+  TestKey,
+  type CapturedLogger,
+  type SeenRequest,
+} from './helpers';
 
 const SECRET = 'ops-client-secret-5e6f';
 const CODE = 'auth-code-ops-1234';
@@ -17,14 +28,28 @@ let upstream: Awaited<ReturnType<typeof scriptedUpstream>>;
 let relay: RunningRelay;
 let log: CapturedLogger;
 
-beforeAll(async () => { upstream = await scriptedUpstream((req, res) => script(req, res)); });
-afterAll(async () => { await upstream.close(); });
+beforeAll(async () => {
+  upstream = await scriptedUpstream((req, res) => script(req, res));
+});
+afterAll(async () => {
+  await upstream.close();
+});
 beforeEach(async () => {
   script = tokens;
   log = captureLogger();
-  relay = await startRelay({ port: 0, tokenUrl: `${upstream.url}/oauth2/token`, clientId: 'client', clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], logger: log, timeoutMs: 5000 });
+  relay = await startRelay({
+    port: 0,
+    tokenUrl: `${upstream.url}/oauth2/token`,
+    clientId: 'client',
+    clientSecret: SECRET,
+    allowedOrigins: [EXT_ORIGIN],
+    logger: log,
+    timeoutMs: 5000,
+  });
 });
-afterEach(async () => { await relay.close(); });
+afterEach(async () => {
+  await relay.close();
+});
 
 describe('bounded reads of the platform answer', () => {
   const FORTY_MB = 40 * 1024 * 1024;
@@ -41,7 +66,10 @@ describe('bounded reads of the platform answer', () => {
           while (written < FORTY_MB) {
             if (res.destroyed) return;
             written += chunk.length;
-            if (!res.write(chunk)) { res.once('drain', pump); return; }
+            if (!res.write(chunk)) {
+              res.once('drain', pump);
+              return;
+            }
           }
           res.end();
         };
@@ -117,13 +145,28 @@ describe('logs', () => {
     await callRelay(relay.url, '/oauth/token', exchangeBody, EXT_ORIGIN, { key });
     script = (_req, res) => json(res, 401, { error: 'invalid_client', error_description: `secret ${SECRET} wrong` });
     await callRelay(relay.url, '/oauth/token', exchangeBody, EXT_ORIGIN, { key });
-    await fetch(`${relay.url}/oauth/token?code=${CODE}`, { method: 'POST', headers: { Origin: EXT_ORIGIN, 'Content-Type': 'application/json', DPoP: key.proof(`${relay.url}/x`) }, body: JSON.stringify(exchangeBody) });
+    await fetch(`${relay.url}/oauth/token?code=${CODE}`, {
+      method: 'POST',
+      headers: { Origin: EXT_ORIGIN, 'Content-Type': 'application/json', DPoP: key.proof(`${relay.url}/x`) },
+      body: JSON.stringify(exchangeBody),
+    });
     await new Promise((r) => setTimeout(r, 50));
 
     const all = log.all();
     expect(log.requests()).toHaveLength(6);
     for (const line of [...log.lines, ...log.warnings]) expect(() => JSON.parse(line)).not.toThrow();
-    assertNoneIn(all, [SECRET, CODE, VERIFIER, 'AT-ops-secret-token', 'RT-ops-secret-token', 'ID-ops', sealed, String(refreshed.body.refresh_token), String(refreshed.body.access_token), ...key.proofs]);
+    assertNoneIn(all, [
+      SECRET,
+      CODE,
+      VERIFIER,
+      'AT-ops-secret-token',
+      'RT-ops-secret-token',
+      'ID-ops',
+      sealed,
+      String(refreshed.body.refresh_token),
+      String(refreshed.body.access_token),
+      ...key.proofs,
+    ]);
     expect(log.warnings.some((w) => /RELAY_CLIENT_SECRET/.test(w))).toBe(true);
   });
 });

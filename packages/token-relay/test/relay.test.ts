@@ -4,8 +4,18 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRelay, type RunningRelay } from '../src/server';
 import {
-  assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, FIREFOX_ORIGIN, json, OTHER_ORIGIN, REDIRECT_URI, scriptedUpstream, TestKey,
-  type CapturedLogger, type SeenRequest,
+  assertNoneIn,
+  callRelay,
+  captureLogger,
+  EXT_ORIGIN,
+  FIREFOX_ORIGIN,
+  json,
+  OTHER_ORIGIN,
+  REDIRECT_URI,
+  scriptedUpstream,
+  TestKey,
+  type CapturedLogger,
+  type SeenRequest,
 } from './helpers';
 
 const SECRET = 'relay-test-secret-9f8e7d6c';
@@ -15,10 +25,17 @@ const VERIFIER = 'v'.repeat(20) + 'erifier-0123456789-abcdefghij'; // 49 chars, 
 const FIREFOX_REDIRECT = 'https://0123456789abcdef.extensions.allizom.org/';
 
 type Script = (req: SeenRequest, res: ServerResponse) => void;
-const okTokens: Script = (_req, res) => json(res, 200, {
-  access_token: 'AT-upstream-1', token_type: 'Bearer', expires_in: '599', refresh_token: 'RT-upstream-1',
-  refresh_token_expires_in: 43199, scope: 'nhs-cis2', id_token: 'ID-TOKEN-should-be-dropped', issued_at: '1',
-});
+const okTokens: Script = (_req, res) =>
+  json(res, 200, {
+    access_token: 'AT-upstream-1',
+    token_type: 'Bearer',
+    expires_in: '599',
+    refresh_token: 'RT-upstream-1',
+    refresh_token_expires_in: 43199,
+    scope: 'nhs-cis2',
+    id_token: 'ID-TOKEN-should-be-dropped',
+    issued_at: '1',
+  });
 
 let script: Script = okTokens;
 let upstream: Awaited<ReturnType<typeof scriptedUpstream>>;
@@ -28,17 +45,25 @@ let log: CapturedLogger;
 beforeAll(async () => {
   upstream = await scriptedUpstream((req, res) => script(req, res));
 });
-afterAll(async () => { await upstream.close(); });
+afterAll(async () => {
+  await upstream.close();
+});
 
 beforeEach(async () => {
   script = okTokens;
   upstream.seen.length = 0;
   log = captureLogger();
   relay = await startRelay({
-    port: 0, tokenUrl: `${upstream.url}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET,
+    port: 0,
+    tokenUrl: `${upstream.url}/oauth2/token`,
+    clientId: CLIENT_ID,
+    clientSecret: SECRET,
     allowedOrigins: [EXT_ORIGIN, FIREFOX_ORIGIN],
     allowedRedirectUris: [`https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/*`, FIREFOX_REDIRECT],
-    exchangePerMinute: 1000, refreshPerMinute: 1000, timeoutMs: 1500, logger: log,
+    exchangePerMinute: 1000,
+    refreshPerMinute: 1000,
+    timeoutMs: 1500,
+    logger: log,
   });
 });
 afterEach(async () => {
@@ -86,8 +111,12 @@ describe('code exchange and refresh', () => {
     expect(sent.headers.origin).toBeUndefined();
     const form = new URLSearchParams(sent.body.toString('utf8'));
     expect(Object.fromEntries(form)).toEqual({
-      grant_type: 'authorization_code', code: CODE, redirect_uri: REDIRECT_URI,
-      client_id: CLIENT_ID, client_secret: SECRET, code_verifier: VERIFIER,
+      grant_type: 'authorization_code',
+      code: CODE,
+      redirect_uri: REDIRECT_URI,
+      client_id: CLIENT_ID,
+      client_secret: SECRET,
+      code_verifier: VERIFIER,
     });
   });
 
@@ -99,7 +128,10 @@ describe('code exchange and refresh', () => {
     expect(answer.body.access_token).toBe('AT-upstream-1');
     issued.push(String(answer.body.refresh_token));
     expect(Object.fromEntries(new URLSearchParams(upstream.seen[1]!.body.toString('utf8')))).toEqual({
-      grant_type: 'refresh_token', refresh_token: 'RT-upstream-1', client_id: CLIENT_ID, client_secret: SECRET,
+      grant_type: 'refresh_token',
+      refresh_token: 'RT-upstream-1',
+      client_id: CLIENT_ID,
+      client_secret: SECRET,
     });
   });
 
@@ -114,7 +146,10 @@ describe('code exchange and refresh', () => {
     expect((await exchange()).body.error).toBe('upstream_error');
     script = (_req, res) => json(res, 200, { access_token: 'AT-upstream-1', token_type: 'Bearer' });
     expect((await exchange()).status).toBe(502);
-    script = (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end('<html>login</html>'); };
+    script = (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<html>login</html>');
+    };
     expect((await exchange()).body).toMatchObject({ error: 'upstream_error' });
   });
 });
@@ -137,7 +172,10 @@ describe('origin, CORS and redirect URI checks', () => {
   });
 
   it('answers the CORS preflight for allowed origins only', async () => {
-    const ok = await fetch(`${relay.url}/oauth/token`, { method: 'OPTIONS', headers: { Origin: EXT_ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    const ok = await fetch(`${relay.url}/oauth/token`, {
+      method: 'OPTIONS',
+      headers: { Origin: EXT_ORIGIN, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(EXT_ORIGIN);
     expect(ok.headers.get('access-control-allow-methods')).toContain('POST');
@@ -187,7 +225,10 @@ describe('bad input', () => {
   });
 
   it('only takes a small JSON object', async () => {
-    const form = await callRelay(relay.url, '/oauth/token', null, EXT_ORIGIN, { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, raw: `code=${CODE}` });
+    const form = await callRelay(relay.url, '/oauth/token', null, EXT_ORIGIN, {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      raw: `code=${CODE}`,
+    });
     expect(form.status).toBe(415);
     expect(form.body.error).toBe('invalid_request');
     expect((await callRelay(relay.url, '/oauth/token', null, EXT_ORIGIN, { raw: '{"code":' })).status).toBe(400);
@@ -226,7 +267,7 @@ describe('platform faults', () => {
     expect(String(refresh.body.error_description)).toMatch(/session has expired/i);
   });
 
-  it('the relay\'s own credentials refused upstream become 502 invalid_client, with a warning for IT', async () => {
+  it("the relay's own credentials refused upstream become 502 invalid_client, with a warning for IT", async () => {
     script = (_req, res) => json(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
     const answer = await exchange();
     expect(answer.status).toBe(502);
@@ -246,7 +287,10 @@ describe('platform faults', () => {
     }
     script = (_req, res) => json(res, 404, { message: 'not here' });
     expect((await exchange()).body).toMatchObject({ error: 'upstream_error' });
-    script = (_req, res) => { res.writeHead(302, { Location: 'https://elsewhere.example/' }); res.end(); };
+    script = (_req, res) => {
+      res.writeHead(302, { Location: 'https://elsewhere.example/' });
+      res.end();
+    };
     expect((await exchange()).body).toMatchObject({ error: 'upstream_error' });
   });
 
@@ -260,7 +304,9 @@ describe('platform faults', () => {
   });
 
   it('a platform that never answers times out as 502 upstream_error', async () => {
-    script = () => { /* never answers */ };
+    script = () => {
+      /* never answers */
+    };
     const started = Date.now();
     const answer = await exchange();
     expect(answer.status).toBe(502);
@@ -273,7 +319,14 @@ describe('platform faults', () => {
     const gone = await scriptedUpstream(() => {});
     const goneUrl = gone.url;
     await gone.close();
-    const lonely = await startRelay({ port: 0, tokenUrl: `${goneUrl}/oauth2/token`, clientId: CLIENT_ID, clientSecret: SECRET, allowedOrigins: [EXT_ORIGIN], logger: log });
+    const lonely = await startRelay({
+      port: 0,
+      tokenUrl: `${goneUrl}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      logger: log,
+    });
     try {
       const answer = await callRelay(lonely.url, '/oauth/token', { code: CODE, code_verifier: VERIFIER, redirect_uri: REDIRECT_URI });
       expect(answer.status).toBe(502);
@@ -293,16 +346,35 @@ describe('logs', () => {
     const sealed = await boundRefreshToken(key);
     script = (_req, res) => json(res, 400, { error: 'invalid_grant', error_description: `bad code ${CODE}` });
     await callRelay(relay.url, '/oauth/refresh', { refresh_token: sealed }, EXT_ORIGIN, { key });
-    await fetch(`${relay.url}/oauth/token?code=${CODE}&code_verifier=${VERIFIER}`, { method: 'POST', headers: { Origin: EXT_ORIGIN, 'Content-Type': 'application/json' }, body: '{}' });
+    await fetch(`${relay.url}/oauth/token?code=${CODE}&code_verifier=${VERIFIER}`, {
+      method: 'POST',
+      headers: { Origin: EXT_ORIGIN, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     await fetch(`${relay.url}/healthz`);
     await new Promise((r) => setTimeout(r, 50));
     const requests = log.requests();
     expect(requests).toHaveLength(5);
-    expect(requests[0]).toMatchObject({ level: 'info', event: 'request', method: 'POST', route: '/oauth/token', status: 200, origin: EXT_ORIGIN, ip: '127.0.0.1', upstream_status: 200 });
+    expect(requests[0]).toMatchObject({
+      level: 'info',
+      event: 'request',
+      method: 'POST',
+      route: '/oauth/token',
+      status: 200,
+      origin: EXT_ORIGIN,
+      ip: '127.0.0.1',
+      upstream_status: 200,
+    });
     expect(requests[0]!.ms).toEqual(expect.any(Number));
     expect(requests[0]!.key).toEqual(expect.any(String));
     expect(requests[1]).toMatchObject({ status: 403, reason: 'origin', origin: OTHER_ORIGIN });
-    expect(requests[3]).toMatchObject({ route: '/oauth/refresh', status: 400, reason: 'upstream_invalid_grant', upstream_status: 400, key: key.thumbprint.slice(0, 12) });
+    expect(requests[3]).toMatchObject({
+      route: '/oauth/refresh',
+      status: 400,
+      reason: 'upstream_invalid_grant',
+      upstream_status: 400,
+      key: key.thumbprint.slice(0, 12),
+    });
     expect(requests[4]).toMatchObject({ route: '/oauth/token', status: 400, reason: 'field_missing' });
     expect(JSON.parse(log.lines[0]!)).toMatchObject({ event: 'listening' });
     expect(log.all()).not.toMatch(/secret/i);
