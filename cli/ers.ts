@@ -17,7 +17,7 @@ import {
   type SearchInput,
   type ServiceSummary,
 } from '../utils/ers';
-import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/auth/pkce';
+import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
 import { TEST_SMARTCARDS, USER_IDS } from '../simulator/users';
 
 const HELP = `e-RS command-line client

@@ -1,9 +1,9 @@
 // Thin wiring only: every listener is registered synchronously here, at worker start.
-import { registerPatientContext } from '@/utils/background/patient-context';
-import { proofKey } from '@/utils/background/proof-key';
-import { registerReferrals } from '@/utils/background/referrals';
-import { startSession } from '@/utils/background/session-handlers';
-import { router } from '@/utils/protocol';
+import { registerPatientContext } from '../utils/patient/background';
+import { proofKey } from '../utils/session/proof-key';
+import { registerReferrals } from '../utils/referral/background';
+import { startSession } from '../utils/session/background';
+import { router } from '../utils/protocol';
 
 export default defineBackground(() => {
   startSession(); // issue 5: session manager, settings, idle sign-out, session/* and settings/* handlers

@@ -1,13 +1,13 @@
 // Content script: reads the patient shown by the host clinical page, reports it to the background
 // and shows the Refer button. Listed in the manifest for the local demo (wxt.config.ts) and
-// registered at runtime for origins the user or policy enables (utils/background/patient-context.ts).
+// registered at runtime for origins the user or policy enables (utils/patient/background.ts).
 //
 // An *unlisted* script on purpose: WXT's content-script wrapper (ContentScriptContext) adds ~3.6 KB,
 // a 1 s location poll, and listens for a page-dispatchable `wxt:content-script-started` event (a page
 // could invalidate it). This script uses none of that and must stay ≤ 12 KB with a page-proof surface.
 import { browser } from 'wxt/browser';
-import { ACTIVE_ADAPTERS_KEY, READ_NOW, startContentRuntime } from '@/utils/patient/content-runtime';
-import type { PatientReply } from '@/utils/patient/messages';
+import { ACTIVE_ADAPTERS_KEY, READ_NOW, startContentRuntime } from '../utils/patient/content-runtime';
+import type { PatientReply } from '../utils/patient/messages';
 
 export default defineUnlistedScript(() => {
   // Injected twice (manifest + scripting.executeScript right after a grant)? Run once per frame.

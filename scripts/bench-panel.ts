@@ -48,7 +48,7 @@ async function resultsRenderMedian(page: Page): Promise<BenchLine> {
     stdin: {
       contents: `
         import { h, render } from 'preact';
-        import { Results } from './components/panel/Results';
+        import { Results } from './entrypoints/sidepanel/Results';
         const services = Array.from({ length: 200 }, (_, i) => ({ id: String(10000 + i), name: 'Cardiology service ' + i, bookableType: 'DIRECTLY_BOOKABLE',
           flowTypes: ['APPOINTMENT_REQUEST'], isTriage: i % 17 === 0, referralLetterRequired: true, location: { ods: 'R' + i, name: 'Provider ' + i },
           displayProminently: false, distance: i % 40, wait: i % 60, appointmentType: 'FIRST_OUTPATIENT' }));
@@ -73,7 +73,7 @@ async function resultsRenderMedian(page: Page): Promise<BenchLine> {
     minify: true,
   });
   await page.setContent(
-    `<!doctype html><html><head><style>${readFileSync(path.join(ROOT, 'components/nhs.css'), 'utf8')}${readFileSync(path.join(ROOT, 'components/panel/panel.css'), 'utf8')}</style></head><body></body></html>`,
+    `<!doctype html><html><head><style>${readFileSync(path.join(ROOT, 'components/nhs.css'), 'utf8')}${readFileSync(path.join(ROOT, 'entrypoints/sidepanel/panel.css'), 'utf8')}</style></head><body></body></html>`,
   );
   await page.addScriptTag({ content: out.outputFiles[0]!.text });
   const times: number[] = [];

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { USER_IDS } from '../simulator/users';
-import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/auth/pkce';
+import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
 import { TestKey } from '../packages/token-relay/test/helpers';
 import type { BenchLine } from './bench-content';
 

@@ -4,14 +4,14 @@
 // dispatches to the registered handler and answers `{ ok: true, data } | { ok: false, error }`.
 //
 // Adding messages for a feature: declare them in the feature's module with the helpers from
-// ./protocol-kit (`defineMessage`, `messageSchema`, `FROM_PAGES`, `FROM_CONTENT`), export them as an
+// ./messaging/kit (`defineMessage`, `messageSchema`, `FROM_PAGES`, `FROM_CONTENT`), export them as an
 // object, spread that object into `protocol` below, and `registerHandler(type, handler)` in the
 // background. Content scripts may only report patient context and ask to open the panel; everything
 // that touches e-RS or the session is for extension pages only.
 import { browser, type Browser } from 'wxt/browser';
 import { z } from 'zod';
 import { TEST_SMARTCARDS } from '../simulator/users';
-import type { SessionView } from './background/session-state';
+import type { SessionView } from './session/state';
 import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
 import { referralMessages } from './referral/messages';
 import {
@@ -24,10 +24,10 @@ import {
   type ProtocolErrorBody,
   type Reply,
   type SenderKind,
-} from './protocol-kit';
+} from './messaging/kit';
 import { settingsPatchSchema, type PolicyProblem, type Settings, type SettingKey } from './settings';
 
-export * from './protocol-kit';
+export * from './messaging/kit';
 
 const roleRef = z
   .object({
@@ -289,9 +289,9 @@ export function registerHandler<T extends MessageType>(type: T, handler: Handler
   router.registerHandler(type, handler);
 }
 
-// ---- pages: see ./protocol-client (kept free of zod) --------------------------------------------
+// ---- pages: see ./messaging/client (kept free of zod) --------------------------------------------
 
-export { onBackgroundEvent, request, sendMessage } from './protocol-client';
+export { onBackgroundEvent, request, sendMessage } from './messaging/client';
 
 /** Background → extension pages. Content scripts never receive runtime messages. */
 export async function broadcast(event: BackgroundEvent): Promise<void> {

@@ -1,7 +1,7 @@
 import { render } from 'preact';
-import '@/components/nhs.css';
-import { OptionsForm } from '@/components/options/OptionsForm';
-import { PatientContextSettings } from '@/utils/patient/ui/PatientContextSettings';
+import '../../components/nhs.css';
+import { OptionsForm } from './OptionsForm';
+import { PatientContextSettings } from './PatientContextSettings';
 
 function App() {
   return (

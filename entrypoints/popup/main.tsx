@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import '@/components/nhs.css';
+import '../../components/nhs.css';
 import './popup.css';
-import { Popup } from '@/components/popup/Popup';
+import { Popup } from './Popup';
 
 render(<Popup />, document.getElementById('app')!);

@@ -139,7 +139,7 @@ describe.skipIf(!FIREFOX)(`Firefox build in ${FIREFOX ?? 'firefox-esr (not insta
         await record.bringToFront();
         // Refer: the click reaches the background by runtime.sendMessage, which is no user input
         // handler for sidebarAction.open, so the background opens the panel page for this tab in a
-        // popup window (utils/background/patient-context.ts, openPanelWindow).
+        // popup window (utils/patient/background.ts, openPanelWindow).
         await clickRefer(record);
         const panel = await ff.waitForExtensionPage(`${FIREFOX_EXTENSION_ORIGIN}/sidepanel.html?tabId=${tabId}`);
         panelWindows.push(

@@ -5,7 +5,7 @@
 // background's credentials() refuses it; and the drafts are treated as the background treats them at
 // sign-out or pause (`endSessionWork`). `signInAgain()` then does what the background does when the
 // same user is back: clears the interruption and drives the draft on with the real client.
-import { ProtocolError } from '../../utils/protocol-kit';
+import { ProtocolError } from '../../utils/messaging/kit';
 import { clearInterruption, endSessionWork } from '../../utils/referral/store';
 import { advance, type SubmissionApi, type SubmitContext } from '../../utils/referral/submit';
 import type { Draft } from '../../utils/referral/model';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_ADAPTERS } from '@/utils/patient/adapters/builtin';
-import { HostAdapterSchema, parseAdapterJson } from '@/utils/patient/adapter-schema';
-import { renderDemoSite } from '@/simulator/demo/generate';
+import { BUILTIN_ADAPTERS } from '../../utils/patient/adapters/builtin';
+import { HostAdapterSchema, parseAdapterJson } from '../../utils/patient/adapter-schema';
+import { renderDemoSite } from '../../simulator/demo/generate';
 import { DEMO, ROOT } from './helpers';
 
 describe('host adapter schema', () => {

@@ -13,9 +13,9 @@ import {
   saveCustomAdapters,
   syncContentScripts,
   tabStateKey,
-} from '@/utils/background/patient-context';
-import { ACTIVE_ADAPTERS_KEY } from '@/utils/patient/content-runtime';
-import type { PatientContextReport } from '@/utils/patient/types';
+} from '../../utils/patient/background';
+import { ACTIVE_ADAPTERS_KEY } from '../../utils/patient/content-runtime';
+import type { PatientContextReport } from '../../utils/patient/types';
 
 const URL_GP = 'http://127.0.0.1:9000/demo/gp/record-9434765919.html';
 const report = (nhs: string, family: string, given: string, url = URL_GP): PatientContextReport => ({

@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_ACTIVE_ADAPTERS } from '@/utils/patient/adapters/builtin';
-import { startContentRuntime, type ContentRuntime } from '@/utils/patient/content-runtime';
-import type { PatientContentMessage } from '@/utils/patient/messages';
-import { SETTLE_MS } from '@/utils/patient/watcher';
+import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
+import { startContentRuntime, type ContentRuntime } from '../../utils/patient/content-runtime';
+import type { PatientContentMessage } from '../../utils/patient/messages';
+import { SETTLE_MS } from '../../utils/patient/watcher';
 import { DEMO, FIXTURES } from './helpers';
 
 const SPA_JS = readFileSync(join(DEMO, 'spa/app.js'), 'utf8');

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { TEST_PATIENTS } from '@/simulator/data/patients';
-import { DEMO_PATIENTS } from '@/simulator/demo/generate';
-import { BUILTIN_ACTIVE_ADAPTERS } from '@/utils/patient/adapters/builtin';
-import { readPatientContext } from '@/utils/patient/read';
-import { readGeneric } from '@/utils/patient/generic';
+import { TEST_PATIENTS } from '../../simulator/data/patients';
+import { DEMO_PATIENTS } from '../../simulator/demo/generate';
+import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
+import { readPatientContext } from '../../utils/patient/read';
+import { readGeneric } from '../../utils/patient/generic';
 import { DEMO, demoUrl, loadPage } from './helpers';
 
 const expected = (nhs: string) => {

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { BUILTIN_ACTIVE_ADAPTERS } from '@/utils/patient/adapters/builtin';
-import { readPatientContext } from '@/utils/patient/read';
-import { collectPageText } from '@/utils/patient/generic';
+import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
+import { readPatientContext } from '../../utils/patient/read';
+import { collectPageText } from '../../utils/patient/generic';
 import { DEMO, FIXTURES, demoUrl, loadPage, parseHtml } from './helpers';
 
 const fixture = (name: string) => readPatientContext(loadPage(join(FIXTURES, name)), `https://unknown.example/${name}`, BUILTIN_ACTIVE_ADAPTERS, 1);

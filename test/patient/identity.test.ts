@@ -1,7 +1,7 @@
 // Whole-identity comparison used by the draft binding, the panel and the submit guard.
 import { describe, expect, it } from 'vitest';
-import { identityMismatch } from '@/utils/patient/identity';
-import type { PatientContextReport } from '@/utils/patient/types';
+import { identityMismatch } from '../../utils/patient/identity';
+import type { PatientContextReport } from '../../utils/patient/types';
 
 const bound = { nhsNumber: '9990792445', displayName: 'OSEI, Kwame (Mr)', birthDate: '1979-10-10', gender: 'male' };
 const shown = (patient: Partial<NonNullable<PatientContextReport['patient']>>): PatientContextReport => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseGender, normaliseOds, normalisePostcode, parseName, parseUkDate, pickNhsNumber } from '@/utils/patient/normalise';
-import { urlMatchesPattern } from '@/utils/patient/compile';
+import { normaliseGender, normaliseOds, normalisePostcode, parseName, parseUkDate, pickNhsNumber } from '../../utils/patient/normalise';
+import { urlMatchesPattern } from '../../utils/patient/compile';
 
 describe('UK dates', () => {
   it.each([

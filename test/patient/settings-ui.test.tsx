@@ -2,9 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { PatientContextSettings } from '@/utils/patient/ui/PatientContextSettings';
-import { originPattern } from '@/utils/patient/ui/host-access';
-import { CUSTOM_ADAPTERS_KEY } from '@/utils/background/patient-context';
+import { PatientContextSettings } from '../../entrypoints/options/PatientContextSettings';
+import { originPattern } from '../../utils/patient/host-access';
+import { CUSTOM_ADAPTERS_KEY } from '../../utils/patient/background';
 
 const adapter = {
   id: 'acme-gp',

@@ -2,11 +2,11 @@
 // Stable reads: a half-updated banner never reaches the background or the Refer button, and a
 // switch that only toggles a class is noticed.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { compileAdapter } from '@/utils/patient/compile';
-import { startContentRuntime, type ContentRuntime } from '@/utils/patient/content-runtime';
-import type { PatientContentMessage } from '@/utils/patient/messages';
-import type { PatientContextReport } from '@/utils/patient/types';
-import { SETTLE_MS, SWITCH_SETTLE_MS } from '@/utils/patient/watcher';
+import { compileAdapter } from '../../utils/patient/compile';
+import { startContentRuntime, type ContentRuntime } from '../../utils/patient/content-runtime';
+import type { PatientContentMessage } from '../../utils/patient/messages';
+import type { PatientContextReport } from '../../utils/patient/types';
+import { SETTLE_MS, SWITCH_SETTLE_MS } from '../../utils/patient/watcher';
 
 const setUrl = (u: string) => (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(u);
 let sent: PatientContentMessage[];

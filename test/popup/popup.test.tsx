@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Popup } from '@/components/popup/Popup';
-import { OptionsForm, type OptionsApi } from '@/components/options/OptionsForm';
-import { SessionHeader } from '@/components/session/SessionHeader';
-import type { SessionApi } from '@/components/session/useSession';
-import type { SessionView } from '@/utils/background/session-state';
-import { defaultSettings } from '@/utils/settings';
+import { Popup } from '../../entrypoints/popup/Popup';
+import { OptionsForm, type OptionsApi } from '../../entrypoints/options/OptionsForm';
+import { SessionHeader } from '../../components/SessionHeader';
+import type { SessionApi } from '../../utils/session/use-session';
+import type { SessionView } from '../../utils/session/state';
+import { defaultSettings } from '../../utils/settings';
 
 afterEach(cleanup);
 

@@ -18,7 +18,7 @@ import {
   SETTINGS_VERSION,
   SettingsError,
   watchSettings,
-} from '@/utils/settings';
+} from '../../utils/settings';
 
 describe('settings migrations', () => {
   it('gives first-run users the simulator defaults', () => {

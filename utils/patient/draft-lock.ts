@@ -2,7 +2,7 @@
 // the background: once the host page shows a different patient — any identity field differs, not
 // only the NHS number (identity.ts) — the draft is locked for good and can never be submitted for
 // the patient now shown. Fields the draft lacked fill in from later reports.
-import { formatNhsNumber } from '../nhs-number';
+import { formatNhsNumber } from './nhs-number';
 import { fillIdentity, identityDifferences, identityMismatch, type BoundIdentity } from './identity';
 import { displayName } from './refer-button';
 import type { PatientContextReport } from './types';

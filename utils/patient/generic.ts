@@ -5,7 +5,7 @@
 // about another person (next of kin, emergency contact, mother/baby, registered GP, care team,
 // recently viewed, previous patient), a link or navigation. It gives up — never guesses — when two
 // patients are shown, the fields disagree, or the record says it is still loading.
-import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from '../nhs-number';
+import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
 import { reportBase } from './extract';
 import {
   NHS_NUMBER_RE,

@@ -2,7 +2,7 @@
 // schemas (the lead's protocol module adopts these). The content script imports only the *types*
 // from here (`import type`), so zod never reaches its bundle.
 import { z } from 'zod';
-import { isValidNhsNumber } from '../nhs-number';
+import { isValidNhsNumber } from './nhs-number';
 import type { PatientContext, PatientContextReport } from './types';
 
 const text = (max = 300) => z.string().max(max);

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import type { SearchResult } from '../ers/client';
 import { COMMISSIONING_PROVISIONING, PRIORITIES, REQUEST_TYPES, SORT_BY } from '../ers/constants';
-import { isValidNhsNumber } from '../nhs-number';
-import { defineMessage, FROM_PAGES, messageSchema } from '../protocol-kit';
+import { isValidNhsNumber } from '../patient/nhs-number';
+import { defineMessage, FROM_PAGES, messageSchema } from '../messaging/kit';
 import type { SubmissionPhase } from './model';
 import type { ReferenceData } from './panel-api';
 

@@ -1,11 +1,11 @@
 // The side panel's PanelApi over the extension: protocol messages to the background, patient
 // context from storage.session (written by the background for each tab), and change events.
 import { browser } from 'wxt/browser';
-import type { PanelRequest, TabPatientState } from '../background/patient-context';
+import type { PanelRequest, TabPatientState } from '../patient/background';
 import { PANEL_REQUEST_KEY, tabStateKey } from '../patient/storage-keys';
-import type { SessionView } from '../background/session-state';
+import type { SessionView } from '../session/state';
 import type { PatientContextReport } from '../patient/types';
-import { onBackgroundEvent, sendMessage } from '../protocol-client';
+import { onBackgroundEvent, sendMessage } from '../messaging/client';
 import { DRAFT_CHANGED, type DraftChangedEvent } from './events';
 import type { PanelApi, PanelSession } from './panel-api';
 

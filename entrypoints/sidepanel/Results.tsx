@@ -1,0 +1,92 @@
+import { useMemo, useState } from 'preact/hooks';
+import type { ServiceSummary } from '../../utils/ers/index';
+import { bookingLabel, filterAndSort, shortlistRefusal, waitLabel, type ResultFilter, type ResultSort } from '../../utils/referral/format';
+
+export interface ResultsProps {
+  services: ServiceSummary[];
+  shortlist: ServiceSummary[];
+  disabled?: boolean;
+  onAdd(service: ServiceSummary): void;
+}
+
+/** Search results: filter and sort in the panel, add to the shortlist with the rules explained. */
+export function Results({ services, shortlist, disabled, onAdd }: ResultsProps) {
+  const [filter, setFilter] = useState<ResultFilter>({ booking: 'all' });
+  const [sort, setSort] = useState<ResultSort>('relevance');
+  const shown = useMemo(() => filterAndSort(services, filter, sort), [services, filter, sort]);
+  return (
+    <section class="results" aria-labelledby="results-heading">
+      <h3 id="results-heading" class="results__title">
+        {services.length} service{services.length === 1 ? '' : 's'} found
+      </h3>
+      <div class="results__tools">
+        <label class="nhs-label" for="result-filter">
+          Filter
+        </label>
+        <input
+          id="result-filter"
+          class="nhs-input"
+          type="search"
+          value={filter.text ?? ''}
+          placeholder="Service or provider"
+          onInput={(e) => setFilter({ ...filter, text: (e.target as HTMLInputElement).value })}
+        />
+        <label class="nhs-label" for="result-booking">
+          Type
+        </label>
+        <select
+          id="result-booking"
+          class="nhs-select"
+          value={filter.booking}
+          onChange={(e) => setFilter({ ...filter, booking: (e.target as HTMLSelectElement).value as ResultFilter['booking'] })}
+        >
+          <option value="all">All</option>
+          <option value="dbs">Directly bookable</option>
+          <option value="ibs">Indirectly bookable</option>
+          <option value="ras">Triage (RAS)</option>
+        </select>
+        <label class="nhs-label" for="result-sort">
+          Sort
+        </label>
+        <select id="result-sort" class="nhs-select" value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as ResultSort)}>
+          <option value="relevance">As e-RS ranked</option>
+          <option value="distance">Distance</option>
+          <option value="wait">Wait</option>
+          <option value="name">Name</option>
+        </select>
+      </div>
+      {shown.length === 0 && <p class="nhs-hint">No services match. Try other search options.</p>}
+      <ul class="service-list">
+        {shown.map((s) => {
+          const refusal = shortlistRefusal(shortlist, s);
+          const onList = shortlist.some((x) => x.id === s.id);
+          return (
+            <li key={s.id} class="service" data-service-id={s.id}>
+              <div class="service__main">
+                <strong class="service__name">{s.name}</strong>
+                <span class="service__provider">{s.location.name ?? s.location.ods}</span>
+                <span class="service__facts">
+                  <span class={`nhs-tag ${s.isTriage ? 'nhs-tag--purple' : 'nhs-tag--blue'}`}>{bookingLabel(s)}</span>
+                  {s.distance !== undefined && <span>{s.distance} miles</span>}
+                  <span>Wait: {waitLabel(s.wait)}</span>
+                  {s.appointmentType && <span>{s.appointmentType.replace(/_/g, ' ').toLowerCase()}</span>}
+                </span>
+              </div>
+              <button
+                type="button"
+                class="nhs-button nhs-button--secondary service__add"
+                disabled={disabled || !!refusal}
+                aria-label={onList ? `Added: ${s.name} is on the shortlist` : `Add ${s.name} to the shortlist`}
+                title={refusal}
+                onClick={() => onAdd(s)}
+              >
+                {onList ? 'Added' : 'Add'}
+              </button>
+              {refusal && !onList && <span class="service__why nhs-hint">{refusal}</span>}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

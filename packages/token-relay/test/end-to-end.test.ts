@@ -1,0 +1,338 @@
+// The sign-in path end to end at Node level, all through real HTTP:
+//   simulated extension (fetch with an Origin header and a proof signed by its own key) → relay
+//   (holds the client secret, seals the refresh token to that key) → the simulator's mock CIS2
+//   (requires the secret, checks PKCE) → tokens → e-RS A030 with the bearer → token expires →
+//   refresh through the relay with a fresh proof → the new token works.
+// Plus every fault the issue lists, and that the relay's logs hold no secret, token, code or verifier.
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../../simulator/server';
+import { USER_IDS } from '../../../simulator/users';
+import { startRelay, type RunningRelay, type TokenAnswer } from '../src/server';
+import { codeChallengeS256, createCodeVerifier, randomState } from '../../../utils/session/pkce';
+import {
+  assertNoneIn,
+  callRelay,
+  captureLogger,
+  EXT_ORIGIN,
+  OTHER_ORIGIN,
+  REDIRECT_URI,
+  TestKey,
+  type CapturedLogger,
+} from './helpers';
+
+const SECRET = 'sim-client-secret-4b3c2d1e';
+const CLIENT_ID = 'ers-extension-demo';
+const TOKEN_LIFETIME = 600;
+
+let offsetMs = 0;
+const clock = () => new Date(Date.now() + offsetMs);
+
+let sim: RunningSimulator;
+let relay: RunningRelay;
+let log: CapturedLogger;
+/** Every secret-ish value a test handled, checked against the relay's logs after each test. */
+const sensitive: string[] = [];
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, clientSecret: SECRET, clientId: CLIENT_ID, tokenLifetimeSeconds: TOKEN_LIFETIME, now: clock });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+beforeEach(async () => {
+  offsetMs = 0;
+  sim.clearFaults();
+  log = captureLogger();
+  relay = await startRelay({
+    port: 0,
+    tokenUrl: `${sim.url}/oauth2/token`,
+    clientId: CLIENT_ID,
+    clientSecret: SECRET,
+    allowedOrigins: [EXT_ORIGIN],
+    logger: log,
+  });
+});
+afterEach(async () => {
+  await relay.close();
+  expect(JSON.parse(log.lines[0]!)).toMatchObject({ event: 'listening' });
+  assertNoneIn(log.all(), [SECRET, ...sensitive]);
+  sensitive.length = 0;
+});
+
+/** The extension's half of the authorisation request: the mock CIS2 approves at once for a login_hint. */
+async function authorize(userId: string = USER_IDS.adams): Promise<{ code: string; verifier: string }> {
+  const verifier = createCodeVerifier();
+  const state = randomState();
+  const url = new URL('/oauth2/authorize', sim.url);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT_URI,
+    scope: 'openid nhs-cis2',
+    state,
+    code_challenge: await codeChallengeS256(verifier),
+    code_challenge_method: 'S256',
+    login_hint: userId,
+  }).toString();
+  const res = await fetch(url, { redirect: 'manual' });
+  expect(res.status).toBe(302);
+  const back = new URL(res.headers.get('location')!);
+  expect(back.origin + back.pathname).toBe(REDIRECT_URI);
+  expect(back.searchParams.get('state')).toBe(state);
+  const code = back.searchParams.get('code')!;
+  expect(code).toBeTruthy();
+  sensitive.push(code, verifier);
+  return { code, verifier };
+}
+
+async function signIn(relayUrl = relay.url, key = new TestKey()): Promise<TokenAnswer> {
+  const { code, verifier } = await authorize();
+  const answer = await callRelay(relayUrl, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI }, EXT_ORIGIN, { key });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  const tokens = answer.body as unknown as TokenAnswer;
+  sensitive.push(tokens.access_token, tokens.refresh_token ?? '');
+  return tokens;
+}
+
+/** A030: the user's roles; works only with a live bearer token. */
+function a030(accessToken: string) {
+  return fetch(`${sim.url}/referrals/FHIR/R4/PractitionerRole`, {
+    headers: { Authorization: `Bearer ${accessToken}`, 'X-Correlation-ID': crypto.randomUUID(), Accept: 'application/fhir+json' },
+  });
+}
+
+describe('sign-in through the relay', () => {
+  it('signs in, calls e-RS, refreshes after expiry without a prompt, and the new token works', async () => {
+    const key = new TestKey();
+    const tokens = await signIn(relay.url, key);
+    expect(Object.keys(tokens).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
+    expect(tokens.token_type).toBe('Bearer');
+    expect(tokens.expires_in).toBe(TOKEN_LIFETIME);
+
+    const roles = await a030(tokens.access_token);
+    expect(roles.status).toBe(200);
+    const bundle = (await roles.json()) as { resourceType: string; entry: { resource: { practitioner: { identifier: { value: string } } } }[] };
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.entry[0]!.resource.practitioner.identifier.value).toBe(USER_IDS.adams);
+
+    // The access token expires…
+    offsetMs = (TOKEN_LIFETIME + 1) * 1000;
+    expect((await a030(tokens.access_token)).status).toBe(401);
+
+    // …and the extension refreshes through the relay, no user interaction.
+    const refreshed = await callRelay(relay.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
+    expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+    const next = refreshed.body as unknown as TokenAnswer;
+    sensitive.push(next.access_token, next.refresh_token ?? '');
+    expect(next.access_token).not.toBe(tokens.access_token);
+    expect(next.refresh_token).toBeTruthy();
+    expect((await a030(next.access_token)).status).toBe(200);
+
+    // Refresh tokens rotate: the old one is refused, clearly.
+    const reused = await callRelay(relay.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
+    expect(reused.status).toBe(400);
+    expect(reused.body.error).toBe('invalid_grant');
+  });
+
+  it('a sealed refresh token copied to another installation is refused; the mock CIS2 never sees it', async () => {
+    const tokens = await signIn(relay.url, new TestKey());
+    offsetMs = (TOKEN_LIFETIME + 1) * 1000;
+    const stolen = await callRelay(relay.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key: new TestKey() });
+    expect(stolen.status).toBe(400);
+    expect(stolen.body.error).toBe('invalid_grant');
+  });
+
+  it('the mock CIS2 refuses the same exchange without the client secret, so only the relay can sign in', async () => {
+    const { code, verifier } = await authorize();
+    const direct = await fetch(`${sim.url}/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: CLIENT_ID, code_verifier: verifier }),
+    });
+    expect(direct.status).toBe(401);
+    expect(await direct.json()).toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('several replicas sharing the wrapping key are interchangeable: sign in through one, refresh through another', async () => {
+    const wrapKeys = [randomBytes(32)];
+    const one = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      logger: log,
+      wrapKeys,
+    });
+    const other = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      logger: log,
+      wrapKeys,
+    });
+    try {
+      const key = new TestKey();
+      const tokens = await signIn(one.url, key);
+      const refreshed = await callRelay(other.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
+      expect(refreshed.status).toBe(200);
+      sensitive.push(String(refreshed.body.access_token), String(refreshed.body.refresh_token));
+      expect((await a030(String(refreshed.body.access_token))).status).toBe(200);
+    } finally {
+      await one.close();
+      await other.close();
+    }
+  });
+});
+
+describe('faults', () => {
+  it('an unknown extension origin is refused 403 and nothing reaches the mock CIS2', async () => {
+    const { code, verifier } = await authorize();
+    const refused = await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI }, OTHER_ORIGIN);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toBe('unauthorized_client');
+    // The code was never spent: the allowed extension can still use it.
+    const ok = await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+    expect(ok.status).toBe(200);
+    sensitive.push(String(ok.body.access_token), String(ok.body.refresh_token));
+  });
+
+  it('a wrong PKCE verifier is invalid_grant (checked by the mock CIS2)', async () => {
+    const { code } = await authorize();
+    const wrong = createCodeVerifier();
+    sensitive.push(wrong);
+    const answer = await callRelay(relay.url, '/oauth/token', { code, code_verifier: wrong, redirect_uri: REDIRECT_URI });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('invalid_grant');
+    expect(String(answer.body.error_description)).toMatch(/sign in again/i);
+  });
+
+  it('a missing PKCE verifier is invalid_grant', async () => {
+    const { code } = await authorize();
+    const answer = await callRelay(relay.url, '/oauth/token', { code, redirect_uri: REDIRECT_URI });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('invalid_grant');
+  });
+
+  it('an expired code is invalid_grant', async () => {
+    const { code, verifier } = await authorize();
+    offsetMs = 61_000; // the mock CIS2's codes live 60 s
+    const answer = await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('invalid_grant');
+  });
+
+  it('a reused code is invalid_grant, and revokes what the first use issued', async () => {
+    const { code, verifier } = await authorize();
+    const first = await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+    expect(first.status).toBe(200);
+    sensitive.push(String(first.body.access_token), String(first.body.refresh_token));
+    const second = await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+    expect(second.status).toBe(400);
+    expect(second.body.error).toBe('invalid_grant');
+    expect((await a030(String(first.body.access_token))).status).toBe(401);
+  });
+
+  it('a mock CIS2 5xx is 502 upstream_error', async () => {
+    const { code, verifier } = await authorize();
+    sim.injectFault({ route: 'CIS2_TOKEN', kind: 'status', status: 503, count: 1 });
+    const answer = await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+    expect(answer.status).toBe(502);
+    expect(answer.body.error).toBe('upstream_error');
+    expect(String(answer.body.error_description)).toMatch(/unavailable/);
+  });
+
+  it('a slow mock CIS2 times out as 502 upstream_error', async () => {
+    const impatient = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      timeoutMs: 200,
+      logger: log,
+    });
+    sim.injectFault({ route: 'CIS2_TOKEN', kind: 'latency', ms: 1000 });
+    try {
+      const { code, verifier } = await authorize();
+      const answer = await callRelay(impatient.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+      expect(answer.status).toBe(502);
+      expect(answer.body.error).toBe('upstream_error');
+    } finally {
+      sim.clearFaults();
+      await impatient.close();
+    }
+  });
+
+  it('an unreachable platform is 502 upstream_error', async () => {
+    const gone = await startSimulator({ port: 0, clientSecret: SECRET });
+    const goneUrl = gone.url;
+    await gone.close();
+    const lonely = await startRelay({
+      port: 0,
+      tokenUrl: `${goneUrl}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      logger: log,
+    });
+    try {
+      const { code, verifier } = await authorize();
+      const answer = await callRelay(lonely.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+      expect(answer.status).toBe(502);
+      expect(answer.body.error).toBe('upstream_error');
+    } finally {
+      await lonely.close();
+    }
+  });
+
+  it('a wrong relay secret is 502 invalid_client with a message for IT', async () => {
+    const misconfigured = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: 'not-the-secret',
+      allowedOrigins: [EXT_ORIGIN],
+      logger: log,
+    });
+    sensitive.push('not-the-secret');
+    try {
+      const { code, verifier } = await authorize();
+      const answer = await callRelay(misconfigured.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+      expect(answer.status).toBe(502);
+      expect(answer.body.error).toBe('invalid_client');
+      expect(String(answer.body.error_description)).toMatch(/IT team/);
+      expect(log.warnings.some((w) => /RELAY_CLIENT_SECRET/.test(w))).toBe(true);
+    } finally {
+      await misconfigured.close();
+    }
+  });
+
+  it('rate-limits refreshes per installation key with 429 and Retry-After', async () => {
+    const strict = await startRelay({
+      port: 0,
+      tokenUrl: `${sim.url}/oauth2/token`,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      allowedOrigins: [EXT_ORIGIN],
+      refreshPerMinute: 1,
+      logger: log,
+    });
+    try {
+      const key = new TestKey();
+      const tokens = await signIn(strict.url, key);
+      const again = await callRelay(strict.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
+      expect(again.status).toBe(200);
+      sensitive.push(String(again.body.access_token), String(again.body.refresh_token));
+      const limited = await callRelay(strict.url, '/oauth/refresh', { refresh_token: String(again.body.refresh_token) }, EXT_ORIGIN, { key });
+      expect(limited.status).toBe(429);
+      expect(limited.body.error).toBe('rate_limited');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await strict.close();
+    }
+  });
+});
