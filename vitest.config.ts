@@ -14,9 +14,6 @@ export default defineConfig({
           include: [
             'test/**/*.test.{ts,tsx}',
             'packages/*/test/**/*.test.ts',
-            'utils/**/*.test.{ts,tsx}',
-            'simulator/**/*.test.ts',
-            'components/**/*.test.tsx',
           ],
           exclude: ['test/e2e/**', '**/node_modules/**'],
           environment: 'node',

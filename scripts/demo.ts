@@ -9,8 +9,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildPdf } from '../simulator/pdf';
-import { USER_IDS } from '../simulator/server';
+import { buildPdf } from '../packages/ers-simulator/src/pdf';
+import { USER_IDS } from '../packages/ers-simulator/src/server';
 import { ROOT } from './lib/chromium';
 import { startStage } from './lib/stage';
 import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';

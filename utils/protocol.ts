@@ -10,7 +10,7 @@
 // that touches e-RS or the session is for extension pages only.
 import { browser, type Browser } from 'wxt/browser';
 import { z } from 'zod';
-import { TEST_SMARTCARDS } from '../simulator/users';
+import { TEST_SMARTCARDS } from '../packages/ers-simulator/src/users';
 import type { SessionView } from './session/state';
 import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
 import { referralMessages } from './referral/messages';

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USER_IDS } from '../../simulator/server';
+import { USER_IDS } from '../../packages/ers-simulator/src/server';
 import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { startHarness, type Harness } from './harness';
 

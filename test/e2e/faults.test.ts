@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErsClient } from '../../utils/ers';
-import { USER_IDS } from '../../simulator/server';
+import { USER_IDS } from '../../packages/ers-simulator/src/server';
 import { attachOutstandingLetter, openPanelFromRecord, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
 import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
 

@@ -14,7 +14,7 @@ declare const chrome: typeof import('wxt/browser').browser;
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const EXT = join(ROOT, '.output', 'chrome-mv3');
-const DEMO = join(ROOT, 'simulator', 'demo');
+const DEMO = join(ROOT, 'packages', 'ers-simulator', 'demo');
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
 
 /** Serves simulator/demo/** at /demo/ (until the simulator serves it too). */

@@ -6,7 +6,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachOutstandingLetter, openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { referralsWithLetters, startHarness, startSignedInHarness, type Harness } from './harness';
-import { USER_IDS } from '../../simulator/server';
+import { USER_IDS } from '../../packages/ers-simulator/src/server';
 
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { CDPSession, ConsoleMessage, Page, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USER_IDS } from '../../simulator/server';
+import { USER_IDS } from '../../packages/ers-simulator/src/server';
 import { openPanelFromRecord, panelUrlPrefix, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { EXTENSION_ID, startHarness, type Harness } from './harness';
 

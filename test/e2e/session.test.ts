@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
-import { USER_IDS } from '../../simulator/server';
+import { USER_IDS } from '../../packages/ers-simulator/src/server';
 import { referralsWithLetters, startHarness, type Harness } from './harness';
 
 // Evaluated inside extension pages.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_ADAPTERS } from '../../utils/patient/adapters/builtin';
 import { HostAdapterSchema, parseAdapterJson } from '../../utils/patient/adapter-schema';
-import { renderDemoSite } from '../../simulator/demo/generate';
+import { renderDemoSite } from '../../packages/ers-simulator/demo/generate';
 import { DEMO, ROOT } from './helpers';
 
 describe('host adapter schema', () => {
@@ -84,7 +84,7 @@ describe('host adapter schema', () => {
 });
 
 describe('demo clinical systems', () => {
-  it('the committed pages match their generator (run `npx tsx simulator/demo/generate.ts`)', () => {
+  it('the committed pages match their generator (run `npx tsx packages/ers-simulator/demo/generate.ts`)', () => {
     for (const [rel, text] of renderDemoSite()) expect(readFileSync(join(DEMO, rel), 'utf8'), rel).toBe(text);
   });
 });

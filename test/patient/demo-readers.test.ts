@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { TEST_PATIENTS } from '../../simulator/data/patients';
-import { DEMO_PATIENTS } from '../../simulator/demo/generate';
+import { TEST_PATIENTS } from '../../packages/ers-simulator/src/data/patients';
+import { DEMO_PATIENTS } from '../../packages/ers-simulator/demo/generate';
 import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
 import { readPatientContext } from '../../utils/patient/read';
 import { readGeneric } from '../../utils/patient/generic';

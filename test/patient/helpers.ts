@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const DEMO = join(ROOT, 'simulator', 'demo');
+export const DEMO = join(ROOT, 'packages', 'ers-simulator', 'demo');
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'pages');
 
 /** Parse an HTML file into a detached Document (scripts do not run). */

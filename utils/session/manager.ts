@@ -11,7 +11,7 @@
 //   currentOwner()      owner key (SDS user id @ ODS) of the signed-in user, for binding their data
 //   onRoleChanged(fn)   e.g. re-check open drafts against the new role's rules
 import { browser } from 'wxt/browser';
-import { TEST_SMARTCARDS } from '../../simulator/users';
+import { TEST_SMARTCARDS } from '../../packages/ers-simulator/src/users';
 import { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/errors';
 import type { ErsCredentials } from '../ers/transport';

@@ -6,8 +6,8 @@
 // Plus every fault the issue lists, and that the relay's logs hold no secret, token, code or verifier.
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../../simulator/server';
-import { USER_IDS } from '../../../simulator/users';
+import { startSimulator, type RunningSimulator } from '../../ers-simulator/src/server';
+import { USER_IDS } from '../../ers-simulator/src/users';
 import { startRelay, type RunningRelay, type TokenAnswer } from '../src/server';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../../../utils/session/pkce';
 import {

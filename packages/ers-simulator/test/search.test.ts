@@ -1,8 +1,8 @@
 // A004 reference data and A010 search rules/filters over real HTTP, plus directory determinism.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDirectory } from '../../simulator/directory';
-import type { RunningSimulator } from '../../simulator/server';
+import { buildDirectory } from '../src/directory';
+import type { RunningSimulator } from '../src/server';
 import { ADAMS_RC_B86001, ADAMS_RC_R68, BAKER_RCA, P, USER_IDS, c, expectOutcome, platformHeaders, platformPost, searchBody, startSim } from './helpers';
 
 let sim: RunningSimulator;

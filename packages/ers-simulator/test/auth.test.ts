@@ -2,7 +2,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../simulator/server';
+import type { RunningSimulator } from '../src/server';
 import {
   ADAMS_RC_R68,
   COOK_SPC,
@@ -153,7 +153,7 @@ describe('legacy professional sessions (A001–A003)', () => {
     const created = await (await post(sim, '/ers-api/v1/ProfessionalSession', fixture('legacy/A001_request.json'), base)).json();
     const h = { ...base, HTTP_X_SESSION_KEY: created.id };
     const { readFileSync } = await import('node:fs');
-    const bad = readFileSync(`${__dirname}/../fixtures/ers-api/legacy/A002_request.VERBATIM-NOT-VALID-JSON.txt`, 'utf8');
+    const bad = readFileSync(`${__dirname}/../../../test/fixtures/ers-api/legacy/A002_request.VERBATIM-NOT-VALID-JSON.txt`, 'utf8');
     expect((await fetch(`${sim.url}/ers-api/v1/ProfessionalSession/${created.id}`, { method: 'PUT', headers: h, body: bad })).status).toBe(400);
     const res = await fetch(`${sim.url}/ers-api/v1/ProfessionalSession/${created.id}`, {
       method: 'PUT',

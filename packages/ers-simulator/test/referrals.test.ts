@@ -1,7 +1,7 @@
 // A011 / A021 create rules, A016 send-to-triage, A005 read-back (incl. _history) over real HTTP.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../../simulator/server';
+import type { RunningSimulator } from '../src/server';
 import {
   ADAMS_RC_R68,
   BAKER_RCA,

@@ -24,8 +24,8 @@ import {
   practitionerRoleBundleSchema,
   professionalSessionSchema,
   referralRequestSchema,
-} from '../../utils/ers/schemas';
-import { EXAMPLE_BINARY_IDS, type RunningSimulator } from '../../simulator/server';
+} from '../../../utils/ers/schemas';
+import { EXAMPLE_BINARY_IDS, type RunningSimulator } from '../src/server';
 import {
   ADAMS_RC_R68,
   BAKER_RCA,

@@ -2,8 +2,8 @@
 // letter promised later is in LETTERS_OUTSTANDING until a letter is linked; AWAITING_BOOKING holds the
 // unbooked and awaiting-triage ones; the lists cover the caller's organisation only.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErsClient, buildFetchWorklist, type Flavour } from '../../utils/ers';
-import type { RunningSimulator } from '../../simulator/server';
+import { ErsClient, buildFetchWorklist, type Flavour } from '../../../utils/ers/index';
+import type { RunningSimulator } from '../src/server';
 import { ADAMS_RC_R68, TEST_SMARTCARDS, USER_IDS, expectOutcome, platformPost, startSim } from './helpers';
 
 let sim: RunningSimulator;

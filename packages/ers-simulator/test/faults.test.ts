@@ -6,9 +6,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseFaultArg } from '../../simulator/faults';
-import { resolveDemoPath } from '../../simulator/static';
-import type { RunningSimulator } from '../../simulator/server';
+import { parseFaultArg } from '../src/faults';
+import { resolveDemoPath } from '../src/static';
+import type { RunningSimulator } from '../src/server';
 import { ADAMS_RC_R68, CARDIO_HF, P, createBody, expectOutcome, fixture, platformHeaders, platformPost, post, startSim } from './helpers';
 
 const SEARCH = '/HealthcareService/$ers.searchHealthcareServicesForPatient';
@@ -194,8 +194,8 @@ describe('static pages', () => {
 
 describe('CLI', () => {
   it('prints its URL, serves requests, and stops on SIGTERM; --help documents the flags', async () => {
-    const tsx = path.resolve(__dirname, '../../node_modules/.bin/tsx');
-    const main = path.resolve(__dirname, '../../simulator/main.ts');
+    const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx');
+    const main = path.resolve(__dirname, '../src/main.ts');
     const help = await new Promise<string>((resolve) => {
       const p = spawn(tsx, [main, '--help']);
       let out = '';

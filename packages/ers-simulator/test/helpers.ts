@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { TEST_SMARTCARDS, USER_IDS, startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server';
+import { TEST_SMARTCARDS, USER_IDS, startSimulator, type RunningSimulator, type SimulatorOptions } from '../src/server';
 
 export { TEST_SMARTCARDS, USER_IDS };
 
-export const FIXTURES = path.resolve(__dirname, '../fixtures/ers-api');
+export const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/ers-api');
 export const P = '/referrals/FHIR/STU3';
 export const L = '/ers-api/STU3/v1';
 

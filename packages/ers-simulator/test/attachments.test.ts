@@ -1,8 +1,8 @@
 // A020 upload rules, A012 letter maintenance (replacement, versions, 412/409/423), A019 PDF letters.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildPdf, pdfString } from '../../simulator/pdf';
-import type { RunningSimulator } from '../../simulator/server';
+import { buildPdf, pdfString } from '../src/pdf';
+import type { RunningSimulator } from '../src/server';
 import {
   ADAMS_RC_R68,
   BAKER_RCA,

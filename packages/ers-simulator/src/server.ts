@@ -78,7 +78,7 @@ export interface RunningSimulator {
   specialtySystem: { platform: string; legacy: string };
 }
 
-const DEFAULT_DEMO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo');
+const DEFAULT_DEMO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'demo');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const CORS = {

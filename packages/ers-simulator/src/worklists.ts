@@ -3,7 +3,7 @@
 // covers the referrals whose referring organisation is the caller's; the referrer sub-extension lets
 // a client keep only its own.
 
-import { PROFILE, REFERRER_WORKLISTS, SYSTEM, type ReferrerWorklist } from '../utils/ers/constants';
+import { PROFILE, REFERRER_WORKLISTS, SYSTEM, type ReferrerWorklist } from '../../../utils/ers/constants';
 import { diag, unprocessable } from './errors';
 import { checkKeys, checkProfile, isObject } from './fhir';
 import type { OpContext } from './rules';
