@@ -2,36 +2,16 @@
 // Refer opens the side panel on that patient, the SPA's patient switch locks the old draft, and the
 // page cannot spoof context.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { USER_IDS } from '../../packages/ers-simulator/src/users';
+import { draftId as draftIdFor, ownerKey } from '../../utils/referral/model';
+import { EXTENSION_ID, startSignedInHarness, type Harness } from './harness';
 
 // Evaluated inside extension pages, where the `chrome` global exists.
 declare const chrome: typeof import('wxt/browser').browser;
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const EXT = join(ROOT, '.output', 'chrome-mv3');
-const DEMO = join(ROOT, 'packages', 'ers-simulator', 'demo');
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
-
-/** Serves simulator/demo/** at /demo/ (until the simulator serves it too). */
-function serveDemo(): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const rel = normalize(path.replace(/^\/demo\/?/, '')).replace(/^(\.\.[/\\])+/, '');
-    let file = join(DEMO, rel);
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!path.startsWith('/demo') || !file.startsWith(DEMO) || !existsSync(file)) return void res.writeHead(404).end('not found');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${(server.address() as { port: number }).port}` })));
-}
-
+let h: Harness;
 let browser: Browser;
-let server: Server;
 let origin: string;
 let extId: string;
 let probe: Page; // an extension page used to read chrome.storage.session and chrome.tabs
@@ -93,28 +73,19 @@ async function openAndRefer(rel: string, nhs: string, family: string) {
   return { page, tabId };
 }
 
+// Signed in as Dr Kate ADAMS: the background refuses every referral message before sign-in, so a
+// refusal for the wrong patient can only be seen by a signed-in user. The simulator serves the demo.
 beforeAll(async () => {
-  if (!process.env.E2E_SKIP_BUILD) execSync('npm run build', { cwd: ROOT, stdio: 'ignore' });
-  ({ server, origin } = await serveDemo());
-  browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    pipe: true,
-    enableExtensions: [EXT],
-    userDataDir: mkdtempSync(join(tmpdir(), 'pptr-patient-')),
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const sw = await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'));
-  extId = new URL(sw.url()).host;
-  probe = await browser.newPage();
-  await probe.goto(`chrome-extension://${extId}/options.html`);
-  // The background publishes the compiled adapters on install.
+  h = await startSignedInHarness();
+  browser = h.browser;
+  probe = h.probe;
+  extId = EXTENSION_ID;
+  origin = new URL(h.url('/')).origin;
   await probe.waitForFunction(async () => Array.isArray((await chrome.storage.local.get('patientAdapters.active'))['patientAdapters.active']));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  server?.close();
+  await h?.close();
 });
 
 describe('patient context in Chromium', () => {
@@ -194,7 +165,7 @@ describe('patient context in Chromium', () => {
 
   /** Submit the tab's draft for `nhs` as the panel would; the background must refuse it. */
   async function submitRefusal(tabId: number, nhs: string): Promise<string> {
-    const draftId = `${origin}#${nhs}`;
+    const draftId = draftIdFor(ownerKey({ userId: USER_IDS.adams, ods: 'B86001' }), origin, nhs);
     const answer = (await probe.evaluate((m) => chrome.runtime.sendMessage(m), { type: 'referral/submit', draftId, tabId })) as {
       ok: boolean;
       error?: { code: string; message: string };
