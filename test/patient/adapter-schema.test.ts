@@ -11,9 +11,9 @@ describe('host adapter schema', () => {
     expect(HostAdapterSchema.safeParse(a).success).toBe(true);
   });
 
-  it('the README example adapter is valid', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Patient context and host adapters'));
+  it('the example adapter in docs/nhs-it.md is valid', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'nhs-it.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Host adapters'));
     const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
     expect(parseAdapterJson(json)).toMatchObject({ ok: true, adapters: [{ id: 'acme-gp' }] });
   });
