@@ -309,8 +309,8 @@ export function App({ api }: { api: PanelApi }) {
           <p>{report?.reason ?? 'Open a patient record in your clinical system and press Refer.'}</p>
         </section>
       )}
-      {draft ? <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} />
-        : showPatient && report?.status === 'single' && report.patient && <PatientBanner patient={draftPatientFrom(report.patient)} sourceUrl={report.source.url} />}
+      {draft ? <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} from={!locked && report?.patient?.nhsNumber === draft.patient.nhsNumber ? report.from : undefined} />
+        : showPatient && report?.status === 'single' && report.patient && <PatientBanner patient={draftPatientFrom(report.patient)} sourceUrl={report.source.url} from={report.from} />}
       {unsure && !locked && (
         <div class="nhs-warning" role="alert" data-testid="check-patient">
           <h3 class="nhs-warning__label">Check this is the right patient</h3>

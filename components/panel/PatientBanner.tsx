@@ -1,9 +1,19 @@
 import { formatNhsNumber } from '../../utils/nhs-number';
 import { ageInYears, formatBannerDate, genderLabel } from '../../utils/referral/format';
 import type { DraftPatient } from '../../utils/referral/model';
+import { MAX_PROVENANCE_CHARS, type PatientContextReport, type ProvenanceField } from '../../utils/patient/types';
+
+const PROVENANCE_LABELS: [ProvenanceField, string][] = [
+  ['nhsNumber', 'NHS number'], ['name', 'Name'], ['birthDate', 'Born'], ['gender', 'Sex'], ['postcode', 'Postcode'],
+];
 
 /** Always-visible patient identity, in the NHS banner order. Host text is rendered as text only. */
-export function PatientBanner({ patient, sourceUrl }: { patient: DraftPatient; sourceUrl: string }) {
+export function PatientBanner({ patient, sourceUrl, from }: { patient: DraftPatient; sourceUrl: string; from?: PatientContextReport['from'] }) {
+  // The page text each field was read from: host text, so bounded and rendered as text (never HTML).
+  const sources = PROVENANCE_LABELS.flatMap(([f, label]) => {
+    const t = from?.[f];
+    return typeof t === 'string' && t ? [[label, t.slice(0, MAX_PROVENANCE_CHARS)] as const] : [];
+  });
   const age = patient.birthDate ? ageInYears(patient.birthDate) : undefined;
   let source = sourceUrl;
   try { const u = new URL(sourceUrl); source = `${u.host}${u.pathname}`; } catch { /* keep as given */ }
@@ -17,6 +27,12 @@ export function PatientBanner({ patient, sourceUrl }: { patient: DraftPatient; s
         {patient.postcode && <div><dt>Postcode</dt><dd>{patient.postcode}</dd></div>}
       </dl>
       <p class="patient-banner__source">From <span title={sourceUrl}>{source}</span></p>
+      {sources.length > 0 && (
+        <details class="patient-banner__provenance" data-testid="banner-provenance">
+          <summary>Where these details came from</summary>
+          <dl>{sources.map(([label, t]) => <div key={label}><dt>{label}</dt><dd><q>{t}</q></dd></div>)}</dl>
+        </details>
+      )}
     </section>
   );
 }

@@ -17,7 +17,7 @@ import {
   parseName,
   parseUkDate,
 } from './normalise';
-import type { PatientContext, PatientContextReport } from './types';
+import { MAX_PROVENANCE_CHARS, type PatientContext, type PatientContextReport } from './types';
 
 export const GENERIC_MAX_TEXT_NODES = 20_000;
 export const GENERIC_MAX_CHARS = 300_000;
@@ -231,6 +231,13 @@ function distinct<T>(values: (T | undefined | false | '')[], key: (v: T) => stri
 
 const each = <T>(text: string, re: RegExp, f: (m: RegExpMatchArray) => T) => [...text.matchAll(re)].map(f);
 
+/** The text around `i` on its line (at most MAX_PROVENANCE_CHARS): where a field was read from. */
+const around = (text: string, i: number): string => {
+  const start = Math.max(text.lastIndexOf('\n', i) + 1, i - 30);
+  const end = text.indexOf('\n', i);
+  return text.slice(start, end < 0 ? undefined : end).slice(0, MAX_PROVENANCE_CHARS);
+};
+
 // ---------------------------------------------------------------- the reader
 
 type Give = Omit<PatientContextReport, 'source' | 'observedAt'>;
@@ -269,7 +276,7 @@ export function readLines(lines: Line[]): GenericRead {
   let at0 = 0;
   for (const l of lines) starts.push(at0), (at0 += l.text.length + 1);
   const all = lines.map((l) => l.text).join('\n');
-  const found: { n: string; line: Line; labelled: boolean }[] = [];
+  const found: { n: string; line: Line; labelled: boolean; i: number }[] = [];
   const re = new RegExp(NHS_NUMBER_RE);
   for (let m, i = 0; (m = re.exec(all)); ) {
     while (i + 1 < starts.length && starts[i + 1]! <= m.index) i++;
@@ -279,7 +286,7 @@ export function readLines(lines: Line[]): GenericRead {
     const before = line.text.slice(Math.max(0, index - 30), index);
     const p = line.prev.length < 30 ? normaliseText(line.prev) : '';
     const labelled = NHS_LABEL.test(before) || (!before.trim() && /^NHS\b/i.test(p) && NHS_LABEL.test(p));
-    found.push({ n: normaliseNhsNumber(m[1]!), line, labelled });
+    found.push({ n: normaliseNhsNumber(m[1]!), line, labelled, i: index });
   }
   if (found.some((f) => flags(f.line) & Flag.Busy)) return give('none', 'The record is still loading', 0);
   const labelled = distinct(found.filter((f) => f.labelled).map((f) => f.n));
@@ -351,22 +358,31 @@ export function readLines(lines: Line[]): GenericRead {
     if (t) text.push(DOB_LABEL_CELL.test(prev) || SEX_LABEL_CELL.test(prev) || /^post\s?code:?$/i.test(prev) ? `${prev} ${t}` : t);
   }
   const blockText = text.join('\n');
+  // Where each value was read from (first occurrence of each distinct value), for the panel.
+  const from: Record<string, string> = {};
+  const at_ = <T extends string>(v: T | undefined, m: RegExpMatchArray) => (v && !(v in from) && (from[v] = around(blockText, m.index! + m[0].length - 1)), v);
 
-  let dobs = distinct(each(blockText, LABELLED_DOB, (m) => parseUkDate(m[1]!)));
-  if (!dobs.length) dobs = distinct(each(blockText, DATE_WITH_AGE, (m) => parseUkDate(m[1]!)));
+  let dobs = distinct(each(blockText, LABELLED_DOB, (m) => at_(parseUkDate(m[1]!), m)));
+  if (!dobs.length) dobs = distinct(each(blockText, DATE_WITH_AGE, (m) => at_(parseUkDate(m[1]!), m)));
   if (dobs.length > 1) return give('ambiguous', 'Dates of birth disagree', 0.3);
-  let sexes = distinct(each(blockText, LABELLED_SEX, (m) => normaliseGender(m[1]!)));
+  let sexes = distinct(each(blockText, LABELLED_SEX, (m) => at_(normaliseGender(m[1]!), m)));
   if (sexes.length > 1) return give('ambiguous', 'Sex shown disagrees', 0.3);
-  if (!sexes.length) sexes = distinct(each(blockText, BARE_SEX, (m) => normaliseGender(m[1] ?? m[2] ?? m[3]!)));
-  let postcodes = distinct(each(blockText, LABELLED_POSTCODE, (m) => normalisePostcode(`${m[1]} ${m[2]}`)));
-  if (!postcodes.length) postcodes = distinct(each(blockText, ANY_POSTCODE, (m) => normalisePostcode(m[0])));
+  if (!sexes.length) sexes = distinct(each(blockText, BARE_SEX, (m) => at_(normaliseGender(m[1] ?? m[2] ?? m[3]!), m)));
+  let postcodes = distinct(each(blockText, LABELLED_POSTCODE, (m) => at_(normalisePostcode(`${m[1]} ${m[2]}`), m)));
+  if (!postcodes.length) postcodes = distinct(each(blockText, ANY_POSTCODE, (m) => at_(normalisePostcode(m[0]), m)));
 
-  const patient: PatientContext = { nhsNumber, name: names[0]! };
-  if (dobs[0]) patient.birthDate = dobs[0];
-  if (sexes.length === 1) patient.gender = sexes[0];
-  if (postcodes.length === 1) patient.postcode = postcodes[0];
+  const name = names[0]!;
+  const patient: PatientContext = { nhsNumber, name };
+  const fam = name.family.toUpperCase();
+  const prov: GenericRead['from'] = {
+    nhsNumber: around(at.line.text, at.i),
+    name: text.find((t) => t.toUpperCase().includes(fam))?.slice(0, MAX_PROVENANCE_CHARS),
+  };
+  if (dobs[0]) (patient.birthDate = dobs[0]), (prov.birthDate = from[dobs[0]]);
+  if (sexes.length === 1) (patient.gender = sexes[0]), (prov.gender = from[sexes[0]!]);
+  if (postcodes.length === 1) (patient.postcode = postcodes[0]), (prov.postcode = from[postcodes[0]!]);
   // 1 only when NHS number, name and date of birth were all read from the one block.
-  return { status: 'single', patient, confidence: dobs[0] ? 1 : 0.7, block: el ?? undefined };
+  return { status: 'single', patient, confidence: dobs[0] ? 1 : 0.7, from: prov, block: el ?? undefined };
 }
 
 function contains(el: Element, other: Element | null): boolean {

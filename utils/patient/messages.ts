@@ -3,7 +3,9 @@
 // from here (`import type`), so zod never reaches its bundle.
 import { z } from 'zod';
 import { isValidNhsNumber } from '../nhs-number';
-import type { PatientContext, PatientContextReport } from './types';
+import { MAX_PROVENANCE_CHARS, type PatientContext, type PatientContextReport, type ProvenanceField } from './types';
+
+const PROVENANCE_FIELDS: ProvenanceField[] = ['nhsNumber', 'name', 'birthDate', 'gender', 'postcode'];
 
 const text = (max = 300) => z.string().max(max);
 
@@ -27,6 +29,9 @@ export const PatientContextReportSchema = z
     confidence: z.number().min(0).max(1),
     source: z.object({ adapterId: text(100).min(1), url: text(2048), title: text(200) }),
     reason: text(500).optional(),
+    from: z
+      .object(Object.fromEntries(PROVENANCE_FIELDS.map((f) => [f, text(MAX_PROVENANCE_CHARS).optional()])) as Record<ProvenanceField, z.ZodOptional<z.ZodString>>)
+      .optional(),
     observedAt: z.number().int().nonnegative(),
   })
   .refine((r) => (r.status === 'single') === !!r.patient, { message: 'a patient is present exactly when status is single' });
