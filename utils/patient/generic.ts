@@ -96,11 +96,11 @@ export const collectPageText = (doc: Document, maxNodes?: number, maxChars?: num
 
 /** Headings and labels that introduce someone other than the patient. */
 const OTHER_PERSON =
-  String.raw`next[ -]of[ -]kin|nok|emergency contacts?|contacts?|carers?|main carer|mother|mum|baby|babies|infant|father|parent|guardian|relationship|relatives?|family members?|partner|spouse|husband|wife|son|daughter|registered gp|usual gp|gp practice|gp details|gp|practice|consultant|clinician|named nurse|lead professional|care coordinator|keyworker|responsible clinician|care team|referrer|referred by|referring clinician|author|signed|dictated by|cc|copy to|recent(?:ly viewed)?(?: patients)?|previous patient|last patient|back to|return to|switch to|linked record|household`;
+  String.raw`next[ -]of[ -]kin|nok|(?:emergency )?contacts?|carers?|main carer|mother|mum|bab(?:y|ies)|infant|father|parent|guardian|relationship|relatives?|family members?|partner|spouse|husband|wife|son|daughter|(?:registered |usual )?gp|gp (?:practice|details)|practice|consultant|(?:responsible |referring )?clinician|named nurse|lead professional|care (?:coordinator|team)|keyworker|referr(?:er|ed by)|author|signed|dictated by|cc|copy to|recent(?:ly viewed)?(?: patients)?|(?:previous|last) patient|(?:back|return|switch) to|linked record|household`;
 /** Such a label at the start of a line (or a label cell): the value that follows is someone else's. */
 const OTHER_LABEL = new RegExp(String.raw`^(?:${OTHER_PERSON})\b(?!\s*(?:name|number|no)\b)`, 'i');
 /** Such a label inside a line (`… Next of kin: John SMITH`): the rest of the line is someone else's. */
-const OTHER_INLINE = new RegExp(String.raw`(?:^|[\s|·•;,(])(?:${OTHER_PERSON})\s*(?:details\s*)?:|\b(?:back to|return to|previous patient|recently viewed|recent patients)\b`, 'i');
+const OTHER_INLINE = new RegExp(String.raw`(?:^|[\s|·•;,(])(?:${OTHER_PERSON})\s*(?:details\s*)?:|\b(?:(?:back|return) to|previous patient|recent(?:ly viewed| patients))\b`, 'i');
 /** Class, id, role or label of a container about someone else (or navigation). */
 const OTHER_ATTR =
   /kin\b|nok|emergency|carer|guardian|relationship|relative|contacts\b|(?:registered|usual)[-_ ]?gp|gp[-_ ]?(?:practice|details)|clinician|consultant|care[-_ ]?team|recent|previous|breadcrumb|navigation|referrer|author|signature|household|switcher/i;
