@@ -30,6 +30,16 @@ const SKIP = /^(script|style|noscript|template|textarea|svg)$/i;
 const INLINE = /^(abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|ins|del|kbd|label|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr|nobr)$/i;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+// Per-node checks of the page scan without a regex call (12,000+ text nodes on a big record page).
+const hasDigit = (s: string) => {
+  for (let i = 0; i < s.length; i++) if (isDigit(s.charCodeAt(i))) return true;
+  return false;
+};
+/** SKIP, tested only for names starting s, n or t (script, style, svg, noscript, template, textarea). */
+const skipped = (tag: string) => {
+  const c = tag.charCodeAt(0) | 32;
+  return (c === 115 || c === 110 || c === 116) && SKIP.test(tag);
+};
 
 /** One line of page text, the element holding it (null when read from plain text), the text before it (raw). */
 export interface Line { text: string; el: Element | null; prev: string }
@@ -55,9 +65,9 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
     const data = (n as Text).data;
     let s = (data.length > 2000 ? data.slice(0, 2000) : data).trim();
     const parent = n.parentNode as Element | null;
-    if (!s || !parent || SKIP.test(parent.localName)) continue;
+    if (!s || !parent || skipped(parent.localName)) continue;
     chars += s.length;
-    if (digits && !/\d/.test(s)) {
+    if (digits && !hasDigit(s)) {
       before = s;
       prev = undefined;
       continue;
@@ -68,6 +78,12 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
     if (p && isDigit(s.charCodeAt(0)) && /^[\d ]+$/.test(s) && isDigit(prev!.text.charCodeAt(prev!.text.length - 1)) &&
       p !== parent && p.parentNode === parent.parentNode && INLINE.test(p.localName) && INLINE.test(parent.localName)) {
       prev!.text += s;
+      continue;
+    }
+    // A digit line that can neither hold an NHS number nor start a split one is only the next line's label.
+    if (digits && !isDigit(s.charCodeAt(s.length - 1)) && !/\d{3}[ -]?\d{3}[ -]?\d{4}/.test(s)) {
+      before = s;
+      prev = undefined;
       continue;
     }
     lines.push((prev = { text: s, el: parent, prev: before }));
