@@ -422,11 +422,15 @@ export function App({ api }: { api: PanelApi }) {
         </section>
       )}
       {draft ? (
-        <PatientBanner patient={draft.patient} sourceUrl={draft.sourceUrl} />
+        <PatientBanner
+          patient={draft.patient}
+          sourceUrl={draft.sourceUrl}
+          from={!locked && report?.patient?.nhsNumber === draft.patient.nhsNumber ? report.from : undefined}
+        />
       ) : (
         showPatient &&
         report?.status === 'single' &&
-        report.patient && <PatientBanner patient={draftPatientFrom(report.patient)} sourceUrl={report.source.url} />
+        report.patient && <PatientBanner patient={draftPatientFrom(report.patient)} sourceUrl={report.source.url} from={report.from} />
       )}
       {unsure && !locked && (
         <div class="nhs-warning" role="alert" data-testid="check-patient">

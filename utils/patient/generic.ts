@@ -7,17 +7,8 @@
 // patients are shown, the fields disagree, or the record says it is still loading.
 import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
 import { reportBase } from './extract';
-import {
-  NHS_NUMBER_RE,
-  POSTCODE_SOURCE,
-  UK_DATE_SOURCE,
-  normaliseGender,
-  normalisePostcode,
-  normaliseText,
-  parseName,
-  parseUkDate,
-} from './normalise';
-import type { PatientContext, PatientContextReport } from './types';
+import { NHS_NUMBER_RE, POSTCODE_SOURCE, UK_DATE_SOURCE, normaliseGender, normalisePostcode, normaliseText, parseName, parseUkDate } from './normalise';
+import { MAX_PROVENANCE_CHARS, type PatientContext, type PatientContextReport } from './types';
 
 export const GENERIC_MAX_TEXT_NODES = 20_000;
 export const GENERIC_MAX_CHARS = 300_000;
@@ -30,9 +21,23 @@ const SKIP = /^(script|style|noscript|template|textarea|svg)$/i;
 const INLINE = /^(abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|ins|del|kbd|label|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr|nobr)$/i;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+// Per-node checks of the page scan without a regex call (12,000+ text nodes on a big record page).
+const hasDigit = (s: string) => {
+  for (let i = 0; i < s.length; i++) if (isDigit(s.charCodeAt(i))) return true;
+  return false;
+};
+/** SKIP, tested only for names starting s, n or t (script, style, svg, noscript, template, textarea). */
+const skipped = (tag: string) => {
+  const c = tag.charCodeAt(0) | 32;
+  return (c === 115 || c === 110 || c === 116) && SKIP.test(tag);
+};
 
 /** One line of page text, the element holding it (null when read from plain text), the text before it (raw). */
-export interface Line { text: string; el: Element | null; prev: string }
+export interface Line {
+  text: string;
+  el: Element | null;
+  prev: string;
+}
 
 /**
  * The text under `root` as lines, one per text node (normalised), each with the text before it
@@ -44,7 +49,7 @@ export interface Line { text: string; el: Element | null; prev: string }
  */
 export function collectLines(root: Document | Element, digits = false, maxNodes = GENERIC_MAX_TEXT_NODES, maxChars = GENERIC_MAX_CHARS, depth = 0): Line[] {
   const doc = (root as Element).ownerDocument ?? (root as Document);
-  const top = root === doc ? doc.body ?? doc.documentElement : (root as Element);
+  const top = root === doc ? (doc.body ?? doc.documentElement) : (root as Element);
   const lines: Line[] = [];
   if (!top) return lines;
   const walker = doc.createTreeWalker(top, 4 /* NodeFilter.SHOW_TEXT */);
@@ -55,9 +60,9 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
     const data = (n as Text).data;
     let s = (data.length > 2000 ? data.slice(0, 2000) : data).trim();
     const parent = n.parentNode as Element | null;
-    if (!s || !parent || SKIP.test(parent.localName)) continue;
+    if (!s || !parent || skipped(parent.localName)) continue;
     chars += s.length;
-    if (digits && !/\d/.test(s)) {
+    if (digits && !hasDigit(s)) {
       before = s;
       prev = undefined;
       continue;
@@ -65,9 +70,23 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
     // Most nodes are plain ASCII with single spaces: only the others pay for normalisation.
     if (/[^ -~]| {2}/.test(s) && !(s = normaliseText(s))) continue;
     const p = prev?.el;
-    if (p && isDigit(s.charCodeAt(0)) && /^[\d ]+$/.test(s) && isDigit(prev!.text.charCodeAt(prev!.text.length - 1)) &&
-      p !== parent && p.parentNode === parent.parentNode && INLINE.test(p.localName) && INLINE.test(parent.localName)) {
+    if (
+      p &&
+      isDigit(s.charCodeAt(0)) &&
+      /^[\d ]+$/.test(s) &&
+      isDigit(prev!.text.charCodeAt(prev!.text.length - 1)) &&
+      p !== parent &&
+      p.parentNode === parent.parentNode &&
+      INLINE.test(p.localName) &&
+      INLINE.test(parent.localName)
+    ) {
       prev!.text += s;
+      continue;
+    }
+    // A digit line that can neither hold an NHS number nor start a split one is only the next line's label.
+    if (digits && !isDigit(s.charCodeAt(s.length - 1)) && !/\d{3}[ -]?\d{3}[ -]?\d{4}/.test(s)) {
+      before = s;
+      prev = undefined;
       continue;
     }
     lines.push((prev = { text: s, el: parent, prev: before }));
@@ -90,23 +109,31 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
 
 /** The page's text, one line per block element (tests and the bench). */
 export const collectPageText = (doc: Document, maxNodes?: number, maxChars?: number): string =>
-  collectLines(doc, false, maxNodes, maxChars).map((l) => l.text).join('\n');
+  collectLines(doc, false, maxNodes, maxChars)
+    .map((l) => l.text)
+    .join('\n');
 
 // ---------------------------------------------------------------- whose text is this?
 
 /** Headings and labels that introduce someone other than the patient. */
-const OTHER_PERSON =
-  String.raw`next[ -]of[ -]kin|nok|emergency contacts?|contacts?|carers?|main carer|mother|mum|baby|babies|infant|father|parent|guardian|relationship|relatives?|family members?|partner|spouse|husband|wife|son|daughter|registered gp|usual gp|gp practice|gp details|gp|practice|consultant|clinician|named nurse|lead professional|care coordinator|keyworker|responsible clinician|care team|referrer|referred by|referring clinician|author|signed|dictated by|cc|copy to|recent(?:ly viewed)?(?: patients)?|previous patient|last patient|back to|return to|switch to|linked record|household`;
+const OTHER_PERSON = String.raw`next[ -]of[ -]kin|nok|(?:emergency )?contacts?|carers?|main carer|mother|mum|bab(?:y|ies)|infant|father|parent|guardian|relationship|relatives?|family members?|partner|spouse|husband|wife|son|daughter|(?:registered |usual )?gp|gp (?:practice|details)|practice|consultant|(?:responsible |referring )?clinician|named nurse|lead professional|care (?:coordinator|team)|keyworker|referr(?:er|ed by)|author|signed|dictated by|cc|copy to|recent(?:ly viewed)?(?: patients)?|(?:previous|last) patient|(?:back|return|switch) to|linked record|household`;
 /** Such a label at the start of a line (or a label cell): the value that follows is someone else's. */
 const OTHER_LABEL = new RegExp(String.raw`^(?:${OTHER_PERSON})\b(?!\s*(?:name|number|no)\b)`, 'i');
 /** Such a label inside a line (`… Next of kin: John SMITH`): the rest of the line is someone else's. */
-const OTHER_INLINE = new RegExp(String.raw`(?:^|[\s|·•;,(])(?:${OTHER_PERSON})\s*(?:details\s*)?:|\b(?:back to|return to|previous patient|recently viewed|recent patients)\b`, 'i');
+const OTHER_INLINE = new RegExp(
+  String.raw`(?:^|[\s|·•;,(])(?:${OTHER_PERSON})\s*(?:details\s*)?:|\b(?:(?:back|return) to|previous patient|recent(?:ly viewed| patients))\b`,
+  'i',
+);
 /** Class, id, role or label of a container about someone else (or navigation). */
 const OTHER_ATTR =
   /kin\b|nok|emergency|carer|guardian|relationship|relative|contacts\b|(?:registered|usual)[-_ ]?gp|gp[-_ ]?(?:practice|details)|clinician|consultant|care[-_ ]?team|recent|previous|breadcrumb|navigation|referrer|author|signature|household|switcher/i;
 const BUSY = /(?:^|[\s_-])(?:loading|skeleton|pending|updating|stale|is-fetching)(?:$|[\s_-])/i;
 
-const enum Flag { Other = 1, Busy = 2, Hidden = 4 }
+const enum Flag {
+  Other = 1,
+  Busy = 2,
+  Hidden = 4,
+}
 
 /** Per-read cache of what each ancestor says about its content. */
 type Cache = Map<Element, number>;
@@ -153,12 +180,14 @@ const DATE_WITH_AGE = new RegExp(String.raw`${DATE}\s*\(?\s*(?:age\s*)?\d{1,3}\s
 const SEX_VALUE = '(male|female|other|unknown|indeterminate|not known|m|f)';
 const LABELLED_SEX = new RegExp(String.raw`\b(?:sex|gender)\s*[:#]?\s*${SEX_VALUE}\b`, 'gi');
 const SEX_LABEL_CELL = /^(?:sex|gender)\s*:?$/i;
-const BARE_SEX = /(?:^|[^\p{L}-])(male|female)(?![\p{L}-])|\d\s*(?:y|yr|yrs|years?)\)?\s*[,/]?\s*\(?([MF])\b|(?:^|\s)([MF])\s*[,/]?\s*\(?\d{1,3}\s*(?:y|yr|yrs|years?)\b/giu;
+const BARE_SEX =
+  /(?:^|[^\p{L}-])(male|female)(?![\p{L}-])|\d\s*(?:y|yr|yrs|years?)\)?\s*[,/]?\s*\(?([MF])\b|(?:^|\s)([MF])\s*[,/]?\s*\(?\d{1,3}\s*(?:y|yr|yrs|years?)\b/giu;
 const LABELLED_POSTCODE = new RegExp(String.raw`\bpost\s?code${SEP}${POSTCODE_SOURCE}`, 'gi');
 const ANY_POSTCODE = new RegExp(POSTCODE_SOURCE, 'g');
 
 /** Words that end a name in a one-line banner (`Mrs Jane SMITH Born …`). */
-const STOP = /^(surname|forenames?|forename\(s\)|given|first|family|last|born|dob|d\.o\.b\.?|nhs|age|aged|sex|gender|male|female|address|hospital|mrn|hosp|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
+const STOP =
+  /^(surname|forenames?|forename\(s\)|given|first|family|last|born|dob|d\.o\.b\.?|nhs|age|aged|sex|gender|male|female|address|hospital|mrn|hosp|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
 const NAME_WORD = /^\p{Lu}[\p{L}'’-]*\.?$/u;
 const UPPER_WORD = /^(?:\p{Lu}[\p{Lu}'’-]*|(?:Mc|Mac|O'|O’|D'|D’|De|Van|Von|Le|La)\p{Lu}[\p{Lu}'’-]*)$/u;
 // Case-sensitive on purpose: with the `i` flag \p{Lu} matches every letter and backtracks badly.
@@ -219,8 +248,7 @@ export function bannerName(text: string, heading = false): PatientContext['name'
   return undefined;
 }
 
-const nameKey = (n: PatientContext['name']) =>
-  `${n.family.toUpperCase()}|${(n.given[0] ?? '').toUpperCase()}`;
+const nameKey = (n: PatientContext['name']) => `${n.family.toUpperCase()}|${(n.given[0] ?? '').toUpperCase()}`;
 
 /** Truthy values first seen per `key`, in order. */
 function distinct<T>(values: (T | undefined | false | '')[], key: (v: T) => string = String): T[] {
@@ -231,12 +259,21 @@ function distinct<T>(values: (T | undefined | false | '')[], key: (v: T) => stri
 
 const each = <T>(text: string, re: RegExp, f: (m: RegExpMatchArray) => T) => [...text.matchAll(re)].map(f);
 
+/** The text around `i` on its line (at most MAX_PROVENANCE_CHARS): where a field was read from. */
+const around = (text: string, i: number): string => {
+  const start = Math.max(text.lastIndexOf('\n', i) + 1, i - 30);
+  const end = text.indexOf('\n', i);
+  return text.slice(start, end < 0 ? undefined : end).slice(0, MAX_PROVENANCE_CHARS);
+};
+
 // ---------------------------------------------------------------- the reader
 
 type Give = Omit<PatientContextReport, 'source' | 'observedAt'>;
 
 /** Result of a read: the report fields and the identity block's element (for the watcher). */
-export interface GenericRead extends Give { block?: Element }
+export interface GenericRead extends Give {
+  block?: Element;
+}
 
 /** Read a patient from plain text (each line its own element-less line; tests). */
 export function readGenericText(text: string): Give {
@@ -269,7 +306,7 @@ export function readLines(lines: Line[]): GenericRead {
   let at0 = 0;
   for (const l of lines) starts.push(at0), (at0 += l.text.length + 1);
   const all = lines.map((l) => l.text).join('\n');
-  const found: { n: string; line: Line; labelled: boolean }[] = [];
+  const found: { n: string; line: Line; labelled: boolean; i: number }[] = [];
   const re = new RegExp(NHS_NUMBER_RE);
   for (let m, i = 0; (m = re.exec(all)); ) {
     while (i + 1 < starts.length && starts[i + 1]! <= m.index) i++;
@@ -279,7 +316,7 @@ export function readLines(lines: Line[]): GenericRead {
     const before = line.text.slice(Math.max(0, index - 30), index);
     const p = line.prev.length < 30 ? normaliseText(line.prev) : '';
     const labelled = NHS_LABEL.test(before) || (!before.trim() && /^NHS\b/i.test(p) && NHS_LABEL.test(p));
-    found.push({ n: normaliseNhsNumber(m[1]!), line, labelled });
+    found.push({ n: normaliseNhsNumber(m[1]!), line, labelled, i: index });
   }
   if (found.some((f) => flags(f.line) & Flag.Busy)) return give('none', 'The record is still loading', 0);
   const labelled = distinct(found.filter((f) => f.labelled).map((f) => f.n));
@@ -351,22 +388,31 @@ export function readLines(lines: Line[]): GenericRead {
     if (t) text.push(DOB_LABEL_CELL.test(prev) || SEX_LABEL_CELL.test(prev) || /^post\s?code:?$/i.test(prev) ? `${prev} ${t}` : t);
   }
   const blockText = text.join('\n');
+  // Where each value was read from (first occurrence of each distinct value), for the panel.
+  const from: Record<string, string> = {};
+  const at_ = <T extends string>(v: T | undefined, m: RegExpMatchArray) => (v && !(v in from) && (from[v] = around(blockText, m.index! + m[0].length - 1)), v);
 
-  let dobs = distinct(each(blockText, LABELLED_DOB, (m) => parseUkDate(m[1]!)));
-  if (!dobs.length) dobs = distinct(each(blockText, DATE_WITH_AGE, (m) => parseUkDate(m[1]!)));
+  let dobs = distinct(each(blockText, LABELLED_DOB, (m) => at_(parseUkDate(m[1]!), m)));
+  if (!dobs.length) dobs = distinct(each(blockText, DATE_WITH_AGE, (m) => at_(parseUkDate(m[1]!), m)));
   if (dobs.length > 1) return give('ambiguous', 'Dates of birth disagree', 0.3);
-  let sexes = distinct(each(blockText, LABELLED_SEX, (m) => normaliseGender(m[1]!)));
+  let sexes = distinct(each(blockText, LABELLED_SEX, (m) => at_(normaliseGender(m[1]!), m)));
   if (sexes.length > 1) return give('ambiguous', 'Sex shown disagrees', 0.3);
-  if (!sexes.length) sexes = distinct(each(blockText, BARE_SEX, (m) => normaliseGender(m[1] ?? m[2] ?? m[3]!)));
-  let postcodes = distinct(each(blockText, LABELLED_POSTCODE, (m) => normalisePostcode(`${m[1]} ${m[2]}`)));
-  if (!postcodes.length) postcodes = distinct(each(blockText, ANY_POSTCODE, (m) => normalisePostcode(m[0])));
+  if (!sexes.length) sexes = distinct(each(blockText, BARE_SEX, (m) => at_(normaliseGender(m[1] ?? m[2] ?? m[3]!), m)));
+  let postcodes = distinct(each(blockText, LABELLED_POSTCODE, (m) => at_(normalisePostcode(`${m[1]} ${m[2]}`), m)));
+  if (!postcodes.length) postcodes = distinct(each(blockText, ANY_POSTCODE, (m) => at_(normalisePostcode(m[0]), m)));
 
-  const patient: PatientContext = { nhsNumber, name: names[0]! };
-  if (dobs[0]) patient.birthDate = dobs[0];
-  if (sexes.length === 1) patient.gender = sexes[0];
-  if (postcodes.length === 1) patient.postcode = postcodes[0];
+  const name = names[0]!;
+  const patient: PatientContext = { nhsNumber, name };
+  const fam = name.family.toUpperCase();
+  const prov: GenericRead['from'] = {
+    nhsNumber: around(at.line.text, at.i),
+    name: text.find((t) => t.toUpperCase().includes(fam))?.slice(0, MAX_PROVENANCE_CHARS),
+  };
+  if (dobs[0]) (patient.birthDate = dobs[0]), (prov.birthDate = from[dobs[0]]);
+  if (sexes.length === 1) (patient.gender = sexes[0]), (prov.gender = from[sexes[0]!]);
+  if (postcodes.length === 1) (patient.postcode = postcodes[0]), (prov.postcode = from[postcodes[0]!]);
   // 1 only when NHS number, name and date of birth were all read from the one block.
-  return { status: 'single', patient, confidence: dobs[0] ? 1 : 0.7, block: el ?? undefined };
+  return { status: 'single', patient, confidence: dobs[0] ? 1 : 0.7, from: prov, block: el ?? undefined };
 }
 
 function contains(el: Element, other: Element | null): boolean {

@@ -21,6 +21,11 @@ export interface PatientContext {
 
 export type PatientContextStatus = 'single' | 'none' | 'ambiguous' | 'invalid';
 
+/** Identity fields whose source text the panel can show. */
+export type ProvenanceField = 'nhsNumber' | 'name' | 'birthDate' | 'gender' | 'postcode';
+/** Most characters of page text kept as a field's source (plain text, shown as text). */
+export const MAX_PROVENANCE_CHARS = 80;
+
 export interface PatientContextReport {
   status: PatientContextStatus;
   /** Present only when `status === 'single'`. */
@@ -30,21 +35,13 @@ export interface PatientContextReport {
   source: { adapterId: string; url: string; title: string };
   /** Why there is no single patient (or what lowered confidence), in words a clinician understands. */
   reason?: string;
+  /** The page text each identity field was read from (at most MAX_PROVENANCE_CHARS each), for the panel. */
+  from?: Partial<Record<ProvenanceField, string>>;
   observedAt: number;
 }
 
 /** Names of the built-in normalisers an adapter field may ask for. */
-export type NormaliserName =
-  | 'text'
-  | 'nhsNumber'
-  | 'date'
-  | 'gender'
-  | 'postcode'
-  | 'ods'
-  | 'name'
-  | 'family'
-  | 'given'
-  | 'prefix';
+export type NormaliserName = 'text' | 'nhsNumber' | 'date' | 'gender' | 'postcode' | 'ods' | 'name' | 'family' | 'given' | 'prefix';
 
 /**
  * Where one field is on the page. Tried in order: `selector` (CSS, optionally an attribute),
