@@ -20,11 +20,10 @@ export default defineUnlistedScript(() => {
     loadAdapters: async () => (await browser.storage.local.get(ACTIVE_ADAPTERS_KEY))[ACTIVE_ADAPTERS_KEY],
     onAdaptersChanged: (cb) => browser.storage.onChanged.addListener((c, area) => area === 'local' && ACTIVE_ADAPTERS_KEY in c && cb()),
     // Only the extension can send runtime messages to a content script; pages cannot.
-    onReadRequest: (read) =>
-      browser.runtime.onMessage.addListener((m: unknown, _s: unknown, reply: (r: unknown) => void) => {
-        if ((m as { type?: string })?.type !== READ_NOW) return undefined;
-        reply(read());
-        return undefined;
-      }),
+    onReadRequest: (read) => browser.runtime.onMessage.addListener((m: unknown, _s: unknown, reply: (r: unknown) => void) => {
+      if ((m as { type?: string })?.type !== READ_NOW) return undefined;
+      reply(read());
+      return undefined;
+    }),
   });
 });
