@@ -393,12 +393,21 @@ function controls(ctx: SimContext, server: Server, url: string, port: number): R
   };
 }
 
+let demoSite: DemoFiles | undefined;
+/**
+ * The demo pages, generated at the first start from the same test patients the simulator serves
+ * (deterministic, so one rendering serves every simulator in the process).
+ */
+function generatedDemoSite(): DemoFiles {
+  demoSite ??= renderDemoSite();
+  return demoSite;
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const opts = resolveOptions(options);
   const clock = options.now ?? (() => new Date());
   const core = new SimCore(opts, clock);
-  // The demo pages are generated here, from the same test patients the simulator serves.
-  const ctx: SimContext = { core, clock, opts, demo: opts.demoDir ?? renderDemoSite(), log: requestLogger(options.log) };
+  const ctx: SimContext = { core, clock, opts, demo: opts.demoDir ?? generatedDemoSite(), log: requestLogger(options.log) };
   const server = createSimulatorServer(ctx);
   const { url, port } = await listen(server, opts.port, opts.host);
   core.start(url);
