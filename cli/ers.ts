@@ -18,7 +18,7 @@ import {
   type ServiceSummary,
 } from '../utils/ers';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
-import { TEST_SMARTCARDS, USER_IDS } from '../packages/ers-simulator/src/users';
+import { TEST_SMARTCARDS, USER_IDS } from 'ers-simulator/users';
 
 const HELP = `e-RS command-line client
 

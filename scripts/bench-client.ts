@@ -3,7 +3,7 @@
 // operation (A004 must come from the cache on the second referral). Prints JSON lines.
 import { performance } from 'node:perf_hooks';
 import { ErsClient, ReferenceDataCache, type RequestEvent } from '../utils/ers';
-import { startSimulator, USER_IDS } from '../packages/ers-simulator/src/server';
+import { startSimulator, USER_IDS } from 'ers-simulator';
 import type { BenchLine } from './bench-content';
 
 export async function benchClient(referrals = 30): Promise<BenchLine[]> {

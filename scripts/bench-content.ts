@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { renderDemoSite } from 'ers-simulator/demo';
 import type { PatientContextReport } from '../utils/patient/types';
 import { loadCorpus, verdict, wrongFields } from './lib/reader-corpus';
 
@@ -29,7 +30,7 @@ export const median = (xs: number[]) => {
 
 /** A GP record page (the demo layout) padded with consultation rows to `elements` elements. */
 export function recordPage(elements = 10_000): string {
-  const base = readFileSync(join(ROOT, 'packages/ers-simulator/demo/gp/record-9434765919.html'), 'utf8').replace(/<link [^>]*>/, '');
+  const base = renderDemoSite().get('gp/record-9434765919.html')!.replace(/<link [^>]*>/, '');
   const row = (i: number) => `<tr><td class="date">0${i % 9 + 1}-Jan-2020</td><td>Dr A Khan</td><td>Entry ${i}: reviewed, advice given.</td></tr>`;
   const rows = Array.from({ length: Math.ceil(elements / 4) }, (_, i) => row(i)).join('');
   return base.replace('</main>', `<section><table><tbody>${rows}</tbody></table></section></main>`);

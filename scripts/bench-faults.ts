@@ -3,7 +3,7 @@
 // cases, duplicate referrals (must be 0) and lost letters (must be 0), counted from the simulator's
 // state after each case.
 import 'fake-indexeddb/auto';
-import { startSimulator } from '../packages/ers-simulator/src/server';
+import { startSimulator } from 'ers-simulator';
 import type { BenchLine } from './bench-content';
 import { runFaultMatrix } from './lib/fault-matrix';
 

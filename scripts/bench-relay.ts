@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { USER_IDS } from '../packages/ers-simulator/src/users';
+import { USER_IDS } from 'ers-simulator/users';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
 import { TestKey } from '../packages/token-relay/test/helpers';
 import type { BenchLine } from './bench-content';

@@ -9,8 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildPdf } from '../packages/ers-simulator/src/pdf';
-import { USER_IDS } from '../packages/ers-simulator/src/server';
+import { USER_IDS, buildPdf } from 'ers-simulator';
 import { ROOT } from './lib/chromium';
 import { startStage } from './lib/stage';
 import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';

@@ -13,7 +13,7 @@ import { ErsClient, type Flavour } from '../../utils/ers';
 import { newDraft, ownerKey, type Draft } from '../../utils/referral/model';
 import { advance, requestSubmission, type SubmissionApi, type SubmitContext } from '../../utils/referral/submit';
 import { fileKey, putBlob, putDraft, resetDbConnection } from '../../utils/referral/store';
-import { TEST_SMARTCARDS, USER_IDS, type RouteId, type RunningSimulator } from '../../packages/ers-simulator/src/server';
+import { TEST_SMARTCARDS, USER_IDS, type RouteId, type RunningSimulator } from 'ers-simulator';
 
 /** The matrix's drafts belong to Dr Adams in her practice (the owner key the extension uses). */
 const MATRIX_OWNER = ownerKey({ userId: USER_IDS.adams, ods: 'B86001' });

@@ -4,7 +4,7 @@
 // `npm run bench` and the end-to-end harness.
 import type { Browser, Page } from 'puppeteer-core';
 import { startRelay } from '../../packages/token-relay/src/server';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../packages/ers-simulator/src/server';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from 'ers-simulator';
 import { EXTENSION_ID, isServiceWorker, launchChrome } from './chromium';
 
 export interface Stage {

@@ -8,11 +8,12 @@ import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErsClient } from '../../utils/ers';
-import { USER_IDS } from '../../packages/ers-simulator/src/server';
+import { USER_IDS } from 'ers-simulator';
 import { attachOutstandingLetter, openPanelFromRecord, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
 import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
+import { examplePath } from 'ers-contract/files';
 
-const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
+const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const RECORD = '/demo/gp/record-9434765919.html';
 const NHS = '9434765919';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -22,9 +22,10 @@ import { startRelay, type RunningRelay } from '../../packages/token-relay/src/se
 import { ROOT } from '../../scripts/lib/chromium';
 import { FIREFOX_EXTENSION_DIR, FIREFOX_EXTENSION_ORIGIN, findFirefox, launchFirefox, type FirefoxSession } from '../../scripts/lib/firefox';
 import { clickRefer, referFromRecord, signInFromPanel, type ReferResult, type Stage } from '../../scripts/lib/walkthrough';
-import { startSimulator, USER_IDS, type RunningSimulator } from '../../packages/ers-simulator/src/server';
+import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
+import { examplePath } from 'ers-contract/files';
 
-const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
+const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const CLIENT_SECRET = 'e2e-relay-secret';
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const FIREFOX = findFirefox();
@@ -49,7 +50,8 @@ function newestSource(): number {
         if (!name.startsWith('.') && name !== 'node_modules' && !name.endsWith('.test.ts') && !name.endsWith('.test.tsx')) walk(path.join(p, name));
     } else newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ['entrypoints', 'utils', 'components', 'public', 'assets', 'wxt.config.ts', 'package.json', 'packages/ers-simulator/src/users.ts']) walk(path.join(ROOT, p));
+  for (const p of ['entrypoints', 'utils', 'components', 'public', 'assets', 'wxt.config.ts', 'package.json', 'packages/ers-simulator/src/users.ts'])
+    walk(path.join(ROOT, p));
   return newest;
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Page, Target } from 'puppeteer-core';
 import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
 import { configureExtension, startStage } from '../../scripts/lib/stage';
-import type { RunningSimulator, SimulatorOptions } from '../../packages/ers-simulator/src/server';
+import type { RunningSimulator, SimulatorOptions } from 'ers-simulator';
 
 export { EXTENSION_ID };
 // Evaluated inside extension pages, where `chrome` is the extension API.

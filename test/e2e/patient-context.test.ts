@@ -3,7 +3,7 @@
 // page cannot spoof context.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import { USER_IDS } from '../../packages/ers-simulator/src/users';
+import { USER_IDS } from 'ers-simulator/users';
 import { draftId as draftIdFor, ownerKey } from '../../utils/referral/model';
 import { EXTENSION_ID, startSignedInHarness, type Harness } from './harness';
 

@@ -6,9 +6,10 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachOutstandingLetter, openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { referralsWithLetters, startHarness, startSignedInHarness, type Harness } from './harness';
-import { USER_IDS } from '../../packages/ers-simulator/src/server';
+import { USER_IDS } from 'ers-simulator';
+import { examplePath } from 'ers-contract/files';
 
-const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
+const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 
 // Evaluated inside extension pages.
 declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any

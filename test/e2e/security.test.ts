@@ -6,17 +6,17 @@
 // DOM, localStorage, cookies or console.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { CDPSession, ConsoleMessage, Page, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USER_IDS } from '../../packages/ers-simulator/src/server';
+import { USER_IDS } from 'ers-simulator';
 import { openPanelFromRecord, panelUrlPrefix, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { EXTENSION_ID, startHarness, type Harness } from './harness';
+import { examplePath } from 'ers-contract/files';
 
 // Evaluated inside pages (extension pages have the extension API as `chrome`).
 declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
+const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const RECORD = '/demo/gp/record-9434765919.html';
 const NHS = '9434765919';
 const OTHER_NHS = '9912003888';

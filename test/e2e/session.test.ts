@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
-import { USER_IDS } from '../../packages/ers-simulator/src/server';
+import { examplePath } from 'ers-contract/files';
+import { USER_IDS } from 'ers-simulator';
 import { referralsWithLetters, startHarness, type Harness } from './harness';
 
 // Evaluated inside extension pages.
@@ -190,10 +191,7 @@ describe("sign-out, restarts and other users never lose or leak a user's work", 
     await h?.close();
   });
 
-  const LETTER = path.resolve(
-    import.meta.dirname,
-    '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf',
-  );
+  const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
   /** The extension's drafts as the background stores them (read from an extension page). */
   const drafts = () =>
     h.probe.evaluate(

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES, ErsClient, ErsError, classifyChangeFailure, type ErsClientOptions } from '../../utils/ers';
 import { fhir, outcome, scriptedServer, type Handler } from '../helpers/scripted-server';
+import { EXAMPLES_DIR as FIXTURES } from 'ers-contract/files';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/ers-api');
 const load = (file: string) => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
 const A011_RESPONSE = load('platform/A011_response_ReferralRequest.json');
 const A010_RESPONSE = load('platform/A010_response_FetchServiceListWithSingleService.json');

@@ -32,8 +32,8 @@ import {
   worklistSchema,
 } from '../../utils/ers/schemas';
 import { APPOINTMENT_CASES, CREATE_CASES, LETTER_CASES, SEARCH_CASES } from './conformance-inputs';
+import { EXAMPLES_DIR as FIXTURES } from 'ers-contract/files';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/ers-api');
 const load = (file: string) => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
 const list = (dir: string) => readdirSync(path.join(FIXTURES, dir)).map((f) => `${dir}/${f}`);
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErsClient, ONE_DAY_MS, ReferenceDataCache } from '../../utils/ers';
 import { fhir, scriptedServer } from '../helpers/scripted-server';
+import { examplePath } from 'ers-contract/files';
 
-const clinicTypes = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/ers-api/legacy/A004_response_CLINIC-TYPE.json'), 'utf8'));
+const clinicTypes = JSON.parse(readFileSync(examplePath('legacy/A004_response_CLINIC-TYPE.json'), 'utf8'));
 let server: Awaited<ReturnType<typeof scriptedServer>> | undefined;
 afterEach(async () => {
   await server?.close();

@@ -1,5 +1,5 @@
 // What the simulator holds, as tests assert it: a patient's referrals with their linked letters.
-import type { RunningSimulator } from '../../packages/ers-simulator/src/server';
+import type { RunningSimulator } from 'ers-simulator';
 
 export function referralsWithLetters(sim: RunningSimulator, nhsNumber: string) {
   return sim

@@ -6,10 +6,10 @@ import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
 import { startContentRuntime, type ContentRuntime } from '../../utils/patient/content-runtime';
 import type { PatientContentMessage } from '../../utils/patient/messages';
 import { SETTLE_MS } from '../../utils/patient/watcher';
-import { DEMO, FIXTURES } from './helpers';
+import { FIXTURES, demoPage } from './helpers';
 
-const SPA_JS = readFileSync(join(DEMO, 'spa/app.js'), 'utf8');
-const SPA_DATA = readFileSync(join(DEMO, 'spa/patients.js'), 'utf8');
+const SPA_JS = demoPage('spa/app.js');
+const SPA_DATA = demoPage('spa/patients.js');
 
 const setUrl = (u: string) => (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(u);
 let sent: PatientContentMessage[];
@@ -108,7 +108,7 @@ describe('the page cannot spoof context', () => {
   it('postMessage and custom events change nothing', async () => {
     await start(
       'http://127.0.0.1:8080/demo/gp/record-9434765919.html',
-      readFileSync(join(DEMO, 'gp/record-9434765919.html'), 'utf8').replace(/^[\s\S]*<body[^>]*>|<\/body>[\s\S]*$/g, ''),
+      demoPage('gp/record-9434765919.html').replace(/^[\s\S]*<body[^>]*>|<\/body>[\s\S]*$/g, ''),
     );
     const fake = { type: 'patient-context', context: { status: 'single', patient: { nhsNumber: '9912003888', name: { family: 'EVIL', given: [] } } } };
     window.postMessage(fake, '*');
@@ -120,7 +120,7 @@ describe('the page cannot spoof context', () => {
   });
 
   it('a synthetic click on the Refer button does nothing', async () => {
-    const r = await start('http://127.0.0.1:8080/demo/gp/record-9434765919.html', readFileSync(join(DEMO, 'gp/record-9434765919.html'), 'utf8'));
+    const r = await start('http://127.0.0.1:8080/demo/gp/record-9434765919.html', demoPage('gp/record-9434765919.html'));
     (r.button.root.querySelector('button') as HTMLButtonElement).click();
     r.button.host.click();
     await vi.advanceTimersByTimeAsync(10);
@@ -140,24 +140,24 @@ describe('the Refer button', () => {
   });
 
   it('is pinned with inline !important styles that host CSS cannot override', async () => {
-    const r = await start('http://127.0.0.1:8080/demo/gp/record-9434765919.html', readFileSync(join(DEMO, 'gp/record-9434765919.html'), 'utf8'));
+    const r = await start('http://127.0.0.1:8080/demo/gp/record-9434765919.html', demoPage('gp/record-9434765919.html'));
     expect(r.button.host.getAttribute('style')).toContain('position:fixed !important');
     expect(r.button.host.getAttribute('style')).toContain('display:block !important');
   });
 
   it('sits in the EPR banner (adapter buttonAnchor) and is absent on a list page', async () => {
-    await start('http://127.0.0.1:8080/demo/epr/patient-9912003888.html', readFileSync(join(DEMO, 'epr/patient-9912003888.html'), 'utf8'));
+    await start('http://127.0.0.1:8080/demo/epr/patient-9912003888.html', demoPage('epr/patient-9912003888.html'));
     expect(document.querySelector('#patient-banner .banner-actions ers-refer-button')).not.toBeNull();
     rt!.stop();
     document.querySelector('ers-refer-button')?.remove();
-    await start('http://127.0.0.1:8080/demo/list/clinic.html', readFileSync(join(DEMO, 'list/clinic.html'), 'utf8'));
+    await start('http://127.0.0.1:8080/demo/list/clinic.html', demoPage('list/clinic.html'));
     expect(document.querySelector('ers-refer-button')).toBeNull();
     expect(contexts()[0]!.status).toBe('ambiguous');
   });
 
   it('shows the error when the panel cannot be opened', async () => {
     setUrl('http://127.0.0.1:8080/demo/gp/record-9434765919.html');
-    document.body.innerHTML = readFileSync(join(DEMO, 'gp/record-9434765919.html'), 'utf8');
+    document.body.innerHTML = demoPage('gp/record-9434765919.html');
     rt = await startContentRuntime({
       win: window,
       send: async (m) => (m.type === 'open-panel' ? { ok: false, error: 'This site is not enabled' } : { ok: true }),

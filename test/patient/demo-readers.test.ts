@@ -1,12 +1,11 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { TEST_PATIENTS } from '../../packages/ers-simulator/src/data/patients';
-import { DEMO_PATIENTS } from '../../packages/ers-simulator/demo/generate';
+import { TEST_PATIENTS } from 'ers-simulator/patients';
+import { DEMO_PATIENTS } from 'ers-simulator/demo';
 import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
 import { readPatientContext } from '../../utils/patient/read';
 import { readGeneric } from '../../utils/patient/generic';
-import { DEMO, demoUrl, loadPage } from './helpers';
+import { demoUrl, loadDemoPage } from './helpers';
 
 const expected = (nhs: string) => {
   const p = TEST_PATIENTS.find((x) => x.nhsNumber === nhs)!;
@@ -26,7 +25,7 @@ describe('each demo system shows the right patient to its adapter', () => {
     ['demo-epr', `epr/patient-${p.nhsNumber}.html`, p.nhsNumber],
   ]);
   it.each(cases)('%s reads %s', (adapterId, rel, nhs) => {
-    const report = readPatientContext(loadPage(join(DEMO, rel)), demoUrl(rel), BUILTIN_ACTIVE_ADAPTERS, 1);
+    const report = readPatientContext(loadDemoPage(rel), demoUrl(rel), BUILTIN_ACTIVE_ADAPTERS, 1);
     expect(report.status).toBe('single');
     expect(report.source.adapterId).toBe(adapterId);
     expect(report.confidence).toBe(1);
@@ -38,7 +37,7 @@ describe('each demo system shows the right patient to its adapter', () => {
   });
 
   it('GP record keeps the address as shown', () => {
-    const r = readPatientContext(loadPage(join(DEMO, 'gp/record-9434765919.html')), demoUrl('gp/record-9434765919.html'), BUILTIN_ACTIVE_ADAPTERS);
+    const r = readPatientContext(loadDemoPage('gp/record-9434765919.html'), demoUrl('gp/record-9434765919.html'), BUILTIN_ACTIVE_ADAPTERS);
     expect(r.patient!.address).toBe('12 Park Row, Leeds, LS1 4AP');
   });
 
@@ -46,7 +45,7 @@ describe('each demo system shows the right patient to its adapter', () => {
     ['gp/index.html', 'none'],
     ['list/clinic.html', 'ambiguous'],
   ])('a page listing many patients (%s) opens no patient: %s', (rel, status) => {
-    const r = readPatientContext(loadPage(join(DEMO, rel)), demoUrl(rel), BUILTIN_ACTIVE_ADAPTERS);
+    const r = readPatientContext(loadDemoPage(rel), demoUrl(rel), BUILTIN_ACTIVE_ADAPTERS);
     expect(r.status).toBe(status);
     expect(r.patient).toBeUndefined();
     expect(r.reason).toBeTruthy();
@@ -55,7 +54,7 @@ describe('each demo system shows the right patient to its adapter', () => {
 
 describe('the generic reader agrees with the adapter on demo GP pages', () => {
   it.each(DEMO_PATIENTS.map((p) => [p.nhsNumber]))('GP record %s', (nhs) => {
-    const r = readGeneric(loadPage(join(DEMO, `gp/record-${nhs}.html`)), 'https://other.example/x');
+    const r = readGeneric(loadDemoPage(`gp/record-${nhs}.html`), 'https://other.example/x');
     expect(r.status).toBe('single');
     expect(r.source.adapterId).toBe('generic');
     expect(r.patient).toMatchObject({ nhsNumber: nhs, name: expected(nhs).name, birthDate: expected(nhs).birthDate, gender: expected(nhs).gender });

@@ -1,11 +1,10 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
 import { readPatientContext } from '../../utils/patient/read';
 import { collectPageText } from '../../utils/patient/generic';
-import { DEMO, FIXTURES, demoUrl, loadPage, parseHtml } from './helpers';
+import { FIXTURES, demoPage, demoUrl, loadDemoPage, loadPage, parseHtml } from './helpers';
 
 const fixture = (name: string) => readPatientContext(loadPage(join(FIXTURES, name)), `https://unknown.example/${name}`, BUILTIN_ACTIVE_ADAPTERS, 1);
 
@@ -52,14 +51,14 @@ describe('the generic reader never guesses on hostile fixtures', () => {
   });
 
   it('the hostile demo page is read literally too', () => {
-    const r = readPatientContext(loadPage(join(DEMO, 'hostile/script-name.html')), demoUrl('hostile/script-name.html'), BUILTIN_ACTIVE_ADAPTERS);
+    const r = readPatientContext(loadDemoPage('hostile/script-name.html'), demoUrl('hostile/script-name.html'), BUILTIN_ACTIVE_ADAPTERS);
     expect(r.status).toBe('single');
     expect(r.patient!.name.family).toBe(`<img src=x onerror="document.title='pwned'">`);
   });
 });
 
 describe('adapters refuse what they cannot trust', () => {
-  const gp = readFileSync(join(DEMO, 'gp/record-9434765919.html'), 'utf8');
+  const gp = demoPage('gp/record-9434765919.html');
   const read = (html: string, rel = 'gp/record-x.html') => readPatientContext(parseHtml(html), demoUrl(rel), BUILTIN_ACTIVE_ADAPTERS, 1);
 
   it('an invalid check digit in the GP record is reported, not used', () => {

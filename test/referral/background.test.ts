@@ -14,7 +14,7 @@ import { router } from '../../utils/protocol';
 import { newDraft, ownerKey, type Draft, type SubmissionPhase } from '../../utils/referral/model';
 import { getDraft, listOutstanding, purgeExpired, putDraft, putOutstanding, resetDbConnection } from '../../utils/referral/store';
 import { defaultSettings } from '../../utils/settings/index';
-import { USER_IDS } from '../../packages/ers-simulator/src/users';
+import { USER_IDS } from 'ers-simulator/users';
 
 const ADAMS = ownerKey({ userId: USER_IDS.adams, ods: 'B86001' });
 const BAKER = ownerKey({ userId: USER_IDS.baker, ods: 'B86001' });

@@ -3,7 +3,7 @@
 // step of every submission route. Every case must end with exactly one referral in e-RS, our letter
 // linked to it, the patient letter produced and no user action needed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../packages/ers-simulator/src/server';
+import { startSimulator, type RunningSimulator } from 'ers-simulator';
 import { FAULT_KINDS, MATRIX_ROUTES, runFaultMatrix, type MatrixSummary } from '../../scripts/lib/fault-matrix';
 
 let sim: RunningSimulator;

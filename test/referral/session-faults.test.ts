@@ -9,7 +9,7 @@ import { ErsClient } from '../../utils/ers';
 import { newDraft, ownerKey } from '../../utils/referral/model';
 import { fileKey, getDraft, putBlob, putDraft, resetDbConnection } from '../../utils/referral/store';
 import { advance, requestSubmission } from '../../utils/referral/submit';
-import { startSimulator, USER_IDS, type RunningSimulator } from '../../packages/ers-simulator/src/server';
+import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
 import { referralsWithLetters } from '../helpers/simulator';
 import { injectSessionFault, type SessionFault, type SubmitStep } from '../helpers/session-faults';
 

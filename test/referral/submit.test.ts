@@ -19,7 +19,7 @@ import {
   type SubmitContext,
 } from '../../utils/referral/submit';
 import { fileKey, getBlob, getDraft, listOutstanding, patientLetterKey, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
-import { startSimulator, TEST_SMARTCARDS, USER_IDS, type RunningSimulator } from '../../packages/ers-simulator/src/server';
+import { startSimulator, TEST_SMARTCARDS, USER_IDS, type RunningSimulator } from 'ers-simulator';
 import { referralsWithLetters } from '../helpers/simulator';
 
 let sim: RunningSimulator;

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
-import { startSimulator, USER_IDS, type RunningSimulator } from '../../packages/ers-simulator/src/server';
+import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
 import { MessageRouter, protocol } from '../../utils/protocol';
 import { registerSessionHandlers } from '../../utils/session/background';
 import { SessionManager, type SessionDeps } from '../../utils/session/manager';

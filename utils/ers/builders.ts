@@ -11,7 +11,7 @@ import {
   type ReferrerWorklist,
   type RequestType,
   type SortBy,
-} from './constants';
+} from 'ers-contract';
 import type { FhirResource, Parameter, ParametersResource } from './fhir';
 
 /**

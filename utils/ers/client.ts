@@ -24,7 +24,7 @@ import {
   type ReferralLetterFile,
   type SearchCriteria,
 } from './builders';
-import type { CodeSystemType, LetterIntention, ReferrerWorklist, RequestType, SortBy } from './constants';
+import type { CodeSystemType, LetterIntention, ReferrerWorklist, RequestType, SortBy } from 'ers-contract';
 import { ErsError, outcomeDetails, plainMessage } from './errors';
 import { classifyChangeFailure, extractIds } from './outcome';
 import type { ParametersResource } from './fhir';

@@ -1,7 +1,7 @@
 // Public surface of the e-RS client.
 export * from './builders';
 export * from './client';
-export * from './constants';
+export * from 'ers-contract';
 export * from './errors';
 export * from './parse';
 export * from './reference-cache';

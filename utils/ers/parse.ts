@@ -1,5 +1,5 @@
 // Turn validated FHIR responses into the small typed objects the extension works with.
-import { EXTENSION, type Priority } from './constants';
+import { EXTENSION, type Priority } from 'ers-contract';
 import type { CodeSystem, Extension, FetchServicesList, PractitionerRoleBundle, ReferralRequest, Worklist } from './schemas';
 
 type Value = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // A004 reference data, cached with its version and refreshed at most once a day: code systems
 // change rarely, and every search would otherwise cost extra calls.
 import type { ErsClient } from './client';
-import type { CodeSystemType } from './constants';
+import type { CodeSystemType } from 'ers-contract';
 import type { Concept } from './parse';
 
 export interface CachedCodeSystem {

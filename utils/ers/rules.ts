@@ -2,7 +2,7 @@
 // nothing half-valid reaches e-RS. Each failure carries the e-RS code the server would answer with,
 // so the message is the same one e-RS would cause.
 import { isValidNhsNumber } from '../patient/nhs-number';
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH, MAX_SHORTLIST } from './constants';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH, MAX_SHORTLIST } from 'ers-contract';
 import type { SearchCriteria } from './builders';
 import { ErsError } from './errors';
 

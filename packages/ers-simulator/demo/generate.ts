@@ -1,8 +1,8 @@
-// Generates the static demo clinical systems under simulator/demo/ from the simulator's test
-// patients, so the pages and the simulator never disagree. Run: `npx tsx simulator/demo/generate.ts`.
-// A unit test (test/patient/demo-site.test.ts) fails when the committed pages are out of date.
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// Generates the demo clinical systems served under /demo/ from the simulator's test patients, so the
+// pages and the simulator never disagree. The simulator renders them in memory when it starts; to get
+// them as files (e.g. to host elsewhere): `npx tsx packages/ers-simulator/demo/generate.ts OUT_DIR`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_PATIENTS, type TestPatient } from '../src/data/patients';
 
@@ -161,7 +161,7 @@ function spaData(): string {
     nhs: p.nhsNumber, title: p.title, given: p.given, family: p.family, dob: dmyMon(p.birthDate, ' '), sex: sexWord(p.sex),
     address: p.address, postcode: p.postcode, gp: p.gpPractice, problems: p.problems ?? [], medications: p.medications ?? [], allergies: p.allergies ?? [],
   }));
-  return `// Generated from simulator/data/patients.ts by simulator/demo/generate.ts\nwindow.DEMO_PATIENTS = ${JSON.stringify(data, null, 1).replace(/</g, '\\u003c')};\n`;
+  return `// Generated from the simulator's test patients by packages/ers-simulator/demo/generate.ts\nwindow.DEMO_PATIENTS = ${JSON.stringify(data, null, 1).replace(/</g, '\\u003c')};\n`;
 }
 
 const SPA_HTML = page('CareFlow', `<body class="spa">
@@ -268,7 +268,7 @@ table { border-collapse: collapse; width: 100%; margin-bottom: 16px; } th, td { 
 #app { padding: 12px; }
 `;
 
-/** Every file of the demo site, relative to simulator/demo/. */
+/** Every file of the demo site, keyed by its path under /demo/. */
 export function renderDemoSite(): Map<string, string> {
   const files = new Map<string, string>();
   files.set('assets/demo.css', CSS);
@@ -344,11 +344,16 @@ ${ps.map(chart).join('\n')}
 </body>`);
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const [rel, text] of renderDemoSite()) {
-    mkdirSync(dirname(join(here, rel)), { recursive: true });
-    writeFileSync(join(here, rel), text);
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const out = process.argv[2];
+  if (!out) {
+    console.error('Usage: npx tsx packages/ers-simulator/demo/generate.ts OUT_DIR');
+    process.exit(2);
   }
-  console.log(`wrote ${renderDemoSite().size} files to ${here}`);
+  const site = renderDemoSite();
+  for (const [rel, text] of site) {
+    mkdirSync(dirname(join(out, rel)), { recursive: true });
+    writeFileSync(join(out, rel), text);
+  }
+  console.log(`wrote ${site.size} files to ${resolve(out)}`);
 }

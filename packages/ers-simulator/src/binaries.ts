@@ -1,7 +1,7 @@
 // A020 upload rules (README §5.5) as a pure validation function plus the store step.
 
 import { randomUUID } from 'node:crypto';
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH } from '../../../utils/ers/constants';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH } from 'ers-contract';
 import { ErsError, diag, unprocessable } from './errors';
 import { UBRN_PATTERN } from './fhir';
 import type { Flavour } from './search';

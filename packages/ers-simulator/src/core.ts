@@ -41,7 +41,7 @@ export interface SimulatorOptions {
   now?: () => Date;
   /** Request log (method, path, status, duration only). true = console; default off. */
   log?: boolean | ((line: string) => void);
-  /** Folder served under /demo/ (default simulator/demo). */
+  /** A folder to serve under /demo/ instead of the demo pages generated at start-up. */
   demoDir?: string;
 }
 

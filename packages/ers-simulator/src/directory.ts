@@ -12,7 +12,7 @@
 import { chance, mulberry32, pick, pickSome, randInt, type Rng } from './prng';
 import { CLINIC_TYPES, SPECIALTIES, isActiveOn, specialtyDisplay } from './reference-data';
 import { USER_IDS } from './users';
-import type { Priority } from '../../../utils/ers/constants';
+import type { Priority } from 'ers-contract';
 
 export type FlowType = 'APPOINTMENT_REQUEST' | 'TRIAGE_REQUEST' | 'ADVICE_AND_GUIDANCE_REQUEST';
 export type BookableType = 'DIRECTLY_BOOKABLE' | 'INDIRECTLY_BOOKABLE' | 'UNSPECIFIED';

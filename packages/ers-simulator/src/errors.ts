@@ -5,7 +5,7 @@
 //  - R4 OperationOutcome (NHSD-API-ErrorOrWarningCode) on /R4/ paths;
 //  - text/plain bodies for 406/415 and an empty body for 429 on STU3 paths.
 
-import { PROFILE, SYSTEM } from '../../../utils/ers/constants';
+import { PROFILE, SYSTEM } from 'ers-contract';
 
 export type BodyKind = 'ers' | 'proxy' | 'text' | 'empty';
 

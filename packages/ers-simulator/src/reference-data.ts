@@ -1,13 +1,10 @@
-// A004 reference data: the code systems e-RS publishes, built from the copied reference files in
-// simulator/data/ (672 legacy clinic types, the specialties they reference, the platform PRIORITY and
-// reason code systems). Every `_baseUrl_` placeholder is rewritten to the simulator's own base URL,
+// A004 reference data: the code systems e-RS publishes, built from the contract's files in the
+// ers-contract package (reference/: 672 legacy clinic types and the specialties they reference;
+// examples/platform/: the PRIORITY and reason code systems). Every `_baseUrl_` placeholder is rewritten to the simulator's own base URL,
 // because e-RS expects clients to echo the SPECIALTY system URL of the environment they talk to.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-
-const DATA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data');
+import { examplePath, referencePath } from 'ers-contract/files';
 
 export interface ClinicType {
   code: string;
@@ -26,7 +23,7 @@ export interface Specialty {
 }
 
 function readCsv(file: string): string[][] {
-  const text = readFileSync(path.join(DATA_DIR, file), 'utf8');
+  const text = readFileSync(referencePath(file), 'utf8');
   // The reference CSVs never quote fields (checked: no commas inside displays), so a split suffices.
   return text
     .trim()
@@ -95,7 +92,7 @@ interface PriorityConcept {
   property?: { code: string; valueInteger?: number }[];
 }
 
-const PRIORITY_JSON = JSON.parse(readFileSync(path.join(DATA_DIR, 'A004_response_PRIORITY.json'), 'utf8')) as {
+const PRIORITY_JSON = JSON.parse(readFileSync(examplePath('platform/A004_response_PRIORITY.json'), 'utf8')) as {
   concept: PriorityConcept[];
 };
 
@@ -175,7 +172,7 @@ export function buildCodeSystem(type: string, codeSystemBase: string, specialtyS
     };
   }
   if (FILE_BACKED.includes(type)) {
-    const raw = readFileSync(path.join(DATA_DIR, `A004_response_${type}.json`), 'utf8');
+    const raw = readFileSync(examplePath(`platform/A004_response_${type}.json`), 'utf8');
     const json = JSON.parse(raw) as Record<string, unknown>;
     // The only placeholder in these files is the CodeSystem url itself.
     return { ...json, url: `${codeSystemBase}/${type}`, version: REFERENCE_DATA_VERSION, date };

@@ -6,7 +6,7 @@
 // every check has passed, so a rejected request never leaves a half-made referral behind.
 
 import { randomUUID } from 'node:crypto';
-import { EXTENSION, LETTER_INTENTIONS, MAX_SHORTLIST, PROFILE, REQUEST_TYPES, SORT_BY, SYSTEM, type RequestType } from '../../../utils/ers/constants';
+import { EXTENSION, LETTER_INTENTIONS, MAX_SHORTLIST, PROFILE, REQUEST_TYPES, SORT_BY, SYSTEM, type RequestType } from 'ers-contract';
 import { ErsError, diag, unprocessable } from './errors';
 import { type ParamValue, checkKeys, codingIn, first, identifierOf, isObject, readParameters, UBRN_PATTERN } from './fhir';
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';

@@ -4,7 +4,7 @@
 // The FHIR operation logic is shared; only the auth/role layer differs (README §9).
 
 import type { IncomingMessage } from 'node:http';
-import { MAX_ATTACHMENT_BYTES } from '../../../utils/ers/constants';
+import { MAX_ATTACHMENT_BYTES } from 'ers-contract';
 import { type LegacySession, orgName, permissionsOf, platformRole, requireBusinessFunction } from './auth';
 import { storeUpload, validateUpload } from './binaries';
 import type { SimCore } from './core';

@@ -1,6 +1,6 @@
 // Business rules shared by several operations (README §6), as pure functions of their inputs.
 
-import { SYSTEM } from '../../../utils/ers/constants';
+import { SYSTEM } from 'ers-contract';
 import { TEST_PATIENTS, type TestPatient } from './data/patients';
 import type { Directory } from './directory';
 import { diag, unprocessable } from './errors';

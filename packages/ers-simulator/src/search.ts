@@ -2,7 +2,7 @@
 // DISTANCE/IWT ordering and the FetchServices List rendering. A011/A021 reuse parseCriteria and
 // matchingServices to re-check that every shortlisted service satisfies the embedded criteria.
 
-import { COMMISSIONING_PROVISIONING, EXTENSION, PRIORITIES, PROFILE, SYSTEM, type Priority, type RequestType } from '../../../utils/ers/constants';
+import { COMMISSIONING_PROVISIONING, EXTENSION, PRIORITIES, PROFILE, SYSTEM, type Priority, type RequestType } from 'ers-contract';
 import type { TestPatient } from './data/patients';
 import { type Directory, type Iwt, type Service, locationOf } from './directory';
 import { diag, unprocessable } from './errors';

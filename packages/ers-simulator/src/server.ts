@@ -8,19 +8,18 @@
 // a 200 HTML page, as a gateway between the client and e-RS would.
 
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { handleAdmin, referralSummary, stateSummary } from './admin';
-import { SimCore, type SimulatorOptions, resolveOptions } from './core';
+import { type ResolvedOptions, SimCore, type SimulatorOptions, resolveOptions } from './core';
 import { ErsError, ersOperationOutcome, proxyOperationOutcome, r4OperationOutcome } from './errors';
 import { AFTER_PROCESSING, type FaultSpec, type RouteId } from './faults';
 import { type Reply, FHIR_JSON, header, prereadBody, readBody } from './http';
-import { type PathKind, matchRoute } from './routes';
+import { type PathKind, type RouteMatch, matchRoute } from './routes';
 import type { Flavour } from './search';
 import { type SeedBinaryOptions, seedBinary } from './state';
-import { indexPage, serveDemo } from './static';
+import { type DemoFiles, indexPage, serveDemo } from './static';
+import { renderDemoSite } from '../demo/generate';
 import type { Directory } from './directory';
 import { type TestUser, findUser } from './users';
 
@@ -78,7 +77,6 @@ export interface RunningSimulator {
   specialtySystem: { platform: string; legacy: string };
 }
 
-const DEFAULT_DEMO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'demo');
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const CORS = {
@@ -136,140 +134,191 @@ function send(res: ServerResponse, reply: Reply, extra: Record<string, string>):
   res.end(body);
 }
 
-export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const opts = resolveOptions(options);
-  const clock = options.now ?? (() => new Date());
-  const core = new SimCore(opts, clock);
-  const demoDir = opts.demoDir ?? DEFAULT_DEMO_DIR;
-  const log = options.log === true ? (l: string) => console.log(l) : typeof options.log === 'function' ? options.log : undefined;
+/** What every request handler needs: the simulator's state, its clock, the demo site and the log. */
+interface SimContext {
+  core: SimCore;
+  clock: () => Date;
+  opts: ResolvedOptions;
+  /** A folder on disk, or the site generated at start-up. */
+  demo: string | DemoFiles;
+  log?: (line: string) => void;
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    const pathname = url.pathname;
-    const extra: Record<string, string> = {};
-    let status = 0;
-    const finish = (reply: Reply) => {
-      status = reply.status;
-      send(res, reply, extra);
-    };
-    // Only method, path, status and duration are logged: never bodies, queries or headers, which can
-    // carry patient data or credentials.
-    res.on('close', () => log?.(`${method} ${pathname} ${status || 'dropped'} ${Math.round(performance.now() - started)}ms`));
+function requestLogger(log: SimulatorOptions['log']): ((line: string) => void) | undefined {
+  if (log === true) return (l) => console.log(l);
+  return typeof log === 'function' ? log : undefined;
+}
 
-    if (method === 'OPTIONS') {
-      return finish({
-        status: 204,
-        headers: {
-          'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
-          'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? '*'),
-          'Access-Control-Max-Age': '600',
-        },
-      });
-    }
-    if (pathname === '/' && method === 'GET') return finish(indexPage(core));
-    if (pathname === '/demo' || pathname.startsWith('/demo/')) {
-      if (method !== 'GET' && method !== 'HEAD') return finish({ status: 405, contentType: 'text/plain', body: 'Method Not Allowed' });
-      return finish(await serveDemo(demoDir, pathname));
-    }
-    if (pathname.startsWith('/_admin/')) return finish(await handleAdmin(core, req, pathname));
-    if (pathname.startsWith('/oauth2/')) {
-      const route: RouteId | undefined =
-        pathname === '/oauth2/authorize'
-          ? 'CIS2_AUTHORIZE'
-          : pathname === '/oauth2/token'
-            ? 'CIS2_TOKEN'
-            : pathname === '/oauth2/userinfo'
-              ? 'CIS2_USERINFO'
-              : undefined;
-      if (!route) return finish({ status: 404, contentType: 'application/json', body: { error: 'not_found' } });
-      const fault = core.faults.take(route, 'status');
-      if (fault && fault.kind === 'status')
-        return finish({
-          status: fault.status,
-          contentType: 'application/json',
-          body: { error: 'temporarily_unavailable' },
-          headers: fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {},
-        });
-      const ms = core.faults.latencyFor(route);
-      if (ms) await sleep(ms);
-      if (route === 'CIS2_AUTHORIZE' && method === 'GET') return finish(core.cis2.authorize(url.searchParams));
-      if (route === 'CIS2_USERINFO' && method === 'GET') return finish(core.cis2.userinfo(header(req, 'authorization')));
-      if (route === 'CIS2_TOKEN' && method === 'POST') {
-        const { bytes } = await readBody(req, 64 * 1024);
-        return finish(core.cis2.token(new URLSearchParams(bytes.toString('utf8')), header(req, 'authorization')));
-      }
-      return finish({ status: 405, contentType: 'application/json', body: { error: 'method_not_allowed' } });
-    }
+/** CORS preflight: any method and header the page asks for. */
+function preflightReply(req: IncomingMessage): Reply {
+  return {
+    status: 204,
+    headers: {
+      'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+      'Access-Control-Allow-Headers': String(req.headers['access-control-request-headers'] ?? '*'),
+      'Access-Control-Max-Age': '600',
+    },
+  };
+}
 
-    const found = matchRoute(method, pathname);
-    const flavour = found.match?.flavour ?? found.flavour;
-    const kind = found.match?.kind ?? found.kind;
-    if (flavour === 'platform') {
-      const correlation = header(req, 'x-correlation-id');
-      if (correlation) extra['X-Correlation-ID'] = correlation;
-      extra['X-Request-ID'] = `${randomUUID()}-1`;
-    } else if (flavour === 'legacy') {
-      extra['X_ERS_TRANSACTION_ID'] = randomUUID();
-    }
-    const fail = (e: unknown) => {
-      if (e instanceof ErsError) return finish(errorReply(e, flavour, kind, clock()));
-      console.error('e-RS simulator: unexpected error', (e as Error)?.stack ?? e);
-      return finish(errorReply(new ErsError(500, 'SERVICE_ERROR', 'Unexpected server error.'), flavour, kind, clock()));
+async function demoReply(ctx: SimContext, method: string, pathname: string): Promise<Reply> {
+  if (method !== 'GET' && method !== 'HEAD') return { status: 405, contentType: 'text/plain', body: 'Method Not Allowed' };
+  return serveDemo(ctx.demo, pathname);
+}
+
+const CIS2_ROUTES: Readonly<Record<string, RouteId>> = {
+  '/oauth2/authorize': 'CIS2_AUTHORIZE',
+  '/oauth2/token': 'CIS2_TOKEN',
+  '/oauth2/userinfo': 'CIS2_USERINFO',
+};
+
+/** The mock CIS2 endpoints, with their own status faults and latency. */
+async function cis2Reply(core: SimCore, req: IncomingMessage, method: string, url: URL): Promise<Reply> {
+  const route = CIS2_ROUTES[url.pathname];
+  if (!route) return { status: 404, contentType: 'application/json', body: { error: 'not_found' } };
+  const fault = core.faults.take(route, 'status');
+  if (fault && fault.kind === 'status')
+    return {
+      status: fault.status,
+      contentType: 'application/json',
+      body: { error: 'temporarily_unavailable' },
+      headers: fault.retryAfterSeconds ? { 'Retry-After': String(fault.retryAfterSeconds) } : {},
     };
-    if (!found.match) {
-      if (!flavour) return finish({ status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' });
-      return fail(
-        found.methodMismatch
-          ? new ErsError(405, 'NOT_ALLOWED', `Method ${method} not allowed on ${pathname}`, { issueCode: 'not-supported' })
-          : new ErsError(404, 'REFERENCE_NOT_FOUND', `No operation at ${pathname}`),
-      );
-    }
-    const route = found.match;
-    if (core.faults.rateLimited(clock().getTime())) {
-      return fail(new ErsError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded.', { headers: { 'Retry-After': '1' } }));
-    }
-    const statusFault = core.faults.take(route.id, 'status');
-    if (statusFault && statusFault.kind === 'status') return fail(faultError(statusFault));
-    const after = core.faults.take(route.id, AFTER_PROCESSING);
-    const latency = () => {
-      const ms = core.faults.latencyFor(route.id);
-      return ms ? sleep(ms) : Promise.resolve();
-    };
-    let reply: Reply | undefined;
-    let error: unknown;
-    try {
-      await prereadBody(req);
-      if (!route.latencyInside) await latency();
-      reply = await route.handler({ core, req, params: route.params, flavour: route.flavour, latency });
-    } catch (e) {
-      error = e;
-    }
-    if (after?.kind === 'gateway' || after?.kind === 'html') {
-      // A gateway forwarded the request, e-RS processed it, and the gateway answered with its own page.
-      return finish(
-        after.kind === 'gateway'
-          ? { status: after.status, contentType: 'text/html; charset=utf-8', body: gatewayPage(after.status) }
-          : { status: 200, contentType: 'text/html; charset=utf-8', body: gatewayPage(200) },
-      );
-    }
-    if (after) {
-      // The request has been fully processed (state changed); the connection is lost part-way
-      // through the answer: the status line and headers arrive, the body never completes. (A close
-      // with no byte at all would be indistinguishable from an idle keep-alive connection closing,
-      // which browsers answer by silently resending the request: see README "Known risks".)
-      const socket = res.socket;
-      socket?.write(`HTTP/1.1 ${reply?.status ?? 500} Connection lost\r\nContent-Type: application/fhir+json\r\nContent-Length: 65536\r\n\r\n{"resourceType":`);
-      socket?.destroy();
-      return;
-    }
-    if (error !== undefined) return fail(error);
-    return finish(reply!);
+  const ms = core.faults.latencyFor(route);
+  if (ms) await sleep(ms);
+  if (route === 'CIS2_AUTHORIZE' && method === 'GET') return core.cis2.authorize(url.searchParams);
+  if (route === 'CIS2_USERINFO' && method === 'GET') return core.cis2.userinfo(header(req, 'authorization'));
+  if (route === 'CIS2_TOKEN' && method === 'POST') {
+    const { bytes } = await readBody(req, 64 * 1024);
+    return core.cis2.token(new URLSearchParams(bytes.toString('utf8')), header(req, 'authorization'));
   }
+  return { status: 405, contentType: 'application/json', body: { error: 'method_not_allowed' } };
+}
 
+/** The tracing headers each flavour answers with (platform echoes the correlation id). */
+function tracingHeaders(req: IncomingMessage, flavour: Flavour | undefined): Record<string, string> {
+  if (flavour === 'platform') {
+    const correlation = header(req, 'x-correlation-id');
+    return { ...(correlation ? { 'X-Correlation-ID': correlation } : {}), 'X-Request-ID': `${randomUUID()}-1` };
+  }
+  return flavour === 'legacy' ? { X_ERS_TRANSACTION_ID: randomUUID() } : {};
+}
+
+/** An error as the flavour/path's body; anything not an ErsError is logged and becomes a 500. */
+function failureReply(e: unknown, flavour: Flavour | undefined, kind: PathKind | undefined, now: Date): Reply {
+  if (e instanceof ErsError) return errorReply(e, flavour, kind, now);
+  console.error('e-RS simulator: unexpected error', (e as Error)?.stack ?? e);
+  return errorReply(new ErsError(500, 'SERVICE_ERROR', 'Unexpected server error.'), flavour, kind, now);
+}
+
+/** Runs the operation (after its latency, unless the handler applies it itself); never throws. */
+async function runOperation(core: SimCore, req: IncomingMessage, route: RouteMatch): Promise<{ reply?: Reply; error?: unknown }> {
+  const latency = () => {
+    const ms = core.faults.latencyFor(route.id);
+    return ms ? sleep(ms) : Promise.resolve();
+  };
+  try {
+    await prereadBody(req);
+    if (!route.latencyInside) await latency();
+    return { reply: await route.handler({ core, req, params: route.params, flavour: route.flavour, latency }) };
+  } catch (e) {
+    return { error: e };
+  }
+}
+
+/**
+ * The request has been fully processed (state changed); the connection is lost part-way through the
+ * answer: the status line and headers arrive, the body never completes. (A close with no byte at all
+ * would be indistinguishable from an idle keep-alive connection closing, which browsers answer by
+ * silently resending the request: see the README's "Known risks".)
+ */
+function dropConnection(res: ServerResponse, status: number | undefined): void {
+  const socket = res.socket;
+  socket?.write(`HTTP/1.1 ${status ?? 500} Connection lost\r\nContent-Type: application/fhir+json\r\nContent-Length: 65536\r\n\r\n{"resourceType":`);
+  socket?.destroy();
+}
+
+/**
+ * An e-RS API request through the pipeline: route → rate limit → status fault → operation → fault
+ * after processing. Returns undefined when the connection was dropped instead of answered.
+ */
+async function ersReply(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  pathname: string,
+  extra: Record<string, string>,
+): Promise<Reply | undefined> {
+  const { core, clock } = ctx;
+  const found = matchRoute(method, pathname);
+  const flavour = found.match?.flavour ?? found.flavour;
+  const kind = found.match?.kind ?? found.kind;
+  Object.assign(extra, tracingHeaders(req, flavour));
+  const fail = (e: unknown) => failureReply(e, flavour, kind, clock());
+  if (!found.match) {
+    if (!flavour) return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' };
+    return fail(
+      found.methodMismatch
+        ? new ErsError(405, 'NOT_ALLOWED', `Method ${method} not allowed on ${pathname}`, { issueCode: 'not-supported' })
+        : new ErsError(404, 'REFERENCE_NOT_FOUND', `No operation at ${pathname}`),
+    );
+  }
+  const route = found.match;
+  if (core.faults.rateLimited(clock().getTime())) {
+    return fail(new ErsError(429, 'TOO_MANY_REQUESTS', 'Rate limit exceeded.', { headers: { 'Retry-After': '1' } }));
+  }
+  const statusFault = core.faults.take(route.id, 'status');
+  if (statusFault && statusFault.kind === 'status') return fail(faultError(statusFault));
+  const after = core.faults.take(route.id, AFTER_PROCESSING);
+  const { reply, error } = await runOperation(core, req, route);
+  // A gateway forwarded the request, e-RS processed it, and the gateway answered with its own page.
+  if (after?.kind === 'gateway') return { status: after.status, contentType: 'text/html; charset=utf-8', body: gatewayPage(after.status) };
+  if (after?.kind === 'html') return { status: 200, contentType: 'text/html; charset=utf-8', body: gatewayPage(200) };
+  if (after) {
+    dropConnection(res, reply?.status);
+    return undefined;
+  }
+  if (error !== undefined) return fail(error);
+  return reply!;
+}
+
+/** Picks the handler for a request by path. Undefined = the connection was dropped (a fault). */
+async function dispatch(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  url: URL,
+  extra: Record<string, string>,
+): Promise<Reply | undefined> {
+  const pathname = url.pathname;
+  if (method === 'OPTIONS') return preflightReply(req);
+  if (pathname === '/' && method === 'GET') return indexPage(ctx.core);
+  if (pathname === '/demo' || pathname.startsWith('/demo/')) return demoReply(ctx, method, pathname);
+  if (pathname.startsWith('/_admin/')) return handleAdmin(ctx.core, req, pathname);
+  if (pathname.startsWith('/oauth2/')) return cis2Reply(ctx.core, req, method, url);
+  return ersReply(ctx, req, res, method, pathname, extra);
+}
+
+async function handleRequest(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const method = req.method ?? 'GET';
+  const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+  const extra: Record<string, string> = {};
+  let status = 0;
+  // Only method, path, status and duration are logged: never bodies, queries or headers, which can
+  // carry patient data or credentials.
+  res.on('close', () => ctx.log?.(`${method} ${url.pathname} ${status || 'dropped'} ${Math.round(performance.now() - started)}ms`));
+  const reply = await dispatch(ctx, req, res, method, url, extra);
+  if (!reply) return;
+  status = reply.status;
+  send(res, reply, extra);
+}
+
+function createSimulatorServer(ctx: SimContext): Server {
   const server = createServer((req, res) => {
-    handle(req, res).catch((e) => {
+    handleRequest(ctx, req, res).catch((e) => {
       console.error('e-RS simulator: request failed', (e as Error)?.stack ?? e);
       if (!res.headersSent) {
         res.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -281,20 +330,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   // the server's Keep-Alive hint and closes after every response when nothing is left, which made
   // each call to the mock CIS2 a new TCP connection. close() ends open sockets itself.
   server.keepAliveTimeout = 5000;
+  return server;
+}
 
+/** Listens and returns the base URL clients should use (a wildcard bind is reached on loopback). */
+async function listen(server: Server, port: number, host: string): Promise<{ url: string; port: number }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
-  const hostForUrl = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  const url = `http://${hostForUrl}:${port}`;
-  core.start(url);
-  const systems = core.systems();
+  const bound = (server.address() as AddressInfo).port;
+  const hostForUrl = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${hostForUrl}:${bound}`, port: bound };
+}
 
+/** The in-process control surface tests and scripts use (same effects as the admin API). */
+function controls(ctx: SimContext, server: Server, url: string, port: number): RunningSimulator {
+  const { core, clock, opts } = ctx;
+  const systems = core.systems();
   return {
     url,
     port,
@@ -335,6 +391,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     },
     seedBinary: (o) => void seedBinary(core.state, { ...o, now: clock() }),
   };
+}
+
+let demoSite: DemoFiles | undefined;
+/**
+ * The demo pages, generated at the first start from the same test patients the simulator serves
+ * (deterministic, so one rendering serves every simulator in the process).
+ */
+function generatedDemoSite(): DemoFiles {
+  demoSite ??= renderDemoSite();
+  return demoSite;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const opts = resolveOptions(options);
+  const clock = options.now ?? (() => new Date());
+  const core = new SimCore(opts, clock);
+  const ctx: SimContext = { core, clock, opts, demo: opts.demoDir ?? generatedDemoSite(), log: requestLogger(options.log) };
+  const server = createSimulatorServer(ctx);
+  const { url, port } = await listen(server, opts.port, opts.host);
+  core.start(url);
+  return controls(ctx, server, url, port);
 }
 
 export { stateSummary };

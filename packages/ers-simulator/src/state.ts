@@ -1,7 +1,7 @@
 // In-memory state of one simulator instance: referrals (with their version history), uploaded
 // binaries, counters for ids, plus the seed data that makes the example requests meaningful.
 
-import type { Priority } from '../../../utils/ers/constants';
+import type { Priority } from 'ers-contract';
 import type { Flavour } from './search';
 import { USER_IDS } from './users';
 

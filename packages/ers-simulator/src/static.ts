@@ -1,5 +1,6 @@
-// Static files: the demo clinical pages under /demo/ (from simulator/demo/, written by another
-// engineer) and the simulator's own index page at /.
+// Static files: the demo clinical pages under /demo/ and the simulator's own index page at /. The
+// demo pages are generated from the test patients when the simulator starts (demo/generate.ts) and
+// served from memory; a folder on disk can be served instead (the `demoDir` option).
 
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,11 +27,14 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** Files of a demo site, keyed by path relative to /demo/ (e.g. `gp/index.html`). */
+export type DemoFiles = ReadonlyMap<string, string>;
+
 /**
- * Resolves `/demo/<rest>` inside `root`, refusing anything that escapes it (`..`, encoded slashes or
- * backslashes, NUL). Returns undefined when the path is not servable.
+ * The path segments of `/demo/<rest>`, refusing anything that could escape the site (`..`, encoded
+ * slashes or backslashes, NUL, dotfiles). Returns undefined when the path is not servable.
  */
-export function resolveDemoPath(root: string, urlPath: string): string | undefined {
+function demoSegments(urlPath: string): string[] | undefined {
   let rest: string;
   try {
     rest = decodeURIComponent(urlPath.replace(/^\/demo\/?/, ''));
@@ -40,17 +44,37 @@ export function resolveDemoPath(root: string, urlPath: string): string | undefin
   if (rest.includes('\0') || rest.includes('\\')) return undefined;
   const segments = rest.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.some((s) => s === '..' || s.startsWith('.'))) return undefined; // no dotfiles either
+  return segments;
+}
+
+/**
+ * Resolves `/demo/<rest>` inside `root`, refusing anything that escapes it (`..`, encoded slashes or
+ * backslashes, NUL). Returns undefined when the path is not servable.
+ */
+export function resolveDemoPath(root: string, urlPath: string): string | undefined {
+  const segments = demoSegments(urlPath);
+  if (!segments) return undefined;
   const resolved = path.resolve(root, ...segments);
   const rootResolved = path.resolve(root);
   if (resolved !== rootResolved && !resolved.startsWith(rootResolved + path.sep)) return undefined;
   return resolved;
 }
 
-export async function serveDemo(root: string, urlPath: string): Promise<Reply> {
-  const notFound: Reply = { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' };
+const NOT_FOUND: Reply = { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' };
+
+function fileReply(name: string, body: string | Buffer): Reply {
+  return { status: 200, contentType: TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream', body, headers: { 'Cache-Control': 'no-cache' } };
+}
+
+/** Serves `/demo/…` from a folder on disk or from generated files, with the same rules for both. */
+export async function serveDemo(site: string | DemoFiles, urlPath: string): Promise<Reply> {
   if (urlPath === '/demo') return { status: 301, headers: { Location: '/demo/' } };
+  return typeof site === 'string' ? serveDemoFolder(site, urlPath) : serveDemoFiles(site, urlPath);
+}
+
+async function serveDemoFolder(root: string, urlPath: string): Promise<Reply> {
   let file = resolveDemoPath(root, urlPath);
-  if (!file) return notFound;
+  if (!file) return NOT_FOUND;
   try {
     const st = await stat(file);
     if (st.isDirectory()) {
@@ -58,11 +82,23 @@ export async function serveDemo(root: string, urlPath: string): Promise<Reply> {
       file = path.join(file, 'index.html');
       await stat(file);
     }
-    const body = await readFile(file);
-    return { status: 200, contentType: TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body, headers: { 'Cache-Control': 'no-cache' } };
+    return fileReply(file, await readFile(file));
   } catch {
-    return notFound;
+    return NOT_FOUND;
   }
+}
+
+function serveDemoFiles(files: DemoFiles, urlPath: string): Reply {
+  const segments = demoSegments(urlPath);
+  if (!segments) return NOT_FOUND;
+  const rel = segments.join('/');
+  // A "folder" is any prefix of a file's path, as on disk: /demo/gp redirects to /demo/gp/, which
+  // serves gp/index.html.
+  const isFolder = rel === '' || [...files.keys()].some((k) => k.startsWith(`${rel}/`));
+  if (isFolder && !urlPath.endsWith('/')) return { status: 301, headers: { Location: `${urlPath}/` } };
+  const name = isFolder ? (rel ? `${rel}/index.html` : 'index.html') : rel;
+  const body = files.get(name);
+  return body === undefined ? NOT_FOUND : fileReply(name, body);
 }
 
 export function indexPage(core: SimCore): Reply {

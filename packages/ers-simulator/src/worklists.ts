@@ -1,9 +1,9 @@
 // A008: the four referrer worklists, derived from the referrals' current state on every call (never
-// stored), with the item shapes of test/fixtures/ers-api/platform/A008_response_*.json. Each list
+// stored), with the item shapes of the ers-contract package's examples/platform/A008_response_*.json. Each list
 // covers the referrals whose referring organisation is the caller's; the referrer sub-extension lets
 // a client keep only its own.
 
-import { PROFILE, REFERRER_WORKLISTS, SYSTEM, type ReferrerWorklist } from '../../../utils/ers/constants';
+import { PROFILE, REFERRER_WORKLISTS, SYSTEM, type ReferrerWorklist } from 'ers-contract';
 import { diag, unprocessable } from './errors';
 import { checkKeys, checkProfile, isObject } from './fhir';
 import type { OpContext } from './rules';

@@ -18,6 +18,7 @@ import {
   post,
   startSim,
 } from './helpers';
+import { examplePath } from 'ers-contract/files';
 
 let sim: RunningSimulator;
 let now = Date.parse('2026-03-02T10:00:00Z');
@@ -153,7 +154,7 @@ describe('legacy professional sessions (A001–A003)', () => {
     const created = await (await post(sim, '/ers-api/v1/ProfessionalSession', fixture('legacy/A001_request.json'), base)).json();
     const h = { ...base, HTTP_X_SESSION_KEY: created.id };
     const { readFileSync } = await import('node:fs');
-    const bad = readFileSync(`${__dirname}/../../../test/fixtures/ers-api/legacy/A002_request.VERBATIM-NOT-VALID-JSON.txt`, 'utf8');
+    const bad = readFileSync(examplePath('legacy/A002_request.VERBATIM-NOT-VALID-JSON.txt'), 'utf8');
     expect((await fetch(`${sim.url}/ers-api/v1/ProfessionalSession/${created.id}`, { method: 'PUT', headers: h, body: bad })).status).toBe(400);
     const res = await fetch(`${sim.url}/ers-api/v1/ProfessionalSession/${created.id}`, {
       method: 'PUT',

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseFaultArg } from '../src/faults';
 import { resolveDemoPath } from '../src/static';
+import { renderDemoSite } from '../demo/generate';
 import type { RunningSimulator } from '../src/server';
 import { ADAMS_RC_R68, CARDIO_HF, P, createBody, expectOutcome, fixture, platformHeaders, platformPost, post, startSim } from './helpers';
 
@@ -179,13 +180,31 @@ describe('static pages', () => {
     expect(resolveDemoPath('/srv/demo', '/demo/a/b.css')).toBe(path.resolve('/srv/demo/a/b.css'));
   });
 
-  it('the index page links to /demo/ and the mock CIS2 sign-in; the real demo folder is served by default', async () => {
+  it('the index page links to /demo/ and the mock CIS2 sign-in; the generated demo site is served by default', async () => {
     const html = await (await fetch(sim.url)).text();
     expect(html).toContain('href="/demo/"');
     expect(html).toContain('/oauth2/authorize');
     const real = await startSim();
+    const get = (p: string) => fetch(real.url + p, { redirect: 'manual' });
     try {
-      expect((await fetch(`${real.url}/demo/`)).status).toBe(200);
+      const site = renderDemoSite();
+      expect(await (await get('/demo/')).text()).toBe(site.get('index.html'));
+      const record = await get('/demo/gp/record-9434765919.html');
+      expect(record.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await record.text()).toBe(site.get('gp/record-9434765919.html'));
+      expect((await get('/demo/spa/app.js')).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(await (await get('/demo/gp/')).text()).toBe(site.get('gp/index.html'));
+      expect((await get('/demo/gp')).headers.get('location')).toBe('/demo/gp/');
+      for (const p of [
+        '/demo/../src/server.ts',
+        '/demo/%2e%2e/demo/generate.ts',
+        '/demo/gp/..%2f..%2fpackage.json',
+        '/demo/.git',
+        '/demo/generate.ts',
+        '/demo/missing.html',
+      ]) {
+        expect((await get(p)).status, p).toBe(404);
+      }
     } finally {
       await real.close();
     }

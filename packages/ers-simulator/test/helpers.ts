@@ -1,18 +1,17 @@
 // Shared helpers for the simulator tests: real HTTP on loopback with plain fetch.
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readExample } from 'ers-contract/files';
 import { expect } from 'vitest';
 import { TEST_SMARTCARDS, USER_IDS, startSimulator, type RunningSimulator, type SimulatorOptions } from '../src/server';
 
 export { TEST_SMARTCARDS, USER_IDS };
 
-export const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/ers-api');
+export { EXAMPLES_DIR as FIXTURES } from 'ers-contract/files';
 export const P = '/referrals/FHIR/STU3';
 export const L = '/ers-api/STU3/v1';
 
 export function fixture<T = any>(rel: string): T {
-  return JSON.parse(readFileSync(path.join(FIXTURES, rel), 'utf8')) as T;
+  return readExample<T>(rel);
 }
 
 export function startSim(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
