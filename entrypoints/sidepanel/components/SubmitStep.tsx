@@ -1,5 +1,5 @@
-import type { Draft, SubmissionPhase } from '../../utils/referral/model';
-import type { ReconcileAction } from '../../utils/referral/panel-api';
+import type { Draft, SubmissionPhase } from '../../../utils/referral/model';
+import type { ReconcileAction } from '../../../utils/referral/panel-api';
 import { OutcomeUnknown } from './OutcomeUnknown';
 
 const STEPS: { phase: SubmissionPhase[]; label: string }[] = [

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ACCEPT } from '../../utils/referral/letters';
-import type { Draft } from '../../utils/referral/model';
+import { ACCEPT } from '../../../utils/referral/letters';
+import type { Draft } from '../../../utils/referral/model';
 
 export interface LetterStepProps {
   draft: Draft;
