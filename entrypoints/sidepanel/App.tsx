@@ -1,24 +1,53 @@
-// The side panel's shell: header and error, then one screen picked from the store.
-// To add a screen (booking, tracking, advice, the letter composer):
-// 1. add its name to `ScreenName` in store.ts and the case that leads to it in `screen` there;
-// 2. put its state and named actions in store.ts (signals; the PanelApi is injected);
-// 3. write screens/<Name>.tsx taking `{ store }`, wrapped in PatientFrame if it shows a patient, and add it to SCREENS below.
-import type { FunctionComponent } from 'preact';
+// The side panel's shell: header and error, then the one screen the store's `screen` names. To add a screen
+// (booking, tracking, advice, the letter composer): 1. name it in `ScreenName` and decide when it shows in `screen` (store.ts);
+// 2. put its state and named actions in store.ts (signals; the PanelApi is injected, tests pass test/panel/fake-api.ts);
+// 3. write screens/<Name>.tsx taking `{ store }`, inside PatientFrame if it shows a patient; 4. add it to SCREENS below,
+// through lazyScreen (its body, with its frame) if it is rarely shown, so that the scripts the panel starts with stay small.
+import { signal } from '@preact/signals';
+import type { ComponentChildren, FunctionComponent } from 'preact';
 import { useLayoutEffect, useMemo } from 'preact/hooks';
 import type { PanelApi } from '../../utils/referral/panel-api';
 import { PanelHeader } from './components/PanelHeader';
+import { PatientFrame } from './components/PatientFrame';
 import { AddLetterScreen } from './screens/AddLetter';
-import { DoneScreenView } from './screens/Done';
-import { DraftScreen } from './screens/Draft';
+import { DraftScreen, DraftSteps } from './screens/Draft';
 import { NoDraftScreen } from './screens/NoDraft';
 import { SignedOutScreen } from './screens/SignedOut';
 import { createPanelStore, type PanelStore, type ScreenName } from './store';
 
-const SCREENS: Record<ScreenName, FunctionComponent<{ store: PanelStore }>> = {
+type Screen = FunctionComponent<{ store: PanelStore }>;
+
+type Frame = FunctionComponent<{ store: PanelStore; children?: ComponentChildren }>;
+
+/**
+ * A screen shown rarely (after a submission, or when its outcome is unknown) is loaded the first
+ * time it is shown, so that the scripts the panel starts with stay small as screens are added. Its
+ * frame (the patient, the lists) shows at once; its body joins it once loaded, or the panel says it
+ * could not be loaded.
+ */
+function lazyScreen(load: () => Promise<Screen>, Frame: Frame): Screen {
+  const loaded = signal<Screen | undefined>(undefined);
+  let asked = false;
+  return ({ store }) => {
+    if (!asked) {
+      asked = true;
+      void load()
+        .then((screen) => {
+          loaded.value = screen;
+        })
+        .catch((e: Error) => store.actions.showError(`This part of the panel could not be loaded (${e.message}). Close the side panel and open it again.`));
+    }
+    const Body = loaded.value;
+    return <Frame store={store}>{Body && <Body store={store} />}</Frame>;
+  };
+}
+
+const SCREENS: Record<ScreenName, Screen> = {
   'signed-out': SignedOutScreen,
   'no-draft': NoDraftScreen,
   draft: DraftScreen,
-  done: DoneScreenView,
+  'outcome-unknown': lazyScreen(() => import('./screens/OutcomeUnknown').then((m) => m.OutcomeUnknownBody), DraftSteps),
+  done: lazyScreen(() => import('./screens/Done').then((m) => m.DoneBody), PatientFrame),
   'add-letter': AddLetterScreen,
 };
 

@@ -11,7 +11,6 @@ import type { ServiceSummary } from '../../utils/ers/index';
 import { identityDifferences } from '../../utils/patient/identity';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
-import { prepareFile, uniqueName } from '../../utils/referral/letters';
 import { IN_FLIGHT, draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
 import { panelOwner, type PanelApi, type PanelSession, type ReconcileAction, type ReferenceData } from '../../utils/referral/panel-api';
 import {
@@ -34,7 +33,7 @@ import { orderedCriteria } from './components/SearchForm';
 type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
 
 /** Which screen the shell shows; a new feature adds its name here and a case in `screen`. */
-export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'done' | 'add-letter';
+export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter';
 
 function originOf(url: string): string {
   try {
@@ -108,6 +107,7 @@ export function createPanelStore(api: PanelApi) {
     if (!d) return 'no-draft';
     if (d.addingLetter) return 'add-letter';
     if (d.submission.phase === 'complete') return 'done';
+    if (d.submission.phase === 'outcome-unknown') return 'outcome-unknown';
     return 'draft';
   });
 
@@ -344,6 +344,9 @@ export function createPanelStore(api: PanelApi) {
     refreshLists,
     /** The header changed the session (signed in, chose a role): show it. */
     refreshSession: () => void api.session().then((s) => (session.value = s)),
+    showError(text: string) {
+      error.value = text;
+    },
     confirmPatient(id: string) {
       confirmed.value = [...confirmed.value, id];
     },
@@ -385,6 +388,16 @@ export function createPanelStore(api: PanelApi) {
     async addFiles(files: { blob: Blob; name: string }[]) {
       const d = draft.peek();
       if (!d) return;
+      // Loaded when a file is first added: file checks and the e-RS error texts they use are not
+      // needed to open the panel, which keeps its start-up scripts small.
+      let letters: typeof import('../../utils/referral/letters');
+      try {
+        letters = await import('../../utils/referral/letters');
+      } catch (e) {
+        error.value = `The file could not be checked (${message(e)}). Close the side panel and open it again; nothing was attached.`;
+        return;
+      }
+      const { prepareFile, uniqueName } = letters;
       const problems: string[] = [];
       const added: Draft['files'] = [];
       for (const f of files) {

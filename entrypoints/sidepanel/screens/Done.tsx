@@ -1,13 +1,9 @@
-// The referral is in e-RS: its UBRN and the patient letter to print.
+// The referral is in e-RS: its UBRN and the patient letter to print. Loaded when first shown; the
+// shell puts it in the patient frame (App.tsx).
 import { DoneScreen } from '../components/DoneScreen';
-import { PatientFrame } from '../components/PatientFrame';
 import type { PanelStore } from '../store';
 
-export function DoneScreenView({ store }: { store: PanelStore }) {
+export function DoneBody({ store }: { store: PanelStore }) {
   const draft = store.draft.value!;
-  return (
-    <PatientFrame store={store}>
-      <DoneScreen draft={draft} letterUrl={store.letterUrl.value} onClose={() => store.actions.closeDone(draft)} />
-    </PatientFrame>
-  );
+  return <DoneScreen draft={draft} letterUrl={store.letterUrl.value} onClose={() => store.actions.closeDone(draft)} />;
 }

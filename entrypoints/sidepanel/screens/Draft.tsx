@@ -1,5 +1,6 @@
-// The referral being prepared: search, results, shortlist, letter and submit. While the outcome of
-// a create is unknown the submit step asks the user to reconcile (components/OutcomeUnknown.tsx).
+// The referral being prepared: search, results, shortlist, letter and submit. The steps before
+// submit are shared with the outcome-unknown screen (screens/OutcomeUnknown.tsx).
+import type { ComponentChildren } from 'preact';
 import { isSubmitted } from '../../../utils/referral/model';
 import { LetterStep } from '../components/LetterStep';
 import { PatientFrame } from '../components/PatientFrame';
@@ -10,6 +11,17 @@ import { SubmitStep } from '../components/SubmitStep';
 import type { PanelStore } from '../store';
 
 export function DraftScreen({ store }: { store: PanelStore }) {
+  const draft = store.draft.value!;
+  const { actions } = store;
+  return (
+    <DraftSteps store={store}>
+      <SubmitStep draft={draft} blocker={store.blocker.value} busy={store.submitting.value} onSubmit={actions.submit} onRetry={() => actions.retry(draft.id)} />
+    </DraftSteps>
+  );
+}
+
+/** Search, results, shortlist and letter for the open draft, then `children` (the last step). */
+export function DraftSteps({ store, children }: { store: PanelStore; children?: ComponentChildren }) {
   const draft = store.draft.value!;
   const results = store.results.value;
   const editable = store.editable.value;
@@ -59,14 +71,7 @@ export function DraftScreen({ store }: { store: PanelStore }) {
           })
         }
       />
-      <SubmitStep
-        draft={draft}
-        blocker={store.blocker.value}
-        busy={store.submitting.value}
-        onSubmit={actions.submit}
-        onRetry={() => actions.retry(draft.id)}
-        onReconcile={(action) => actions.reconcile(draft.id, action)}
-      />
+      {children}
     </PatientFrame>
   );
 }
