@@ -5,7 +5,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../entrypoints/sidepanel/App';
-import { formatUbrn } from '../../entrypoints/sidepanel/DoneScreen';
+import { formatUbrn } from '../../entrypoints/sidepanel/components/DoneScreen';
 import { draftId, newDraft, type Draft } from '../../utils/referral/model';
 import { deleteDraft, getDraft, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
 import { fakeApi, OWNER, report, service, USER_ADAMS } from './fake-api';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { PanelApi, PanelSession } from '../../utils/referral/panel-api';
+import type { PanelApi, PanelSession } from '../../../utils/referral/panel-api';
 
 const LABELS: Record<string, string> = {
   REFERRING_CLINICIAN: 'Referring clinician',

@@ -1,6 +1,12 @@
 import { useState } from 'preact/hooks';
-import { ACCEPT } from '../../utils/referral/letters';
-import type { Draft } from '../../utils/referral/model';
+import { ATTACHMENT_TYPES } from '../../../utils/ers/constants';
+import type { Draft } from '../../../utils/referral/model';
+
+/** Accept attribute for the file input: every extension e-RS takes (file checks load only when a file is added). */
+const ACCEPT = Object.values(ATTACHMENT_TYPES)
+  .flat()
+  .map((e) => `.${e}`)
+  .join(',');
 
 export interface LetterStepProps {
   draft: Draft;
