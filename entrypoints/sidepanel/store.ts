@@ -117,9 +117,19 @@ export function createPanelStore(api: PanelApi) {
     outstanding.value = o ? await listOutstanding(o) : [];
   }
 
+  /**
+   * Put a draft that was read or written asynchronously on screen, unless the session changed while
+   * that was in flight (sign-out, pause, another user): the previous user's draft never comes back.
+   */
+  function show(forOwner: string | undefined, next: Draft | undefined) {
+    if (owner !== forOwner || (next && next.owner !== forOwner)) return;
+    draft.value = next;
+  }
+
   /** Re-read the open draft from IndexedDB after the background moved it on. */
   async function reread(id: string) {
-    draft.value = await getOwnDraft(owner, id);
+    const o = owner;
+    show(o, await getOwnDraft(o, id));
   }
 
   /** Show the draft for this patient on this host: restored if one exists, else a new one. */
@@ -163,6 +173,7 @@ export function createPanelStore(api: PanelApi) {
         d.lockedReason = undefined;
       });
     }
+    if (owner !== o) return; // signed out (or another user) while this was opening
     batch(() => {
       results.value = undefined;
       draft.value = next;
@@ -174,10 +185,14 @@ export function createPanelStore(api: PanelApi) {
   async function change(mutate: (d: Draft) => void) {
     const current = draft.peek();
     if (!current) return;
-    draft.value = await updateDraft(current.id, (d) => {
-      mutate(d);
-      d.updatedAt = Date.now();
-    });
+    const o = owner;
+    show(
+      o,
+      await updateDraft(current.id, (d) => {
+        mutate(d);
+        d.updatedAt = Date.now();
+      }),
+    );
   }
 
   /** Run a background request for the open draft with the busy flag, then re-read the draft. */
@@ -274,13 +289,21 @@ export function createPanelStore(api: PanelApi) {
       const reason = shown
         ? `The clinical system now shows a different patient. This draft is for ${current.patient.displayName} and is locked: it cannot be submitted until their record is open again.`
         : `The clinical system no longer shows ${current.patient.displayName}. This draft is locked until their record is open again.`;
-      draft.value = await updateDraft(current.id, (d) => {
-        d.lockedReason = reason;
-      });
+      const o = owner;
+      show(
+        o,
+        await updateDraft(current.id, (d) => {
+          d.lockedReason = reason;
+        }),
+      );
     } else if (current && same && current.lockedReason) {
-      draft.value = await updateDraft(current.id, (d) => {
-        d.lockedReason = undefined;
-      });
+      const o = owner;
+      show(
+        o,
+        await updateDraft(current.id, (d) => {
+          d.lockedReason = undefined;
+        }),
+      );
     }
   }
 
@@ -442,17 +465,21 @@ export function createPanelStore(api: PanelApi) {
       void busyWith(id, () => api.completeLetter(id), false);
     },
     async completeOutstanding(letter: OutstandingLetter) {
-      const d = await getOwnDraft(owner, letter.draftId);
+      const o = owner;
+      const d = await getOwnDraft(o, letter.draftId);
       if (!d) {
         error.value = 'The draft for this referral is no longer in this browser. Attach the letter in e-RS.';
         return;
       }
       // Reuse the draft's own submission: back to "attach", then the background uploads and links it.
       results.value = undefined;
-      draft.value = await updateDraft(d.id, (x) => {
-        x.letterMode = 'attach';
-        x.addingLetter = true;
-      });
+      show(
+        o,
+        await updateDraft(d.id, (x) => {
+          x.letterMode = 'attach';
+          x.addingLetter = true;
+        }),
+      );
     },
     async closeDone(d: Draft) {
       // Keep a referral whose letter is still to follow until the letter is attached.
