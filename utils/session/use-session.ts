@@ -2,7 +2,9 @@
 // broadcasts, and wraps the session actions. The transport is injectable for component tests.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { SessionView } from './state';
-import { onBackgroundEvent, request, type MessageType, type PayloadOf, type Reply, type ResponseOf } from '../protocol';
+import { onBackgroundEvent, request } from '../messaging/client';
+import type { Reply } from '../messaging/errors';
+import type { MessageType, PayloadOf, ResponseOf } from '../protocol';
 
 export interface SessionApi {
   request<T extends MessageType>(type: T, payload?: PayloadOf<T>): Promise<Reply<ResponseOf<T>>>;
