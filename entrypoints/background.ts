@@ -1,4 +1,6 @@
 // Thin wiring only: every listener is registered synchronously here, at worker start.
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
 import { registerPatientContext } from '../utils/patient/background';
 import { proofKey } from '../utils/session/proof-key';
 import { registerReferrals } from '../utils/referral/background';
