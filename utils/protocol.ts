@@ -290,12 +290,3 @@ export function registerHandler<T extends MessageType>(type: T, handler: Handler
 // ---- pages: see ./messaging/client (kept free of zod) --------------------------------------------
 
 export { onBackgroundEvent, request, sendMessage } from './messaging/client';
-
-/** Background → extension pages. Content scripts never receive runtime messages. */
-export async function broadcast(event: BackgroundEvent): Promise<void> {
-  try {
-    await browser.runtime.sendMessage(event);
-  } catch {
-    /* no page open */
-  }
-}

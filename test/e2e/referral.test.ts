@@ -11,7 +11,7 @@ import { USER_IDS } from '../../packages/ers-simulator/src/server';
 const LETTER = path.resolve(import.meta.dirname, '../fixtures/ers-api/platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 
 // Evaluated inside extension pages.
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const chrome: any;
 
 let h: Harness;
 let lastPage: Page | undefined;

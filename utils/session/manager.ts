@@ -1,5 +1,5 @@
 // The background's session manager: runs sign-in in both flavours, role selection, token refresh,
-// expiry/re-authentication and sign-out over the pure state machine in ./session-state. The one
+// expiry/re-authentication and sign-out over the pure state machine in ./state. The one
 // SessionRecord is kept in storage.session (memory only, trusted contexts only), written on every
 // transition, so a worker that is stopped and restarted carries on where it was.
 //
@@ -9,14 +9,13 @@
 //   onSignedOut(fn)     e.g. remove the user's drafts still being edited (told which user)
 //   onActive(fn)        a user is signed in with a role (again): e.g. carry on their submissions
 //   currentOwner()      owner key (SDS user id @ ODS) of the signed-in user, for binding their data
-//   onRoleChanged(fn)   e.g. re-check open drafts against the new role's rules
 import { browser } from 'wxt/browser';
 import { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/errors';
 import type { ErsCredentials } from '../ers/transport';
 import { ProtocolError, type ProtocolErrorBody } from '../messaging/kit';
 import { ownerKey } from '../referral/model';
-import { getSettings, IDENTITY_KEYS, missingForSignIn, watchSettings, type Settings } from '../settings/index';
+import { getSettings, IDENTITY_KEYS, missingForSignIn, type Settings } from '../settings/index';
 import { RelayError } from './relay';
 import {
   findRole,
@@ -642,15 +641,6 @@ export async function currentOwner(): Promise<string | undefined> {
   const manager = sessionManager();
   await manager.ready;
   return manager.owner;
-}
-
-export function onRoleChanged(listener: RoleChangedListener): () => void {
-  return sessionManager().onRoleChanged(listener);
-}
-
-/** Follow settings changes: sign out when the sign-in settings change. */
-export function watchSessionSettings(manager: SessionManager): () => void {
-  return watchSettings((settings) => void manager.checkSettings(settings));
 }
 
 export type { Role, SessionView, SessionRecord, SessionSecrets, SignOutReason };
