@@ -5,7 +5,7 @@ import { registerPatientContext } from '../utils/patient/background';
 import { proofKey } from '../utils/session/proof-key';
 import { registerReferrals } from '../utils/referral/background';
 import { startSession } from '../utils/session/background';
-import { router } from '../utils/protocol';
+import { router } from '../utils/messages';
 
 export default defineBackground(() => {
   startSession(); // issue 5: session manager, settings, idle sign-out, session/* and settings/* handlers

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
 import { startSimulator, USER_IDS, type RunningSimulator } from '../../packages/ers-simulator/src/server';
-import { MessageRouter, protocol } from '../../utils/protocol';
+import { MessageRouter, protocol } from '../../utils/messages';
 import { registerSessionHandlers } from '../../utils/session/background';
 import { SessionManager, type SessionDeps } from '../../utils/session/manager';
 import { watchIdle } from '../../utils/session/idle';

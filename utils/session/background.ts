@@ -2,7 +2,7 @@
 // alarm, idle sign-out, settings migration and watching. `startSession()` is called synchronously
 // from entrypoints/background.ts so every listener is registered before the worker's first event.
 import { browser } from 'wxt/browser';
-import { MessageRouter, ProtocolError, router as defaultRouter } from '../protocol';
+import { ProtocolError, router as defaultRouter, type Router } from '../messages';
 import { getResolvedSettings, getSettings, migrateStoredSettings, saveSettings, SettingsError, watchSettings } from '../settings/index';
 import { applyIdleSettings, watchIdle } from './idle';
 import { mapSessionError, REFRESH_ALARM, sessionManager, type SessionManager } from './manager';
@@ -18,7 +18,7 @@ async function settingsSnapshot() {
   return { ...resolved, redirectUrl };
 }
 
-export function registerSessionHandlers(manager: SessionManager, router: MessageRouter = defaultRouter): void {
+export function registerSessionHandlers(manager: SessionManager, router: Router = defaultRouter): void {
   router.registerHandler('session/get', () => manager.view());
   router.registerHandler('session/sign-in', (m) => manager.signIn({ smartcard: m.smartcard }));
   router.registerHandler('session/cancel-sign-in', () => manager.cancelSignIn());
@@ -43,7 +43,7 @@ export function registerSessionHandlers(manager: SessionManager, router: Message
 }
 
 /** Call once, synchronously, at worker start. */
-export function startSession(router: MessageRouter = defaultRouter): SessionManager {
+export function startSession(router: Router = defaultRouter): SessionManager {
   // Tokens live in storage.session: keep content scripts out of it (Chrome's default, made explicit).
   try {
     void (browser.storage.session as { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> })

@@ -11,6 +11,7 @@
 //   currentOwner()      owner key (SDS user id @ ODS) of the signed-in user, for binding their data
 import { browser } from 'wxt/browser';
 import { ErsClient } from '../ers/client';
+import { notifyPages } from '../messages';
 import { ErsError } from '../ers/errors';
 import type { ErsCredentials } from '../ers/transport';
 import { ProtocolError, type ProtocolErrorBody } from '../messaging/kit';
@@ -593,7 +594,7 @@ function browserDeps(): SessionDeps {
     launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
     redirectUrl: () => browser.identity.getRedirectURL(),
     broadcast: (view) => {
-      browser.runtime.sendMessage({ type: 'session/changed', view }).catch(() => undefined);
+      notifyPages({ type: 'session/changed', view });
     },
     scheduleRefresh: (at) => {
       if (at === undefined) void browser.alarms.clear(REFRESH_ALARM).catch(() => undefined);
