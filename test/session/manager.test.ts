@@ -392,6 +392,13 @@ describe('legacy sign-in (A001 smartcard → A002 role → A003 sign-out)', () =
     expect(h.manager.current).toMatchObject({ status: 'active', role: RC_R68 });
   });
 
+  it('a test smartcard the simulator does not publish fails sign-in with a clear notice', async () => {
+    const h = harness({ settings: { flavour: 'legacy' } });
+    const view = await h.manager.signIn({ smartcard: { card: 'nobody' } });
+    expect(view.status).not.toBe('choose-role');
+    expect(view.notice).toMatch(/no test smartcard called "nobody"/);
+  });
+
   it('test smartcards are refused outside the simulator; pasting needs a token', async () => {
     const h = harness({ settings: { flavour: 'legacy', smartcardSource: 'paste' } });
     await expect(h.manager.signIn({ smartcard: { card: 'adams' } })).rejects.toMatchObject({ code: 'invalid-message' });
