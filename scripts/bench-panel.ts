@@ -216,7 +216,7 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
   }
 }
 
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const chrome: any;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const line of await benchPanel()) console.log(JSON.stringify(line));

@@ -10,7 +10,7 @@ import { USER_IDS } from 'ers-simulator';
 import { referralsWithLetters, startHarness, type Harness } from './harness';
 
 // Evaluated inside extension pages.
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const chrome: any;
 
 let current: { h?: Harness; page?: Page; name: string } = { name: '' };
 
@@ -212,7 +212,7 @@ describe("sign-out, restarts and other users never lose or leak a user's work", 
                 })),
               );
               open.result.close();
-            }; // eslint-disable-line @typescript-eslint/no-explicit-any
+            };
           };
         }),
     );

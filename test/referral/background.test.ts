@@ -10,7 +10,7 @@ import { registerReferrals } from '../../utils/referral/background';
 import { SessionManager, sessionManager, type SessionDeps } from '../../utils/session/manager';
 import type { SessionRecord } from '../../utils/session/state';
 import { tabStateKey } from '../../utils/patient/storage-keys';
-import { router } from '../../utils/protocol';
+import { router } from '../../utils/messages';
 import { newDraft, ownerKey, type Draft, type SubmissionPhase } from '../../utils/referral/model';
 import { getDraft, listOutstanding, purgeExpired, putDraft, putOutstanding, resetDbConnection } from '../../utils/referral/store';
 import { defaultSettings } from '../../utils/settings/index';

@@ -9,7 +9,7 @@
 // needing attention and carried on when that user signs in again.
 import { browser } from 'wxt/browser';
 import { ReferenceDataCache, type CachedCodeSystem, type KeyValueStore } from '../ers/index';
-import { ProtocolError, registerHandler } from '../protocol';
+import { notifyPages, ProtocolError, registerHandler } from '../messages';
 import { DRAFT_CHANGED, type PanelPreferences } from './messages';
 import { IN_FLIGHT, type Draft } from './model';
 import {
@@ -53,7 +53,7 @@ const codeSystemStore: KeyValueStore = {
 };
 
 function announce(draftId: string): void {
-  browser.runtime.sendMessage({ type: DRAFT_CHANGED, draftId }).catch(() => undefined);
+  notifyPages({ type: DRAFT_CHANGED, draftId });
 }
 
 /** Letters outstanding on the toolbar badge; red when one is overdue. */
