@@ -10,6 +10,7 @@
 //   onActive(fn)        a user is signed in with a role (again): e.g. carry on their submissions
 //   currentOwner()      owner key (SDS user id @ ODS) of the signed-in user, for binding their data
 import { browser } from 'wxt/browser';
+import { sessionRecordItem, signOutPendingItem } from '../storage';
 import { ErsClient } from '../ers/client';
 import { notifyPages } from '../messages';
 import { ErsError } from '../ers/errors';
@@ -43,9 +44,9 @@ import {
   type SignInResult,
 } from './signin';
 
-export const SESSION_STORAGE_KEY = 'ers.session';
+export const SESSION_STORAGE_KEY = sessionRecordItem.key;
 /** storage.local flag (no secret) that sign-out cleanup has not finished; re-run on the next start. */
-export const SIGNOUT_PENDING_KEY = 'ers.signout.pending';
+export const SIGNOUT_PENDING_KEY = signOutPendingItem.key;
 export const REFRESH_ALARM = 'ers-session-refresh';
 /** Refresh this long before the access token expires. */
 export const REFRESH_MARGIN_MS = 60_000;
@@ -580,16 +581,15 @@ export function mapSessionError(error: unknown): ProtocolErrorBody | undefined {
 let instance: SessionManager | undefined;
 
 function browserDeps(): SessionDeps {
-  const session = browser.storage.session;
   return {
     boot: crypto.randomUUID(),
     now: () => Date.now(),
     getSettings,
-    load: async () => (await session.get(SESSION_STORAGE_KEY))[SESSION_STORAGE_KEY] as SessionRecord | undefined,
-    save: (record) => session.set({ [SESSION_STORAGE_KEY]: record }),
+    load: () => sessionRecordItem.get(),
+    save: (record) => sessionRecordItem.set(record),
     signOutPending: {
-      get: async () => (await browser.storage.local.get(SIGNOUT_PENDING_KEY))[SIGNOUT_PENDING_KEY] === true,
-      set: (pending) => (pending ? browser.storage.local.set({ [SIGNOUT_PENDING_KEY]: true }) : browser.storage.local.remove(SIGNOUT_PENDING_KEY)),
+      get: () => signOutPendingItem.get(),
+      set: (pending) => (pending ? signOutPendingItem.set(true) : signOutPendingItem.remove()),
     },
     launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
     redirectUrl: () => browser.identity.getRedirectURL(),
