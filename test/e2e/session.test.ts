@@ -12,7 +12,7 @@ import { referralsWithLetters, startHarness, type Harness } from './harness';
 // Evaluated inside extension pages.
 declare const chrome: any;
 
-let current: { h?: Harness; page?: Page; name: string } = { name: '' };
+const current: { h?: Harness; page?: Page; name: string } = { name: '' };
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && current.h && current.page) await current.h.screenshot(current.page, `session-${current.name}`);

@@ -300,7 +300,7 @@ describe('the panel follows the session at once', () => {
   });
 
   it("another user signing in sees none of the first user's drafts, even for the same patient", async () => {
-    const api = await searchFor();
+    const _api = await searchFor();
     fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
     await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
     await putDraft(

@@ -94,7 +94,7 @@ describe('adapters refuse what they cannot trust', () => {
 
 describe('huge and odd pages do not crash or stall the reader', () => {
   it('a 100,000-element page with deep nesting is read within bounds', () => {
-    const deep = '<div>'.repeat(2000) + 'x' + '</div>'.repeat(2000);
+    const deep = `${'<div>'.repeat(2000)}x${'</div>'.repeat(2000)}`;
     const rows = Array.from({ length: 98_000 / 2 }, (_, i) => `<span>cell ${i}</span><i></i>`).join('');
     const doc = parseHtml(`<html><body><div class="record"><p>Name: JONES, Sarah (Mrs)</p><p>NHS Number: 943 476 5919</p></div>${deep}${rows}</body></html>`);
     // Bounded work, not a timing (speed lives in `npm run bench`): the scan stops at its node cap.

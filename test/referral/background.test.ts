@@ -7,7 +7,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { registerReferrals } from '../../utils/referral/background';
-import { SessionManager, sessionManager, type SessionDeps } from '../../utils/session/manager';
+import { type SessionManager, sessionManager, type SessionDeps } from '../../utils/session/manager';
 import type { SessionRecord } from '../../utils/session/state';
 import { tabStateKey } from '../../utils/patient/storage-keys';
 import { router } from '../../utils/messages';

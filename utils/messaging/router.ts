@@ -143,7 +143,7 @@ export class MessageRouter<P extends Definitions = Definitions> {
       return this.fail(type, { code: 'invalid-message', message: 'A message must be an object with a type.' });
     }
     const rawType = (message as { type: string }).type;
-    const def: MessageDef | undefined = Object.prototype.hasOwnProperty.call(this.definitions, rawType) ? this.definitions[rawType] : undefined;
+    const def: MessageDef | undefined = Object.hasOwn(this.definitions, rawType) ? this.definitions[rawType] : undefined;
     if (!def) return this.fail(type, { code: 'unknown-type', message: `Unknown message type "${type}".` });
     if (!def.senders.includes(verdict.kind)) {
       return this.fail(type, { code: 'forbidden-sender', message: `"${type}" may not be sent from a ${verdict.kind}.` });
@@ -185,7 +185,7 @@ export class MessageRouter<P extends Definitions = Definitions> {
    */
   claims(message: unknown): boolean {
     const type = (message as { type?: unknown } | null)?.type;
-    if (typeof type === 'string' && Object.prototype.hasOwnProperty.call(this.definitions, type) && !this.handlers.has(type)) return false;
+    if (typeof type === 'string' && Object.hasOwn(this.definitions, type) && !this.handlers.has(type)) return false;
     return true;
   }
 

@@ -9,7 +9,7 @@
 // needing attention and carried on when that user signs in again.
 import { browser } from 'wxt/browser';
 import { lastSearchItem, referenceDataItem } from '../storage';
-import { ReferenceDataCache, type CachedCodeSystem, type KeyValueStore } from '../ers/index';
+import { ReferenceDataCache, type KeyValueStore } from '../ers/index';
 import { notifyPages, ProtocolError, registerHandler } from '../messages';
 import { DRAFT_CHANGED, type PanelPreferences } from './messages';
 import { IN_FLIGHT, type Draft } from './model';

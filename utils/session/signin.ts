@@ -185,7 +185,7 @@ export async function simulatorTestSmartcard(settings: Settings, card: string, f
   } catch {
     throw unavailable;
   }
-  const token = cards && typeof cards === 'object' && Object.prototype.hasOwnProperty.call(cards, card) ? (cards as Record<string, unknown>)[card] : undefined;
+  const token = cards && typeof cards === 'object' && Object.hasOwn(cards, card) ? (cards as Record<string, unknown>)[card] : undefined;
   if (typeof token !== 'string' || !token) throw new SignInError('smartcard', `The simulator has no test smartcard called "${card}".`);
   return token;
 }

@@ -48,6 +48,7 @@ export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLet
         Letter to follow (attach it later: within 24 hours for urgent and two week wait, 3 working days for routine)
       </label>
       {draft.letterMode === 'attach' && (
+        // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse; the labelled file input inside is the keyboard path
         <div
           class={`dropzone ${dragging ? 'dropzone--active' : ''}`}
           onDragOver={(e) => {
