@@ -31,7 +31,6 @@ export const protocol = {
 export type ProtocolMap = typeof protocol;
 export type MessageType = keyof ProtocolMap;
 export type MessageOf<T extends MessageType> = z.input<ProtocolMap[T]['schema']>;
-export type ParsedMessageOf<T extends MessageType> = z.output<ProtocolMap[T]['schema']>;
 export type ResponseOf<T extends MessageType> = ProtocolMap[T] extends MessageDef<z.ZodType, infer R> ? R : never;
 export type PayloadOf<T extends MessageType> = Omit<MessageOf<T>, 'type'>;
 
@@ -53,4 +52,4 @@ export function registerHandler<T extends MessageType>(type: T, handler: Handler
 
 export * from './messaging/kit';
 export * from './messaging/router';
-export { onBackgroundEvent, request, sendMessage } from './messaging/client';
+export { request, sendMessage } from './messaging/client';

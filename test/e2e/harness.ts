@@ -106,13 +106,6 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
   return harness;
 }
 
-/** The real side panel page that Refer opened (Chrome's side panel is an extension page target). */
-export async function sidePanelTarget(browser: Browser, timeout = 10_000): Promise<Target> {
-  return browser.waitForTarget((t) => t.url().startsWith(`chrome-extension://${EXTENSION_ID}/sidepanel.html`), { timeout });
-}
-
-export const EXTENSION_DIR = CHROME_EXTENSION_DIR;
-
 /** A harness already signed in as Dr Kate ADAMS (referring clinician at B86001), from the side panel. */
 export async function startSignedInHarness(): Promise<Harness> {
   const { openPanelFromRecord, signInFromPanel } = await import('../../scripts/lib/walkthrough');

@@ -12,8 +12,8 @@ import { pickIdentity, readTrustedIdentity, withTrustedIdentity, writeTrustedIde
 
 export * from './schema';
 export { migrateSettings } from './migrations';
-export { resetTrustedSettingsConnection, TRUSTED_DB_NAME } from './trusted';
-export { resolveSettings, parseManaged, OTHER_POLICY_KEYS, type ResolvedSettings, type PolicyProblem } from './resolve';
+export { resetTrustedSettingsConnection } from './trusted';
+export { resolveSettings, OTHER_POLICY_KEYS, type ResolvedSettings, type PolicyProblem } from './resolve';
 
 export const SETTINGS_STORAGE_KEY = userSettingsItem.key;
 

@@ -149,9 +149,3 @@ export function requireBusinessFunction(bf: string, allowed: readonly string[]):
     throw new ErsError(403, 'FORBIDDEN', `This endpoint cannot be accessed using the e-RS Business Function provided. Allowed values: ${allowed.join(',')}`);
   }
 }
-
-export function userOrThrow(id: string): TestUser {
-  const u = findUser(id);
-  if (!u) throw new Error(`unknown test user ${id}`);
-  return u;
-}

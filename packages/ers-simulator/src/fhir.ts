@@ -171,7 +171,3 @@ export function identifierOf(pv: ParamValue, name: string, system: string, patte
 export const NHS_NUMBER_PATTERN = /^\d{10}$/;
 export const SDS_USER_PATTERN = /^\d{12}$/;
 export const UBRN_PATTERN = /^\d{12}$/;
-
-export function clone<T>(v: T): T {
-  return structuredClone(v);
-}

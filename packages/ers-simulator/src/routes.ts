@@ -451,5 +451,3 @@ export function matchRoute(method: string, pathname: string): { match?: RouteMat
   }
   return { methodMismatch, flavour, kind: 'stu3' };
 }
-
-export { FHIR_JSON };
