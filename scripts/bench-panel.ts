@@ -1,4 +1,4 @@
-// Side-panel and background benchmarks in headless Chromium (issue 6/7): panel JS loaded by its page
+// Side-panel and background benchmarks in headless Chromium: panel JS loaded by its page
 // (raw and gzip), panel opened → patient banner painted (median), 200 search results rendered
 // (median), user actions and typed patient fields for a routine referral, and the service worker's
 // memory after 50 referrals through the real background.
