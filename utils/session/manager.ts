@@ -29,7 +29,6 @@ import {
   type Role,
   type SessionEvent,
   type SessionRecord,
-  type SessionSecrets,
   type SessionView,
   type SignOutReason,
 } from './state';

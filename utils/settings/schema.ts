@@ -13,7 +13,6 @@ export type SettingsFlavour = (typeof FLAVOURS)[number];
 
 /** Where the legacy flavour's smartcard SSO token comes from. */
 export const SMARTCARD_SOURCES = ['test-card', 'paste'] as const;
-type SmartcardSource = (typeof SMARTCARD_SOURCES)[number];
 
 function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
@@ -45,7 +44,6 @@ export const searchPreferencesSchema = z.object({
   /** Search radius around the patient's postcode; 0 = no limit. */
   distanceMiles: z.number().int().min(0).max(500),
 });
-type SearchPreferences = z.infer<typeof searchPreferencesSchema>;
 
 export const settingsShape = {
   version: z.literal(SETTINGS_VERSION),
