@@ -8,7 +8,7 @@
 import { browser } from 'wxt/browser';
 import type { z } from 'zod';
 import { defineMessage, FROM_CONTENT, type MessageDef } from './messaging/kit';
-import { MessageRouter, type Handler } from './messaging/router';
+import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
 import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
 import type { DraftChangedEvent } from './referral/events';
 import { referralMessages } from './referral/messages';
@@ -47,8 +47,8 @@ export type Router = MessageRouter<ProtocolMap>;
 export const router: Router = new MessageRouter(protocol);
 
 /** Register the background's handler for a message type (one handler per type). */
-export function registerHandler<T extends MessageType>(type: T, handler: Handler<ProtocolMap, T>): void {
-  router.registerHandler(type, handler);
+export function registerHandler<T extends MessageType>(type: T, handler: Handler<ProtocolMap, T>, now?: SyncStep<ProtocolMap, T>): void {
+  router.registerHandler(type, handler, now);
 }
 
 export * from './messaging/kit';
