@@ -104,7 +104,7 @@ export function createPanelStore(api: PanelApi) {
   const blocker = computed(() => {
     const d = draft.value;
     if (!d) return undefined;
-    const b = submitBlocker(d, shownNhs.value);
+    const b = lockReason.value ?? submitBlocker(d, shownNhs.value);
     if (b) return b;
     if (isAdmin.value && !/^\d{12}$/.test(d.referringClinician ?? '')) return 'Name the referring clinician (12-digit SDS user ID).';
     if (!signedIn.value) return 'Sign in to e-RS to submit.';
@@ -312,7 +312,7 @@ export function createPanelStore(api: PanelApi) {
       effect(() => {
         if (!openDraftId.value) return;
         const d = draft.peek()!;
-        if (IN_FLIGHT.includes(d.submission.phase) && !d.submission.error && !resumeBlocker(d, shownNhs.peek())) {
+        if (IN_FLIGHT.includes(d.submission.phase) && !d.submission.error && !lockReason.peek() && !resumeBlocker(d, shownNhs.peek())) {
           void api.resume(d.id, tabId.peek()).catch(() => undefined);
         }
       }),

@@ -104,7 +104,7 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
     });
   });
 
-  it('locks the draft when the host shows another patient, for good', async () => {
+  it('locks the draft while the host shows another patient, and unlocks it when that exact patient returns', async () => {
     await handlePatientMessage({ type: 'open-panel', context: JONES }, sender());
     await handlePatientMessage({ type: 'patient-context', context: SMITH }, sender());
     let s = await getTabPatientState(7);
@@ -114,7 +114,9 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
     expect(s!.draft!.warning).toContain('SMITH, John (Mr) (NHS 991 200 3888)');
     await handlePatientMessage({ type: 'patient-context', context: JONES }, sender());
     s = await getTabPatientState(7);
-    expect(s!.draft!.locked).toBe(true);
+    expect(s!.draft).toMatchObject({ nhsNumber: '9434765919', locked: false });
+    expect(s!.draft!.warning).toBeUndefined();
+    await handlePatientMessage({ type: 'patient-context', context: SMITH }, sender());
     // Refer on the patient now shown starts a fresh draft for them.
     await handlePatientMessage({ type: 'open-panel', context: SMITH }, sender());
     expect((await getTabPatientState(7))!.draft).toMatchObject({ nhsNumber: '9912003888', locked: false });
