@@ -7,9 +7,9 @@
 // touches e-RS or the session is for extension pages only.
 import { browser } from 'wxt/browser';
 import type { z } from 'zod';
-import { defineMessage, FROM_CONTENT, type MessageDef } from './messaging/kit';
+import { defineMessage, FROM_CONTENT, FROM_PAGES, type MessageDef } from './messaging/kit';
 import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
-import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
+import { AdaptersMessageSchema, OpenPanelMessageSchema, PatientContextMessageSchema, SaveAdaptersMessageSchema, type AdaptersView } from './patient/messages';
 import type { DraftChangedEvent } from './referral/events';
 import { referralMessages } from './referral/messages';
 import { sessionMessages, type SessionChangedEvent } from './session/messages';
@@ -19,6 +19,8 @@ import { settingsMessages } from './settings/messages';
 export const patientMessages = {
   'patient-context': defineMessage<Record<string, never>>()(PatientContextMessageSchema, FROM_CONTENT),
   'open-panel': defineMessage<Record<string, never>>()(OpenPanelMessageSchema, FROM_CONTENT),
+  'patient/adapters': defineMessage<AdaptersView>()(AdaptersMessageSchema, FROM_PAGES),
+  'patient/save-adapters': defineMessage<AdaptersView>()(SaveAdaptersMessageSchema, FROM_PAGES),
 } as const;
 
 export const protocol = {

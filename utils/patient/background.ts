@@ -4,14 +4,14 @@
 //
 // Self-contained: call `registerPatientContext()` once from entrypoints/background.ts.
 import { browser } from 'wxt/browser';
-import { HostAdapterSchema, validateAdapters } from './adapter-schema';
+import { HostAdapterSchema, parseAdapterJson, validateAdapters } from './adapter-schema';
 import { BUILTIN_ADAPTERS } from './adapters/builtin';
 import { compileAdapter, urlMatchesPattern } from './compile';
 import { ACTIVE_ADAPTERS_KEY, READ_NOW } from './content-runtime';
 import { applyReportToDraft, bindDraft, type DraftBinding } from './draft-lock';
 import { identityDifferences } from './identity';
 import { type HandlerContext, ProtocolError, registerHandler, router } from '../messages';
-import { PatientContextReportSchema, type PatientReply } from './messages';
+import { PatientContextReportSchema, type AdaptersView, type PatientReply } from './messages';
 import type { HostAdapter, PatientContextReport } from './types';
 
 import { PANEL_REQUEST_KEY, tabStateKey } from './storage-keys';
@@ -131,6 +131,21 @@ export async function saveCustomAdapters(json: unknown[]): Promise<PatientReply>
   if (!r.ok) return r;
   await browser.storage.local.set({ [CUSTOM_ADAPTERS_KEY]: r.adapters });
   return { ok: true };
+}
+
+/** What the options page shows: built-in adapters and the ones an administrator added. */
+export async function adaptersView(): Promise<AdaptersView> {
+  const custom = (await browser.storage.local.get(CUSTOM_ADAPTERS_KEY))[CUSTOM_ADAPTERS_KEY];
+  const names = (Array.isArray(custom) ? custom : []).flatMap((a) => (typeof a?.name === 'string' ? [a.name as string] : []));
+  return { builtIn: BUILTIN_ADAPTERS.map((a) => a.name), custom: names };
+}
+
+/** `patient/save-adapters`: validate the administrator's JSON here, save it, or say what is wrong. */
+export async function saveAdapterJson(json: string): Promise<AdaptersView> {
+  const r = parseAdapterJson(json);
+  if (!r.ok) throw new ProtocolError('invalid-settings', `Adapter not saved: ${r.error}`);
+  await browser.storage.local.set({ [CUSTOM_ADAPTERS_KEY]: r.adapters });
+  return adaptersView();
 }
 
 // ---------------------------------------------------------------- per-tab state
@@ -295,6 +310,8 @@ function registerPatientMessages(): void {
       isOriginEnabled: (origin) => isOriginEnabled(`${origin}/`),
     },
   });
+  registerHandler('patient/adapters', () => adaptersView());
+  registerHandler('patient/save-adapters', (m) => saveAdapterJson(m.json));
   registerHandler(
     'patient-context',
     async (m, ctx) => {
