@@ -100,16 +100,16 @@ describe('patient context in Chromium', () => {
     await page.close();
   });
 
-  it('SPA: switching patient without a reload locks the open draft for the old patient', async () => {
+  it('SPA: switching patient without a reload locks the open draft for the old patient, until she is back', async () => {
     const { page, tabId } = await openAndRefer('spa/index.html#/patient/9434765919', '9434765919', 'JONES');
     await page.click('a[data-nhs-link="9912003888"]');
     const s = await waitForState(tabId, (x) => x.report.patient?.nhsNumber === '9912003888', 'SPA switch to SMITH');
     expect(s.draft).toMatchObject({ nhsNumber: '9434765919', locked: true });
     expect(s.draft!.warning).toMatch(/JONES, Sarah .* SMITH, John .*locked/);
-    // Going back to JONES does not unlock it: locking is one-way.
+    // Back on JONES (the same identity): the background lifts the lock (docs/decisions/draft-lock.md).
     await page.goBack();
     const back = await waitForState(tabId, (x) => x.report.patient?.nhsNumber === '9434765919', 'back to JONES');
-    expect(back.draft!.locked).toBe(true);
+    expect(back.draft!.locked).toBe(false);
     await page.close();
   });
 
