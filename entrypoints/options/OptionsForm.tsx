@@ -147,7 +147,7 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
   const locked = new Set(snapshot.locked);
 
   const set = (key: SettingKey, value: unknown) => {
-    let next = { ...draft, [key]: value } as Settings;
+    const next = { ...draft, [key]: value } as Settings;
     if (key === 'environment' && value !== draft.environment) {
       // Addresses follow the environment unless NHS IT locked them.
       for (const k of ENVIRONMENT_KEYS) if (!locked.has(k)) (next as Record<string, unknown>)[k] = environmentDefault(value as Environment, k);

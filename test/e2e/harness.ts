@@ -3,8 +3,8 @@
 // extension, drive its pages, stop its service worker and take screenshots on failure.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page, Target } from 'puppeteer-core';
-import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
+import type { Browser, Page } from 'puppeteer-core';
+import { EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
 import { configureExtension, startStage } from '../../scripts/lib/stage';
 import type { RunningSimulator, SimulatorOptions } from 'ers-simulator';
 

@@ -1,8 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
-  CUSTOM_ADAPTERS_KEY,
-  PANEL_REQUEST_KEY,
   getTabPatientState,
   publishAdapters,
   recordReport,
@@ -11,11 +9,15 @@ import {
   resetPatientContextForTests,
   saveCustomAdapters,
   syncContentScripts,
-  tabStateKey,
 } from '../../utils/patient/background';
 import { router } from '../../utils/messages';
-import { ACTIVE_ADAPTERS_KEY } from '../../utils/patient/content-runtime';
 import type { PatientContextReport } from '../../utils/patient/types';
+import { activeAdaptersItem, customAdaptersItem, panelRequestItem, tabStateItem } from '../../utils/storage';
+
+const CUSTOM_ADAPTERS_KEY = customAdaptersItem.key;
+const PANEL_REQUEST_KEY = panelRequestItem.key;
+const tabStateKey = (tabId: number) => tabStateItem(tabId).key;
+const ACTIVE_ADAPTERS_KEY = activeAdaptersItem.key;
 
 const URL_GP = 'http://127.0.0.1:9000/demo/gp/record-9434765919.html';
 const report = (nhs: string, family: string, given: string, url = URL_GP): PatientContextReport => ({

@@ -5,7 +5,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { PatientContextSettings, type AdaptersApi } from '../../entrypoints/options/PatientContextSettings';
 import { originPattern } from '../../utils/patient/host-access';
 import { router } from '../../utils/messages';
-import { CUSTOM_ADAPTERS_KEY, registerPatientContext, resetPatientContextForTests } from '../../utils/patient/background';
+import { registerPatientContext, resetPatientContextForTests } from '../../utils/patient/background';
+import { customAdaptersItem } from '../../utils/storage';
 
 /** The page's requests answered by the background's router and handlers, as from the options page. */
 const OPTIONS_PAGE = { id: fakeBrowser.runtime.id, url: `chrome-extension://${fakeBrowser.runtime.id}/options.html` };
@@ -46,7 +47,7 @@ describe('options: clinical systems and host adapters', () => {
     await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/Adapter not saved: .*matches\.0: not a match pattern/));
     fireEvent.input(box, { target: { value: JSON.stringify(adapter) } });
     fireEvent.click(screen.getByText('Validate and save'));
-    await waitFor(async () => expect((await fakeBrowser.storage.local.get(CUSTOM_ADAPTERS_KEY))[CUSTOM_ADAPTERS_KEY]).toEqual([adapter]));
+    await waitFor(async () => expect(await customAdaptersItem.get()).toEqual([adapter]));
     expect(await screen.findByText(/Added here: Acme GP/)).toBeTruthy();
   });
 

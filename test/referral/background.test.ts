@@ -9,7 +9,6 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { registerReferrals } from '../../utils/referral/background';
 import { type SessionManager, sessionManager, type SessionDeps } from '../../utils/session/manager';
 import type { SessionRecord } from '../../utils/session/state';
-import { tabStateKey } from '../../utils/patient/storage-keys';
 import { bindDraftToTab, recordReport } from '../../utils/patient/background';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { router } from '../../utils/messages';
@@ -17,6 +16,9 @@ import { newDraft, ownerKey, type Draft, type SubmissionPhase } from '../../util
 import { getDraft, listOutstanding, purgeExpired, putDraft, putOutstanding, resetDbConnection } from '../../utils/referral/store';
 import { defaultSettings } from '../../utils/settings/index';
 import { USER_IDS } from 'ers-simulator/users';
+import { tabStateItem } from '../../utils/storage';
+
+const tabStateKey = (tabId: number) => tabStateItem(tabId).key;
 
 const ADAMS = ownerKey({ userId: USER_IDS.adams, ods: 'B86001' });
 const BAKER = ownerKey({ userId: USER_IDS.baker, ods: 'B86001' });

@@ -1,24 +1,21 @@
-// Background side of issue 4: per-tab latest patient context, the draft ↔ patient binding (locked
+// Background side of the patient context: per-tab latest patient context, the draft ↔ patient binding (locked
 // when the host shows another patient), the Refer context-menu item and keyboard command, opening the
 // side panel for a tab, and running the content script only on origins the user or policy enabled.
 //
 // Self-contained: call `registerPatientContext()` once from entrypoints/background.ts.
 import { browser } from 'wxt/browser';
+import { activeAdaptersItem, customAdaptersItem, panelRequestItem, tabStateItem } from '../storage';
 import { HostAdapterSchema, parseAdapterJson, validateAdapters } from './adapter-schema';
 import { BUILTIN_ADAPTERS } from './adapters/builtin';
 import { compileAdapter, urlMatchesPattern } from './compile';
-import { ACTIVE_ADAPTERS_KEY, READ_NOW } from './content-runtime';
+import { READ_NOW } from './content-runtime';
 import { applyReportToDraft, bindDraft, type DraftBinding } from './draft-lock';
 import { identityDifferences } from './identity';
 import { type HandlerContext, ProtocolError, registerHandler, router } from '../messages';
 import { PatientContextReportSchema, type AdaptersView, type PatientReply } from './messages';
 import type { HostAdapter, PatientContextReport } from './types';
 
-import { PANEL_REQUEST_KEY, tabStateKey } from './storage-keys';
-
-export { PANEL_REQUEST_KEY, tabStateKey };
 /** storage.local: adapters an administrator added through the options page (raw, validated on use). */
-export const CUSTOM_ADAPTERS_KEY = 'patientAdapters.custom';
 export const CONTENT_SCRIPT_ID = 'ers-patient-context';
 export const CONTENT_SCRIPT_FILE = 'patient-context.js';
 export const MENU_ID = 'ers-refer-patient';
@@ -117,11 +114,11 @@ export async function publishAdapters(): Promise<HostAdapter[]> {
   } catch {
     /* no policy, or storage.managed unavailable (Firefox without a policy, tests) */
   }
-  const custom = (await browser.storage.local.get(CUSTOM_ADAPTERS_KEY))[CUSTOM_ADAPTERS_KEY];
+  const custom = await customAdaptersItem.get();
   const adapters = [...valid(managed, 'managed'), ...valid(Array.isArray(custom) ? custom : [], 'custom'), ...valid([...BUILTIN_ADAPTERS], 'built-in')];
   // First adapter with a given id wins: policy over options page over built-in.
   const unique = adapters.filter((a, i) => adapters.findIndex((b) => b.id === a.id) === i);
-  await browser.storage.local.set({ [ACTIVE_ADAPTERS_KEY]: unique.map(compileAdapter) });
+  await activeAdaptersItem.set(unique.map(compileAdapter));
   return unique;
 }
 
@@ -129,13 +126,13 @@ export async function publishAdapters(): Promise<HostAdapter[]> {
 export async function saveCustomAdapters(json: unknown[]): Promise<PatientReply> {
   const r = validateAdapters(json);
   if (!r.ok) return r;
-  await browser.storage.local.set({ [CUSTOM_ADAPTERS_KEY]: r.adapters });
+  await customAdaptersItem.set(r.adapters);
   return { ok: true };
 }
 
 /** What the options page shows: built-in adapters and the ones an administrator added. */
 export async function adaptersView(): Promise<AdaptersView> {
-  const custom = (await browser.storage.local.get(CUSTOM_ADAPTERS_KEY))[CUSTOM_ADAPTERS_KEY];
+  const custom = await customAdaptersItem.get();
   const names = (Array.isArray(custom) ? custom : []).flatMap((a) => (typeof a?.name === 'string' ? [a.name as string] : []));
   return { builtIn: BUILTIN_ADAPTERS.map((a) => a.name), custom: names };
 }
@@ -144,7 +141,7 @@ export async function adaptersView(): Promise<AdaptersView> {
 export async function saveAdapterJson(json: string): Promise<AdaptersView> {
   const r = parseAdapterJson(json);
   if (!r.ok) throw new ProtocolError('invalid-settings', `Adapter not saved: ${r.error}`);
-  await browser.storage.local.set({ [CUSTOM_ADAPTERS_KEY]: r.adapters });
+  await customAdaptersItem.set(r.adapters);
   return adaptersView();
 }
 
@@ -162,12 +159,11 @@ function perTab<T>(tabId: number, fn: () => Promise<T>): Promise<T> {
 }
 
 export async function getTabPatientState(tabId: number): Promise<TabPatientState | undefined> {
-  const k = tabStateKey(tabId);
-  return (await browser.storage.session.get(k))[k] as TabPatientState | undefined;
+  return tabStateItem(tabId).get();
 }
 
 async function putTabState(state: TabPatientState) {
-  await browser.storage.session.set({ [tabStateKey(state.tabId)]: state });
+  await tabStateItem(state.tabId).set(state);
 }
 
 type BindingListener = (binding: DraftBinding) => Promise<void> | void;
@@ -271,7 +267,7 @@ async function afterOpen(tab: { id?: number; windowId?: number }, via: PanelRequ
   const state = await bindDraftToTab(tab.id, report);
   const request: PanelRequest = { tabId: tab.id, windowId: tab.windowId, at: Date.now(), via };
   if (state?.draft && !state.draft.locked) request.nhsNumber = state.draft.nhsNumber;
-  await browser.storage.session.set({ [PANEL_REQUEST_KEY]: request });
+  await panelRequestItem.set(request);
 }
 
 /** Context menu and keyboard command: open the panel on the tab's current patient in one action. */
@@ -384,10 +380,10 @@ export function registerPatientContext(): void {
   listen(() => browser.permissions.onRemoved.addListener(() => void syncContentScripts()));
   listen(() =>
     browser.storage.onChanged.addListener((changes, area) => {
-      if ((area === 'local' && CUSTOM_ADAPTERS_KEY in changes) || area === 'managed') void publishAdapters();
+      if ((area === 'local' && customAdaptersItem.key in changes) || area === 'managed') void publishAdapters();
     }),
   );
-  listen(() => browser.tabs.onRemoved.addListener((tabId) => void browser.storage.session.remove(tabStateKey(tabId))));
+  listen(() => browser.tabs.onRemoved.addListener((tabId) => void tabStateItem(tabId).remove()));
 }
 
 /** For tests: allow registering again after fakeBrowser.reset(). */

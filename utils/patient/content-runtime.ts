@@ -10,7 +10,6 @@ import type { ActiveAdapter, PatientContextReport } from './types';
 import { UNSETTLED, watchPatientContext, type PatientWatcher } from './watcher';
 
 /** storage.local key holding the compiled, zod-validated adapters the background publishes. */
-export const ACTIVE_ADAPTERS_KEY = 'patientAdapters.active';
 /** Background → content script (top frame): read the page now and answer with the report. */
 export const READ_NOW = 'patient/read-now';
 

@@ -6,7 +6,7 @@ import { ENVIRONMENTS, type Environment } from './environments';
 
 export const SETTINGS_VERSION = 3;
 
-export { ENVIRONMENT_LABELS, ENVIRONMENTS, type Environment } from './environments';
+export { ENVIRONMENTS, type Environment } from './environments';
 import { ENVIRONMENT_DEFAULTS, ENVIRONMENT_KEYS } from './environments';
 
 export const FLAVOURS = ['platform', 'legacy'] as const;
@@ -86,7 +86,7 @@ export type SettingKey = Exclude<keyof Settings, 'version'>;
 export const SETTING_KEYS = Object.keys(settingsShape).filter((k) => k !== 'version') as SettingKey[];
 
 // Plain data in ./environments.ts (the options page reads it without zod); checked against the schema here.
-export { ENVIRONMENT_KEYS, SIMULATOR_ORIGIN, SIMULATOR_RELAY } from './environments';
+export { ENVIRONMENT_KEYS } from './environments';
 const _environmentKeys: readonly SettingKey[] = ENVIRONMENT_KEYS;
 void _environmentKeys;
 

@@ -11,7 +11,7 @@ import type { SimCore } from './core';
 import { ErsError, diag, unprocessable } from './errors';
 import type { RouteId } from './faults';
 import { isObject } from './fhir';
-import { FHIR_JSON, type Reply, fhir, header, negotiate, parseJson, readBody, requireJsonContentType } from './http';
+import { type Reply, fhir, header, negotiate, parseJson, readBody, requireJsonContentType } from './http';
 import { generateLetter } from './letters';
 import { REFERENCE_DATA_VERSION, buildCodeSystem } from './reference-data';
 import {

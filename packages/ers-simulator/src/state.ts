@@ -6,7 +6,6 @@ import type { Flavour } from './search';
 import { USER_IDS } from './users';
 
 export type ReferralState = 'NOT_BOOKED' | 'AWAITING_TRIAGE';
-type Availability = 'AVAILABLE' | 'PENDING' | 'THREATS_FOUND';
 
 export interface Attachment {
   /** e-RS attachment id (numeric string); the contained DocumentReference is `DocumentReference-<id>`. */
