@@ -68,6 +68,13 @@ async function openAndRefer(rel: string, nhs: string, family: string) {
   await panel; // the side panel opened
   const bound = await waitForState(tabId, (s) => s.draft?.nhsNumber === nhs, 'draft bound to the patient');
   expect(bound.draft!.locked).toBe(false);
+  // The panel opens inside the click, before the background records the request: wait for this tab's.
+  await probe.waitForFunction(
+    async (t) =>
+      ((await chrome.storage.session.get('patientContext.panelRequest'))['patientContext.panelRequest'] as { tabId?: number } | undefined)?.tabId === t,
+    { timeout: 5000 },
+    tabId,
+  );
   const request = await probe.evaluate(async () => (await chrome.storage.session.get('patientContext.panelRequest'))['patientContext.panelRequest']);
   expect(request).toMatchObject({ tabId, via: 'refer-button', nhsNumber: nhs });
   return { page, tabId };
