@@ -1,7 +1,7 @@
 // The referral letter: templates and their checks, record items with their source, the letter
 // model, and the PDF as a PDF reader sees it.
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_TEMPLATES } from '../../utils/letter/builtin-templates';
+import { BUILT_IN_TEMPLATES, letterTemplates } from '../../utils/letter/builtin-templates';
 import {
   type LetterContext,
   buildLetterDocument,
@@ -175,5 +175,16 @@ describe('the letter', () => {
     const text = await pdfText(await renderLetterPdf(buildLetterDocument(general, d, ctx)));
     expect(text).toContain('Siobhán — “urgent” ? 2 weeks ? ?? file');
     expect(toWinAnsi('a\u0007b', new Set([97, 98]))).toBe('ab');
+  });
+});
+
+describe('the templates offered', () => {
+  it('are the built-in ones plus the administrator’s that pass, with a message for each refused one', () => {
+    const mine = { id: 'cardio', name: 'Cardiology', title: 'Referral', sections: [{ kind: 'text', id: 'reason', heading: 'Reason' }] };
+    const { templates, problems } = letterTemplates([mine, { ...mine, id: 'bad', name: 'Bad one', title: '{{nhs}}' }]);
+    expect(templates.map((t) => t.id)).toEqual(['general', 'suspected-cancer', 'musculoskeletal', 'cardio']);
+    expect(problems).toEqual([
+      'Bad one cannot be used: the template: {{nhs}} is not a placeholder this extension knows (it knows patient.name, patient.nhsNumber, patient.birthDate, patient.gender, patient.address, patient.postcode, referrer.name, referrer.role, referrer.organisation, date, priority, service).',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 // The templates every installation has. Administrators add their own (policy `letterTemplates` or
 // the options page) in the same format, checked by ./template.ts.
-import type { LetterTemplate } from './template';
+import { type LetterTemplate, checkTemplates } from './template';
 
 const recordSections: LetterTemplate['sections'] = [
   { kind: 'record', field: 'problems', heading: 'Problems' },
@@ -69,3 +69,9 @@ export const BUILT_IN_TEMPLATES: readonly LetterTemplate[] = [
     ],
   },
 ];
+
+/** The templates to offer: the built-in ones, then the administrator's that pass the check; the problems with the rest. */
+export function letterTemplates(admin: unknown): { templates: LetterTemplate[]; problems: string[] } {
+  const checked = checkTemplates(admin, BUILT_IN_TEMPLATES);
+  return { templates: [...BUILT_IN_TEMPLATES, ...checked.templates], problems: checked.problems };
+}
