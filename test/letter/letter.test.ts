@@ -5,11 +5,14 @@ import { BUILT_IN_TEMPLATES, letterTemplates } from '../../utils/letter/builtin-
 import {
   type LetterContext,
   buildLetterDocument,
+  editItem,
   letterProblems,
   newLetterDraft,
   placeholderValues,
   recordItemsFrom,
+  referrerFrom,
   switchTemplate,
+  writeSection,
 } from '../../utils/letter/model';
 import { renderLetterPdf, toWinAnsi } from '../../utils/letter/pdf';
 import { checkTemplate, checkTemplates, fill, templateFor } from '../../utils/letter/template';
@@ -186,5 +189,28 @@ describe('the templates offered', () => {
     expect(problems).toEqual([
       'Bad one cannot be used: the template: {{nhs}} is not a placeholder this extension knows (it knows patient.name, patient.nhsNumber, patient.birthDate, patient.gender, patient.address, patient.postcode, referrer.name, referrer.role, referrer.organisation, date, priority, service).',
     ]);
+  });
+});
+
+describe('editing the record items', () => {
+  it('an edit keeps what the page said, and a removed item stays listed but is not printed', () => {
+    let d = newLetterDraft(general, {}, recordItemsFrom(report(), NHS), NHS, 0);
+    d = editItem(d, 'problems-0', { text: 'Hypertension (well controlled)' }, 1);
+    d = editItem(d, 'allergies-0', { included: false }, 2);
+    d = writeSection(d, 'reason', 'Chest pain', 3);
+    expect(d.items[0]).toMatchObject({ text: 'Hypertension (well controlled)', original: 'Essential hypertension' });
+    expect(d.items).toHaveLength(4);
+    const text = JSON.stringify(buildLetterDocument(general, d, ctx).blocks);
+    expect(text).toContain('Hypertension (well controlled)');
+    expect(text).not.toContain('Penicillin');
+    expect(d.updatedAt).toBe(3);
+  });
+
+  it('names the referrer with their organisation', () => {
+    expect(referrerFrom({ userName: 'Dr Kate ADAMS', roleLabel: 'Referring clinician', orgName: 'Demo Surgery', ods: 'B86001' })).toEqual({
+      name: 'Dr Kate ADAMS',
+      role: 'Referring clinician',
+      organisation: 'Demo Surgery (B86001)',
+    });
   });
 });

@@ -99,6 +99,21 @@ export function switchTemplate(draft: LetterDraft, template: LetterTemplate, val
   return { ...next, recordNhsNumber: draft.recordNhsNumber };
 }
 
+/** The clinician edits an item's text or takes it out (it stays listed, marked, so that is visible). */
+export function editItem(draft: LetterDraft, id: string, patch: Partial<Pick<RecordItem, 'text' | 'included'>>, now: number): LetterDraft {
+  return { ...draft, items: draft.items.map((i) => (i.id === id ? { ...i, ...patch } : i)), updatedAt: now };
+}
+
+export function writeSection(draft: LetterDraft, id: string, text: string, now: number): LetterDraft {
+  return { ...draft, sections: { ...draft.sections, [id]: text }, updatedAt: now };
+}
+
+/** Who is writing: the signed-in user and their role's organisation. */
+export function referrerFrom(s: { userName?: string; roleLabel?: string; orgName?: string; ods?: string }): LetterContext['referrer'] {
+  const org = s.orgName && s.ods ? `${s.orgName} (${s.ods})` : (s.orgName ?? s.ods);
+  return { name: s.userName ?? '', role: s.roleLabel, organisation: org };
+}
+
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 function longBirthDate(iso: string | undefined): string | undefined {
