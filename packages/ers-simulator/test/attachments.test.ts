@@ -48,6 +48,14 @@ function maintain(ubrn: string, files: { url: string; description?: string }[], 
 }
 
 describe('A020 upload', () => {
+  it('keeps the uploaded bytes exactly, for tests to read back', async () => {
+    const bytes = new Uint8Array([37, 80, 68, 70, 0, 255, 10]);
+    const res = await upload(sim, ADAMS_RC_R68, { name: 'letter.pdf', type: 'application/pdf', bytes });
+    const id = res.headers.get('location')!.replace('Binary/', '');
+    expect(sim.binaryContent(id)).toEqual(bytes);
+    expect(sim.binaryContent('no-such-id')).toBeUndefined();
+  });
+
   it('201 with a relative Location and no body; the binary is recorded with its intended UBRN', async () => {
     const { ubrn } = await createReferral(sim);
     const res = await upload(sim, ADAMS_RC_R68, { ubrn, name: 'a,b letter.txt', type: 'text/plain; charset=utf-8' });
