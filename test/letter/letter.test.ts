@@ -5,6 +5,7 @@ import { BUILT_IN_TEMPLATES, letterTemplates } from '../../utils/letter/builtin-
 import {
   type LetterContext,
   buildLetterDocument,
+  changedSinceAdded,
   editItem,
   letterProblems,
   newLetterDraft,
@@ -212,5 +213,16 @@ describe('editing the record items', () => {
       role: 'Referring clinician',
       organisation: 'Demo Surgery (B86001)',
     });
+  });
+});
+
+describe('a letter changed after it was added', () => {
+  it('is marked so the attached PDF is not taken for the letter on screen', () => {
+    const d = newLetterDraft(general, {}, [], NHS, 0);
+    expect(changedSinceAdded(d)).toBe(false);
+    const added = { ...d, added: { fileId: 'f1', name: 'Referral_letter_2026-12-01.pdf', at: 10 }, updatedAt: 10 };
+    expect(changedSinceAdded(added)).toBe(false);
+    expect(changedSinceAdded(writeSection(added, 'reason', 'More', 11))).toBe(true);
+    expect(changedSinceAdded(editItem(added, 'x', { included: false }, 12))).toBe(true);
   });
 });

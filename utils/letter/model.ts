@@ -39,6 +39,8 @@ export interface LetterDraft {
   items: RecordItem[];
   /** The NHS number the record items were read for; items for any other patient are never used. */
   recordNhsNumber?: string;
+  /** The PDF last added to the referral's files from this letter. */
+  added?: { fileId: string; name: string; at: number };
   updatedAt: number;
 }
 
@@ -106,6 +108,11 @@ export function editItem(draft: LetterDraft, id: string, patch: Partial<Pick<Rec
 
 export function writeSection(draft: LetterDraft, id: string, text: string, now: number): LetterDraft {
   return { ...draft, sections: { ...draft.sections, [id]: text }, updatedAt: now };
+}
+
+/** The letter was changed after its PDF was added: the attached PDF does not say what the clinician now sees. */
+export function changedSinceAdded(letter: LetterDraft | undefined): boolean {
+  return !!letter?.added && letter.updatedAt > letter.added.at;
 }
 
 /** Who is writing: the signed-in user and their role's organisation. */
