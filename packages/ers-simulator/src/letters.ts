@@ -6,9 +6,9 @@
 // service will contact them within the PRIORITY code system's triageContactDays.
 
 import { createHash } from 'node:crypto';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import { type LetterBlock, type LetterDocument, letterDate } from '../../../utils/letter/document';
 import { renderLetterPdf } from '../../../utils/letter/pdf';
-import { formatNhsNumber } from '../../../utils/patient/nhs-number';
 import { type Directory, locationOf } from './directory';
 import { diag, unprocessable } from './errors';
 import { PRIORITY_DISPLAY, priorityContactDays } from './reference-data';
