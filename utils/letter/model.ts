@@ -52,6 +52,8 @@ export interface LetterContext {
   service?: string;
 }
 
+export const PRIORITY_LABELS: Record<string, string> = { ROUTINE: 'Routine', URGENT: 'Urgent', TWO_WEEK_WAIT: 'Two week wait' };
+
 const FIELD_LABEL: Record<RecordField, string> = { problems: 'problems', medications: 'medication', allergies: 'allergies' };
 
 /**
