@@ -359,7 +359,7 @@ function stu3Routes(): RouteDef[] {
         await readBody(h.req, 0); // no body expected; drain whatever was sent
         const r = getReferral(h.params[0], ctx);
         checkRelationship(r, ctx, ctx.directory);
-        const { fileName, pdf } = generateLetter(r, ctx.directory, ctx.now);
+        const { fileName, pdf } = await generateLetter(r, ctx.directory, ctx.now);
         return {
           status: 200,
           contentType: 'application/pdf',
