@@ -1,4 +1,6 @@
 // Public surface of the e-RS client.
+export * from './booking';
+export * from './booking-client';
 export * from './builders';
 export * from './client';
 export * from 'ers-contract';
@@ -7,6 +9,7 @@ export * from './parse';
 export * from './reference-cache';
 export * from './rules';
 export * from './transport';
+export type { HealthcareServiceR4, SlotPage, StoredAppointment } from './booking-schemas';
 export type { Appointment, CodeSystem, ProfessionalSession, ReferralRequest } from './schemas';
 export type { FhirResource, ParametersResource } from './fhir';
 export * from './outcome';
