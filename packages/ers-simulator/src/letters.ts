@@ -14,7 +14,21 @@ import { findPatient } from './rules';
 import type { Referral } from './state';
 
 export function letterType(r: Pick<Referral, 'state'>): string {
+  if (r.state === 'BOOKED') return 'Appointment_Confirmation_Summary';
+  if (r.state === 'DEFERRED_TO_PROVIDER') return 'Deferral_Summary';
   return r.state === 'AWAITING_TRIAGE' ? 'Triage_Summary' : 'Booking_Instructions';
+}
+
+function appointmentTime(iso: string): string {
+  return new Date(iso).toLocaleString('en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/London',
+  });
 }
 
 /** `<UBRN>_<LetterType>_<yyyyMMddHHmmss>.pdf` (UTC). */
@@ -59,7 +73,19 @@ export function generateLetter(r: Referral, dir: Directory, now: Date): { fileNa
   }
   const lines: PdfLine[] = [
     { text: 'NHS e-Referral Service', size: 18, bold: true },
-    { text: r.state === 'AWAITING_TRIAGE' ? 'Your referral has been sent for review' : 'How to book your appointment', size: 14, bold: true, gapBefore: 6 },
+    {
+      text:
+        r.state === 'BOOKED'
+          ? 'Your appointment is booked'
+          : r.state === 'DEFERRED_TO_PROVIDER'
+            ? 'The service will contact you to book'
+            : r.state === 'AWAITING_TRIAGE'
+              ? 'Your referral has been sent for review'
+              : 'How to book your appointment',
+      size: 14,
+      bold: true,
+      gapBefore: 6,
+    },
     { text: `Date: ${longDate(now)}`, gapBefore: 10 },
     { text: `${[patient.title, patient.given, patient.family].filter(Boolean).join(' ')}`, gapBefore: 10 },
     { text: patient.address },
@@ -69,7 +95,31 @@ export function generateLetter(r: Referral, dir: Directory, now: Date): { fileNa
     { text: `Password: ${accessCode(r.ubrn)}`, bold: true },
     { text: `Priority: ${PRIORITY_DISPLAY[r.priority] ?? r.priority}` },
   ];
-  if (r.state === 'AWAITING_TRIAGE' && r.appointment) {
+  if (r.state === 'BOOKED' && r.appointment?.start) {
+    const svc = dir.services.get(r.appointment.serviceId);
+    const where = svc ? locationOf(dir, svc) : undefined;
+    lines.push(
+      { text: 'Your appointment', size: 13, bold: true, gapBefore: 14 },
+      { text: `When: ${appointmentTime(r.appointment.start)}`, bold: true },
+      { text: `Where: ${r.appointment.serviceName}${where ? `, ${where.name}, ${where.postcode}` : ''}` },
+      ...(r.appointment.clinician ? [{ text: `Clinician: ${r.appointment.clinician}` }] : []),
+      {
+        text: `If you need to change or cancel it, go to www.nhs.uk/referrals with your booking reference number and password${svc ? `, or call the service on ${svc.phone}` : ''}.`,
+        gapBefore: 6,
+      },
+    );
+  } else if (r.state === 'DEFERRED_TO_PROVIDER' && r.appointment) {
+    const svc = dir.services.get(r.appointment.serviceId);
+    const by = addWorkingDays(new Date(r.appointment.created), priorityContactDays(r.priority).deferToProvider);
+    lines.push(
+      { text: 'What happens next', size: 13, bold: true, gapBefore: 14 },
+      { text: `No appointment could be booked today, so ${r.appointment.serviceName} will contact you to arrange one.` },
+      {
+        text: `They will contact you by ${longDate(by)}. If you have not heard from them by then, please call them${svc ? ` on ${svc.phone}` : ''}.`,
+        gapBefore: 6,
+      },
+    );
+  } else if (r.state === 'AWAITING_TRIAGE' && r.appointment) {
     const svc = dir.services.get(r.appointment.serviceId);
     const by = addWorkingDays(new Date(r.appointment.created), priorityContactDays(r.priority).triage);
     lines.push(
