@@ -3,12 +3,10 @@
 import type { ErsError } from '../ers/errors';
 import type { BookingIntent, BookingOffer, BookingProblem } from './model';
 
-const PAS_ERROR =
-  "The provider's booking system reported an error, and reading the referral back shows no appointment was booked.";
+const PAS_ERROR = "The provider's booking system reported an error, and reading the referral back shows no appointment was booked.";
 const PAS_TIMEOUT =
   "The provider's booking system did not answer in time (e-RS waits up to two minutes), and reading the referral back shows no appointment was booked.";
-const LOST =
-  'The answer from e-RS was lost or was an error, and reading the referral back shows it was not done. Nothing was sent again.';
+const LOST = 'The answer from e-RS was lost or was an error, and reading the referral back shows it was not done. Nothing was sent again.';
 
 function deferOffers(intent: BookingIntent | undefined): BookingOffer[] {
   // A booking that got no answer may be deferred with BOOKING_ATTEMPT_PROBLEM (lifecycle contract §3.5).
@@ -41,7 +39,11 @@ export function explainRefusal(error: ErsError, intent: BookingIntent | undefine
     };
   }
   if (error.status === 423) {
-    return { ...base, message: 'Another user or system is updating this referral right now. Nothing was booked; try again in a moment.', offers: ['try-again'] };
+    return {
+      ...base,
+      message: 'Another user or system is updating this referral right now. Nothing was booked; try again in a moment.',
+      offers: ['try-again'],
+    };
   }
   return { ...base, message: error.message, offers: [] };
 }
@@ -67,6 +69,8 @@ export function explainNotDone(cause: ErsError | undefined, intent: BookingInten
 export const READ_BACK_FAILED =
   'The answer was lost and e-RS could not be read to check what happened. Nothing has been sent again. Check again before doing anything else.';
 
-export const BOOKED_AFTER_ALL = 'The answer from e-RS was lost or was an error, but reading the referral back shows the appointment was booked. It was not booked twice.';
+export const BOOKED_AFTER_ALL =
+  'The answer from e-RS was lost or was an error, but reading the referral back shows the appointment was booked. It was not booked twice.';
 export const DEFERRED_AFTER_ALL = 'The answer from e-RS was lost or was an error, but reading the referral back shows it was deferred to the provider.';
-export const BOOKED_BY_SOMEONE_ELSE = 'Reading the referral back shows it is booked, but not in the slot chosen here: someone else booked it. Nothing more was sent.';
+export const BOOKED_BY_SOMEONE_ELSE =
+  'Reading the referral back shows it is booked, but not in the slot chosen here: someone else booked it. Nothing more was sent.';

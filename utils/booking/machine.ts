@@ -51,7 +51,13 @@ async function guard(ctx: BookingContext, ubrn: string, kind: BookingIntent['kin
   return undefined;
 }
 
-async function send(ctx: BookingContext, referral: { ubrn: string; nhsNumber: string }, intent: BookingIntent, sentVersion: string, call: () => Promise<AppointmentSummary>) {
+async function send(
+  ctx: BookingContext,
+  referral: { ubrn: string; nhsNumber: string },
+  intent: BookingIntent,
+  sentVersion: string,
+  call: () => Promise<AppointmentSummary>,
+) {
   await save(ctx, referral.ubrn, referral.nhsNumber, {
     phase: intent.kind === 'book' ? 'booking' : intent.kind === 'defer' ? 'deferring' : 'cancelling',
     intent,

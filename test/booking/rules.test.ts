@@ -1,4 +1,4 @@
-// "Expect contact by": working days skip weekends and England and Wales bank holidays.
+// Booking rules: "expect contact by" working days (weekends and England and Wales bank holidays) and the A034 cancellation reasons.
 import { readFileSync } from 'node:fs';
 import { examplePath } from 'ers-contract/files';
 import { describe, expect, it } from 'vitest';
@@ -41,5 +41,20 @@ describe('working days', () => {
     expect(typeof days).toBe('number');
     expect(expectContactBy('2026-12-23T10:00:00Z', days)).toBe(addWorkingDays(new Date('2026-12-23T10:00:00Z'), days!));
     expect(expectContactBy('not a date', 3)).toBeUndefined();
+  });
+});
+
+describe('appointment cancellation reasons', () => {
+  it('keeps the four referrer CANCEL codes of the sample data, with their mandatory comments', async () => {
+    const { cancellationReasons } = await import('../../utils/booking/cancel-reasons');
+    const cs = codeSystemSchema.parse(JSON.parse(readFileSync(examplePath('platform/A004_response_APPOINTMENT-CANCELLATION-REASON.json'), 'utf8')));
+    const reasons = cancellationReasons(cs, 'REFERRING_CLINICIAN', new Date('2026-01-01'));
+    expect(reasons.map((r) => [r.code, r.commentIsMandatory]).sort()).toEqual([
+      ['PATIENT_APPOINTMENT_CANCELLATION_OTHER', true],
+      ['PATIENT_HOLIDAY', false],
+      ['PATIENT_ILL', false],
+      ['PATIENT_OTHER_ENGAGEMENT', true],
+    ]);
+    expect(cancellationReasons(cs, 'SERVICE_PROVIDER_CLINICIAN', new Date('2026-01-01')).some((r) => r.code === 'PATIENT_ILL')).toBe(false);
   });
 });
