@@ -16,8 +16,14 @@ beforeEach(() => sim.reset());
 async function cli(...argv: string[]): Promise<{ code: number; out: any; err: string }> {
   let out = '';
   let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err += String(s);
+    return true;
+  });
   try {
     const code = await main([...argv, '--base-url', sim.url, '--sim-user', 'adams']);
     return { code, out: out ? JSON.parse(out) : undefined, err };
