@@ -58,3 +58,18 @@ describe('appointment cancellation reasons', () => {
     expect(cancellationReasons(cs, 'SERVICE_PROVIDER_CLINICIAN', new Date('2026-01-01')).some((r) => r.code === 'PATIENT_ILL')).toBe(false);
   });
 });
+
+describe('the booking step after a create', () => {
+  it('books the first directly bookable service, says the patient phones an indirectly bookable one, and offers nothing after triage', async () => {
+    const { bookingStepFor, bookableReferral } = await import('../../utils/booking/step');
+    const ibs = { id: '1', name: 'Phone Clinic', bookableType: 'INDIRECTLY_BOOKABLE' as const, isTriage: false };
+    const dbs = { id: '2', name: 'Book Clinic', bookableType: 'DIRECTLY_BOOKABLE' as const, isTriage: false };
+    expect(bookingStepFor([ibs, dbs], false)).toEqual({ kind: 'book', serviceId: '2', serviceName: 'Book Clinic' });
+    expect(bookingStepFor([ibs], false)).toEqual({ kind: 'patient-phones', serviceName: 'Phone Clinic' });
+    expect(bookingStepFor([dbs], true)).toEqual({ kind: 'none' });
+    expect(bookableReferral({ ubrn: '000000070000', version: '4' }, '9434765919', 'ROUTINE')).toMatch(/commissioning organisation/);
+    expect(bookableReferral({ ubrn: '000000070000', version: '4', commissioningRuleOrg: 'R69' }, '9434765919', 'ROUTINE')).toMatchObject({
+      commissioningRuleOrg: 'R69',
+    });
+  });
+});
