@@ -252,7 +252,7 @@ export const STATE_DISPLAY: Record<string, string> = {
 function availability(r: Referral, a: Attachment, ctx: OpContext): string {
   const b = ctx.state.binaries.get(a.binaryId);
   if (ctx.now.getTime() < a.linkedAt + ctx.binaryScanDelayMs) return 'PENDING';
-  if (b && b.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) return 'THREATS_FOUND';
+  if (b?.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) return 'THREATS_FOUND';
   void r;
   return 'AVAILABLE';
 }
