@@ -11,6 +11,7 @@ import { defineMessage, FROM_CONTENT, type MessageDef } from './messaging/kit';
 import { MessageRouter, type Handler } from './messaging/router';
 import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
 import type { DraftChangedEvent } from './referral/events';
+import { bookingMessages } from './booking/messages';
 import { referralMessages } from './referral/messages';
 import { sessionMessages, type SessionChangedEvent } from './session/messages';
 import { settingsMessages } from './settings/messages';
@@ -26,6 +27,7 @@ export const protocol = {
   ...settingsMessages,
   ...patientMessages,
   ...referralMessages,
+  ...bookingMessages,
 } as const;
 
 export type ProtocolMap = typeof protocol;

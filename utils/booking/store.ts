@@ -1,18 +1,17 @@
 // Booking records in IndexedDB (idb), one per referral and owner, written before every A016/A034
 // is sent, so a stopped worker or a closed panel knows a booking may be in flight. Never tokens.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { DATABASES } from '../storage';
 import type { BookingRecord } from './model';
 
 interface BookingDb extends DBSchema {
   bookings: { key: [string, string]; value: BookingRecord; indexes: { byOwner: string } };
 }
 
-export const BOOKING_DB_NAME = 'ers-bookings';
-
 let dbPromise: Promise<IDBPDatabase<BookingDb>> | undefined;
 
 function db(): Promise<IDBPDatabase<BookingDb>> {
-  dbPromise ??= openDB<BookingDb>(BOOKING_DB_NAME, 1, {
+  dbPromise ??= openDB<BookingDb>(DATABASES.bookings.name, DATABASES.bookings.version, {
     upgrade(database) {
       database.createObjectStore('bookings', { keyPath: ['owner', 'ubrn'] }).createIndex('byOwner', 'owner');
     },
