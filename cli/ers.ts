@@ -19,6 +19,7 @@ import {
 } from '../utils/ers';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
 import { TEST_SMARTCARDS, USER_IDS } from 'ers-simulator/users';
+import { BOOKING_HELP, BookingUsageError, bookEarliest, bookingCommand, changeShortlistCommand } from './booking';
 
 const HELP = `e-RS command-line client
 
@@ -42,6 +43,7 @@ Commands (e-RS operation in brackets):
                           upload letter, attach letter, patient letter saved to --out
   help                    this text
 
+${BOOKING_HELP}
 Connection:
   --base-url URL          API base (…/ers-api or …/referrals/FHIR); an origin alone gets the
                           flavour's base path added                  [ERS_BASE_URL, default http://127.0.0.1:4010]
@@ -111,6 +113,15 @@ const options = {
   out: { type: 'string' },
   version: { type: 'string' },
   service: { type: 'string' },
+  // Booking (cli/booking.ts)
+  slot: { type: 'string' },
+  earliest: { type: 'boolean' },
+  reason: { type: 'string' },
+  comment: { type: 'string' },
+  clinician: { type: 'string' },
+  'page-size': { type: 'string' },
+  pages: { type: 'string' },
+  book: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -332,13 +343,24 @@ async function refer(conn: Connection, args: Args) {
     steps.push('A012');
     letter = { fileName: file.fileName, url: uploaded.url };
   }
+  let booking: Awaited<ReturnType<typeof bookEarliest>> | undefined;
+  if (args.book !== undefined) {
+    if (args.book !== 'earliest') throw new UsageError('--book takes "earliest"');
+    const dbs = chosen.find((s) => !s.isTriage && s.bookableType === 'DIRECTLY_BOOKABLE');
+    if (!dbs) throw new UsageError('--book earliest needs a directly bookable service on the shortlist');
+    booking = await bookEarliest(client, `cli@${credentials.ods}`, referral, dbs.id);
+    steps.push(...booking.steps);
+  }
+  // After a booking the A019 letter is the appointment confirmation.
   const pdf = await client.generatePatientLetter(referral.ubrn);
   steps.push('A019');
   return {
+    ...(booking ? { booking: { ...booking, steps: undefined } } : {}),
     ubrn: referral.ubrn,
-    version: referral.version,
-    etag: referral.etag,
-    state: referral.state,
+    // A016 answered with the referral version it made (incomingReferral): no extra read needed.
+    version: booking?.appointment?.referralVersion ?? referral.version,
+    etag: booking?.appointment?.referralVersion ? `W/"${booking.appointment.referralVersion}"` : referral.etag,
+    state: booking?.phase === 'booked' ? 'BOOKED' : booking?.phase === 'deferred' ? 'DEFERRED_TO_PROVIDER' : referral.state,
     priority: referral.priority,
     route: triage ? (flavour === 'legacy' ? 'A021' : 'A011+A016') : 'A011',
     shortlist: chosen.map((s) => ({ id: s.id, name: s.name, triage: s.isTriage })),
@@ -441,8 +463,25 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
       return client.getReferral(required(args.ubrn, 'ubrn'), args.version);
     case 'refer':
       return refer(conn, args);
-    default:
-      throw new UsageError(`unknown command ${command}`);
+    case 'change-shortlist': {
+      const referral = await client.getReferral(required(args.ubrn, 'ubrn'));
+      // The new criteria must be the search run for this referral's commissioning organisation.
+      const input = {
+        ...searchInput({ ...args, 'nhs-number': args['nhs-number'] ?? referral.nhsNumber }),
+        commissioningRuleOrganisation: referral.commissioningRuleOrg,
+      };
+      const found = await client.searchServices(input, role);
+      const ids = required(args.services, 'services')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      return changeShortlistCommand(client, referral, found, ids);
+    }
+    default: {
+      const booked = await bookingCommand(client, { owner: `cli@${credentials.ods}`, businessFunction: credentials.businessFunction }, command, args, required);
+      if (booked === undefined) throw new UsageError(`unknown command ${command}`);
+      return booked;
+    }
   }
 }
 
@@ -467,11 +506,11 @@ export async function main(argv: string[]): Promise<number> {
     const body =
       error instanceof ErsError
         ? { error: 'ers', ...error.toJSON() }
-        : error instanceof UsageError
+        : error instanceof UsageError || error instanceof BookingUsageError
           ? { error: 'usage', message: error.message }
           : { error: 'unexpected', message: (error as Error).message };
     process.stderr.write(`${JSON.stringify(body, null, 2)}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError || error instanceof BookingUsageError ? 2 : 1;
   }
 }
 

@@ -3,6 +3,7 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { router } from '../utils/messages';
 import { registerPatientContext } from '../utils/patient/background';
+import { registerBooking } from '../utils/booking/background';
 import { registerReferrals } from '../utils/referral/background';
 import { registerSession } from '../utils/session/background';
 
@@ -10,5 +11,6 @@ export default defineBackground(() => {
   registerSession(); // session manager, settings, idle sign-out, session/* and settings/* handlers
   registerPatientContext(); // patient context from the host page (patient-context, open-panel through the router)
   registerReferrals(); // reference data, search, at-most-once submission, letters outstanding
+  registerBooking(); // slots, book and defer at most once, bookings in flight settled by reading back
   router.listen();
 });

@@ -11,6 +11,7 @@ import { defineMessage, FROM_CONTENT, FROM_PAGES, type MessageDef } from './mess
 import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
 import { AdaptersMessageSchema, OpenPanelMessageSchema, PatientContextMessageSchema, SaveAdaptersMessageSchema, type AdaptersView } from './patient/messages';
 import type { DraftChangedEvent } from './referral/events';
+import { bookingMessages } from './booking/messages';
 import { referralMessages } from './referral/messages';
 import { sessionMessages, type SessionChangedEvent } from './session/messages';
 import { settingsMessages } from './settings/messages';
@@ -28,6 +29,7 @@ export const protocol = {
   ...settingsMessages,
   ...patientMessages,
   ...referralMessages,
+  ...bookingMessages,
 } as const;
 
 export type ProtocolMap = typeof protocol;

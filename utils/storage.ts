@@ -78,6 +78,8 @@ export const DATABASES = {
   referrals: { name: 'ers-referrals', version: 1 },
   /** Where tokens go (e-RS, CIS2 and relay addresses): out of the content-script world's reach. */
   trustedSettings: { name: 'ers-trusted-settings', version: 1 },
+  /** One booking record per referral and user, written before every A016/A034 (utils/booking/store.ts). */
+  bookings: { name: 'ers-bookings', version: 1 },
   /** The non-extractable key that proves refresh requests to the token relay. */
   relayProofKey: { name: 'relay-proof-key', version: 1 },
 } as const;

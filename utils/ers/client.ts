@@ -102,16 +102,16 @@ export interface ErsClientOptions {
   onRequest?: (event: RequestEvent) => void;
 }
 
-interface OperationSpec {
+export interface OperationSpec {
   id: string;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete' | 'head';
   path: string;
   auth: AuthNeed;
   /** Safe to send more than once. */
   idempotent: boolean;
 }
 
-interface SendInit {
+export interface SendInit {
   json?: unknown;
   body?: BodyInit;
   headers?: Record<string, string>;
@@ -430,6 +430,20 @@ export class ErsClient {
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
+
+  /**
+   * One call for the operation modules (booking-client.ts): this client's auth, 401 handling,
+   * retry policy (reads only) and zod validation of the answer.
+   */
+  async request<T extends z.ZodType>(op: OperationSpec, init: SendInit, schema: T): Promise<{ data: z.infer<T>; response: Response }> {
+    const { data, response } = await this.send(op, init);
+    return { data: this.validate(op, schema, data, response), response };
+  }
+
+  /** As request, for answers with no body (A037 HEAD). */
+  async requestNoBody(op: OperationSpec, init: SendInit): Promise<Response> {
+    return (await this.send(op, init)).response;
+  }
 
   private requireFlavour(flavour: Flavour, operation: string): void {
     if (this.flavour !== flavour) {

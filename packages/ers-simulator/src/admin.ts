@@ -64,6 +64,8 @@ function validFaultSpec(x: unknown): x is FaultSpec {
   if (f.kind === 'drop' || f.kind === 'html') return true;
   if (f.kind === 'gateway') return f.status === 502 || f.status === 504;
   if (f.kind === 'latency') return typeof f.ms === 'number' && f.ms >= 0;
+  if (f.kind === 'pas') return (f.status === 502 || f.status === 504) && typeof f.applied === 'boolean';
+  if (f.kind === 'unconfirmed' || f.kind === 'slot-taken') return true;
   return false;
 }
 
@@ -105,6 +107,15 @@ export async function handleAdmin(core: SimCore, req: IncomingMessage, pathname:
         else return json(400, { error: 'expected a FaultSpec, {fault}, {latency} or {rateLimitPerSecond}' });
         return json(201, core.faults.summary());
       }
+    }
+    if (pathname === '/_admin/slots' && method === 'POST') {
+      // Gives a service no slots, a few or many pages (regenerated on its next read).
+      const { serviceId, profile } = body as { serviceId?: unknown; profile?: unknown };
+      if (typeof serviceId !== 'string' || !core.directory.services.has(serviceId) || !['none', 'few', 'many'].includes(profile as string)) {
+        return json(400, { error: 'expected {serviceId, profile: none|few|many}' });
+      }
+      core.state.slots.setProfile(serviceId, profile as 'none' | 'few' | 'many');
+      return json(200, { serviceId, profile });
     }
     if (pathname === '/_admin/expire' && method === 'POST') {
       const tokens = body.tokens === true ? core.auth.expireTokens() : typeof body.tokens === 'string' ? core.auth.expireTokens(body.tokens) : 0;

@@ -3,9 +3,11 @@
 
 import type { Priority } from 'ers-contract';
 import type { Flavour } from './search';
+import { SlotBook } from './slots';
 import { USER_IDS } from './users';
 
-export type ReferralState = 'NOT_BOOKED' | 'AWAITING_TRIAGE';
+export type ReferralState = 'NOT_BOOKED' | 'AWAITING_TRIAGE' | 'BOOKED' | 'DEFERRED_TO_PROVIDER' | 'APP_CANCELLED_BY_PATIENT';
+type Availability = 'AVAILABLE' | 'PENDING' | 'THREATS_FOUND';
 
 export interface Attachment {
   /** e-RS attachment id (numeric string); the contained DocumentReference is `DocumentReference-<id>`. */
@@ -25,6 +27,16 @@ export interface Appointment {
   created: string;
   /** Referral version the appointment was made against (its incomingReferral reference). */
   referralVersion: number;
+  /** Absent = the triage shape (proposed, reason TRIAGE, version 1). */
+  status?: 'booked' | 'proposed' | 'cancelled';
+  /** The appointment's own version (A034's If-Match). */
+  version?: number;
+  reason?: { system: string; code: string };
+  slotId?: string;
+  start?: string;
+  end?: string;
+  clinician?: string;
+  comment?: string;
 }
 
 export interface Referral {
@@ -50,6 +62,8 @@ export interface Referral {
   clinicalInfoFirstSubmitted?: string;
   clinicalInfoLastUpdated?: string;
   appointment?: Appointment;
+  /** The state's reason (deferral ReviewReason, cancellation code); TRIAGE is implied by AWAITING_TRIAGE. */
+  stateReason?: { system: string; code: string };
   /** Snapshots of earlier versions for A005 `/_history/{v}` (JSON-cloned Referral without history). */
   history: Map<number, Omit<Referral, 'history' | 'locked'>>;
   /** Set while an update (A012/A016) is being processed; a concurrent update gets 423. */
@@ -77,6 +91,8 @@ export class SimState {
   nextAttachmentId = 80_001;
   nextAppointmentId = 70_000;
   nextLegacyAttachment = 95_000;
+  /** Slot inventories (A015/A016), regenerated with the rest of the state on reset. */
+  slots = new SlotBook();
 
   allocateUbrn(): string {
     while (this.referrals.has(String(this.nextUbrn).padStart(12, '0'))) this.nextUbrn++;

@@ -7,6 +7,7 @@ import { PROFILE, REFERRER_WORKLISTS, SYSTEM, type ReferrerWorklist } from 'ers-
 import { diag, unprocessable } from './errors';
 import { checkKeys, checkProfile, isObject } from './fhir';
 import type { OpContext } from './rules';
+import { STATE_DISPLAY } from './referrals';
 import type { Referral } from './state';
 
 const ITEM_EXTENSION: Record<ReferrerWorklist, string> = {
@@ -15,8 +16,6 @@ const ITEM_EXTENSION: Record<ReferrerWorklist, string> = {
   ASSESSMENT_RETURNED_CANCELLED_DNA: 'Extension-eRS-AssessmentReturnedCancelledDna-WorkListItem-1',
   AWAITING_BOOKING: 'Extension-eRS-AwaitingBooking-WorkListItem-1',
 };
-
-const STATE_DISPLAY: Record<string, string> = { NOT_BOOKED: 'Not Booked', AWAITING_TRIAGE: 'Awaiting Triage' };
 
 /** Which referrals a list holds, by state. The simulator's referrals are only ever NOT_BOOKED or AWAITING_TRIAGE. */
 function member(list: ReferrerWorklist, r: Referral): boolean {
