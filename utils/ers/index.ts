@@ -10,3 +10,4 @@ export * from './transport';
 export type { Appointment, CodeSystem, ProfessionalSession, ReferralRequest } from './schemas';
 export type { FhirResource, ParametersResource } from './fhir';
 export * from './outcome';
+export * from './lifecycle';

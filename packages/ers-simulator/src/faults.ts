@@ -11,6 +11,7 @@ export type RouteId =
   | 'A003'
   | 'A004'
   | 'A005'
+  | 'A007'
   | 'A008'
   | 'A010'
   | 'A011'
@@ -19,7 +20,10 @@ export type RouteId =
   | 'A019'
   | 'A020'
   | 'A021'
+  | 'A029'
   | 'A030'
+  | 'A036'
+  | 'A042'
   | 'CIS2_AUTHORIZE'
   | 'CIS2_TOKEN'
   | 'CIS2_USERINFO';
@@ -30,6 +34,7 @@ export const ROUTE_IDS: readonly RouteId[] = [
   'A003',
   'A004',
   'A005',
+  'A007',
   'A008',
   'A010',
   'A011',
@@ -38,6 +43,9 @@ export const ROUTE_IDS: readonly RouteId[] = [
   'A019',
   'A020',
   'A021',
+  'A029',
+  'A036',
+  'A042',
   'A030',
   'CIS2_AUTHORIZE',
   'CIS2_TOKEN',
