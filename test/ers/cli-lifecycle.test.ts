@@ -16,8 +16,14 @@ afterAll(() => sim.close());
 async function cli(...argv: string[]): Promise<{ code: number; out: unknown; err: string }> {
   let out = '';
   let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err += String(s);
+    return true;
+  });
   const code = await main([...argv, '--base-url', sim.url, '--sim-user', 'adams', '--business-function', 'REFERRING_CLINICIAN', '--ods', 'B86001']);
   vi.restoreAllMocks();
   return { code, out: out ? JSON.parse(out) : undefined, err };
