@@ -8,6 +8,8 @@
 //   POST   /_admin/referrals/{ubrn}/{event}  a provider acts on a referral, so each referrer worklist
 //                                 can be driven: event = reject | triage-response | return | dna |
 //                                 cancel | cancel-appointment; body {"reason"?, "comment"?, "attachResponse"?}
+//   GET    /_admin/test-smartcards  {"cards": {name: token}}: the extension's simulator mode reads the
+//                        test smartcards here, so they are never compiled into the extension
 
 import type { IncomingMessage } from 'node:http';
 import type { SimCore } from './core';
@@ -15,6 +17,7 @@ import { type FaultSpec, ROUTE_IDS, parseFaultArg, parseLatencyArg } from './fau
 import { type Reply, readBody } from './http';
 import { applyProviderEvent, PROVIDER_EVENTS, type ProviderEvent } from './lifecycle';
 import type { Referral } from './state';
+import { TEST_SMARTCARDS } from './users';
 
 function json(status: number, body: object): Reply {
   return { status, body, contentType: 'application/json' };
@@ -83,6 +86,7 @@ export async function handleAdmin(core: SimCore, req: IncomingMessage, pathname:
   }
   try {
     if (pathname === '/_admin/state' && method === 'GET') return json(200, stateSummary(core));
+    if (pathname === '/_admin/test-smartcards' && method === 'GET') return json(200, { cards: TEST_SMARTCARDS });
     if (pathname === '/_admin/reset' && method === 'POST') {
       core.reset({ auth: body.auth === true });
       return json(200, stateSummary(core));

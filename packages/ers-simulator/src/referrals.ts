@@ -301,7 +301,7 @@ function renderDocument(r: Omit<Referral, 'history' | 'locked'>, a: Attachment, 
 export function availability(r: Referral, a: Attachment, ctx: OpContext): string {
   const b = ctx.state.binaries.get(a.binaryId);
   if (ctx.now.getTime() < a.linkedAt + ctx.binaryScanDelayMs) return 'PENDING';
-  if (b && b.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) return 'THREATS_FOUND';
+  if (b?.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) return 'THREATS_FOUND';
   void r;
   return 'AVAILABLE';
 }
