@@ -5,10 +5,12 @@ import { router } from '../utils/messages';
 import { registerPatientContext } from '../utils/patient/background';
 import { registerReferrals } from '../utils/referral/background';
 import { registerSession } from '../utils/session/background';
+import { registerTracking } from '../utils/tracking/background';
 
 export default defineBackground(() => {
   registerSession(); // session manager, settings, idle sign-out, session/* and settings/* handlers
   registerPatientContext(); // patient context from the host page (answers its own two messages)
   registerReferrals(); // reference data, search, at-most-once submission, letters outstanding
+  registerTracking(); // referrer worklists on sign-in and every N minutes; read and cancel referrals
   router.listen();
 });

@@ -14,6 +14,7 @@ import type { DraftChangedEvent } from './referral/events';
 import { referralMessages } from './referral/messages';
 import { sessionMessages, type SessionChangedEvent } from './session/messages';
 import { settingsMessages } from './settings/messages';
+import { trackingMessages } from './tracking/messages';
 
 /** Defined by the patient-context feature (utils/patient/messages.ts). */
 export const patientMessages = {
@@ -26,6 +27,7 @@ export const protocol = {
   ...settingsMessages,
   ...patientMessages,
   ...referralMessages,
+  ...trackingMessages,
 } as const;
 
 export type ProtocolMap = typeof protocol;
