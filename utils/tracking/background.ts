@@ -49,7 +49,13 @@ async function requireSignedIn(): Promise<void> {
 
 export function registerTracking(): void {
   try {
-    void intervalMinutes().then((n) => browser.alarms.create(ALARM, { periodInMinutes: n, delayInMinutes: n }));
+    // Re-created only when missing or its period changed: the worker restarts often, and replacing
+    // the alarm each time would push its first firing back for ever.
+    void (async () => {
+      const n = await intervalMinutes();
+      const existing = await browser.alarms.get(ALARM);
+      if (existing?.periodInMinutes !== n) await browser.alarms.create(ALARM, { periodInMinutes: n, delayInMinutes: n });
+    })().catch(() => undefined);
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === ALARM) void refreshWorklists().catch(() => undefined);
     });
