@@ -5,7 +5,7 @@
 import { browser } from 'wxt/browser';
 import { cancellationReasons } from '../ers/lifecycle';
 import { ProtocolError, registerHandler } from '../messages';
-import { currentOwner, getErsClient, getSessionView, onActive } from '../session/manager';
+import { currentOwner, getErsClient, getSessionView, onActive, onSignedOut } from '../session/manager';
 import { getSettings } from '../settings/index';
 import { worklistsItem } from '../storage';
 import { cancelAtMostOnce } from './cancel';
@@ -63,6 +63,9 @@ export function registerTracking(): void {
     /* alarms unavailable (tests) */
   }
   onActive(() => void refreshWorklists().catch(() => undefined));
+  // Signing out leaves no one's patients or identity behind (idle and screen lock keep the lists,
+  // shown with their age, for the same user coming back).
+  onSignedOut(() => void worklistsItem.remove().catch(() => undefined));
 
   registerHandler('tracking/worklists', async ({ refresh }) => {
     if (refresh) await refreshWorklists().catch(() => undefined);
