@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
 import {
   CODE_SYSTEM_TYPES,
   ErsClient,
+  REFERRER_WORKLISTS,
+  cancellationReasons,
+  type ReferrerWorklist,
   ErsError,
   contentTypeFor,
   type CodeSystemType,
@@ -39,6 +42,13 @@ Commands (e-RS operation in brackets):
   letter                  set a referral's letters (--ubrn, --etag, --binary ...)  (A012)
   patient-letter          save the patient letter PDF (--ubrn, --out)              (A019)
   referral                read a referral back (--ubrn)                            (A005)
+  worklist <LIST>         a referrer worklist: ${REFERRER_WORKLISTS.join(', ')}  (A008)
+  status <UBRN>           a referral's state, reason, comments and files           (A005)
+  actions <UBRN>          what you may do with it now (never cached)               (A005, A029)
+  cancel <UBRN>           cancel it: --reason CODE [--comment TEXT]; no --reason
+                          lists the reasons you may use                            (A004, A005, A036)
+  clinical-info <UBRN>    save the clinical information summary PDF (--out)        (A007)
+  attachment <Binary/ID>  save an attachment (--out)                               (A042)
   refer                   the whole flow: search, create (RAS via A021 or A011+A016),
                           upload letter, attach letter, patient letter saved to --out
   help                    this text
@@ -371,6 +381,40 @@ async function refer(conn: Connection, args: Args) {
   };
 }
 
+/** After the referral exists: worklists, status, actions, cancel, the summary and attachments. */
+async function lifecycleCommand(conn: Connection, command: string, positionals: string[], args: Args): Promise<unknown> {
+  const { client, credentials } = conn;
+  if (command === 'worklist') {
+    const list = required(positionals[0], 'worklist LIST') as ReferrerWorklist;
+    if (!REFERRER_WORKLISTS.includes(list)) throw new UsageError(`unknown worklist ${list}; one of ${REFERRER_WORKLISTS.join(', ')}`);
+    return client.fetchWorklist(list);
+  }
+  if (command === 'attachment') {
+    const file = await client.downloadAttachment(required(positionals[0] ?? args.binary?.[0], 'attachment Binary/ID'));
+    return { file: savePdf(args.out, file.fileName, file.bytes), contentType: file.contentType, bytes: file.bytes.length };
+  }
+  const ubrn = required(positionals[0] ?? args.ubrn, 'ubrn');
+  if (command === 'clinical-info') {
+    const pdf = await client.getClinicalInformationSummary(ubrn);
+    return { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length };
+  }
+  const referral = await client.getReferral(ubrn);
+  if (command === 'status') return referral;
+  if (command === 'actions') return { ubrn, version: referral.version, actions: await client.getAvailableActions(ubrn, referral.version) };
+  // cancel
+  const { codeSystem } = await client.getCodeSystem('REFERRAL-CANCELLATION-REASON');
+  const allowed = cancellationReasons(codeSystem, {
+    businessFunction: required(credentials.businessFunction, 'business-function'),
+    hasAppointment: referral.appointmentReference !== undefined,
+  });
+  const reason = allowed.find((r) => r.code === args.reason);
+  if (!reason) {
+    const list = allowed.map((r) => `${r.code}${r.commentIsMandatory ? ' (comment required)' : ''}`).join(', ');
+    throw new UsageError(`${args.reason ? `${args.reason} is not a reason you may use here` : '--reason is required'}; one of: ${list}`);
+  }
+  return client.cancelReferral({ ubrn, etag: referral.etag, reason, comment: args.comment });
+}
+
 async function run(command: string, positionals: string[], args: Args): Promise<unknown> {
   const conn = await connect(args, command);
   try {
@@ -477,6 +521,13 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
         .filter(Boolean);
       return changeShortlistCommand(client, referral, found, ids);
     }
+    case 'worklist':
+    case 'status':
+    case 'actions':
+    case 'cancel':
+    case 'clinical-info':
+    case 'attachment':
+      return lifecycleCommand(conn, command, positionals, args);
     default: {
       const booked = await bookingCommand(client, { owner: `cli@${credentials.ods}`, businessFunction: credentials.businessFunction }, command, args, required);
       if (booked === undefined) throw new UsageError(`unknown command ${command}`);

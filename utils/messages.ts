@@ -15,6 +15,7 @@ import { bookingMessages } from './booking/messages';
 import { referralMessages } from './referral/messages';
 import { sessionMessages, type SessionChangedEvent } from './session/messages';
 import { settingsMessages } from './settings/messages';
+import { trackingMessages } from './tracking/messages';
 
 /** Defined by the patient-context feature (utils/patient/messages.ts). */
 export const patientMessages = {
@@ -30,6 +31,7 @@ export const protocol = {
   ...patientMessages,
   ...referralMessages,
   ...bookingMessages,
+  ...trackingMessages,
 } as const;
 
 export type ProtocolMap = typeof protocol;

@@ -6,7 +6,25 @@ import type { Flavour } from './search';
 import { SlotBook } from './slots';
 import { USER_IDS } from './users';
 
-export type ReferralState = 'NOT_BOOKED' | 'AWAITING_TRIAGE' | 'BOOKED' | 'DEFERRED_TO_PROVIDER' | 'APP_CANCELLED_BY_PATIENT';
+export type ReferralState =
+  | 'NOT_BOOKED'
+  | 'AWAITING_TRIAGE'
+  | 'BOOKED'
+  | 'DEFERRED_TO_PROVIDER'
+  | 'REJECTED'
+  | 'TRIAGE_RESPONSE'
+  | 'ASSESSMENT_RESULT'
+  | 'DID_NOT_ATTEND'
+  | 'APP_CANCELLED_BY_PATIENT'
+  | 'APP_CANCELLED_BY_PROVIDER'
+  | 'CANCELLED_REFERRAL';
+
+/** The `reason` of the referral state (a provider's rejection reason, a cancellation reason, …). */
+export interface StateReason {
+  system: string;
+  code: string;
+  display?: string;
+}
 type Availability = 'AVAILABLE' | 'PENDING' | 'THREATS_FOUND';
 
 export interface Attachment {
@@ -62,8 +80,15 @@ export interface Referral {
   clinicalInfoFirstSubmitted?: string;
   clinicalInfoLastUpdated?: string;
   appointment?: Appointment;
-  /** The state's reason (deferral ReviewReason, cancellation code); TRIAGE is implied by AWAITING_TRIAGE. */
-  stateReason?: { system: string; code: string };
+  /** Reason and comments of the current state (rejection, cancellation, …), as A005 renders them. */
+  stateReason?: StateReason;
+  stateComment?: string;
+  /** When the state last changed (worklists' referralLastUpdated). */
+  stateChangedAt?: string;
+  /** ODS of the organisation that cancelled the referral (outside the referrer's → a worklist item). */
+  cancelledByOds?: string;
+  /** Files a provider attached with its response; kept apart from the referrer's letters (A012 never touches them). */
+  responses?: Attachment[];
   /** Snapshots of earlier versions for A005 `/_history/{v}` (JSON-cloned Referral without history). */
   history: Map<number, Omit<Referral, 'history' | 'locked'>>;
   /** Set while an update (A012/A016) is being processed; a concurrent update gets 423. */
@@ -93,6 +118,8 @@ export class SimState {
   nextLegacyAttachment = 95_000;
   /** Slot inventories (A015/A016), regenerated with the rest of the state on reset. */
   slots = new SlotBook();
+  /** A042: one-use object-store keys → binary id and expiry (ms). A Location is good for one download only. */
+  objectStore = new Map<string, { binaryId: string; expiresAt: number }>();
 
   allocateUbrn(): string {
     while (this.referrals.has(String(this.nextUbrn).padStart(12, '0'))) this.nextUbrn++;
