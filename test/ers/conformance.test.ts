@@ -31,6 +31,8 @@ import {
   slotBundleSchema,
   worklistSchema,
 } from '../../utils/ers/schemas';
+import { communicationRequestSchema, conversationBundleSchema, createAdviceResponseSchema } from '../../utils/ers/advice';
+import { ADVICE_CASES } from './advice-inputs';
 import { APPOINTMENT_CASES, CREATE_CASES, LETTER_CASES, SEARCH_CASES } from './conformance-inputs';
 import { EXAMPLES_DIR as FIXTURES } from 'ers-contract/files';
 
@@ -102,7 +104,7 @@ describe('request builders reproduce every example request', () => {
 
   it('covers every request example in the pack that is valid JSON', () => {
     const covered = new Set(
-      [...SEARCH_CASES, ...CREATE_CASES, ...LETTER_CASES, ...APPOINTMENT_CASES, ...WORKLIST_CASES]
+      [...SEARCH_CASES, ...CREATE_CASES, ...LETTER_CASES, ...APPOINTMENT_CASES, ...WORKLIST_CASES, ...ADVICE_CASES]
         .map((c) => c.file)
         .concat(['legacy/A001_request.json', 'legacy/A002_request.CONSTRUCTED-full-session-echo.json', 'legacy/A002_request.corrected-minimal.json']),
     );
@@ -121,6 +123,9 @@ const RESPONSE_SCHEMAS: [RegExp, { safeParse: (d: unknown) => { success: boolean
   [/A015_response_ErrorPage5/, operationOutcomeSchema],
   [/A016_response/, appointmentSchema],
   [/A030_response/, practitionerRoleBundleSchema],
+  [/A044_response/, createAdviceResponseSchema],
+  [/A024_response/, communicationRequestSchema],
+  [/A025_response/, conversationBundleSchema],
   [/A008_response/, worklistSchema],
   [/^errors\//, operationOutcomeSchema],
 ];
