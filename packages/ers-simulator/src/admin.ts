@@ -11,6 +11,7 @@ import type { SimCore } from './core';
 import { type FaultSpec, ROUTE_IDS, parseFaultArg, parseLatencyArg } from './faults';
 import { type Reply, readBody } from './http';
 import type { Referral } from './state';
+import { handleAdviceAdmin } from './advice';
 
 function json(status: number, body: object): Reply {
   return { status, body, contentType: 'application/json' };
@@ -101,6 +102,10 @@ export async function handleAdmin(core: SimCore, req: IncomingMessage, pathname:
         else return json(400, { error: 'expected a FaultSpec, {fault}, {latency} or {rateLimitPerSecond}' });
         return json(201, core.faults.summary());
       }
+    }
+    if (pathname.startsWith('/_admin/advice')) {
+      const reply = handleAdviceAdmin(core.state, method, pathname, body, core.clock());
+      if (reply) return json(reply.status, reply.body);
     }
     if (pathname === '/_admin/expire' && method === 'POST') {
       const tokens = body.tokens === true ? core.auth.expireTokens() : typeof body.tokens === 'string' ? core.auth.expireTokens(body.tokens) : 0;

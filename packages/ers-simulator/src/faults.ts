@@ -20,6 +20,10 @@ export type RouteId =
   | 'A020'
   | 'A021'
   | 'A030'
+  | 'A024'
+  | 'A025'
+  | 'A043'
+  | 'A044'
   | 'CIS2_AUTHORIZE'
   | 'CIS2_TOKEN'
   | 'CIS2_USERINFO';
@@ -39,6 +43,10 @@ export const ROUTE_IDS: readonly RouteId[] = [
   'A020',
   'A021',
   'A030',
+  'A024',
+  'A025',
+  'A043',
+  'A044',
   'CIS2_AUTHORIZE',
   'CIS2_TOKEN',
   'CIS2_USERINFO',

@@ -5,7 +5,7 @@
 // UNEXPECTED_FIELD), then mandatory values (MISSING_VALUE); code and cross-field rules are applied
 // by the callers on the typed result.
 
-import { ErsError, diag, unprocessable } from './errors';
+import { type ErsError, diag, unprocessable } from './errors';
 
 export type ValueKind = 'valueCoding' | 'valueIdentifier' | 'valueBoolean' | 'valueUnsignedInt' | 'valueString' | 'valueInstant' | 'resource';
 

@@ -2,10 +2,12 @@
 // binaries, counters for ids, plus the seed data that makes the example requests meaningful.
 
 import type { Priority } from 'ers-contract';
+import type { AdviceRequest } from './advice';
 import type { Flavour } from './search';
 import { USER_IDS } from './users';
 
-export type ReferralState = 'NOT_BOOKED' | 'AWAITING_TRIAGE';
+// TRIAGED_PROVIDER_TO_ACTION: an A&G request the provider converted (./advice.ts).
+export type ReferralState = 'NOT_BOOKED' | 'AWAITING_TRIAGE' | 'TRIAGED_PROVIDER_TO_ACTION';
 export type Availability = 'AVAILABLE' | 'PENDING' | 'THREATS_FOUND';
 
 export interface Attachment {
@@ -74,13 +76,15 @@ export interface Binary {
 export class SimState {
   referrals = new Map<string, Referral>();
   binaries = new Map<string, Binary>();
+  /** A&G requests (./advice.ts); they share the UBRN counter with referrals. */
+  advice = new Map<string, AdviceRequest>();
   nextUbrn = 70_002;
   nextAttachmentId = 80_001;
   nextAppointmentId = 70_000;
   nextLegacyAttachment = 95_000;
 
   allocateUbrn(): string {
-    while (this.referrals.has(String(this.nextUbrn).padStart(12, '0'))) this.nextUbrn++;
+    while (this.referrals.has(String(this.nextUbrn).padStart(12, '0')) || this.advice.has(String(this.nextUbrn).padStart(12, '0'))) this.nextUbrn++;
     return String(this.nextUbrn++).padStart(12, '0');
   }
 }
