@@ -22,6 +22,7 @@ export type RouteId =
   | 'A030'
   | 'A024'
   | 'A025'
+  | 'A042'
   | 'A043'
   | 'A044'
   | 'CIS2_AUTHORIZE'
@@ -45,6 +46,7 @@ export const ROUTE_IDS: readonly RouteId[] = [
   'A030',
   'A024',
   'A025',
+  'A042',
   'A043',
   'A044',
   'CIS2_AUTHORIZE',

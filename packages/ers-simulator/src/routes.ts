@@ -13,6 +13,7 @@ import type { RouteId } from './faults';
 import { isObject } from './fhir';
 import { FHIR_JSON, type Reply, fhir, header, negotiate, parseJson, readBody, requireJsonContentType } from './http';
 import { generateLetter } from './letters';
+import { objectStoreReply, retrieveAttachment } from './objectstore';
 import {
   createAdvice,
   getAdvice,
@@ -405,6 +406,16 @@ function stu3Routes(): RouteDef[] {
   ];
 }
 
+// A042 (./objectstore.ts): the one-time address is under the R4 base so the same pipeline serves it.
+async function a042(h: HandlerInput): Promise<Reply> {
+  const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+  return retrieveAttachment(h.params[0], ctx, `${h.core.url}/referrals/FHIR/R4`);
+}
+
+async function objectStore(h: HandlerInput): Promise<Reply> {
+  return objectStoreReply(h.core.state, h.params[0], h.core.clock());
+}
+
 // Advice and Guidance (./advice.ts): A044 create, A024 summary, A025 conversation, A043 overview PDF.
 function adviceRoutes(): RouteDef[] {
   return [
@@ -481,6 +492,12 @@ export function matchRoute(method: string, pathname: string): { match?: RouteMat
             : undefined;
     if (!found) return { methodMismatch: true, flavour: 'legacy', kind: 'session' };
     return { match: { ...found, flavour: 'legacy', kind: 'session', params: id ? [decodeURIComponent(id)] : [] } };
+  }
+  const binaryM = /^\/referrals\/FHIR\/R4\/(Binary|ObjectStore)\/([^/]+)$/.exec(pathname);
+  if (binaryM) {
+    if (method !== 'GET') return { methodMismatch: true, flavour: 'platform', kind: 'r4' };
+    const handler = binaryM[1] === 'Binary' ? a042 : objectStore;
+    return { match: { id: 'A042', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(binaryM[2])], handler } };
   }
   if (pathname === '/referrals/FHIR/R4/PractitionerRole') {
     if (method !== 'GET') return { methodMismatch: true, flavour: 'platform', kind: 'r4' };

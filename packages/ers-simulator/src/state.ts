@@ -78,6 +78,8 @@ export class SimState {
   binaries = new Map<string, Binary>();
   /** A&G requests (./advice.ts); they share the UBRN counter with referrals. */
   advice = new Map<string, AdviceRequest>();
+  /** One-time A042 download addresses (./objectstore.ts). */
+  objectStore = new Map<string, { binaryId: string; expiresAt: number }>();
   nextUbrn = 70_002;
   nextAttachmentId = 80_001;
   nextAppointmentId = 70_000;

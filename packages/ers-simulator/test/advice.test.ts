@@ -3,7 +3,7 @@
 // (version +1 per event, current version only), the RC/RCA rule, and conversion into a referral.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ErsClient, ErsError } from '../../../utils/ers/index';
-import { createAdvice, getAdvice, getAdviceOverviewPdf, getConversation } from '../../../utils/ers/advice';
+import { createAdvice, downloadAttachment, getAdvice, getAdviceOverviewPdf, getConversation } from '../../../utils/ers/advice';
 import type { RunningSimulator } from '../src/server';
 import { USER_IDS, startSim } from './helpers';
 
@@ -170,5 +170,49 @@ describe('A&G in the simulator', () => {
     const client = clientFor('REFERRING_CLINICIAN_ADMIN', USER_IDS.baker);
     const a = await ask(client, { referringClinician: USER_IDS.adams, businessFunction: 'REFERRING_CLINICIAN_ADMIN' });
     expect(a.status).toBe('PROVIDER_RESPONSE_REQUIRED');
+  });
+
+  it('A042: a file attached to the request downloads through the one-time address; a quarantined one is refused', async () => {
+    const client = clientFor();
+    const found = await client.searchServices({
+      nhsNumber: NHS,
+      requestType: 'ADVICE_AND_GUIDANCE_REQUEST',
+      criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true },
+    });
+    const ecg = await client.uploadFile({ fileName: 'ecg.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('ECG: sinus rhythm') });
+    const bad = await client.uploadFile({
+      fileName: 'bad.txt',
+      contentType: 'text/plain',
+      bytes: new TextEncoder().encode('EICAR-STANDARD-ANTIVIRUS-TEST-FILE'),
+    });
+    const indexed = new Date().toISOString();
+    const a = await createAdvice(
+      client,
+      {
+        nhsNumber: NHS,
+        conversion: 'NOT_AUTHORISED_TO_CONVERT',
+        criteria: found.criteria,
+        serviceIds: [found.services[0].id],
+        request: 'See the ECG.',
+        files: [
+          { url: ecg.url, indexed, description: 'ECG' },
+          { url: bad.url, indexed },
+        ],
+      },
+      {},
+    );
+    const [message] = await getConversation(client, a.ubrn, a.version);
+    expect(message.attachments.map((f) => f.title)).toEqual(['ecg.txt', 'bad.txt']);
+    const file = await downloadAttachment(client, message.attachments[0].url);
+    expect(new TextDecoder().decode(file.bytes)).toBe('ECG: sinus rhythm');
+    expect(file).toMatchObject({ fileName: 'ecg.txt', contentType: 'text/plain' });
+    expect(await rejection(downloadAttachment(client, message.attachments[1].url))).toMatchObject({ status: 422, code: 'THREATS_FOUND' });
+    // A file another organisation uploaded and linked to nothing of ours: no relationship.
+    const theirs = await clientFor('REFERRING_CLINICIAN', USER_IDS.adams, 'R68').uploadFile({
+      fileName: 'theirs.txt',
+      contentType: 'text/plain',
+      bytes: new TextEncoder().encode('not yours'),
+    });
+    expect(await rejection(downloadAttachment(client, theirs.url))).toMatchObject({ status: 403 });
   });
 });
