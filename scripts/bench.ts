@@ -4,6 +4,7 @@
 // Figures only: nothing here fails a build; the README's table is copied from these.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { benchAdvice } from './bench-advice';
 import { benchClient } from './bench-client';
 import { benchContent, type BenchLine } from './bench-content';
 import { benchFaults } from './bench-faults';
@@ -27,6 +28,8 @@ const TARGETS: Record<string, { target: number; atLeast?: boolean; source: strin
   faults_duplicate_referrals: { target: 0, source: 'issue 12' },
   faults_lost_letters: { target: 0, source: 'issue 12' },
   faults_unresolved_without_user: { target: 0, source: 'issue 12' },
+  advice_faults_duplicate_requests: { target: 0, source: 'issue 15 (A&G sent at most once)' },
+  advice_faults_unresolved_without_user: { target: 0, source: 'issue 15' },
   relay_refresh_rps: { target: 190, atLeast: true, source: 'token relay: 200 refreshes/s sustained' },
   relay_refresh_p99_ms: { target: 50, source: 'token relay on loopback' },
   relay_errors: { target: 0, source: 'token relay under load' },
@@ -45,6 +48,7 @@ emit(await benchContent({ churnSeconds: Number(process.env.CHURN_SECONDS ?? 10),
 emit(await benchClient());
 emit(await benchPanel());
 emit(await benchFaults());
+emit(await benchAdvice());
 emit(await benchRelay({ seconds: Number(process.env.RELAY_BENCH_SECONDS ?? 30), rps: Number(process.env.RELAY_BENCH_RPS ?? 200) }));
 
 const results = lines.map((l) => {
