@@ -68,7 +68,7 @@ const CREATE_SPECS = {
 } as const;
 
 /** Reads one requestAttachmentFile DocumentReference and resolves its Binary (REFERENCE_NOT_FOUND). */
-function readAttachment(pv: ParamValue, state: SimState): { binaryId: string; description?: string; indexed: string } {
+function readAttachment(pv: ParamValue, state: SimState, ods: string): { binaryId: string; description?: string; indexed: string } {
   const doc = pv.value as Record<string, unknown>;
   if (doc.resourceType !== 'DocumentReference')
     throw unprocessable('INVALID_FHIR_STRUCTURE', diag(`${pv.path}/resourceType`, 'resourceType', 'must be DocumentReference'));
@@ -77,7 +77,9 @@ function readAttachment(pv: ParamValue, state: SimState): { binaryId: string; de
   const url = ((doc.content as { attachment?: { url?: unknown } }[] | undefined) ?? [])[0]?.attachment?.url;
   const id = typeof url === 'string' ? /^Binary\/(.+)$/.exec(url)?.[1] : undefined;
   if (!id) throw unprocessable('MISSING_VALUE', diag(`${pv.path}/content[0]/attachment/url`, 'url', 'Binary/{id} expected'));
-  if (!state.binaries.has(id)) throw unprocessable('REFERENCE_NOT_FOUND', diag(`${pv.path}/content[0]/attachment/url`, 'url', `Binary/${id} not found`));
+  // A file another organisation uploaded is not this caller's to attach.
+  const b = state.binaries.get(id);
+  if (!b || b.uploadedByOrg !== ods) throw unprocessable('REFERENCE_NOT_FOUND', diag(`${pv.path}/content[0]/attachment/url`, 'url', `Binary/${id} not found`));
   return { binaryId: id, description: typeof doc.description === 'string' ? doc.description : undefined, indexed: String(doc.indexed ?? '') };
 }
 
@@ -120,7 +122,7 @@ export function createAdvice(body: unknown, ctx: OpContext): AdviceRequest {
       'SHORTLISTED_SERVICE_NOT_IN_RESULTS',
       diag(servicePath, 'service', `service ${serviceId} does not match the contained search criteria`),
     );
-  const files = (params.get('requestAttachmentFile') ?? []).map((f) => readAttachment(f, ctx.state));
+  const files = (params.get('requestAttachmentFile') ?? []).map((f) => readAttachment(f, ctx.state, ctx.ods));
 
   // Every check passed: only now is anything stored.
   const ubrn = ctx.state.allocateUbrn();
