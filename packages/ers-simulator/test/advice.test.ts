@@ -214,5 +214,19 @@ describe('A&G in the simulator', () => {
       bytes: new TextEncoder().encode('not yours'),
     });
     expect(await rejection(downloadAttachment(client, theirs.url))).toMatchObject({ status: 403 });
+    // …nor can it be attached to our request.
+    const attach = createAdvice(
+      client,
+      {
+        nhsNumber: NHS,
+        conversion: 'NOT_AUTHORISED_TO_CONVERT',
+        criteria: found.criteria,
+        serviceIds: [found.services[0].id],
+        request: 'q',
+        files: [{ url: theirs.url, indexed }],
+      },
+      {},
+    );
+    expect(await rejection(attach)).toMatchObject({ status: 422, code: 'REFERENCE_NOT_FOUND' });
   });
 });
