@@ -11,10 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: [
-            'test/**/*.test.{ts,tsx}',
-            'packages/*/test/**/*.test.ts',
-          ],
+          include: ['test/**/*.test.{ts,tsx}', 'packages/*/test/**/*.test.ts'],
           exclude: ['test/e2e/**', '**/node_modules/**'],
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],

@@ -4,6 +4,12 @@ import { defineConfig } from 'wxt';
 // entrypoint). Host access is deliberately narrow: localhost for the demo and the simulator,
 // everything else is an optional permission granted per clinical origin (issue 4).
 export default defineConfig({
+  // Extension pages load their chunks from the installed package, where preloading gains nothing:
+  // no modulepreload polyfill or preload helper in every page's scripts (side panel budget).
+  vite: () => ({ build: { modulePreload: false } }),
+  // Every module imports what it uses (no generated globals): the build stays warning-free and a
+  // reader sees where each name comes from.
+  imports: false,
   manifest: ({ browser }) => ({
     name: 'e-RS Referral Assistant',
     description: 'Create NHS e-Referral Service referrals from the patient record you have open.',

@@ -315,7 +315,7 @@ async function refer(conn: Connection, args: Args) {
   const triage = chosen.length === 1 && chosen[0].isTriage;
   const base = { nhsNumber: input.nhsNumber, referringClinician: input.referringClinician, criteria: found.criteria, shortlist: chosen };
   const steps: string[] = ['A010'];
-  let referral;
+  let referral: Awaited<ReturnType<ErsClient['createReferral']>>;
   if (triage && flavour === 'legacy') {
     referral = await client.createReferralAndSendForTriage(base, role);
     steps.push('A021');
@@ -518,7 +518,7 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { ENVIRONMENT_LABELS, type Environment } from '../utils/settings/schema';
+import { ENVIRONMENT_LABELS, type Environment } from '../utils/settings/environments';
 
 /** Unmistakable: a full-width coloured strip naming the e-RS environment. */
 export function EnvironmentBanner({ environment }: { environment: Environment }) {

@@ -1,18 +1,14 @@
-// Thin wiring only: every listener is registered synchronously here, at worker start.
+// Thin wiring only: each feature registers its handlers and listeners synchronously here, at worker
+// start, then the router starts answering.
+import { defineBackground } from 'wxt/utils/define-background';
+import { router } from '../utils/messages';
 import { registerPatientContext } from '../utils/patient/background';
-import { proofKey } from '../utils/session/proof-key';
 import { registerReferrals } from '../utils/referral/background';
-import { startSession } from '../utils/session/background';
-import { router } from '../utils/protocol';
+import { registerSession } from '../utils/session/background';
 
 export default defineBackground(() => {
-  startSession(); // issue 5: session manager, settings, idle sign-out, session/* and settings/* handlers
-  registerPatientContext(); // issue 4: patient context from the host page (answers its own two messages)
-  registerReferrals(); // issue 6: reference data, search, at-most-once submission, letters outstanding
-  // The relay binds refresh tokens to this installation's key: make it now rather than at first sign-in.
-  browser.runtime.onInstalled.addListener(() => {
-    void proofKey().catch(() => undefined);
-  });
-  // Feature handlers register with `registerHandler(type, handler)` before this line.
+  registerSession(); // session manager, settings, idle sign-out, session/* and settings/* handlers
+  registerPatientContext(); // patient context from the host page (answers its own two messages)
+  registerReferrals(); // reference data, search, at-most-once submission, letters outstanding
   router.listen();
 });

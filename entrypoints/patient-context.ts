@@ -6,6 +6,7 @@
 // a 1 s location poll, and listens for a page-dispatchable `wxt:content-script-started` event (a page
 // could invalidate it). This script uses none of that and must stay ≤ 12 KB with a page-proof surface.
 import { browser } from 'wxt/browser';
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { ACTIVE_ADAPTERS_KEY, READ_NOW, startContentRuntime } from '../utils/patient/content-runtime';
 import type { PatientReply } from '../utils/patient/messages';
 

@@ -19,7 +19,11 @@ import { loadCorpus, verdict, wrongFields } from './lib/reader-corpus';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const EXT = join(ROOT, '.output', 'chrome-mv3');
-export interface BenchLine { name: string; value: number; unit: string }
+export interface BenchLine {
+  name: string;
+  value: number;
+  unit: string;
+}
 
 /** Middle value; the mean of the two middle values for an even count (no bias towards the larger). */
 export const median = (xs: number[]) => {
@@ -30,8 +34,10 @@ export const median = (xs: number[]) => {
 
 /** A GP record page (the demo layout) padded with consultation rows to `elements` elements. */
 export function recordPage(elements = 10_000): string {
-  const base = renderDemoSite().get('gp/record-9434765919.html')!.replace(/<link [^>]*>/, '');
-  const row = (i: number) => `<tr><td class="date">0${i % 9 + 1}-Jan-2020</td><td>Dr A Khan</td><td>Entry ${i}: reviewed, advice given.</td></tr>`;
+  const base = renderDemoSite()
+    .get('gp/record-9434765919.html')!
+    .replace(/<link [^>]*>/, '');
+  const row = (i: number) => `<tr><td class="date">0${(i % 9) + 1}-Jan-2020</td><td>Dr A Khan</td><td>Entry ${i}: reviewed, advice given.</td></tr>`;
   const rows = Array.from({ length: Math.ceil(elements / 4) }, (_, i) => row(i)).join('');
   return base.replace('</main>', `<section><table><tbody>${rows}</tbody></table></section></main>`);
 }
@@ -71,9 +77,15 @@ export async function extractionMedian(runs = 101): Promise<BenchLine[]> {
       contents: `import { readPatientContext } from './utils/patient/read';
         import { BUILTIN_ACTIVE_ADAPTERS } from './utils/patient/adapters/builtin';
         window.__bench = (adapters) => readPatientContext(document, location.href, adapters ? BUILTIN_ACTIVE_ADAPTERS : []);`,
-      resolveDir: ROOT, loader: 'ts',
+      resolveDir: ROOT,
+      loader: 'ts',
     },
-    bundle: true, minify: true, format: 'iife', write: false, alias: { '@': ROOT }, logLevel: 'silent',
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    write: false,
+    alias: { '@': ROOT },
+    logLevel: 'silent',
   });
   const html = recordPage(10_000);
   const { server, origin } = await serve({ '/demo/gp/record-bench.html': html });
@@ -113,9 +125,15 @@ export async function readerCorpus(): Promise<BenchLine[]> {
     stdin: {
       contents: `import { readPatientContext } from './utils/patient/read';
         window.__read = () => readPatientContext(document, location.href, []);`,
-      resolveDir: ROOT, loader: 'ts',
+      resolveDir: ROOT,
+      loader: 'ts',
     },
-    bundle: true, minify: true, format: 'iife', write: false, alias: { '@': ROOT }, logLevel: 'silent',
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    write: false,
+    alias: { '@': ROOT },
+    logLevel: 'silent',
   });
   const { server, origin } = await serve(Object.fromEntries(corpus.map((p) => [`/corpus/${p.name}.html`, p.html])));
   const browser = await launch(false);
@@ -189,7 +207,8 @@ export async function churnOverhead(seconds = 10, rounds = 2): Promise<BenchLine
       without.push(await churnTaskTime(false, seconds, origin));
       withExt.push(await churnTaskTime(true, seconds, origin));
     }
-    const a = median(without), b = median(withExt);
+    const a = median(without),
+      b = median(withExt);
     if (process.env.BENCH_DEBUG) console.error('churn rounds without', without.map(Math.round), 'with', withExt.map(Math.round));
     return [
       { name: 'churn_main_thread_without_ms', value: +a.toFixed(1), unit: 'ms' },

@@ -47,7 +47,7 @@ async function resultsRenderMedian(page: Page): Promise<BenchLine> {
     stdin: {
       contents: `
         import { h, render } from 'preact';
-        import { Results } from './entrypoints/sidepanel/Results';
+        import { Results } from './entrypoints/sidepanel/components/Results';
         const services = Array.from({ length: 200 }, (_, i) => ({ id: String(10000 + i), name: 'Cardiology service ' + i, bookableType: 'DIRECTLY_BOOKABLE',
           flowTypes: ['APPOINTMENT_REQUEST'], isTriage: i % 17 === 0, referralLetterRequired: true, location: { ods: 'R' + i, name: 'Provider ' + i },
           displayProminently: false, distance: i % 40, wait: i % 60, appointmentType: 'FIRST_OUTPATIENT' }));
@@ -216,7 +216,7 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
   }
 }
 
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const chrome: any;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const line of await benchPanel()) console.log(JSON.stringify(line));

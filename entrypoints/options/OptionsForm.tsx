@@ -1,10 +1,18 @@
 // The options page: every setting, validated with the same zod schema the background uses, settings
 // set by NHS IT policy shown as locked (read-only), and saved through `settings/save`.
 import { useEffect, useState } from 'preact/hooks';
-import type { SettingsSnapshot } from '../../utils/protocol';
-import { request } from '../../utils/protocol';
+import { request } from '../../utils/messaging/client';
+import type { SettingsSnapshot } from '../../utils/settings/messages';
 import { settingsPatchSchema } from '../../utils/settings/index';
-import { defaultSettings, ENVIRONMENT_KEYS, ENVIRONMENT_LABELS, ENVIRONMENTS, type Environment, type Settings, type SettingKey } from '../../utils/settings/schema';
+import {
+  defaultSettings,
+  ENVIRONMENT_KEYS,
+  ENVIRONMENT_LABELS,
+  ENVIRONMENTS,
+  type Environment,
+  type Settings,
+  type SettingKey,
+} from '../../utils/settings/schema';
 import { EnvironmentBanner } from '../../components/EnvironmentBanner';
 
 export interface OptionsApi {

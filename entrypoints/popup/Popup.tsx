@@ -49,15 +49,9 @@ export function Popup({ api, siteAccess = true }: { api?: SessionApi; siteAccess
           <button type="button" class="nhs-button nhs-button--secondary nhs-button--small" onClick={openPanel}>
             Open referral panel
           </button>
-          <a
-            href="#"
-            onClick={(e) => {
-              e.preventDefault();
-              void browser.runtime.openOptionsPage();
-            }}
-          >
+          <button type="button" class="nhs-link-button" onClick={() => void browser.runtime.openOptionsPage()}>
             Settings
-          </a>
+          </button>
         </p>
       </main>
     </div>

@@ -26,7 +26,7 @@ export const FIREFOX_EXTENSION_ORIGIN = `moz-extension://${FIREFOX_EXTENSION_UUI
 
 // Evaluated inside extension pages, where `globalThis.browser` is the WebExtension API. (Spelled out
 // because the WXT vitest plugin rewrites a bare `browser` into its fake-browser import.)
-type WebExt = { browser: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type WebExt = { browser: any };
 
 const CANDIDATES = ['/usr/bin/firefox-esr', '/usr/bin/firefox', '/Applications/Firefox.app/Contents/MacOS/firefox'];
 
@@ -79,7 +79,7 @@ export async function launchFirefox(options: { headless?: boolean; extensionDir?
   try {
     const extensionId = await b.installExtension(options.extensionDir ?? FIREFOX_EXTENSION_DIR);
     // The BiDi connection puppeteer already holds (one session per Firefox).
-    const connection = (b as unknown as { connection: { send(method: string, params: object): Promise<{ result: any }> } }).connection; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const connection = (b as unknown as { connection: { send(method: string, params: object): Promise<{ result: any }> } }).connection;
 
     const chromeContext = async (): Promise<string> => {
       const { result } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome', maxDepth: 0 });

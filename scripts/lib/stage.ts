@@ -89,4 +89,4 @@ export async function configureExtension(probe: Page, stage: Stage, flavour: 'pl
 }
 
 // Evaluated inside extension pages, where `chrome` is the extension API.
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const chrome: any;

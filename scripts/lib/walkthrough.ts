@@ -62,7 +62,7 @@ export async function closePanels(browser: Browser): Promise<void> {
   }
 }
 
-async function clickElement(page: Page, el: ElementHandle): Promise<void> {
+async function clickElement(_page: Page, el: ElementHandle): Promise<void> {
   await el.scrollIntoView();
   await el.click();
 }

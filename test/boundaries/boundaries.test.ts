@@ -5,7 +5,6 @@ import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-// biome-ignore lint/suspicious/noExplicitAny: the config file is CommonJS without types
 const config = (await import(path.join(ROOT, '.dependency-cruiser.cjs'))).default as any;
 
 async function violations(baseDir: string, paths: string[]): Promise<string[]> {

@@ -4,7 +4,6 @@
 // violation is printed with its id, impact, help text and target selectors.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_IDS } from 'ers-simulator';

@@ -32,7 +32,7 @@ const FIREFOX = findFirefox();
 
 // Evaluated inside extension pages, where `globalThis.browser` is the WebExtension API. (Spelled out
 // because the WXT vitest plugin rewrites a bare `browser` into its fake-browser import.)
-type WebExt = { browser: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type WebExt = { browser: any };
 type Reply<T = unknown> = { ok: boolean; data?: T; error?: { code: string; message: string } };
 
 /** Newest modification time under the extension's sources (build again when newer than the output). */

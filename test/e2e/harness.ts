@@ -10,7 +10,7 @@ import type { RunningSimulator, SimulatorOptions } from 'ers-simulator';
 
 export { EXTENSION_ID };
 // Evaluated inside extension pages, where `chrome` is the extension API.
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const chrome: any;
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 export const CLIENT_SECRET = 'e2e-relay-secret';
 

@@ -12,7 +12,7 @@ import { examplePath } from 'ers-contract/files';
 const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 
 // Evaluated inside extension pages.
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const chrome: any;
 
 let h: Harness;
 let lastPage: Page | undefined;

@@ -14,7 +14,7 @@ import { EXTENSION_ID, startHarness, type Harness } from './harness';
 import { examplePath } from 'ers-contract/files';
 
 // Evaluated inside pages (extension pages have the extension API as `chrome`).
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const chrome: any;
 
 const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const RECORD = '/demo/gp/record-9434765919.html';

@@ -10,9 +10,9 @@ import { USER_IDS } from 'ers-simulator';
 import { referralsWithLetters, startHarness, type Harness } from './harness';
 
 // Evaluated inside extension pages.
-declare const chrome: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const chrome: any;
 
-let current: { h?: Harness; page?: Page; name: string } = { name: '' };
+const current: { h?: Harness; page?: Page; name: string } = { name: '' };
 
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && current.h && current.page) await current.h.screenshot(current.page, `session-${current.name}`);
@@ -212,7 +212,7 @@ describe("sign-out, restarts and other users never lose or leak a user's work", 
                 })),
               );
               open.result.close();
-            }; // eslint-disable-line @typescript-eslint/no-explicit-any
+            };
           };
         }),
     );

@@ -338,7 +338,7 @@ describe('retries: reads and searches only', () => {
 
   it('retries a search whose connection dropped', async () => {
     let calls = 0;
-    const { client, seen } = await setup((req, res) => (++calls === 1 ? res.socket?.destroy() : fhir(res, 200, A010_RESPONSE)));
+    const { client, seen } = await setup((_req, res) => (++calls === 1 ? res.socket?.destroy() : fhir(res, 200, A010_RESPONSE)));
     await client.searchServices(search);
     expect(seen).toHaveLength(2);
   });

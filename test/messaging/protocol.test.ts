@@ -14,7 +14,7 @@ import {
   sendMessage,
   type Sender,
   type SenderContext,
-} from '../../utils/protocol';
+} from '../../utils/messages';
 
 const EXT = fakeBrowser.runtime.id;
 const ORIGIN = `chrome-extension://${EXT}`;

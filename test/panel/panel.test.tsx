@@ -5,7 +5,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../entrypoints/sidepanel/App';
-import { formatUbrn } from '../../entrypoints/sidepanel/DoneScreen';
+import { formatUbrn } from '../../entrypoints/sidepanel/components/DoneScreen';
 import { draftId, newDraft, type Draft } from '../../utils/referral/model';
 import { deleteDraft, getDraft, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
 import { fakeApi, OWNER, report, service, USER_ADAMS } from './fake-api';
@@ -300,7 +300,7 @@ describe('the panel follows the session at once', () => {
   });
 
   it("another user signing in sees none of the first user's drafts, even for the same patient", async () => {
-    const api = await searchFor();
+    const _api = await searchFor();
     fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
     await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
     await putDraft(

@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import { cleanup, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../entrypoints/sidepanel/App';
-import { PatientBanner } from '../../entrypoints/sidepanel/PatientBanner';
+import { PatientBanner } from '../../entrypoints/sidepanel/components/PatientBanner';
 import { PatientContextReportSchema } from '../../utils/patient/messages';
 import { MAX_PROVENANCE_CHARS } from '../../utils/patient/types';
 import { fakeApi, report } from './fake-api';

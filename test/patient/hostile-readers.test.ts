@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
 import { readPatientContext } from '../../utils/patient/read';
-import { collectPageText } from '../../utils/patient/generic';
+import { collectLines, collectPageText, GENERIC_MAX_TEXT_NODES } from '../../utils/patient/generic';
 import { FIXTURES, demoPage, demoUrl, loadDemoPage, loadPage, parseHtml } from './helpers';
 
 const fixture = (name: string) => readPatientContext(loadPage(join(FIXTURES, name)), `https://unknown.example/${name}`, BUILTIN_ACTIVE_ADAPTERS, 1);
@@ -94,12 +94,12 @@ describe('adapters refuse what they cannot trust', () => {
 
 describe('huge and odd pages do not crash or stall the reader', () => {
   it('a 100,000-element page with deep nesting is read within bounds', () => {
-    const deep = '<div>'.repeat(2000) + 'x' + '</div>'.repeat(2000);
+    const deep = `${'<div>'.repeat(2000)}x${'</div>'.repeat(2000)}`;
     const rows = Array.from({ length: 98_000 / 2 }, (_, i) => `<span>cell ${i}</span><i></i>`).join('');
     const doc = parseHtml(`<html><body><div class="record"><p>Name: JONES, Sarah (Mrs)</p><p>NHS Number: 943 476 5919</p></div>${deep}${rows}</body></html>`);
-    const t0 = performance.now();
+    // Bounded work, not a timing (speed lives in `npm run bench`): the scan stops at its node cap.
+    expect(collectLines(doc).length).toBeLessThanOrEqual(GENERIC_MAX_TEXT_NODES);
     const r = readPatientContext(doc, 'https://unknown.example/', BUILTIN_ACTIVE_ADAPTERS);
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(r.status).toBe('single');
   });
 

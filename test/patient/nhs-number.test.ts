@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from '../../utils/patient/nhs-number';
+import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from 'ers-contract/nhs-number';
 
 describe('NHS number', () => {
   it.each(['9434765919', '9912003888', '4010232137'])('accepts %s, whose check digit is right', (n) => {

@@ -3,7 +3,6 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Popup } from '../../entrypoints/popup/Popup';
 import { OptionsForm, type OptionsApi } from '../../entrypoints/options/OptionsForm';
-import { SessionHeader } from '../../components/SessionHeader';
 import type { SessionApi } from '../../utils/session/use-session';
 import type { SessionView } from '../../utils/session/state';
 import { defaultSettings } from '../../utils/settings';
@@ -20,7 +19,6 @@ function view(patch: Partial<SessionView>): SessionView {
 }
 
 function fakeApi(initial: SessionView, answers: Record<string, (payload: any) => unknown> = {}) {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   let current = initial;
   const listeners: ((v: SessionView) => void)[] = [];
   const calls: { type: string; payload: unknown }[] = [];
@@ -165,18 +163,6 @@ describe('popup', () => {
     render(<Popup api={api} siteAccess={false} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Sign in with NHS CIS2' }));
     expect((await screen.findByRole('alert')).textContent).toBe('nope');
-  });
-});
-
-describe('side panel session header', () => {
-  it('summarises the session and opens the account controls when the user must act', async () => {
-    const { api, push } = fakeApi(view({ status: 'active', user: ADAMS, roles: [RC_B], role: RC_B, environment: 'production' }));
-    const { container } = render(<SessionHeader api={api} />);
-    await waitFor(() => expect(screen.getByTestId('session-summary').textContent).toContain('Referring clinician at Park Lane Surgery'));
-    expect(container.querySelector('.env-banner--production')).toBeTruthy();
-    expect(container.querySelector('details')?.open).toBe(false);
-    push(view({ status: 'expired', user: ADAMS, roles: [RC_B], role: RC_B, environment: 'production' }));
-    await waitFor(() => expect(container.querySelector('details')?.open).toBe(true));
   });
 });
 

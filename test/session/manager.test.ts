@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
 import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
-import { MessageRouter, protocol } from '../../utils/protocol';
+import { MessageRouter, protocol } from '../../utils/messages';
 import { registerSessionHandlers } from '../../utils/session/background';
 import { SessionManager, type SessionDeps } from '../../utils/session/manager';
 import { watchIdle } from '../../utils/session/idle';
@@ -390,6 +390,13 @@ describe('legacy sign-in (A001 smartcard → A002 role → A003 sign-out)', () =
     await expect((await h.manager.ersClient()).getCodeSystem('PRIORITY')).resolves.toBeTruthy();
     expect(h.manager.current.secrets.sessionKey).not.toBe(oldKey);
     expect(h.manager.current).toMatchObject({ status: 'active', role: RC_R68 });
+  });
+
+  it('a test smartcard the simulator does not publish fails sign-in with a clear notice', async () => {
+    const h = harness({ settings: { flavour: 'legacy' } });
+    const view = await h.manager.signIn({ smartcard: { card: 'nobody' } });
+    expect(view.status).not.toBe('choose-role');
+    expect(view.notice).toMatch(/no test smartcard called "nobody"/);
   });
 
   it('test smartcards are refused outside the simulator; pasting needs a token', async () => {

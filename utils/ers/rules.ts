@@ -1,7 +1,7 @@
 // Business rules checked before a request is sent, so the user hears about a problem at once and
 // nothing half-valid reaches e-RS. Each failure carries the e-RS code the server would answer with,
 // so the message is the same one e-RS would cause.
-import { isValidNhsNumber } from '../patient/nhs-number';
+import { isValidNhsNumber } from 'ers-contract/nhs-number';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH, MAX_SHORTLIST } from 'ers-contract';
 import type { SearchCriteria } from './builders';
 import { ErsError } from './errors';

@@ -1,9 +1,9 @@
 // The page side of the one message protocol: send a message to the background and listen for its
 // events. No zod and no schemas here (types only), so the side panel and popup stay small; the
-// background validates everything it receives (utils/protocol.ts).
+// background validates everything it receives (utils/messaging/router.ts, against utils/messages.ts).
 import { browser, type Browser } from 'wxt/browser';
 import { ProtocolError, type Reply } from './errors';
-import type { BackgroundEvent, MessageType, PayloadOf, ResponseOf } from '../protocol';
+import type { BackgroundEvent, MessageType, PayloadOf, ResponseOf } from '../messages';
 
 type Sender = Browser.runtime.MessageSender;
 
@@ -23,12 +23,18 @@ export async function sendMessage<T extends MessageType>(type: T, payload?: Payl
   return reply.data;
 }
 
-/** Listen for background events in an extension page. Returns an unsubscribe function. */
-export function onBackgroundEvent(listener: (event: BackgroundEvent) => void): () => void {
+/** The fields each event must carry before a page acts on it (events are typed in utils/messages.ts). */
+const EVENT_CHECKS: { [T in BackgroundEvent['type']]: (m: Record<string, unknown>) => boolean } = {
+  'session/changed': (m) => !!m.view && typeof m.view === 'object',
+  'referral/changed': (m) => typeof m.draftId === 'string',
+};
+
+/** Listen for one kind of background event in an extension page. Returns an unsubscribe function. */
+export function onBackgroundEvent<T extends BackgroundEvent['type']>(type: T, listener: (event: Extract<BackgroundEvent, { type: T }>) => void): () => void {
   const fn = (message: unknown, sender: Sender) => {
-    if (sender?.id !== browser.runtime.id) return;
-    const m = message as BackgroundEvent | undefined;
-    if (m && m.type === 'session/changed' && m.view) listener(m);
+    if (sender?.id !== browser.runtime.id || !message || typeof message !== 'object') return;
+    const m = message as Record<string, unknown>;
+    if (m.type === type && EVENT_CHECKS[type](m)) listener(m as Extract<BackgroundEvent, { type: T }>);
   };
   browser.runtime.onMessage.addListener(fn);
   return () => browser.runtime.onMessage.removeListener(fn);

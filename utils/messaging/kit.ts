@@ -24,6 +24,7 @@ export function defineMessage<R>() {
 }
 
 /** A strict message schema: `{ type: <literal>, ...fields }`, unknown fields refused. */
+// biome-ignore lint/complexity/noBannedTypes: a message with no fields has exactly the empty zod shape `{}`
 export function messageSchema<T extends string, Shape extends z.ZodRawShape = {}>(type: T, shape?: Shape) {
   return z.object({ type: z.literal(type), ...(shape ?? ({} as Shape)) }).strict();
 }

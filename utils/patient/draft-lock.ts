@@ -3,7 +3,7 @@
 // only the NHS number (identity.ts) — the draft is locked for good and can never be submitted for
 // the patient now shown. Fields the draft lacked fill in from later reports.
 import { formatNhsNumber } from './nhs-number';
-import { fillIdentity, identityDifferences, identityMismatch, type BoundIdentity } from './identity';
+import { fillIdentity, identityDifferences, type BoundIdentity } from './identity';
 import { displayName } from './refer-button';
 import type { PatientContextReport } from './types';
 
@@ -40,12 +40,4 @@ export function applyReportToDraft(draft: DraftBinding, report: PatientContextRe
       `${shown} (NHS ${formatNhsNumber(report.patient.nhsNumber)}). Different: ${diff.join(', ')}. ` +
       'The draft is locked and cannot be submitted for the patient now shown.',
   };
-}
-
-/** Guard for the submit path: the draft must be unlocked and the page must still show its patient. */
-export function canSubmitDraft(draft: DraftBinding | undefined, current: PatientContextReport | undefined): { ok: true } | { ok: false; error: string } {
-  if (!draft) return { ok: false, error: 'No referral draft is open for this tab.' };
-  if (draft.locked) return { ok: false, error: draft.warning ?? 'This draft is locked.' };
-  const mismatch = identityMismatch(draft, current);
-  return mismatch ? { ok: false, error: mismatch } : { ok: true };
 }

@@ -13,7 +13,6 @@ export const MAX_FIELD_CHARS = 300;
  */
 export function normaliseText(raw: string): string {
   let s = raw;
-  // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7e]/.test(s)) s = s.replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '').replace(/[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g, '-');
   return s.replace(/\s+/g, ' ').trim();
 }

@@ -8,8 +8,9 @@
 // idle and screen lock never remove what e-RS may hold: unfinished submissions are marked as
 // needing attention and carried on when that user signs in again.
 import { browser } from 'wxt/browser';
-import { ReferenceDataCache, type CachedCodeSystem, type KeyValueStore } from '../ers/index';
-import { ProtocolError, registerHandler } from '../protocol';
+import { lastSearchItem, referenceDataItem } from '../storage';
+import { ReferenceDataCache, type KeyValueStore } from '../ers/index';
+import { notifyPages, ProtocolError, registerHandler } from '../messages';
 import { DRAFT_CHANGED, type PanelPreferences } from './messages';
 import { IN_FLIGHT, type Draft } from './model';
 import {
@@ -40,20 +41,14 @@ import { currentOwner, getErsClient, getSessionView, onActive, onPaused, onSigne
 import { identityMismatch } from '../patient/identity';
 import { readTabNow } from '../patient/background';
 
-const LAST_SEARCH_KEY = 'referral.lastSearch';
-
 /** A004 code systems in storage.local (reference data, no patient data), fetched at most daily. */
 const codeSystemStore: KeyValueStore = {
-  async get(key) {
-    return (await browser.storage.local.get(key))[key] as CachedCodeSystem | undefined;
-  },
-  async set(key, value) {
-    await browser.storage.local.set({ [key]: value });
-  },
+  get: (key) => referenceDataItem(key).get(),
+  set: (key, value) => referenceDataItem(key).set(value),
 };
 
 function announce(draftId: string): void {
-  browser.runtime.sendMessage({ type: DRAFT_CHANGED, draftId }).catch(() => undefined);
+  notifyPages({ type: DRAFT_CHANGED, draftId });
 }
 
 /** Letters outstanding on the toolbar badge; red when one is overdue. */
@@ -200,7 +195,7 @@ export function registerReferrals(): void {
 
   registerHandler('referral/preferences', async () => {
     const settings = await getSettings();
-    const last = (await browser.storage.local.get(LAST_SEARCH_KEY))[LAST_SEARCH_KEY] as { priority?: string; specialty?: string } | undefined;
+    const last = await lastSearchItem.get();
     const prefs: PanelPreferences = {
       draftTtlMs: settings.draftTtlHours * 3_600_000,
       defaultPriority: last?.priority ?? settings.search.priority,
@@ -211,7 +206,7 @@ export function registerReferrals(): void {
   });
 
   registerHandler('referral/remember-search', async ({ priority, specialty }) => {
-    await browser.storage.local.set({ [LAST_SEARCH_KEY]: { priority, specialty } });
+    await lastSearchItem.set({ priority, specialty });
     return null;
   });
 
@@ -227,7 +222,7 @@ export function registerReferrals(): void {
   // error) keeps them all, like a pause.
   onSignedOut(async (reason, owner) => {
     if (owner) await endSessionWork(owner, reason === 'user' ? 'sign-out' : 'pause');
-    await browser.storage.local.remove(LAST_SEARCH_KEY);
+    await lastSearchItem.remove();
     await updateBadge();
   });
   onPaused(async (owner) => {

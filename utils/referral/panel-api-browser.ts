@@ -6,7 +6,6 @@ import { PANEL_REQUEST_KEY, tabStateKey } from '../patient/storage-keys';
 import type { SessionView } from '../session/state';
 import type { PatientContextReport } from '../patient/types';
 import { onBackgroundEvent, sendMessage } from '../messaging/client';
-import { DRAFT_CHANGED, type DraftChangedEvent } from './events';
 import type { PanelApi, PanelSession } from './panel-api';
 
 function toPanelSession(view: SessionView): PanelSession {
@@ -57,7 +56,7 @@ export function browserPanelApi(): PanelApi {
       return () => browser.storage.onChanged.removeListener(onChange);
     },
     onSessionChanged(listener) {
-      return onBackgroundEvent(() => listener());
+      return onBackgroundEvent('session/changed', () => listener());
     },
     referenceData: () => sendMessage('ers/reference'),
     search: (input) => sendMessage('ers/search', { input: input as never }),
@@ -74,12 +73,7 @@ export function browserPanelApi(): PanelApi {
       await sendMessage('referral/complete-letter', { draftId });
     },
     onDraftChanged(listener) {
-      const fn = (message: unknown, sender: { id?: string }) => {
-        const m = message as DraftChangedEvent | undefined;
-        if (sender?.id === browser.runtime.id && m?.type === DRAFT_CHANGED && typeof m.draftId === 'string') listener(m.draftId);
-      };
-      browser.runtime.onMessage.addListener(fn);
-      return () => browser.runtime.onMessage.removeListener(fn);
+      return onBackgroundEvent('referral/changed', (e) => listener(e.draftId));
     },
     preferences: () => sendMessage('referral/preferences'),
     async rememberSearch(prefs) {

@@ -6,6 +6,7 @@
 // panel and the background only ever list or open a user's own (`listDrafts(owner)`,
 // `getOwnDraft`), so after a browser restart the next user sees nothing of the previous user's.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { DATABASES } from '../storage';
 import { IN_FLIGHT, type Attention, type Draft } from './model';
 
 export interface OutstandingLetter {
@@ -29,12 +30,12 @@ interface ReferralDb extends DBSchema {
   outstanding: { key: string; value: OutstandingLetter };
 }
 
-export const DB_NAME = 'ers-referrals';
+export const DB_NAME = DATABASES.referrals.name;
 
 let dbPromise: Promise<IDBPDatabase<ReferralDb>> | undefined;
 
 export function db(): Promise<IDBPDatabase<ReferralDb>> {
-  dbPromise ??= openDB<ReferralDb>(DB_NAME, 1, {
+  dbPromise ??= openDB<ReferralDb>(DB_NAME, DATABASES.referrals.version, {
     upgrade(database) {
       database.createObjectStore('drafts', { keyPath: 'id' }).createIndex('byExpiry', 'expiresAt');
       database.createObjectStore('blobs', { keyPath: 'key' }).createIndex('byDraft', 'draftId');

@@ -1,10 +1,11 @@
 // Wiring of the session manager and settings into the background: message handlers, the refresh
-// alarm, idle sign-out, settings migration and watching. `startSession()` is called synchronously
+// alarm, idle sign-out, settings migration and watching. `registerSession()` is called synchronously
 // from entrypoints/background.ts so every listener is registered before the worker's first event.
 import { browser } from 'wxt/browser';
-import { MessageRouter, ProtocolError, router as defaultRouter } from '../protocol';
+import { ProtocolError, router as defaultRouter, type Router } from '../messages';
 import { getResolvedSettings, getSettings, migrateStoredSettings, saveSettings, SettingsError, watchSettings } from '../settings/index';
 import { applyIdleSettings, watchIdle } from './idle';
+import { proofKey } from './proof-key';
 import { mapSessionError, REFRESH_ALARM, sessionManager, type SessionManager } from './manager';
 
 async function settingsSnapshot() {
@@ -18,7 +19,7 @@ async function settingsSnapshot() {
   return { ...resolved, redirectUrl };
 }
 
-export function registerSessionHandlers(manager: SessionManager, router: MessageRouter = defaultRouter): void {
+export function registerSessionHandlers(manager: SessionManager, router: Router = defaultRouter): void {
   router.registerHandler('session/get', () => manager.view());
   router.registerHandler('session/sign-in', (m) => manager.signIn({ smartcard: m.smartcard }));
   router.registerHandler('session/cancel-sign-in', () => manager.cancelSignIn());
@@ -43,7 +44,7 @@ export function registerSessionHandlers(manager: SessionManager, router: Message
 }
 
 /** Call once, synchronously, at worker start. */
-export function startSession(router: MessageRouter = defaultRouter): SessionManager {
+export function registerSession(router: Router = defaultRouter): SessionManager {
   // Tokens live in storage.session: keep content scripts out of it (Chrome's default, made explicit).
   try {
     void (browser.storage.session as { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> })
@@ -73,7 +74,11 @@ export function startSession(router: MessageRouter = defaultRouter): SessionMana
     void manager.checkSettings(settings);
   });
   try {
-    browser.runtime.onInstalled.addListener(() => void migrateStoredSettings().catch(() => undefined));
+    browser.runtime.onInstalled.addListener(() => {
+      void migrateStoredSettings().catch(() => undefined);
+      // The relay binds refresh tokens to this installation's key: make it now rather than at first sign-in.
+      void proofKey().catch(() => undefined);
+    });
   } catch {
     /* tests */
   }

@@ -1,5 +1,5 @@
 // The background's session manager: runs sign-in in both flavours, role selection, token refresh,
-// expiry/re-authentication and sign-out over the pure state machine in ./session-state. The one
+// expiry/re-authentication and sign-out over the pure state machine in ./state. The one
 // SessionRecord is kept in storage.session (memory only, trusted contexts only), written on every
 // transition, so a worker that is stopped and restarted carries on where it was.
 //
@@ -9,15 +9,15 @@
 //   onSignedOut(fn)     e.g. remove the user's drafts still being edited (told which user)
 //   onActive(fn)        a user is signed in with a role (again): e.g. carry on their submissions
 //   currentOwner()      owner key (SDS user id @ ODS) of the signed-in user, for binding their data
-//   onRoleChanged(fn)   e.g. re-check open drafts against the new role's rules
 import { browser } from 'wxt/browser';
-import { TEST_SMARTCARDS } from '../../packages/ers-simulator/src/users';
+import { sessionRecordItem, signOutPendingItem } from '../storage';
 import { ErsClient } from '../ers/client';
+import { notifyPages } from '../messages';
 import { ErsError } from '../ers/errors';
 import type { ErsCredentials } from '../ers/transport';
 import { ProtocolError, type ProtocolErrorBody } from '../messaging/kit';
 import { ownerKey } from '../referral/model';
-import { getSettings, IDENTITY_KEYS, missingForSignIn, watchSettings, type Settings } from '../settings/index';
+import { getSettings, IDENTITY_KEYS, missingForSignIn, type Settings } from '../settings/index';
 import { RelayError } from './relay';
 import {
   findRole,
@@ -33,16 +33,25 @@ import {
   type SessionView,
   type SignOutReason,
 } from './state';
-import { legacySelectRole, legacySignIn, legacySignOut, platformRefresh, platformSignIn, SignInError, type SignInResult } from './signin';
+import {
+  legacySelectRole,
+  legacySignIn,
+  legacySignOut,
+  platformRefresh,
+  platformSignIn,
+  SignInError,
+  simulatorTestSmartcard,
+  type SignInResult,
+} from './signin';
 
-export const SESSION_STORAGE_KEY = 'ers.session';
+export const SESSION_STORAGE_KEY = sessionRecordItem.key;
 /** storage.local flag (no secret) that sign-out cleanup has not finished; re-run on the next start. */
-export const SIGNOUT_PENDING_KEY = 'ers.signout.pending';
+export const SIGNOUT_PENDING_KEY = signOutPendingItem.key;
 export const REFRESH_ALARM = 'ers-session-refresh';
 /** Refresh this long before the access token expires. */
 export const REFRESH_MARGIN_MS = 60_000;
 
-export type SmartcardChoice = { card: keyof typeof TEST_SMARTCARDS } | { token: string };
+export type SmartcardChoice = { card: string } | { token: string };
 
 /** `owner` is the owner key of the user who signed out (unknown when cleanup resumes after a crash). */
 export type SignedOutListener = (reason: SignOutReason, owner?: string) => void | Promise<void>;
@@ -245,7 +254,7 @@ export class SessionManager {
         });
         role = this.initialRole(result.roles, attempt.reauth ? previousRole : undefined);
       } else {
-        result = await legacySignIn(settings, smartcardToken!, this.deps.fetch);
+        result = await legacySignIn(settings, await smartcardToken!(), this.deps.fetch);
         role = this.initialRole(result.roles, attempt.reauth ? previousRole : undefined);
         if (role) {
           try {
@@ -277,15 +286,17 @@ export class SessionManager {
     return roles.length === 1 ? roles[0] : undefined;
   }
 
-  private smartcardToken(settings: Settings, choice: SmartcardChoice | undefined): string {
+  /** Checks the choice now (a refusal is an answer, not a failed sign-in); reads the token when called. */
+  private smartcardToken(settings: Settings, choice: SmartcardChoice | undefined): () => Promise<string> {
     if (settings.smartcardSource === 'test-card') {
       if (settings.environment !== 'simulator') throw new ProtocolError('not-configured', 'Test smartcards work only with the simulator.');
       const card = choice && 'card' in choice ? choice.card : undefined;
       if (!card) throw new ProtocolError('invalid-message', 'Choose a test smartcard.');
-      return TEST_SMARTCARDS[card];
+      return () => simulatorTestSmartcard(settings, card, this.deps.fetch);
     }
     if (!choice || !('token' in choice)) throw new ProtocolError('invalid-message', 'Paste the smartcard SSO token to sign in.');
-    return choice.token;
+    const token = choice.token;
+    return async () => token;
   }
 
   async cancelSignIn(): Promise<SessionView> {
@@ -570,21 +581,20 @@ export function mapSessionError(error: unknown): ProtocolErrorBody | undefined {
 let instance: SessionManager | undefined;
 
 function browserDeps(): SessionDeps {
-  const session = browser.storage.session;
   return {
     boot: crypto.randomUUID(),
     now: () => Date.now(),
     getSettings,
-    load: async () => (await session.get(SESSION_STORAGE_KEY))[SESSION_STORAGE_KEY] as SessionRecord | undefined,
-    save: (record) => session.set({ [SESSION_STORAGE_KEY]: record }),
+    load: () => sessionRecordItem.get(),
+    save: (record) => sessionRecordItem.set(record),
     signOutPending: {
-      get: async () => (await browser.storage.local.get(SIGNOUT_PENDING_KEY))[SIGNOUT_PENDING_KEY] === true,
-      set: (pending) => (pending ? browser.storage.local.set({ [SIGNOUT_PENDING_KEY]: true }) : browser.storage.local.remove(SIGNOUT_PENDING_KEY)),
+      get: () => signOutPendingItem.get(),
+      set: (pending) => (pending ? signOutPendingItem.set(true) : signOutPendingItem.remove()),
     },
     launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
     redirectUrl: () => browser.identity.getRedirectURL(),
     broadcast: (view) => {
-      browser.runtime.sendMessage({ type: 'session/changed', view }).catch(() => undefined);
+      notifyPages({ type: 'session/changed', view });
     },
     scheduleRefresh: (at) => {
       if (at === undefined) void browser.alarms.clear(REFRESH_ALARM).catch(() => undefined);
@@ -632,15 +642,6 @@ export async function currentOwner(): Promise<string | undefined> {
   const manager = sessionManager();
   await manager.ready;
   return manager.owner;
-}
-
-export function onRoleChanged(listener: RoleChangedListener): () => void {
-  return sessionManager().onRoleChanged(listener);
-}
-
-/** Follow settings changes: sign out when the sign-in settings change. */
-export function watchSessionSettings(manager: SessionManager): () => void {
-  return watchSettings((settings) => void manager.checkSettings(settings));
 }
 
 export type { Role, SessionView, SessionRecord, SessionSecrets, SignOutReason };

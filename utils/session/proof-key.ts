@@ -4,6 +4,7 @@
 // IndexedDB can hold such a CryptoKey as an opaque handle; no token is ever stored here. The relay
 // binds the refresh token to this key, so a copied refresh token is useless without it.
 import { openDB, type DBSchema } from 'idb';
+import { DATABASES } from '../storage';
 
 interface ProofKeyDb extends DBSchema {
   keys: { key: string; value: { privateKey: CryptoKey; publicJwk: PublicJwk } };
@@ -16,13 +17,13 @@ interface PublicJwk {
   y: string;
 }
 
-const DB_NAME = 'relay-proof-key';
+const DB_NAME = DATABASES.relayProofKey.name;
 const SLOT = 'current';
 
 let pending: Promise<{ privateKey: CryptoKey; publicJwk: PublicJwk }> | undefined;
 
 async function loadOrCreate(): Promise<{ privateKey: CryptoKey; publicJwk: PublicJwk }> {
-  const db = await openDB<ProofKeyDb>(DB_NAME, 1, {
+  const db = await openDB<ProofKeyDb>(DB_NAME, DATABASES.relayProofKey.version, {
     upgrade: (d) => {
       d.createObjectStore('keys');
     },

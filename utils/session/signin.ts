@@ -170,6 +170,26 @@ export async function legacySignIn(settings: Settings, smartcardToken: string, f
   }
 }
 
+/**
+ * Simulator only: the test smartcard called `card`, read from the simulator that serves the legacy
+ * API (GET /_admin/test-smartcards on the same origin). The tokens live in the simulator package
+ * and are never compiled into the extension.
+ */
+export async function simulatorTestSmartcard(settings: Settings, card: string, fetch: typeof globalThis.fetch = globalThis.fetch): Promise<string> {
+  const unavailable = new SignInError('smartcard', 'The simulator did not provide the test smartcards. Check that it is running, then try again.');
+  let cards: unknown;
+  try {
+    const res = await fetch(`${new URL(settings.legacyBaseUrl).origin}/_admin/test-smartcards`);
+    if (!res.ok) throw unavailable;
+    cards = ((await res.json()) as { cards?: unknown }).cards;
+  } catch {
+    throw unavailable;
+  }
+  const token = cards && typeof cards === 'object' && Object.hasOwn(cards, card) ? (cards as Record<string, unknown>)[card] : undefined;
+  if (typeof token !== 'string' || !token) throw new SignInError('smartcard', `The simulator has no test smartcard called "${card}".`);
+  return token;
+}
+
 /** A002: select the role on the server. Returns the updated secrets (A002 may return a new id). */
 export async function legacySelectRole(settings: Settings, secrets: SessionSecrets, role: Role, fetch?: typeof globalThis.fetch): Promise<SessionSecrets> {
   const session = secrets.legacySession;

@@ -2,7 +2,9 @@
 // broadcasts, and wraps the session actions. The transport is injectable for component tests.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { SessionView } from './state';
-import { onBackgroundEvent, request, type MessageType, type PayloadOf, type Reply, type ResponseOf } from '../protocol';
+import { onBackgroundEvent, request } from '../messaging/client';
+import type { Reply } from '../messaging/errors';
+import type { MessageType, PayloadOf, ResponseOf } from '../messages';
 
 export interface SessionApi {
   request<T extends MessageType>(type: T, payload?: PayloadOf<T>): Promise<Reply<ResponseOf<T>>>;
@@ -11,7 +13,7 @@ export interface SessionApi {
 
 export const browserSessionApi: SessionApi = {
   request,
-  onChanged: (listener) => onBackgroundEvent((e) => listener(e.view)),
+  onChanged: (listener) => onBackgroundEvent('session/changed', (e) => listener(e.view)),
 };
 
 export interface SessionState {

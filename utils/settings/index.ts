@@ -3,6 +3,7 @@
 // content scripts cannot write), NHS IT's policy in storage.managed (see public/managed_schema.json).
 // Usable from the background and from extension pages. No secrets are ever stored here.
 import { browser } from 'wxt/browser';
+import { userSettingsItem } from '../storage';
 import { z } from 'zod';
 import { migrateSettings } from './migrations';
 import { resolveSettings, type ResolvedSettings } from './resolve';
@@ -14,7 +15,7 @@ export { migrateSettings } from './migrations';
 export { resetTrustedSettingsConnection, TRUSTED_DB_NAME } from './trusted';
 export { resolveSettings, parseManaged, OTHER_POLICY_KEYS, type ResolvedSettings, type PolicyProblem } from './resolve';
 
-export const SETTINGS_STORAGE_KEY = 'settings';
+export const SETTINGS_STORAGE_KEY = userSettingsItem.key;
 
 export class SettingsError extends Error {
   constructor(
@@ -44,8 +45,7 @@ export async function readManaged(): Promise<Record<string, unknown>> {
  * stored sign-in settings there once (`migrateStoredSettings` does the same at install/update).
  */
 export async function readUserSettings(): Promise<Settings> {
-  const got = await browser.storage.local.get(SETTINGS_STORAGE_KEY);
-  const local = migrateSettings(got[SETTINGS_STORAGE_KEY]).settings;
+  const local = migrateSettings(await userSettingsItem.get()).settings;
   const trusted = await readTrustedIdentity();
   if (trusted) return withTrustedIdentity(local, trusted);
   await writeTrustedIdentity(pickIdentity(local));
@@ -64,15 +64,14 @@ export async function getSettings(): Promise<Settings> {
 
 /** Rewrite stored settings in the current version (on install/update). Returns the old version. */
 export async function migrateStoredSettings(): Promise<number | undefined> {
-  const got = await browser.storage.local.get(SETTINGS_STORAGE_KEY);
-  const stored = got[SETTINGS_STORAGE_KEY] as { version?: unknown } | undefined;
-  if (stored && stored.version === SETTINGS_VERSION) {
+  const stored = await userSettingsItem.get();
+  if (stored && typeof stored === 'object' && 'version' in stored && stored.version === SETTINGS_VERSION) {
     await readUserSettings(); // moves the sign-in settings to the trusted store if not yet there
     return SETTINGS_VERSION;
   }
   const { settings, fromVersion } = migrateSettings(stored);
   if (!(await readTrustedIdentity())) await writeTrustedIdentity(pickIdentity(settings));
-  if (stored !== undefined) await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: settings });
+  if (stored !== undefined) await userSettingsItem.set(settings);
   return fromVersion;
 }
 
@@ -120,7 +119,7 @@ export async function saveSettings(patch: SettingsPatch | 'reset'): Promise<Reso
   }
   // Trusted store first: a listener woken by the storage.local write reads the new addresses.
   await writeTrustedIdentity(pickIdentity(next));
-  await browser.storage.local.set({ [SETTINGS_STORAGE_KEY]: next });
+  await userSettingsItem.set(next);
   return resolveSettings(next, managed);
 }
 

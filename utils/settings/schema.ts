@@ -2,11 +2,11 @@
 // NHS IT may set (and lock) through managed storage. Pure: no extension APIs in here.
 import { z } from 'zod';
 import { PRIORITIES, REQUEST_TYPES, SORT_BY } from '../ers/constants';
+import { ENVIRONMENTS, type Environment } from './environments';
 
 export const SETTINGS_VERSION = 3;
 
-export const ENVIRONMENTS = ['simulator', 'sandbox', 'integration', 'production'] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+export { ENVIRONMENT_LABELS, ENVIRONMENTS, type Environment } from './environments';
 
 export const FLAVOURS = ['platform', 'legacy'] as const;
 export type SettingsFlavour = (typeof FLAVOURS)[number];
@@ -172,13 +172,6 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Omit<Settings, keyof typeof COMM
 export function defaultSettings(environment: Environment = 'simulator'): Settings {
   return structuredClone({ ...COMMON, environment, ...ENVIRONMENT_DEFAULTS[environment] }) as Settings;
 }
-
-export const ENVIRONMENT_LABELS: Record<Environment, { label: string; description: string }> = {
-  simulator: { label: 'SIMULATOR (demo)', description: 'Local e-RS simulator: test patients and users only' },
-  sandbox: { label: 'SANDBOX', description: 'NHS sandbox: canned answers, no real patients' },
-  integration: { label: 'INTEGRATION (test)', description: 'NHS integration test environment: test data only' },
-  production: { label: 'PRODUCTION (live)', description: 'Live e-RS: real patients and real referrals' },
-};
 
 /** What sign-in needs that is not configured, in words for the popup. Empty = ready. */
 export function missingForSignIn(s: Settings): string[] {

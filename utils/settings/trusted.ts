@@ -8,6 +8,7 @@
 // it; NHS IT policy (storage.managed) still overrides it. storage.local keeps a display copy of
 // these keys that is never read for them.
 import { openDB, type IDBPDatabase } from 'idb';
+import { DATABASES } from '../storage';
 import { IDENTITY_KEYS, type Settings } from './schema';
 
 export type IdentityKey = (typeof IDENTITY_KEYS)[number];
@@ -19,13 +20,13 @@ interface TrustedRecord {
   savedAt: number;
 }
 
-export const TRUSTED_DB_NAME = 'ers-trusted-settings';
+export const TRUSTED_DB_NAME = DATABASES.trustedSettings.name;
 const STORE = 'settings';
 
 let dbPromise: Promise<IDBPDatabase> | undefined;
 
 function db(): Promise<IDBPDatabase> {
-  dbPromise ??= openDB(TRUSTED_DB_NAME, 1, {
+  dbPromise ??= openDB(TRUSTED_DB_NAME, DATABASES.trustedSettings.version, {
     upgrade(database) {
       database.createObjectStore(STORE, { keyPath: 'id' });
     },

@@ -13,8 +13,14 @@ export function esc(s: string): string {
 }
 const spaced = (n: string) => `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
 const parts = (iso: string) => iso.split('-').map(Number) as [number, number, number];
-const dmyMon = (iso: string, sep = '-') => { const [y, m, d] = parts(iso); return `${String(d).padStart(2, '0')}${sep}${MON[m - 1]}${sep}${y}`; };
-const dmySlash = (iso: string) => { const [y, m, d] = parts(iso); return `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}`; };
+const dmyMon = (iso: string, sep = '-') => {
+  const [y, m, d] = parts(iso);
+  return `${String(d).padStart(2, '0')}${sep}${MON[m - 1]}${sep}${y}`;
+};
+const dmySlash = (iso: string) => {
+  const [y, m, d] = parts(iso);
+  return `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}`;
+};
 const sexWord = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
 /** Patients shown by the demo systems: every test patient whose NHS number passes modulus 11. */
@@ -22,9 +28,9 @@ export const DEMO_PATIENTS = TEST_PATIENTS.filter((p) => p.nhsNumber !== '919000
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
-const pick = <T,>(r: () => number, xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+const pick = <T>(r: () => number, xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
 
 const CLINICIANS = ['Dr A Khan', 'Dr P Walsh', 'Nurse J Reid', 'Dr M Osei', 'HCA L Brown', 'Dr S Lee'];
 const CONSULT = [
@@ -44,7 +50,20 @@ function page(title: string, body: string, extraHead = ''): string {
 }
 
 // ---------- GP system: table layout, NHS number as `943 476 5919` ----------
-const GP_NAV = ['Summary', 'Consultations', 'Medication', 'Problems', 'Investigations', 'Care history', 'Documents', 'Referrals', 'Appointments', 'Tasks', 'Registration', 'Recalls'];
+const GP_NAV = [
+  'Summary',
+  'Consultations',
+  'Medication',
+  'Problems',
+  'Investigations',
+  'Care history',
+  'Documents',
+  'Referrals',
+  'Appointments',
+  'Tasks',
+  'Registration',
+  'Recalls',
+];
 
 function gpRecord(p: TestPatient, nameOverride?: string): string {
   const r = rng(Number(p.nhsNumber.slice(-6)));
@@ -59,8 +78,11 @@ function gpRecord(p: TestPatient, nameOverride?: string): string {
     return `<tr><td>${t}</td><td>${(r() * 100).toFixed(1)}</td><td>${String(1 + Math.floor(r() * 27)).padStart(2, '0')}-${MON[Math.floor(r() * 12)]}-2025</td><td><span class="flag">${r() > 0.8 ? 'Abnormal' : 'Normal'}</span></td></tr>`;
   }).join('\n');
   const rows = (xs: string[] | undefined, cls: string, empty: string) =>
-    (xs?.length ? xs : []).map((x) => `<tr><td class="${cls}">${esc(x)}</td><td>Active</td></tr>`).join('\n') || `<tr><td colspan="2" class="empty">${empty}</td></tr>`;
-  return page(`${p.family}, ${p.given} - Patient record - DemoGP Clinical`, `<body class="gp">
+    (xs?.length ? xs : []).map((x) => `<tr><td class="${cls}">${esc(x)}</td><td>Active</td></tr>`).join('\n') ||
+    `<tr><td colspan="2" class="empty">${empty}</td></tr>`;
+  return page(
+    `${p.family}, ${p.given} - Patient record - DemoGP Clinical`,
+    `<body class="gp">
 <header class="gp-top"><span class="brand">DemoGP Clinical</span> <span class="site">Park Surgery (B86001)</span> <span class="user">Logged in: Dr A Khan</span></header>
 <div class="gp-layout">
 <nav class="gp-nav"><ul>
@@ -92,17 +114,21 @@ ${results}
 </tbody></table></section>
 </main>
 </div>
-</body>`);
+</body>`,
+  );
 }
 
 function gpIndex(): string {
-  return page('Patient list - DemoGP Clinical', `<body class="gp">
+  return page(
+    'Patient list - DemoGP Clinical',
+    `<body class="gp">
 <header class="gp-top"><span class="brand">DemoGP Clinical</span> <span class="site">Park Surgery (B86001)</span></header>
 <main class="list"><h1>Find a patient</h1>
 <table class="patient-list"><thead><tr><th>Name</th><th>NHS Number</th><th>Date of Birth</th><th>Postcode</th></tr></thead><tbody>
 ${DEMO_PATIENTS.map((p) => `<tr><td><a href="record-${p.nhsNumber}.html">${esc(`${p.family}, ${p.given} (${p.title})`)}</a></td><td>${spaced(p.nhsNumber)}</td><td>${dmyMon(p.birthDate)}</td><td>${esc(p.postcode)}</td></tr>`).join('\n')}
 </tbody></table></main>
-</body>`);
+</body>`,
+  );
 }
 
 // ---------- Hospital EPR: sticky patient banner and tabs ----------
@@ -111,10 +137,18 @@ const TABS = ['Summary', 'Problems', 'Medications', 'Allergies', 'Results', 'Let
 function eprRecord(p: TestPatient): string {
   const r = rng(Number(p.nhsNumber.slice(0, 6)));
   const li = (xs: string[] | undefined, empty: string) => (xs?.length ? xs.map((x) => `<li>${esc(x)}</li>`).join('') : `<li class="none">${empty}</li>`);
-  const letters = Array.from({ length: 25 }, (_, i) =>
-    `<tr><td>${dmySlash(`20${String(25 - Math.floor(i / 5)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 9}`)}</td><td>${pick(r, ['Cardiology', 'Orthopaedics', 'Gastroenterology', 'ENT', 'Ophthalmology'])}</td><td>${pick(r, ['Clinic letter', 'Discharge summary', 'Results letter'])}</td></tr>`).join('\n');
-  const results = Array.from({ length: 40 }, () => `<tr><td>${pick(r, RESULTS)}</td><td>${(r() * 150).toFixed(1)}</td><td>${r() > 0.85 ? 'H' : ''}</td></tr>`).join('\n');
-  return page(`EPR - ${p.family}, ${p.given}`, `<body class="epr">
+  const letters = Array.from(
+    { length: 25 },
+    (_, i) =>
+      `<tr><td>${dmySlash(`20${String(25 - Math.floor(i / 5)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 9}`)}</td><td>${pick(r, ['Cardiology', 'Orthopaedics', 'Gastroenterology', 'ENT', 'Ophthalmology'])}</td><td>${pick(r, ['Clinic letter', 'Discharge summary', 'Results letter'])}</td></tr>`,
+  ).join('\n');
+  const results = Array.from(
+    { length: 40 },
+    () => `<tr><td>${pick(r, RESULTS)}</td><td>${(r() * 150).toFixed(1)}</td><td>${r() > 0.85 ? 'H' : ''}</td></tr>`,
+  ).join('\n');
+  return page(
+    `EPR - ${p.family}, ${p.given}`,
+    `<body class="epr">
 <div class="epr-toolbar"><span class="brand">St Elsewhere EPR</span><input type="search" placeholder="Search patients" aria-label="Search patients"><span class="user">Dr R Singh (Consultant)</span></div>
 <header class="banner" id="patient-banner" data-patient-banner>
 <div class="banner-name"><span data-field="family">${esc(p.family)}</span>, <span data-field="given">${esc(p.given)}</span> (<span data-field="title">${esc(p.title)}</span>)</div>
@@ -143,7 +177,8 @@ ${letters}
 </tbody></table></section>
 <section role="tabpanel" id="tab-orders" hidden><h2>Orders</h2><p>No open orders.</p></section>
 <script src="tabs.js"></script>
-</body>`);
+</body>`,
+  );
 }
 
 const EPR_TABS_JS = `// Tab switching for the demo EPR (no framework, no page load).
@@ -158,18 +193,31 @@ document.querySelectorAll('[role=tab]').forEach(function (btn) {
 // ---------- Single-page app: switches patient with hash routing, no page load ----------
 function spaData(): string {
   const data = DEMO_PATIENTS.map((p) => ({
-    nhs: p.nhsNumber, title: p.title, given: p.given, family: p.family, dob: dmyMon(p.birthDate, ' '), sex: sexWord(p.sex),
-    address: p.address, postcode: p.postcode, gp: p.gpPractice, problems: p.problems ?? [], medications: p.medications ?? [], allergies: p.allergies ?? [],
+    nhs: p.nhsNumber,
+    title: p.title,
+    given: p.given,
+    family: p.family,
+    dob: dmyMon(p.birthDate, ' '),
+    sex: sexWord(p.sex),
+    address: p.address,
+    postcode: p.postcode,
+    gp: p.gpPractice,
+    problems: p.problems ?? [],
+    medications: p.medications ?? [],
+    allergies: p.allergies ?? [],
   }));
   return `// Generated from the simulator's test patients by packages/ers-simulator/demo/generate.ts\nwindow.DEMO_PATIENTS = ${JSON.stringify(data, null, 1).replace(/</g, '\\u003c')};\n`;
 }
 
-const SPA_HTML = page('CareFlow', `<body class="spa">
+const SPA_HTML = page(
+  'CareFlow',
+  `<body class="spa">
 <div class="spa-top"><span class="brand">CareFlow</span> <a href="#/">Patients</a></div>
 <div id="app"></div>
 <script src="patients.js"></script>
 <script src="app.js"></script>
-</body>`);
+</body>`,
+);
 
 const SPA_JS = `// CareFlow demo SPA: hash routes #/ (list) and #/patient/<nhs>. Patients switch without a page load,
 // with a short loading state like a real app fetching the record. All host text goes in via textContent.
@@ -239,13 +287,16 @@ function clinicList(): string {
     const t = `${String(9 + Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 15).padStart(2, '0')}`;
     return `<tr><td>${t}</td><td>${esc(`${p.family}, ${p.given} (${p.title})`)}</td><td>${spaced(p.nhsNumber)}</td><td>${dmySlash(p.birthDate)}</td><td>${pick(r, ['New', 'Follow-up', 'Review'])}</td><td>${pick(r, ['Arrived', 'Booked', 'Seen', 'DNA'])}</td></tr>`;
   }).join('\n');
-  return page('Outpatient clinic list - St Elsewhere', `<body class="epr">
+  return page(
+    'Outpatient clinic list - St Elsewhere',
+    `<body class="epr">
 <div class="epr-toolbar"><span class="brand">St Elsewhere EPR</span></div>
 <main class="list"><h1>Cardiology clinic — Dr R Singh — Monday</h1>
 <table class="clinic-list"><thead><tr><th>Time</th><th>Patient</th><th>NHS Number</th><th>DOB</th><th>Type</th><th>Status</th></tr></thead><tbody>
 ${rows}
 </tbody></table></main>
-</body>`);
+</body>`,
+  );
 }
 
 // ---------- Hostile page: script-laden name, shown literally by the host ----------
@@ -275,7 +326,12 @@ export function renderDemoSite(): Map<string, string> {
   files.set('gp/index.html', gpIndex());
   for (const p of DEMO_PATIENTS) files.set(`gp/record-${p.nhsNumber}.html`, gpRecord(p));
   const hostile = { ...DEMO_PATIENTS[0]!, nhsNumber: '9434765919' };
-  files.set('hostile/script-name.html', gpRecord(hostile, HOSTILE_NAME).replace('<main id="record"', '<main id="record" data-hostile="script-name"').replace('../assets/demo.css', '../assets/demo.css'));
+  files.set(
+    'hostile/script-name.html',
+    gpRecord(hostile, HOSTILE_NAME)
+      .replace('<main id="record"', '<main id="record" data-hostile="script-name"')
+      .replace('../assets/demo.css', '../assets/demo.css'),
+  );
   for (const p of DEMO_PATIENTS) files.set(`epr/patient-${p.nhsNumber}.html`, eprRecord(p));
   files.set('epr/tabs.js', EPR_TABS_JS);
   files.set('spa/index.html', SPA_HTML);
@@ -284,7 +340,11 @@ export function renderDemoSite(): Map<string, string> {
   files.set('list/clinic.html', clinicList());
   files.set('ward/index.html', wardTwoStage());
   files.set('tabs/index.html', tabbedCharts());
-  files.set('index.html', page('Demo clinical systems', `<body>
+  files.set(
+    'index.html',
+    page(
+      'Demo clinical systems',
+      `<body>
 <main class="list"><h1>Demo clinical systems</h1>
 <p>Fictitious systems and patients for trying the e-RS Referral Assistant. Patients exist in the simulator.</p>
 <ul>
@@ -294,7 +354,9 @@ export function renderDemoSite(): Map<string, string> {
 <li><a href="list/clinic.html">Outpatient clinic list</a> — many patients, none open</li>
 <li><a href="hostile/script-name.html">Hostile record</a> — a name containing markup, shown literally</li>
 </ul></main>
-</body>`).replace('../assets/demo.css', 'assets/demo.css'));
+</body>`,
+    ).replace('../assets/demo.css', 'assets/demo.css'),
+  );
   return files;
 }
 
@@ -305,8 +367,16 @@ export function renderDemoSite(): Map<string, string> {
  */
 function wardTwoStage(): string {
   const [a, b] = [DEMO_PATIENTS.find((p) => p.nhsNumber === '9434765919')!, DEMO_PATIENTS.find((p) => p.nhsNumber === '9912003888')!];
-  const view = (p: TestPatient) => ({ name: `${p.family}, ${p.given} (${p.title})`, nhs: spaced(p.nhsNumber), dob: `DOB ${dmySlash(p.birthDate)}`, sex: p.sex === 'female' ? 'Female' : 'Male', pc: p.postcode });
-  return page('WardView', `<body>
+  const view = (p: TestPatient) => ({
+    name: `${p.family}, ${p.given} (${p.title})`,
+    nhs: spaced(p.nhsNumber),
+    dob: `DOB ${dmySlash(p.birthDate)}`,
+    sex: p.sex === 'female' ? 'Female' : 'Male',
+    pc: p.postcode,
+  });
+  return page(
+    'WardView',
+    `<body>
 <div class="ward-banner"><h2 id="pt-name">${esc(view(a).name)}</h2><span>NHS No. <b id="pt-nhs">${view(a).nhs}</b></span>
 <span id="pt-dob">${view(a).dob}</span> <span id="pt-sex">${view(a).sex}</span> <span id="pt-pc">${esc(view(a).pc)}</span></div>
 <p><button id="next" type="button">Next patient</button></p>
@@ -322,15 +392,21 @@ function wardTwoStage(): string {
     }, 1000);
   });
 </script>
-</body>`);
+</body>`,
+  );
 }
 
 /** A web EPR with two patient charts open as tabs: switching only toggles a class (URL unchanged). */
 function tabbedCharts(): string {
-  const chart = (p: TestPatient, i: number) => `<div class="chart${i ? '' : ' active'}" id="chart-${i}"><div class="banner"><span class="name">${esc(`${p.family}, ${p.given} (${p.title})`)}</span>
+  const chart = (
+    p: TestPatient,
+    i: number,
+  ) => `<div class="chart${i ? '' : ' active'}" id="chart-${i}"><div class="banner"><span class="name">${esc(`${p.family}, ${p.given} (${p.title})`)}</span>
 <span class="nhs">${spaced(p.nhsNumber)}</span> <span class="dob">${dmySlash(p.birthDate)}</span></div></div>`;
   const ps = ['9434765919', '9912003888'].map((n) => DEMO_PATIENTS.find((p) => p.nhsNumber === n)!);
-  return page('TabChart EPR', `<body>
+  return page(
+    'TabChart EPR',
+    `<body>
 <style>.chart{display:none}.chart.active{display:block}</style>
 <p>${ps.map((p, i) => `<button type="button" data-chart="${i}">${esc(p.family)}</button>`).join(' ')}</p>
 ${ps.map(chart).join('\n')}
@@ -341,7 +417,8 @@ ${ps.map(chart).join('\n')}
     });
   });
 </script>
-</body>`);
+</body>`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {

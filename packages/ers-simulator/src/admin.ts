@@ -5,6 +5,8 @@
 //   POST   /_admin/faults       a FaultSpec, or {"fault": "A011=503x2"} / {"latency": "A010=300"} / {"rateLimitPerSecond": 5}
 //   DELETE /_admin/faults       clears faults and latency
 //   POST   /_admin/expire       {"tokens": true | "<token>", "sessions": true | "<session key>"}
+//   GET    /_admin/test-smartcards  {"cards": {name: token}}: the extension's simulator mode reads the
+//                        test smartcards here, so they are never compiled into the extension
 
 import type { IncomingMessage } from 'node:http';
 import type { SimCore } from './core';
@@ -12,6 +14,7 @@ import { type FaultSpec, ROUTE_IDS, parseFaultArg, parseLatencyArg } from './fau
 import { type Reply, readBody } from './http';
 import type { Referral } from './state';
 import { handleAdviceAdmin } from './advice';
+import { TEST_SMARTCARDS } from './users';
 
 function json(status: number, body: object): Reply {
   return { status, body, contentType: 'application/json' };
@@ -80,6 +83,7 @@ export async function handleAdmin(core: SimCore, req: IncomingMessage, pathname:
   }
   try {
     if (pathname === '/_admin/state' && method === 'GET') return json(200, stateSummary(core));
+    if (pathname === '/_admin/test-smartcards' && method === 'GET') return json(200, { cards: TEST_SMARTCARDS });
     if (pathname === '/_admin/reset' && method === 'POST') {
       core.reset({ auth: body.auth === true });
       return json(200, stateSummary(core));

@@ -99,7 +99,7 @@ export class AuthStore {
     if (!t) throw new ErsError(401, 'NO_ACCESS', 'Invalid access token.', { kind: 'proxy' });
     if (t.expiresAt <= this.clock().getTime()) throw new ErsError(401, 'NO_ACCESS', 'Access token expired.', { kind: 'proxy' });
     const u = findUser(t.userId);
-    if (!u || !u.active) throw new ErsError(401, 'NO_ACCESS', 'User is not active.', { kind: 'proxy' });
+    if (!u?.active) throw new ErsError(401, 'NO_ACCESS', 'User is not active.', { kind: 'proxy' });
     return u;
   }
 

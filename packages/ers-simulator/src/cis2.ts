@@ -120,7 +120,7 @@ export class MockCis2 {
     const hint = query.get('login_hint');
     if (!hint) return this.loginPage(query);
     const user = findUser(hint);
-    if (!user || !user.active) return fail('access_denied', 'unknown or inactive user');
+    if (!user?.active) return fail('access_denied', 'unknown or inactive user');
     const code: AuthCode = {
       code: randomBytes(24).toString('base64url'),
       userId: user.id,

@@ -5,7 +5,7 @@
 // service will contact them within the PRIORITY code system's triageContactDays.
 
 import { createHash } from 'node:crypto';
-import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import { type Directory, locationOf } from './directory';
 import { diag, unprocessable } from './errors';
 import { type PdfLine, buildPdf } from './pdf';

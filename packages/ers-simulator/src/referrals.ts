@@ -246,7 +246,7 @@ const STATE_DISPLAY: Record<string, string> = { NOT_BOOKED: 'Not Booked', AWAITI
 function availability(r: Referral, a: Attachment, ctx: OpContext): string {
   const b = ctx.state.binaries.get(a.binaryId);
   if (ctx.now.getTime() < a.linkedAt + ctx.binaryScanDelayMs) return 'PENDING';
-  if (b && b.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) return 'THREATS_FOUND';
+  if (b?.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) return 'THREATS_FOUND';
   void r;
   return 'AVAILABLE';
 }

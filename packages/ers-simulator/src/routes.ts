@@ -161,7 +161,7 @@ async function a001(h: HandlerInput): Promise<Reply> {
   }
   const owner = h.core.auth.smartcardOwner(body.token);
   const user = owner ? findUser(owner) : undefined;
-  if (!user || !user.active) throw new ErsError(403, 'NO_ACCESS', 'Smartcard token not recognised.');
+  if (!user?.active) throw new ErsError(403, 'NO_ACCESS', 'Smartcard token not recognised.');
   const s = h.core.auth.createSession(body.token, user.id);
   return { status: 201, body: sessionDto(s), contentType: 'application/json' };
 }

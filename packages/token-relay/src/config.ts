@@ -273,7 +273,7 @@ export function loadConfigFromEnv(env: Record<string, string | undefined> = proc
 export function parseWrapKey(text: string): Buffer {
   const value = text.trim();
   const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(value) ? Buffer.from(value, 'base64') : undefined;
-  if (!key || key.length !== 32) throw new Error('a wrapping key is 32 random bytes, as 64 hex digits or base64 (openssl rand -base64 32)');
+  if (key?.length !== 32) throw new Error('a wrapping key is 32 random bytes, as 64 hex digits or base64 (openssl rand -base64 32)');
   return key;
 }
 

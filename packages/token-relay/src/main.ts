@@ -5,7 +5,7 @@ import { loadConfigFromEnv, RelayConfigError, startRelay } from './server.js';
 const line = (level: string, fields: Record<string, unknown>) => JSON.stringify({ time: new Date().toISOString(), level, ...fields });
 
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfigFromEnv>;
   try {
     config = loadConfigFromEnv(process.env);
   } catch (e) {

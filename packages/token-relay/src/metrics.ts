@@ -56,7 +56,7 @@ export class Metrics {
     out.push('# HELP relay_upstream_requests_total Calls to the platform token endpoint, by outcome.', '# TYPE relay_upstream_requests_total counter');
     for (const [outcome, n] of this.upstream) out.push(`relay_upstream_requests_total${labels({ outcome })} ${n}`);
     out.push('# HELP relay_upstream_duration_seconds Time the platform token endpoint took to answer.', '# TYPE relay_upstream_duration_seconds histogram');
-    LATENCY_BUCKETS.forEach((le, i) => out.push(`relay_upstream_duration_seconds_bucket${labels({ le: String(le) })} ${this.latencyCounts[i]}`));
+    for (const [i, le] of LATENCY_BUCKETS.entries()) out.push(`relay_upstream_duration_seconds_bucket${labels({ le: String(le) })} ${this.latencyCounts[i]}`);
     out.push(`relay_upstream_duration_seconds_bucket{le="+Inf"} ${this.latencyCount}`);
     out.push(`relay_upstream_duration_seconds_sum ${this.latencySum}`, `relay_upstream_duration_seconds_count ${this.latencyCount}`);
     out.push(

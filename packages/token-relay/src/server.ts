@@ -324,7 +324,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       } else {
         const sealed = requiredString(body, 'refresh_token');
         proof = checkProof();
-        let bound;
+        let bound: ReturnType<typeof unwrapRefreshToken>;
         try {
           bound = unwrapRefreshToken(config.wrapKeys, sealed, Date.now());
         } catch (e) {

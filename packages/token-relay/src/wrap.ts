@@ -37,7 +37,7 @@ export function wrapKeyId(key: Buffer): string {
 /** Seals with the first (current) key. */
 export function wrapRefreshToken(keys: readonly Buffer[], bound: BoundRefresh): string {
   const key = keys[0];
-  if (!key || key.length !== 32) throw new Error('the wrapping key must be 32 bytes');
+  if (key?.length !== 32) throw new Error('the wrapping key must be 32 bytes');
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(AAD);

@@ -10,16 +10,7 @@ import { startSimulator, type RunningSimulator } from '../../ers-simulator/src/s
 import { USER_IDS } from '../../ers-simulator/src/users';
 import { startRelay, type RunningRelay, type TokenAnswer } from '../src/server';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../../../utils/session/pkce';
-import {
-  assertNoneIn,
-  callRelay,
-  captureLogger,
-  EXT_ORIGIN,
-  OTHER_ORIGIN,
-  REDIRECT_URI,
-  TestKey,
-  type CapturedLogger,
-} from './helpers';
+import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, OTHER_ORIGIN, REDIRECT_URI, TestKey, type CapturedLogger } from './helpers';
 
 const SECRET = 'sim-client-secret-4b3c2d1e';
 const CLIENT_ID = 'ers-extension-demo';

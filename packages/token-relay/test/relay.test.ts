@@ -21,7 +21,7 @@ import {
 const SECRET = 'relay-test-secret-9f8e7d6c';
 const CLIENT_ID = 'ers-extension-test';
 const CODE = 'auth-code-7a6b5c4d3e2f';
-const VERIFIER = 'v'.repeat(20) + 'erifier-0123456789-abcdefghij'; // 49 chars, RFC 7636 alphabet
+const VERIFIER = `${'v'.repeat(20)}erifier-0123456789-abcdefghij`; // 49 chars, RFC 7636 alphabet
 const FIREFOX_REDIRECT = 'https://0123456789abcdef.extensions.allizom.org/';
 
 type Script = (req: SeenRequest, res: ServerResponse) => void;

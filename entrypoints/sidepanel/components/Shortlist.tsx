@@ -1,5 +1,5 @@
-import type { ServiceSummary } from '../../utils/ers/index';
-import { bookingLabel } from '../../utils/referral/format';
+import type { ServiceSummary } from '../../../utils/ers/index';
+import { bookingLabel } from '../../../utils/referral/format';
 
 export interface ShortlistProps {
   shortlist: ServiceSummary[];

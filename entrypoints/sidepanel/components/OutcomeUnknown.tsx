@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { Draft } from '../../utils/referral/model';
-import type { ReconcileAction } from '../../utils/referral/panel-api';
+import type { Draft } from '../../../utils/referral/model';
+import type { ReconcileAction } from '../../../utils/referral/panel-api';
 
 export interface OutcomeUnknownProps {
   draft: Draft;

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
-import type { ServiceSummary } from '../../utils/ers/index';
-import { bookingLabel, filterAndSort, shortlistRefusal, waitLabel, type ResultFilter, type ResultSort } from '../../utils/referral/format';
+import type { ServiceSummary } from '../../../utils/ers/index';
+import { bookingLabel, filterAndSort, shortlistRefusal, waitLabel, type ResultFilter, type ResultSort } from '../../../utils/referral/format';
 
 export interface ResultsProps {
   services: ServiceSummary[];

@@ -1,6 +1,4 @@
-import type { Draft, SubmissionPhase } from '../../utils/referral/model';
-import type { ReconcileAction } from '../../utils/referral/panel-api';
-import { OutcomeUnknown } from './OutcomeUnknown';
+import type { Draft, SubmissionPhase } from '../../../utils/referral/model';
 
 const STEPS: { phase: SubmissionPhase[]; label: string }[] = [
   { phase: ['creating'], label: 'Creating the referral in e-RS' },
@@ -17,14 +15,11 @@ export interface SubmitStepProps {
   busy?: boolean;
   onSubmit(): void;
   onRetry(): void;
-  /** After a create whose outcome is unknown: choose the referral found, look again, or (confirmed) send again. */
-  onReconcile(action: ReconcileAction): void;
 }
 
 /** Submit once; then show where the submission is, what failed and what to do. */
-export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry, onReconcile }: SubmitStepProps) {
+export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry }: SubmitStepProps) {
   const s = draft.submission;
-  if (s.phase === 'outcome-unknown') return <OutcomeUnknown draft={draft} busy={busy} onAction={onReconcile} />;
   const inFlight = s.phase !== 'editing' && s.phase !== 'ready' && s.phase !== 'complete';
   const at = ORDER.indexOf(s.phase);
   return (

@@ -1,7 +1,7 @@
 import { useMemo } from 'preact/hooks';
-import type { CommissioningProvisioning, Priority, SearchCriteria } from '../../utils/ers/index';
-import type { SearchState } from '../../utils/referral/model';
-import type { ReferenceData } from '../../utils/referral/panel-api';
+import type { CommissioningProvisioning, Priority, SearchCriteria } from '../../../utils/ers/index';
+import type { SearchState } from '../../../utils/referral/model';
+import type { ReferenceData } from '../../../utils/referral/panel-api';
 
 const PRIORITIES: [Priority, string][] = [
   ['ROUTINE', 'Routine'],

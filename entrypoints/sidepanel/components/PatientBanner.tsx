@@ -1,7 +1,7 @@
-import { formatNhsNumber } from '../../utils/patient/nhs-number';
-import { ageInYears, formatBannerDate, genderLabel } from '../../utils/referral/format';
-import type { DraftPatient } from '../../utils/referral/model';
-import { MAX_PROVENANCE_CHARS, type PatientContextReport, type ProvenanceField } from '../../utils/patient/types';
+import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import { ageInYears, formatBannerDate, genderLabel } from '../../../utils/referral/format';
+import type { DraftPatient } from '../../../utils/referral/model';
+import { MAX_PROVENANCE_CHARS, type PatientContextReport, type ProvenanceField } from '../../../utils/patient/types';
 
 const PROVENANCE_LABELS: [ProvenanceField, string][] = [
   ['nhsNumber', 'NHS number'],

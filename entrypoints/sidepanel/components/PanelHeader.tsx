@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { PanelApi, PanelSession } from '../../utils/referral/panel-api';
+import type { PanelApi, PanelSession } from '../../../utils/referral/panel-api';
 
 const LABELS: Record<string, string> = {
   REFERRING_CLINICIAN: 'Referring clinician',
@@ -29,7 +29,7 @@ export function PanelHeader({ session, api, onChanged }: { session: PanelSession
   };
   const referring = session.roles.filter((r) => r.businessFunction.startsWith('REFERRING_CLINICIAN'));
   return (
-    <header class={`panel-header env-${session.environment}`} aria-label="e-RS session">
+    <header class={`panel-header env-${session.environment}`}>
       <span class="env-label" data-testid="environment">
         {session.environment.toUpperCase()}
       </span>

@@ -1,6 +1,6 @@
-import { formatNhsNumber } from '../../utils/patient/nhs-number';
-import type { Draft } from '../../utils/referral/model';
-import type { OutstandingLetter } from '../../utils/referral/store';
+import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import type { Draft } from '../../../utils/referral/model';
+import type { OutstandingLetter } from '../../../utils/referral/store';
 
 const PHASE_LABEL: Record<string, string> = {
   editing: 'Draft',

@@ -1,97 +1,10 @@
-// The one message protocol between content scripts, extension pages (popup, side panel, options)
-// and the background. Every message is declared once below with its zod schema, its answer type and
-// the kinds of sender allowed to send it. The background router validates, checks the sender,
-// dispatches to the registered handler and answers `{ ok: true, data } | { ok: false, error }`.
-//
-// Adding messages for a feature: declare them in the feature's module with the helpers from
-// ./messaging/kit (`defineMessage`, `messageSchema`, `FROM_PAGES`, `FROM_CONTENT`), export them as an
-// object, spread that object into `protocol` below, and `registerHandler(type, handler)` in the
-// background. Content scripts may only report patient context and ask to open the panel; everything
-// that touches e-RS or the session is for extension pages only.
+// The background's message router, with no feature knowledge: it is given a catalogue of message
+// definitions (utils/messages.ts composes every feature's), decides who sent each message from what
+// the browser says (one sender-rule implementation), validates the message with its zod schema,
+// dispatches to the one registered handler and always answers `{ ok: true, data } | { ok: false, error }`.
 import { browser, type Browser } from 'wxt/browser';
-import { z } from 'zod';
-import { TEST_SMARTCARDS } from '../packages/ers-simulator/src/users';
-import type { SessionView } from './session/state';
-import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
-import { referralMessages } from './referral/messages';
-import {
-  defineMessage,
-  FROM_CONTENT,
-  FROM_PAGES,
-  messageSchema,
-  ProtocolError,
-  type MessageDef,
-  type ProtocolErrorBody,
-  type Reply,
-  type SenderKind,
-} from './messaging/kit';
-import { settingsPatchSchema, type PolicyProblem, type Settings, type SettingKey } from './settings';
-
-export * from './messaging/kit';
-
-const roleRef = z
-  .object({
-    businessFunction: z.string().regex(/^[A-Z_]{3,60}$/),
-    ods: z.string().regex(/^[A-Z0-9]{3,10}$/),
-  })
-  .strict();
-
-export const TEST_CARD_NAMES = Object.keys(TEST_SMARTCARDS) as (keyof typeof TEST_SMARTCARDS)[];
-
-const smartcardChoice = z.union([
-  z.object({ card: z.enum(TEST_CARD_NAMES as [keyof typeof TEST_SMARTCARDS, ...(keyof typeof TEST_SMARTCARDS)[]]) }).strict(),
-  z.object({ token: z.string().trim().min(10).max(1000) }).strict(),
-]);
-
-export interface SettingsSnapshot {
-  settings: Settings;
-  locked: SettingKey[];
-  policyProblems: PolicyProblem[];
-  /** The browser's OAuth redirect URL (register it with CIS2 / the relay). */
-  redirectUrl: string;
-}
-
-export const sessionMessages = {
-  /** Who is signed in, where, in which role. Never tokens. */
-  'session/get': defineMessage<SessionView>()(messageSchema('session/get'), FROM_PAGES),
-  /** Start sign-in in the configured flavour (legacy: which smartcard). Resolves when it ends. */
-  'session/sign-in': defineMessage<SessionView>()(messageSchema('session/sign-in', { smartcard: smartcardChoice.optional() }), FROM_PAGES),
-  'session/cancel-sign-in': defineMessage<SessionView>()(messageSchema('session/cancel-sign-in'), FROM_PAGES),
-  /** Choose or switch role (legacy: A002; platform: headers). `notices` = what the role means for drafts. */
-  'session/select-role': defineMessage<{ view: SessionView; notices: string[] }>()(messageSchema('session/select-role', { role: roleRef }), FROM_PAGES),
-  /** Sign out: A003 (legacy), forget tokens and session keys, clear the user's drafts. */
-  'session/sign-out': defineMessage<SessionView>()(messageSchema('session/sign-out'), FROM_PAGES),
-  /** One authenticated e-RS read (A004 PRIORITY) in the current role: proves the session works. */
-  'session/verify': defineMessage<{ operation: string; checkedAt: number }>()(messageSchema('session/verify'), FROM_PAGES),
-} as const;
-
-export const settingsMessages = {
-  'settings/get': defineMessage<SettingsSnapshot>()(messageSchema('settings/get'), FROM_PAGES),
-  'settings/save': defineMessage<SettingsSnapshot>()(messageSchema('settings/save', { patch: z.union([z.literal('reset'), settingsPatchSchema]) }), FROM_PAGES),
-} as const;
-
-/** Defined by the patient-context feature (utils/patient/messages.ts). */
-export const patientMessages = {
-  'patient-context': defineMessage<Record<string, never>>()(PatientContextMessageSchema, FROM_CONTENT),
-  'open-panel': defineMessage<Record<string, never>>()(OpenPanelMessageSchema, FROM_CONTENT),
-} as const;
-
-export const protocol = {
-  ...sessionMessages,
-  ...settingsMessages,
-  ...patientMessages,
-  ...referralMessages,
-} as const;
-
-export type ProtocolMap = typeof protocol;
-export type MessageType = keyof ProtocolMap;
-export type MessageOf<T extends MessageType> = z.input<ProtocolMap[T]['schema']>;
-export type ParsedMessageOf<T extends MessageType> = z.output<ProtocolMap[T]['schema']>;
-export type ResponseOf<T extends MessageType> = ProtocolMap[T] extends MessageDef<z.ZodType, infer R> ? R : never;
-export type PayloadOf<T extends MessageType> = Omit<MessageOf<T>, 'type'>;
-
-/** Events the background pushes to extension pages (never to content scripts). */
-export type BackgroundEvent = { type: 'session/changed'; view: SessionView };
+import type { z } from 'zod';
+import { ProtocolError, type MessageDef, type ProtocolErrorBody, type Reply, type SenderKind } from './kit';
 
 // ---- sender rules ------------------------------------------------------------------------------
 
@@ -154,7 +67,11 @@ export interface HandlerContext {
   kind: SenderKind;
 }
 
-export type Handler<T extends MessageType> = (message: ParsedMessageOf<T>, ctx: HandlerContext) => Promise<ResponseOf<T>> | ResponseOf<T>;
+type Definitions = Record<string, MessageDef>;
+type Parsed<P extends Definitions, T extends keyof P> = z.output<P[T]['schema']>;
+type Answer<P extends Definitions, T extends keyof P> = P[T] extends MessageDef<z.ZodType, infer R> ? R : never;
+
+export type Handler<P extends Definitions, T extends keyof P> = (message: Parsed<P, T>, ctx: HandlerContext) => Promise<Answer<P, T>> | Answer<P, T>;
 
 type AnyHandler = (message: unknown, ctx: HandlerContext) => unknown;
 
@@ -171,12 +88,12 @@ function safeType(message: unknown): string {
   return typeof t === 'string' ? t.slice(0, 60).replace(/[^\w/.-]/g, '?') : '(none)';
 }
 
-export class MessageRouter {
+export class MessageRouter<P extends Definitions = Definitions> {
   private readonly handlers = new Map<string, AnyHandler>();
-  private readonly definitions: Record<string, MessageDef>;
+  private readonly definitions: P;
   private options: RouterOptions;
 
-  constructor(definitions: Record<string, MessageDef> = protocol, options: RouterOptions = {}) {
+  constructor(definitions: P, options: RouterOptions = {}) {
     this.definitions = definitions;
     this.options = options;
   }
@@ -186,7 +103,7 @@ export class MessageRouter {
     this.options = { ...options, ...this.options };
   }
 
-  registerHandler<T extends MessageType>(type: T, handler: Handler<T>): void {
+  registerHandler<T extends keyof P & string>(type: T, handler: Handler<P, T>): void {
     if (!(type in this.definitions)) throw new Error(`registerHandler: "${type}" is not in the protocol`);
     this.handlers.set(type, handler as AnyHandler);
   }
@@ -226,7 +143,7 @@ export class MessageRouter {
       return this.fail(type, { code: 'invalid-message', message: 'A message must be an object with a type.' });
     }
     const rawType = (message as { type: string }).type;
-    const def = Object.prototype.hasOwnProperty.call(this.definitions, rawType) ? this.definitions[rawType] : undefined;
+    const def: MessageDef | undefined = Object.hasOwn(this.definitions, rawType) ? this.definitions[rawType] : undefined;
     if (!def) return this.fail(type, { code: 'unknown-type', message: `Unknown message type "${type}".` });
     if (!def.senders.includes(verdict.kind)) {
       return this.fail(type, { code: 'forbidden-sender', message: `"${type}" may not be sent from a ${verdict.kind}.` });
@@ -268,7 +185,7 @@ export class MessageRouter {
    */
   claims(message: unknown): boolean {
     const type = (message as { type?: unknown } | null)?.type;
-    if (typeof type === 'string' && Object.prototype.hasOwnProperty.call(this.definitions, type) && !this.handlers.has(type)) return false;
+    if (typeof type === 'string' && Object.hasOwn(this.definitions, type) && !this.handlers.has(type)) return false;
     return true;
   }
 
@@ -279,25 +196,5 @@ export class MessageRouter {
       void this.handle(message, sender).then(sendResponse);
       return true;
     });
-  }
-}
-
-export const router = new MessageRouter();
-
-/** Register the background's handler for a message type (one handler per type). */
-export function registerHandler<T extends MessageType>(type: T, handler: Handler<T>): void {
-  router.registerHandler(type, handler);
-}
-
-// ---- pages: see ./messaging/client (kept free of zod) --------------------------------------------
-
-export { onBackgroundEvent, request, sendMessage } from './messaging/client';
-
-/** Background → extension pages. Content scripts never receive runtime messages. */
-export async function broadcast(event: BackgroundEvent): Promise<void> {
-  try {
-    await browser.runtime.sendMessage(event);
-  } catch {
-    /* no page open */
   }
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Draft } from '../../utils/referral/model';
+import type { Draft } from '../../../utils/referral/model';
 
 /** e-RS shows a UBRN in groups of four: 0000 0007 0000. */
 export function formatUbrn(ubrn: string): string {

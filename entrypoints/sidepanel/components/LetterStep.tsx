@@ -1,6 +1,12 @@
 import { useState } from 'preact/hooks';
-import { ACCEPT } from '../../utils/referral/letters';
-import type { Draft } from '../../utils/referral/model';
+import { ATTACHMENT_TYPES } from '../../../utils/ers/constants';
+import type { Draft } from '../../../utils/referral/model';
+
+/** Accept attribute for the file input: every extension e-RS takes (file checks load only when a file is added). */
+const ACCEPT = Object.values(ATTACHMENT_TYPES)
+  .flat()
+  .map((e) => `.${e}`)
+  .join(',');
 
 export interface LetterStepProps {
   draft: Draft;
@@ -42,6 +48,7 @@ export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLet
         Letter to follow (attach it later: within 24 hours for urgent and two week wait, 3 working days for routine)
       </label>
       {draft.letterMode === 'attach' && (
+        // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse; the labelled file input inside is the keyboard path
         <div
           class={`dropzone ${dragging ? 'dropzone--active' : ''}`}
           onDragOver={(e) => {

@@ -1,0 +1,78 @@
+// What every screen that may show a patient has around it, in this order: the panel's notice, the
+// draft's "needs attention", the open draft's patient (banner, "check this is the right patient",
+// "patient changed"), the screen itself, then the user's letters outstanding and drafts.
+import type { ComponentChildren } from 'preact';
+import type { PanelStore } from '../store';
+import { DraftsList, OutstandingLetters } from './DraftsList';
+import { PatientBanner } from './PatientBanner';
+
+export function PatientFrame({ store, children }: { store: PanelStore; children?: ComponentChildren }) {
+  const draft = store.draft.value;
+  return (
+    <>
+      <Notice store={store} />
+      {draft?.attention && (
+        <div class="nhs-warning" role="alert" data-testid="draft-attention">
+          <h3 class="nhs-warning__label">Needs attention</h3>
+          <p>{draft.attention.message}</p>
+        </div>
+      )}
+      {draft && <DraftPatient store={store} />}
+      {children}
+      <OutstandingLetters letters={store.outstanding.value} now={Date.now()} onComplete={(l) => void store.actions.completeOutstanding(l)} />
+      <DraftsList
+        drafts={store.drafts.value}
+        currentId={draft?.id}
+        onOpen={(id) => void store.actions.openDraft(id)}
+        onDelete={(id) => void store.actions.deleteDraft(id)}
+      />
+    </>
+  );
+}
+
+export function Notice({ store }: { store: PanelStore }) {
+  const notice = store.notice.value;
+  return notice ? (
+    <div class="nhs-inset-text" role="status" data-testid="panel-notice">
+      <p>{notice}</p>
+    </div>
+  ) : null;
+}
+
+/** The open draft's patient, and the two checks that stop work on the wrong one. */
+function DraftPatient({ store }: { store: PanelStore }) {
+  const draft = store.draft.value!;
+  const report = store.report.value;
+  return (
+    <>
+      <PatientBanner
+        patient={draft.patient}
+        sourceUrl={draft.sourceUrl}
+        from={!store.locked.value && report?.patient?.nhsNumber === draft.patient.nhsNumber ? report.from : undefined}
+      />
+      {store.unsure.value && !store.locked.value && (
+        <div class="nhs-warning" role="alert" data-testid="check-patient">
+          <h3 class="nhs-warning__label">Check this is the right patient</h3>
+          <p>
+            The page did not show this patient&rsquo;s NHS number, name and date of birth together, so the extension is less sure who it is. Compare the details
+            above with the record before you continue.
+          </p>
+          <button type="button" class="nhs-button nhs-button--secondary" onClick={() => store.actions.confirmPatient(draft.id)}>
+            Yes, this is the right patient
+          </button>
+        </div>
+      )}
+      {draft.lockedReason && (
+        <div class="nhs-warning" role="alert" data-testid="draft-locked">
+          <h3 class="nhs-warning__label">Patient changed</h3>
+          <p>{draft.lockedReason}</p>
+          {report?.status === 'single' && report.patient && report.patient.nhsNumber !== draft.patient.nhsNumber && (
+            <button type="button" class="nhs-button nhs-button--secondary" onClick={() => void store.actions.openFor(report)}>
+              Open a referral for the patient now shown
+            </button>
+          )}
+        </div>
+      )}
+    </>
+  );
+}

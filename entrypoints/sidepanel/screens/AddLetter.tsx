@@ -1,0 +1,43 @@
+// A referral sent with "letter to follow": attach its letter now.
+import { LetterStep } from '../components/LetterStep';
+import { PatientFrame } from '../components/PatientFrame';
+import type { PanelStore } from '../store';
+
+export function AddLetterScreen({ store }: { store: PanelStore }) {
+  const draft = store.draft.value!;
+  const { actions } = store;
+  const signedIn = store.signedIn.value;
+  return (
+    <PatientFrame store={store}>
+      <LetterStep
+        draft={draft}
+        disabled={!signedIn || draft.submission.phase !== 'complete'}
+        problems={store.fileProblems.value}
+        onFiles={(f) => void actions.addFiles(f)}
+        onRemove={actions.removeFile}
+        onLetterMode={(mode) =>
+          void actions.change((d) => {
+            if (mode === 'to-follow') {
+              d.addingLetter = false;
+              d.letterMode = 'to-follow';
+            }
+          })
+        }
+      />
+      {draft.submission.error && (
+        <div class="nhs-error-summary" role="alert">
+          <p>{draft.submission.error.message}</p>
+        </div>
+      )}
+      <button
+        type="button"
+        class="nhs-button"
+        data-testid="attach-outstanding"
+        disabled={!signedIn || draft.files.length === 0 || store.submitting.value}
+        onClick={() => actions.completeLetter(draft.id)}
+      >
+        Attach letter to referral {draft.submission.ubrn}
+      </button>
+    </PatientFrame>
+  );
+}

@@ -1,0 +1,529 @@
+// The side panel's state as signals, and the named actions that change it. Screens read the
+// signals and call the actions; nothing here renders. The panel keeps no state of its own that
+// matters: the draft lives in IndexedDB (written on every change, so nothing is lost when the
+// panel closes or the session ends) and the submission is driven by the background.
+//
+// The panel shows only the signed-in user's drafts and letters (`panelOwner`). When the session
+// ends or pauses it clears everything patient-related from the screen at once; when the same user
+// is back it reopens the draft that was open, or says why it is gone.
+import { batch, computed, effect, signal } from '@preact/signals';
+import type { ServiceSummary } from '../../utils/ers/index';
+import { identityDifferences } from '../../utils/patient/identity';
+import type { PatientContextReport } from '../../utils/patient/types';
+import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
+import { IN_FLIGHT, draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
+import { panelOwner, type PanelApi, type PanelSession, type ReconcileAction, type ReferenceData } from '../../utils/referral/panel-api';
+import {
+  deleteDraft,
+  fileKey,
+  getBlob,
+  getOwnDraft,
+  listDrafts,
+  listOutstanding,
+  patientLetterKey,
+  purgeExpired,
+  putBlob,
+  putDraft,
+  updateDraft,
+  type OutstandingLetter,
+} from '../../utils/referral/store';
+import { resumeBlocker, submitBlocker } from '../../utils/referral/submit';
+import { orderedCriteria } from './components/SearchForm';
+
+type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
+
+/** Which screen the shell shows; a new feature adds its name here and a case in `screen`. */
+export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter';
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const message = (e: unknown) => (e as Error).message;
+
+export function createPanelStore(api: PanelApi) {
+  const session = signal<PanelSession | undefined>(undefined);
+  const report = signal<PatientContextReport | undefined>(undefined);
+  const tabId = signal<number | undefined>(undefined);
+  const draft = signal<Draft | undefined>(undefined);
+  const reference = signal<ReferenceData | undefined>(undefined);
+  const results = signal<ServiceSummary[] | undefined>(undefined);
+  const searching = signal(false);
+  const submitting = signal(false);
+  const error = signal<string | undefined>(undefined);
+  const fileProblems = signal<string[]>([]);
+  const drafts = signal<Draft[]>([]);
+  const outstanding = signal<OutstandingLetter[]>([]);
+  const letterUrl = signal<string | undefined>(undefined);
+  const prefs = signal<Preferences | undefined>(undefined);
+  const notice = signal<string | undefined>(undefined);
+  /** Drafts whose patient the user confirmed in this panel (asked when the read was not certain). */
+  const confirmed = signal<string[]>([]);
+  /** Whose drafts are on screen now (owner key), and the draft that was open when the session ended. */
+  let owner: string | undefined;
+  let lastOpen: { owner: string; id: string } | undefined;
+
+  const shownNhs = computed(() => (report.value?.status === 'single' ? report.value.patient?.nhsNumber : undefined));
+  const signedIn = computed(() => session.value?.state === 'active');
+  const isAdmin = computed(() => session.value?.businessFunction === 'REFERRING_CLINICIAN_ADMIN');
+  // Once the session is known to be over, the page's patient is not shown either.
+  const showPatient = computed(() => !session.value || !!panelOwner(session.value));
+  const locked = computed(() => !!draft.value?.lockedReason);
+  // Unless NHS number, name and date of birth were read together from one place on the page
+  // (confidence 1), the user confirms the patient once before anything is searched or sent.
+  const unsure = computed(() => {
+    const d = draft.value;
+    const r = report.value;
+    return (
+      !!d &&
+      r?.status === 'single' &&
+      !!r.patient &&
+      r.patient.nhsNumber === d.patient.nhsNumber &&
+      r.confidence < 1 &&
+      !isSubmitted(d) &&
+      !confirmed.value.includes(d.id)
+    );
+  });
+  const editable = computed(() => {
+    const d = draft.value;
+    return !!d && signedIn.value && !locked.value && !unsure.value && !isSubmitted(d) && d.submission.phase !== 'ready';
+  });
+  const blocker = computed(() => {
+    const d = draft.value;
+    if (!d) return undefined;
+    const b = submitBlocker(d, shownNhs.value);
+    if (b) return b;
+    if (isAdmin.value && !/^\d{12}$/.test(d.referringClinician ?? '')) return 'Name the referring clinician (12-digit SDS user ID).';
+    if (!signedIn.value) return 'Sign in to e-RS to submit.';
+    return undefined;
+  });
+  const screen = computed<ScreenName>(() => {
+    const d = draft.value;
+    if (session.value && !panelOwner(session.value)) return 'signed-out';
+    if (!d) return 'no-draft';
+    if (d.addingLetter) return 'add-letter';
+    if (d.submission.phase === 'complete') return 'done';
+    if (d.submission.phase === 'outcome-unknown') return 'outcome-unknown';
+    return 'draft';
+  });
+
+  async function refreshLists() {
+    const o = owner;
+    drafts.value = o ? await listDrafts(o) : [];
+    outstanding.value = o ? await listOutstanding(o) : [];
+  }
+
+  /**
+   * Put a draft that was read or written asynchronously on screen, unless the session changed while
+   * that was in flight (sign-out, pause, another user): the previous user's draft never comes back.
+   */
+  function show(forOwner: string | undefined, next: Draft | undefined) {
+    if (owner !== forOwner || (next && next.owner !== forOwner)) return;
+    draft.value = next;
+  }
+
+  /** Re-read the open draft from IndexedDB after the background moved it on. */
+  async function reread(id: string) {
+    const o = owner;
+    show(o, await getOwnDraft(o, id));
+  }
+
+  /** Show the draft for this patient on this host: restored if one exists, else a new one. */
+  async function openFor(r: PatientContextReport, knownPrefs?: Preferences) {
+    const o = owner;
+    if (r.status !== 'single' || !r.patient || !o) return;
+    const host = originOf(r.source.url);
+    const existing = await getOwnDraft(o, draftId(o, host, r.patient.nhsNumber));
+    let next = existing;
+    if (!next) {
+      const p = knownPrefs ?? prefs.peek() ?? (await api.preferences());
+      const now = Date.now();
+      next = newDraft({
+        owner: o,
+        hostOrigin: host,
+        sourceUrl: r.source.url,
+        patient: draftPatientFrom(r.patient),
+        ttlMs: p.draftTtlMs,
+        now,
+        search: {
+          criteria: orderedCriteria({
+            priority: (p.defaultPriority as Draft['search']['criteria']['priority']) ?? 'ROUTINE',
+            specialty: p.defaultSpecialty,
+            ageAndGenderAppropriate: true,
+          }),
+        },
+      });
+      await putDraft(next);
+    } else if (!isSubmitted(next) && identityDifferences(next.patient, r.patient).length) {
+      // Refer was pressed on a page showing this NHS number with other details than the draft
+      // has: the user chose the patient shown now, so the draft takes the page's identity.
+      const patient = draftPatientFrom(r.patient);
+      next = await updateDraft(next.id, (d) => {
+        d.patient = patient;
+        d.sourceUrl = r.source.url;
+        d.lockedReason = undefined;
+      });
+    } else if (next.lockedReason) {
+      // The page shows this draft's patient again: it may be worked on and submitted again.
+      next = await updateDraft(next.id, (d) => {
+        d.lockedReason = undefined;
+      });
+    }
+    if (owner !== o) return; // signed out (or another user) while this was opening
+    batch(() => {
+      results.value = undefined;
+      draft.value = next;
+    });
+    await refreshLists();
+  }
+
+  /** Change the open draft: written to IndexedDB at once, then shown. */
+  async function change(mutate: (d: Draft) => void) {
+    const current = draft.peek();
+    if (!current) return;
+    const o = owner;
+    show(
+      o,
+      await updateDraft(current.id, (d) => {
+        mutate(d);
+        d.updatedAt = Date.now();
+      }),
+    );
+  }
+
+  /** Run a background request for the open draft with the busy flag, then re-read the draft. */
+  async function busyWith(id: string, run: () => Promise<void>, clearError: boolean) {
+    submitting.value = true;
+    if (clearError) error.value = undefined;
+    try {
+      await run();
+    } catch (e) {
+      error.value = message(e);
+    } finally {
+      submitting.value = false;
+      await reread(id);
+    }
+  }
+
+  // Start: the page's patient first (the banner paints from it at once), then session,
+  // preferences and the draft; housekeeping and reference data after that.
+  async function start() {
+    try {
+      const sessionAsked = api.session();
+      const prefsAsked = api.preferences();
+      const ctx = await api.patientContext();
+      batch(() => {
+        tabId.value = ctx.tabId;
+        report.value = ctx.report;
+      });
+      const [s, p] = await Promise.all([sessionAsked, prefsAsked]);
+      owner = panelOwner(s);
+      batch(() => {
+        session.value = s;
+        prefs.value = p;
+      });
+      if (ctx.report) await openFor(ctx.report, p);
+      await refreshLists();
+      if (s.state === 'active') reference.value = await api.referenceData();
+      if ((await purgeExpired()).length) await refreshLists();
+    } catch (e) {
+      error.value = message(e);
+    }
+  }
+
+  // Sign-out, pause or another user: nothing of the previous user's stays on screen. The same user
+  // back: their draft again, or why it is gone.
+  async function sessionChanged() {
+    const s = await api.session();
+    const next = panelOwner(s);
+    const previous = owner;
+    session.value = s;
+    if (next !== previous) {
+      const open = draft.peek();
+      if (previous && open) lastOpen = { owner: previous, id: open.id };
+      owner = next;
+      batch(() => {
+        draft.value = undefined;
+        results.value = undefined;
+        letterUrl.value = undefined;
+        fileProblems.value = [];
+        error.value = undefined;
+        notice.value = undefined;
+        drafts.value = [];
+        outstanding.value = [];
+      });
+      if (next) {
+        const last = lastOpen;
+        lastOpen = undefined;
+        const again = last?.owner === next ? await getOwnDraft(next, last.id) : undefined;
+        if (again) draft.value = again;
+        else {
+          if (last?.owner === next)
+            notice.value =
+              'The draft you had open was removed when you signed out: drafts that had not been sent are not kept after sign-out. Nothing was sent to e-RS.';
+          const ctx = await api.patientContext().catch(() => ({ report: undefined }));
+          if (ctx.report) {
+            report.value = ctx.report;
+            await openFor(ctx.report);
+          }
+        }
+        await refreshLists();
+      }
+    } else if (next) await refreshLists();
+    if (s.state === 'active' && !reference.peek()) reference.value = await api.referenceData().catch(() => undefined);
+  }
+
+  // The host page's patient changed: never carry this draft over to the newly shown patient.
+  async function patientChanged(next: PatientContextReport | undefined) {
+    report.value = next;
+    const current = draft.peek();
+    const shown = next?.status === 'single' ? next.patient?.nhsNumber : undefined;
+    // Every identity field, not only the NHS number: a half-updated banner differs in its DOB or sex.
+    const same =
+      !!next?.patient && shown !== undefined && identityDifferences(current?.patient ?? { nhsNumber: '', displayName: '' }, next.patient).length === 0;
+    if (current && !same && !isSubmitted(current)) {
+      const reason = shown
+        ? `The clinical system now shows a different patient. This draft is for ${current.patient.displayName} and is locked: it cannot be submitted until their record is open again.`
+        : `The clinical system no longer shows ${current.patient.displayName}. This draft is locked until their record is open again.`;
+      const o = owner;
+      show(
+        o,
+        await updateDraft(current.id, (d) => {
+          d.lockedReason = reason;
+        }),
+      );
+    } else if (current && same && current.lockedReason) {
+      const o = owner;
+      show(
+        o,
+        await updateDraft(current.id, (d) => {
+          d.lockedReason = undefined;
+        }),
+      );
+    }
+  }
+
+  // The background moved a submission on: re-read it from IndexedDB.
+  async function draftChanged(id: string) {
+    if (draft.peek()?.id === id) await reread(id);
+    await refreshLists();
+  }
+
+  const openDraftId = computed(() => draft.value?.id);
+  const letterKey = computed(() => {
+    const d = draft.value;
+    return d?.submission.phase === 'complete' && d.submission.patientLetter ? d.id : undefined;
+  });
+
+  /** Listen to the background and start loading; returns the function that stops listening. */
+  function connect(): () => void {
+    void start();
+    const stops = [
+      api.onSessionChanged(() => void sessionChanged()),
+      api.onPatientContext((r) => void patientChanged(r)),
+      api.onDraftChanged((id) => void draftChanged(id)),
+      // Resume a submission left in flight when this draft is opened: only when the resume checks
+      // pass here (the background checks again against this tab).
+      effect(() => {
+        if (!openDraftId.value) return;
+        const d = draft.peek()!;
+        if (IN_FLIGHT.includes(d.submission.phase) && !d.submission.error && !resumeBlocker(d, shownNhs.peek())) {
+          void api.resume(d.id, tabId.peek()).catch(() => undefined);
+        }
+      }),
+      // Patient letter as an object URL for printing.
+      effect(() => {
+        const id = letterKey.value;
+        let url: string | undefined;
+        if (id) {
+          // A letter that cannot be read leaves the done screen saying it is not available.
+          void getBlob(patientLetterKey(id))
+            .then((blob) => {
+              if (blob) {
+                url = URL.createObjectURL(blob);
+                letterUrl.value = url;
+              }
+            })
+            .catch(() => undefined);
+        } else letterUrl.value = undefined;
+        return () => {
+          if (url) URL.revokeObjectURL(url);
+        };
+      }),
+    ];
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }
+
+  const actions = {
+    connect,
+    openFor,
+    change,
+    refreshLists,
+    /** The header changed the session (signed in, chose a role): show it. */
+    refreshSession: () => void api.session().then((s) => (session.value = s)),
+    showError(text: string) {
+      error.value = text;
+    },
+    confirmPatient(id: string) {
+      confirmed.value = [...confirmed.value, id];
+    },
+    async search() {
+      const d = draft.peek();
+      const ref = reference.peek();
+      if (!d || !ref) return;
+      searching.value = true;
+      error.value = undefined;
+      try {
+        const criteria = orderedCriteria(d.search.criteria);
+        const result = await api.search({
+          nhsNumber: d.patient.nhsNumber,
+          criteria,
+          sortBy: d.search.sortBy,
+          requestType: d.search.requestType,
+          referringClinician: isAdmin.peek() ? d.referringClinician : undefined,
+          specialtySystem: ref.specialtySystem,
+        });
+        results.value = result.services;
+        // A shortlist must embed the criteria its services were found with: a new search starts a new one.
+        const sameCriteria = JSON.stringify(result.criteria) === JSON.stringify(d.criteriaResource);
+        await change((x) => {
+          x.criteriaResource = result.criteria;
+          if (!sameCriteria) x.shortlist = [];
+        });
+        void api.rememberSearch({ priority: criteria.priority, specialty: criteria.specialty });
+      } catch (e) {
+        error.value = message(e);
+      } finally {
+        searching.value = false;
+      }
+    },
+    addToShortlist(s: ServiceSummary) {
+      void change((d) => {
+        if (!shortlistRefusal(d.shortlist, s)) d.shortlist = [...d.shortlist, s];
+      });
+    },
+    async addFiles(files: { blob: Blob; name: string }[]) {
+      const d = draft.peek();
+      if (!d) return;
+      // Loaded when a file is first added: file checks and the e-RS error texts they use are not
+      // needed to open the panel, which keeps its start-up scripts small.
+      let letters: typeof import('../../utils/referral/letters');
+      try {
+        letters = await import('../../utils/referral/letters');
+      } catch (e) {
+        error.value = `The file could not be checked (${message(e)}). Close the side panel and open it again; nothing was attached.`;
+        return;
+      }
+      const { prepareFile, uniqueName } = letters;
+      const problems: string[] = [];
+      const added: Draft['files'] = [];
+      for (const f of files) {
+        const prepared = await prepareFile(f.blob, f.name);
+        if (!prepared.ok) {
+          problems.push(prepared.message);
+          continue;
+        }
+        const id = crypto.randomUUID();
+        const name = uniqueName(
+          prepared.name,
+          [...d.files, ...added].map((x) => x.name),
+        );
+        await putBlob(fileKey(d.id, id), d.id, prepared.blob);
+        added.push({ id, name, contentType: prepared.contentType, size: prepared.blob.size, note: prepared.note });
+      }
+      fileProblems.value = problems;
+      if (added.length)
+        await change((x) => {
+          x.files = [...x.files, ...added];
+        });
+    },
+    removeFile(id: string) {
+      void change((d) => {
+        d.files = d.files.filter((f) => f.id !== id);
+      });
+    },
+    submit() {
+      const d = draft.peek();
+      if (d) void busyWith(d.id, () => api.submit(d.id, tabId.peek()), true);
+    },
+    retry(id: string) {
+      void api.resume(id, tabId.peek()).catch((e: Error) => {
+        error.value = e.message;
+      });
+    },
+    reconcile(id: string, action: ReconcileAction) {
+      void busyWith(id, () => api.reconcile(id, action), true);
+    },
+    /** Attach the letter of a referral sent with "letter to follow". */
+    completeLetter(id: string) {
+      void busyWith(id, () => api.completeLetter(id), false);
+    },
+    async completeOutstanding(letter: OutstandingLetter) {
+      const o = owner;
+      const d = await getOwnDraft(o, letter.draftId);
+      if (!d) {
+        error.value = 'The draft for this referral is no longer in this browser. Attach the letter in e-RS.';
+        return;
+      }
+      // Reuse the draft's own submission: back to "attach", then the background uploads and links it.
+      results.value = undefined;
+      show(
+        o,
+        await updateDraft(d.id, (x) => {
+          x.letterMode = 'attach';
+          x.addingLetter = true;
+        }),
+      );
+    },
+    async closeDone(d: Draft) {
+      // Keep a referral whose letter is still to follow until the letter is attached.
+      if (d.letterMode === 'attach') await deleteDraft(d.id);
+      draft.value = undefined;
+      await refreshLists();
+      const r = report.peek();
+      if (r) await openFor(r);
+    },
+    async openDraft(id: string) {
+      results.value = undefined;
+      await reread(id);
+    },
+    async deleteDraft(id: string) {
+      await deleteDraft(id);
+      await refreshLists();
+    },
+  };
+
+  return {
+    session,
+    report,
+    draft,
+    reference,
+    results,
+    searching,
+    submitting,
+    error,
+    fileProblems,
+    drafts,
+    outstanding,
+    letterUrl,
+    notice,
+    shownNhs,
+    signedIn,
+    isAdmin,
+    showPatient,
+    locked,
+    unsure,
+    editable,
+    blocker,
+    screen,
+    actions,
+  };
+}
+
+export type PanelStore = ReturnType<typeof createPanelStore>;

@@ -1,0 +1,56 @@
+// The one message catalogue: every feature declares its messages in utils/<feature>/messages.ts
+// (zod schema, answer type, allowed senders) and they are composed here, with the events the
+// background pushes to pages. The background's router (utils/messaging/router.ts) validates against
+// this catalogue; pages send through utils/messaging/client.ts, which imports only its types.
+//
+// Content scripts may only report patient context and ask to open the panel; everything that
+// touches e-RS or the session is for extension pages only.
+import { browser } from 'wxt/browser';
+import type { z } from 'zod';
+import { defineMessage, FROM_CONTENT, type MessageDef } from './messaging/kit';
+import { MessageRouter, type Handler } from './messaging/router';
+import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
+import type { DraftChangedEvent } from './referral/events';
+import { referralMessages } from './referral/messages';
+import { sessionMessages, type SessionChangedEvent } from './session/messages';
+import { settingsMessages } from './settings/messages';
+
+/** Defined by the patient-context feature (utils/patient/messages.ts). */
+export const patientMessages = {
+  'patient-context': defineMessage<Record<string, never>>()(PatientContextMessageSchema, FROM_CONTENT),
+  'open-panel': defineMessage<Record<string, never>>()(OpenPanelMessageSchema, FROM_CONTENT),
+} as const;
+
+export const protocol = {
+  ...sessionMessages,
+  ...settingsMessages,
+  ...patientMessages,
+  ...referralMessages,
+} as const;
+
+export type ProtocolMap = typeof protocol;
+export type MessageType = keyof ProtocolMap;
+export type MessageOf<T extends MessageType> = z.input<ProtocolMap[T]['schema']>;
+export type ParsedMessageOf<T extends MessageType> = z.output<ProtocolMap[T]['schema']>;
+export type ResponseOf<T extends MessageType> = ProtocolMap[T] extends MessageDef<z.ZodType, infer R> ? R : never;
+export type PayloadOf<T extends MessageType> = Omit<MessageOf<T>, 'type'>;
+
+/** Events the background pushes to extension pages (never to content scripts). */
+export type BackgroundEvent = SessionChangedEvent | DraftChangedEvent;
+
+/** Background → every open extension page (content scripts never receive runtime messages). */
+export function notifyPages(event: BackgroundEvent): void {
+  browser.runtime.sendMessage(event).catch(() => undefined); // no page open
+}
+
+export type Router = MessageRouter<ProtocolMap>;
+export const router: Router = new MessageRouter(protocol);
+
+/** Register the background's handler for a message type (one handler per type). */
+export function registerHandler<T extends MessageType>(type: T, handler: Handler<ProtocolMap, T>): void {
+  router.registerHandler(type, handler);
+}
+
+export * from './messaging/kit';
+export * from './messaging/router';
+export { onBackgroundEvent, request, sendMessage } from './messaging/client';
