@@ -9,6 +9,7 @@ import { browser } from 'wxt/browser';
 import type { z } from 'zod';
 import { defineMessage, FROM_CONTENT, type MessageDef } from './messaging/kit';
 import { MessageRouter, type Handler } from './messaging/router';
+import { adviceMessages, type AdviceChangedEvent } from './advice/messages';
 import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
 import type { DraftChangedEvent } from './referral/events';
 import { referralMessages } from './referral/messages';
@@ -26,6 +27,7 @@ export const protocol = {
   ...settingsMessages,
   ...patientMessages,
   ...referralMessages,
+  ...adviceMessages,
 } as const;
 
 export type ProtocolMap = typeof protocol;
@@ -36,7 +38,7 @@ export type ResponseOf<T extends MessageType> = ProtocolMap[T] extends MessageDe
 export type PayloadOf<T extends MessageType> = Omit<MessageOf<T>, 'type'>;
 
 /** Events the background pushes to extension pages (never to content scripts). */
-export type BackgroundEvent = SessionChangedEvent | DraftChangedEvent;
+export type BackgroundEvent = SessionChangedEvent | DraftChangedEvent | AdviceChangedEvent;
 
 /** Background → every open extension page (content scripts never receive runtime messages). */
 export function notifyPages(event: BackgroundEvent): void {

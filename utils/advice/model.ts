@@ -48,7 +48,8 @@ export interface AdviceRecord {
   id: string;
   /** `ownerKey()` of the user who made it (SDS user id @ ODS). */
   owner: string;
-  patient: { nhsNumber: string; displayName: string };
+  /** The patient as the page showed it when the request was started (compared whole before sending). */
+  patient: { nhsNumber: string; displayName: string; birthDate?: string; gender?: string };
   service?: { id: string; name: string };
   /** The criteria of the A&G search the service was found with (A044 embeds them). */
   criteria?: ParametersResource;

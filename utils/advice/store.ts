@@ -3,6 +3,7 @@
 // panel, a stopped worker and a browser restart. Every record belongs to one user in one
 // organisation (`owner`): listing and opening are by owner only. Never stores tokens.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { DATABASES } from '../storage';
 import type { AdviceRecord, AdviceStore } from './model';
 
 interface AdviceDb extends DBSchema {
@@ -10,12 +11,10 @@ interface AdviceDb extends DBSchema {
   files: { key: string; value: { key: string; requestId: string; blob: Blob }; indexes: { byRequest: string } };
 }
 
-export const ADVICE_DB_NAME = 'ers-advice';
-
 let dbPromise: Promise<IDBPDatabase<AdviceDb>> | undefined;
 
 function db(): Promise<IDBPDatabase<AdviceDb>> {
-  dbPromise ??= openDB<AdviceDb>(ADVICE_DB_NAME, 1, {
+  dbPromise ??= openDB<AdviceDb>(DATABASES.advice.name, DATABASES.advice.version, {
     upgrade(database) {
       database.createObjectStore('requests', { keyPath: 'id' }).createIndex('byOwner', 'owner');
       database.createObjectStore('files', { keyPath: 'key' }).createIndex('byRequest', 'requestId');
