@@ -2,6 +2,7 @@
 // start, then the router starts answering.
 import { defineBackground } from 'wxt/utils/define-background';
 import { router } from '../utils/messages';
+import { registerAdvice } from '../utils/advice/background';
 import { registerPatientContext } from '../utils/patient/background';
 import { registerBooking } from '../utils/booking/background';
 import { registerReferrals } from '../utils/referral/background';
@@ -14,5 +15,6 @@ export default defineBackground(() => {
   registerReferrals(); // reference data, search, at-most-once submission, letters outstanding
   registerBooking(); // slots, book and defer at most once, bookings in flight settled by reading back
   registerTracking(); // referrer worklists on sign-in and every N minutes; read and cancel referrals
+  registerAdvice(); // Advice and Guidance: at-most-once send, A024 polling, conversation, overview PDF
   router.listen();
 });

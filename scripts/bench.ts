@@ -4,6 +4,7 @@
 // Figures only: nothing here fails a build; the README's table is copied from these.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { benchAdvice } from './bench-advice';
 import { benchClient } from './bench-client';
 import { benchContent, type BenchLine } from './bench-content';
 import { benchFaults } from './bench-faults';
@@ -52,6 +53,7 @@ emit(await benchPanel());
 emit(await benchFaults());
 emit(await benchLetter());
 emit(await benchTracking());
+emit(await benchAdvice());
 emit(await benchRelay({ seconds: Number(process.env.RELAY_BENCH_SECONDS ?? 30), rps: Number(process.env.RELAY_BENCH_RPS ?? 200) }));
 
 const results = lines.map((l) => {

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { defineMessage, FROM_CONTENT, FROM_PAGES, type MessageDef } from './messaging/kit';
 import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
 import { AdaptersMessageSchema, OpenPanelMessageSchema, PatientContextMessageSchema, SaveAdaptersMessageSchema, type AdaptersView } from './patient/messages';
+import { adviceMessages, type AdviceChangedEvent } from './advice/messages';
 import type { DraftChangedEvent } from './referral/events';
 import { bookingMessages } from './booking/messages';
 import { referralMessages } from './referral/messages';
@@ -32,6 +33,7 @@ export const protocol = {
   ...referralMessages,
   ...bookingMessages,
   ...trackingMessages,
+  ...adviceMessages,
 } as const;
 
 export type ProtocolMap = typeof protocol;
@@ -41,7 +43,7 @@ export type ResponseOf<T extends MessageType> = ProtocolMap[T] extends MessageDe
 export type PayloadOf<T extends MessageType> = Omit<MessageOf<T>, 'type'>;
 
 /** Events the background pushes to extension pages (never to content scripts). */
-export type BackgroundEvent = SessionChangedEvent | DraftChangedEvent;
+export type BackgroundEvent = SessionChangedEvent | DraftChangedEvent | AdviceChangedEvent;
 
 /** Background → every open extension page (content scripts never receive runtime messages). */
 export function notifyPages(event: BackgroundEvent): void {

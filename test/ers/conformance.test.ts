@@ -38,6 +38,8 @@ import {
   worklistSchema,
 } from '../../utils/ers/schemas';
 import { healthcareServiceBundleSchema, healthcareServiceSchema, slotPageSchema, storedAppointmentSchema } from '../../utils/ers/booking-schemas';
+import { communicationRequestSchema, conversationBundleSchema, createAdviceResponseSchema } from '../../utils/ers/advice';
+import { ADVICE_CASES } from './advice-inputs';
 import { APPOINTMENT_CASES, CREATE_CASES, LETTER_CASES, SEARCH_CASES } from './conformance-inputs';
 import { CANCEL_CASES as CANCEL_APPOINTMENT_CASES, CHANGE_SHORTLIST_CASES } from './booking-conformance-inputs';
 import { EXAMPLES_DIR as FIXTURES } from 'ers-contract/files';
@@ -126,7 +128,17 @@ describe('request builders reproduce every example request', () => {
 
   it('covers every request example in the pack that is valid JSON', () => {
     const covered = new Set(
-      [...SEARCH_CASES, ...CREATE_CASES, ...LETTER_CASES, ...APPOINTMENT_CASES, ...WORKLIST_CASES, ...CANCEL_CASES, ...CANCEL_APPOINTMENT_CASES, ...CHANGE_SHORTLIST_CASES]
+      [
+        ...SEARCH_CASES,
+        ...CREATE_CASES,
+        ...LETTER_CASES,
+        ...APPOINTMENT_CASES,
+        ...WORKLIST_CASES,
+        ...CANCEL_CASES,
+        ...CANCEL_APPOINTMENT_CASES,
+        ...CHANGE_SHORTLIST_CASES,
+        ...ADVICE_CASES,
+      ]
         .map((c) => c.file)
         .concat(['legacy/A001_request.json', 'legacy/A002_request.CONSTRUCTED-full-session-echo.json', 'legacy/A002_request.corrected-minimal.json']),
     );
@@ -150,6 +162,9 @@ const RESPONSE_SCHEMAS: [RegExp, { safeParse: (d: unknown) => { success: boolean
   [/A035_response/, healthcareServiceBundleSchema],
   [/A031_response/, referralRequestSchema],
   [/A030_response/, practitionerRoleBundleSchema],
+  [/A044_response/, createAdviceResponseSchema],
+  [/A024_response/, communicationRequestSchema],
+  [/A025_response/, conversationBundleSchema],
   [/A008_response/, worklistSchema],
   [/A029_response/, taskBundleSchema],
   [/A036_response/, cancelReferralResponseSchema],

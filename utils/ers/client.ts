@@ -161,7 +161,8 @@ export interface CreateInput {
 }
 
 export interface UploadInput {
-  ubrn: string;
+  /** The referral the file is for; left out for a file meant for a request not created yet (A044). */
+  ubrn?: string;
   fileName: string;
   contentType: string;
   bytes: Uint8Array | ArrayBuffer | Blob;
@@ -352,7 +353,7 @@ export class ErsClient {
   /** A020: store a file for this referral. Returns the `Binary/<id>` reference A012 needs. */
   async uploadFile(input: UploadInput): Promise<{ url: string }> {
     enforce('A020', [
-      ...checkUbrn(input.ubrn),
+      ...(input.ubrn === undefined ? [] : checkUbrn(input.ubrn)),
       ...checkAttachment({ fileName: input.fileName, contentType: input.contentType, size: byteLength(input.bytes) }),
       ...checkAsciiFileName(input.fileName),
     ]);
@@ -542,7 +543,8 @@ export class ErsClient {
     return parseReferral(this.validate(op, referralRequestSchema, data, response), response.headers.get('ETag'));
   }
 
-  private validate<T extends z.ZodType>(op: OperationSpec, schema: T, data: unknown, response?: Response): z.infer<T> {
+  /** Validates a response with zod; public so feature operation modules (e.g. ./advice.ts) share it. */
+  validate<T extends z.ZodType>(op: OperationSpec, schema: T, data: unknown, response?: Response): z.infer<T> {
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       // A 2xx to a change (e.g. a proxy's HTML page after e-RS processed it) does not say the change
@@ -563,8 +565,11 @@ export class ErsClient {
     return parsed.data;
   }
 
-  /** One logical call: 401 → re-authenticate and one retry; reads retry transient failures. */
-  private async send(op: OperationSpec, init: SendInit): Promise<{ response: Response; data: unknown; bytes?: Uint8Array }> {
+  /**
+   * One logical call: 401 → re-authenticate and one retry; reads retry transient failures. Public so
+   * operations kept in their own modules (./advice.ts) use the same auth, retry and error path.
+   */
+  async send(op: OperationSpec, init: SendInit): Promise<{ response: Response; data: unknown; bytes?: Uint8Array }> {
     let reauthenticated = false;
     for (let tries = 0; ; tries++) {
       try {

@@ -17,6 +17,7 @@ import { type FaultSpec, ROUTE_IDS, parseFaultArg, parseLatencyArg } from './fau
 import { type Reply, readBody } from './http';
 import { applyProviderEvent, PROVIDER_EVENTS, type ProviderEvent } from './lifecycle';
 import type { Referral } from './state';
+import { handleAdviceAdmin } from './advice';
 import { TEST_SMARTCARDS } from './users';
 
 function json(status: number, body: object): Reply {
@@ -135,6 +136,10 @@ export async function handleAdmin(core: SimCore, req: IncomingMessage, pathname:
         { directory: core.directory, state: core.state, now: core.clock(), specialtySystem: systems.platform, flavour: r.flavour },
       );
       return json(200, referralSummary(r));
+    }
+    if (pathname.startsWith('/_admin/advice')) {
+      const reply = handleAdviceAdmin(core.state, method, pathname, body, core.clock());
+      if (reply) return json(reply.status, reply.body);
     }
     if (pathname === '/_admin/expire' && method === 'POST') {
       const tokens = body.tokens === true ? core.auth.expireTokens() : typeof body.tokens === 'string' ? core.auth.expireTokens(body.tokens) : 0;

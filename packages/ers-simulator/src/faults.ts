@@ -31,6 +31,10 @@ export type RouteId =
   | 'A038'
   | 'A036'
   | 'A042'
+  | 'A024'
+  | 'A025'
+  | 'A043'
+  | 'A044'
   | 'CIS2_AUTHORIZE'
   | 'CIS2_TOKEN'
   | 'CIS2_USERINFO';
@@ -61,6 +65,10 @@ export const ROUTE_IDS: readonly RouteId[] = [
   'A035',
   'A037',
   'A038',
+  'A024',
+  'A025',
+  'A043',
+  'A044',
   'CIS2_AUTHORIZE',
   'CIS2_TOKEN',
   'CIS2_USERINFO',

@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { readExample } from 'ers-contract/files';
 import { ErsError, diag, unprocessable } from './errors';
 import { isObject } from './fhir';
-import { type LetterBlock, letterDate } from '../../../utils/letter/document';
-import { renderLetterPdf } from '../../../utils/letter/pdf';
+import type { LetterBlock } from '../../../utils/letter/document';
+import { simulatorPdf } from './documents';
+import { issueOtherObjectKey } from './objectstore';
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';
 import { availability, STATE_DISPLAY } from './referrals';
 import { type OpContext, checkRelationship } from './rules';
@@ -58,6 +59,7 @@ export function availableActions(r: Referral, ctx: OpContext): string[] {
       return ['CANCEL_DIRECTLY_BOOKED_APPOINTMENT', 'CANCEL_REFERRAL'];
     case 'DEFERRED_TO_PROVIDER':
     case 'AWAITING_TRIAGE':
+    case 'TRIAGED_PROVIDER_TO_ACTION':
       return ['CANCEL_REFERRAL'];
     case 'REJECTED':
     case 'TRIAGE_RESPONSE':
@@ -248,7 +250,7 @@ export async function applyProviderEvent(
   }
   const provider = providerOf(r, ctx);
   const pdf = input.attachResponse
-    ? await simulatorPdf(`Provider response ${r.ubrn}`, r, ctx.now, [
+    ? await simulatorPdf(`Provider response ${r.ubrn}`, [['UBRN', r.ubrn]], ctx.now, [
         { kind: 'paragraph', text: `Referral ${r.ubrn}: ${STATE_DISPLAY[EVENT_STATE[event]]}` },
         ...(reason ? [{ kind: 'paragraph' as const, text: `Reason: ${reason.display ?? reason.code}` }] : []),
         ...(input.comment ? [{ kind: 'paragraph' as const, text: input.comment }] : []),
@@ -310,26 +312,8 @@ export async function clinicalInformationSummary(r: Referral, ctx: OpContext): P
   ];
   return {
     fileName: `${r.ubrn}_Clinical_Information_Summary_${stamp}.pdf`,
-    pdf: await simulatorPdf(`Clinical Information Summary ${r.ubrn}`, r, ctx.now, blocks),
+    pdf: await simulatorPdf(`Clinical Information Summary ${r.ubrn}`, [['UBRN', r.ubrn]], ctx.now, blocks),
   };
-}
-
-/** A simulator document (provider response, A007 summary) in the shared letter layout (utils/letter/pdf.ts). */
-async function simulatorPdf(title: string, r: Referral, now: Date, blocks: LetterBlock[]): Promise<Buffer> {
-  const pdf = await renderLetterPdf(
-    {
-      title,
-      from: ['NHS e-Referral Service'],
-      to: [],
-      date: letterDate(now),
-      patient: [['UBRN', r.ubrn]],
-      blocks,
-      footer: `Referral ${r.ubrn}`,
-      note: 'This document was produced by the e-RS simulator for testing. It is not a real NHS document.',
-    },
-    { creationDate: now, producer: 'e-RS simulator' },
-  );
-  return Buffer.from(pdf);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,7 +333,8 @@ function findAttachment(state: SimState, binaryId: string): { r: Referral; a: At
 /** A042: checks access and availability, then issues a one-use object-store key (the 307 Location). */
 export function issueObjectKey(binaryId: string, ctx: OpContext): string {
   const found = findAttachment(ctx.state, binaryId);
-  if (!found) throw new ErsError(404, 'REC_NOT_FOUND', `Binary/${binaryId} not found`);
+  // Not a referral's file: an A&G request's file, or one uploaded and not yet linked (./objectstore.ts).
+  if (!found) return issueOtherObjectKey(binaryId, ctx);
   checkRelationship(found.r, ctx, ctx.directory);
   const status = availability(found.r, found.a, ctx);
   if (status !== 'AVAILABLE') throw new ErsError(422, status, `The file is not available (${status}).`);

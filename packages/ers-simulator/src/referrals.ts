@@ -69,7 +69,7 @@ interface ParsedShortlist {
 }
 
 /** Reads the shortlist List: contained criteria, the extension pointing at them, 1..n entries. */
-function readShortlist(pv: ParamValue): ParsedShortlist {
+export function readShortlist(pv: ParamValue): ParsedShortlist {
   const list = pv.value as Record<string, unknown>;
   const path = pv.path;
   const structure = (p: string, what: string, m: string) => unprocessable('INVALID_FHIR_STRUCTURE', diag(p, what, m));

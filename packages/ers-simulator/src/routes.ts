@@ -11,7 +11,7 @@ import type { SimCore } from './core';
 import { ErsError, diag, unprocessable } from './errors';
 import type { RouteId } from './faults';
 import { isObject } from './fhir';
-import { FHIR_JSON, type Reply, fhir, header, negotiate, parseJson, readBody, requireJsonContentType } from './http';
+import { type Reply, fhir, header, negotiate, parseJson, readBody, requireJsonContentType } from './http';
 import {
   applyBooking,
   applyCancellation,
@@ -25,6 +25,16 @@ import {
   searchSlots,
 } from './booking';
 import { generateLetter } from './letters';
+import {
+  createAdvice,
+  getAdvice,
+  parseBasedOn,
+  renderCommunicationRequest,
+  renderConversation,
+  renderCreateResponse,
+  renderOverviewPdf,
+  requireCurrent,
+} from './advice';
 import { REFERENCE_DATA_VERSION, buildCodeSystem } from './reference-data';
 import {
   applyLetterUpdate,
@@ -675,7 +685,64 @@ export function objectStoreReply(core: SimCore, method: string, pathname: string
   return { status: 200, contentType: found.contentType, headers: { 'Content-Disposition': contentDisposition(found.fileName) }, body: found.bytes };
 }
 
-const STU3 = stu3Routes();
+// Advice and Guidance (./advice.ts): A044 create, A024 summary, A025 conversation, A043 overview PDF.
+function adviceRoutes(): RouteDef[] {
+  return [
+    {
+      id: 'A044',
+      method: 'POST',
+      stu3: /^\/CommunicationRequest\/\$ers\.createAdviceAndGuidance$/,
+      platformOnly: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const a = createAdvice(await jsonBody(h.req), ctx);
+        return fhir(200, renderCreateResponse(a, ctx));
+      },
+    },
+    {
+      id: 'A043',
+      method: 'POST',
+      stu3: /^\/CommunicationRequest\/([^/$]+)\/\$ers\.generateCRI$/,
+      platformOnly: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), ['application/pdf']);
+        await readBody(h.req, 0);
+        const { fileName, pdf } = await renderOverviewPdf(getAdvice(h.params[0], ctx), ctx.now);
+        return { status: 200, contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="${fileName}"` }, body: pdf };
+      },
+    },
+    {
+      id: 'A024',
+      method: 'GET',
+      stu3: /^\/CommunicationRequest\/([^/$]+)(?:\/_history\/([^/]+))?$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const a = getAdvice(h.params[0], ctx);
+        requireCurrent(a, h.params[1]);
+        return fhir(200, renderCommunicationRequest(a, ctx), etag(a.version));
+      },
+    },
+    {
+      id: 'A025',
+      method: 'GET',
+      stu3: /^\/Communication$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const { ubrn, version } = parseBasedOn(new URL(h.req.url ?? '/', 'http://sim.invalid').searchParams);
+        const a = getAdvice(ubrn, ctx);
+        requireCurrent(a, version);
+        const base = h.flavour === 'platform' ? `${h.core.url}/referrals/FHIR/STU3` : `${h.core.url}/ers-api/STU3/v1`;
+        return fhir(200, renderConversation(a, base, ctx.state), etag(a.version));
+      },
+    },
+  ];
+}
+
+const STU3 = [...stu3Routes(), ...adviceRoutes()];
 const PLATFORM_STU3 = '/referrals/FHIR/STU3';
 const LEGACY_STU3 = '/ers-api/STU3/v1';
 
