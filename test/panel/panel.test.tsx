@@ -132,7 +132,8 @@ describe('referral letter', () => {
     Object.defineProperty(input, 'files', { value: files });
     fireEvent.change(input);
     const problems = await screen.findByRole('alert');
-    expect(problems.textContent).toMatch(/virus.exe.*cannot be attached|virus.exe: One of the values/s);
+    expect(problems.textContent).toContain('virus.exe: e-RS does not accept this type of file.');
+    expect(problems.textContent).not.toMatch(/service|route/);
     expect(problems.textContent).toContain('huge.pdf is 5.0 MB; e-RS accepts files up to 5 MB.');
     expect(problems.textContent).toContain('empty.txt is empty.');
     await waitFor(() => expect(document.querySelectorAll('[data-file-name]')).toHaveLength(1));
