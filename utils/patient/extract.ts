@@ -84,6 +84,12 @@ function one(doc: Document, a: ActiveAdapter, field: PatientField): string | und
   return undefined;
 }
 
+/** Reasons both readers give, written once (the content script carries one copy of each). */
+export const NO_NHS = 'No NHS number shown';
+export const NO_NAME = 'No patient name shown';
+export const manyNumbers = (n: number) => `${n} different NHS numbers shown`;
+export const failsCheck = (n: string) => `NHS number ${formatNhsNumber(n)} fails the modulus 11 check`;
+
 export const reportBase = (doc: Document, url: string, adapterId: string, observedAt: number) => ({
   source: { adapterId, url: url.slice(0, 2048), title: cleanText(doc.title).slice(0, 200) },
   observedAt,
@@ -98,13 +104,13 @@ export function readWithAdapter(a: ActiveAdapter, doc: Document, url: string, no
   });
   if (!q(doc, a.recordOpen.selector) || q(doc, a.recordOpen.absent)) return no('none', 'No patient record open', 1);
   const numbers = [...new Set(raw(doc, a, 'nhsNumber')[0].map(pickNhsNumber).filter(Boolean))] as string[];
-  if (!numbers.length) return no('none', 'No NHS number shown', 0.5);
-  if (numbers.length > 1) return no('ambiguous', `${numbers.length} different NHS numbers shown`);
+  if (!numbers.length) return no('none', NO_NHS, 0.5);
+  if (numbers.length > 1) return no('ambiguous', manyNumbers(numbers.length));
   const nhsNumber = numbers[0]!;
-  if (!isValidNhsNumber(nhsNumber)) return no('invalid', `NHS number ${formatNhsNumber(nhsNumber)} fails the modulus 11 check`);
+  if (!isValidNhsNumber(nhsNumber)) return no('invalid', failsCheck(nhsNumber));
   const parsed = parseName(one(doc, a, 'name') ?? '');
   const family = one(doc, a, 'family') ?? parsed?.family;
-  if (!family) return no('invalid', 'No patient name shown', 0.5);
+  if (!family) return no('invalid', NO_NAME, 0.5);
   const given = one(doc, a, 'given');
   const name: PatientContext['name'] = { family, given: given ? given.split(' ') : (parsed?.given ?? []) };
   const prefix = one(doc, a, 'prefix') ?? parsed?.prefix;

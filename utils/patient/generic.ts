@@ -5,9 +5,9 @@
 // about another person (next of kin, emergency contact, mother/baby, registered GP, care team,
 // recently viewed, previous patient), a link or navigation. It gives up — never guesses — when two
 // patients are shown, the fields disagree, or the record says it is still loading.
-import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
-import { reportBase } from './extract';
-import { NHS_NUMBER_RE, POSTCODE_SOURCE, UK_DATE_SOURCE, normaliseGender, normalisePostcode, normaliseText, parseName, parseUkDate } from './normalise';
+import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
+import { NO_NAME, NO_NHS, failsCheck, manyNumbers, reportBase } from './extract';
+import { NHS_NUMBER_RE, POSTCODE_SOURCE, TITLE, UK_DATE_SOURCE, normaliseGender, normalisePostcode, normaliseText, parseName, parseUkDate } from './normalise';
 import { MAX_PROVENANCE_CHARS, type PatientContext, type PatientContextReport } from './types';
 
 export const GENERIC_MAX_TEXT_NODES = 20_000;
@@ -141,9 +141,9 @@ type Cache = Map<Element, number>;
 function ownFlags(el: Element): number {
   const tag = el.localName;
   if (/^(a|nav|button|select|option|menu)$/.test(tag)) return Flag.Other;
-  let f = 0;
-  const attr = `${el.getAttribute('class') ?? ''} ${el.id} ${el.getAttribute('role') ?? ''} ${el.getAttribute('aria-label') ?? ''} ${el.getAttribute('data-section') ?? ''}`;
-  if (OTHER_ATTR.test(attr)) f |= Flag.Other;
+  const at = (name: string) => el.getAttribute(name) ?? '';
+  const cls = at('class');
+  let f = OTHER_ATTR.test(`${cls} ${el.id} ${at('role')} ${at('aria-label')} ${at('data-section')}`) ? Flag.Other : 0;
   if (/^(h\d|legend|caption|summary|dt|th)$/.test(tag) && OTHER_LABEL.test(normaliseText(el.textContent ?? '').slice(0, 80))) f |= Flag.Other;
   // A card whose first child is a short heading naming someone else ("Emergency contact").
   const h = el.firstElementChild;
@@ -151,9 +151,8 @@ function ownFlags(el: Element): number {
     const t = normaliseText((h.textContent ?? '').slice(0, 200));
     if (t.length <= 40 && OTHER_LABEL.test(t) && h.nextElementSibling) f |= Flag.Other;
   }
-  if (el.getAttribute('aria-busy') === 'true' || BUSY.test(el.getAttribute('class') ?? '')) f |= Flag.Busy;
-  const style = (el.getAttribute('style') ?? '').replace(/\s/g, '');
-  if (el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true' || /display:none|visibility:hidden/i.test(style)) f |= Flag.Hidden;
+  if (at('aria-busy') === 'true' || BUSY.test(cls)) f |= Flag.Busy;
+  if (el.hasAttribute('hidden') || at('aria-hidden') === 'true' || /display:none|visibility:hidden/i.test(at('style').replace(/\s/g, ''))) f |= Flag.Hidden;
   return f;
 }
 
@@ -192,7 +191,6 @@ const NAME_WORD = /^\p{Lu}[\p{L}'’-]*\.?$/u;
 const UPPER_WORD = /^(?:\p{Lu}[\p{Lu}'’-]*|(?:Mc|Mac|O'|O’|D'|D’|De|Van|Von|Le|La)\p{Lu}[\p{Lu}'’-]*)$/u;
 // Case-sensitive on purpose: with the `i` flag \p{Lu} matches every letter and backtracks badly.
 const TITLED_NAME = /(\p{Lu}[\p{Lu}'’ -]*\p{Lu}),[ \t]*(\p{Lu}[\p{L}'’-]*(?:[ \t]+\p{Lu}[\p{L}'’-]*)*)[ \t]*\(([A-Za-z]{2,6})\.?\)/gu;
-const TITLE = /^(mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|revd|master)\.?$/i;
 const LABELLED_NAME = /^(?:patient(?:'s)? name|full name|name|patient|re)\s*[:#]\s*(.+)$/i;
 /** Where a labelled name value ends on a one-line banner. */
 const VALUE_END = /\s(?:born|dob|d\.o\.b\.?|date of birth|nhs|sex|gender|age|aged|address|hospital|mrn|postcode)\b.*$/i;
@@ -323,11 +321,11 @@ export function readLines(lines: Line[]): GenericRead {
   const anyValid = distinct(found.map((f) => f.n)).filter(isValidNhsNumber);
   const others = anyValid.filter((n) => !labelled.includes(n));
   if (labelled.length > 1 || (labelled.length && others.length) || anyValid.length > 1) {
-    return give('ambiguous', `${distinct([...labelled, ...anyValid]).length} different NHS numbers shown`, 0);
+    return give('ambiguous', manyNumbers(distinct([...labelled, ...anyValid]).length), 0);
   }
-  if (labelled.length === 0) return give('none', anyValid.length ? 'Unlabelled NHS-like number only' : 'No NHS number shown', 0);
+  if (labelled.length === 0) return give('none', anyValid.length ? 'Unlabelled NHS-like number only' : NO_NHS, 0);
   const nhsNumber = labelled[0]!;
-  if (!isValidNhsNumber(nhsNumber)) return give('invalid', `NHS number ${formatNhsNumber(nhsNumber)} fails the modulus 11 check`, 0.3);
+  if (!isValidNhsNumber(nhsNumber)) return give('invalid', failsCheck(nhsNumber), 0.3);
 
   /** Names in a block's lines, the patient's only. */
   const namesIn = (block: Line[], blockEl: Element | null) => {
@@ -371,7 +369,7 @@ export function readLines(lines: Line[]): GenericRead {
     names = namesIn(block, el);
   }
   if (names.length > 1) return give('ambiguous', `${names.length} different patient names shown`, 0.3);
-  if (!names.length) return give('none', 'No patient name shown', 0.4);
+  if (!names.length) return give('none', NO_NAME, 0.4);
   // Details may sit a level or two further out (a table's next row): widen while no other patient joins.
   for (let up = 0; el && up < 2 && el.parentElement && el.localName !== 'body'; up++) {
     const wider = linesOf(el.parentElement);
