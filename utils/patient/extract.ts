@@ -16,13 +16,8 @@ const all = (root: ParentNode | null, sel: string, limit: number): Element[] => 
     return []; // an invalid selector in an admin adapter must not break the reader
   }
 };
-export const q = (root: ParentNode, sel?: string): Element | null => {
-  try {
-    return sel ? root.querySelector(sel) : null;
-  } catch {
-    return null;
-  }
-};
+/** The first element matching `sel`, or null (also for no or an invalid selector). */
+export const q = (root: ParentNode, sel?: string): Element | null => (sel && all(root, sel, 1)[0]) || null;
 
 /** Elements holding the value next to a label cell (th/dt/label…): `for=`, next cell, or next sibling. */
 function byLabel(doc: Document, loc: FieldLocator): Element[] {
@@ -117,7 +112,7 @@ export function readWithAdapter(a: ActiveAdapter, doc: Document, url: string, no
   if (prefix) name.prefix = prefix;
   const p: PatientContext = { nhsNumber, name };
   for (const f of ['birthDate', 'gender', 'address', 'postcode', 'gpPractice'] as const) {
-    const v = one(doc, a, f) ?? (f === 'postcode' && p.address ? normalisePostcode(p.address) : undefined);
+    const v = one(doc, a, f) ?? (f === 'postcode' ? normalisePostcode(p.address ?? '') : undefined);
     if (v) (p as unknown as Record<string, string>)[f] = v;
   }
   for (const f of ['problems', 'medications', 'allergies'] as const) if (a.fields[f]) p[f] = [...new Set(raw(doc, a, f)[0])];

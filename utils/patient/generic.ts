@@ -174,11 +174,11 @@ const NHS_LABEL = /\bNHS(?:\s*(?:number|num|no\.?|#))?\s*[:#.]?\s*$/i;
 const DATE = `(${UK_DATE_SOURCE})`;
 const DOB_LABEL = String.raw`(?:date of birth|d\.?o\.?b\.?|born|birth date|b\.)`;
 const LABELLED_DOB = new RegExp(String.raw`(?:^|[^a-z])${DOB_LABEL}${SEP}${DATE}`, 'gi');
-const DOB_LABEL_CELL = new RegExp(String.raw`^${DOB_LABEL}\s*:?$`, 'i');
+/** A label cell whose value is in the next cell: that value reads as "Label value". */
+const LABEL_CELL = new RegExp(String.raw`^(?:${DOB_LABEL}|sex|gender|post\s?code)\s*:?$`, 'i');
 const DATE_WITH_AGE = new RegExp(String.raw`${DATE}\s*\(?\s*(?:age\s*)?\d{1,3}\s*(?:y|yr|yrs|years?)\b`, 'gi');
 const SEX_VALUE = '(male|female|other|unknown|indeterminate|not known|m|f)';
 const LABELLED_SEX = new RegExp(String.raw`\b(?:sex|gender)\s*[:#]?\s*${SEX_VALUE}\b`, 'gi');
-const SEX_LABEL_CELL = /^(?:sex|gender)\s*:?$/i;
 const BARE_SEX =
   /(?:^|[^\p{L}-])(male|female)(?![\p{L}-])|\d\s*(?:y|yr|yrs|years?)\)?\s*[,/]?\s*\(?([MF])\b|(?:^|\s)([MF])\s*[,/]?\s*\(?\d{1,3}\s*(?:y|yr|yrs|years?)\b/giu;
 const LABELLED_POSTCODE = new RegExp(String.raw`\bpost\s?code${SEP}${POSTCODE_SOURCE}`, 'gi');
@@ -293,7 +293,7 @@ export function readLines(lines: Line[]): GenericRead {
   const own = (l: Line): string => {
     if (flags(l) & (Flag.Other | Flag.Hidden)) return '';
     const prev = l.prev.length > 40 ? '' : normaliseText(l.prev);
-    if (OTHER_LABEL.test(l.text) || (prev.length <= 40 && OTHER_LABEL.test(prev) && !/\d/.test(prev))) return '';
+    if (OTHER_LABEL.test(l.text) || (OTHER_LABEL.test(prev) && !/\d/.test(prev))) return '';
     const m = OTHER_INLINE.exec(l.text);
     return m ? l.text.slice(0, m.index) : l.text;
   };
@@ -383,21 +383,29 @@ export function readLines(lines: Line[]): GenericRead {
     const t = own(l);
     // A value cell after its label cell reads as "Label value".
     const prev = i > 0 ? own(block[i - 1]!) : '';
-    if (t) text.push(DOB_LABEL_CELL.test(prev) || SEX_LABEL_CELL.test(prev) || /^post\s?code:?$/i.test(prev) ? `${prev} ${t}` : t);
+    if (t) text.push(LABEL_CELL.test(prev) ? `${prev} ${t}` : t);
   }
   const blockText = text.join('\n');
   // Where each value was read from (first occurrence of each distinct value), for the panel.
   const from: Record<string, string> = {};
   const at_ = <T extends string>(v: T | undefined, m: RegExpMatchArray) => (v && !(v in from) && (from[v] = around(blockText, m.index! + m[0].length - 1)), v);
 
-  let dobs = distinct(each(blockText, LABELLED_DOB, (m) => at_(parseUkDate(m[1]!), m)));
-  if (!dobs.length) dobs = distinct(each(blockText, DATE_WITH_AGE, (m) => at_(parseUkDate(m[1]!), m)));
+  /** Distinct values of the first of `res` that finds any (each value's source kept in `from`). */
+  const values = <T extends string>(parse: (m: RegExpMatchArray) => T | undefined, ...res: RegExp[]): T[] => {
+    for (const re of res) {
+      const v = distinct(each(blockText, re, (m) => at_(parse(m), m)));
+      if (v.length) return v;
+    }
+    return [];
+  };
+  const dobs = values((m) => parseUkDate(m[1]!), LABELLED_DOB, DATE_WITH_AGE);
   if (dobs.length > 1) return give('ambiguous', 'Dates of birth disagree', 0.3);
-  let sexes = distinct(each(blockText, LABELLED_SEX, (m) => at_(normaliseGender(m[1]!), m)));
+  const sex = (m: RegExpMatchArray) => normaliseGender(m[1] ?? m[2] ?? m[3]!);
+  let sexes = values(sex, LABELLED_SEX);
   if (sexes.length > 1) return give('ambiguous', 'Sex shown disagrees', 0.3);
-  if (!sexes.length) sexes = distinct(each(blockText, BARE_SEX, (m) => at_(normaliseGender(m[1] ?? m[2] ?? m[3]!), m)));
-  let postcodes = distinct(each(blockText, LABELLED_POSTCODE, (m) => at_(normalisePostcode(`${m[1]} ${m[2]}`), m)));
-  if (!postcodes.length) postcodes = distinct(each(blockText, ANY_POSTCODE, (m) => at_(normalisePostcode(m[0]), m)));
+  if (!sexes.length) sexes = values(sex, BARE_SEX);
+  // normalisePostcode takes the first postcode in the match ("Postcode: LS1 4AP" holds no other).
+  const postcodes = values((m) => normalisePostcode(m[0]), LABELLED_POSTCODE, ANY_POSTCODE);
 
   const name = names[0]!;
   const patient: PatientContext = { nhsNumber, name };
