@@ -162,7 +162,7 @@ function flagsOf(el: Element | null, cache: Cache): number {
   let f = cache.get(el);
   if (f !== undefined) return f;
   const up = el.parentElement ?? (el.ownerDocument?.defaultView?.frameElement as Element | null | undefined) ?? null;
-  f = ownFlags(el) | (el.localName === 'body' ? flagsOf(up, cache) & Flag.Hidden : flagsOf(up, cache));
+  f = ownFlags(el) | (flagsOf(up, cache) & (el.localName === 'body' ? Flag.Hidden : ~0));
   cache.set(el, f);
   return f;
 }
@@ -186,7 +186,7 @@ const ANY_POSTCODE = new RegExp(POSTCODE_SOURCE, 'g');
 
 /** Words that end a name in a one-line banner (`Mrs Jane SMITH Born …`). */
 const STOP =
-  /^(surname|forenames?|forename\(s\)|given|first|family|last|born|dob|d\.o\.b\.?|nhs|age|aged|sex|gender|male|female|address|hospital|mrn|hosp|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
+  /^(surname|forename(?:s|\(s\))?|given|first|family|last|born|dob|d\.o\.b\.?|nhs|aged?|sex|gender|(?:fe)?male|address|hosp(?:ital)?|mrn|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
 const NAME_WORD = /^\p{Lu}[\p{L}'’-]*\.?$/u;
 const UPPER_WORD = /^(?:\p{Lu}[\p{Lu}'’-]*|(?:Mc|Mac|O'|O’|D'|D’|De|Van|Von|Le|La)\p{Lu}[\p{Lu}'’-]*)$/u;
 // Case-sensitive on purpose: with the `i` flag \p{Lu} matches every letter and backtracks badly.
@@ -316,7 +316,8 @@ export function readLines(lines: Line[]): GenericRead {
     const labelled = NHS_LABEL.test(before) || (!before.trim() && /^NHS\b/i.test(p) && NHS_LABEL.test(p));
     found.push({ n: normaliseNhsNumber(m[1]!), line, labelled, i: index });
   }
-  if (found.some((f) => flags(f.line) & Flag.Busy)) return give('none', 'The record is still loading', 0);
+  const loading = () => give('none', 'The record is still loading', 0);
+  if (found.some((f) => flags(f.line) & Flag.Busy)) return loading();
   const labelled = distinct(found.filter((f) => f.labelled).map((f) => f.n));
   const anyValid = distinct(found.map((f) => f.n)).filter(isValidNhsNumber);
   const others = anyValid.filter((n) => !labelled.includes(n));
@@ -338,7 +339,7 @@ export function readLines(lines: Line[]): GenericRead {
       const prev = i > 0 ? own(block[i - 1]!) : '';
       const el = l.el;
       const h = el?.closest('h1,h2,h3,h4,h5,h6,[role=heading],[class*=name]');
-      const heading = !el || (!!h && contains(blockEl ?? h, h)) || (i === 0 && el !== blockEl);
+      const heading = !el || (!!h && (!blockEl || blockEl.contains(h))) || (i === 0 && el !== blockEl);
       let m: RegExpExecArray | null;
       const next = () => (block[i + 1] ? own(block[i + 1]!) : '');
       const f = afterLabel(FAMILY_LABEL, t, next);
@@ -379,7 +380,7 @@ export function readLines(lines: Line[]): GenericRead {
   }
   const text: string[] = [];
   for (const [i, l] of block.entries()) {
-    if (flags(l) & Flag.Busy) return give('none', 'The record is still loading', 0);
+    if (flags(l) & Flag.Busy) return loading();
     const t = own(l);
     // A value cell after its label cell reads as "Label value".
     const prev = i > 0 ? own(block[i - 1]!) : '';
@@ -414,15 +415,12 @@ export function readLines(lines: Line[]): GenericRead {
     nhsNumber: around(at.line.text, at.i),
     name: text.find((t) => t.toUpperCase().includes(fam))?.slice(0, MAX_PROVENANCE_CHARS),
   };
-  if (dobs[0]) (patient.birthDate = dobs[0]), (prov.birthDate = from[dobs[0]]);
-  if (sexes.length === 1) (patient.gender = sexes[0]), (prov.gender = from[sexes[0]!]);
-  if (postcodes.length === 1) (patient.postcode = postcodes[0]), (prov.postcode = from[postcodes[0]!]);
+  // A date of birth is never ambiguous here (above); a sex or postcode is kept only when there is one.
+  for (const [k, v] of [['birthDate', dobs], ['gender', sexes], ['postcode', postcodes]] as const) {
+    if (v.length === 1) (patient[k] = v[0] as never), (prov[k] = from[v[0]!]);
+  }
   // 1 only when NHS number, name and date of birth were all read from the one block.
   return { status: 'single', patient, confidence: dobs[0] ? 1 : 0.7, from: prov, block: el ?? undefined };
-}
-
-function contains(el: Element, other: Element | null): boolean {
-  return !!other && (el === other || el.contains(other));
 }
 
 export function readGeneric(doc: Document, url: string, now = Date.now()): PatientContextReport & { block?: Element } {
