@@ -98,10 +98,7 @@ export function parseName(raw: string): PatientContext['name'] | undefined {
   if (!s) return undefined;
   let prefix: string | undefined;
   const paren = /\(([^()]*)\)\s*$/.exec(s);
-  if (paren && normalisePrefix(paren[1]!)) {
-    prefix = normalisePrefix(paren[1]!);
-    s = s.slice(0, paren.index).trim();
-  }
+  if (paren && (prefix = normalisePrefix(paren[1]!))) s = s.slice(0, paren.index).trim();
   let family: string;
   let given: string[];
   if (s.includes(',')) {
@@ -112,15 +109,15 @@ export function parseName(raw: string): PatientContext['name'] | undefined {
       .trim()
       .split(' ')
       .filter(Boolean);
-    if (!prefix && given.length && normalisePrefix(given[0]!)) prefix = normalisePrefix(given.shift()!);
+    if (!prefix && (prefix = normalisePrefix(given[0] ?? ''))) given.shift();
   } else {
     const parts = s.split(' ');
-    if (parts.length > 1 && normalisePrefix(parts[0]!)) prefix = normalisePrefix(parts.shift()!);
+    const title = parts.length > 1 && normalisePrefix(parts[0]!);
+    if (title) (prefix = title), parts.shift();
     // Trailing upper-case words are the family name (`Siobhán O'BRIEN`); otherwise the last word.
     let cut = parts.length;
     while (cut > 1 && /\p{Lu}{2}/u.test(parts[cut - 1]!) && parts[cut - 1] === parts[cut - 1]!.toUpperCase()) cut--;
-    if (cut === parts.length) cut = parts.length - 1;
-    if (cut < 0) cut = 0;
+    if (cut === parts.length) cut--; // never negative: split always yields a part
     family = parts.slice(cut).join(' ');
     given = parts.slice(0, cut);
   }
