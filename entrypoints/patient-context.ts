@@ -4,7 +4,8 @@
 //
 // An *unlisted* script on purpose: WXT's content-script wrapper (ContentScriptContext) adds ~3.6 KB,
 // a 1 s location poll, and listens for a page-dispatchable `wxt:content-script-started` event (a page
-// could invalidate it). This script uses none of that and must stay ≤ 12 KB with a page-proof surface.
+// could invalidate it). This script uses none of that and has a byte budget (README: 16 KB) with a
+// page-proof surface.
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { READ_NOW, startContentRuntime } from '../utils/patient/content-runtime';
