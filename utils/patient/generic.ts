@@ -18,7 +18,7 @@ export const MAX_BLOCK_LINES = 60;
 // Matched on localName, case-insensitively: no per-node upper-casing, and XHTML <script> is skipped too.
 const SKIP = /^(script|style|noscript|template|textarea|svg)$/i;
 /** Elements that flow inside a line; every other element (div, td, li, a custom element…) starts one. */
-const INLINE = /^(abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|ins|del|kbd|label|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr|nobr)$/i;
+const INLINE = /^(abbr|bd[io]|[biqsu]|cite|code|data|dfn|em|font|ins|del|kbd|label|mark|samp|small|span|strong|su[bp]|time|var|wbr|nobr)$/i;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 // Per-node checks of the page scan without a regex call (12,000+ text nodes on a big record page).
@@ -320,8 +320,8 @@ export function readLines(lines: Line[]): GenericRead {
   if (found.some((f) => flags(f.line) & Flag.Busy)) return loading();
   const labelled = distinct(found.filter((f) => f.labelled).map((f) => f.n));
   const anyValid = distinct(found.map((f) => f.n)).filter(isValidNhsNumber);
-  const others = anyValid.filter((n) => !labelled.includes(n));
-  if (labelled.length > 1 || (labelled.length && others.length) || anyValid.length > 1) {
+  // Two labelled numbers, two valid ones, or a valid one besides the labelled one: two patients.
+  if (labelled.length > 1 || anyValid.length > 1 || (labelled.length && anyValid.some((n) => n !== labelled[0]))) {
     return give('ambiguous', manyNumbers(distinct([...labelled, ...anyValid]).length), 0);
   }
   if (labelled.length === 0) return give('none', anyValid.length ? 'Unlabelled NHS-like number only' : NO_NHS, 0);
