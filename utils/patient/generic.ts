@@ -416,7 +416,11 @@ export function readLines(lines: Line[]): GenericRead {
     name: text.find((t) => t.toUpperCase().includes(fam))?.slice(0, MAX_PROVENANCE_CHARS),
   };
   // A date of birth is never ambiguous here (above); a sex or postcode is kept only when there is one.
-  for (const [k, v] of [['birthDate', dobs], ['gender', sexes], ['postcode', postcodes]] as const) {
+  for (const [k, v] of [
+    ['birthDate', dobs],
+    ['gender', sexes],
+    ['postcode', postcodes],
+  ] as const) {
     if (v.length === 1) (patient[k] = v[0] as never), (prov[k] = from[v[0]!]);
   }
   // 1 only when NHS number, name and date of birth were all read from the one block.
