@@ -255,8 +255,6 @@ function distinct<T>(values: (T | undefined | false | '')[], key: (v: T) => stri
   return [...seen.values()];
 }
 
-const each = <T>(text: string, re: RegExp, f: (m: RegExpMatchArray) => T) => [...text.matchAll(re)].map(f);
-
 /** The text around `i` on its line (at most MAX_PROVENANCE_CHARS): where a field was read from. */
 const around = (text: string, i: number): string => {
   const start = Math.max(text.lastIndexOf('\n', i) + 1, i - 30);
@@ -394,7 +392,7 @@ export function readLines(lines: Line[]): GenericRead {
   /** Distinct values of the first of `res` that finds any (each value's source kept in `from`). */
   const values = <T extends string>(parse: (m: RegExpMatchArray) => T | undefined, ...res: RegExp[]): T[] => {
     for (const re of res) {
-      const v = distinct(each(blockText, re, (m) => at_(parse(m), m)));
+      const v = distinct([...blockText.matchAll(re)].map((m) => at_(parse(m), m)));
       if (v.length) return v;
     }
     return [];
