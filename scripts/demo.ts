@@ -13,7 +13,7 @@ import { USER_IDS } from 'ers-simulator';
 import { ROOT } from './lib/chromium';
 import { sampleLetterPdf } from './lib/sample-letter';
 import { startStage } from './lib/stage';
-import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
+import { openPanelFromRecord, PANEL_VIEWPORT, referFromRecord, signInFromPanel } from './lib/walkthrough';
 
 const { values } = parseArgs({
   options: {
@@ -82,19 +82,45 @@ Other demo systems: ${sim.url}/demo/   Press Ctrl-C to stop.`);
 mkdirSync(outDir, { recursive: true });
 const letterFile = path.join(outDir, 'referral-letter.pdf');
 writeFileSync(letterFile, await sampleLetterPdf('Dear colleague, thank you for seeing this patient with exertional chest pain.'));
+const signInShots: string[] = [];
+/** The panel as the user sees it (360 px wide), saved next to the referral's own screenshots. */
+async function snap(page: import('puppeteer-core').Page, name: string): Promise<void> {
+  const file = path.join(outDir, `${String(signInShots.length + 1).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file }).catch(() => undefined);
+  signInShots.push(file);
+}
 try {
   console.log('\nSigning in as Dr Kate ADAMS through the mock NHS CIS2 page and the relay…');
   const first = await browser.newPage();
   await first.goto(`${sim.url}${record}`);
   const panel = await openPanelFromRecord(browser, first);
+  await panel.setViewport(PANEL_VIEWPORT);
+  await panel.waitForSelector('[data-testid="panel-sign-in"], [data-testid="panel-smartcard"]', { timeout: 15_000 });
+  await snap(panel, 'sign-in');
   await signInFromPanel(stage, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
+  await snap(panel, 'signed-in');
   await first.close();
   console.log('Signed in. The referral, as the clinician does it:');
-  const result = await referFromRecord(stage, { record, nhsNumber: values.patient!, letterFile, screenshots: outDir, log: (l) => console.log(`  ${l}`) });
+  const result = await referFromRecord(stage, {
+    record,
+    nhsNumber: values.patient!,
+    letterFile,
+    screenshots: outDir,
+    firstShot: signInShots.length + 1,
+    log: (l) => console.log(`  ${l}`),
+  });
   console.log(`\nReferral created. UBRN ${result.ubrn}`);
   console.log(`User actions: ${result.actions}; patient details typed: ${result.typedPatientFields}`);
-  console.log(`Screenshots and the patient letter are in ${outDir}:`);
-  for (const file of result.screenshots) console.log(`  ${path.relative(process.cwd(), file)}`);
+  console.log(`Screenshots${result.patientLetter ? ' and the patient letter' : ''} are in ${outDir}:`);
+  for (const file of [...signInShots, ...result.screenshots]) console.log(`  ${path.relative(process.cwd(), file)}`);
+  if (!result.patientLetter) {
+    // Exit codes are documented in the README: 2 = created, but no patient letter to give the patient.
+    const why = await result.panel.$eval('[data-testid="done"]', (e) => (e as HTMLElement).innerText).catch(() => '');
+    console.error(
+      `\nThe referral was created, but there is no patient letter: ${why.split('\n').find((l) => /letter|access code/i.test(l)) ?? 'the panel offered none'}`,
+    );
+    await shutdown(2);
+  }
   await shutdown(0);
 } catch (error) {
   console.error(`\nThe demo referral did not complete: ${(error as Error).message}`);

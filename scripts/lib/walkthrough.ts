@@ -33,6 +33,8 @@ export interface ReferOptions {
   writeLetter?: { reason: string };
   /** Save screenshots of each step here. */
   screenshots?: string;
+  /** The number of the first screenshot (the demo shoots the sign-in first). */
+  firstShot?: number;
   log?: (line: string) => void;
   /** Leave the panel before submitting (for draft-restore and fault tests). */
   stopBefore?: 'submit';
@@ -77,6 +79,9 @@ export async function clickRefer(record: Page): Promise<void> {
   await record.mouse.click(box.x + box.width / 2, box.y + Math.min(box.height / 2, 15));
 }
 
+/** The side panel as Chrome shows it by default: 360 px wide. */
+export const PANEL_VIEWPORT = { width: 360, height: 720 };
+
 /** Open the side panel from the record page's Refer button and return the panel page. */
 export async function openPanelFromRecord(browser: Browser, record: Page): Promise<Page> {
   await closePanels(browser);
@@ -102,13 +107,14 @@ export async function waitForText(page: Page, selector: string, text: string | R
 
 /** Sign in from the side panel: the mock CIS2 page (platform) and the role choice. */
 export async function signInFromPanel(stage: Stage, panel: Page, userId: string, role?: string): Promise<void> {
-  const start = await panel.waitForSelector('[data-testid="panel-sign-in"], [data-testid="panel-smartcard"]', { timeout: 15_000 });
-  if (await start!.evaluate((e) => e.tagName === 'SELECT')) {
+  // By selector, not element handle: the header may render again meanwhile (a handle would be detached).
+  await panel.waitForSelector('[data-testid="panel-sign-in"], [data-testid="panel-smartcard"]', { timeout: 15_000 });
+  if (await panel.$('[data-testid="panel-smartcard"]')) {
     // Legacy flavour in the simulator: the test smartcard of this user (A001).
     const card = { '021600556514': 'adams', '021600556522': 'baker', '021600556530': 'cook' }[userId];
     await panel.select('[data-testid="panel-smartcard"]', card!);
   } else {
-    await start!.click();
+    await panel.click('[data-testid="panel-sign-in"]');
     await stage.completeCis2Login(userId);
   }
   const select = await panel.waitForSelector('[data-testid="role-select"]', { timeout: 20_000 });
@@ -125,11 +131,13 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
   const log = options.log ?? (() => undefined);
   const record = await browser.newPage();
   await record.setViewport({ width: 1200, height: 850 });
-  const shot = async (page: Page, name: string) => {
+  // The panel is shot as the user sees it: the real side-panel width, scrolled to the step shown.
+  const shot = async (page: Page, name: string, show?: string) => {
     if (!options.screenshots) return;
     mkdirSync(options.screenshots, { recursive: true });
-    const file = path.join(options.screenshots, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file, fullPage: page !== record }).catch(() => undefined);
+    const file = path.join(options.screenshots, `${String((options.firstShot ?? 1) + shots.length).padStart(2, '0')}-${name}.png`);
+    if (show) await page.$eval(show, (e) => e.scrollIntoView({ block: 'center' })).catch(() => undefined);
+    await page.screenshot({ path: file }).catch(() => undefined);
     shots.push(file);
   };
   const step = (line: string) => {
@@ -149,6 +157,7 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
   await act('Refer (on the record page)', async () => {
     panel = await (stage.openPanel ? stage.openPanel(record) : openPanelFromRecord(browser, record));
   });
+  if (options.screenshots) await panel.setViewport(PANEL_VIEWPORT);
   const nhsFormatted = options.nhsNumber.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3');
   await waitForText(panel, '[data-testid="banner-nhs-number"]', nhsFormatted);
   step(`   panel shows ${nhsFormatted}`);
@@ -161,7 +170,7 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
   }
   await act('Search', () => panel.click('form[aria-labelledby="search-heading"] button[type="submit"]'));
   await panel.waitForSelector('.service', { timeout: 20_000 });
-  await shot(panel, 'search-results');
+  await shot(panel, 'search-results', '.service');
   const services = await panel.$$('.service');
   let chosen: ElementHandle | undefined;
   for (const s of services) {
@@ -181,7 +190,7 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
     await act('Write letter', () => panel.click('[data-testid="write-letter"]'));
     await panel.waitForSelector('[data-testid="letter-composer"] textarea[data-section="reason"]');
     await act('Type the reason for referral', () => panel.type('[data-testid="letter-composer"] textarea[data-section="reason"]', reason));
-    await shot(panel, 'letter-written');
+    await shot(panel, 'letter-written', '[data-testid="letter-composer"]');
     await act('Add letter to referral', () => panel.click('[data-testid="letter-add"]'));
     await panel.waitForSelector('[data-file-name$=".pdf"]', { timeout: 15_000 });
   } else if (options.letterToFollow) {
@@ -191,20 +200,20 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
     await act(`Choose the letter file ${path.basename(options.letterFile!)}`, () => input.uploadFile(options.letterFile!));
     await panel.waitForSelector('[data-file-name]', { timeout: 10_000 });
   }
-  await shot(panel, 'ready-to-submit');
+  await shot(panel, 'ready-to-submit', '[data-testid="submit"]');
   if (options.stopBefore === 'submit') return { actions, typedPatientFields: 0, steps, record, panel, screenshots: shots };
 
   await panel.waitForFunction(() => !(document.querySelector('[data-testid="submit"]') as HTMLButtonElement | null)?.disabled, { timeout: 10_000 });
   await act('Submit referral', () => panel.click('[data-testid="submit"]'));
   await panel.waitForSelector('[data-testid="done"], [data-testid="submit-error"], [data-testid="outcome-unknown"]', { timeout: 60_000 });
   if (!(await panel.$('[data-testid="done"]'))) {
-    await shot(panel, 'submit-failed');
+    await shot(panel, 'submit-failed', '[data-testid="submit-error"], [data-testid="outcome-unknown"]');
     const why = await panel.$eval('main', (m) => (m as HTMLElement).innerText);
     throw new Error(`the referral did not complete: ${why.slice(0, 600)}`);
   }
   const ubrn = await panel.$eval('[data-testid="ubrn"]', (e) => e.getAttribute('data-ubrn') ?? '');
   step(`   UBRN ${ubrn}`);
-  await shot(panel, 'done');
+  await shot(panel, 'done', '[data-testid="done"]');
 
   let patientLetter: Buffer | undefined;
   const letterLink = await panel.$('[data-testid="open-letter"]');

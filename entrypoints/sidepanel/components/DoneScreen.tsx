@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Draft } from '../../../utils/referral/model';
 
 /** e-RS shows a UBRN in groups of four: 0000 0007 0000. */
@@ -17,10 +17,13 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, onClose }: Don
   const s = draft.submission;
   const [copied, setCopied] = useState(false);
   const triage = s.route === 'A021' || s.route === 'A011+A016';
+  // The user was at Submit, far down the panel: move them (and a screen reader) to the result.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
   return (
     <section class="done" aria-labelledby="done-heading" data-testid="done">
       <div class="confirmation-panel confirmation">
-        <h2 id="done-heading" class="confirmation__title">
+        <h2 id="done-heading" class="confirmation__title" tabIndex={-1} ref={heading}>
           Referral created
         </h2>
         <div class="confirmation__body">

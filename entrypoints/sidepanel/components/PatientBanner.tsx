@@ -27,51 +27,59 @@ export function PatientBanner({ patient, sourceUrl, from }: { patient: DraftPati
     /* keep as given */
   }
   return (
+    // Name and NHS number stay in view as a compact strip while the rest of the banner scrolls away
+    // with the page, so it never covers what the user is working on (panel.css).
     <section class="patient-banner" aria-label="Patient this referral is for" data-testid="patient-banner">
-      <h2 class="patient-banner__name">{patient.displayName}</h2>
-      <dl class="patient-banner__details">
-        <div>
-          <dt>NHS number</dt>
-          <dd data-testid="banner-nhs-number">{formatNhsNumber(patient.nhsNumber)}</dd>
-        </div>
-        {patient.birthDate && (
+      <div class="patient-banner__strip">
+        <h2 class="patient-banner__name">{patient.displayName}</h2>
+        <dl class="patient-banner__details">
           <div>
-            <dt>Born</dt>
-            <dd>
-              {formatBannerDate(patient.birthDate)}
-              {age !== undefined ? ` (${age}y)` : ''}
-            </dd>
+            <dt>NHS number</dt>
+            <dd data-testid="banner-nhs-number">{formatNhsNumber(patient.nhsNumber)}</dd>
           </div>
-        )}
-        <div>
-          <dt>Sex</dt>
-          <dd>{genderLabel(patient.gender)}</dd>
-        </div>
-        {patient.postcode && (
+        </dl>
+      </div>
+      <div class="patient-banner__rest">
+        <dl class="patient-banner__details">
+          {patient.birthDate && (
+            <div>
+              <dt>Born</dt>
+              <dd>
+                {formatBannerDate(patient.birthDate)}
+                {age !== undefined ? ` (${age}y)` : ''}
+              </dd>
+            </div>
+          )}
           <div>
-            <dt>Postcode</dt>
-            <dd>{patient.postcode}</dd>
+            <dt>Sex</dt>
+            <dd>{genderLabel(patient.gender)}</dd>
           </div>
+          {patient.postcode && (
+            <div>
+              <dt>Postcode</dt>
+              <dd>{patient.postcode}</dd>
+            </div>
+          )}
+        </dl>
+        <p class="patient-banner__source">
+          From <span title={sourceUrl}>{source}</span>
+        </p>
+        {sources.length > 0 && (
+          <details class="patient-banner__provenance" data-testid="banner-provenance">
+            <summary>Where these details came from</summary>
+            <dl>
+              {sources.map(([label, t]) => (
+                <div key={label}>
+                  <dt>{label}</dt>
+                  <dd>
+                    <q>{t}</q>
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </details>
         )}
-      </dl>
-      <p class="patient-banner__source">
-        From <span title={sourceUrl}>{source}</span>
-      </p>
-      {sources.length > 0 && (
-        <details class="patient-banner__provenance" data-testid="banner-provenance">
-          <summary>Where these details came from</summary>
-          <dl>
-            {sources.map(([label, t]) => (
-              <div key={label}>
-                <dt>{label}</dt>
-                <dd>
-                  <q>{t}</q>
-                </dd>
-              </div>
-            ))}
-          </dl>
-        </details>
-      )}
+      </div>
     </section>
   );
 }
