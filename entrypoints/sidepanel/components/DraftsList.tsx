@@ -1,4 +1,4 @@
-import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import type { Draft } from '../../../utils/referral/model';
 import type { OutstandingLetter } from '../../../utils/referral/store';
 
