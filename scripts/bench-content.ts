@@ -86,15 +86,10 @@ export function contentScriptSize(): BenchLine[] {
   ];
 }
 
-export async function extractionMedian(runs = 101): Promise<BenchLine[]> {
-  const bundle = await build({
-    stdin: {
-      contents: `import { readPatientContext } from './utils/patient/read';
-        import { BUILTIN_ACTIVE_ADAPTERS } from './utils/patient/adapters/builtin';
-        window.__bench = (adapters) => readPatientContext(document, location.href, adapters ? BUILTIN_ACTIVE_ADAPTERS : []);`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
+/** The patient reader bundled as one script to add to a page (`contents` puts its entry on `window`). */
+async function bundleForPage(contents: string): Promise<string> {
+  const out = await build({
+    stdin: { contents, resolveDir: ROOT, loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'iife',
@@ -102,13 +97,20 @@ export async function extractionMedian(runs = 101): Promise<BenchLine[]> {
     alias: { '@': ROOT },
     logLevel: 'silent',
   });
+  return out.outputFiles[0]!.text;
+}
+
+export async function extractionMedian(runs = 101): Promise<BenchLine[]> {
+  const bundle = await bundleForPage(`import { readPatientContext } from './utils/patient/read';
+    import { BUILTIN_ACTIVE_ADAPTERS } from './utils/patient/adapters/builtin';
+    window.__bench = (adapters) => readPatientContext(document, location.href, adapters ? BUILTIN_ACTIVE_ADAPTERS : []);`);
   const html = recordPage(10_000);
   const { server, origin } = await serve({ '/demo/gp/record-bench.html': html });
   const browser = await launch(false);
   try {
     const page = await browser.newPage();
     await page.goto(`${origin}/demo/gp/record-bench.html`);
-    await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+    await page.addScriptTag({ content: bundle });
     // A string, not a function: tsx would inject its `__name` helper into a serialised function.
     const out = (await page.evaluate(`(() => {
       const time = (adapters) => {
@@ -136,20 +138,8 @@ export async function extractionMedian(runs = 101): Promise<BenchLine[]> {
  */
 export async function readerCorpus(): Promise<BenchLine[]> {
   const corpus = loadCorpus();
-  const bundle = await build({
-    stdin: {
-      contents: `import { readPatientContext } from './utils/patient/read';
-        window.__read = () => readPatientContext(document, location.href, []);`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    write: false,
-    alias: { '@': ROOT },
-    logLevel: 'silent',
-  });
+  const bundle = await bundleForPage(`import { readPatientContext } from './utils/patient/read';
+    window.__read = () => readPatientContext(document, location.href, []);`);
   const { server, origin } = await serve(Object.fromEntries(corpus.map((p) => [`/corpus/${p.name}.html`, p.html])));
   const browser = await launch(false);
   const tally = { correct: 0, refused: 0, wrong: 0 };
@@ -157,7 +147,7 @@ export async function readerCorpus(): Promise<BenchLine[]> {
     const page = await browser.newPage();
     for (const p of corpus) {
       await page.goto(`${origin}/corpus/${p.name}.html`, { waitUntil: 'load' });
-      await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+      await page.addScriptTag({ content: bundle });
       const report = (await page.evaluate('window.__read()')) as PatientContextReport;
       const v = verdict(p.truth, report);
       tally[v]++;

@@ -133,8 +133,12 @@ export const FAULT_KINDS: FaultKind[] = [
 export const MATRIX_NHS_NUMBER = '9434765919';
 export const MATRIX_LETTER = 'referral-letter.pdf';
 
-export async function matrixClient(sim: RunningSimulator, flavour: Flavour): Promise<ErsClient> {
-  const retry = { baseDelayMs: 5, maxDelayMs: 20 };
+/** A signed-in client of the simulator as Dr Adams (platform: a token; legacy: a session with the role selected). */
+export async function matrixClient(
+  sim: RunningSimulator,
+  flavour: Flavour,
+  retry: { baseDelayMs: number; maxDelayMs?: number } = { baseDelayMs: 5, maxDelayMs: 20 },
+): Promise<ErsClient> {
   if (flavour === 'platform') {
     const token = sim.issueToken(USER_IDS.adams);
     return new ErsClient({
@@ -151,25 +155,36 @@ export async function matrixClient(sim: RunningSimulator, flavour: Flavour): Pro
   return client;
 }
 
-/** A draft as the panel leaves it: searched, one service shortlisted, the letter attached. */
-export async function matrixDraft(client: ErsClient, ras: boolean): Promise<Draft> {
-  const criteria = { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true } as const;
-  const found = await client.searchServices({ nhsNumber: MATRIX_NHS_NUMBER, criteria });
+/** Choices a test varies on the draft; the defaults are the matrix's own draft. */
+export interface MatrixDraftOptions {
+  letter?: 'attach' | 'to-follow';
+  nhsNumber?: string;
+  priority?: 'ROUTINE' | 'URGENT';
+}
+
+/** A draft as the panel leaves it: searched, one service shortlisted, the letter attached (or to follow). */
+export async function matrixDraft(client: ErsClient, ras: boolean, options: MatrixDraftOptions = {}): Promise<Draft> {
+  const nhsNumber = options.nhsNumber ?? MATRIX_NHS_NUMBER;
+  const criteria = { priority: options.priority ?? 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true } as const;
+  const found = await client.searchServices({ nhsNumber, criteria });
   const pick = found.services.find((s) => s.isTriage === ras);
   if (!pick) throw new Error(`no ${ras ? 'triage' : 'bookable'} cardiology service in the simulator`);
   const draft = newDraft({
     owner: MATRIX_OWNER,
     hostOrigin: 'http://127.0.0.1:1',
     sourceUrl: 'http://127.0.0.1:1/demo/gp/',
-    patient: { nhsNumber: MATRIX_NHS_NUMBER, displayName: 'JONES, Sarah (Mrs)' },
+    patient: { nhsNumber, displayName: 'JONES, Sarah (Mrs)' },
     ttlMs: 86_400_000,
     now: Date.now(),
   });
   draft.search.criteria = criteria;
   draft.criteriaResource = found.criteria;
   draft.shortlist = [pick];
-  draft.files = [{ id: 'f1', name: MATRIX_LETTER, contentType: 'application/pdf', size: 20 }];
-  await putBlob(fileKey(draft.id, 'f1'), draft.id, new Blob(['%PDF-1.4 test letter'], { type: 'application/pdf' }));
+  draft.letterMode = options.letter ?? 'attach';
+  if (draft.letterMode === 'attach') {
+    draft.files = [{ id: 'f1', name: MATRIX_LETTER, contentType: 'application/pdf', size: 20 }];
+    await putBlob(fileKey(draft.id, 'f1'), draft.id, new Blob(['%PDF-1.4 test letter'], { type: 'application/pdf' }));
+  }
   await putDraft(draft);
   return draft;
 }

@@ -5,9 +5,10 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErsClient } from '../../utils/ers';
-import { newDraft, ownerKey } from '../../utils/referral/model';
-import { fileKey, getDraft, putBlob, putDraft, resetDbConnection } from '../../utils/referral/store';
+import type { ErsClient } from '../../utils/ers';
+import { matrixClient, matrixDraft } from '../../scripts/lib/fault-matrix';
+import { ownerKey } from '../../utils/referral/model';
+import { getDraft, resetDbConnection } from '../../utils/referral/store';
 import { advance, requestSubmission } from '../../utils/referral/submit';
 import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
 import { referralsWithLetters } from '../helpers/simulator';
@@ -28,34 +29,9 @@ beforeEach(() => {
   sim.reset();
 });
 
-function client(): ErsClient {
-  const token = sim.issueToken(USER_IDS.adams);
-  return new ErsClient({
-    flavour: 'platform',
-    baseUrl: `${sim.url}/referrals/FHIR`,
-    credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }),
-    retry: { baseDelayMs: 5 },
-  });
-}
-
-async function readyDraft(api: ErsClient, ras: boolean) {
-  const criteria = { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true } as const;
-  const found = await api.searchServices({ nhsNumber: NHS, criteria });
-  const draft = newDraft({
-    owner: OWNER,
-    hostOrigin: 'http://127.0.0.1:1',
-    sourceUrl: 'http://127.0.0.1:1/demo/gp/',
-    patient: { nhsNumber: NHS, displayName: 'JONES, Sarah (Mrs)' },
-    ttlMs: 86_400_000,
-    now: Date.now(),
-  });
-  draft.criteriaResource = found.criteria;
-  draft.shortlist = [found.services.find((s) => s.isTriage === ras)!];
-  draft.files = [{ id: 'f1', name: 'referral-letter.pdf', contentType: 'application/pdf', size: 20 }];
-  await putBlob(fileKey(draft.id, 'f1'), draft.id, new Blob(['%PDF-1.4 test letter'], { type: 'application/pdf' }));
-  await putDraft(draft);
-  return draft;
-}
+// The fault matrix's client and draft (scripts/lib/fault-matrix.ts).
+const client = (): Promise<ErsClient> => matrixClient(sim, 'platform');
+const readyDraft = (api: ErsClient, ras: boolean) => matrixDraft(api, ras);
 
 const cases: [SessionFault, SubmitStep, boolean][] = [];
 for (const fault of ['sign-out', 'screen-lock'] as const) {
@@ -64,7 +40,7 @@ for (const fault of ['sign-out', 'screen-lock'] as const) {
 
 describe('sign-out and screen lock at every step', () => {
   it.each(cases)('%s after %s: kept, then finished at the next sign-in with exactly one referral and its letter', async (fault, atStep, ras) => {
-    const real = client();
+    const real = await client();
     const draft = await readyDraft(real, ras);
     const injected = injectSessionFault(real, { fault, atStep, owner: OWNER });
     await requestSubmission({ api: injected.api }, draft.id);

@@ -4,7 +4,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErsClient, type Flavour } from '../../utils/ers';
+import type { ErsClient, Flavour } from '../../utils/ers';
 import { newDraft, type Draft } from '../../utils/referral/model';
 import {
   advance,
@@ -18,9 +18,10 @@ import {
   type SubmissionApi,
   type SubmitContext,
 } from '../../utils/referral/submit';
-import { fileKey, getBlob, getDraft, listOutstanding, patientLetterKey, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
-import { startSimulator, TEST_SMARTCARDS, USER_IDS, type RunningSimulator } from 'ers-simulator';
+import { fileKey, getBlob, getDraft, listOutstanding, patientLetterKey, putBlob, resetDbConnection, updateDraft } from '../../utils/referral/store';
+import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
 import { referralsWithLetters } from '../helpers/simulator';
+import { MATRIX_NHS_NUMBER, type MatrixDraftOptions, matrixClient, matrixDraft } from '../../scripts/lib/fault-matrix';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -36,55 +37,14 @@ beforeEach(() => {
   sim.clearFaults();
 });
 
-async function clientFor(flavour: Flavour): Promise<ErsClient> {
-  if (flavour === 'platform') {
-    const token = sim.issueToken(USER_IDS.adams);
-    return new ErsClient({
-      flavour,
-      baseUrl: `${sim.url}/referrals/FHIR`,
-      credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' }),
-      retry: { baseDelayMs: 5 },
-    });
-  }
-  const creds: { sessionKey?: string } = {};
-  const client = new ErsClient({ flavour, baseUrl: `${sim.url}/ers-api`, asid: '200000000001', credentials: () => creds, retry: { baseDelayMs: 5 } });
-  const session = await client.createSession(TEST_SMARTCARDS.adams);
-  creds.sessionKey = (await client.selectRole(session, { businessFunction: 'REFERRING_CLINICIAN', orgIdentifier: 'B86001' })).id;
-  return client;
-}
-
-const NHS = '9434765919';
+// The fault matrix's client and draft (scripts/lib/fault-matrix.ts), with this file's shorter retry.
+const clientFor = (flavour: Flavour): Promise<ErsClient> => matrixClient(sim, flavour, { baseDelayMs: 5 });
+const NHS = MATRIX_NHS_NUMBER;
 const OWNER = `${USER_IDS.adams}@B86001`;
 
 /** A draft as the panel would leave it: searched, shortlisted, letter chosen. */
-async function readyDraft(
-  client: ErsClient,
-  options: { ras?: boolean; letter?: 'attach' | 'to-follow'; nhsNumber?: string; priority?: 'ROUTINE' | 'URGENT' } = {},
-): Promise<Draft> {
-  const nhsNumber = options.nhsNumber ?? NHS;
-  const criteria = { priority: options.priority ?? 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true } as const;
-  const found = await client.searchServices({ nhsNumber, criteria });
-  const pick = found.services.find((s) => (options.ras ? s.isTriage : !s.isTriage))!;
-  expect(pick).toBeDefined();
-  const draft = newDraft({
-    owner: OWNER,
-    hostOrigin: 'http://127.0.0.1:1',
-    sourceUrl: 'http://127.0.0.1:1/demo/gp/',
-    patient: { nhsNumber, displayName: 'JONES, Sarah (Mrs)' },
-    ttlMs: 86_400_000,
-    now: Date.now(),
-  });
-  draft.search.criteria = criteria;
-  draft.criteriaResource = found.criteria;
-  draft.shortlist = [pick];
-  draft.letterMode = options.letter ?? 'attach';
-  if (draft.letterMode === 'attach') {
-    draft.files = [{ id: 'f1', name: 'referral-letter.pdf', contentType: 'application/pdf', size: 20 }];
-    await putBlob(fileKey(draft.id, 'f1'), draft.id, new Blob(['%PDF-1.4 test letter'], { type: 'application/pdf' }));
-  }
-  await putDraft(draft);
-  return draft;
-}
+const readyDraft = (client: ErsClient, options: MatrixDraftOptions & { ras?: boolean } = {}): Promise<Draft> =>
+  matrixDraft(client, options.ras ?? false, options);
 
 const referralsFor = (nhsNumber = NHS) => referralsWithLetters(sim, nhsNumber);
 

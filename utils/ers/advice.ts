@@ -9,7 +9,7 @@ import { buildShortlist } from './builders';
 import type { ErsClient } from './client';
 import { ErsError } from './errors';
 import type { Parameter, ParametersResource } from './fhir';
-import type { AttachmentSummary } from './parse';
+import { type AttachmentSummary, codeOf, readDocumentReference } from './parse';
 import { type RuleViolation, checkNhsNumber, checkUbrn, enforce } from './rules';
 import { codingSchema, extensionSchema, identifierSchema, type Extension } from './schemas';
 
@@ -212,25 +212,6 @@ export const conversationBundleSchema = z.looseObject({
 
 type Value = Record<string, unknown>;
 const findExt = (exts: Extension[] | undefined, url: string): Value | undefined => exts?.find((e) => e.url === url) as Value | undefined;
-const codingOf = (v: Value | undefined): string | undefined =>
-  (((v?.valueCodeableConcept as Value | undefined)?.coding as Value[] | undefined)?.[0]?.code as string | undefined) ??
-  ((v?.valueCoding as Value | undefined)?.code as string | undefined);
-
-/** A contained or included DocumentReference → the attachment it describes. */
-export function readDocumentReference(doc: Value | undefined): AttachmentSummary | undefined {
-  const att = (doc?.content as Value[] | undefined)?.[0]?.attachment as Value | undefined;
-  if (!att?.url) return undefined;
-  return {
-    id: att.id as string | undefined,
-    url: att.url as string,
-    title: att.title as string | undefined,
-    contentType: att.contentType as string | undefined,
-    size: att.size as number | undefined,
-    description: doc?.description as string | undefined,
-    indexed: doc?.indexed as string | undefined,
-    availability: codingOf(findExt(att.extension as Extension[] | undefined, EXTENSION.availabilityStatus)),
-  };
-}
 
 export interface AdviceSummary {
   ubrn: string;
@@ -261,9 +242,9 @@ export function parseAdviceSummary(cr: CommunicationRequest): AdviceSummary {
     status: cr.category[0].coding[0].code,
     lifecycle: cr.status,
     nhsNumber: cr.subject.identifier.value,
-    priority: codingOf(findExt(cr.extension, EXTENSION.referralPriority)),
-    conversion: codingOf(findExt(cr.extension, EXT_CONVERSION)),
-    specialty: codingOf(findExt(cr.extension, EXT_SPECIALTY)),
+    priority: codeOf(findExt(cr.extension, EXTENSION.referralPriority)),
+    conversion: codeOf(findExt(cr.extension, EXT_CONVERSION)),
+    specialty: codeOf(findExt(cr.extension, EXT_SPECIALTY)),
     service: serviceId ? { id: serviceId, name: item?.display as string | undefined } : undefined,
     attachments: (cr.payload ?? []).flatMap((p) => {
       const a = p.contentReference ? readDocumentReference(docs.get(p.contentReference.reference)) : undefined;

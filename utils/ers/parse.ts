@@ -6,9 +6,25 @@ type Value = Record<string, unknown>;
 
 const sub = (ext: Extension | undefined, url: string): Value | undefined => ext?.extension?.find((e) => e.url === url) as Value | undefined;
 const findExt = (exts: Extension[] | undefined, url: string): Extension | undefined => exts?.find((e) => e.url === url);
-const codeOf = (v: Value | undefined): string | undefined =>
+export const codeOf = (v: Value | undefined): string | undefined =>
   (((v?.valueCodeableConcept as Value | undefined)?.coding as Value[] | undefined)?.[0]?.code as string | undefined) ??
   ((v?.valueCoding as Value | undefined)?.code as string | undefined);
+
+/** A contained or included DocumentReference → the attachment it describes (referrals and A&G alike). */
+export function readDocumentReference(doc: Value | undefined): AttachmentSummary | undefined {
+  const att = (doc?.content as Value[] | undefined)?.[0]?.attachment as Value | undefined;
+  if (!att?.url) return undefined;
+  return {
+    id: att.id as string | undefined,
+    url: att.url as string,
+    title: att.title as string | undefined,
+    contentType: att.contentType as string | undefined,
+    size: att.size as number | undefined,
+    description: doc?.description as string | undefined,
+    indexed: doc?.indexed as string | undefined,
+    availability: codeOf(findExt(att.extension as Extension[] | undefined, EXTENSION.availabilityStatus) as Value | undefined),
+  };
+}
 
 export type BookableType = 'DIRECTLY_BOOKABLE' | 'INDIRECTLY_BOOKABLE' | 'UNSPECIFIED';
 
@@ -107,20 +123,13 @@ export function parseReferral(rr: ReferralRequest, etag?: string | null): Referr
   const docs = new Map(contained.filter((c) => c.resourceType === 'DocumentReference').map((d) => [`#${d.id as string}`, d]));
   const attachments: AttachmentSummary[] = (rr.supportingInfo ?? []).flatMap((ref) => {
     const doc = ref.reference ? docs.get(ref.reference) : undefined;
+    const summary = readDocumentReference(doc);
+    if (!summary) return [];
     const att = (doc?.content as Value[] | undefined)?.[0]?.attachment as Value | undefined;
-    if (!att?.url) return [];
-    const availability = findExt(att.extension as Extension[] | undefined, EXTENSION.availabilityStatus) as Value | undefined;
-    const byOrg = findExt(att.extension as Extension[] | undefined, EXTENSION.attachedByOrganisation) as Value | undefined;
+    const byOrg = findExt(att?.extension as Extension[] | undefined, EXTENSION.attachedByOrganisation) as Value | undefined;
     return [
       {
-        id: att.id as string | undefined,
-        url: att.url as string,
-        title: att.title as string | undefined,
-        contentType: att.contentType as string | undefined,
-        size: att.size as number | undefined,
-        description: doc?.description as string | undefined,
-        indexed: doc?.indexed as string | undefined,
-        availability: codeOf(availability),
+        ...summary,
         type: ((doc?.type as Value | undefined)?.coding as Value[] | undefined)?.[0]?.code as string | undefined,
         attachedByOrg: ((byOrg?.valueReference as Value | undefined)?.identifier as Value | undefined)?.value as string | undefined,
       },

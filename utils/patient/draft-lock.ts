@@ -4,7 +4,7 @@
 // — the draft is locked and cannot be submitted; it unlocks when that exact patient is shown again.
 // Pages with no single patient ("none", "ambiguous") change nothing. Fields the draft lacked fill in
 // from later reports.
-import { formatNhsNumber } from './nhs-number';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import { fillIdentity, identityDifferences, type BoundIdentity } from './identity';
 import { displayName } from './refer-button';
 import type { PatientContextReport } from './types';

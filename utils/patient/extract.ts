@@ -1,7 +1,7 @@
 // Adapter-driven reader: detect ("record open" marker) → extract (selectors/labels/patterns) →
 // normalise → validate (modulus 11). Pure: takes a Document, returns a report. Runs in the content
 // script, so it is written for size; adapters arrive compiled (compile.ts).
-import { formatNhsNumber, isValidNhsNumber } from './nhs-number';
+import { formatNhsNumber, isValidNhsNumber } from 'ers-contract/nhs-number';
 import { cleanText, normaliseGender, normaliseOds, normalisePostcode, normalisePrefix, parseName, parseUkDate, pickNhsNumber } from './normalise';
 import type { ActiveAdapter, FieldLocator, NormaliserName, PatientContext, PatientContextReport, PatientField } from './types';
 

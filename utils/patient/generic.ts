@@ -5,7 +5,7 @@
 // about another person (next of kin, emergency contact, mother/baby, registered GP, care team,
 // recently viewed, previous patient), a link or navigation. It gives up — never guesses — when two
 // patients are shown, the fields disagree, or the record says it is still loading.
-import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
+import { isValidNhsNumber, normaliseNhsNumber } from 'ers-contract/nhs-number';
 import { NO_NAME, NO_NHS, failsCheck, manyNumbers, reportBase } from './extract';
 import { NHS_NUMBER_RE, POSTCODE_SOURCE, TITLE, UK_DATE_SOURCE, normaliseGender, normalisePostcode, normaliseText, parseName, parseUkDate } from './normalise';
 import { MAX_PROVENANCE_CHARS, type PatientContext, type PatientContextReport } from './types';

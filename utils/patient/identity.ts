@@ -2,7 +2,7 @@
 // shows now. Pure; used by the draft binding (draft-lock.ts), the background's submit guard
 // (utils/background/referrals.ts) and the panel. A field may fill in where the draft had none;
 // any other difference (NHS number, name, date of birth, sex) means another patient.
-import { formatNhsNumber } from './nhs-number';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import { parseName } from './normalise';
 import { formatPatientName } from './refer-button';
 import type { PatientContext, PatientContextReport } from './types';

@@ -2,7 +2,7 @@
 // schemas (the lead's protocol module adopts these). The content script imports only the *types*
 // from here (`import type`), so zod never reaches its bundle.
 import { z } from 'zod';
-import { isValidNhsNumber } from './nhs-number';
+import { isValidNhsNumber } from 'ers-contract/nhs-number';
 import { MAX_PROVENANCE_CHARS, type PatientContext, type PatientContextReport, type ProvenanceField } from './types';
 
 const PROVENANCE_FIELDS: ProvenanceField[] = ['nhsNumber', 'name', 'birthDate', 'gender', 'postcode'];

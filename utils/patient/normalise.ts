@@ -1,6 +1,6 @@
 // Normalisers: turn what a clinical page shows into PatientContext values. Pure, dependency-free
 // (the content script bundles this), and they return undefined rather than guess.
-import { normaliseNhsNumber } from './nhs-number';
+import { normaliseNhsNumber } from 'ers-contract/nhs-number';
 import type { Gender, PatientContext } from './types';
 
 /** Longest text we ever keep for one field; host pages are data and may be hostile. */

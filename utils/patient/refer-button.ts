@@ -1,6 +1,6 @@
 // The Refer button: plain DOM in a closed shadow root, so host CSS cannot restyle it and its CSS
 // cannot leak into the host. Host text (the patient's name) is only ever set with textContent.
-import { formatNhsNumber } from './nhs-number';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import type { PatientContext, PatientContextReport } from './types';
 
 export const REFER_HOST_TAG = 'ers-refer-button';

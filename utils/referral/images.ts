@@ -1,6 +1,6 @@
 // Fit a too-large image under e-RS's 5 MB limit by scaling it down and re-encoding as JPEG, in the
 // panel (OffscreenCanvas). Returns undefined when it cannot be made to fit.
-import { MAX_ATTACHMENT_BYTES } from '../ers/constants';
+import { MAX_ATTACHMENT_BYTES } from 'ers-contract';
 
 export interface ScaledImage {
   blob: Blob;

@@ -1,6 +1,6 @@
 // Check a file the user chose (or dropped, or pasted) against e-RS's attachment rules before it is
 // stored with the draft, scaling a too-large image down to fit and saying so.
-import { MAX_ATTACHMENT_BYTES } from '../ers/constants';
+import { MAX_ATTACHMENT_BYTES } from 'ers-contract';
 import { plainMessage } from '../ers/errors';
 import { checkAsciiFileName, checkAttachment, contentTypeFor } from '../ers/rules';
 import { scaleImageToFit } from './images';

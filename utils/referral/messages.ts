@@ -2,8 +2,8 @@
 // only: content scripts can never search, submit or read drafts' progress.
 import { z } from 'zod';
 import type { SearchResult } from '../ers/client';
-import { COMMISSIONING_PROVISIONING, PRIORITIES, REQUEST_TYPES, SORT_BY } from '../ers/constants';
-import { isValidNhsNumber } from '../patient/nhs-number';
+import { COMMISSIONING_PROVISIONING, PRIORITIES, REQUEST_TYPES, SORT_BY } from 'ers-contract';
+import { isValidNhsNumber } from 'ers-contract/nhs-number';
 import { defineMessage, FROM_PAGES, messageSchema } from '../messaging/kit';
 import type { SubmissionPhase } from './model';
 import type { ReferenceData } from './panel-api';

@@ -1,7 +1,7 @@
 // The extension's settings: one zod schema with a version, per-environment defaults, and the keys
 // NHS IT may set (and lock) through managed storage. Pure: no extension APIs in here.
 import { z } from 'zod';
-import { PRIORITIES, REQUEST_TYPES, SORT_BY } from '../ers/constants';
+import { PRIORITIES, REQUEST_TYPES, SORT_BY } from 'ers-contract';
 import { ENVIRONMENTS, type Environment } from './environments';
 
 export const SETTINGS_VERSION = 3;
@@ -94,17 +94,12 @@ export { ENVIRONMENT_KEYS } from './environments';
 const _environmentKeys: readonly SettingKey[] = ENVIRONMENT_KEYS;
 void _environmentKeys;
 
-/** Changing any of these while signed in signs the user out: the credentials belong elsewhere. */
+type SigningKey = Exclude<(typeof ENVIRONMENT_KEYS)[number], 'smartcardSource'>;
+/** Changing any of these while signed in signs the user out: the credentials belong elsewhere. They are
+ *  the environment and where e-RS is; where the smartcard comes from is not part of who is signed in. */
 export const IDENTITY_KEYS = [
   'environment',
-  'flavour',
-  'platformBaseUrl',
-  'legacyBaseUrl',
-  'cis2AuthorizeUrl',
-  'relayUrl',
-  'oauthClientId',
-  'oauthRedirectUrl',
-  'asid',
+  ...ENVIRONMENT_KEYS.filter((k): k is SigningKey => k !== 'smartcardSource'),
 ] as const satisfies readonly SettingKey[];
 
 const COMMON = {

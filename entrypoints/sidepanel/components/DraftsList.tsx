@@ -1,5 +1,5 @@
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import { useState } from 'preact/hooks';
-import { formatNhsNumber } from '../../../utils/patient/nhs-number';
 import { draftStatus } from '../../../utils/referral/format';
 import type { Draft } from '../../../utils/referral/model';
 import type { OutstandingLetter } from '../../../utils/referral/store';

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ATTACHMENT_TYPES } from '../../../utils/ers/constants';
+import { ATTACHMENT_TYPES } from 'ers-contract';
 import type { Draft } from '../../../utils/referral/model';
 
 /** Accept attribute for the file input: every extension e-RS takes (file checks load only when a file is added). */

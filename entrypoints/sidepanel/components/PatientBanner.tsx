@@ -1,4 +1,4 @@
-import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import { ageInYears, formatBannerDate, genderLabel } from '../../../utils/referral/format';
 import type { DraftPatient } from '../../../utils/referral/model';
 import { MAX_PROVENANCE_CHARS, type PatientContextReport, type ProvenanceField } from '../../../utils/patient/types';
