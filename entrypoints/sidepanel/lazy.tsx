@@ -9,14 +9,16 @@ export type LazyComponent<P> = FunctionComponent<P> & { preload(): void };
 export function lazyComponent<P extends object>(load: () => Promise<FunctionComponent<P>>): LazyComponent<P> {
   const loaded = signal<FunctionComponent<P> | undefined>(undefined);
   const failed = signal(false);
-  let asked: Promise<void> | undefined;
+  let loading = false;
   const preload = () => {
-    asked ??= load().then(
+    if (loading) return;
+    loading = true;
+    void load().then(
       (component) => {
         loaded.value = component;
       },
       () => {
-        asked = undefined;
+        loading = false;
         failed.value = true;
       },
     );

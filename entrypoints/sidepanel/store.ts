@@ -151,8 +151,16 @@ export function createPanelStore(api: PanelApi) {
   }
 
   /** Show the draft for this patient on this host: restored if one exists, else a new one. */
+  /**
+   * Counts the user's moves between drafts (open one, add a letter to another, finish). Opening the
+   * page's draft takes a few reads; if the user has moved on meanwhile, the late result is dropped
+   * instead of pulling the panel back to it.
+   */
+  let moves = 0;
+
   async function openFor(r: PatientContextReport, knownPrefs?: Preferences) {
     const o = owner;
+    const move = ++moves;
     if (r.status !== 'single' || !r.patient || !o) return;
     const host = originOf(r.source.url);
     const existing = await getOwnDraft(o, draftId(o, host, r.patient.nhsNumber));
@@ -186,7 +194,7 @@ export function createPanelStore(api: PanelApi) {
         d.sourceUrl = r.source.url;
       });
     }
-    if (owner !== o) return; // signed out (or another user) while this was opening
+    if (owner !== o || move !== moves) return; // signed out, another user, or the user went elsewhere
     batch(() => {
       results.value = undefined;
       draft.value = next;
@@ -498,6 +506,7 @@ export function createPanelStore(api: PanelApi) {
       void busyWith(id, () => api.completeLetter(id), false);
     },
     async completeOutstanding(letter: OutstandingLetter) {
+      moves++;
       const o = owner;
       const d = await getOwnDraft(o, letter.draftId);
       if (!d) {
@@ -525,6 +534,7 @@ export function createPanelStore(api: PanelApi) {
       if (r) await openFor(r);
     },
     async openDraft(id: string) {
+      moves++;
       results.value = undefined;
       await reread(id);
     },
