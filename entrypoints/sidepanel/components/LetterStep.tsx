@@ -86,12 +86,9 @@ export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLet
             }}
           />
           {onWriteLetter && !composer && (
-            <p>
-              <span class="nhs-hint">or </span>
-              <button type="button" class="nhs-button nhs-button--secondary" data-testid="write-letter" disabled={disabled} onClick={onWriteLetter}>
-                Write letter
-              </button>
-            </p>
+            <button type="button" class="nhs-button nhs-button--secondary" data-testid="write-letter" disabled={disabled} onClick={onWriteLetter}>
+              Write letter
+            </button>
           )}
         </div>
       )}
