@@ -2,6 +2,7 @@
 // start, then the router starts answering.
 import { defineBackground } from 'wxt/utils/define-background';
 import { router } from '../utils/messages';
+import { registerLetters } from '../utils/letter/background';
 import { registerPatientContext } from '../utils/patient/background';
 import { registerReferrals } from '../utils/referral/background';
 import { registerSession } from '../utils/session/background';
@@ -10,5 +11,6 @@ export default defineBackground(() => {
   registerSession(); // session manager, settings, idle sign-out, session/* and settings/* handlers
   registerPatientContext(); // patient context from the host page (patient-context, open-panel through the router)
   registerReferrals(); // reference data, search, at-most-once submission, letters outstanding
+  registerLetters(); // administrators' letter templates (letter/*), checked before they are stored
   router.listen();
 });

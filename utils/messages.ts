@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { defineMessage, FROM_CONTENT, FROM_PAGES, type MessageDef } from './messaging/kit';
 import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
 import { AdaptersMessageSchema, OpenPanelMessageSchema, PatientContextMessageSchema, SaveAdaptersMessageSchema, type AdaptersView } from './patient/messages';
+import { letterMessages } from './letter/messages';
 import type { DraftChangedEvent } from './referral/events';
 import { referralMessages } from './referral/messages';
 import { sessionMessages, type SessionChangedEvent } from './session/messages';
@@ -28,6 +29,7 @@ export const protocol = {
   ...settingsMessages,
   ...patientMessages,
   ...referralMessages,
+  ...letterMessages,
 } as const;
 
 export type ProtocolMap = typeof protocol;
