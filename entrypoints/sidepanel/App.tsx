@@ -48,6 +48,7 @@ const SCREENS: Record<ScreenName, Screen> = {
   'outcome-unknown': lazyScreen(() => import('./screens/OutcomeUnknown').then((m) => m.OutcomeUnknownBody), DraftSteps),
   done: lazyScreen(() => import('./screens/Done').then((m) => m.DoneBody), PatientFrame),
   'add-letter': lazyScreen(() => import('./screens/AddLetter').then((m) => m.AddLetterBody), PatientFrame),
+  letter: lazyScreen(() => import('./screens/Letter').then((m) => m.LetterBody), PatientFrame),
 };
 
 export function App({ api }: { api: PanelApi }) {

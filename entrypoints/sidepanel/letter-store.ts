@@ -41,7 +41,12 @@ export function letterActions(store: LetterStore, draftId: string) {
           d.files = d.files.filter((f) => f.id !== previous.id);
         });
       if (store.draft.peek()?.id !== draftId) throw new Error(OTHER_DRAFT);
-      const [added] = (await store.actions.addFiles([file])) ?? [];
+      const had = new Set(store.draft.peek()!.files.map((f) => f.id));
+      await store.actions.addFiles([file]);
+      const now = store.draft.peek();
+      if (now?.id !== draftId) throw new Error(OTHER_DRAFT);
+      // The file addFiles put in the draft (it says nothing back: the panel's start-up scripts stay small).
+      const added = now.files.find((f) => !had.has(f.id));
       if (!added) throw new Error(store.fileProblems.peek()[0] ?? 'The PDF was not accepted.');
       await change((d) => {
         d.letter = { ...letter, added: { fileId: added.id, name: added.name, at: letter.updatedAt } };

@@ -33,7 +33,7 @@ import { orderedCriteria } from './components/SearchForm';
 type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
 
 /** Which screen the shell shows; a new feature adds its name here and a case in `screen`. */
-export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter';
+export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter' | 'letter';
 
 function originOf(url: string): string {
   try {
@@ -110,6 +110,7 @@ export function createPanelStore(api: PanelApi) {
     if (!signedIn.value) return 'Sign in to e-RS to submit.';
     return undefined;
   });
+  const writing = signal<string | undefined>(undefined);
   const screen = computed<ScreenName>(() => {
     const d = draft.value;
     if (session.value && !panelOwner(session.value)) return 'signed-out';
@@ -117,7 +118,8 @@ export function createPanelStore(api: PanelApi) {
     if (d.addingLetter) return 'add-letter';
     if (d.submission.phase === 'complete') return 'done';
     if (d.submission.phase === 'outcome-unknown') return 'outcome-unknown';
-    return 'draft';
+    // The letter composer, for the draft it was opened for only (never another patient's).
+    return writing.value === d.id ? 'letter' : 'draft';
   });
 
   async function refreshLists() {
@@ -351,6 +353,10 @@ export function createPanelStore(api: PanelApi) {
     showError(text: string) {
       error.value = text;
     },
+    /** Open the letter composer for this draft (undefined: close it). */
+    writeLetter(draftId?: string) {
+      writing.value = draftId;
+    },
     confirmPatient(id: string) {
       confirmed.value = [...confirmed.value, id];
     },
@@ -423,7 +429,6 @@ export function createPanelStore(api: PanelApi) {
         await change((x) => {
           x.files = [...x.files, ...added];
         });
-      return added;
     },
     removeFile(id: string) {
       void change((d) => {

@@ -234,7 +234,8 @@ describe('editing the record items', () => {
 describe('a written letter that is not what e-RS would get', () => {
   const written = writeSection(newLetterDraft(general, {}, [], NHS, 0), 'reason', 'Chest pain', 5);
   const file = { id: 'f1' };
-  it('stops the referral until it is added as it is now, or discarded', () => {
+  it('stops the referral until it is added as it is now, or discarded (even one started and left empty)', () => {
+    expect(writtenLetterBlocker({ letterMode: 'attach', letter: newLetterDraft(general, {}, [], NHS, 0), files: [file] })).toMatch(/letter you wrote/);
     // Written, never added (another file attached instead).
     expect(writtenLetterBlocker({ letterMode: 'attach', letter: written, files: [{ id: 'other' }] })).toMatch(/letter you wrote/);
     // Added, and its PDF is in the letter files.
@@ -243,10 +244,9 @@ describe('a written letter that is not what e-RS would get', () => {
     // Its PDF was removed from the files since.
     expect(writtenLetterBlocker({ letterMode: 'attach', letter: added, files: [] })).toMatch(/letter you wrote/);
     // Changed after it was added: the PDF is an older version.
-    expect(writtenLetterBlocker({ letterMode: 'attach', letter: writeSection(added, 'reason', 'More', 6), files: [file] })).toMatch(/as it is now/);
+    expect(writtenLetterBlocker({ letterMode: 'attach', letter: writeSection(added, 'reason', 'More', 6), files: [file] })).toMatch(/letter you wrote/);
   });
-  it('does not stop a referral with no written text, no letter, or a letter to follow', () => {
-    expect(writtenLetterBlocker({ letterMode: 'attach', letter: newLetterDraft(general, {}, [], NHS, 0), files: [file] })).toBeUndefined();
+  it('does not stop a referral with no written letter, or with a letter to follow', () => {
     expect(writtenLetterBlocker({ letterMode: 'attach', files: [file] })).toBeUndefined();
     expect(writtenLetterBlocker({ letterMode: 'to-follow', letter: written, files: [] })).toBeUndefined();
   });

@@ -53,6 +53,8 @@ async function writeLetter() {
 }
 
 const submitButton = () => screen.getByTestId('submit') as HTMLButtonElement;
+/** Back from the letter screen to the draft (the letter is kept). */
+const close = () => fireEvent.click(screen.getByRole('button', { name: 'Close (your text is kept)' }));
 
 describe('the written letter', () => {
   it('a PDF that cannot be made is said on screen; nothing is added and the typed text stays in the draft', async () => {
@@ -66,14 +68,14 @@ describe('the written letter', () => {
     expect(draft.letter).toMatchObject({ sections: { reason: REASON } });
     expect(draft.letter?.added).toBeUndefined();
     expect((screen.getByLabelText(/Reason for referral/) as HTMLTextAreaElement).value).toBe(REASON);
-    expect(submitButton().disabled).toBe(true);
+    close();
+    await waitFor(() => expect(submitButton().disabled).toBe(true));
   });
 
   it('once added it is a letter file and the referral may be sent; changed afterwards, it stops the submit until added again', async () => {
     await writeLetter();
     // Another file attached instead of the written letter: the written one would be left out.
-    fireEvent.click(screen.getByRole('button', { name: 'Close (your text is kept)' }));
-    await waitFor(() => expect(screen.queryByTestId('letter-composer')).toBeNull());
+    close();
     const other = new File(['%PDF-1.4 scan'], 'scan.pdf', { type: 'application/pdf' });
     fireEvent.change(screen.getByLabelText(/Choose files/), { target: { files: [other] } });
     await waitFor(async () => expect((await getDraft(ID))?.files).toHaveLength(1));
@@ -90,8 +92,11 @@ describe('the written letter', () => {
 
     fireEvent.click(screen.getByTestId('write-letter'));
     fireEvent.input(await screen.findByLabelText(/Reason for referral/), { target: { value: `${REASON} Now at rest too.` } });
+    expect(await screen.findByTestId('letter-changed')).toBeTruthy();
+    await waitFor(async () => expect((await getDraft(ID))?.letter?.sections.reason).toMatch(/at rest/));
+    close();
     await waitFor(() => expect(submitButton().disabled).toBe(true));
-    expect(screen.getByText(/as it is now/)).toBeTruthy();
+    expect(screen.getByText(/Add the letter you wrote/)).toBeTruthy();
   });
 
   it('discarding it (asked twice) removes it from the draft, and the referral may be sent with the other file', async () => {
@@ -117,7 +122,11 @@ describe("a letter's changes", () => {
           changed.push(d.id);
           shown.value = d;
         },
-        addFiles: async () => [{ id: 'f1', name: 'Referral_letter.pdf', contentType: 'application/pdf', size: 10 }],
+        addFiles: async () => {
+          const d = structuredClone(shown.peek()!);
+          d.files.push({ id: 'f1', name: 'Referral_letter.pdf', contentType: 'application/pdf', size: 10 });
+          shown.value = d;
+        },
       },
     };
     return { store, shown, changed };

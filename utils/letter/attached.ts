@@ -8,13 +8,13 @@ export function changedSinceAdded(letter: LetterDraft | undefined): boolean {
 }
 
 /**
- * Why a referral must not be sent yet because of its written letter: the clinician wrote one (any
- * section has text) and its PDF is not among the letter files (never added, or removed since) or
- * is an older version. Sending would leave the letter silently out; they add it, or discard it.
+ * Why a referral must not be sent yet because of its written letter: the clinician started one
+ * (the letter is kept with the draft from its first change) and its PDF is not among the letter
+ * files (never added, or removed since) or is an older version. Sending would leave the letter
+ * silently out; they add it, or discard it.
  */
 export function writtenLetterBlocker(draft: { letterMode: string; letter?: LetterDraft; files: readonly { id: string }[] }): string | undefined {
   const l = draft.letter;
-  if (draft.letterMode !== 'attach' || !l || !Object.values(l.sections).some((t) => t.trim())) return;
-  if (!draft.files.some((f) => f.id === l.added?.fileId) || changedSinceAdded(l))
-    return 'Add the letter you wrote, as it is now, to the referral (or discard it).';
+  if (draft.letterMode === 'attach' && l && (!draft.files.some((f) => f.id === l.added?.fileId) || l.updatedAt > l.added!.at))
+    return 'Add the letter you wrote to the referral or discard it.';
 }

@@ -1,7 +1,6 @@
 // The referral being prepared: search, results, shortlist, letter and submit. The steps before
 // submit are shared with the outcome-unknown screen (screens/OutcomeUnknown.tsx).
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
 import { isSubmitted } from '../../../utils/referral/model';
 import { LetterStep } from '../components/LetterStep';
 import { PatientFrame } from '../components/PatientFrame';
@@ -27,21 +26,6 @@ export function DraftSteps({ store, children }: { store: PanelStore; children?: 
   const results = store.results.value;
   const editable = store.editable.value;
   const { actions } = store;
-  // The composer (templates, the letter model) is loaded when "Write letter" is pressed, and pdf-lib
-  // only when the letter is rendered: neither is part of the panel's first load. It is open for one
-  // draft (by id, and keyed by it), so a draft opened since never shows or saves another one's letter.
-  const [Composer, setComposer] = useState<typeof import('../components/LetterComposer')['WrittenLetter']>();
-  const [writing, setWriting] = useState<string>();
-  const write = () => {
-    setWriting(draft.id);
-    import('../components/LetterComposer').then(
-      (m) => setComposer(() => m.WrittenLetter),
-      (e: Error) => {
-        store.actions.showError(`This part of the panel could not be loaded (${e.message}). Close the side panel and open it again.`);
-        setWriting(undefined);
-      },
-    );
-  };
   return (
     <PatientFrame store={store}>
       <SearchForm
@@ -86,8 +70,7 @@ export function DraftSteps({ store, children }: { store: PanelStore; children?: 
             d.letterMode = mode;
           })
         }
-        onWriteLetter={write}
-        composer={writing === draft.id && Composer ? <Composer key={draft.id} store={store} onClose={() => setWriting(undefined)} /> : undefined}
+        onWriteLetter={() => actions.writeLetter(draft.id)}
       />
       {children}
     </PatientFrame>
