@@ -72,6 +72,8 @@ export interface Submission {
   ubrn?: string;
   version?: string;
   etag?: string;
+  /** The referral's Commissioning-Rule-Org (A011/A005): the header a slot search (A015) needs. */
+  commissioningRuleOrg?: string;
   triageSent?: boolean;
   /** e-RS refused or failed a step; the phase stays where it was so the step can be retried. */
   error?: StepError;

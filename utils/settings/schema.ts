@@ -73,6 +73,8 @@ export const settingsShape = {
   smartcardSource: z.enum(SMARTCARD_SOURCES),
   /** Sign out after this long without using the computer (or at once when it locks). */
   idleTimeoutMinutes: z.number().int().min(1).max(480),
+  /** Minutes between fetches of each referrer worklist (absent: utils/tracking/refresh.ts's default, 15). */
+  worklistRefreshMinutes: z.number().int().min(5).max(240).optional(),
   /** Unsubmitted drafts are deleted after this long. */
   draftTtlHours: z.number().int().min(1).max(720),
   search: searchPreferencesSchema,

@@ -16,7 +16,21 @@ import { findPatient } from './rules';
 import type { Referral } from './state';
 
 export function letterType(r: Pick<Referral, 'state'>): string {
+  if (r.state === 'BOOKED') return 'Appointment_Confirmation_Summary';
+  if (r.state === 'DEFERRED_TO_PROVIDER') return 'Deferral_Summary';
   return r.state === 'AWAITING_TRIAGE' ? 'Triage_Summary' : 'Booking_Instructions';
+}
+
+function appointmentTime(iso: string): string {
+  return new Date(iso).toLocaleString('en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/London',
+  });
 }
 
 /** `<UBRN>_<LetterType>_<yyyyMMddHHmmss>.pdf` (UTC). */
@@ -57,7 +71,31 @@ export async function generateLetter(r: Referral, dir: Directory, now: Date): Pr
   }
   const name = [patient.title, patient.given, patient.family].filter(Boolean).join(' ');
   const blocks: LetterBlock[] = [];
-  if (r.state === 'AWAITING_TRIAGE' && r.appointment) {
+  if (r.state === 'BOOKED' && r.appointment?.start) {
+    const svc = dir.services.get(r.appointment.serviceId);
+    const where = svc ? locationOf(dir, svc) : undefined;
+    blocks.push(
+      { kind: 'heading', text: 'Your appointment' },
+      { kind: 'paragraph', text: `When: ${appointmentTime(r.appointment.start)}` },
+      { kind: 'paragraph', text: `Where: ${r.appointment.serviceName}${where ? `, ${where.name}, ${where.postcode}` : ''}` },
+      ...(r.appointment.clinician ? [{ kind: 'paragraph' as const, text: `Clinician: ${r.appointment.clinician}` }] : []),
+      {
+        kind: 'paragraph',
+        text: `If you need to change or cancel it, go to www.nhs.uk/referrals with your booking reference number and password${svc ? `, or call the service on ${svc.phone}` : ''}.`,
+      },
+    );
+  } else if (r.state === 'DEFERRED_TO_PROVIDER' && r.appointment) {
+    const svc = dir.services.get(r.appointment.serviceId);
+    const by = addWorkingDays(new Date(r.appointment.created), priorityContactDays(r.priority).deferToProvider);
+    blocks.push(
+      { kind: 'heading', text: 'What happens next' },
+      { kind: 'paragraph', text: `No appointment could be booked today, so ${r.appointment.serviceName} will contact you to arrange one.` },
+      {
+        kind: 'paragraph',
+        text: `They will contact you by ${letterDate(by)}. If you have not heard from them by then, please call them${svc ? ` on ${svc.phone}` : ''}.`,
+      },
+    );
+  } else if (r.state === 'AWAITING_TRIAGE' && r.appointment) {
     const svc = dir.services.get(r.appointment.serviceId);
     const by = addWorkingDays(new Date(r.appointment.created), priorityContactDays(r.priority).triage);
     blocks.push(
@@ -98,7 +136,14 @@ export async function generateLetter(r: Referral, dir: Directory, now: Date): Pr
     );
   }
   const doc: LetterDocument = {
-    title: r.state === 'AWAITING_TRIAGE' ? 'Your referral has been sent for review' : 'How to book your appointment',
+    title:
+      r.state === 'BOOKED'
+        ? 'Your appointment is booked'
+        : r.state === 'DEFERRED_TO_PROVIDER'
+          ? 'The service will contact you to book'
+          : r.state === 'AWAITING_TRIAGE'
+            ? 'Your referral has been sent for review'
+            : 'How to book your appointment',
     from: ['NHS e-Referral Service'],
     to: [name, patient.address, patient.postcode],
     date: letterDate(now),

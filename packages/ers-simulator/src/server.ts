@@ -15,7 +15,7 @@ import { type ResolvedOptions, SimCore, type SimulatorOptions, resolveOptions } 
 import { ErsError, ersOperationOutcome, proxyOperationOutcome, r4OperationOutcome } from './errors';
 import { AFTER_PROCESSING, type FaultSpec, type RouteId } from './faults';
 import { type Reply, FHIR_JSON, header, prereadBody, readBody } from './http';
-import { type PathKind, type RouteMatch, matchRoute } from './routes';
+import { type PathKind, type RouteMatch, matchRoute, objectStoreReply } from './routes';
 import type { Flavour } from './search';
 import { type SeedBinaryOptions, seedBinary } from './state';
 import { type DemoFiles, indexPage, serveDemo } from './static';
@@ -300,6 +300,7 @@ async function dispatch(
   if (pathname === '/demo' || pathname.startsWith('/demo/')) return demoReply(ctx, method, pathname);
   if (pathname.startsWith('/_admin/')) return handleAdmin(ctx.core, req, pathname);
   if (pathname.startsWith('/oauth2/')) return cis2Reply(ctx.core, req, method, url);
+  if (pathname.startsWith('/ObjectStore/')) return objectStoreReply(ctx.core, method, pathname);
   return ersReply(ctx, req, res, method, pathname, extra);
 }
 
