@@ -109,7 +109,7 @@ export function LetterComposer(props: LetterComposerProps) {
   const off = disabled || busy;
   return (
     <section class="composer" aria-labelledby="composer-heading" data-testid="letter-composer">
-      <h4 id="composer-heading">Write the referral letter</h4>
+      <h3 id="composer-heading">Write the referral letter</h3>
       {props.templateProblems.length > 0 && (
         <div class="nhs-warning" role="status">
           <p>These letter templates from your organisation are not offered:</p>
@@ -150,7 +150,7 @@ export function LetterComposer(props: LetterComposerProps) {
         if (s.kind === 'fixed') {
           return (
             <div key={`f${i}`} class="composer__fixed">
-              {s.heading && <h5>{s.heading}</h5>}
+              {s.heading && <h4>{s.heading}</h4>}
               <p>{fill(s.text, values)}</p>
             </div>
           );
@@ -269,10 +269,10 @@ export function LetterPreview({ doc }: { doc: LetterDocument }) {
           </div>
         ))}
       </dl>
-      <h5>{doc.title}</h5>
+      <h4>{doc.title}</h4>
       {doc.blocks.map((b, i) =>
         b.kind === 'heading' ? (
-          <h6 key={i}>{b.text}</h6>
+          <h5 key={i}>{b.text}</h5>
         ) : b.kind === 'paragraph' ? (
           <p key={i} class="letter-preview__para">
             {b.text}
