@@ -10,8 +10,9 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../entrypoints/sidepanel/App';
 import { letterActions, OTHER_DRAFT, type LetterStore } from '../../entrypoints/sidepanel/letter-store';
+import { createPanelStore } from '../../entrypoints/sidepanel/store';
 import { draftId, newDraft, type Draft } from '../../utils/referral/model';
-import { getDraft, resetDbConnection } from '../../utils/referral/store';
+import { getDraft, putDraft, resetDbConnection } from '../../utils/referral/store';
 import { fakeApi, OWNER, report } from './fake-api';
 
 const pdfFault = vi.hoisted(() => ({ on: false }));
@@ -133,6 +134,20 @@ describe("a letter's changes", () => {
   }
   const draftFor = (nhsNumber: string) =>
     newDraft({ owner: OWNER, hostOrigin: HOST, sourceUrl: HOST, patient: { nhsNumber, displayName: 'X' }, ttlMs: 1, now: 0 });
+
+  it('the letter screen shows only for the draft it was opened for: opening another draft shows that draft, not the letter', async () => {
+    const store = createPanelStore(fakeApi({ report: report(NHS, 'JONES') }).api);
+    const stop = store.actions.connect();
+    await waitFor(() => expect(store.draft.value?.id).toBe(ID), SLOW);
+    store.actions.writeLetter(ID);
+    expect(store.screen.value).toBe('letter');
+    const other = draftFor('9000000009');
+    await putDraft(other);
+    await store.actions.openDraft(other.id);
+    expect(store.draft.value?.id).toBe(other.id);
+    expect(store.screen.value).toBe('draft');
+    stop();
+  });
 
   it('go to the draft the letter was written for, never to a draft opened since (another patient)', async () => {
     const a = draftFor(NHS);
