@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { defineMessage, FROM_CONTENT, FROM_PAGES, type MessageDef } from './messaging/kit';
 import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
 import { AdaptersMessageSchema, OpenPanelMessageSchema, PatientContextMessageSchema, SaveAdaptersMessageSchema, type AdaptersView } from './patient/messages';
+import { letterMessages } from './letter/messages';
 import { adviceMessages, type AdviceChangedEvent } from './advice/messages';
 import type { DraftChangedEvent } from './referral/events';
 import { bookingMessages } from './booking/messages';
@@ -31,6 +32,7 @@ export const protocol = {
   ...settingsMessages,
   ...patientMessages,
   ...referralMessages,
+  ...letterMessages,
   ...bookingMessages,
   ...trackingMessages,
   ...adviceMessages,

@@ -159,8 +159,10 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
   const save = async (e: Event) => {
     e.preventDefault();
     const patch: Record<string, unknown> = {};
-    // Host adapters added by hand are managed in the patient-context section (its own validation).
-    for (const [k, v] of Object.entries(draft)) if (k !== 'version' && k !== 'hostAdapters' && !locked.has(k as SettingKey)) patch[k] = v;
+    // Host adapters and letter templates are edited in their own sections (their own checks); this
+    // form's copy of them may be older, so it never sends them.
+    for (const [k, v] of Object.entries(draft))
+      if (k !== 'version' && k !== 'hostAdapters' && k !== 'letterTemplates' && !locked.has(k as SettingKey)) patch[k] = v;
     // The background validates (the same schema it stores with) and answers each field's problem.
     const reply = await api.save(patch as Partial<Settings>);
     if (reply.ok) {

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import '../../components/nhs.css';
+import { LetterTemplateSettings } from './LetterTemplateSettings';
 import { OptionsForm } from './OptionsForm';
 import { PatientContextSettings } from './PatientContextSettings';
 
@@ -15,6 +16,7 @@ function App() {
       <main class="nhs-container" style={{ maxWidth: '48em' }}>
         <OptionsForm />
         <PatientContextSettings />
+        <LetterTemplateSettings />
       </main>
     </>
   );

@@ -9,7 +9,6 @@ import { useLayoutEffect, useMemo } from 'preact/hooks';
 import type { PanelApi } from '../../utils/referral/panel-api';
 import { PanelHeader } from './components/PanelHeader';
 import { PatientFrame } from './components/PatientFrame';
-import { AddLetterScreen } from './screens/AddLetter';
 import { DraftScreen, DraftSteps } from './screens/Draft';
 import { NoDraftScreen } from './screens/NoDraft';
 import { SignedOutScreen } from './screens/SignedOut';
@@ -48,7 +47,8 @@ const SCREENS: Record<ScreenName, Screen> = {
   draft: DraftScreen,
   'outcome-unknown': lazyScreen(() => import('./screens/OutcomeUnknown').then((m) => m.OutcomeUnknownBody), DraftSteps),
   done: lazyScreen(() => import('./screens/Done').then((m) => m.DoneBody), PatientFrame),
-  'add-letter': AddLetterScreen,
+  'add-letter': lazyScreen(() => import('./screens/AddLetter').then((m) => m.AddLetterBody), PatientFrame),
+  letter: lazyScreen(() => import('./screens/Letter').then((m) => m.LetterBody), PatientFrame),
 };
 
 export function App({ api }: { api: PanelApi }) {

@@ -10,7 +10,6 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import type { ServiceSummary } from '../../utils/ers/index';
 import { identityDifferences } from '../../utils/patient/identity';
 import type { PatientContextReport } from '../../utils/patient/types';
-import type { LetterDraft } from '../../utils/letter/model';
 import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
 import { IN_FLIGHT, draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
 import { panelOwner, type PanelApi, type PanelSession, type ReconcileAction, type ReferenceData } from '../../utils/referral/panel-api';
@@ -35,7 +34,7 @@ import { orderedCriteria } from './components/SearchForm';
 type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
 
 /** Which screen the shell shows; a new feature adds its name here and a case in `screen`. */
-export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter';
+export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter' | 'letter';
 
 function originOf(url: string): string {
   try {
@@ -112,6 +111,7 @@ export function createPanelStore(api: PanelApi) {
     if (!signedIn.value) return 'Sign in to e-RS to submit.';
     return undefined;
   });
+  const writing = signal<string | undefined>(undefined);
   const screen = computed<ScreenName>(() => {
     const d = draft.value;
     if (session.value && !panelOwner(session.value)) return 'signed-out';
@@ -119,7 +119,8 @@ export function createPanelStore(api: PanelApi) {
     if (d.addingLetter) return 'add-letter';
     if (d.submission.phase === 'complete') return 'done';
     if (d.submission.phase === 'outcome-unknown') return 'outcome-unknown';
-    return 'draft';
+    // The letter composer, for the draft it was opened for only (never another patient's).
+    return writing.value === d.id ? 'letter' : 'draft';
   });
 
   /** The open draft's edits not yet written, and the chain that writes them one after another. */
@@ -386,6 +387,10 @@ export function createPanelStore(api: PanelApi) {
     showError(text: string) {
       error.value = text;
     },
+    /** Open the letter composer for this draft (undefined: close it). */
+    writeLetter(draftId?: string) {
+      writing.value = draftId;
+    },
     confirmPatient(id: string) {
       confirmed.value = [...confirmed.value, id];
     },
@@ -458,31 +463,6 @@ export function createPanelStore(api: PanelApi) {
         await change((x) => {
           x.files = [...x.files, ...added];
         });
-      return added;
-    },
-    /** The letter written in the panel is saved with the draft as it is typed. */
-    saveLetter(letter: LetterDraft) {
-      void change((d) => {
-        d.letter = letter;
-      });
-    },
-    /**
-     * The written letter's PDF goes in as a letter file, exactly as a chosen file does. A PDF added
-     * from this letter before (not uploaded yet) is replaced, so e-RS never gets an older version
-     * beside the one on screen.
-     */
-    async addWrittenLetter(file: { blob: Blob; name: string }, letter: LetterDraft) {
-      const before = draft.peek()?.files ?? [];
-      const previous = letter.added && before.find((f) => f.id === letter.added!.fileId && !f.binaryUrl);
-      if (previous)
-        await change((d) => {
-          d.files = d.files.filter((f) => f.id !== previous.id);
-        });
-      const [added] = (await actions.addFiles([file])) ?? [];
-      if (!added) throw new Error(fileProblems.peek()[0] ?? 'the PDF was not accepted');
-      await change((d) => {
-        d.letter = { ...letter, added: { fileId: added.id, name: added.name, at: letter.updatedAt } };
-      });
     },
     removeFile(id: string) {
       void change((d) => {

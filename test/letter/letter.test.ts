@@ -5,7 +5,6 @@ import { BUILT_IN_TEMPLATES, letterTemplates } from '../../utils/letter/builtin-
 import {
   type LetterContext,
   buildLetterDocument,
-  changedSinceAdded,
   editItem,
   letterProblems,
   newLetterDraft,
@@ -15,6 +14,7 @@ import {
   switchTemplate,
   writeSection,
 } from '../../utils/letter/model';
+import { changedSinceAdded, writtenLetterBlocker } from '../../utils/letter/attached';
 import { renderLetterPdf, toWinAnsi } from '../../utils/letter/pdf';
 import { checkTemplate, checkTemplates, fill, templateFor } from '../../utils/letter/template';
 import type { PatientContextReport } from '../../utils/patient/types';
@@ -208,11 +208,47 @@ describe('editing the record items', () => {
   });
 
   it('names the referrer with their organisation', () => {
-    expect(referrerFrom({ userName: 'Dr Kate ADAMS', roleLabel: 'Referring clinician', orgName: 'Demo Surgery', ods: 'B86001' })).toEqual({
+    expect(
+      referrerFrom({ userName: 'Dr Kate ADAMS', userId: '555000000001', roleLabel: 'Referring clinician', orgName: 'Demo Surgery', ods: 'B86001' }),
+    ).toEqual({
       name: 'Dr Kate ADAMS',
       role: 'Referring clinician',
       organisation: 'Demo Surgery (B86001)',
     });
+  });
+
+  it('never prints the user id as the referrer’s name: a session with only ids gives the role and the organisation', async () => {
+    // The panel's session names the user by id when sign-in gave no name (platform: no id token).
+    const referrer = referrerFrom({ userName: '555000000001', userId: '555000000001', roleLabel: 'Referring clinician', ods: 'B86001' });
+    expect(referrer).toEqual({ name: undefined, role: 'Referring clinician', organisation: 'B86001' });
+    const d = writeSection(newLetterDraft(general, {}, [], NHS, 0), 'reason', 'Chest pain', 1);
+    const doc = buildLetterDocument(general, d, { ...ctx, referrer });
+    expect(doc.from).toEqual(['B86001', 'Referring clinician']);
+    expect(doc.signOff).toEqual(['Yours sincerely,', 'Referring clinician', 'B86001']);
+    const text = await pdfText(await renderLetterPdf(doc));
+    expect(text).not.toContain('555000000001');
+    expect(text).toContain('Referring clinician');
+  });
+});
+
+describe('a written letter that is not what e-RS would get', () => {
+  const written = writeSection(newLetterDraft(general, {}, [], NHS, 0), 'reason', 'Chest pain', 5);
+  const file = { id: 'f1' };
+  it('stops the referral until it is added as it is now, or discarded (even one started and left empty)', () => {
+    expect(writtenLetterBlocker({ letterMode: 'attach', letter: newLetterDraft(general, {}, [], NHS, 0), files: [file] })).toMatch(/letter you wrote/);
+    // Written, never added (another file attached instead).
+    expect(writtenLetterBlocker({ letterMode: 'attach', letter: written, files: [{ id: 'other' }] })).toMatch(/letter you wrote/);
+    // Added, and its PDF is in the letter files.
+    const added = { ...written, added: { fileId: 'f1', name: 'Referral_letter.pdf', at: 5 } };
+    expect(writtenLetterBlocker({ letterMode: 'attach', letter: added, files: [file] })).toBeUndefined();
+    // Its PDF was removed from the files since.
+    expect(writtenLetterBlocker({ letterMode: 'attach', letter: added, files: [] })).toMatch(/letter you wrote/);
+    // Changed after it was added: the PDF is an older version.
+    expect(writtenLetterBlocker({ letterMode: 'attach', letter: writeSection(added, 'reason', 'More', 6), files: [file] })).toMatch(/letter you wrote/);
+  });
+  it('does not stop a referral with no written letter, or with a letter to follow', () => {
+    expect(writtenLetterBlocker({ letterMode: 'attach', files: [file] })).toBeUndefined();
+    expect(writtenLetterBlocker({ letterMode: 'to-follow', letter: written, files: [] })).toBeUndefined();
   });
 });
 

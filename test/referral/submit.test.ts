@@ -380,4 +380,9 @@ describe('submitting is refused when', () => {
     expect(submitBlocker({ ...base(), files: [] }, NHS)).toMatch(/letter/);
     expect(submitBlocker({ ...base(), files: [], letterMode: 'to-follow' }, NHS)).toBeUndefined();
   });
+  it('a letter written in the panel is not among the letter files (the panel and the background both check)', () => {
+    const letter = { templateId: 'general', sections: { reason: 'Chest pain' }, items: [], updatedAt: 2 };
+    expect(submitBlocker({ ...base(), letter }, NHS)).toMatch(/letter you wrote/);
+    expect(submitBlocker({ ...base(), letter: { ...letter, added: { fileId: 'f', name: 'a.pdf', at: 2 } } }, NHS)).toBeUndefined();
+  });
 });

@@ -46,7 +46,8 @@ export interface LetterDraft {
 
 export interface LetterContext {
   patient: LetterPatient;
-  referrer: { name: string; role?: string; organisation?: string };
+  /** The name only when the session has one (see referrerFrom). */
+  referrer: { name?: string; role?: string; organisation?: string };
   date: Date;
   priority?: string;
   service?: string;
@@ -112,15 +113,15 @@ export function writeSection(draft: LetterDraft, id: string, text: string, now: 
   return { ...draft, sections: { ...draft.sections, [id]: text }, updatedAt: now };
 }
 
-/** The letter was changed after its PDF was added: the attached PDF does not say what the clinician now sees. */
-export function changedSinceAdded(letter: LetterDraft | undefined): boolean {
-  return !!letter?.added && letter.updatedAt > letter.added.at;
-}
-
-/** Who is writing: the signed-in user and their role's organisation. */
-export function referrerFrom(s: { userName?: string; roleLabel?: string; orgName?: string; ods?: string }): LetterContext['referrer'] {
+/**
+ * Who is writing, as the session knows them. A sign-in may give only the SDS user id (the token
+ * relay passes no id token on, so a platform session has no name): an id is never printed as if it
+ * were a name, and the letter then names the role and the organisation (name and ODS code) only.
+ */
+export function referrerFrom(s: { userName?: string; userId?: string; roleLabel?: string; orgName?: string; ods?: string }): LetterContext['referrer'] {
+  const name = s.userName?.trim();
   const org = s.orgName && s.ods ? `${s.orgName} (${s.ods})` : (s.orgName ?? s.ods);
-  return { name: s.userName ?? '', role: s.roleLabel, organisation: org };
+  return { name: name && name !== s.userId && !/^\d+$/.test(name) ? name : undefined, role: s.roleLabel, organisation: org };
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

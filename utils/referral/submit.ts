@@ -17,6 +17,7 @@ import type { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/errors';
 import { classifyChangeFailure } from '../ers/outcome';
 import type { ReferralSummary, WorklistItem } from '../ers/parse';
+import { writtenLetterBlocker } from '../letter/attached';
 import { letterDeadline } from './deadlines';
 import { routeFor, type Draft, type DraftFile, type ReconcileCandidate, type StepError, type Submission, type SubmissionPhase } from './model';
 import { deleteOutstanding, fileKey, getBlob, getDraft, listDrafts, listOutstanding, patientLetterKey, putBlob, putOutstanding, updateDraft } from './store';
@@ -78,7 +79,7 @@ export function submitBlocker(draft: Draft, currentNhsNumber: string | undefined
   }
   if (draft.shortlist.length === 0) return 'Add at least one service to the shortlist.';
   if (draft.letterMode === 'attach' && draft.files.length === 0) return 'Attach the referral letter, or choose "letter to follow".';
-  return undefined;
+  return writtenLetterBlocker(draft);
 }
 
 /**

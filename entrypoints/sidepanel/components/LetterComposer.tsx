@@ -4,15 +4,15 @@
 // only when the letter is rendered, so it is not part of the panel's first load.
 import { useMemo, useState } from 'preact/hooks';
 import { letterTemplates } from '../../../utils/letter/builtin-templates';
-import { isSubmitted } from '../../../utils/referral/model';
-import { BUSINESS_FUNCTION_LABELS } from '../../../utils/session/state';
 import type { PanelStore } from '../store';
+import { letterActions } from '../letter-store';
+import { changedSinceAdded } from '../../../utils/letter/attached';
+import { LABELS } from './PanelHeader';
 import type { LetterDocument } from '../../../utils/letter/document';
 import {
   type LetterContext,
   type LetterDraft,
   buildLetterDocument,
-  changedSinceAdded,
   editItem,
   letterFileName,
   letterProblems,
@@ -41,6 +41,8 @@ export interface LetterComposerProps {
   onChange(letter: LetterDraft): void;
   /** Adds the rendered PDF to the referral's letter files (the same path as "Attach file"). */
   onAdd(file: { blob: Blob; name: string }, letter: LetterDraft): Promise<void>;
+  /** Drop the letter from the draft (asked twice: what was typed is gone). */
+  onDiscard(): void;
   onClose(): void;
 }
 
@@ -84,21 +86,30 @@ export function LetterComposer(props: LetterComposerProps) {
     const doc = check();
     if (!doc) return;
     setBusy(true);
+    // Either failure is said on screen and nothing is recorded as added: the letter is never
+    // silently missing from the referral, and what was typed stays in the draft.
+    let bytes: Uint8Array;
     try {
       const { renderLetterPdf } = await import('../../../utils/letter/pdf');
-      const bytes = await renderLetterPdf(doc, { creationDate: context.date });
+      bytes = await renderLetterPdf(doc, { creationDate: context.date });
+    } catch (e) {
+      setBusy(false);
+      return setProblems([`The letter could not be made into a PDF (${(e as Error).message}). Nothing was added; your text is kept.`]);
+    }
+    try {
       await props.onAdd({ blob: new Blob([bytes as BlobPart], { type: 'application/pdf' }), name: letterFileName(context.date) }, letter);
       props.onClose();
     } catch (e) {
-      setProblems([`The letter could not be made into a PDF: ${(e as Error).message}. Nothing was added; your text is kept.`]);
+      setProblems([`The letter was not added to the referral: ${(e as Error).message} Your text is kept.`]);
     } finally {
       setBusy(false);
     }
   };
+  const [discarding, setDiscarding] = useState(false);
   const off = disabled || busy;
   return (
     <section class="composer" aria-labelledby="composer-heading" data-testid="letter-composer">
-      <h4 id="composer-heading">Write the referral letter</h4>
+      <h3 id="composer-heading">Write the referral letter</h3>
       {props.templateProblems.length > 0 && (
         <div class="nhs-warning" role="status">
           <p>These letter templates from your organisation are not offered:</p>
@@ -139,7 +150,7 @@ export function LetterComposer(props: LetterComposerProps) {
         if (s.kind === 'fixed') {
           return (
             <div key={`f${i}`} class="composer__fixed">
-              {s.heading && <h5>{s.heading}</h5>}
+              {s.heading && <h4>{s.heading}</h4>}
               <p>{fill(s.text, values)}</p>
             </div>
           );
@@ -223,7 +234,21 @@ export function LetterComposer(props: LetterComposerProps) {
         <button type="button" class="link-button" disabled={busy} onClick={props.onClose}>
           Close (your text is kept)
         </button>
+        <button
+          type="button"
+          class="link-button"
+          data-testid="letter-discard"
+          disabled={off}
+          onClick={() => (discarding ? props.onDiscard() : setDiscarding(true))}
+        >
+          {discarding ? 'Yes, discard this letter' : 'Discard this letter'}
+        </button>
       </div>
+      {discarding && (
+        <p class="nhs-warning" role="status">
+          Discarding deletes what you wrote in this letter. A PDF already added stays in the file list until you remove it.
+        </p>
+      )}
       {preview && <LetterPreview doc={preview} />}
     </section>
   );
@@ -244,10 +269,10 @@ export function LetterPreview({ doc }: { doc: LetterDocument }) {
           </div>
         ))}
       </dl>
-      <h5>{doc.title}</h5>
+      <h4>{doc.title}</h4>
       {doc.blocks.map((b, i) =>
         b.kind === 'heading' ? (
-          <h6 key={i}>{b.text}</h6>
+          <h5 key={i}>{b.text}</h5>
         ) : b.kind === 'paragraph' ? (
           <p key={i} class="letter-preview__para">
             {b.text}
@@ -274,7 +299,10 @@ export function WrittenLetter({ store, onClose }: { store: PanelStore; onClose()
   const templates = useMemo(() => letterTemplates(adminTemplates), [adminTemplates]);
   const session = store.session.value;
   const report = store.report.value;
-  const disabled = !store.signedIn.value || store.locked.value || (isSubmitted(draft) && draft.submission.phase !== 'complete');
+  const letter = useMemo(() => letterActions(store, draft.id), [store, draft.id]);
+  // As the letter step: nothing changes while a submission is under way.
+  const phase = draft.submission.phase;
+  const disabled = !store.signedIn.value || store.locked.value || !(phase === 'editing' || phase === 'ready' || phase === 'complete');
   const context = useMemo<LetterContext>(
     () => ({
       patient: letterPatientFrom(report, {
@@ -284,12 +312,7 @@ export function WrittenLetter({ store, onClose }: { store: PanelStore; onClose()
         gender: draft.patient.gender,
         postcode: draft.patient.postcode,
       }),
-      referrer: referrerFrom({
-        userName: session?.userName,
-        roleLabel: session?.businessFunction ? (BUSINESS_FUNCTION_LABELS[session.businessFunction] ?? session.businessFunction) : undefined,
-        orgName: session?.orgName,
-        ods: session?.ods,
-      }),
+      referrer: referrerFrom({ ...session, roleLabel: session?.businessFunction && (LABELS[session.businessFunction] ?? session.businessFunction) }),
       date: new Date(),
       priority: PRIORITY_LABELS[draft.search.criteria.priority] ?? draft.search.criteria.priority,
       service: draft.shortlist[0]?.name,
@@ -305,8 +328,9 @@ export function WrittenLetter({ store, onClose }: { store: PanelStore; onClose()
       templateProblems={templates.problems}
       specialty={draft.search.criteria.specialty}
       disabled={disabled}
-      onChange={store.actions.saveLetter}
-      onAdd={store.actions.addWrittenLetter}
+      onChange={(l) => void letter.save(l).catch((e: Error) => store.actions.showError(e.message))}
+      onAdd={letter.add}
+      onDiscard={() => letter.discard().then(onClose, (e: Error) => store.actions.showError(e.message))}
       onClose={onClose}
     />
   );

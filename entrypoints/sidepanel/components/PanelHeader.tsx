@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { PanelApi, PanelSession } from '../../../utils/referral/panel-api';
 
-const LABELS: Record<string, string> = {
+/** Role names in the panel (the header's and the letter's). */
+export const LABELS: Record<string, string> = {
   REFERRING_CLINICIAN: 'Referring clinician',
   REFERRING_CLINICIAN_ADMIN: 'Referring clinician admin',
   SERVICE_PROVIDER_CLINICIAN: 'Service provider clinician',

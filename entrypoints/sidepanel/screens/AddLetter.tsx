@@ -1,14 +1,14 @@
-// A referral sent with "letter to follow": attach its letter now.
+// A referral sent with "letter to follow": attach its letter now. Shown rarely, so loaded when
+// first shown (App.tsx lazyScreen, inside the patient frame).
 import { LetterStep } from '../components/LetterStep';
-import { PatientFrame } from '../components/PatientFrame';
 import type { PanelStore } from '../store';
 
-export function AddLetterScreen({ store }: { store: PanelStore }) {
+export function AddLetterBody({ store }: { store: PanelStore }) {
   const draft = store.draft.value!;
   const { actions } = store;
   const signedIn = store.signedIn.value;
   return (
-    <PatientFrame store={store}>
+    <>
       <LetterStep
         draft={draft}
         disabled={!signedIn || draft.submission.phase !== 'complete'}
@@ -38,6 +38,6 @@ export function AddLetterScreen({ store }: { store: PanelStore }) {
       >
         Attach letter to referral {draft.submission.ubrn}
       </button>
-    </PatientFrame>
+    </>
   );
 }
