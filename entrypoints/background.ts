@@ -9,7 +9,7 @@ import { registerSession } from '../utils/session/background';
 
 export default defineBackground(() => {
   registerSession(); // session manager, settings, idle sign-out, session/* and settings/* handlers
-  registerPatientContext(); // patient context from the host page (answers its own two messages)
+  registerPatientContext(); // patient context from the host page (patient-context, open-panel through the router)
   registerReferrals(); // reference data, search, at-most-once submission, letters outstanding
   registerBooking(); // slots, book and defer at most once, bookings in flight settled by reading back
   router.listen();
