@@ -58,7 +58,7 @@ describe('letters, drafts and patient changes', () => {
     expect(referralsFor('9000000009')[0].letters).toEqual([]);
     const badge = await h.probe.evaluate(() => chrome.action.getBadgeText({}));
     expect(Number(badge)).toBeGreaterThanOrEqual(1);
-    await panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await panel.click('[data-testid="finish"]');
     const outstanding = await panel.waitForSelector('[data-testid="outstanding"]');
     expect(await outstanding!.evaluate((e) => (e as HTMLElement).innerText)).toContain(result.ubrn!);
     await attachOutstandingLetter(panel, LETTER);

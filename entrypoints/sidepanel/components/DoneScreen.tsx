@@ -79,7 +79,7 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, next, onClose 
       {draft.letterMode === 'to-follow' && (
         <p class="nhs-inset">The referral letter is still to follow. It is listed under "Letters outstanding" until you attach it.</p>
       )}
-      <button type="button" class="nhs-button nhs-button--secondary" onClick={onClose}>
+      <button type="button" class="nhs-button nhs-button--secondary" data-testid="finish" onClick={onClose}>
         Finish
       </button>
     </section>

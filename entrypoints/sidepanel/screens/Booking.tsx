@@ -22,9 +22,13 @@ const DEFER_WHY: Record<DeferReason, string> = {
   BOOKING_ATTEMPT_PROBLEM: "The provider's booking system did not confirm the booking (added by the extension).",
 };
 
+/** A refusal from the background carries a code and a message in words; anything else is the channel failing. */
 function errorText(e: unknown): string {
-  return e instanceof Error && e.message ? e.message : 'Something went wrong. Try again.';
+  const said = e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && e.message;
+  return said || 'The extension stopped before it answered.';
 }
+
+const UNSURE = 'It is not known whether e-RS received the request. Nothing will be sent again until e-RS has been checked.';
 
 export function Booking({ draft, api = browserBookingApi }: { draft: Draft; api?: BookingApi }) {
   const [view, setView] = useState<BookingView>();
@@ -36,22 +40,36 @@ export function Booking({ draft, api = browserBookingApi }: { draft: Draft; api?
   const [reasons, setReasons] = useState<CancelReasonView[]>();
   const [reason, setReason] = useState<string>();
   const [comment, setComment] = useState('');
+  const [unsure, setUnsure] = useState(false);
   const record = view?.record;
-  const canBook = view?.step.kind === 'book' && (!record || record.phase === 'idle' || record.phase === 'cancelled');
+  const canBook = !unsure && view?.step.kind === 'book' && (!record || record.phase === 'idle' || record.phase === 'cancelled');
 
-  /** Run one request with every button disabled; a failure is said in words and nothing is lost. */
-  async function run<T>(label: string, fn: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * Run one request with every button disabled; a failure is said in words and nothing is lost. A
+   * change (`changes`) that failed without an answer may still have reached e-RS (the worker stopped
+   * mid-call): no slot is offered until the background has read e-RS back (booking/view).
+   */
+  async function run<T>(label: string, fn: () => Promise<T>, changes = false): Promise<T | undefined> {
     setBusy(label);
     setError(undefined);
     try {
-      return await fn();
+      const result = await fn();
+      if (changes) setUnsure(false);
+      return result;
     } catch (e) {
-      setError(errorText(e));
+      setError(changes ? `${errorText(e)} ${UNSURE}` : errorText(e));
+      if (changes) setUnsure(true);
       return undefined;
     } finally {
       setBusy(undefined);
     }
   }
+
+  const check = () =>
+    run('Checking e-RS…', () => api.view(draft.id)).then((v) => {
+      if (v) setUnsure(false);
+      return show(v);
+    });
 
   async function loadSlots(n: number) {
     const found = await run('Finding free appointments…', () => api.slots(draft.id, n));
@@ -66,10 +84,10 @@ export function Booking({ draft, api = browserBookingApi }: { draft: Draft; api?
     setView(next);
     const r = next.record;
     const bookable = next.step.kind === 'book' && (!r || r.phase === 'idle' || r.phase === 'cancelled');
-    // The slot chosen was taken or unsuitable, or the booking failed: the list shown is stale.
-    if (bookable && (!r?.problem || r.problem.offers.includes('fresh-slots') || r.problem.offers.includes('try-again') || r.phase === 'cancelled')) {
-      await loadSlots(1);
-    } else if (!bookable) setSlots(undefined);
+    // Every answer that leaves the referral bookable lists the slots afresh: the one chosen may have
+    // been taken or found unsuitable, and a list shown earlier is stale.
+    if (bookable) await loadSlots(1);
+    else setSlots(undefined);
   }
 
   useEffect(() => {
@@ -102,13 +120,21 @@ export function Booking({ draft, api = browserBookingApi }: { draft: Draft; api?
   const service = draft.shortlist.find((s) => step.kind === 'book' && s.id === step.serviceId);
   const disabled = !!busy;
 
-  const book = (slotId: string) => run('Booking… the provider’s system can take up to two minutes to answer.', () => api.book(draft.id, slotId)).then(show);
-  const defer = (reason: DeferReason, slot?: string) => run('Deferring to the provider…', () => api.defer(draft.id, reason, slot)).then(show);
+  const book = (slotId: string) =>
+    run('Booking… the provider’s system can take up to two minutes to answer.', () => api.book(draft.id, slotId), true).then(show);
+  const defer = (reason: DeferReason, slot?: string) => run('Deferring to the provider…', () => api.defer(draft.id, reason, slot), true).then(show);
 
   return (
     <div class="booking" data-testid="booking" aria-busy={disabled}>
       {busy && <p role="status">{busy}</p>}
       {error && <Problem message={error} />}
+      {unsure && (
+        <p>
+          <button type="button" class="nhs-button" disabled={disabled} data-testid="check-booking" onClick={() => void check()}>
+            Check what happened in e-RS
+          </button>
+        </p>
+      )}
       {record?.notice && (
         <div class="nhs-inset" role="status" data-testid="booking-notice">
           <p>{record.notice}</p>
@@ -228,6 +254,7 @@ export function Booking({ draft, api = browserBookingApi }: { draft: Draft; api?
                           class="nhs-button nhs-button--secondary nhs-button--small"
                           disabled={disabled}
                           data-slot-id={s.id}
+                          data-start={s.start}
                           onClick={() => void book(s.id)}
                         >
                           Book {timeOf(s.start)}
