@@ -161,6 +161,9 @@ describe('booking at the point of referral', () => {
     h.sim.clearFaults();
     // e-RS finishes the booking on its own.
     await waitUntil(() => referral(r.ubrn).state === 'BOOKED', 20_000);
+    // The panel lost the answer: it offers no slot until e-RS has been checked.
+    await r.panel.waitForSelector('[data-testid="check-booking"]', { timeout: 30_000 });
+    expect(await r.panel.$('[data-slot-id]')).toBeNull();
     // The clinician opens the panel again: the background reads e-RS back and shows the appointment.
     await r.panel.close();
     const panel = await openPanelFromRecord(h.browser, r.record);
