@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
 import {
   CODE_SYSTEM_TYPES,
   ErsClient,
+  REFERRER_WORKLISTS,
+  cancellationReasons,
+  type ReferrerWorklist,
   ErsError,
   contentTypeFor,
   type CodeSystemType,
@@ -17,6 +20,7 @@ import {
   type SearchInput,
   type ServiceSummary,
 } from '../utils/ers';
+import { type ConversionAuthorisation, createAdvice, getAdvice, getAdviceOverviewPdf, getConversation } from '../utils/ers/advice';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
 import { TEST_SMARTCARDS, USER_IDS } from 'ers-simulator/users';
 import { BOOKING_HELP, BookingUsageError, bookEarliest, bookingCommand, changeShortlistCommand } from './booking';
@@ -39,8 +43,21 @@ Commands (e-RS operation in brackets):
   letter                  set a referral's letters (--ubrn, --etag, --binary ...)  (A012)
   patient-letter          save the patient letter PDF (--ubrn, --out)              (A019)
   referral                read a referral back (--ubrn)                            (A005)
+  worklist <LIST>         a referrer worklist: ${REFERRER_WORKLISTS.join(', ')}  (A008)
+  status <UBRN>           a referral's state, reason, comments and files           (A005)
+  actions <UBRN>          what you may do with it now (never cached)               (A005, A029)
+  cancel <UBRN>           cancel it: --reason CODE [--comment TEXT]; no --reason
+                          lists the reasons you may use                            (A004, A005, A036)
+  clinical-info <UBRN>    save the clinical information summary PDF (--out)        (A007)
+  attachment <Binary/ID>  save an attachment (--out)                               (A042)
   refer                   the whole flow: search, create (RAS via A021 or A011+A016),
                           upload letter, attach letter, patient letter saved to --out
+  advice                  search A&G services, then ask one for advice: --request TEXT,
+                          --services ID (default the first A&G service found), --conversion,
+                          --file F (attached first)                                (A010, A020, A044)
+  advice-status <UBRN>    an A&G request's status and version                      (A024)
+  advice-conversation <UBRN>  its messages, oldest first                           (A024, A025)
+  advice-pdf <UBRN>       save the A&G overview PDF (--out)                         (A043)
   help                    this text
 
 ${BOOKING_HELP}
@@ -73,6 +90,9 @@ Referral:
   --letter FILE           referral letter to upload (default: a generated text letter)
   --letter-to-follow      create without a letter (NEED_TO_ADD_LATER)
   --ubrn U --etag W/"n" --binary Binary/id (repeatable) --file F --out PATH --version N --service ID
+Advice and Guidance:
+  --request TEXT          the question (at most 8,000 characters)
+  --conversion C          AUTHORISED_TO_CONVERT | NOT_AUTHORISED_TO_CONVERT (default: not authorised)
 `;
 
 const options = {
@@ -122,6 +142,8 @@ const options = {
   'page-size': { type: 'string' },
   pages: { type: 'string' },
   book: { type: 'string' },
+  request: { type: 'string' },
+  conversion: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -371,6 +393,94 @@ async function refer(conn: Connection, args: Args) {
   };
 }
 
+/** After the referral exists: worklists, status, actions, cancel, the summary and attachments. */
+async function lifecycleCommand(conn: Connection, command: string, positionals: string[], args: Args): Promise<unknown> {
+  const { client, credentials } = conn;
+  if (command === 'worklist') {
+    const list = required(positionals[0], 'worklist LIST') as ReferrerWorklist;
+    if (!REFERRER_WORKLISTS.includes(list)) throw new UsageError(`unknown worklist ${list}; one of ${REFERRER_WORKLISTS.join(', ')}`);
+    return client.fetchWorklist(list);
+  }
+  if (command === 'attachment') {
+    const file = await client.downloadAttachment(required(positionals[0] ?? args.binary?.[0], 'attachment Binary/ID'));
+    return { file: savePdf(args.out, file.fileName, file.bytes), contentType: file.contentType, bytes: file.bytes.length };
+  }
+  const ubrn = required(positionals[0] ?? args.ubrn, 'ubrn');
+  if (command === 'clinical-info') {
+    const pdf = await client.getClinicalInformationSummary(ubrn);
+    return { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length };
+  }
+  const referral = await client.getReferral(ubrn);
+  if (command === 'status') return referral;
+  if (command === 'actions') return { ubrn, version: referral.version, actions: await client.getAvailableActions(ubrn, referral.version) };
+  // cancel
+  const { codeSystem } = await client.getCodeSystem('REFERRAL-CANCELLATION-REASON');
+  const allowed = cancellationReasons(codeSystem, {
+    businessFunction: required(credentials.businessFunction, 'business-function'),
+    hasAppointment: referral.appointmentReference !== undefined,
+  });
+  const reason = allowed.find((r) => r.code === args.reason);
+  if (!reason) {
+    const list = allowed.map((r) => `${r.code}${r.commentIsMandatory ? ' (comment required)' : ''}`).join(', ');
+    throw new UsageError(`${args.reason ? `${args.reason} is not a reason you may use here` : '--reason is required'}; one of: ${list}`);
+  }
+  return client.cancelReferral({ ubrn, etag: referral.etag, reason, comment: args.comment });
+}
+
+// ---- Advice and Guidance (utils/ers/advice.ts) ------------------------------------------------
+
+async function askForAdvice(conn: Connection, args: Args) {
+  const { client, credentials } = conn;
+  const role = { businessFunction: credentials.businessFunction };
+  const input = { ...searchInput(args), requestType: 'ADVICE_AND_GUIDANCE_REQUEST' as const };
+  const found = await client.searchServices(input, role);
+  const ids = args.services
+    ? args.services
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : found.services.slice(0, 1).map((s) => s.id);
+  if (ids.length === 0) throw new UsageError('the search found no Advice and Guidance service');
+  const missing = ids.filter((id) => !found.services.some((s) => s.id === id));
+  if (missing.length) throw new UsageError(`not in the A&G search results: ${missing.join(', ')}`);
+  const files = [];
+  if (args.file) {
+    const contentType = contentTypeFor(args.file);
+    if (!contentType) throw new UsageError('e-RS does not accept that file type');
+    const fileName = path.basename(args.file);
+    const uploaded = await client.uploadFile({ fileName, contentType, bytes: new Uint8Array(readFileSync(args.file)) });
+    files.push({ url: uploaded.url, indexed: new Date().toISOString(), description: fileName });
+  }
+  const conversion = (args.conversion ?? 'NOT_AUTHORISED_TO_CONVERT') as ConversionAuthorisation;
+  const created = await createAdvice(
+    client,
+    {
+      nhsNumber: input.nhsNumber,
+      conversion,
+      criteria: found.criteria,
+      serviceIds: ids,
+      request: required(args.request, 'request'),
+      files,
+      referringClinician: input.referringClinician,
+    },
+    role,
+  );
+  return { ...created, service: created.service ?? { id: ids[0], name: found.services.find((s) => s.id === ids[0])?.name } };
+}
+
+async function adviceCommand(conn: Connection, command: string, positionals: string[], args: Args): Promise<unknown> {
+  const { client } = conn;
+  if (command === 'advice') return askForAdvice(conn, args);
+  const ubrn = required(positionals[0] ?? args.ubrn, 'ubrn');
+  if (command === 'advice-status') return getAdvice(client, ubrn);
+  if (command === 'advice-conversation') {
+    const summary = await getAdvice(client, ubrn);
+    return { ubrn, version: summary.version, status: summary.status, messages: await getConversation(client, ubrn, summary.version) };
+  }
+  const pdf = await getAdviceOverviewPdf(client, ubrn);
+  return { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length };
+}
+
 async function run(command: string, positionals: string[], args: Args): Promise<unknown> {
   const conn = await connect(args, command);
   try {
@@ -477,6 +587,18 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
         .filter(Boolean);
       return changeShortlistCommand(client, referral, found, ids);
     }
+    case 'worklist':
+    case 'status':
+    case 'actions':
+    case 'cancel':
+    case 'clinical-info':
+    case 'attachment':
+      return lifecycleCommand(conn, command, positionals, args);
+    case 'advice':
+    case 'advice-status':
+    case 'advice-conversation':
+    case 'advice-pdf':
+      return adviceCommand(conn, command, positionals, args);
     default: {
       const booked = await bookingCommand(client, { owner: `cli@${credentials.ods}`, businessFunction: credentials.businessFunction }, command, args, required);
       if (booked === undefined) throw new UsageError(`unknown command ${command}`);

@@ -4,10 +4,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { USER_IDS, buildPdf } from 'ers-simulator';
+import { USER_IDS } from 'ers-simulator';
 import type { BenchLine } from './bench-content';
 import { EXTENSION_ID } from './lib/chromium';
 import { requestLog } from './lib/ers-requests';
+import { sampleLetterPdf } from './lib/sample-letter';
 import { configureExtension, startStage } from './lib/stage';
 import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
 
@@ -26,7 +27,7 @@ export async function benchBooking(): Promise<BenchLine[]> {
     await signIn.close();
 
     const letter = path.join(mkdtempSync(path.join(tmpdir(), 'ers-bench-')), 'referral-letter.pdf');
-    writeFileSync(letter, buildPdf([{ text: 'Benchmark referral letter' }], { title: 'Letter', creationDate: new Date() }));
+    writeFileSync(letter, await sampleLetterPdf('Benchmark referral letter'));
     /** One referral booked from its record page; returns its counts. */
     const referAndBook = async (record: string, nhsNumber: string) => {
       requests.mark();

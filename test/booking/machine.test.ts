@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BOOKED_AFTER_ALL, READ_BACK_FAILED } from '../../utils/booking/explain';
 import { bookOnce, cancelOnce, deferOnce, resolveBooking, resumeBookings, type BookingContext } from '../../utils/booking/machine';
 import { idbBookingStore, resetBookingDbConnection } from '../../utils/booking/store';
-import { ErsClient, listAllSlots, listSlots, type BookableReferral, type RequestEvent } from '../../utils/ers';
+import { ErsClient, getService, getServices, listAllSlots, listSlots, type BookableReferral, type RequestEvent } from '../../utils/ers';
 
 let sim: RunningSimulator;
 beforeAll(async () => {
@@ -44,6 +44,17 @@ function referral() {
 async function earliest(r: BookableReferral) {
   return (await listSlots(ctx.client, r, { serviceId: '11002' })).slots[0];
 }
+
+describe('services (R4)', () => {
+  it('A033 reads one service and A035 the same service among several; a directly bookable one says so', async () => {
+    const one = await getService(ctx.client, '11002');
+    expect(one).toMatchObject({ id: '11002', kind: 'DBS' });
+    const many = await getServices(ctx.client, ['11002', '11002', '99999999']);
+    expect(many.map((s) => s.id)).toEqual(['11002']);
+    expect(count('A033')).toBe(1);
+    expect(count('A035')).toBe(1);
+  });
+});
 
 describe('slots', () => {
   it('sends the Comm-Rule-Org of the referral, pages through next links, and keeps one of each slot', async () => {

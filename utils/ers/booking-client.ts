@@ -1,9 +1,9 @@
-// The booking operations of the e-RS client: A015 slots, A016 book/defer, A035/A037 services (A035
-// with one id serves for A033), A038 appointment, A034 cancel, A031 change shortlist. Each goes through ErsClient.request, so the
+// The booking operations of the e-RS client: A015 slots, A016 book/defer, A033/A035/A037 services,
+// A038 appointment, A034 cancel, A031 change shortlist. Each goes through ErsClient.request, so the
 // client's retry policy holds: reads retry; A016, A034 and A031 are never re-sent automatically, and
 // a lost answer to them is an `outcome-unknown` error to be resolved by reading back (A005/A038).
 import type { LetterIntention, Priority } from 'ers-contract';
-import { healthcareServiceBundleSchema, slotPageSchema, storedAppointmentSchema, type StoredAppointment } from './booking-schemas';
+import { healthcareServiceBundleSchema, healthcareServiceSchema, slotPageSchema, storedAppointmentSchema, type StoredAppointment } from './booking-schemas';
 import {
   buildBookAppointment,
   buildCancelAppointment,
@@ -138,6 +138,13 @@ export async function deferToProvider(
 
 function requirePlatform(client: ErsClient, operation: string): void {
   if (client.flavour !== 'platform') throw new ErsError({ kind: 'rule', operation, message: `${operation} exists only on the platform API.` });
+}
+
+/** A033: one service (R4). */
+export async function getService(client: ErsClient, id: string): Promise<ServiceDetails> {
+  requirePlatform(client, 'A033');
+  const op: OperationSpec = { id: 'A033', method: 'get', path: `R4/HealthcareService/${encodeURIComponent(id)}`, auth: 'user-and-role', idempotent: true };
+  return parseHealthcareService((await client.request(op, {}, healthcareServiceSchema)).data);
 }
 
 /** A035: up to 20 services in one call (ids that match nothing are left out). */

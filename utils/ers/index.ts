@@ -11,3 +11,4 @@ export * from './rules';
 export * from './transport';
 export type { ParametersResource } from './fhir';
 export * from './outcome';
+export * from './lifecycle';

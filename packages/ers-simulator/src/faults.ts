@@ -11,6 +11,7 @@ export type RouteId =
   | 'A003'
   | 'A004'
   | 'A005'
+  | 'A007'
   | 'A008'
   | 'A010'
   | 'A011'
@@ -20,6 +21,7 @@ export type RouteId =
   | 'A019'
   | 'A020'
   | 'A021'
+  | 'A029'
   | 'A030'
   | 'A031'
   | 'A033'
@@ -27,6 +29,12 @@ export type RouteId =
   | 'A035'
   | 'A037'
   | 'A038'
+  | 'A036'
+  | 'A042'
+  | 'A024'
+  | 'A025'
+  | 'A043'
+  | 'A044'
   | 'CIS2_AUTHORIZE'
   | 'CIS2_TOKEN'
   | 'CIS2_USERINFO';
@@ -37,6 +45,7 @@ export const ROUTE_IDS: readonly RouteId[] = [
   'A003',
   'A004',
   'A005',
+  'A007',
   'A008',
   'A010',
   'A011',
@@ -46,6 +55,9 @@ export const ROUTE_IDS: readonly RouteId[] = [
   'A019',
   'A020',
   'A021',
+  'A029',
+  'A036',
+  'A042',
   'A030',
   'A031',
   'A033',
@@ -53,6 +65,10 @@ export const ROUTE_IDS: readonly RouteId[] = [
   'A035',
   'A037',
   'A038',
+  'A024',
+  'A025',
+  'A043',
+  'A044',
   'CIS2_AUTHORIZE',
   'CIS2_TOKEN',
   'CIS2_USERINFO',

@@ -69,7 +69,7 @@ interface ParsedShortlist {
 }
 
 /** Reads the shortlist List: contained criteria, the extension pointing at them, 1..n entries. */
-function readShortlist(pv: ParamValue): ParsedShortlist {
+export function readShortlist(pv: ParamValue): ParsedShortlist {
   const list = pv.value as Record<string, unknown>;
   const path = pv.path;
   const structure = (p: string, what: string, m: string) => unprocessable('INVALID_FHIR_STRUCTURE', diag(p, what, m));
@@ -246,10 +246,59 @@ export const STATE_DISPLAY: Record<string, string> = {
   AWAITING_TRIAGE: 'Awaiting Triage',
   BOOKED: 'Booked',
   DEFERRED_TO_PROVIDER: 'Deferred to Provider',
-  APP_CANCELLED_BY_PATIENT: 'Appointment Cancelled by Patient',
+  REJECTED: 'Rejected',
+  TRIAGE_RESPONSE: 'Triage Response',
+  ASSESSMENT_RESULT: 'Assessment Result',
+  DID_NOT_ATTEND: 'Did not attend',
+  APP_CANCELLED_BY_PATIENT: 'Appointment cancelled by patient',
+  APP_CANCELLED_BY_PROVIDER: 'Appointment cancelled by provider',
+  CANCELLED_REFERRAL: 'Cancelled Referral',
 };
 
-function availability(r: Referral, a: Attachment, ctx: OpContext): string {
+/** The state's `reason` and `comments` sub-extensions (a triage deferral, a rejection, a cancellation). */
+function stateDetails(r: Omit<Referral, 'history' | 'locked'>): object[] {
+  if (r.state === 'AWAITING_TRIAGE') return [{ url: 'reason', valueCoding: { system: SYSTEM.reviewReason, code: 'TRIAGE' } }];
+  return [
+    ...(r.stateReason ? [{ url: 'reason', valueCoding: { ...r.stateReason } }] : []),
+    ...(r.stateComment ? [{ url: 'comments', valueString: r.stateComment }] : []),
+  ];
+}
+
+/** A referral file as a contained DocumentReference (REFERRER letters; PROVIDER responses [inferred type code]). */
+function renderDocument(r: Omit<Referral, 'history' | 'locked'>, a: Attachment, ctx: OpContext, type: 'REFERRER' | 'PROVIDER'): object {
+  const b = ctx.state.binaries.get(a.binaryId);
+  return {
+    id: `DocumentReference-${a.id}`,
+    meta: { profile: [PROFILE.documentReference] },
+    resourceType: 'DocumentReference',
+    type: { coding: [{ system: SYSTEM.attachmentType, code: type, display: type === 'REFERRER' ? 'Referrer' : 'Provider' }] },
+    status: 'current',
+    indexed: a.indexed,
+    ...(a.description ? { description: a.description } : {}),
+    content: [
+      {
+        attachment: {
+          id: a.id,
+          extension: [
+            {
+              url: EXTENSION.availabilityStatus,
+              valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-AvailabilityStatus-1', code: availability(r as Referral, a, ctx) },
+            },
+            { url: EXTENSION.attachedBy, valueReference: { identifier: { system: SYSTEM.sdsUserId, value: a.attachedBy } } },
+            { url: EXTENSION.attachedByOrganisation, valueReference: { identifier: { system: SYSTEM.odsOrganisationCode, value: a.attachedByOrg } } },
+          ],
+          contentType: b?.contentType ?? 'application/octet-stream',
+          url: `Binary/${a.binaryId}`,
+          size: b?.bytes.length ?? 0,
+          title: b?.fileName ?? 'unknown',
+          creation: new Date(a.linkedAt).toISOString().slice(0, 10),
+        },
+      },
+    ],
+  };
+}
+
+export function availability(r: Referral, a: Attachment, ctx: OpContext): string {
   const b = ctx.state.binaries.get(a.binaryId);
   if (ctx.now.getTime() < a.linkedAt + ctx.binaryScanDelayMs) return 'PENDING';
   if (b?.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) return 'THREATS_FOUND';
@@ -330,8 +379,7 @@ export function renderReferral(r: Omit<Referral, 'history' | 'locked'>, ctx: OpC
     url: EXTENSION.referralState,
     extension: [
       { url: 'state', valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralState-1', code: r.state, display: STATE_DISPLAY[r.state] } },
-      ...(r.state === 'AWAITING_TRIAGE' ? [{ url: 'reason', valueCoding: { system: SYSTEM.reviewReason, code: 'TRIAGE' } }] : []),
-      ...(r.state !== 'AWAITING_TRIAGE' && r.stateReason ? [{ url: 'reason', valueCoding: r.stateReason }] : []),
+      ...stateDetails(r),
     ],
   });
   const criteria = normaliseCriteriaResource(r.criteria, ctx.specialtySystem, 'serviceSearchCriteria');
@@ -348,46 +396,17 @@ export function renderReferral(r: Omit<Referral, 'history' | 'locked'>, ctx: OpC
     },
   ];
   if (r.appointment) contained.push(renderAppointment(r, r.appointment, 'appointment'));
-  for (const a of r.attachments) {
-    const b = ctx.state.binaries.get(a.binaryId);
-    contained.push({
-      id: `DocumentReference-${a.id}`,
-      meta: { profile: [PROFILE.documentReference] },
-      resourceType: 'DocumentReference',
-      type: { coding: [{ system: SYSTEM.attachmentType, code: 'REFERRER', display: 'Referrer' }] },
-      status: 'current',
-      indexed: a.indexed,
-      ...(a.description ? { description: a.description } : {}),
-      content: [
-        {
-          attachment: {
-            id: a.id,
-            extension: [
-              {
-                url: EXTENSION.availabilityStatus,
-                valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-AvailabilityStatus-1', code: availability(r as Referral, a, ctx) },
-              },
-              { url: EXTENSION.attachedBy, valueReference: { identifier: { system: SYSTEM.sdsUserId, value: a.attachedBy } } },
-              { url: EXTENSION.attachedByOrganisation, valueReference: { identifier: { system: SYSTEM.odsOrganisationCode, value: a.attachedByOrg } } },
-            ],
-            contentType: b?.contentType ?? 'application/octet-stream',
-            url: `Binary/${a.binaryId}`,
-            size: b?.bytes.length ?? 0,
-            title: b?.fileName ?? 'unknown',
-            creation: new Date(a.linkedAt).toISOString().slice(0, 10),
-          },
-        },
-      ],
-    });
-  }
+  const responses = r.responses ?? [];
+  for (const a of r.attachments) contained.push(renderDocument(r, a, ctx, 'REFERRER'));
+  for (const a of responses) contained.push(renderDocument(r, a, ctx, 'PROVIDER'));
   return {
     ...base,
     extension,
     contained,
-    status: 'active',
+    status: r.state === 'CANCELLED_REFERRAL' ? 'cancelled' : 'active',
     ...(r.specialty ? { specialty: { coding: [{ system: ctx.specialtySystem, code: r.specialty, display: specialtyDisplay(r.specialty) }] } } : {}),
     subject,
-    supportingInfo: r.attachments.map((a) => ({ reference: `#DocumentReference-${a.id}` })),
+    supportingInfo: [...r.attachments, ...responses].map((a) => ({ reference: `#DocumentReference-${a.id}` })),
     intent: 'plan',
     identifier: [{ system: SYSTEM.ersRequestId, value: r.requestId }],
   };

@@ -25,6 +25,16 @@ import {
   searchSlots,
 } from './booking';
 import { generateLetter } from './letters';
+import {
+  createAdvice,
+  getAdvice,
+  parseBasedOn,
+  renderCommunicationRequest,
+  renderConversation,
+  renderCreateResponse,
+  renderOverviewPdf,
+  requireCurrent,
+} from './advice';
 import { REFERENCE_DATA_VERSION, buildCodeSystem } from './reference-data';
 import {
   applyLetterUpdate,
@@ -47,6 +57,18 @@ import { checkRelationship } from './rules';
 import type { Flavour } from './search';
 import { type TestUser, findUser } from './users';
 import { fetchWorklist, readWorklistRequest } from './worklists';
+import {
+  applyCancel,
+  availableActions,
+  clinicalInformationSummary,
+  contentDisposition,
+  issueObjectKey,
+  planCancel,
+  readTaskQuery,
+  renderCancelResponse,
+  renderTaskBundle,
+  takeObject,
+} from './lifecycle';
 
 export type PathKind = 'stu3' | 'r4' | 'session';
 
@@ -459,7 +481,7 @@ function stu3Routes(): RouteDef[] {
         await readBody(h.req, 0); // no body expected; drain whatever was sent
         const r = getReferral(h.params[0], ctx);
         checkRelationship(r, ctx, ctx.directory);
-        const { fileName, pdf } = generateLetter(r, ctx.directory, ctx.now);
+        const { fileName, pdf } = await generateLetter(r, ctx.directory, ctx.now);
         return {
           status: 200,
           contentType: 'application/pdf',
@@ -492,6 +514,7 @@ function stu3Routes(): RouteDef[] {
         return fhir(200, renderReferral(r, ctx), etag(r.version));
       },
     },
+    ...lifecycleRoutes(),
   ];
 }
 
@@ -580,7 +603,146 @@ async function r4Services(h: HandlerInput): Promise<Reply> {
   });
 }
 
-const STU3 = stu3Routes();
+// ---------------------------------------------------------------------------------------------
+// After the referral exists: A029, A036, A007 (STU3) and A042 (R4) with its object store
+
+function lifecycleRoutes(): RouteDef[] {
+  return [
+    {
+      id: 'A029',
+      method: 'GET',
+      stu3: /^\/Task$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const { ubrn, version } = readTaskQuery(new URL(h.req.url ?? '/', 'http://sim').searchParams);
+        const r = ctx.state.referrals.get(ubrn);
+        if (!r) throw new ErsError(400, 'REFERENCE_NOT_FOUND', diag('query', 'focus', `referral ${ubrn} not found`));
+        checkRelationship(r, ctx, ctx.directory);
+        if (version !== r.version) throw new ErsError(400, 'HISTORY_NOT_SUPPORTED', diag('query', 'focus', `version ${version} is not current`));
+        const base = h.flavour === 'platform' ? `${h.core.url}/referrals/FHIR/STU3` : `${h.core.url}/ers-api/STU3/v1`;
+        return fhir(200, renderTaskBundle(base, r, version, availableActions(r, ctx), ctx.now));
+      },
+    },
+    {
+      id: 'A036',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.cancelReferral$/,
+      platformOnly: true,
+      latencyInside: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const r = getReferral(h.params[0], ctx);
+        const expected = parseIfMatch(header(h.req, 'if-match'));
+        const plan = planCancel(r, await jsonBody(h.req), ctx);
+        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'ubrn', `referral ${r.ubrn} is being updated; re-read it and retry later`));
+        r.locked = true;
+        let appointment: object | undefined;
+        try {
+          await h.latency();
+          if (expected !== r.version) {
+            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${r.version})`));
+          }
+          const appt = r.appointment;
+          if (applyCancel(r, plan, { ...ctx, now: h.core.clock() }) && appt) appointment = renderAppointment(r, appt, appt.id);
+        } finally {
+          r.locked = false;
+        }
+        // No ETag: the new version is in the body (meta.versionId).
+        return fhir(200, renderCancelResponse(renderReferral(r, ctx), appointment));
+      },
+    },
+    {
+      id: 'A007',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.generateCRI$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), ['application/pdf']);
+        await readBody(h.req, 0);
+        const r = getReferral(h.params[0], ctx);
+        checkRelationship(r, ctx, ctx.directory);
+        const { fileName, pdf } = await clinicalInformationSummary(r, ctx);
+        return { status: 200, contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="${fileName}"` }, body: pdf };
+      },
+    },
+  ];
+}
+
+/** A042 `GET /referrals/FHIR/R4/Binary/{id}`: 307 to a one-use object-store key; 422 when not AVAILABLE. */
+async function a042(h: HandlerInput): Promise<Reply> {
+  const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+  const key = issueObjectKey(h.params[0], ctx);
+  return { status: 307, headers: { Location: `${h.core.url}/ObjectStore/${key}` } };
+}
+
+/** `GET /ObjectStore/{key}`: the file behind an A042 redirect (no e-RS auth: the key is the credential). */
+export function objectStoreReply(core: SimCore, method: string, pathname: string): Reply {
+  const key = decodeURIComponent(pathname.slice('/ObjectStore/'.length));
+  const found = method === 'GET' ? takeObject(core.state, key, core.clock()) : undefined;
+  if (!found) return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' };
+  return { status: 200, contentType: found.contentType, headers: { 'Content-Disposition': contentDisposition(found.fileName) }, body: found.bytes };
+}
+
+// Advice and Guidance (./advice.ts): A044 create, A024 summary, A025 conversation, A043 overview PDF.
+function adviceRoutes(): RouteDef[] {
+  return [
+    {
+      id: 'A044',
+      method: 'POST',
+      stu3: /^\/CommunicationRequest\/\$ers\.createAdviceAndGuidance$/,
+      platformOnly: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const a = createAdvice(await jsonBody(h.req), ctx);
+        return fhir(200, renderCreateResponse(a, ctx));
+      },
+    },
+    {
+      id: 'A043',
+      method: 'POST',
+      stu3: /^\/CommunicationRequest\/([^/$]+)\/\$ers\.generateCRI$/,
+      platformOnly: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), ['application/pdf']);
+        await readBody(h.req, 0);
+        const { fileName, pdf } = await renderOverviewPdf(getAdvice(h.params[0], ctx), ctx.now);
+        return { status: 200, contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="${fileName}"` }, body: pdf };
+      },
+    },
+    {
+      id: 'A024',
+      method: 'GET',
+      stu3: /^\/CommunicationRequest\/([^/$]+)(?:\/_history\/([^/]+))?$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const a = getAdvice(h.params[0], ctx);
+        requireCurrent(a, h.params[1]);
+        return fhir(200, renderCommunicationRequest(a, ctx), etag(a.version));
+      },
+    },
+    {
+      id: 'A025',
+      method: 'GET',
+      stu3: /^\/Communication$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const { ubrn, version } = parseBasedOn(new URL(h.req.url ?? '/', 'http://sim.invalid').searchParams);
+        const a = getAdvice(ubrn, ctx);
+        requireCurrent(a, version);
+        const base = h.flavour === 'platform' ? `${h.core.url}/referrals/FHIR/STU3` : `${h.core.url}/ers-api/STU3/v1`;
+        return fhir(200, renderConversation(a, base, ctx.state), etag(a.version));
+      },
+    },
+  ];
+}
+
+const STU3 = [...stu3Routes(), ...adviceRoutes()];
 const PLATFORM_STU3 = '/referrals/FHIR/STU3';
 const LEGACY_STU3 = '/ers-api/STU3/v1';
 
@@ -611,6 +773,11 @@ export function matchRoute(method: string, pathname: string): { match?: RouteMat
     if (id && method === 'GET') return { match: { id: 'A033', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(id)], handler: r4ServiceRoute } };
     if (id && method === 'HEAD') return { match: { id: 'A037', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(id)], handler: r4ServiceRoute } };
     return { methodMismatch: true, flavour: 'platform', kind: 'r4' };
+  }
+  const binaryM = /^\/referrals\/FHIR\/R4\/Binary\/([^/]+)$/.exec(pathname);
+  if (binaryM) {
+    if (method !== 'GET') return { methodMismatch: true, flavour: 'platform', kind: 'r4' };
+    return { match: { id: 'A042', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(binaryM[1])], handler: a042 } };
   }
   let flavour: Flavour | undefined;
   let rest = '';

@@ -2,11 +2,32 @@
 // binaries, counters for ids, plus the seed data that makes the example requests meaningful.
 
 import type { Priority } from 'ers-contract';
+import type { AdviceRequest } from './advice';
 import type { Flavour } from './search';
 import { SlotBook } from './slots';
 import { USER_IDS } from './users';
 
-export type ReferralState = 'NOT_BOOKED' | 'AWAITING_TRIAGE' | 'BOOKED' | 'DEFERRED_TO_PROVIDER' | 'APP_CANCELLED_BY_PATIENT';
+export type ReferralState =
+  | 'NOT_BOOKED'
+  | 'AWAITING_TRIAGE'
+  | 'BOOKED'
+  | 'DEFERRED_TO_PROVIDER'
+  | 'REJECTED'
+  | 'TRIAGE_RESPONSE'
+  | 'ASSESSMENT_RESULT'
+  | 'DID_NOT_ATTEND'
+  | 'APP_CANCELLED_BY_PATIENT'
+  | 'APP_CANCELLED_BY_PROVIDER'
+  | 'CANCELLED_REFERRAL'
+  // an A&G request the provider converted (./advice.ts)
+  | 'TRIAGED_PROVIDER_TO_ACTION';
+
+/** The `reason` of the referral state (a provider's rejection reason, a cancellation reason, …). */
+export interface StateReason {
+  system: string;
+  code: string;
+  display?: string;
+}
 
 export interface Attachment {
   /** e-RS attachment id (numeric string); the contained DocumentReference is `DocumentReference-<id>`. */
@@ -61,8 +82,15 @@ export interface Referral {
   clinicalInfoFirstSubmitted?: string;
   clinicalInfoLastUpdated?: string;
   appointment?: Appointment;
-  /** The state's reason (deferral ReviewReason, cancellation code); TRIAGE is implied by AWAITING_TRIAGE. */
-  stateReason?: { system: string; code: string };
+  /** Reason and comments of the current state (rejection, cancellation, …), as A005 renders them. */
+  stateReason?: StateReason;
+  stateComment?: string;
+  /** When the state last changed (worklists' referralLastUpdated). */
+  stateChangedAt?: string;
+  /** ODS of the organisation that cancelled the referral (outside the referrer's → a worklist item). */
+  cancelledByOds?: string;
+  /** Files a provider attached with its response; kept apart from the referrer's letters (A012 never touches them). */
+  responses?: Attachment[];
   /** Snapshots of earlier versions for A005 `/_history/{v}` (JSON-cloned Referral without history). */
   history: Map<number, Omit<Referral, 'history' | 'locked'>>;
   /** Set while an update (A012/A016) is being processed; a concurrent update gets 423. */
@@ -86,6 +114,10 @@ export interface Binary {
 export class SimState {
   referrals = new Map<string, Referral>();
   binaries = new Map<string, Binary>();
+  /** A&G requests (./advice.ts); they share the UBRN counter with referrals. */
+  advice = new Map<string, AdviceRequest>();
+  /** One-time A042 download addresses (./objectstore.ts). */
+  objectStore = new Map<string, { binaryId: string; expiresAt: number }>();
   nextUbrn = 70_002;
   nextAttachmentId = 80_001;
   nextAppointmentId = 70_000;
@@ -94,7 +126,7 @@ export class SimState {
   slots = new SlotBook();
 
   allocateUbrn(): string {
-    while (this.referrals.has(String(this.nextUbrn).padStart(12, '0'))) this.nextUbrn++;
+    while (this.referrals.has(String(this.nextUbrn).padStart(12, '0')) || this.advice.has(String(this.nextUbrn).padStart(12, '0'))) this.nextUbrn++;
     return String(this.nextUbrn++).padStart(12, '0');
   }
 }
