@@ -11,8 +11,11 @@ export interface DoneScreenProps {
   draft: Draft;
   letterUrl?: string;
   triageContactDays?: number;
-  /** What happens next, when a feature says it (booking at the point of referral, screens/Booking.tsx). */
-  next?: ComponentChildren;
+  /**
+   * What happens next, when a feature says it (booking at the point of referral, screens/Booking.tsx),
+   * given the usual words to show until, or unless, it has more to say.
+   */
+  next?: (usual: ComponentChildren) => ComponentChildren;
   onClose(): void;
 }
 
@@ -20,6 +23,17 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, next, onClose 
   const s = draft.submission;
   const [copied, setCopied] = useState(false);
   const triage = s.route === 'A021' || s.route === 'A011+A016';
+  const usual = triage ? (
+    <p>
+      The referral has gone to the triage service{triageContactDays ? `, which should contact the patient within ${triageContactDays} working days` : ''}. The
+      patient does not need to book anything.
+    </p>
+  ) : (
+    <p>
+      Give the patient the letter. They book their appointment online or by phone using the UBRN and the password on the letter, choosing from the shortlisted
+      services.
+    </p>
+  );
   return (
     <section class="done" aria-labelledby="done-heading" data-testid="done">
       <div class="confirmation-panel confirmation">
@@ -64,18 +78,7 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, next, onClose 
         </div>
       )}
       <h3>What happens next</h3>
-      {next ??
-        (triage ? (
-          <p>
-            The referral has gone to the triage service{triageContactDays ? `, which should contact the patient within ${triageContactDays} working days` : ''}.
-            The patient does not need to book anything.
-          </p>
-        ) : (
-          <p>
-            Give the patient the letter. They book their appointment online or by phone using the UBRN and the password on the letter, choosing from the
-            shortlisted services.
-          </p>
-        ))}
+      {next ? next(usual) : usual}
       {draft.letterMode === 'to-follow' && (
         <p class="nhs-inset">The referral letter is still to follow. It is listed under "Letters outstanding" until you attach it.</p>
       )}

@@ -4,6 +4,7 @@
 // print; cancel and book again. Loaded only when the done screen shows (Done.tsx). Every request goes
 // through the background's at-most-once booking machine (utils/booking/machine.ts): buttons are
 // disabled while one is in flight, and a booking made is never offered again.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { BookingView, CancelReasonView, SlotsView } from '../../../utils/booking/messages';
 import type { BookingOffer, BookingRecord } from '../../../utils/booking/model';
@@ -30,7 +31,8 @@ function errorText(e: unknown): string {
 
 const UNSURE = 'It is not known whether e-RS received the request. Nothing will be sent again until e-RS has been checked.';
 
-export function Booking({ draft, api = browserBookingApi }: { draft: Draft; api?: BookingApi }) {
+/** `usual`: the done screen's own words for what happens next, shown until (or unless) booking has more to say. */
+export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draft; usual: ComponentChildren; api?: BookingApi }) {
   const [view, setView] = useState<BookingView>();
   const [slots, setSlots] = useState<SlotsView>();
   const [pages, setPages] = useState(1);
@@ -114,7 +116,12 @@ export function Booking({ draft, api = browserBookingApi }: { draft: Draft; api?
   }, [letterFor]);
 
   if (!view) {
-    return error ? <Problem message={error} /> : <p role="status">Checking whether an appointment can be booked…</p>;
+    return (
+      <>
+        {usual}
+        {error ? <Problem message={error} /> : <p role="status">Checking whether an appointment can be booked…</p>}
+      </>
+    );
   }
   const step = view.step;
   const service = draft.shortlist.find((s) => step.kind === 'book' && s.id === step.serviceId);
@@ -159,7 +166,7 @@ export function Booking({ draft, api = browserBookingApi }: { draft: Draft; api?
             patient does not need to book anything.
           </p>
         ) : (
-          <p>Give the patient the letter. They book their appointment online or by phone using the UBRN and the password on the letter.</p>
+          usual
         ))}
 
       {step.kind === 'patient-phones' && (
