@@ -4,6 +4,7 @@
 // Figures only: nothing here fails a build; the README's table is copied from these.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { benchBooking } from './bench-booking';
 import { benchAdvice } from './bench-advice';
 import { benchClient } from './bench-client';
 import { benchContent, CONTENT_SCRIPT_BUDGET_BYTES, type BenchLine } from './bench-content';
@@ -29,6 +30,9 @@ const TARGETS: Record<string, { target: number; atLeast?: boolean; source: strin
   routine_referral_user_actions: { target: 6, source: 'side panel' },
   routine_referral_typed_patient_fields: { target: 0, source: 'side panel' },
   http_requests_second_referral_A004: { target: 0, source: 'A004 from cache' },
+  user_actions_refer_and_book: { target: 8, source: 'booking: record page to confirmation letter' },
+  typed_patient_fields_refer_and_book: { target: 0, source: 'booking' },
+  http_requests_refer_and_book: { target: 9, source: 'booking: create (A010 A011 A020 A005 A012 A019) + A015 A016 A019' },
   faults_duplicate_referrals: { target: 0, source: 'at most once' },
   faults_lost_letters: { target: 0, source: 'at most once' },
   faults_unresolved_without_user: { target: 0, source: 'at most once' },
@@ -51,6 +55,7 @@ const emit = (xs: BenchLine[], print = true) => {
 emit(await benchContent({ churnSeconds: Number(process.env.CHURN_SECONDS ?? 10), rounds: Number(process.env.CHURN_ROUNDS ?? 4) }), false);
 emit(await benchClient());
 emit(await benchPanel());
+emit(await benchBooking());
 emit(await benchFaults());
 emit(await benchLetter());
 emit(await benchTracking());

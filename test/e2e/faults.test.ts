@@ -93,7 +93,7 @@ describe('the service worker stopped during each submission step', () => {
     expect(made.letters).toEqual([path.basename(LETTER)]);
     if (ras) expect(made.state).toBe('AWAITING_TRIAGE');
     expect(await panel.$eval('[data-testid="ubrn"]', (e) => e.getAttribute('data-ubrn'))).toBe(made.ubrn);
-    await panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await panel.click('[data-testid="finish"]');
     await r.record.close();
   });
 });
@@ -154,7 +154,7 @@ describe('a create whose answer was lost after e-RS processed it', () => {
     const made = after.at(-1)!;
     expect(made.letters).toEqual([path.basename(LETTER)]);
     expect(await r.panel.$eval('[data-testid="ubrn"]', (e) => e.getAttribute('data-ubrn'))).toBe(made.ubrn);
-    await r.panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await r.panel.click('[data-testid="finish"]');
     await r.record.close();
   });
 
@@ -225,7 +225,7 @@ describe('the referral changed under us before the letter was attached', () => {
     });
     await other.maintainReferralLetter({ ubrn: sent.ubrn!, etag: current.etag, files: [{ url, indexed: new Date().toISOString() }] });
     // Now the clinician completes the outstanding letter from the panel.
-    await sent.panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await sent.panel.click('[data-testid="finish"]');
     await sent.panel.waitForSelector('[data-testid="outstanding"]');
     await attachOutstandingLetter(sent.panel, LETTER);
     await expect.poll(() => referralsFor(nhs)[0].letters.sort()).toEqual([path.basename(LETTER), 'gp-summary.txt'].sort());

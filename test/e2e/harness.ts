@@ -107,9 +107,9 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
 }
 
 /** A harness already signed in as Dr Kate ADAMS (referring clinician at B86001), from the side panel. */
-export async function startSignedInHarness(): Promise<Harness> {
+export async function startSignedInHarness(sim?: SimulatorOptions): Promise<Harness> {
   const { openPanelFromRecord, signInFromPanel } = await import('../../scripts/lib/walkthrough');
-  const h = await startHarness({ flavour: 'platform' });
+  const h = await startHarness({ flavour: 'platform', sim });
   const record = await h.browser.newPage();
   await record.goto(h.url('/demo/gp/record-9434765919.html'));
   const panel = await openPanelFromRecord(h.browser, record);

@@ -58,7 +58,7 @@ describe('letters, drafts and patient changes', () => {
     expect(referralsFor('9000000009')[0].letters).toEqual([]);
     const badge = await h.probe.evaluate(() => chrome.action.getBadgeText({}));
     expect(Number(badge)).toBeGreaterThanOrEqual(1);
-    await panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await panel.click('[data-testid="finish"]');
     // By selector: Finish passes through the no-draft screen to the patient's fresh draft, each with its own lists.
     await waitForText(panel, '[data-testid="outstanding"]', result.ubrn!);
     await panel.waitForSelector('[data-testid="done"]', { hidden: true });

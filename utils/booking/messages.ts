@@ -22,6 +22,13 @@ export interface SlotsView {
   nextPage?: number;
 }
 
+/** An A004 APPOINTMENT-CANCELLATION-REASON this user may give now. */
+export interface CancelReasonView {
+  code: string;
+  display: string;
+  commentIsMandatory: boolean;
+}
+
 export const bookingMessages = {
   /** What can be done for the draft's referral now, and the booking record (settled first when in flight). */
   'booking/view': defineMessage<BookingView>()(messageSchema('booking/view', { draftId }), FROM_PAGES),
@@ -40,6 +47,13 @@ export const bookingMessages = {
         .optional(),
       comment: z.string().max(1000).optional(),
     }),
+    FROM_PAGES,
+  ),
+  /** The cancellation reasons this user may give (A004, filtered for the role's business function). */
+  'booking/cancel-reasons': defineMessage<CancelReasonView[]>()(messageSchema('booking/cancel-reasons', {}), FROM_PAGES),
+  /** Cancel the booked appointment (A034) with one of those reasons, at most once. */
+  'booking/cancel': defineMessage<BookingView>()(
+    messageSchema('booking/cancel', { draftId, reason: z.string().min(1).max(100), comment: z.string().max(1000).optional() }),
     FROM_PAGES,
   ),
 } as const;

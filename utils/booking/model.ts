@@ -56,8 +56,15 @@ export interface BookingRecord {
   problem?: BookingProblem;
   /** Said when the read-back found the booking made even though the answer was lost or an error. */
   notice?: string;
+  /** The A019 letter kept for the patient (appointment confirmation or deferral), and what it is for. */
+  letter?: { fileName: string; size: number; for: string };
+  /** Why that letter could not be produced (plain English). */
+  letterError?: string;
   updatedAt: number;
 }
 
 /** Phases in which a request may have reached e-RS without its answer being recorded. */
 export const IN_FLIGHT: readonly BookingPhase[] = ['booking', 'deferring', 'cancelling', 'outcome-unknown'];
+
+/** Where the booking's patient letter is kept, beside the draft's other blobs (removed with the draft). */
+export const bookingLetterKey = (draftId: string) => `booking-letter:${draftId}`;

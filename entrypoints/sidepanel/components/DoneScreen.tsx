@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Draft } from '../../../utils/referral/model';
 
@@ -10,16 +11,32 @@ export interface DoneScreenProps {
   draft: Draft;
   letterUrl?: string;
   triageContactDays?: number;
+  /**
+   * What happens next, when a feature says it (booking at the point of referral, screens/Booking.tsx),
+   * given the usual words to show until, or unless, it has more to say.
+   */
+  next?: (usual: ComponentChildren) => ComponentChildren;
   onClose(): void;
 }
 
-export function DoneScreen({ draft, letterUrl, triageContactDays, onClose }: DoneScreenProps) {
+export function DoneScreen({ draft, letterUrl, triageContactDays, next, onClose }: DoneScreenProps) {
   const s = draft.submission;
   const [copied, setCopied] = useState(false);
   const triage = s.route === 'A021' || s.route === 'A011+A016';
   // The user was at Submit, far down the panel: move them (and a screen reader) to the result.
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
+  const usual = triage ? (
+    <p>
+      The referral has gone to the triage service{triageContactDays ? `, which should contact the patient within ${triageContactDays} working days` : ''}. The
+      patient does not need to book anything.
+    </p>
+  ) : (
+    <p>
+      Give the patient the letter. They book their appointment online or by phone using the UBRN and the password on the letter, choosing from the shortlisted
+      services.
+    </p>
+  );
   return (
     <section class="done" aria-labelledby="done-heading" data-testid="done">
       <div class="confirmation-panel confirmation">
@@ -64,21 +81,11 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, onClose }: Don
         </div>
       )}
       <h3>What happens next</h3>
-      {triage ? (
-        <p>
-          The referral has gone to the triage service{triageContactDays ? `, which should contact the patient within ${triageContactDays} working days` : ''}.
-          The patient does not need to book anything.
-        </p>
-      ) : (
-        <p>
-          Give the patient the letter. They book their appointment online or by phone using the UBRN and the password on the letter, choosing from the
-          shortlisted services.
-        </p>
-      )}
+      {next ? next(usual) : usual}
       {draft.letterMode === 'to-follow' && (
         <p class="nhs-inset">The referral letter is still to follow. It is listed under "Letters outstanding" until you attach it.</p>
       )}
-      <button type="button" class="nhs-button nhs-button--secondary" onClick={onClose}>
+      <button type="button" class="nhs-button nhs-button--secondary" data-testid="finish" onClick={onClose}>
         Finish
       </button>
     </section>

@@ -64,6 +64,8 @@ export interface RunningSimulator {
   reset(opts?: { auth?: boolean }): void;
   referrals(): ReferralSummary[];
   binaries(): BinarySummary[];
+  /** "METHOD /path" of each request received and not yet answered (tests wait on one being in progress). */
+  requestsInProgress(): string[];
   /** The bytes of a stored file (tests read an attached letter's text). */
   binaryContent(id: string): Uint8Array | undefined;
   /** Mints a platform access token for a test user without the OAuth dance. */
@@ -144,6 +146,8 @@ interface SimContext {
   /** A folder on disk, or the site generated at start-up. */
   demo: string | DemoFiles;
   log?: (line: string) => void;
+  /** Requests received and not yet answered. */
+  inProgress: Set<string>;
 }
 
 function requestLogger(log: SimulatorOptions['log']): ((line: string) => void) | undefined {
@@ -312,7 +316,12 @@ async function handleRequest(ctx: SimContext, req: IncomingMessage, res: ServerR
   let status = 0;
   // Only method, path, status and duration are logged: never bodies, queries or headers, which can
   // carry patient data or credentials.
-  res.on('close', () => ctx.log?.(`${method} ${url.pathname} ${status || 'dropped'} ${Math.round(performance.now() - started)}ms`));
+  const entry = `${method} ${url.pathname} #${started}`;
+  ctx.inProgress.add(entry);
+  res.on('close', () => {
+    ctx.inProgress.delete(entry);
+    ctx.log?.(`${method} ${url.pathname} ${status || 'dropped'} ${Math.round(performance.now() - started)}ms`);
+  });
   const reply = await dispatch(ctx, req, res, method, url, extra);
   if (!reply) return;
   status = reply.status;
@@ -358,6 +367,7 @@ function controls(ctx: SimContext, server: Server, url: string, port: number): R
     url,
     port,
     directory: core.directory,
+    requestsInProgress: () => [...ctx.inProgress].map((e) => e.replace(/ #[\d.]+$/, '')),
     specialtySystem: { platform: systems.platform, legacy: systems.legacy },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -414,7 +424,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const opts = resolveOptions(options);
   const clock = options.now ?? (() => new Date());
   const core = new SimCore(opts, clock);
-  const ctx: SimContext = { core, clock, opts, demo: opts.demoDir ?? generatedDemoSite(), log: requestLogger(options.log) };
+  const ctx: SimContext = { core, clock, opts, demo: opts.demoDir ?? generatedDemoSite(), log: requestLogger(options.log), inProgress: new Set() };
   const server = createSimulatorServer(ctx);
   const { url, port } = await listen(server, opts.port, opts.host);
   core.start(url);
