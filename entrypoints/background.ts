@@ -9,7 +9,7 @@ import { registerTracking } from '../utils/tracking/background';
 
 export default defineBackground(() => {
   registerSession(); // session manager, settings, idle sign-out, session/* and settings/* handlers
-  registerPatientContext(); // patient context from the host page (answers its own two messages)
+  registerPatientContext(); // patient context from the host page (patient-context, open-panel through the router)
   registerReferrals(); // reference data, search, at-most-once submission, letters outstanding
   registerTracking(); // referrer worklists on sign-in and every N minutes; read and cancel referrals
   router.listen();
