@@ -134,12 +134,13 @@ export function ReferralItem({
                     <button
                       type="button"
                       class="nhs-link-button"
+                      data-testid="referral-file"
                       disabled={busy || !ready}
                       onClick={() => void openFile(label, () => sendMessage('tracking/attachment', { ubrn: r.ubrn, url: a.url }))}
                     >
                       {label}
                     </button>
-                    {a.type && a.type !== 'REFERRER' && ' (from the provider)'}
+                    {a.attachedByOrg && a.attachedByOrg !== store.session.value?.ods && ` (from ${a.attachedByOrg})`}
                     {!ready && (
                       <span class="nhs-hint">
                         {' '}
