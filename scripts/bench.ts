@@ -8,6 +8,7 @@ import { benchClient } from './bench-client';
 import { benchContent, type BenchLine } from './bench-content';
 import { benchFaults } from './bench-faults';
 import { benchPanel } from './bench-panel';
+import { benchReferralsView } from './bench-referrals';
 import { benchRelay } from './bench-relay';
 import { benchTracking } from './bench-tracking';
 import { ROOT } from './lib/chromium';
@@ -33,6 +34,7 @@ const TARGETS: Record<string, { target: number; atLeast?: boolean; source: strin
   relay_refresh_p99_ms: { target: 50, source: 'token relay on loopback' },
   relay_errors: { target: 0, source: 'token relay under load' },
   worklist_requests_per_hour: { target: 4, source: 'tracking referrals: at most 4 per list per hour at the default interval' },
+  referrals_view_render_500_items_ms: { target: 50, source: 'tracking referrals: the Referrals view with 500 items (median)' },
 };
 
 const lines: BenchLine[] = [];
@@ -49,6 +51,7 @@ emit(await benchClient());
 emit(await benchPanel());
 emit(await benchFaults());
 emit(await benchTracking());
+emit(await benchReferralsView());
 emit(await benchRelay({ seconds: Number(process.env.RELAY_BENCH_SECONDS ?? 30), rps: Number(process.env.RELAY_BENCH_RPS ?? 200) }));
 
 const results = lines.map((l) => {

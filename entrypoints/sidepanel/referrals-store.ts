@@ -15,7 +15,11 @@ const REREAD_MS = 60_000;
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-function createReferralsStore(store: PanelStore) {
+/** Reads the background's lists; `refresh` lets it fetch the lists that are due first. */
+type Reader = (refresh: boolean) => Promise<WorklistsAnswer>;
+const fromBackground: Reader = (refresh) => sendMessage('tracking/worklists', { refresh });
+
+function createReferralsStore(store: PanelStore, read: Reader) {
   const answer = signal<WorklistsAnswer | undefined>(undefined);
   const problem = signal<string | undefined>(undefined);
   const loading = signal(false);
@@ -58,7 +62,7 @@ function createReferralsStore(store: PanelStore) {
     const who = store.session.peek()?.userId;
     loading.value = true;
     try {
-      const next = await sendMessage('tracking/worklists', { refresh });
+      const next = await read(refresh);
       if (store.session.peek()?.userId !== who) return; // another user signed in meanwhile
       answer.value = next;
       problem.value = undefined;
@@ -92,11 +96,11 @@ export type ReferralsStore = ReturnType<typeof createReferralsStore>;
 
 const stores = new WeakMap<PanelStore, ReferralsStore>();
 
-/** One per panel: the bar and the view share it. */
-export function referralsOf(store: PanelStore): ReferralsStore {
+/** One per panel: the bar and the view share it. `read` is for benchmarks and tests (the first call decides). */
+export function referralsOf(store: PanelStore, read: Reader = fromBackground): ReferralsStore {
   let r = stores.get(store);
   if (!r) {
-    r = createReferralsStore(store);
+    r = createReferralsStore(store, read);
     stores.set(store, r);
   }
   return r;
