@@ -20,8 +20,10 @@ import {
   type SearchInput,
   type ServiceSummary,
 } from '../utils/ers';
+import { type ConversionAuthorisation, createAdvice, getAdvice, getAdviceOverviewPdf, getConversation } from '../utils/ers/advice';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
 import { TEST_SMARTCARDS, USER_IDS } from 'ers-simulator/users';
+import { BOOKING_HELP, BookingUsageError, bookEarliest, bookingCommand, changeShortlistCommand } from './booking';
 
 const HELP = `e-RS command-line client
 
@@ -50,8 +52,15 @@ Commands (e-RS operation in brackets):
   attachment <Binary/ID>  save an attachment (--out)                               (A042)
   refer                   the whole flow: search, create (RAS via A021 or A011+A016),
                           upload letter, attach letter, patient letter saved to --out
+  advice                  search A&G services, then ask one for advice: --request TEXT,
+                          --services ID (default the first A&G service found), --conversion,
+                          --file F (attached first)                                (A010, A020, A044)
+  advice-status <UBRN>    an A&G request's status and version                      (A024)
+  advice-conversation <UBRN>  its messages, oldest first                           (A024, A025)
+  advice-pdf <UBRN>       save the A&G overview PDF (--out)                         (A043)
   help                    this text
 
+${BOOKING_HELP}
 Connection:
   --base-url URL          API base (…/ers-api or …/referrals/FHIR); an origin alone gets the
                           flavour's base path added                  [ERS_BASE_URL, default http://127.0.0.1:4010]
@@ -81,6 +90,9 @@ Referral:
   --letter FILE           referral letter to upload (default: a generated text letter)
   --letter-to-follow      create without a letter (NEED_TO_ADD_LATER)
   --ubrn U --etag W/"n" --binary Binary/id (repeatable) --file F --out PATH --version N --service ID
+Advice and Guidance:
+  --request TEXT          the question (at most 8,000 characters)
+  --conversion C          AUTHORISED_TO_CONVERT | NOT_AUTHORISED_TO_CONVERT (default: not authorised)
 `;
 
 const options = {
@@ -121,8 +133,17 @@ const options = {
   out: { type: 'string' },
   version: { type: 'string' },
   service: { type: 'string' },
+  // Booking (cli/booking.ts)
+  slot: { type: 'string' },
+  earliest: { type: 'boolean' },
   reason: { type: 'string' },
   comment: { type: 'string' },
+  clinician: { type: 'string' },
+  'page-size': { type: 'string' },
+  pages: { type: 'string' },
+  book: { type: 'string' },
+  request: { type: 'string' },
+  conversion: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -344,13 +365,24 @@ async function refer(conn: Connection, args: Args) {
     steps.push('A012');
     letter = { fileName: file.fileName, url: uploaded.url };
   }
+  let booking: Awaited<ReturnType<typeof bookEarliest>> | undefined;
+  if (args.book !== undefined) {
+    if (args.book !== 'earliest') throw new UsageError('--book takes "earliest"');
+    const dbs = chosen.find((s) => !s.isTriage && s.bookableType === 'DIRECTLY_BOOKABLE');
+    if (!dbs) throw new UsageError('--book earliest needs a directly bookable service on the shortlist');
+    booking = await bookEarliest(client, `cli@${credentials.ods}`, referral, dbs.id);
+    steps.push(...booking.steps);
+  }
+  // After a booking the A019 letter is the appointment confirmation.
   const pdf = await client.generatePatientLetter(referral.ubrn);
   steps.push('A019');
   return {
+    ...(booking ? { booking: { ...booking, steps: undefined } } : {}),
     ubrn: referral.ubrn,
-    version: referral.version,
-    etag: referral.etag,
-    state: referral.state,
+    // A016 answered with the referral version it made (incomingReferral): no extra read needed.
+    version: booking?.appointment?.referralVersion ?? referral.version,
+    etag: booking?.appointment?.referralVersion ? `W/"${booking.appointment.referralVersion}"` : referral.etag,
+    state: booking?.phase === 'booked' ? 'BOOKED' : booking?.phase === 'deferred' ? 'DEFERRED_TO_PROVIDER' : referral.state,
     priority: referral.priority,
     route: triage ? (flavour === 'legacy' ? 'A021' : 'A011+A016') : 'A011',
     shortlist: chosen.map((s) => ({ id: s.id, name: s.name, triage: s.isTriage })),
@@ -393,6 +425,60 @@ async function lifecycleCommand(conn: Connection, command: string, positionals: 
     throw new UsageError(`${args.reason ? `${args.reason} is not a reason you may use here` : '--reason is required'}; one of: ${list}`);
   }
   return client.cancelReferral({ ubrn, etag: referral.etag, reason, comment: args.comment });
+}
+
+// ---- Advice and Guidance (utils/ers/advice.ts) ------------------------------------------------
+
+async function askForAdvice(conn: Connection, args: Args) {
+  const { client, credentials } = conn;
+  const role = { businessFunction: credentials.businessFunction };
+  const input = { ...searchInput(args), requestType: 'ADVICE_AND_GUIDANCE_REQUEST' as const };
+  const found = await client.searchServices(input, role);
+  const ids = args.services
+    ? args.services
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : found.services.slice(0, 1).map((s) => s.id);
+  if (ids.length === 0) throw new UsageError('the search found no Advice and Guidance service');
+  const missing = ids.filter((id) => !found.services.some((s) => s.id === id));
+  if (missing.length) throw new UsageError(`not in the A&G search results: ${missing.join(', ')}`);
+  const files = [];
+  if (args.file) {
+    const contentType = contentTypeFor(args.file);
+    if (!contentType) throw new UsageError('e-RS does not accept that file type');
+    const fileName = path.basename(args.file);
+    const uploaded = await client.uploadFile({ fileName, contentType, bytes: new Uint8Array(readFileSync(args.file)) });
+    files.push({ url: uploaded.url, indexed: new Date().toISOString(), description: fileName });
+  }
+  const conversion = (args.conversion ?? 'NOT_AUTHORISED_TO_CONVERT') as ConversionAuthorisation;
+  const created = await createAdvice(
+    client,
+    {
+      nhsNumber: input.nhsNumber,
+      conversion,
+      criteria: found.criteria,
+      serviceIds: ids,
+      request: required(args.request, 'request'),
+      files,
+      referringClinician: input.referringClinician,
+    },
+    role,
+  );
+  return { ...created, service: created.service ?? { id: ids[0], name: found.services.find((s) => s.id === ids[0])?.name } };
+}
+
+async function adviceCommand(conn: Connection, command: string, positionals: string[], args: Args): Promise<unknown> {
+  const { client } = conn;
+  if (command === 'advice') return askForAdvice(conn, args);
+  const ubrn = required(positionals[0] ?? args.ubrn, 'ubrn');
+  if (command === 'advice-status') return getAdvice(client, ubrn);
+  if (command === 'advice-conversation') {
+    const summary = await getAdvice(client, ubrn);
+    return { ubrn, version: summary.version, status: summary.status, messages: await getConversation(client, ubrn, summary.version) };
+  }
+  const pdf = await getAdviceOverviewPdf(client, ubrn);
+  return { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length };
 }
 
 async function run(command: string, positionals: string[], args: Args): Promise<unknown> {
@@ -487,6 +573,20 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
       return client.getReferral(required(args.ubrn, 'ubrn'), args.version);
     case 'refer':
       return refer(conn, args);
+    case 'change-shortlist': {
+      const referral = await client.getReferral(required(args.ubrn, 'ubrn'));
+      // The new criteria must be the search run for this referral's commissioning organisation.
+      const input = {
+        ...searchInput({ ...args, 'nhs-number': args['nhs-number'] ?? referral.nhsNumber }),
+        commissioningRuleOrganisation: referral.commissioningRuleOrg,
+      };
+      const found = await client.searchServices(input, role);
+      const ids = required(args.services, 'services')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      return changeShortlistCommand(client, referral, found, ids);
+    }
     case 'worklist':
     case 'status':
     case 'actions':
@@ -494,8 +594,16 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
     case 'clinical-info':
     case 'attachment':
       return lifecycleCommand(conn, command, positionals, args);
-    default:
-      throw new UsageError(`unknown command ${command}`);
+    case 'advice':
+    case 'advice-status':
+    case 'advice-conversation':
+    case 'advice-pdf':
+      return adviceCommand(conn, command, positionals, args);
+    default: {
+      const booked = await bookingCommand(client, { owner: `cli@${credentials.ods}`, businessFunction: credentials.businessFunction }, command, args, required);
+      if (booked === undefined) throw new UsageError(`unknown command ${command}`);
+      return booked;
+    }
   }
 }
 
@@ -520,11 +628,11 @@ export async function main(argv: string[]): Promise<number> {
     const body =
       error instanceof ErsError
         ? { error: 'ers', ...error.toJSON() }
-        : error instanceof UsageError
+        : error instanceof UsageError || error instanceof BookingUsageError
           ? { error: 'usage', message: error.message }
           : { error: 'unexpected', message: (error as Error).message };
     process.stderr.write(`${JSON.stringify(body, null, 2)}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError || error instanceof BookingUsageError ? 2 : 1;
   }
 }
 

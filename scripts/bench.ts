@@ -4,9 +4,11 @@
 // Figures only: nothing here fails a build; the README's table is copied from these.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { benchAdvice } from './bench-advice';
 import { benchClient } from './bench-client';
 import { benchContent, type BenchLine } from './bench-content';
 import { benchFaults } from './bench-faults';
+import { benchLetter } from './bench-letter';
 import { benchPanel } from './bench-panel';
 import { benchReferralsView } from './bench-referrals';
 import { benchRelay } from './bench-relay';
@@ -30,6 +32,7 @@ const TARGETS: Record<string, { target: number; atLeast?: boolean; source: strin
   faults_duplicate_referrals: { target: 0, source: 'at most once' },
   faults_lost_letters: { target: 0, source: 'at most once' },
   faults_unresolved_without_user: { target: 0, source: 'at most once' },
+  letter_pdf_render_ms: { target: 300, source: 'letter composer: two-page letter' },
   relay_refresh_rps: { target: 190, atLeast: true, source: 'token relay: 200 refreshes/s sustained' },
   relay_refresh_p99_ms: { target: 50, source: 'token relay on loopback' },
   relay_errors: { target: 0, source: 'token relay under load' },
@@ -50,8 +53,10 @@ emit(await benchContent({ churnSeconds: Number(process.env.CHURN_SECONDS ?? 10),
 emit(await benchClient());
 emit(await benchPanel());
 emit(await benchFaults());
+emit(await benchLetter());
 emit(await benchTracking());
 emit(await benchReferralsView());
+emit(await benchAdvice());
 emit(await benchRelay({ seconds: Number(process.env.RELAY_BENCH_SECONDS ?? 30), rps: Number(process.env.RELAY_BENCH_RPS ?? 200) }));
 
 const results = lines.map((l) => {

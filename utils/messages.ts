@@ -10,7 +10,9 @@ import type { z } from 'zod';
 import { defineMessage, FROM_CONTENT, FROM_PAGES, type MessageDef } from './messaging/kit';
 import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
 import { AdaptersMessageSchema, OpenPanelMessageSchema, PatientContextMessageSchema, SaveAdaptersMessageSchema, type AdaptersView } from './patient/messages';
+import { adviceMessages, type AdviceChangedEvent } from './advice/messages';
 import type { DraftChangedEvent } from './referral/events';
+import { bookingMessages } from './booking/messages';
 import { referralMessages } from './referral/messages';
 import { sessionMessages, type SessionChangedEvent } from './session/messages';
 import { settingsMessages } from './settings/messages';
@@ -29,7 +31,9 @@ export const protocol = {
   ...settingsMessages,
   ...patientMessages,
   ...referralMessages,
+  ...bookingMessages,
   ...trackingMessages,
+  ...adviceMessages,
 } as const;
 
 export type ProtocolMap = typeof protocol;
@@ -39,7 +43,7 @@ export type ResponseOf<T extends MessageType> = ProtocolMap[T] extends MessageDe
 export type PayloadOf<T extends MessageType> = Omit<MessageOf<T>, 'type'>;
 
 /** Events the background pushes to extension pages (never to content scripts). */
-export type BackgroundEvent = SessionChangedEvent | DraftChangedEvent;
+export type BackgroundEvent = SessionChangedEvent | DraftChangedEvent | AdviceChangedEvent;
 
 /** Background → every open extension page (content scripts never receive runtime messages). */
 export function notifyPages(event: BackgroundEvent): void {

@@ -77,8 +77,12 @@ export const activeAdaptersItem = item<ActiveAdapter[] | undefined>('local', 'pa
 export const DATABASES = {
   /** Drafts, their letter files, patient letters and letters outstanding, each bound to its user. */
   referrals: { name: 'ers-referrals', version: 1 },
+  /** The user's Advice and Guidance requests and their files, each bound to its user (utils/advice/store.ts). */
+  advice: { name: 'ers-advice', version: 1 },
   /** Where tokens go (e-RS, CIS2 and relay addresses): out of the content-script world's reach. */
   trustedSettings: { name: 'ers-trusted-settings', version: 1 },
+  /** One booking record per referral and user, written before every A016/A034 (utils/booking/store.ts). */
+  bookings: { name: 'ers-bookings', version: 1 },
   /** The non-extractable key that proves refresh requests to the token relay. */
   relayProofKey: { name: 'relay-proof-key', version: 1 },
 } as const;

@@ -10,6 +10,7 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import type { ServiceSummary } from '../../utils/ers/index';
 import { identityDifferences } from '../../utils/patient/identity';
 import type { PatientContextReport } from '../../utils/patient/types';
+import type { LetterDraft } from '../../utils/letter/model';
 import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
 import { IN_FLIGHT, draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
 import { panelOwner, type PanelApi, type PanelSession, type ReconcileAction, type ReferenceData } from '../../utils/referral/panel-api';
@@ -429,6 +430,31 @@ export function createPanelStore(api: PanelApi) {
         await change((x) => {
           x.files = [...x.files, ...added];
         });
+      return added;
+    },
+    /** The letter written in the panel is saved with the draft as it is typed. */
+    saveLetter(letter: LetterDraft) {
+      void change((d) => {
+        d.letter = letter;
+      });
+    },
+    /**
+     * The written letter's PDF goes in as a letter file, exactly as a chosen file does. A PDF added
+     * from this letter before (not uploaded yet) is replaced, so e-RS never gets an older version
+     * beside the one on screen.
+     */
+    async addWrittenLetter(file: { blob: Blob; name: string }, letter: LetterDraft) {
+      const before = draft.peek()?.files ?? [];
+      const previous = letter.added && before.find((f) => f.id === letter.added!.fileId && !f.binaryUrl);
+      if (previous)
+        await change((d) => {
+          d.files = d.files.filter((f) => f.id !== previous.id);
+        });
+      const [added] = (await actions.addFiles([file])) ?? [];
+      if (!added) throw new Error(fileProblems.peek()[0] ?? 'the PDF was not accepted');
+      await change((d) => {
+        d.letter = { ...letter, added: { fileId: added.id, name: added.name, at: letter.updatedAt } };
+      });
     },
     removeFile(id: string) {
       void change((d) => {
@@ -499,6 +525,7 @@ export function createPanelStore(api: PanelApi) {
     drafts,
     outstanding,
     letterUrl,
+    prefs,
     notice,
     shownNhs,
     signedIn,

@@ -37,7 +37,11 @@ import {
   slotBundleSchema,
   worklistSchema,
 } from '../../utils/ers/schemas';
+import { healthcareServiceBundleSchema, healthcareServiceSchema, slotPageSchema, storedAppointmentSchema } from '../../utils/ers/booking-schemas';
+import { communicationRequestSchema, conversationBundleSchema, createAdviceResponseSchema } from '../../utils/ers/advice';
+import { ADVICE_CASES } from './advice-inputs';
 import { APPOINTMENT_CASES, CREATE_CASES, LETTER_CASES, SEARCH_CASES } from './conformance-inputs';
+import { CANCEL_CASES as CANCEL_APPOINTMENT_CASES, CHANGE_SHORTLIST_CASES } from './booking-conformance-inputs';
 import { EXAMPLES_DIR as FIXTURES } from 'ers-contract/files';
 
 const load = (file: string) => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
@@ -124,7 +128,17 @@ describe('request builders reproduce every example request', () => {
 
   it('covers every request example in the pack that is valid JSON', () => {
     const covered = new Set(
-      [...SEARCH_CASES, ...CREATE_CASES, ...LETTER_CASES, ...APPOINTMENT_CASES, ...WORKLIST_CASES, ...CANCEL_CASES]
+      [
+        ...SEARCH_CASES,
+        ...CREATE_CASES,
+        ...LETTER_CASES,
+        ...APPOINTMENT_CASES,
+        ...WORKLIST_CASES,
+        ...CANCEL_CASES,
+        ...CANCEL_APPOINTMENT_CASES,
+        ...CHANGE_SHORTLIST_CASES,
+        ...ADVICE_CASES,
+      ]
         .map((c) => c.file)
         .concat(['legacy/A001_request.json', 'legacy/A002_request.CONSTRUCTED-full-session-echo.json', 'legacy/A002_request.corrected-minimal.json']),
     );
@@ -139,10 +153,18 @@ const RESPONSE_SCHEMAS: [RegExp, { safeParse: (d: unknown) => { success: boolean
   [/A004_response/, codeSystemSchema],
   [/A005_response|A011_response|A012_response|A021_response/, referralRequestSchema],
   [/A010_response/, fetchServicesListSchema],
-  [/A015_response_(Minimum|NoSlots)|legacy\/A015_response/, slotBundleSchema],
-  [/A015_response_ErrorPage5/, operationOutcomeSchema],
+  [/A015_response_(Minimum|NoSlots|Page|SlotClinician)/, slotPageSchema],
+  [/legacy\/A015_response/, slotBundleSchema],
+  [/A015_response_ErrorPage5|A034_response_Cancellation(InvalidReason|ReasonOnlyCommentMandatory)/, operationOutcomeSchema],
   [/A016_response/, appointmentSchema],
+  [/A016_response|A034_response_(CancellationReasonAndMandatoryComment|Minimal)|A038_response/, storedAppointmentSchema],
+  [/A033_response/, healthcareServiceSchema],
+  [/A035_response/, healthcareServiceBundleSchema],
+  [/A031_response/, referralRequestSchema],
   [/A030_response/, practitionerRoleBundleSchema],
+  [/A044_response/, createAdviceResponseSchema],
+  [/A024_response/, communicationRequestSchema],
+  [/A025_response/, conversationBundleSchema],
   [/A008_response/, worklistSchema],
   [/A029_response/, taskBundleSchema],
   [/A036_response/, cancelReferralResponseSchema],
@@ -155,10 +177,13 @@ describe('zod schemas parse every example response', () => {
   );
 
   it.each(responses)('%s', (file) => {
-    const entry = RESPONSE_SCHEMAS.find(([pattern]) => pattern.test(file));
-    expect(entry, `no schema for ${file}`).toBeDefined();
-    const result = entry![1].safeParse(load(file));
-    expect(result.success, JSON.stringify(result.error)).toBe(true);
+    // Every schema whose pattern names the file must read it (A016's answer is read by two).
+    const entries = RESPONSE_SCHEMAS.filter(([pattern]) => pattern.test(file));
+    expect(entries.length, `no schema for ${file}`).toBeGreaterThan(0);
+    for (const [, schema] of entries) {
+      const result = schema.safeParse(load(file));
+      expect(result.success, JSON.stringify(result.error)).toBe(true);
+    }
   });
 
   it('reads the services of a search: names, DBS/IBS/RAS, distance and wait', () => {

@@ -112,16 +112,16 @@ export interface ErsClientOptions {
   onRequest?: (event: RequestEvent) => void;
 }
 
-interface OperationSpec {
+export interface OperationSpec {
   id: string;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete' | 'head';
   path: string;
   auth: AuthNeed;
   /** Safe to send more than once. */
   idempotent: boolean;
 }
 
-interface SendInit {
+export interface SendInit {
   json?: unknown;
   body?: BodyInit;
   headers?: Record<string, string>;
@@ -160,7 +160,8 @@ export interface CreateInput {
 }
 
 export interface UploadInput {
-  ubrn: string;
+  /** The referral the file is for; left out for a file meant for a request not created yet (A044). */
+  ubrn?: string;
   fileName: string;
   contentType: string;
   bytes: Uint8Array | ArrayBuffer | Blob;
@@ -351,7 +352,7 @@ export class ErsClient {
   /** A020: store a file for this referral. Returns the `Binary/<id>` reference A012 needs. */
   async uploadFile(input: UploadInput): Promise<{ url: string }> {
     enforce('A020', [
-      ...checkUbrn(input.ubrn),
+      ...(input.ubrn === undefined ? [] : checkUbrn(input.ubrn)),
       ...checkAttachment({ fileName: input.fileName, contentType: input.contentType, size: byteLength(input.bytes) }),
       ...checkAsciiFileName(input.fileName),
     ]);
@@ -502,6 +503,20 @@ export class ErsClient {
 
   // ---- plumbing -----------------------------------------------------------------------------
 
+  /**
+   * One call for the operation modules (booking-client.ts): this client's auth, 401 handling,
+   * retry policy (reads only) and zod validation of the answer.
+   */
+  async request<T extends z.ZodType>(op: OperationSpec, init: SendInit, schema: T): Promise<{ data: z.infer<T>; response: Response }> {
+    const { data, response } = await this.send(op, init);
+    return { data: this.validate(op, schema, data, response), response };
+  }
+
+  /** As request, for answers with no body (A037 HEAD). */
+  async requestNoBody(op: OperationSpec, init: SendInit): Promise<Response> {
+    return (await this.send(op, init)).response;
+  }
+
   /** A PDF answer (A007, A019): checks it really is a PDF; e-RS errors arrive as JSON and became ErsErrors. */
   private async pdfResponse(op: OperationSpec, fallbackName: string): Promise<ErsFile> {
     const { response, bytes } = await this.send(op, { accept: 'application/pdf', binary: true });
@@ -527,7 +542,8 @@ export class ErsClient {
     return parseReferral(this.validate(op, referralRequestSchema, data, response), response.headers.get('ETag'));
   }
 
-  private validate<T extends z.ZodType>(op: OperationSpec, schema: T, data: unknown, response?: Response): z.infer<T> {
+  /** Validates a response with zod; public so feature operation modules (e.g. ./advice.ts) share it. */
+  validate<T extends z.ZodType>(op: OperationSpec, schema: T, data: unknown, response?: Response): z.infer<T> {
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       // A 2xx to a change (e.g. a proxy's HTML page after e-RS processed it) does not say the change
@@ -548,8 +564,11 @@ export class ErsClient {
     return parsed.data;
   }
 
-  /** One logical call: 401 → re-authenticate and one retry; reads retry transient failures. */
-  private async send(op: OperationSpec, init: SendInit): Promise<{ response: Response; data: unknown; bytes?: Uint8Array }> {
+  /**
+   * One logical call: 401 → re-authenticate and one retry; reads retry transient failures. Public so
+   * operations kept in their own modules (./advice.ts) use the same auth, retry and error path.
+   */
+  async send(op: OperationSpec, init: SendInit): Promise<{ response: Response; data: unknown; bytes?: Uint8Array }> {
     let reauthenticated = false;
     for (let tries = 0; ; tries++) {
       try {

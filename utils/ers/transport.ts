@@ -48,10 +48,10 @@ export function authHeaders(
 }
 
 /** Upload metadata headers: same meaning, different names per flavour. */
-export function uploadHeaders(flavour: Flavour, fileName: string, ubrn: string): Record<string, string> {
-  return flavour === 'legacy'
-    ? { 'X-ERS-XAPI-META-FILE_NAME': fileName, 'X-ERS-XAPI-META-INTENDED_UBRN': ubrn }
-    : { 'NHSD-eRS-File-Name': fileName, 'NHSD-eRS-Referral-ID': ubrn };
+/** Without a UBRN (a file for an A&G request not created yet) the referral header is left out. */
+export function uploadHeaders(flavour: Flavour, fileName: string, ubrn?: string): Record<string, string> {
+  if (flavour === 'legacy') return { 'X-ERS-XAPI-META-FILE_NAME': fileName, ...(ubrn ? { 'X-ERS-XAPI-META-INTENDED_UBRN': ubrn } : {}) };
+  return { 'NHSD-eRS-File-Name': fileName, ...(ubrn ? { 'NHSD-eRS-Referral-ID': ubrn } : {}) };
 }
 
 /** The e-RS transaction id of a response, whichever flavour answered. */

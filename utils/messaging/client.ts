@@ -27,6 +27,7 @@ export async function sendMessage<T extends MessageType>(type: T, payload?: Payl
 const EVENT_CHECKS: { [T in BackgroundEvent['type']]: (m: Record<string, unknown>) => boolean } = {
   'session/changed': (m) => !!m.view && typeof m.view === 'object',
   'referral/changed': (m) => typeof m.draftId === 'string',
+  'advice/changed': (m) => typeof m.id === 'string',
 };
 
 /** Listen for one kind of background event in an extension page. Returns an unsubscribe function. */

@@ -209,6 +209,7 @@ export function registerReferrals(): void {
       defaultPriority: last?.priority ?? settings.search.priority,
       defaultSpecialty: last?.specialty,
       defaultDistance: settings.search.distanceMiles || undefined,
+      letterTemplates: settings.letterTemplates,
     };
     return prefs;
   });

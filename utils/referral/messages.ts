@@ -59,6 +59,8 @@ export interface PanelPreferences {
   defaultPriority?: string;
   defaultSpecialty?: string;
   defaultDistance?: number;
+  /** Administrators' letter templates as set (checked by the panel with utils/letter/template.ts). */
+  letterTemplates?: unknown[];
 }
 
 export const referralMessages = {

@@ -80,6 +80,8 @@ export const settingsShape = {
   search: searchPreferencesSchema,
   /** Extra host adapters (patient-context readers); validated in detail by utils/patient. */
   hostAdapters: z.array(z.record(z.string(), z.unknown())).max(50),
+  /** Administrators' referral letter templates; each is checked in detail by utils/letter/template.ts. */
+  letterTemplates: z.array(z.record(z.string(), z.unknown())).max(50),
 } as const;
 
 export const settingsSchema = z.object(settingsShape).strict();
@@ -111,6 +113,7 @@ const COMMON = {
   draftTtlHours: 72,
   search: { sortBy: 'DISTANCE', priority: 'ROUTINE', requestType: 'APPOINTMENT_REQUEST', distanceMiles: 0 },
   hostAdapters: [],
+  letterTemplates: [],
   oauthRedirectUrl: '',
 } satisfies Partial<Settings>;
 

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { readExample } from 'ers-contract/files';
 import { ErsError, diag, unprocessable } from './errors';
 import { isObject } from './fhir';
-import { buildPdf, type PdfLine } from './pdf';
+import type { LetterBlock } from '../../../utils/letter/document';
+import { simulatorPdf } from './documents';
+import { issueOtherObjectKey } from './objectstore';
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';
 import { availability, STATE_DISPLAY } from './referrals';
 import { type OpContext, checkRelationship } from './rules';
@@ -57,6 +59,7 @@ export function availableActions(r: Referral, ctx: OpContext): string[] {
       return ['CANCEL_DIRECTLY_BOOKED_APPOINTMENT', 'CANCEL_REFERRAL'];
     case 'DEFERRED_TO_PROVIDER':
     case 'AWAITING_TRIAGE':
+    case 'TRIAGED_PROVIDER_TO_ACTION':
       return ['CANCEL_REFERRAL'];
     case 'REJECTED':
     case 'TRIAGE_RESPONSE':
@@ -225,13 +228,16 @@ function providerOf(r: Referral, ctx: Pick<OpContext, 'directory'>): string {
   return ctx.directory.services.get(r.shortlist[0]?.serviceId ?? '')?.providerOds ?? 'R69';
 }
 
-/** Applies a provider event; throws a plain Error (→ 400 from the admin API) when it does not fit. */
-export function applyProviderEvent(
+/**
+ * Applies a provider event; throws a plain Error (→ 400 from the admin API) when it does not fit.
+ * The response PDF is rendered before anything changes, so the new state and its file appear together.
+ */
+export async function applyProviderEvent(
   r: Referral,
   event: ProviderEvent,
   input: ProviderEventInput,
   ctx: Pick<OpContext, 'directory' | 'state' | 'now' | 'specialtySystem' | 'flavour'>,
-): void {
+): Promise<void> {
   if (r.state === 'CANCELLED_REFERRAL') throw new Error(`referral ${r.ubrn} is cancelled`);
   if (r.locked) throw new Error(`referral ${r.ubrn} is being updated`);
   const code = input.reason ?? DEFAULT_REASON[event];
@@ -243,19 +249,17 @@ export function applyProviderEvent(
     reason = { system: reasonSystem(ctx as OpContext, type), code: concept.code, display: concept.display };
   }
   const provider = providerOf(r, ctx);
+  const pdf = input.attachResponse
+    ? await simulatorPdf(`Provider response ${r.ubrn}`, [['UBRN', r.ubrn]], ctx.now, [
+        { kind: 'paragraph', text: `Referral ${r.ubrn}: ${STATE_DISPLAY[EVENT_STATE[event]]}` },
+        ...(reason ? [{ kind: 'paragraph' as const, text: `Reason: ${reason.display ?? reason.code}` }] : []),
+        ...(input.comment ? [{ kind: 'paragraph' as const, text: input.comment }] : []),
+      ])
+    : undefined;
   setState(r, EVENT_STATE[event], ctx.now, reason, input.comment);
   if (event === 'cancel') r.cancelledByOds = provider;
-  if (input.attachResponse) {
+  if (pdf) {
     const binaryId = randomUUID();
-    const pdf = buildPdf(
-      [
-        { text: 'Response from the provider', size: 16, bold: true },
-        { text: `Referral ${r.ubrn}: ${STATE_DISPLAY[r.state]}`, gapBefore: 8 },
-        ...(reason ? [{ text: `Reason: ${reason.display ?? reason.code}` }] : []),
-        ...(input.comment ? [{ text: input.comment, gapBefore: 6 }] : []),
-      ],
-      { title: `Provider response ${r.ubrn}`, creationDate: ctx.now },
-    );
     ctx.state.binaries.set(binaryId, {
       id: binaryId,
       bytes: pdf,
@@ -286,23 +290,29 @@ export function applyProviderEvent(
 // A007
 
 /** The clinical information summary: the referral, its state with the provider's reason and comments, its files. */
-export function clinicalInformationSummary(r: Referral, ctx: OpContext): { fileName: string; pdf: Buffer } {
+export async function clinicalInformationSummary(r: Referral, ctx: OpContext): Promise<{ fileName: string; pdf: Buffer }> {
   const stamp = ctx.now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const lines: PdfLine[] = [
-    { text: 'Clinical Information Summary', size: 16, bold: true },
-    { text: `UBRN ${r.ubrn}`, gapBefore: 8 },
-    { text: `Priority: ${PRIORITY_DISPLAY[r.priority] ?? r.priority}` },
-    ...(r.specialty ? [{ text: `Specialty: ${specialtyDisplay(r.specialty)}` }] : []),
-    { text: `Created: ${r.createdAt.slice(0, 10)}` },
-    { text: `Status: ${STATE_DISPLAY[r.state] ?? r.state}`, bold: true, gapBefore: 6 },
-    ...(r.stateReason ? [{ text: `Reason: ${r.stateReason.display ?? r.stateReason.code}` }] : []),
-    ...(r.stateComment ? [{ text: `Comments: ${r.stateComment}` }] : []),
-    { text: 'Attachments', bold: true, gapBefore: 6 },
-    ...[...r.attachments, ...(r.responses ?? [])].map((a) => ({ text: `${ctx.state.binaries.get(a.binaryId)?.fileName ?? a.binaryId} (${a.attachedByOrg})` })),
+  const blocks: LetterBlock[] = [
+    {
+      kind: 'paragraph',
+      text: [
+        `Priority: ${PRIORITY_DISPLAY[r.priority] ?? r.priority}`,
+        ...(r.specialty ? [`Specialty: ${specialtyDisplay(r.specialty)}`] : []),
+        `Created: ${r.createdAt.slice(0, 10)}`,
+      ].join('\n'),
+    },
+    { kind: 'paragraph', bold: true, text: `Status: ${STATE_DISPLAY[r.state] ?? r.state}` },
+    ...(r.stateReason ? [{ kind: 'paragraph' as const, text: `Reason: ${r.stateReason.display ?? r.stateReason.code}` }] : []),
+    ...(r.stateComment ? [{ kind: 'paragraph' as const, text: `Comments: ${r.stateComment}` }] : []),
+    { kind: 'heading', text: 'Attachments' },
+    {
+      kind: 'list',
+      items: [...r.attachments, ...(r.responses ?? [])].map((a) => `${ctx.state.binaries.get(a.binaryId)?.fileName ?? a.binaryId} (${a.attachedByOrg})`),
+    },
   ];
   return {
     fileName: `${r.ubrn}_Clinical_Information_Summary_${stamp}.pdf`,
-    pdf: buildPdf(lines, { title: `Clinical Information Summary ${r.ubrn}`, creationDate: ctx.now }),
+    pdf: await simulatorPdf(`Clinical Information Summary ${r.ubrn}`, [['UBRN', r.ubrn]], ctx.now, blocks),
   };
 }
 
@@ -323,7 +333,8 @@ function findAttachment(state: SimState, binaryId: string): { r: Referral; a: At
 /** A042: checks access and availability, then issues a one-use object-store key (the 307 Location). */
 export function issueObjectKey(binaryId: string, ctx: OpContext): string {
   const found = findAttachment(ctx.state, binaryId);
-  if (!found) throw new ErsError(404, 'REC_NOT_FOUND', `Binary/${binaryId} not found`);
+  // Not a referral's file: an A&G request's file, or one uploaded and not yet linked (./objectstore.ts).
+  if (!found) return issueOtherObjectKey(binaryId, ctx);
   checkRelationship(found.r, ctx, ctx.directory);
   const status = availability(found.r, found.a, ctx);
   if (status !== 'AVAILABLE') throw new ErsError(422, status, `The file is not available (${status}).`);

@@ -10,7 +10,7 @@ import { EXTENSION, LETTER_INTENTIONS, MAX_SHORTLIST, PROFILE, REQUEST_TYPES, SO
 import { ErsError, diag, unprocessable } from './errors';
 import { type ParamValue, checkKeys, codingIn, first, identifierOf, isObject, readParameters, UBRN_PATTERN } from './fhir';
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';
-import { type OpContext, checkPathwayStart, checkReferringClinician, checkRelationship, resolvePatient } from './rules';
+import { type OpContext, checkPathwayStart, checkReferringClinician, checkRelationship, findPatient, resolvePatient } from './rules';
 import { MAX_SEARCH_RESULTS, matchingServices, normaliseCriteriaResource, parseCriteria, renderEntry, renderServiceList, sortMatches } from './search';
 import { type Attachment, type Availability, type Referral, bumpVersion } from './state';
 
@@ -69,7 +69,7 @@ interface ParsedShortlist {
 }
 
 /** Reads the shortlist List: contained criteria, the extension pointing at them, 1..n entries. */
-function readShortlist(pv: ParamValue): ParsedShortlist {
+export function readShortlist(pv: ParamValue): ParsedShortlist {
   const list = pv.value as Record<string, unknown>;
   const path = pv.path;
   const structure = (p: string, what: string, m: string) => unprocessable('INVALID_FHIR_STRUCTURE', diag(p, what, m));
@@ -311,22 +311,37 @@ export function renderAppointment(
   appt: NonNullable<Referral['appointment']>,
   id?: string,
 ): Record<string, unknown> {
+  // Without a status the appointment is the triage shape every earlier route stores.
+  const status = appt.status ?? 'proposed';
+  const reason = appt.reason ?? (appt.status ? undefined : { system: SYSTEM.reviewReason, code: 'TRIAGE' });
   return {
     ...(id ? { id } : {}),
     meta: {
-      versionId: '1',
+      versionId: String(appt.version ?? 1),
       profile: [PROFILE.appointment, 'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Appointment-1'],
     },
     language: 'en',
     resourceType: 'Appointment',
-    status: 'proposed',
+    status,
     description: 'e-Referral Appointment',
+    ...(appt.start ? { start: appt.start, end: appt.end } : {}),
+    ...(appt.slotId ? { slot: [{ reference: `Slot/${appt.slotId}` }] } : {}),
     created: appt.created,
-    reason: [{ coding: [{ system: SYSTEM.reviewReason, code: 'TRIAGE' }] }],
+    ...(reason ? { reason: [{ coding: [reason] }] } : {}),
+    ...(appt.comment ? { comment: appt.comment } : {}),
     incomingReferral: [{ reference: `ReferralRequest/${r.ubrn}/_history/${appt.referralVersion}` }],
     participant: [
       { actor: { identifier: { system: SYSTEM.ersService, value: appt.serviceId }, display: appt.serviceName }, status: 'accepted' },
       { actor: { identifier: { system: SYSTEM.nhsNumber, value: r.patientNhsNumber } }, status: 'accepted' },
+      ...(appt.clinician
+        ? [
+            {
+              type: { coding: [{ system: 'http://hl7.org/fhir/ValueSet/encounter-participant-type', code: 'CON' }] },
+              actor: { identifier: { system: SYSTEM.sdsUserId, value: appt.clinician } },
+              status: 'accepted',
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -581,8 +596,8 @@ export function planTriage(body: unknown, ctx: OpContext): TriagePlan {
   if (typeof body.status !== 'string') throw unprocessable('MISSING_VALUE', diag('status', 'status', 'status missing'));
   const reason = Array.isArray(body.reason) ? (body.reason[0] as { coding?: { system?: string; code?: string }[] })?.coding?.[0] : undefined;
   if (body.status !== 'proposed' || !reason || reason.code !== 'TRIAGE') {
-    // Booking and deferral (A015/A016 proper) are out of the simulator's scope.
-    throw unprocessable('INAPPROPRIATE_VALUE', diag('status', 'status', 'the simulator supports only sending to triage: status proposed with reason TRIAGE'));
+    // Bookings and deferrals are routed to booking.ts before this (isBookingBody).
+    throw unprocessable('INAPPROPRIATE_VALUE', diag('status', 'status', 'this route sends to triage: status proposed with reason TRIAGE'));
   }
   if (reason.system !== SYSTEM.reviewReason)
     throw unprocessable('INVALID_CODE', diag('reason[0]/coding[0]/system', 'reason', `system must be ${SYSTEM.reviewReason}`));
@@ -630,4 +645,82 @@ export function applyTriage(plan: TriagePlan, ctx: OpContext): NonNullable<Refer
     referralVersion: r.version,
   };
   return r.appointment;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A031 (change shortlist)
+
+const CHANGE_SHORTLIST_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-ChangeShortlist-Parameters-1';
+const CHANGE_SPECS = {
+  shortlist: { kind: 'resource', min: 1 },
+  intentionToAddReferralLetter: { kind: 'valueCoding', min: 1 },
+  firstReminderLetterFollowUpDays: { kind: 'valueUnsignedInt', min: 1 },
+} as const;
+
+export interface ShortlistChange {
+  shortlist: { serviceId: string; display: string }[];
+  criteria: Record<string, unknown>;
+  letterIntention: string;
+  reminderDays: number;
+}
+
+/** Re-runs the A011 shortlist validation for an existing referral (commissioned by its own org). */
+export function planShortlistChange(body: unknown, r: Referral, ctx: OpContext): ShortlistChange {
+  const params = readParameters(body, '', CHANGE_SHORTLIST_PROFILE, CHANGE_SPECS);
+  const pv = (n: keyof typeof CHANGE_SPECS) => first(params, n) as ParamValue;
+  const shortlist = readShortlist(pv('shortlist'));
+  const criteria = parseCriteria(shortlist.criteriaResource, shortlist.criteriaPath, ctx);
+  const intention = codingIn(pv('intentionToAddReferralLetter'), 'intentionToAddReferralLetter', SYSTEM.referralLetterIntention, LETTER_INTENTIONS);
+  const listPath = `${pv('shortlist').path}/entry`;
+  if (shortlist.serviceIds.length === 0) throw unprocessable('MISSING_VALUE', diag(listPath, 'entry', 'the shortlist needs at least one service'));
+  if (shortlist.serviceIds.length > MAX_SHORTLIST) throw unprocessable('TOO_MANY_ITEMS', diag(listPath, 'entry', `at most ${MAX_SHORTLIST} services`));
+  const seen = new Set<string>();
+  const services = shortlist.serviceIds.map((s) => {
+    if (seen.has(s.id)) throw unprocessable('DUPLICATE_SERVICE', diag(s.path, 'service', `service ${s.id} is shortlisted more than once`));
+    seen.add(s.id);
+    const svc = ctx.directory.services.get(s.id);
+    if (!svc) throw unprocessable('REFERENCE_NOT_FOUND', diag(s.path, 'service', `service ${s.id} not found`));
+    return { svc, path: s.path };
+  });
+  if (intention === 'NOT_INTENDING_TO_ADD') {
+    const needs = services.find(({ svc }) => svc.referralLetterRequired || svc.flows.includes('TRIAGE_REQUEST'));
+    if (needs)
+      throw unprocessable(
+        'INAPPROPRIATE_VALUE',
+        diag(pv('intentionToAddReferralLetter').path, 'intentionToAddReferralLetter', `service ${needs.svc.id} requires a referral letter`),
+      );
+  }
+  const patient = findPatient(r.patientNhsNumber);
+  if (!patient) throw unprocessable('PATIENT_ERROR', diag('subject', 'patient', 'patient record not available'));
+  const results = new Set(
+    matchingServices(criteria, {
+      requestType: 'APPOINTMENT_REQUEST',
+      patient,
+      commissioningOrg: r.commissioningOrg,
+      directory: ctx.directory,
+      now: ctx.now,
+    }).map((m) => m.service.id),
+  );
+  for (const { svc, path } of services) {
+    if (!results.has(svc.id))
+      throw unprocessable('SHORTLISTED_SERVICE_NOT_IN_RESULTS', diag(path, 'service', `service ${svc.id} does not match the contained search criteria`));
+  }
+  const normalised = normaliseCriteriaResource(criteria.resource, ctx.specialtySystem, 'serviceSearchCriteria') as Record<string, unknown>;
+  return {
+    shortlist: services.map(({ svc }) => ({ serviceId: svc.id, display: svc.name })),
+    criteria: normalised,
+    letterIntention: intention,
+    reminderDays: pv('firstReminderLetterFollowUpDays').value as number,
+  };
+}
+
+export function applyShortlistChange(r: Referral, change: ShortlistChange): void {
+  bumpVersion(r);
+  r.shortlist = change.shortlist;
+  r.criteria = change.criteria;
+  r.letterIntention = change.letterIntention;
+  r.reminderDays = change.reminderDays;
+  r.appointment = undefined;
+  r.stateReason = undefined;
+  r.state = 'NOT_BOOKED';
 }

@@ -12,10 +12,34 @@ import { ErsError, diag, unprocessable } from './errors';
 import type { RouteId } from './faults';
 import { isObject } from './fhir';
 import { type Reply, fhir, header, negotiate, parseJson, readBody, requireJsonContentType } from './http';
+import {
+  applyBooking,
+  applyCancellation,
+  checkBooking,
+  checkShortlistChangeState,
+  findAppointment,
+  isBookingBody,
+  readBooking,
+  readCancellation,
+  renderHealthcareService,
+  searchSlots,
+} from './booking';
 import { generateLetter } from './letters';
+import {
+  createAdvice,
+  getAdvice,
+  parseBasedOn,
+  renderCommunicationRequest,
+  renderConversation,
+  renderCreateResponse,
+  renderOverviewPdf,
+  requireCurrent,
+} from './advice';
 import { REFERENCE_DATA_VERSION, buildCodeSystem } from './reference-data';
 import {
   applyLetterUpdate,
+  applyShortlistChange,
+  planShortlistChange,
   applyTriage,
   checkTriageState,
   createReferral,
@@ -330,6 +354,20 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
+      id: 'A015',
+      method: 'GET',
+      stu3: /^\/Slot$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const url = new URL(h.req.url ?? '/', 'http://x');
+        const platform = h.flavour === 'platform';
+        const commOrg = header(h.req, platform ? 'nhsd-ers-comm-rule-org' : 'x-ers-xapi-comm-rule-org');
+        const base = `${h.core.url}${platform ? PLATFORM_STU3 : LEGACY_STU3}`;
+        return fhir(200, searchSlots(url.searchParams, commOrg, ctx, ctx.state.slots, base));
+      },
+    },
+    {
       id: 'A016',
       method: 'POST',
       stu3: /^\/Appointment$/,
@@ -338,27 +376,99 @@ function stu3Routes(): RouteDef[] {
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
-        const plan = planTriage(await jsonBody(h.req), ctx);
+        const body = await jsonBody(h.req);
+        if (isBookingBody(body)) return bookOrDefer(h, ctx, body);
+        const plan = planTriage(body, ctx);
         const r = plan.referral;
         if (r.locked)
           throw new ErsError(423, 'REFERRAL_LOCKED', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${r.ubrn} is being updated`));
         r.locked = true;
-        let appt;
+        let appt: ReturnType<typeof applyTriage>;
         try {
           await h.latency();
-          if (plan.version !== r.version) {
-            throw new ErsError(
-              409,
-              'VERSION_CONFLICT',
-              diag('incomingReferral[0]/reference', 'incomingReferral', `version ${plan.version} is not current (current is ${r.version})`),
-            );
-          }
+          checkIncomingVersion(plan.version, r.version);
           checkTriageState(r);
           appt = applyTriage(plan, { ...ctx, now: h.core.clock() });
         } finally {
           r.locked = false;
         }
         return fhir(201, renderAppointment(r, appt, appt.id), etag(1));
+      },
+    },
+    {
+      id: 'A038',
+      method: 'GET',
+      stu3: /^\/Appointment\/([^/]+)(?:\/_history\/([^/]+))?$/,
+      platformOnly: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const r = findAppointment(h.params[0], ctx);
+        const appt = r.appointment!;
+        const version = appt.version ?? 1;
+        if (h.params[1] !== undefined && h.params[1] !== String(version)) {
+          throw new ErsError(404, 'REFERENCE_NOT_FOUND', diag('_history', 'version', `version ${h.params[1]} of appointment ${appt.id} is not current`));
+        }
+        return fhir(200, renderAppointment(r, appt, appt.id), etag(version));
+      },
+    },
+    {
+      id: 'A034',
+      method: 'PUT',
+      stu3: /^\/Appointment\/([^/]+)$/,
+      platformOnly: true,
+      latencyInside: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const expected = parseIfMatch(header(h.req, 'if-match'));
+        const body = await jsonBody(h.req);
+        const r = findAppointment(h.params[0], ctx);
+        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'id', `referral ${r.ubrn} is being updated`));
+        r.locked = true;
+        try {
+          await h.latency();
+          const appt = r.appointment!;
+          if (expected !== (appt.version ?? 1)) {
+            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${appt.version ?? 1})`));
+          }
+          if (appt.status !== 'booked' || !appt.start || r.state !== 'BOOKED') {
+            throw unprocessable('INVALID_REQUEST_STATE', diag('id', 'id', 'only the current directly booked appointment can be cancelled'));
+          }
+          const plan = readCancellation(body, ctx);
+          const done = throughPas(h, 'A034', () => applyCancellation(r, plan, { ...ctx, now: h.core.clock() }, ctx.state.slots));
+          return fhir(200, renderAppointment(r, done, done.id), etag(done.version ?? 1));
+        } finally {
+          r.locked = false;
+        }
+      },
+    },
+    {
+      id: 'A031',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.changeShortlist$/,
+      platformOnly: true,
+      latencyInside: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const r = getReferral(h.params[0], ctx);
+        checkRelationship(r, ctx, ctx.directory);
+        const expected = parseIfMatch(header(h.req, 'if-match'));
+        const body = await jsonBody(h.req);
+        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'ubrn', `referral ${r.ubrn} is being updated`));
+        r.locked = true;
+        try {
+          await h.latency();
+          if (expected !== r.version) {
+            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${r.version})`));
+          }
+          checkShortlistChangeState(r);
+          applyShortlistChange(r, planShortlistChange(body, r, ctx));
+        } finally {
+          r.locked = false;
+        }
+        return fhir(200, renderReferral(r, ctx), etag(r.version));
       },
     },
     {
@@ -371,7 +481,7 @@ function stu3Routes(): RouteDef[] {
         await readBody(h.req, 0); // no body expected; drain whatever was sent
         const r = getReferral(h.params[0], ctx);
         checkRelationship(r, ctx, ctx.directory);
-        const { fileName, pdf } = generateLetter(r, ctx.directory, ctx.now);
+        const { fileName, pdf } = await generateLetter(r, ctx.directory, ctx.now);
         return {
           status: 200,
           contentType: 'application/pdf',
@@ -406,6 +516,91 @@ function stu3Routes(): RouteDef[] {
     },
     ...lifecycleRoutes(),
   ];
+}
+
+function checkIncomingVersion(stated: number, current: number): void {
+  if (stated !== current) {
+    throw new ErsError(
+      409,
+      'VERSION_CONFLICT',
+      diag('incomingReferral[0]/reference', 'incomingReferral', `version ${stated} is not current (current is ${current})`),
+    );
+  }
+}
+
+/**
+ * The provider's PAS behind A016/A034: a `pas` fault answers 502/504 after the latency, with the
+ * change made (`applied`) or not; `unconfirmed` answers 422 UNABLE_TO_CONFIRM_APPOINTMENT unchanged.
+ */
+function throughPas<T>(h: HandlerInput, route: 'A016' | 'A034', apply: () => T): T {
+  const fault = h.core.faults.take(route, ['pas', 'unconfirmed']);
+  if (!fault) return apply();
+  if (fault.kind === 'unconfirmed') throw unprocessable('UNABLE_TO_CONFIRM_APPOINTMENT', "e-RS could not confirm the appointment with the provider's system");
+  if (fault.kind !== 'pas') return apply();
+  if (fault.applied) apply();
+  if (fault.status === 502) throw new ErsError(502, 'PAS_RESPONDED_WITH_ERROR', "The provider's system responded with an error", { issueCode: 'exception' });
+  throw new ErsError(504, 'PAS_NOT_RESPONDING', "The provider's system did not respond in time", { issueCode: 'timeout' });
+}
+
+/** A016 book or defer to provider, in the contract's order (§3.5): shape, version and lock, state, service, slot. */
+async function bookOrDefer(h: HandlerInput, ctx: OpContext, body: unknown): Promise<Reply> {
+  const plan = readBooking(body, ctx);
+  const r = plan.referral;
+  if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${r.ubrn} is being updated`));
+  r.locked = true;
+  try {
+    await h.latency();
+    const now = h.core.clock();
+    checkIncomingVersion(plan.version, r.version);
+    // Someone else books the slot between this user's listing and booking.
+    if (plan.kind === 'book' && h.core.faults.take('A016', 'slot-taken')) {
+      const slot = ctx.state.slots.find(plan.slotId!, ctx.directory, now);
+      if (slot && !slot.bookedBy) slot.bookedBy = 'elsewhere';
+    }
+    const slot = checkBooking(plan, { ...ctx, now }, ctx.state.slots);
+    const appt = throughPas(h, 'A016', () => applyBooking(plan, slot, { ...ctx, now }));
+    return fhir(201, renderAppointment(r, appt, appt.id), etag(appt.version ?? 1));
+  } finally {
+    r.locked = false;
+  }
+}
+
+async function r4ServiceRoute(h: HandlerInput): Promise<Reply> {
+  operationContext(h, RC_RCA);
+  const svc = h.core.directory.services.get(h.params[0]);
+  if (!svc) throw new ErsError(404, 'REC_NOT_FOUND', diag('id', 'id', `service ${h.params[0]} not found`));
+  if (h.req.method === 'HEAD') return { status: 200, headers: { ETag: 'W/"1"', 'Cache-Control': 'no-cache' } };
+  negotiate(header(h.req, 'accept'), JSON_TYPES);
+  return fhir(200, renderHealthcareService(svc, h.core.directory), { ...etag(1), 'Cache-Control': 'no-cache' });
+}
+
+async function r4Services(h: HandlerInput): Promise<Reply> {
+  operationContext(h, RC_RCA);
+  negotiate(header(h.req, 'accept'), JSON_TYPES);
+  const ids = (new URL(h.req.url ?? '/', 'http://x').searchParams.get('_id') ?? '').split(',').filter(Boolean);
+  if (ids.length === 0 || ids.length > 20 || ids.some((id) => !/^\d+$/.test(id))) {
+    throw new ErsError(400, 'REC_BAD_REQUEST', diag('_id', '_id', 'between 1 and 20 numeric service ids are required'));
+  }
+  const found = ids.map((id) => h.core.directory.services.get(id)).filter((s) => s !== undefined);
+  const base = `${h.core.url}/referrals/FHIR/R4`;
+  return fhir(200, {
+    id: `services-${ids.join('-')}`,
+    meta: { lastUpdated: h.core.clock().toISOString() },
+    resourceType: 'Bundle',
+    type: 'searchset',
+    timestamp: h.core.clock().toISOString(),
+    total: found.length,
+    link: [{ relation: 'self', url: `${base}/HealthcareService?_id=${ids.join(',')}` }],
+    ...(found.length
+      ? {
+          entry: found.map((s) => ({
+            fullUrl: `${base}/HealthcareService/${s.id}`,
+            resource: renderHealthcareService(s, h.core.directory),
+            search: { mode: 'match' },
+          })),
+        }
+      : {}),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,7 +663,7 @@ function lifecycleRoutes(): RouteDef[] {
         await readBody(h.req, 0);
         const r = getReferral(h.params[0], ctx);
         checkRelationship(r, ctx, ctx.directory);
-        const { fileName, pdf } = clinicalInformationSummary(r, ctx);
+        const { fileName, pdf } = await clinicalInformationSummary(r, ctx);
         return { status: 200, contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="${fileName}"` }, body: pdf };
       },
     },
@@ -490,7 +685,64 @@ export function objectStoreReply(core: SimCore, method: string, pathname: string
   return { status: 200, contentType: found.contentType, headers: { 'Content-Disposition': contentDisposition(found.fileName) }, body: found.bytes };
 }
 
-const STU3 = stu3Routes();
+// Advice and Guidance (./advice.ts): A044 create, A024 summary, A025 conversation, A043 overview PDF.
+function adviceRoutes(): RouteDef[] {
+  return [
+    {
+      id: 'A044',
+      method: 'POST',
+      stu3: /^\/CommunicationRequest\/\$ers\.createAdviceAndGuidance$/,
+      platformOnly: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const a = createAdvice(await jsonBody(h.req), ctx);
+        return fhir(200, renderCreateResponse(a, ctx));
+      },
+    },
+    {
+      id: 'A043',
+      method: 'POST',
+      stu3: /^\/CommunicationRequest\/([^/$]+)\/\$ers\.generateCRI$/,
+      platformOnly: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), ['application/pdf']);
+        await readBody(h.req, 0);
+        const { fileName, pdf } = await renderOverviewPdf(getAdvice(h.params[0], ctx), ctx.now);
+        return { status: 200, contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="${fileName}"` }, body: pdf };
+      },
+    },
+    {
+      id: 'A024',
+      method: 'GET',
+      stu3: /^\/CommunicationRequest\/([^/$]+)(?:\/_history\/([^/]+))?$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const a = getAdvice(h.params[0], ctx);
+        requireCurrent(a, h.params[1]);
+        return fhir(200, renderCommunicationRequest(a, ctx), etag(a.version));
+      },
+    },
+    {
+      id: 'A025',
+      method: 'GET',
+      stu3: /^\/Communication$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const { ubrn, version } = parseBasedOn(new URL(h.req.url ?? '/', 'http://sim.invalid').searchParams);
+        const a = getAdvice(ubrn, ctx);
+        requireCurrent(a, version);
+        const base = h.flavour === 'platform' ? `${h.core.url}/referrals/FHIR/STU3` : `${h.core.url}/ers-api/STU3/v1`;
+        return fhir(200, renderConversation(a, base, ctx.state), etag(a.version));
+      },
+    },
+  ];
+}
+
+const STU3 = [...stu3Routes(), ...adviceRoutes()];
 const PLATFORM_STU3 = '/referrals/FHIR/STU3';
 const LEGACY_STU3 = '/ers-api/STU3/v1';
 
@@ -513,6 +765,14 @@ export function matchRoute(method: string, pathname: string): { match?: RouteMat
   if (pathname === '/referrals/FHIR/R4/PractitionerRole') {
     if (method !== 'GET') return { methodMismatch: true, flavour: 'platform', kind: 'r4' };
     return { match: { id: 'A030', flavour: 'platform', kind: 'r4', params: [], handler: a030 } };
+  }
+  const r4Service = /^\/referrals\/FHIR\/R4\/HealthcareService(?:\/([^/]+))?$/.exec(pathname);
+  if (r4Service) {
+    const id = r4Service[1];
+    if (!id && method === 'GET') return { match: { id: 'A035', flavour: 'platform', kind: 'r4', params: [], handler: r4Services } };
+    if (id && method === 'GET') return { match: { id: 'A033', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(id)], handler: r4ServiceRoute } };
+    if (id && method === 'HEAD') return { match: { id: 'A037', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(id)], handler: r4ServiceRoute } };
+    return { methodMismatch: true, flavour: 'platform', kind: 'r4' };
   }
   const binaryM = /^\/referrals\/FHIR\/R4\/Binary\/([^/]+)$/.exec(pathname);
   if (binaryM) {

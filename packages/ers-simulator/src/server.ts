@@ -68,6 +68,8 @@ export interface RunningSimulator {
   reset(opts?: { auth?: boolean }): void;
   referrals(): ReferralSummary[];
   binaries(): BinarySummary[];
+  /** The bytes of a stored file (tests read an attached letter's text). */
+  binaryContent(id: string): Uint8Array | undefined;
   /** Mints a platform access token for a test user without the OAuth dance. */
   issueToken(userId: string, opts?: { lifetimeSeconds?: number; clientId?: string }): string;
   expireTokens(token?: string): number;
@@ -386,6 +388,10 @@ function controls(ctx: SimContext, server: Server, url: string, port: number): R
         intendedUbrn: b.intendedUbrn ?? null,
         linkedUbrn: b.linkedUbrn,
       })),
+    binaryContent: (id) => {
+      const b = core.state.binaries.get(id);
+      return b ? new Uint8Array(b.bytes) : undefined;
+    },
     issueToken: (userId, o = {}) => {
       const u: TestUser | undefined = findUser(userId);
       if (!u) throw new Error(`unknown test user ${userId}`);

@@ -2,7 +2,9 @@
 // binaries, counters for ids, plus the seed data that makes the example requests meaningful.
 
 import type { Priority } from 'ers-contract';
+import type { AdviceRequest } from './advice';
 import type { Flavour } from './search';
+import { SlotBook } from './slots';
 import { USER_IDS } from './users';
 
 export type ReferralState =
@@ -16,7 +18,9 @@ export type ReferralState =
   | 'DID_NOT_ATTEND'
   | 'APP_CANCELLED_BY_PATIENT'
   | 'APP_CANCELLED_BY_PROVIDER'
-  | 'CANCELLED_REFERRAL';
+  | 'CANCELLED_REFERRAL'
+  // an A&G request the provider converted (./advice.ts)
+  | 'TRIAGED_PROVIDER_TO_ACTION';
 
 /** The `reason` of the referral state (a provider's rejection reason, a cancellation reason, …). */
 export interface StateReason {
@@ -44,6 +48,16 @@ export interface Appointment {
   created: string;
   /** Referral version the appointment was made against (its incomingReferral reference). */
   referralVersion: number;
+  /** Absent = the triage shape (proposed, reason TRIAGE, version 1). */
+  status?: 'booked' | 'proposed' | 'cancelled';
+  /** The appointment's own version (A034's If-Match). */
+  version?: number;
+  reason?: { system: string; code: string };
+  slotId?: string;
+  start?: string;
+  end?: string;
+  clinician?: string;
+  comment?: string;
 }
 
 export interface Referral {
@@ -101,15 +115,19 @@ export interface Binary {
 export class SimState {
   referrals = new Map<string, Referral>();
   binaries = new Map<string, Binary>();
+  /** A&G requests (./advice.ts); they share the UBRN counter with referrals. */
+  advice = new Map<string, AdviceRequest>();
+  /** One-time A042 download addresses (./objectstore.ts). */
+  objectStore = new Map<string, { binaryId: string; expiresAt: number }>();
   nextUbrn = 70_002;
   nextAttachmentId = 80_001;
   nextAppointmentId = 70_000;
   nextLegacyAttachment = 95_000;
-  /** A042: one-use object-store keys → binary id and expiry (ms). A Location is good for one download only. */
-  objectStore = new Map<string, { binaryId: string; expiresAt: number }>();
+  /** Slot inventories (A015/A016), regenerated with the rest of the state on reset. */
+  slots = new SlotBook();
 
   allocateUbrn(): string {
-    while (this.referrals.has(String(this.nextUbrn).padStart(12, '0'))) this.nextUbrn++;
+    while (this.referrals.has(String(this.nextUbrn).padStart(12, '0')) || this.advice.has(String(this.nextUbrn).padStart(12, '0'))) this.nextUbrn++;
     return String(this.nextUbrn++).padStart(12, '0');
   }
 }
