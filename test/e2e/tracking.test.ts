@@ -3,13 +3,14 @@
 // it on the record ("1 rejected — read the response") and in the Referrals view; the provider's
 // response opens as a PDF (A007, and its file through A042); the referral is cancelled with a reason
 // and e-RS holds it cancelled with that reason and comment.
-import type { Page } from 'puppeteer-core';
+import path from 'node:path';
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { USER_IDS } from 'ers-simulator';
 import { examplePath } from 'ers-contract/files';
 import { referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { expectAccessible } from '../helpers/axe';
-import { startSignedInHarness, type Harness } from './harness';
+import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
 
 const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const NHS = '9434765919';
@@ -106,4 +107,30 @@ describe('a referral the provider rejected', () => {
     expect(h.sim.referrals().find((r) => r.ubrn === ubrn)!.stateComment).toBe('Patient referred elsewhere after the rejection.');
     expect(await panel.$('[data-testid="cancel-start"]')).toBeNull();
   }, 120_000);
+});
+
+describe('a letter outstanding on e-RS', () => {
+  it("is added from the Referrals view through the add-letter screen's own machine", async () => {
+    const nhs = '9000000009';
+    const result = await referFromRecord(h, { record: `/demo/gp/record-${nhs}.html`, nhsNumber: nhs, letterToFollow: true });
+    panel = result.panel;
+    await panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await h.send('session/sign-out');
+    await panel.waitForSelector('[data-testid="signed-out-panel"]', { timeout: 20_000 });
+    await signInFromPanel(h, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
+
+    await panel.click('[data-testid="open-referrals"]');
+    const row = `[data-list="LETTERS_OUTSTANDING"] [data-ubrn="${result.ubrn}"]`;
+    await panel.waitForSelector(row, { timeout: 30_000 });
+    await panel.click(`${row} button[aria-expanded]`);
+    await panel.waitForSelector('[data-testid="referral-add-letter"]', { timeout: 30_000 });
+    await panel.click('[data-testid="referral-add-letter"]');
+    const input = (await panel.waitForSelector('#letter-file')) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(LETTER);
+    await panel.waitForSelector('[data-file-name]');
+    await panel.click('[data-testid="attach-outstanding"]');
+    await panel.waitForSelector('[data-testid="done"]', { timeout: 30_000 });
+    await expect.poll(() => referralsWithLetters(h.sim, nhs)[0]?.letters).toEqual([path.basename(LETTER)]);
+    expect(referralsWithLetters(h.sim, nhs)).toHaveLength(1);
+  }, 240_000);
 });
