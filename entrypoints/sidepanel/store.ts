@@ -17,6 +17,7 @@ import { panelOwner, type PanelApi, type PanelSession, type ReconcileAction, typ
 import {
   deleteDraft,
   fileKey,
+  setAsideSent,
   getBlob,
   getOwnDraft,
   listDrafts,
@@ -124,6 +125,10 @@ export function createPanelStore(api: PanelApi) {
     return 'draft';
   });
 
+  /** The open draft's edits not yet written, and the chain that writes them one after another. */
+  let unsavedEdits = 0;
+  let writes: Promise<unknown> = Promise.resolve();
+
   async function refreshLists() {
     const o = owner;
     drafts.value = o ? await listDrafts(o) : [];
@@ -142,7 +147,10 @@ export function createPanelStore(api: PanelApi) {
   /** Re-read the open draft from IndexedDB after the background moved it on. */
   async function reread(id: string) {
     const o = owner;
-    show(o, await getOwnDraft(o, id));
+    const stored = await getOwnDraft(o, id);
+    // While the user's own edits are still being written, the screen keeps them: the last write
+    // re-reads the stored draft (with whatever the background changed) and shows that instead.
+    if (unsavedEdits === 0) show(o, stored);
   }
 
   /** Show the draft for this patient on this host: restored if one exists, else a new one. */
@@ -189,18 +197,36 @@ export function createPanelStore(api: PanelApi) {
     await refreshLists();
   }
 
-  /** Change the open draft: written to IndexedDB at once, then shown. */
+  /**
+   * Change the open draft: shown at once, written to IndexedDB in order. A field being typed into
+   * keeps every keystroke: an earlier write finishing never puts an older value back on screen,
+   * only the last one shows the stored draft.
+   */
   async function change(mutate: (d: Draft) => void) {
     const current = draft.peek();
     if (!current) return;
     const o = owner;
-    show(
-      o,
-      await updateDraft(current.id, (d) => {
+    const edited = structuredClone(current);
+    mutate(edited);
+    draft.value = edited;
+    unsavedEdits++;
+    const write = writes.then(() =>
+      updateDraft(current.id, (d) => {
         mutate(d);
         d.updatedAt = Date.now();
       }),
     );
+    writes = write.catch(() => undefined);
+    try {
+      const saved = await write;
+      if (unsavedEdits === 1) show(o, saved);
+    } catch (e) {
+      // Not written (the draft was sent, locked or removed meanwhile): show what is stored and say so.
+      error.value = message(e);
+      if (unsavedEdits === 1) show(o, await getOwnDraft(o, current.id));
+    } finally {
+      unsavedEdits--;
+    }
   }
 
   /** Run a background request for the open draft with the busy flag, then re-read the draft. */
@@ -495,8 +521,10 @@ export function createPanelStore(api: PanelApi) {
       );
     },
     async closeDone(d: Draft) {
-      // Keep a referral whose letter is still to follow until the letter is attached.
+      // Keep a referral whose letter is still to follow until the letter is attached, set aside
+      // under its UBRN, so that the patient's next referral starts fresh instead of showing this one.
       if (d.letterMode === 'attach') await deleteDraft(d.id);
+      else await setAsideSent(d.id);
       draft.value = undefined;
       await refreshLists();
       const r = report.peek();

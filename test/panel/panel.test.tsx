@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../entrypoints/sidepanel/App';
 import { formatUbrn } from '../../entrypoints/sidepanel/components/DoneScreen';
 import { draftId, newDraft, type Draft } from '../../utils/referral/model';
-import { deleteDraft, getDraft, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
+import { deleteDraft, getBlob, getDraft, listOutstanding, putBlob, putDraft, putOutstanding, resetDbConnection, updateDraft } from '../../utils/referral/store';
 import { fakeApi, OWNER, report, service, USER_ADAMS } from './fake-api';
 
 const NHS = '9434765919';
@@ -222,6 +222,33 @@ describe('submit', () => {
   });
 });
 
+describe('typing', () => {
+  /** Types like a person: each key goes after what the field shows at that moment, with saves finishing in between. */
+  async function typeInto(field: HTMLInputElement, text: string) {
+    for (const ch of text) {
+      field.value += ch;
+      fireEvent.input(field);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  it('keeps every character typed fast (a SNOMED CT code, an SDS user ID), on screen and in the saved draft', async () => {
+    render(<App api={fakeApi({ report: report(NHS, 'JONES') }).api} />);
+    await screen.findByTestId('patient-banner');
+    const code = (await screen.findByLabelText(/Clinical term/)) as HTMLInputElement;
+    await typeInto(code, '1234567890123');
+    const named = screen.getByLabelText(/Named clinician/) as HTMLInputElement;
+    await typeInto(named, '021600556514');
+    await waitFor(async () => {
+      const stored = await getDraft(draftId(OWNER, HOST, NHS));
+      expect(stored?.search.criteria.clinicalTerm).toBe('1234567890123');
+      expect(stored?.search.criteria.namedClinician).toBe('021600556514');
+    });
+    expect(code.value).toBe('1234567890123');
+    expect(named.value).toBe('021600556514');
+  });
+});
+
 describe('drafts', () => {
   it('restores the draft when the panel reopens for the patient', async () => {
     const api = await searchFor();
@@ -255,6 +282,77 @@ describe('done screen', () => {
     expect(screen.getByRole('button', { name: 'Copy UBRN' })).toBeTruthy();
     expect(screen.getByText(/book their appointment online or by phone/)).toBeTruthy();
     expect(formatUbrn('000000070000')).toBe('0000 0007 0000');
+  });
+});
+
+describe('after a referral with its letter to follow', () => {
+  it('Finish starts a fresh referral for the same patient; the sent one stays listed with its letter outstanding', async () => {
+    const api = fakeApi({ report: report(NHS, 'JONES') });
+    render(<App api={api.api} />);
+    const id = draftId(OWNER, HOST, NHS);
+    await waitFor(async () => expect(await getDraft(id)).toBeDefined());
+    await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
+    await putOutstanding({
+      ubrn: '000000070002',
+      owner: OWNER,
+      draftId: id,
+      displayName: 'JONES, Sarah (Mrs)',
+      nhsNumber: NHS,
+      priority: 'ROUTINE',
+      createdAt: Date.now(),
+      deadline: Date.now() + 86_400_000,
+      hostOrigin: HOST,
+    });
+    await updateDraft(id, (d) => {
+      d.letterMode = 'to-follow';
+      d.submission = { phase: 'complete', route: 'A011', ubrn: '000000070002', updatedAt: Date.now() };
+    });
+    cleanup();
+    render(<App api={api.api} />);
+    await screen.findByTestId('done');
+    fireEvent.click(screen.getByRole('button', { name: 'Finish' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Search' })).toBeTruthy());
+    expect(screen.queryByTestId('done')).toBeNull();
+    expect((await getDraft(id))?.submission.phase).toBe('editing');
+    const setAside = await getDraft(`${id}#000000070002`);
+    expect(setAside?.submission.ubrn).toBe('000000070002');
+    expect(await getBlob(`patient-letter:${id}#000000070002`)).toBeDefined();
+    expect((await listOutstanding(OWNER))[0]?.draftId).toBe(`${id}#000000070002`);
+    expect(screen.getByTestId('draft-status').textContent).toBe('Sent, letter to follow');
+  });
+});
+
+describe('your other drafts', () => {
+  it('say honestly what happened (a refused create is not "Submitting") and Delete asks first', async () => {
+    const api = fakeApi({ report: report(NHS, 'JONES') });
+    const refused = newDraft({
+      owner: OWNER,
+      hostOrigin: HOST,
+      sourceUrl: `${HOST}/x`,
+      patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
+      ttlMs: 86_400_000,
+      now: Date.now(),
+    });
+    refused.submission = { phase: 'ready', error: { step: 'create', kind: 'refused', status: 422, message: 'e-RS refused it.' }, updatedAt: Date.now() };
+    const editing = newDraft({
+      owner: OWNER,
+      hostOrigin: HOST,
+      sourceUrl: `${HOST}/y`,
+      patient: { nhsNumber: '9000000017', displayName: 'PATEL, Ravi (Mr)' },
+      ttlMs: 86_400_000,
+      now: Date.now() - 1000,
+    });
+    await putDraft(refused);
+    await putDraft(editing);
+    render(<App api={api.api} />);
+    await screen.findByText(/Your other drafts \(2\)/);
+    expect(screen.getAllByTestId('draft-status').map((e) => e.textContent)).toEqual(['Not sent: e-RS refused it', 'Draft, not sent']);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete the draft for PATEL, Ravi (Mr)' }));
+    expect(await getDraft(editing.id)).toBeDefined();
+    fireEvent.click(screen.getByRole('button', { name: 'Keep it' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete the draft for PATEL, Ravi (Mr)' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, delete' }));
+    await waitFor(async () => expect(await getDraft(editing.id)).toBeUndefined());
   });
 });
 
@@ -322,7 +420,7 @@ describe('the panel follows the session at once', () => {
     await waitFor(async () => expect(await getDraft(draftId('021600556522@B86001', HOST, NHS))).toBeDefined());
     expect(document.querySelector('[data-shortlist-id]')).toBeNull();
     expect(document.body.textContent).not.toContain('TAYLOR');
-    expect(screen.getByText(/Other drafts \(0\)/)).toBeTruthy();
+    expect(screen.getByText(/Your other drafts \(0\)/)).toBeTruthy();
   });
 });
 
