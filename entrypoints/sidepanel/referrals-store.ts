@@ -66,8 +66,6 @@ function createReferralsStore(store: PanelStore, read: Reader) {
       if (store.session.peek()?.userId !== who) return; // another user signed in meanwhile
       answer.value = next;
       problem.value = undefined;
-      // The background removed this browser's letters e-RS no longer lists (utils/tracking/background.ts).
-      await store.actions.refreshLists();
     } catch (e) {
       problem.value = `The referral lists could not be read (${(e as Error).message}).`;
     } finally {

@@ -1,6 +1,6 @@
 // The background's tracking handlers against a real simulator, with a session restored as the worker
 // would find it: a file is read only when the referral lists it, the provider's response arrives as
-// a PDF, and this browser's letters outstanding follow e-RS's list (the source of truth).
+// a PDF.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { startSimulator, type RunningSimulator } from 'ers-simulator';
@@ -9,12 +9,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ErsClient } from '../../utils/ers';
 import { router } from '../../utils/messages';
-import { ownerKey } from '../../utils/referral/model';
-import { listOutstanding, putOutstanding, resetDbConnection } from '../../utils/referral/store';
+import { resetDbConnection } from '../../utils/referral/store';
 import { sessionManager, type SessionDeps } from '../../utils/session/manager';
 import type { SessionRecord } from '../../utils/session/state';
 import { defaultSettings } from '../../utils/settings/index';
-import { worklistsItem } from '../../utils/storage';
 import { registerTracking } from '../../utils/tracking/background';
 import { fromBase64 } from '../../utils/tracking/files';
 
@@ -101,32 +99,5 @@ describe('tracking handlers', () => {
 
     const refused = await send({ type: 'tracking/attachment', ubrn: mine.ubrn, url: foreign!.url });
     expect(refused).toMatchObject({ ok: false, error: { message: 'That file is not attached to this referral.' } });
-  });
-
-  it("removes this browser's letters outstanding that e-RS no longer lists, keeping those it does and newer ones", async () => {
-    const waiting = await referral(true);
-    const letterOf = (ubrn: string, createdAt: number) => ({
-      ubrn,
-      owner: ownerKey(OWNER),
-      draftId: `d-${ubrn}`,
-      displayName: 'JONES, Sarah',
-      nhsNumber: NHS,
-      priority: 'ROUTINE',
-      createdAt,
-      deadline: createdAt + 3 * 86_400_000,
-      hostOrigin: 'http://127.0.0.1:4010',
-    });
-    await putOutstanding(letterOf(waiting.ubrn, Date.now() - 60_000));
-    await putOutstanding(letterOf('000000099999', Date.now() - 60_000)); // attached elsewhere: e-RS does not list it
-    await worklistsItem.remove();
-
-    const answer = await send({ type: 'tracking/worklists', refresh: true });
-    expect(answer.data.lists.LETTERS_OUTSTANDING.items.map((i: { ubrn: string }) => i.ubrn)).toEqual([waiting.ubrn]);
-    expect((await listOutstanding(ownerKey(OWNER))).map((l) => l.ubrn)).toEqual([waiting.ubrn]);
-
-    // Sent after that fetch: e-RS could not have listed it yet, so it stays.
-    await putOutstanding(letterOf('000000088888', Date.now() + 1_000));
-    await send({ type: 'tracking/worklists', refresh: true });
-    expect((await listOutstanding(ownerKey(OWNER))).map((l) => l.ubrn).sort()).toEqual(['000000088888', waiting.ubrn].sort());
   });
 });

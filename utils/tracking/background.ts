@@ -4,16 +4,12 @@
 // cancellation reasons and cancel it at most once.
 import { browser } from 'wxt/browser';
 import { cancellationReasons } from '../ers/lifecycle';
-import { updateBadge } from '../referral/background';
-import { ownerKey } from '../referral/model';
-import { deleteOutstanding, listOutstanding } from '../referral/store';
 import { ProtocolError, registerHandler } from '../messages';
 import { currentOwner, getErsClient, getSessionView, onActive, onSignedOut } from '../session/manager';
 import { getSettings } from '../settings/index';
 import { worklistsItem } from '../storage';
 import { cancelAtMostOnce } from './cancel';
 import { toBase64 } from './files';
-import { lettersView } from './letters';
 import { refreshDue, refreshMinutes, shownLists, stateFor, type WorklistsState } from './refresh';
 
 const ALARM = 'tracking.refresh';
@@ -31,31 +27,17 @@ async function owner(): Promise<WorklistsState['owner'] | undefined> {
 
 let running: Promise<void> | undefined;
 
-/**
- * e-RS's letters-outstanding list is the source of truth: this browser's entries it no longer lists
- * (letter attached elsewhere, referral cancelled) are removed, and the toolbar badge follows. An entry
- * created after the list was fetched is kept (utils/tracking/letters.ts).
- */
-async function reconcileLetters(state: WorklistsState): Promise<void> {
-  const cache = state.lists.LETTERS_OUTSTANDING?.cache;
-  if (!cache) return;
-  const { gone } = lettersView(cache, await listOutstanding(ownerKey(state.owner)));
-  for (const ubrn of gone) await deleteOutstanding(ubrn);
-  if (gone.length) await updateBadge();
-}
-
 /** Fetches the lists that are due for the signed-in user; one run at a time. */
 export function refreshWorklists(): Promise<void> {
   running ??= (async () => {
     const who = await owner();
     if (!who) return;
     const client = await getErsClient();
-    const state = await refreshDue(client, stateFor(await worklistsItem.get(), who), {
+    await refreshDue(client, stateFor(await worklistsItem.get(), who), {
       now: Date.now,
       intervalMinutes: await intervalMinutes(),
       save: (s) => worklistsItem.set(s),
     });
-    await reconcileLetters(state);
   })().finally(() => {
     running = undefined;
   });
