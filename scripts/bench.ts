@@ -11,6 +11,7 @@ import { benchContent, CONTENT_SCRIPT_BUDGET_BYTES, type BenchLine } from './ben
 import { benchFaults } from './bench-faults';
 import { benchLetter } from './bench-letter';
 import { benchPanel } from './bench-panel';
+import { benchReferralsView } from './bench-referrals';
 import { benchRelay } from './bench-relay';
 import { benchTracking } from './bench-tracking';
 import { ROOT } from './lib/chromium';
@@ -41,6 +42,7 @@ const TARGETS: Record<string, { target: number; atLeast?: boolean; source: strin
   relay_refresh_p99_ms: { target: 50, source: 'token relay on loopback' },
   relay_errors: { target: 0, source: 'token relay under load' },
   worklist_requests_per_hour: { target: 4, source: 'tracking referrals: at most 4 per list per hour at the default interval' },
+  referrals_view_render_500_items_ms: { target: 50, source: 'tracking referrals: the Referrals view with 500 items (median)' },
 };
 
 const lines: BenchLine[] = [];
@@ -59,6 +61,7 @@ emit(await benchBooking());
 emit(await benchFaults());
 emit(await benchLetter());
 emit(await benchTracking());
+emit(await benchReferralsView());
 emit(await benchAdvice());
 emit(await benchRelay({ seconds: Number(process.env.RELAY_BENCH_SECONDS ?? 30), rps: Number(process.env.RELAY_BENCH_RPS ?? 200) }));
 

@@ -4,7 +4,7 @@
 // 3. write screens/<Name>.tsx taking `{ store }`, inside PatientFrame if it shows a patient; 4. add it to SCREENS below,
 // through lazyScreen (its body, with its frame) if it is rarely shown, so that the scripts the panel starts with stay small.
 import { signal } from '@preact/signals';
-import type { ComponentChildren, FunctionComponent } from 'preact';
+import { type ComponentChildren, Fragment, type FunctionComponent } from 'preact';
 import { useLayoutEffect, useMemo } from 'preact/hooks';
 import type { PanelApi } from '../../utils/referral/panel-api';
 import { PanelHeader } from './components/PanelHeader';
@@ -41,6 +41,11 @@ function lazyScreen(load: () => Promise<Screen>, Frame: Frame): Screen {
   };
 }
 
+// The Referrals view, and the line above every screen that opens it (its count, and the open patient's
+// referrals before a new one is started): one chunk, loaded after the panel has painted.
+const referrals = () => import('./screens/Referrals');
+const ReferralsBar = lazyScreen(() => referrals().then((m) => m.ReferralsBar), Fragment as Frame);
+
 const SCREENS: Record<ScreenName, Screen> = {
   'signed-out': SignedOutScreen,
   'no-draft': NoDraftScreen,
@@ -49,6 +54,7 @@ const SCREENS: Record<ScreenName, Screen> = {
   done: lazyScreen(() => import('./screens/Done').then((m) => m.DoneBody), PatientFrame),
   'add-letter': lazyScreen(() => import('./screens/AddLetter').then((m) => m.AddLetterBody), PatientFrame),
   letter: lazyScreen(() => import('./screens/Letter').then((m) => m.LetterBody), PatientFrame),
+  referrals: lazyScreen(() => referrals().then((m) => m.ReferralsBody), Fragment as Frame),
 };
 
 export function App({ api }: { api: PanelApi }) {
@@ -67,6 +73,7 @@ export function App({ api }: { api: PanelApi }) {
           <p>{error}</p>
         </div>
       )}
+      <ReferralsBar store={store} />
       <Screen store={store} />
     </main>
   );

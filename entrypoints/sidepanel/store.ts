@@ -34,7 +34,7 @@ import { orderedCriteria } from './components/SearchForm';
 type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
 
 /** Which screen the shell shows; a new feature adds its name here and a case in `screen`. */
-export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter' | 'letter';
+export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter' | 'letter' | 'referrals';
 
 function originOf(url: string): string {
   try {
@@ -62,6 +62,8 @@ export function createPanelStore(api: PanelApi) {
   const letterUrl = signal<string | undefined>(undefined);
   const prefs = signal<Preferences | undefined>(undefined);
   const notice = signal<string | undefined>(undefined);
+  /** The Referrals view is open (screens/Referrals.tsx); the open draft stays as it was behind it. */
+  const referrals = signal(false);
   /** Drafts whose patient the user confirmed in this panel (asked when the read was not certain). */
   const confirmed = signal<string[]>([]);
   /** Whose drafts are on screen now (owner key), and the draft that was open when the session ended. */
@@ -115,6 +117,7 @@ export function createPanelStore(api: PanelApi) {
   const screen = computed<ScreenName>(() => {
     const d = draft.value;
     if (session.value && !panelOwner(session.value)) return 'signed-out';
+    if (referrals.value) return 'referrals';
     if (!d) return 'no-draft';
     if (d.addingLetter) return 'add-letter';
     if (d.submission.phase === 'complete') return 'done';
@@ -384,6 +387,9 @@ export function createPanelStore(api: PanelApi) {
     refreshLists,
     /** The header changed the session (signed in, chose a role): show it. */
     refreshSession: () => void api.session().then((s) => (session.value = s)),
+    showReferrals(open: boolean) {
+      referrals.value = open;
+    },
     showError(text: string) {
       error.value = text;
     },

@@ -71,12 +71,11 @@ import {
   buildCancelReferral,
   cancelledReferralOf,
   cancelReferralResponseSchema,
-  checkCancellation,
   fileNameOf,
   parseAvailableActions,
   taskBundleSchema,
-  type CancellationReason,
 } from './lifecycle';
+import { checkCancellation, type CancellationReason } from './cancellation';
 import { authHeaders, requestIdOf, sessionPath, stu3Path, uploadHeaders, type AuthNeed, type ErsCredentials, type Flavour } from './transport';
 
 export interface RetryPolicy {

@@ -12,3 +12,4 @@ export * from './transport';
 export type { ParametersResource } from './fhir';
 export * from './outcome';
 export * from './lifecycle';
+export * from './cancellation';

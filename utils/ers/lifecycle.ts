@@ -3,7 +3,7 @@
 // A007 (clinical information summary) and A042 (attachment download). Pure; the calls are in client.ts.
 import { z } from 'zod';
 import type { ParametersResource } from './fhir';
-import type { RuleViolation } from './rules';
+import type { CancellationReason } from './cancellation';
 import { type CodeSystem, codingSchema, referralRequestSchema } from './schemas';
 
 // ---- A029 ---------------------------------------------------------------------------------------
@@ -44,21 +44,9 @@ export function availableActionsQuery(ubrn: string, version: string): { focus: s
   return { focus, query: `focus=${focus}&intent=proposal&status=ready` };
 }
 
-// ---- A036 ---------------------------------------------------------------------------------------
+// ---- A036 (the reasons' comment rules are in ./cancellation, which the side panel uses too) ---------
 
 export const CANCEL_REFERRAL_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-CancelReferral-Request-Parameters-1';
-export const MAX_CANCELLATION_COMMENT = 2000;
-
-/** A referral-cancellation reason a referrer may offer (A004 REFERRAL-CANCELLATION-REASON, filtered). */
-export interface CancellationReason {
-  /** The code system's `url` (an environment URL): sent back as the coding's system. */
-  system: string;
-  code: string;
-  display: string;
-  commentIsMandatory: boolean;
-  canCancelAppointment: boolean;
-}
-
 type Prop = { code: string; valueCoding?: { code?: string }; valueBoolean?: boolean; valueDateTime?: string };
 
 /**
@@ -91,15 +79,6 @@ export function cancellationReasons(cs: CodeSystem, opts: { businessFunction: st
       },
     ];
   });
-}
-
-/** The comment rules, checked before sending: mandatory for some reasons, at most 2000 characters. */
-export function checkCancellation(reason: Pick<CancellationReason, 'code' | 'display' | 'commentIsMandatory'>, comment: string | undefined): RuleViolation[] {
-  const text = comment?.trim() ?? '';
-  if (reason.commentIsMandatory && !text) return [{ code: 'MISSING_VALUE', diagnostics: `A comment is required when the reason is "${reason.display}".` }];
-  if (text.length > MAX_CANCELLATION_COMMENT)
-    return [{ code: 'INVALID_VALUE', diagnostics: `The comment is ${text.length} characters; at most ${MAX_CANCELLATION_COMMENT} are allowed.` }];
-  return [];
 }
 
 /** A036 body: the reason's coding and, when given, the comment. */

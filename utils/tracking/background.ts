@@ -9,6 +9,7 @@ import { currentOwner, getErsClient, getSessionView, onActive, onSignedOut } fro
 import { getSettings } from '../settings/index';
 import { worklistsItem } from '../storage';
 import { cancelAtMostOnce } from './cancel';
+import { toBase64 } from './files';
 import { refreshDue, refreshMinutes, shownLists, stateFor, type WorklistsState } from './refresh';
 
 const ALARM = 'tracking.refresh';
@@ -112,5 +113,21 @@ export function registerTracking(): void {
     const result = await cancelAtMostOnce(client, { ubrn, etag, reason: chosen, comment });
     void refreshWorklists().catch(() => undefined);
     return result;
+  });
+
+  registerHandler('tracking/clinical-info', async ({ ubrn }) => {
+    await requireSignedIn();
+    const file = await (await getErsClient()).getClinicalInformationSummary(ubrn);
+    return { fileName: file.fileName, contentType: file.contentType, base64: toBase64(file.bytes) };
+  });
+
+  registerHandler('tracking/attachment', async ({ ubrn, url }) => {
+    await requireSignedIn();
+    const client = await getErsClient();
+    // Only a file this referral lists: the panel cannot be used to read any Binary by its id.
+    const referral = await client.getReferral(ubrn);
+    if (!referral.attachments.some((a) => a.url === url)) throw new ProtocolError('invalid-message', 'That file is not attached to this referral.');
+    const file = await client.downloadAttachment(url);
+    return { fileName: file.fileName, contentType: file.contentType, base64: toBase64(file.bytes) };
   });
 }

@@ -3,7 +3,7 @@
 // again automatically; the referral is read back (A005) and the user is told what e-RS now holds.
 import type { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/errors';
-import type { CancellationReason } from '../ers/lifecycle';
+import type { CancellationReason } from '../ers/cancellation';
 import { classifyChangeFailure } from '../ers/outcome';
 import type { ReferralSummary } from '../ers/parse';
 

@@ -2,10 +2,11 @@
 // worklists or act on referrals.
 import { z } from 'zod';
 import type { ReferrerWorklist } from 'ers-contract';
-import type { CancellationReason } from '../ers/lifecycle';
+import type { CancellationReason } from '../ers/cancellation';
 import type { ReferralSummary } from '../ers/parse';
 import { defineMessage, FROM_PAGES, messageSchema } from '../messaging/kit';
 import type { CancelResult } from './cancel';
+import type { FileAnswer } from './files';
 import type { ShownList } from './refresh';
 
 const ubrn = z.string().regex(/^\d{12}$/);
@@ -33,6 +34,13 @@ export const trackingMessages = {
       reason: z.string().regex(/^[A-Z0-9_]{1,60}$/),
       comment: z.string().max(2000).optional(),
     }),
+    FROM_PAGES,
+  ),
+  /** The referral's clinical information summary (A007 PDF), the provider's response included. */
+  'tracking/clinical-info': defineMessage<FileAnswer>()(messageSchema('tracking/clinical-info', { ubrn }), FROM_PAGES),
+  /** One attachment of this referral (A042, the redirect followed each time): only one A005 lists on it. */
+  'tracking/attachment': defineMessage<FileAnswer>()(
+    messageSchema('tracking/attachment', { ubrn, url: z.string().regex(/^Binary\/[A-Za-z0-9._-]{1,128}$/) }),
     FROM_PAGES,
   ),
 } as const;

@@ -89,6 +89,8 @@ export interface ShownList {
   items: WorklistItem[];
   /** Minutes since these items were fetched; undefined when never fetched. */
   ageMinutes?: number;
+  /** When they were fetched (ms): a local entry created after it could not be listed yet (utils/tracking/letters.ts). */
+  fetchedAt?: number;
   error?: string;
 }
 
@@ -106,6 +108,7 @@ export function shownLists(
     out[list] = {
       items: s.cache?.items ?? [],
       ageMinutes: s.cache ? Math.floor((now - s.cache.fetchedAt) / 60_000) : undefined,
+      fetchedAt: s.cache?.fetchedAt,
       error: s.lastError,
     };
   }

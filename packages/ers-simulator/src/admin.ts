@@ -35,6 +35,8 @@ export function referralSummary(r: Referral) {
     services: r.shortlist.map((s) => s.serviceId),
     attachments: r.attachments.map((a) => a.binaryId),
     ...(r.appointment ? { appointment: r.appointment.id } : {}),
+    // The state's reason code (a rejection or cancellation reason); never its free-text comment.
+    ...(r.stateReason ? { stateReason: r.stateReason.code } : {}),
   };
 }
 

@@ -12,7 +12,7 @@ import { type ParamValue, checkKeys, codingIn, first, identifierOf, isObject, re
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';
 import { type OpContext, checkPathwayStart, checkReferringClinician, checkRelationship, findPatient, resolvePatient } from './rules';
 import { MAX_SEARCH_RESULTS, matchingServices, normaliseCriteriaResource, parseCriteria, renderEntry, renderServiceList, sortMatches } from './search';
-import { type Attachment, type Referral, bumpVersion } from './state';
+import { type Attachment, type Availability, type Referral, bumpVersion } from './state';
 
 // ---------------------------------------------------------------------------------------------
 // A010
@@ -298,7 +298,7 @@ function renderDocument(r: Omit<Referral, 'history' | 'locked'>, a: Attachment, 
   };
 }
 
-export function availability(r: Referral, a: Attachment, ctx: OpContext): string {
+export function availability(r: Referral, a: Attachment, ctx: OpContext): Availability {
   const b = ctx.state.binaries.get(a.binaryId);
   if (ctx.now.getTime() < a.linkedAt + ctx.binaryScanDelayMs) return 'PENDING';
   if (b?.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) return 'THREATS_FOUND';

@@ -40,6 +40,10 @@ export interface ReferralSummary {
   attachments: string[];
   createdBy: { userId: string; ods: string; businessFunction: string };
   appointment?: string;
+  /** Reason code of the current state (rejected, cancelled, …). */
+  stateReason?: string;
+  /** Its comment (in-process only: the admin API leaves free text out). */
+  stateComment?: string;
 }
 
 export interface BinarySummary {
@@ -379,7 +383,12 @@ function controls(ctx: SimContext, server: Server, url: string, port: number): R
     setRateLimit: (n) => core.faults.setRateLimit(n),
     reset: (o) => core.reset(o),
     referrals: () =>
-      [...core.state.referrals.values()].map((r) => ({ ...referralSummary(r), patientNhsNumber: r.patientNhsNumber, createdBy: { ...r.createdBy } })),
+      [...core.state.referrals.values()].map((r) => ({
+        ...referralSummary(r),
+        patientNhsNumber: r.patientNhsNumber,
+        createdBy: { ...r.createdBy },
+        ...(r.stateComment ? { stateComment: r.stateComment } : {}),
+      })),
     binaries: () =>
       [...core.state.binaries.values()].map((b) => ({
         id: b.id,

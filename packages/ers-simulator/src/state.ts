@@ -28,6 +28,7 @@ export interface StateReason {
   code: string;
   display?: string;
 }
+export type Availability = 'AVAILABLE' | 'PENDING' | 'THREATS_FOUND';
 
 export interface Attachment {
   /** e-RS attachment id (numeric string); the contained DocumentReference is `DocumentReference-<id>`. */

@@ -1,0 +1,153 @@
+// The Referrals view: the four referrer worklists (letters outstanding, rejected or returned by
+// triage, returned/cancelled/did not attend, awaiting booking), "mine" or "my organisation", most
+// urgent first, each list with the age of its copy. Each referral opens what can be done with it now
+// (components/ReferralItem.tsx). Loaded when first shown (App.tsx); the open draft waits behind it.
+import type { ReferrerWorklist } from 'ers-contract';
+import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import type { ShownList } from '../../../utils/tracking/refresh';
+import { rowView, type TrackedReferral } from '../../../utils/tracking/worklists';
+import { ReferralItem, words } from '../components/ReferralItem';
+export { ReferralsBar } from '../components/ReferralsBar';
+import { referralsOf, type ReferralsStore } from '../referrals-store';
+import type { PanelStore } from '../store';
+import { useState } from 'preact/hooks';
+
+const LISTS: { list: ReferrerWorklist; title: string }[] = [
+  { list: 'REJECTED_TRIAGE_RESPONSE', title: 'Rejected or returned by triage' },
+  { list: 'LETTERS_OUTSTANDING', title: 'Letters outstanding' },
+  { list: 'ASSESSMENT_RETURNED_CANCELLED_DNA', title: 'Returned, cancelled or did not attend' },
+  { list: 'AWAITING_BOOKING', title: 'Awaiting booking' },
+];
+
+// One formatter for every row: toLocaleDateString builds a new one on each call, too slow for 500 rows.
+const DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium' });
+const date = (iso?: string) => (iso ? DATE.format(new Date(`${iso.slice(0, 10)}T12:00:00Z`)) : 'not given');
+
+/** How old a list's copy is, and why it was not read again (plain English). */
+export function ageText(shown: ShownList | undefined, signedIn: boolean): string {
+  if (!shown || shown.ageMinutes === undefined) return shown?.error ? `Not read from e-RS yet: ${shown.error}` : 'Not read from e-RS yet.';
+  const age = shown.ageMinutes < 1 ? 'less than a minute ago' : `${shown.ageMinutes} minute${shown.ageMinutes === 1 ? '' : 's'} ago`;
+  if (!signedIn) return `Signed out: this is the copy from ${age}; it may be out of date.`;
+  return shown.error ? `e-RS could not be read (${shown.error}); this is the copy from ${age}.` : `Updated ${age}.`;
+}
+
+export function ReferralsBody({ store }: { store: PanelStore }) {
+  const referrals = referralsOf(store);
+  const answer = referrals.answer.value;
+  const only = referrals.patient.value;
+  const rows = referrals.rows.value;
+  return (
+    <section class="referrals" aria-labelledby="referrals-heading" data-testid="referrals">
+      <button type="button" class="nhs-link-button" onClick={() => store.actions.showReferrals(false)}>
+        Back
+      </button>
+      <h2 id="referrals-heading">Your referrals</h2>
+      <fieldset class="nhs-fieldset radios">
+        <legend class="nhs-label">Show</legend>
+        <label class="radio">
+          <input type="radio" name="scope" checked={referrals.scope.value === 'mine'} onChange={() => (referrals.scope.value = 'mine')} />
+          Mine (referrals where e-RS names you as the referring clinician)
+        </label>
+        <label class="radio">
+          <input
+            type="radio"
+            name="scope"
+            data-testid="scope-organisation"
+            checked={referrals.scope.value === 'organisation'}
+            onChange={() => (referrals.scope.value = 'organisation')}
+          />
+          My organisation (everyone&rsquo;s referrals at {store.session.value?.orgName ?? store.session.value?.ods})
+        </label>
+      </fieldset>
+      {only && (
+        <p class="nhs-inset" data-testid="referrals-patient">
+          Only the referrals for NHS number {formatNhsNumber(only)}.{' '}
+          <button type="button" class="nhs-link-button" onClick={() => (referrals.patient.value = undefined)}>
+            Show every patient
+          </button>
+        </p>
+      )}
+      <p class="nhs-hint">
+        e-RS is asked for these lists when you sign in and every {answer?.intervalMinutes ?? 15} minutes while you are signed in.{' '}
+        <button type="button" class="nhs-link-button" disabled={referrals.loading.value} onClick={() => void referrals.load(true)}>
+          Check for changes
+        </button>
+      </p>
+      {referrals.problem.value && (
+        <div class="nhs-error-summary" role="alert">
+          <p>{referrals.problem.value}</p>
+        </div>
+      )}
+      {!answer && !referrals.problem.value && <p role="status">Reading your referrals…</p>}
+      {answer &&
+        LISTS.map(({ list, title }) => (
+          <WorkList
+            key={list}
+            list={list}
+            title={title}
+            rows={rows[list] ?? []}
+            shown={answer.lists[list]}
+            signedIn={answer.signedIn}
+            store={store}
+            referrals={referrals}
+          />
+        ))}
+    </section>
+  );
+}
+
+function WorkList(props: {
+  list: ReferrerWorklist;
+  title: string;
+  rows: TrackedReferral[];
+  shown?: ShownList;
+  signedIn: boolean;
+  store: PanelStore;
+  referrals: ReferralsStore;
+}) {
+  const { list, title, rows, shown, signedIn, store, referrals } = props;
+  const [open, setOpen] = useState<string>();
+  const today = new Date().toISOString().slice(0, 10);
+  const letters = referrals.letterRows.value;
+  return (
+    <section class="worklist" aria-labelledby={`list-${list}`} data-list={list}>
+      <h3 id={`list-${list}`}>
+        {title} ({rows.length})
+      </h3>
+      <p class="nhs-hint" data-testid="list-age">
+        {ageText(shown, signedIn)}
+      </p>
+      {rows.length === 0 ? (
+        <p class="nhs-hint">None.</p>
+      ) : (
+        <ul class="nhs-list-plain">
+          {rows.map((r) => {
+            const v = rowView(r, today, words);
+            const name = letters.get(r.ubrn)?.displayName;
+            const key = `${list}:${r.ubrn}`;
+            return (
+              <li key={key} class={`referral ${v.overdue ? 'outstanding--overdue' : ''}`} data-ubrn={r.ubrn}>
+                <strong>{name ?? (v.nhsNumber ? `NHS number ${formatNhsNumber(v.nhsNumber)}` : 'Patient not given')}</strong>{' '}
+                <span class={`nhs-tag ${r.priority === 'ROUTINE' ? 'nhs-tag--blue' : 'nhs-tag--red'}`}>{v.priority}</span>
+                <span class="nhs-hint referral__line">
+                  {v.context ? `${v.context} · ` : ''}Created {date(v.created)} · UBRN {v.ubrn}
+                </span>
+                <span class={`referral__line ${v.overdue ? 'nhs-error-message' : ''}`}>{v.detail}</span>
+                <button
+                  type="button"
+                  class="nhs-link-button"
+                  aria-expanded={open === r.ubrn}
+                  aria-label={`${open === r.ubrn ? 'Close' : 'Open'} referral ${v.ubrn}`}
+                  onClick={() => setOpen(open === r.ubrn ? undefined : r.ubrn)}
+                >
+                  {open === r.ubrn ? 'Close' : 'Open'}
+                </button>
+                {open === r.ubrn && <ReferralItem row={r} needsResponseRead={v.needsResponseRead} store={store} referrals={referrals} />}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
