@@ -2,7 +2,7 @@ import { defineConfig } from 'wxt';
 
 // Chrome/Edge get a `side_panel`; Firefox gets a `sidebar_action` (WXT maps the sidepanel
 // entrypoint). Host access is deliberately narrow: localhost for the demo and the simulator,
-// everything else is an optional permission granted per clinical origin (issue 4).
+// everything else is an optional permission granted per clinical origin.
 export default defineConfig({
   // Extension pages load their chunks from the installed package, where preloading gains nothing:
   // no modulepreload polyfill or preload helper in every page's scripts (side panel budget).

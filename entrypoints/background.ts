@@ -9,7 +9,7 @@ import { registerSession } from '../utils/session/background';
 
 export default defineBackground(() => {
   registerSession(); // session manager, settings, idle sign-out, session/* and settings/* handlers
-  registerPatientContext(); // patient context from the host page (answers its own two messages)
+  registerPatientContext(); // patient context from the host page (patient-context, open-panel through the router)
   registerReferrals(); // reference data, search, at-most-once submission, letters outstanding
   registerAdvice(); // Advice and Guidance: at-most-once send, A024 polling, conversation, overview PDF
   router.listen();

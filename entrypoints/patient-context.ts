@@ -7,8 +7,9 @@
 // could invalidate it). This script uses none of that and must stay ≤ 12 KB with a page-proof surface.
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
-import { ACTIVE_ADAPTERS_KEY, READ_NOW, startContentRuntime } from '../utils/patient/content-runtime';
-import type { PatientReply } from '../utils/patient/messages';
+import { READ_NOW, startContentRuntime } from '../utils/patient/content-runtime';
+import { activeAdaptersItem } from '../utils/storage';
+import type { Reply } from '../utils/messaging/errors';
 
 export default defineUnlistedScript(() => {
   // Injected twice (manifest + scripting.executeScript right after a grant)? Run once per frame.
@@ -17,14 +18,15 @@ export default defineUnlistedScript(() => {
   w.__ersPatientContext = true;
   void startContentRuntime({
     win: window,
-    send: (msg) => browser.runtime.sendMessage(msg) as Promise<PatientReply | undefined>,
-    loadAdapters: async () => (await browser.storage.local.get(ACTIVE_ADAPTERS_KEY))[ACTIVE_ADAPTERS_KEY],
-    onAdaptersChanged: (cb) => browser.storage.onChanged.addListener((c, area) => area === 'local' && ACTIVE_ADAPTERS_KEY in c && cb()),
+    send: (msg) => browser.runtime.sendMessage(msg) as Promise<Reply<unknown> | undefined>,
+    loadAdapters: () => activeAdaptersItem.get(),
+    onAdaptersChanged: (cb) => browser.storage.onChanged.addListener((c, area) => area === 'local' && activeAdaptersItem.key in c && cb()),
     // Only the extension can send runtime messages to a content script; pages cannot.
-    onReadRequest: (read) => browser.runtime.onMessage.addListener((m: unknown, _s: unknown, reply: (r: unknown) => void) => {
-      if ((m as { type?: string })?.type !== READ_NOW) return undefined;
-      reply(read());
-      return undefined;
-    }),
+    onReadRequest: (read) =>
+      browser.runtime.onMessage.addListener((m: unknown, _s: unknown, reply: (r: unknown) => void) => {
+        if ((m as { type?: string })?.type !== READ_NOW) return undefined;
+        reply(read());
+        return undefined;
+      }),
   });
 });

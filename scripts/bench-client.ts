@@ -1,4 +1,4 @@
-// Benchmarks for the e-RS client (issue 7): client overhead per referral against a zero-latency
+// Benchmarks for the e-RS client: client overhead per referral against a zero-latency
 // simulator (wall time minus time spent waiting on HTTP), and HTTP requests per referral by
 // operation (A004 must come from the cache on the second referral). Prints JSON lines.
 import { performance } from 'node:perf_hooks';

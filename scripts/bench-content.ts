@@ -1,4 +1,4 @@
-// Benchmarks for the patient-context content script (issue 4). Prints JSON lines
+// Benchmarks for the patient-context content script. Prints JSON lines
 // {"name","value","unit"}; `npm run bench` can import `benchContent()` or run this file:
 //   npx tsx scripts/bench-content.ts            (expects a fresh `npm run build`)
 // - content script bytes (raw and gzip) of .output/chrome-mv3/patient-context.js

@@ -1,4 +1,4 @@
-// Side-panel and background benchmarks in headless Chromium (issue 6/7): panel JS loaded by its page
+// Side-panel and background benchmarks in headless Chromium: panel JS loaded by its page
 // (raw and gzip), panel opened → patient banner painted (median), 200 search results rendered
 // (median), user actions and typed patient fields for a routine referral, and the service worker's
 // memory after 50 referrals through the real background.
@@ -16,9 +16,9 @@ import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/wal
 
 const round = (n: number, d = 1) => Number(n.toFixed(d));
 
-/** Every script the side panel page loads: its entry and the chunks it imports. */
-export function panelScriptBytes(): BenchLine[] {
-  const html = readFileSync(path.join(CHROME_EXTENSION_DIR, 'sidepanel.html'), 'utf8');
+/** Every script an extension page loads at start (its entry and the chunks it imports), raw and gzip. */
+export function pageScriptBytes(page: 'sidepanel' | 'popup' | 'options'): BenchLine[] {
+  const html = readFileSync(path.join(CHROME_EXTENSION_DIR, `${page}.html`), 'utf8');
   const seen = new Set<string>();
   const visit = (rel: string) => {
     const file = path.join(CHROME_EXTENSION_DIR, rel.replace(/^\//, ''));
@@ -36,8 +36,8 @@ export function panelScriptBytes(): BenchLine[] {
     gzip += gzipSync(bytes, { level: 9 }).length;
   }
   return [
-    { name: 'sidepanel_js_bytes', value: raw, unit: 'bytes' },
-    { name: 'sidepanel_js_gzip_bytes', value: gzip, unit: 'bytes' },
+    { name: `${page}_js_bytes`, value: raw, unit: 'bytes' },
+    { name: `${page}_js_gzip_bytes`, value: gzip, unit: 'bytes' },
   ];
 }
 
@@ -92,7 +92,7 @@ async function swHeapBytes(browser: import('puppeteer-core').Browser): Promise<n
 export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
   const stage = await startStage();
   const { browser, sim } = stage;
-  const lines: BenchLine[] = [...panelScriptBytes()];
+  const lines: BenchLine[] = [...pageScriptBytes('sidepanel'), ...pageScriptBytes('popup')];
   try {
     const probe = await browser.newPage();
     await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);

@@ -7,10 +7,10 @@
 // touches e-RS or the session is for extension pages only.
 import { browser } from 'wxt/browser';
 import type { z } from 'zod';
-import { defineMessage, FROM_CONTENT, type MessageDef } from './messaging/kit';
-import { MessageRouter, type Handler } from './messaging/router';
+import { defineMessage, FROM_CONTENT, FROM_PAGES, type MessageDef } from './messaging/kit';
+import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
+import { AdaptersMessageSchema, OpenPanelMessageSchema, PatientContextMessageSchema, SaveAdaptersMessageSchema, type AdaptersView } from './patient/messages';
 import { adviceMessages, type AdviceChangedEvent } from './advice/messages';
-import { OpenPanelMessageSchema, PatientContextMessageSchema } from './patient/messages';
 import type { DraftChangedEvent } from './referral/events';
 import { referralMessages } from './referral/messages';
 import { sessionMessages, type SessionChangedEvent } from './session/messages';
@@ -20,6 +20,8 @@ import { settingsMessages } from './settings/messages';
 export const patientMessages = {
   'patient-context': defineMessage<Record<string, never>>()(PatientContextMessageSchema, FROM_CONTENT),
   'open-panel': defineMessage<Record<string, never>>()(OpenPanelMessageSchema, FROM_CONTENT),
+  'patient/adapters': defineMessage<AdaptersView>()(AdaptersMessageSchema, FROM_PAGES),
+  'patient/save-adapters': defineMessage<AdaptersView>()(SaveAdaptersMessageSchema, FROM_PAGES),
 } as const;
 
 export const protocol = {
@@ -33,7 +35,6 @@ export const protocol = {
 export type ProtocolMap = typeof protocol;
 export type MessageType = keyof ProtocolMap;
 export type MessageOf<T extends MessageType> = z.input<ProtocolMap[T]['schema']>;
-export type ParsedMessageOf<T extends MessageType> = z.output<ProtocolMap[T]['schema']>;
 export type ResponseOf<T extends MessageType> = ProtocolMap[T] extends MessageDef<z.ZodType, infer R> ? R : never;
 export type PayloadOf<T extends MessageType> = Omit<MessageOf<T>, 'type'>;
 
@@ -49,10 +50,10 @@ export type Router = MessageRouter<ProtocolMap>;
 export const router: Router = new MessageRouter(protocol);
 
 /** Register the background's handler for a message type (one handler per type). */
-export function registerHandler<T extends MessageType>(type: T, handler: Handler<ProtocolMap, T>): void {
-  router.registerHandler(type, handler);
+export function registerHandler<T extends MessageType>(type: T, handler: Handler<ProtocolMap, T>, now?: SyncStep<ProtocolMap, T>): void {
+  router.registerHandler(type, handler, now);
 }
 
 export * from './messaging/kit';
 export * from './messaging/router';
-export { onBackgroundEvent, request, sendMessage } from './messaging/client';
+export { request, sendMessage } from './messaging/client';

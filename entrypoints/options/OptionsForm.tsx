@@ -1,18 +1,11 @@
-// The options page: every setting, validated with the same zod schema the background uses, settings
-// set by NHS IT policy shown as locked (read-only), and saved through `settings/save`.
+// The options page: every setting, settings set by NHS IT policy shown as locked (read-only), saved
+// through `settings/save`; the background validates and says what is wrong with each field. No zod
+// here (the page stays small).
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../../utils/messaging/client';
 import type { SettingsSnapshot } from '../../utils/settings/messages';
-import { settingsPatchSchema } from '../../utils/settings/index';
-import {
-  defaultSettings,
-  ENVIRONMENT_KEYS,
-  ENVIRONMENT_LABELS,
-  ENVIRONMENTS,
-  type Environment,
-  type Settings,
-  type SettingKey,
-} from '../../utils/settings/schema';
+import { ENVIRONMENT_KEYS, ENVIRONMENT_LABELS, ENVIRONMENTS, environmentDefault, type Environment } from '../../utils/settings/environments';
+import type { Settings, SettingKey } from '../../utils/settings/schema';
 import { EnvironmentBanner } from '../../components/EnvironmentBanner';
 
 export interface OptionsApi {
@@ -154,11 +147,10 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
   const locked = new Set(snapshot.locked);
 
   const set = (key: SettingKey, value: unknown) => {
-    let next = { ...draft, [key]: value } as Settings;
+    const next = { ...draft, [key]: value } as Settings;
     if (key === 'environment' && value !== draft.environment) {
       // Addresses follow the environment unless NHS IT locked them.
-      const d = defaultSettings(value as Environment);
-      for (const k of ENVIRONMENT_KEYS) if (!locked.has(k)) (next as Record<string, unknown>)[k] = d[k];
+      for (const k of ENVIRONMENT_KEYS) if (!locked.has(k)) (next as Record<string, unknown>)[k] = environmentDefault(value as Environment, k);
     }
     setDraft(next);
     setStatus(undefined);
@@ -166,24 +158,19 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
 
   const save = async (e: Event) => {
     e.preventDefault();
-    const fieldErrors: Record<string, string> = {};
     const patch: Record<string, unknown> = {};
     // Host adapters added by hand are managed in the patient-context section (its own validation).
     for (const [k, v] of Object.entries(draft)) if (k !== 'version' && k !== 'hostAdapters' && !locked.has(k as SettingKey)) patch[k] = v;
-    const parsed = settingsPatchSchema.safeParse(patch);
-    if (!parsed.success) for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-    setErrors(fieldErrors);
-    if (Object.keys(fieldErrors).length) {
-      setStatus('There is a problem: check the fields marked in red.');
-      return;
-    }
-    const reply = await api.save(parsed.data as Partial<Settings>);
+    // The background validates (the same schema it stores with) and answers each field's problem.
+    const reply = await api.save(patch as Partial<Settings>);
     if (reply.ok) {
+      setErrors({});
       adopt(reply.data);
       setStatus('Settings saved.');
     } else {
-      setErrors(reply.error.fields ?? {});
-      setStatus(reply.error.message);
+      const fields = reply.error.fields ?? {};
+      setErrors(fields);
+      setStatus(Object.keys(fields).length ? `There is a problem: check the fields marked in red. ${reply.error.message}` : reply.error.message);
     }
   };
 

@@ -72,7 +72,16 @@ export function createPanelStore(api: PanelApi) {
   const isAdmin = computed(() => session.value?.businessFunction === 'REFERRING_CLINICIAN_ADMIN');
   // Once the session is known to be over, the page's patient is not shown either.
   const showPatient = computed(() => !session.value || !!panelOwner(session.value));
-  const locked = computed(() => !!draft.value?.lockedReason);
+  // Shown, never written here: the background's lock, or a draft whose patient the page is not showing.
+  const lockReason = computed(() => {
+    const d = draft.value;
+    const r = report.value;
+    if (!d || isSubmitted(d)) return undefined;
+    if (d.lockedReason) return d.lockedReason;
+    if (r?.status !== 'single' || !r.patient || !identityDifferences(d.patient, r.patient).length) return undefined;
+    return `The clinical system now shows a different patient. This draft is for ${d.patient.displayName} and is locked: it cannot be submitted until their record is open again.`;
+  });
+  const locked = computed(() => !!lockReason.value);
   // Unless NHS number, name and date of birth were read together from one place on the page
   // (confidence 1), the user confirms the patient once before anything is searched or sent.
   const unsure = computed(() => {
@@ -95,7 +104,7 @@ export function createPanelStore(api: PanelApi) {
   const blocker = computed(() => {
     const d = draft.value;
     if (!d) return undefined;
-    const b = submitBlocker(d, shownNhs.value);
+    const b = lockReason.value ?? submitBlocker(d, shownNhs.value);
     if (b) return b;
     if (isAdmin.value && !/^\d{12}$/.test(d.referringClinician ?? '')) return 'Name the referring clinician (12-digit SDS user ID).';
     if (!signedIn.value) return 'Sign in to e-RS to submit.';
@@ -160,17 +169,12 @@ export function createPanelStore(api: PanelApi) {
       await putDraft(next);
     } else if (!isSubmitted(next) && identityDifferences(next.patient, r.patient).length) {
       // Refer was pressed on a page showing this NHS number with other details than the draft
-      // has: the user chose the patient shown now, so the draft takes the page's identity.
+      // has: the user chose the patient shown now, so the draft takes the page's identity. Its lock
+      // is the background's (it re-binds the tab on Refer and clears the lock for this patient).
       const patient = draftPatientFrom(r.patient);
       next = await updateDraft(next.id, (d) => {
         d.patient = patient;
         d.sourceUrl = r.source.url;
-        d.lockedReason = undefined;
-      });
-    } else if (next.lockedReason) {
-      // The page shows this draft's patient again: it may be worked on and submitted again.
-      next = await updateDraft(next.id, (d) => {
-        d.lockedReason = undefined;
       });
     }
     if (owner !== o) return; // signed out (or another user) while this was opening
@@ -277,34 +281,11 @@ export function createPanelStore(api: PanelApi) {
     if (s.state === 'active' && !reference.peek()) reference.value = await api.referenceData().catch(() => undefined);
   }
 
-  // The host page's patient changed: never carry this draft over to the newly shown patient.
-  async function patientChanged(next: PatientContextReport | undefined) {
+  // The host page's patient changed. The lock itself is the background's (it writes the draft's
+  // `lockedReason` and says so with the draft-changed event); until then, and for a draft the tab was
+  // never bound to, `lockReason` shows the mismatch from the page at once.
+  function patientChanged(next: PatientContextReport | undefined) {
     report.value = next;
-    const current = draft.peek();
-    const shown = next?.status === 'single' ? next.patient?.nhsNumber : undefined;
-    // Every identity field, not only the NHS number: a half-updated banner differs in its DOB or sex.
-    const same =
-      !!next?.patient && shown !== undefined && identityDifferences(current?.patient ?? { nhsNumber: '', displayName: '' }, next.patient).length === 0;
-    if (current && !same && !isSubmitted(current)) {
-      const reason = shown
-        ? `The clinical system now shows a different patient. This draft is for ${current.patient.displayName} and is locked: it cannot be submitted until their record is open again.`
-        : `The clinical system no longer shows ${current.patient.displayName}. This draft is locked until their record is open again.`;
-      const o = owner;
-      show(
-        o,
-        await updateDraft(current.id, (d) => {
-          d.lockedReason = reason;
-        }),
-      );
-    } else if (current && same && current.lockedReason) {
-      const o = owner;
-      show(
-        o,
-        await updateDraft(current.id, (d) => {
-          d.lockedReason = undefined;
-        }),
-      );
-    }
   }
 
   // The background moved a submission on: re-read it from IndexedDB.
@@ -324,14 +305,14 @@ export function createPanelStore(api: PanelApi) {
     void start();
     const stops = [
       api.onSessionChanged(() => void sessionChanged()),
-      api.onPatientContext((r) => void patientChanged(r)),
+      api.onPatientContext((r) => patientChanged(r)),
       api.onDraftChanged((id) => void draftChanged(id)),
       // Resume a submission left in flight when this draft is opened: only when the resume checks
       // pass here (the background checks again against this tab).
       effect(() => {
         if (!openDraftId.value) return;
         const d = draft.peek()!;
-        if (IN_FLIGHT.includes(d.submission.phase) && !d.submission.error && !resumeBlocker(d, shownNhs.peek())) {
+        if (IN_FLIGHT.includes(d.submission.phase) && !d.submission.error && !lockReason.peek() && !resumeBlocker(d, shownNhs.peek())) {
           void api.resume(d.id, tabId.peek()).catch(() => undefined);
         }
       }),
@@ -518,6 +499,7 @@ export function createPanelStore(api: PanelApi) {
     isAdmin,
     showPatient,
     locked,
+    lockReason,
     unsure,
     editable,
     blocker,

@@ -19,7 +19,7 @@ import { ROOT } from './chromium';
 
 export const FIREFOX_EXTENSION_DIR = path.join(ROOT, '.output', 'firefox-mv3');
 /** browser_specific_settings.gecko.id (wxt.config.ts). */
-export const GECKO_ID = 'ers-referral@nhs-extension.example';
+const GECKO_ID = 'ers-referral@nhs-extension.example';
 /** Pinned with `extensions.webextensions.uuids`, so the extension origin is predictable. */
 export const FIREFOX_EXTENSION_UUID = '5f0c3d1e-9a7b-4c2d-8e6f-1a2b3c4d5e6f';
 export const FIREFOX_EXTENSION_ORIGIN = `moz-extension://${FIREFOX_EXTENSION_UUID}`;

@@ -3,8 +3,8 @@
 // extension, drive its pages, stop its service worker and take screenshots on failure.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page, Target } from 'puppeteer-core';
-import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
+import type { Browser, Page } from 'puppeteer-core';
+import { EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
 import { configureExtension, startStage } from '../../scripts/lib/stage';
 import type { RunningSimulator, SimulatorOptions } from 'ers-simulator';
 
@@ -105,13 +105,6 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
   };
   return harness;
 }
-
-/** The real side panel page that Refer opened (Chrome's side panel is an extension page target). */
-export async function sidePanelTarget(browser: Browser, timeout = 10_000): Promise<Target> {
-  return browser.waitForTarget((t) => t.url().startsWith(`chrome-extension://${EXTENSION_ID}/sidepanel.html`), { timeout });
-}
-
-export const EXTENSION_DIR = CHROME_EXTENSION_DIR;
 
 /** A harness already signed in as Dr Kate ADAMS (referring clinician at B86001), from the side panel. */
 export async function startSignedInHarness(): Promise<Harness> {

@@ -142,11 +142,33 @@ describe('router', () => {
     expect(JSON.stringify(reply)).not.toContain('SECRET');
   });
 
-  it("says when nothing handles a declared message, and leaves it to its owner's listener", async () => {
+  it('says when nothing handles a declared message', async () => {
     expect(await router.handle({ type: 'settings/get' }, popup)).toMatchObject({ ok: false, error: { code: 'no-handler' } });
-    expect(router.claims({ type: 'patient-context' })).toBe(false);
-    expect(router.claims({ type: 'session/get' })).toBe(true);
-    expect(router.claims({ type: 'garbage' })).toBe(true);
+  });
+
+  it('refuses content-script messages from a sub-frame, before the schema', async () => {
+    expect(await router.handle({ type: 'test/report', n: 1 }, { ...contentScript, frameId: 2 })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden-sender' },
+    });
+  });
+
+  it("runs a handler's synchronous step before any await, after the sender and schema checks", () => {
+    const step = vi.fn(() => 'opened');
+    let early: unknown;
+    (router as unknown as { steps: Map<string, unknown> }).steps.set('test/report', step);
+    (router as unknown as { handlers: Map<string, unknown> }).handlers.set('test/report', (_m: unknown, c: { early: unknown }) => {
+      early = c.early;
+      return { seen: true };
+    });
+    void router.handle({ type: 'test/report', n: 'x' }, contentScript);
+    expect(step).not.toHaveBeenCalled(); // invalid message: never reaches the step
+    const pending = router.handle({ type: 'test/report', n: 1 }, contentScript);
+    expect(step).toHaveBeenCalledTimes(1); // synchronously, in the same call
+    return pending.then((r) => {
+      expect(r).toEqual({ ok: true, data: { seen: true } });
+      expect(early).toBe('opened');
+    });
   });
 
   it('only registers handlers for declared messages', () => {

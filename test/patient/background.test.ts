@@ -1,10 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
-  CUSTOM_ADAPTERS_KEY,
-  PANEL_REQUEST_KEY,
   getTabPatientState,
-  handlePatientMessage,
   publishAdapters,
   recordReport,
   referFromTab,
@@ -12,10 +9,15 @@ import {
   resetPatientContextForTests,
   saveCustomAdapters,
   syncContentScripts,
-  tabStateKey,
 } from '../../utils/patient/background';
-import { ACTIVE_ADAPTERS_KEY } from '../../utils/patient/content-runtime';
+import { router } from '../../utils/messages';
 import type { PatientContextReport } from '../../utils/patient/types';
+import { activeAdaptersItem, customAdaptersItem, panelRequestItem, tabStateItem } from '../../utils/storage';
+
+const CUSTOM_ADAPTERS_KEY = customAdaptersItem.key;
+const PANEL_REQUEST_KEY = panelRequestItem.key;
+const tabStateKey = (tabId: number) => tabStateItem(tabId).key;
+const ACTIVE_ADAPTERS_KEY = activeAdaptersItem.key;
 
 const URL_GP = 'http://127.0.0.1:9000/demo/gp/record-9434765919.html';
 const report = (nhs: string, family: string, given: string, url = URL_GP): PatientContextReport => ({
@@ -35,6 +37,9 @@ const sender = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** Through the background's one router, as the content script's message arrives. */
+const handlePatientMessage = (msg: unknown, from: ReturnType<typeof sender>) => router.handle(msg, from as never);
+
 let open: ReturnType<typeof vi.fn>;
 beforeEach(() => {
   fakeBrowser.reset();
@@ -42,6 +47,7 @@ beforeEach(() => {
   open = vi.fn().mockResolvedValue(undefined);
   (fakeBrowser as unknown as { sidePanel: { open: unknown } }).sidePanel.open = open;
   vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['http://127.0.0.1/*', 'https://gp.example.nhs.uk/*'] } as never);
+  registerPatientContext();
 });
 
 describe('messages from content scripts', () => {
@@ -58,7 +64,8 @@ describe('messages from content scripts', () => {
 
   it('refuses a report about another origin than the sending page', async () => {
     const r = await handlePatientMessage({ type: 'patient-context', context: report('9434765919', 'JONES', 'Sarah', 'https://other.example/') }, sender());
-    expect(r).toEqual({ ok: false, error: 'Context does not match the sending page' });
+    expect(r).toEqual({ ok: false, error: { code: 'forbidden-sender', message: 'The request could not be completed.' } });
+    expect(open).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -66,18 +73,21 @@ describe('messages from content scripts', () => {
     ['a patient on a "none" report', { ...JONES, status: 'none' }],
     ['a huge name', { ...JONES, patient: { ...JONES.patient!, name: { family: 'x'.repeat(5000), given: [] } } }],
   ])('refuses a malformed context: %s', async (_, context) => {
-    expect(await handlePatientMessage({ type: 'patient-context', context }, sender())).toEqual({ ok: false, error: 'Malformed patient context' });
+    expect(await handlePatientMessage({ type: 'patient-context', context }, sender())).toEqual({
+      ok: false,
+      error: { code: 'invalid-message', message: 'Invalid message.' },
+    });
   });
 
-  it('ignores messages that are not about patient context (other listeners answer them)', () => {
-    expect(handlePatientMessage({ type: 'ers-search' }, sender())).toBeUndefined();
+  it('refuses every other message from a content script', async () => {
+    expect(await handlePatientMessage({ type: 'settings/get' }, sender())).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
   });
 
   it('stores the latest context per tab, on an enabled https origin too', async () => {
     const url = 'https://gp.example.nhs.uk/record/1';
     expect(
       await handlePatientMessage({ type: 'patient-context', context: report('9434765919', 'JONES', 'Sarah', url) }, sender({ url, tab: { id: 8, url } })),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, data: {} });
     expect((await getTabPatientState(8))!.report.patient!.nhsNumber).toBe('9434765919');
   });
 });
@@ -86,7 +96,7 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
   it('open-panel opens the panel for the tab at once and binds a draft to the patient', async () => {
     const pending = handlePatientMessage({ type: 'open-panel', context: JONES }, sender());
     expect(open).toHaveBeenCalledWith({ tabId: 7 }); // synchronously, inside the user gesture
-    expect(await pending).toEqual({ ok: true });
+    expect(await pending).toEqual({ ok: true, data: {} });
     const s = await getTabPatientState(7);
     expect(s!.draft).toMatchObject({ nhsNumber: '9434765919', locked: false });
     expect((await fakeBrowser.storage.session.get(PANEL_REQUEST_KEY))[PANEL_REQUEST_KEY]).toMatchObject({
@@ -96,7 +106,7 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
     });
   });
 
-  it('locks the draft when the host shows another patient, for good', async () => {
+  it('locks the draft while the host shows another patient, and unlocks it when that exact patient returns', async () => {
     await handlePatientMessage({ type: 'open-panel', context: JONES }, sender());
     await handlePatientMessage({ type: 'patient-context', context: SMITH }, sender());
     let s = await getTabPatientState(7);
@@ -106,7 +116,9 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
     expect(s!.draft!.warning).toContain('SMITH, John (Mr) (NHS 991 200 3888)');
     await handlePatientMessage({ type: 'patient-context', context: JONES }, sender());
     s = await getTabPatientState(7);
-    expect(s!.draft!.locked).toBe(true);
+    expect(s!.draft).toMatchObject({ nhsNumber: '9434765919', locked: false });
+    expect(s!.draft!.warning).toBeUndefined();
+    await handlePatientMessage({ type: 'patient-context', context: SMITH }, sender());
     // Refer on the patient now shown starts a fresh draft for them.
     await handlePatientMessage({ type: 'open-panel', context: SMITH }, sender());
     expect((await getTabPatientState(7))!.draft).toMatchObject({ nhsNumber: '9912003888', locked: false });
@@ -142,7 +154,7 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
     open.mockRejectedValueOnce(new Error('may only be called in response to a user gesture'));
     expect(await handlePatientMessage({ type: 'open-panel', context: JONES }, sender())).toEqual({
       ok: false,
-      error: 'may only be called in response to a user gesture',
+      error: { code: 'panel-unavailable', message: 'The request could not be completed.' },
     });
   });
 

@@ -21,7 +21,7 @@ async function start(url: string, html: string, delayMs = 200) {
   sent = [];
   rt = await startContentRuntime({
     win: window,
-    send: async (m) => (sent.push(m), { ok: true }),
+    send: async (m) => (sent.push(m), { ok: true, data: {} }),
     loadAdapters: async () => BUILTIN_ACTIVE_ADAPTERS,
     delayMs,
   });
@@ -160,7 +160,7 @@ describe('the Refer button', () => {
     document.body.innerHTML = demoPage('gp/record-9434765919.html');
     rt = await startContentRuntime({
       win: window,
-      send: async (m) => (m.type === 'open-panel' ? { ok: false, error: 'This site is not enabled' } : { ok: true }),
+      send: async (m) => (m.type === 'open-panel' ? { ok: false, error: { code: 'forbidden-sender', message: 'Refused.' } } : { ok: true, data: {} }),
       loadAdapters: async () => BUILTIN_ACTIVE_ADAPTERS,
     });
     await vi.advanceTimersByTimeAsync(SETTLE_MS);
@@ -170,6 +170,6 @@ describe('the Refer button', () => {
     Object.defineProperty(ev, 'isTrusted', { value: true });
     btn.dispatchEvent(ev);
     await vi.advanceTimersByTimeAsync(10);
-    expect(rt.button.root.querySelector('p')!.textContent).toBe('Could not open the panel: This site is not enabled');
+    expect(rt.button.root.querySelector('p')!.textContent).toBe('Could not open the panel: the extension is not enabled on this page.');
   });
 });

@@ -2,9 +2,18 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { PatientContextSettings } from '../../entrypoints/options/PatientContextSettings';
+import { PatientContextSettings, type AdaptersApi } from '../../entrypoints/options/PatientContextSettings';
 import { originPattern } from '../../utils/patient/host-access';
-import { CUSTOM_ADAPTERS_KEY } from '../../utils/patient/background';
+import { router } from '../../utils/messages';
+import { registerPatientContext, resetPatientContextForTests } from '../../utils/patient/background';
+import { customAdaptersItem } from '../../utils/storage';
+
+/** The page's requests answered by the background's router and handlers, as from the options page. */
+const OPTIONS_PAGE = { id: fakeBrowser.runtime.id, url: `chrome-extension://${fakeBrowser.runtime.id}/options.html` };
+const api: AdaptersApi = {
+  load: () => router.handle({ type: 'patient/adapters' }, OPTIONS_PAGE) as never,
+  save: (json) => router.handle({ type: 'patient/save-adapters', json }, OPTIONS_PAGE) as never,
+};
 
 const adapter = {
   id: 'acme-gp',
@@ -19,24 +28,26 @@ beforeEach(() => {
   fakeBrowser.reset();
   vi.spyOn(fakeBrowser.permissions, 'getAll').mockResolvedValue({ origins: ['http://127.0.0.1/*', 'https://gp.example.nhs.uk/*'] } as never);
   vi.spyOn(fakeBrowser.storage.managed, 'get').mockResolvedValue({ enabledOrigins: ['https://epr.trust.nhs.uk'] } as never);
+  resetPatientContextForTests();
+  registerPatientContext();
 });
 
 describe('options: clinical systems and host adapters', () => {
   it('lists enabled and organisation-suggested sites', async () => {
-    render(<PatientContextSettings />);
+    render(<PatientContextSettings api={api} />);
     expect(await screen.findByText(/https:\/\/gp\.example\.nhs\.uk\/\*/)).toBeTruthy();
     expect(await screen.findByText(/https:\/\/epr\.trust\.nhs\.uk\/\* \(suggested by your organisation\)/)).toBeTruthy();
   });
 
   it('saves a valid adapter and refuses an invalid one with the reason', async () => {
-    render(<PatientContextSettings />);
+    render(<PatientContextSettings api={api} />);
     const box = screen.getByLabelText(/Adapter JSON/) as HTMLTextAreaElement;
     fireEvent.input(box, { target: { value: JSON.stringify({ ...adapter, matches: ['nope'] }) } });
     fireEvent.click(screen.getByText('Validate and save'));
     await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/Adapter not saved: .*matches\.0: not a match pattern/));
     fireEvent.input(box, { target: { value: JSON.stringify(adapter) } });
     fireEvent.click(screen.getByText('Validate and save'));
-    await waitFor(async () => expect((await fakeBrowser.storage.local.get(CUSTOM_ADAPTERS_KEY))[CUSTOM_ADAPTERS_KEY]).toEqual([adapter]));
+    await waitFor(async () => expect(await customAdaptersItem.get()).toEqual([adapter]));
     expect(await screen.findByText(/Added here: Acme GP/)).toBeTruthy();
   });
 

@@ -17,7 +17,7 @@ async function start(url: string, html: string, adapters: unknown[] = []) {
   setUrl(url);
   document.body.innerHTML = html;
   sent = [];
-  rt = await startContentRuntime({ win: window, send: async (m) => (sent.push(m), { ok: true }), loadAdapters: async () => adapters });
+  rt = await startContentRuntime({ win: window, send: async (m) => (sent.push(m), { ok: true, data: {} }), loadAdapters: async () => adapters });
   await vi.advanceTimersByTimeAsync(SETTLE_MS);
   return rt;
 }

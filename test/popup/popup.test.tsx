@@ -5,7 +5,7 @@ import { Popup } from '../../entrypoints/popup/Popup';
 import { OptionsForm, type OptionsApi } from '../../entrypoints/options/OptionsForm';
 import type { SessionApi } from '../../utils/session/use-session';
 import type { SessionView } from '../../utils/session/state';
-import { defaultSettings } from '../../utils/settings';
+import { defaultSettings, patchProblems, settingsPatchSchema } from '../../utils/settings';
 
 afterEach(cleanup);
 
@@ -172,7 +172,13 @@ describe('options page', () => {
     const saved: unknown[] = [];
     const api: OptionsApi = {
       load: async () => ({ settings, locked: locked as never, policyProblems: [], redirectUrl: 'https://abc.chromiumapp.org/' }),
+      // As the background answers: its settings validation decides, with each field's problem.
       save: vi.fn(async (patch) => {
+        const problem = patch === 'reset' ? undefined : settingsPatchSchema.safeParse(patch).error;
+        if (problem) {
+          const fields = patchProblems(problem.issues);
+          return { ok: false as const, error: { code: 'invalid-settings' as const, message: 'Some settings are not valid.', fields } };
+        }
         saved.push(patch);
         return { ok: true as const, data: { settings: { ...settings, ...(patch as object) }, locked: locked as never, policyProblems: [], redirectUrl: '' } };
       }),
@@ -195,7 +201,7 @@ describe('options page', () => {
     expect(saved[0]).not.toHaveProperty('environment');
   });
 
-  it('validates with the settings schema before saving', async () => {
+  it("shows the background's validation problems next to their fields, in words", async () => {
     const { api, saved } = optionsApi();
     render(<OptionsForm api={api} />);
     fireEvent.input(await screen.findByLabelText(/Token relay URL/), { target: { value: 'http://relay.example.org' } });

@@ -9,12 +9,16 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { registerReferrals } from '../../utils/referral/background';
 import { type SessionManager, sessionManager, type SessionDeps } from '../../utils/session/manager';
 import type { SessionRecord } from '../../utils/session/state';
-import { tabStateKey } from '../../utils/patient/storage-keys';
+import { bindDraftToTab, recordReport } from '../../utils/patient/background';
+import type { PatientContextReport } from '../../utils/patient/types';
 import { router } from '../../utils/messages';
 import { newDraft, ownerKey, type Draft, type SubmissionPhase } from '../../utils/referral/model';
 import { getDraft, listOutstanding, purgeExpired, putDraft, putOutstanding, resetDbConnection } from '../../utils/referral/store';
 import { defaultSettings } from '../../utils/settings/index';
 import { USER_IDS } from 'ers-simulator/users';
+import { tabStateItem } from '../../utils/storage';
+
+const tabStateKey = (tabId: number) => tabStateItem(tabId).key;
 
 const ADAMS = ownerKey({ userId: USER_IDS.adams, ods: 'B86001' });
 const BAKER = ownerKey({ userId: USER_IDS.baker, ods: 'B86001' });
@@ -185,5 +189,33 @@ describe('the time-to-live reaches every draft', () => {
     const stuck = await Promise.all((['ready', 'creating', 'outcome-unknown', 'uploading'] as const).map((p, i) => draftFor(ADAMS, `900000000${i}`, p, past)));
     expect(await purgeExpired()).toEqual([editing.id]);
     for (const d of stuck) expect(await getDraft(d.id), d.submission.phase).toMatchObject({ attention: { reason: 'expired' } });
+  });
+});
+
+describe('the draft lock has one writer: the background, from the tab it is bound to', () => {
+  const shown = (nhsNumber: string, family: string): PatientContextReport => ({
+    status: 'single',
+    patient: { nhsNumber, name: { family, given: ['Sam'] } },
+    confidence: 1,
+    source: { adapterId: 'demo-gp', url: `${HOST}/demo/gp/record-${nhsNumber}.html`, title: 'GP' },
+    observedAt: 1,
+  });
+
+  it('locks the draft while its tab shows another patient and lifts it when that patient returns', async () => {
+    await startWorker();
+    const d = await draftFor(ADAMS, PATIENT_A, 'editing');
+    await bindDraftToTab(7, shown(PATIENT_A, 'JONES'));
+    await recordReport(7, shown(PATIENT_B, 'SMITH'));
+    expect((await getDraft(d.id))?.lockedReason).toMatch(/now shows SMITH, Sam .*locked/);
+    await recordReport(7, shown(PATIENT_A, 'JONES'));
+    expect((await getDraft(d.id))?.lockedReason).toBeUndefined();
+  });
+
+  it('leaves a referral already sent alone', async () => {
+    await startWorker();
+    const d = await draftFor(ADAMS, PATIENT_A, 'complete');
+    await bindDraftToTab(7, shown(PATIENT_A, 'JONES'));
+    await recordReport(7, shown(PATIENT_B, 'SMITH'));
+    expect((await getDraft(d.id))?.lockedReason).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 // One typed error for everything that can go wrong talking to e-RS, with a plain-English message
-// a clinician can act on for every code in the contract's catalogue (§7).
+// a clinician can act on for every code in the contract's catalogue (packages/ers-contract/docs/ers-api.md §7).
 import type { ExtractedIds } from './outcome';
 import type { OperationOutcome } from './schemas';
 

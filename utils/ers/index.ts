@@ -7,6 +7,5 @@ export * from './parse';
 export * from './reference-cache';
 export * from './rules';
 export * from './transport';
-export type { Appointment, CodeSystem, ProfessionalSession, ReferralRequest } from './schemas';
-export type { FhirResource, ParametersResource } from './fhir';
+export type { ParametersResource } from './fhir';
 export * from './outcome';

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'not-configured'
   | 'invalid-settings'
   | 'locked'
+  | 'panel-unavailable' // the browser would not open the side panel (e.g. no user gesture)
   | 'ers-error'
   | 'internal';
 

@@ -18,9 +18,16 @@ export interface SenderContext {
   pagePaths: readonly string[];
   /** Is this web origin enabled for the extension (manifest host or granted optional permission)? */
   isOriginEnabled(origin: string): Promise<boolean>;
+  /**
+   * The same answer without waiting, when it is known (undefined: ask `isOriginEnabled`). Lets a
+   * handler's synchronous step (SyncStep) run inside the user's click.
+   */
+  isOriginEnabledSync?(origin: string): boolean | undefined;
 }
 
 export type SenderVerdict = { kind: SenderKind } | { refused: string };
+/** A content script whose origin still has to be checked with `isOriginEnabled`. */
+type PendingVerdict = SenderVerdict | { pendingOrigin: string };
 
 /** `protocol//host[:port]` even for chrome-extension:// URLs (whose URL.origin is "null" in some runtimes). */
 export function originOf(url: URL): string {
@@ -38,6 +45,15 @@ function parse(url: string | undefined): URL | undefined {
 
 /** Decide who sent a message from what the browser says about the sender (never from the message). */
 export async function classifySender(sender: Sender | undefined, ctx: SenderContext): Promise<SenderVerdict> {
+  const verdict = classifySenderNow(sender, ctx);
+  if (!('pendingOrigin' in verdict)) return verdict;
+  return (await ctx.isOriginEnabled(verdict.pendingOrigin)) ? { kind: 'content-script' } : { refused: NOT_ENABLED };
+}
+
+const NOT_ENABLED = 'The extension is not enabled on this site.';
+
+/** Everything `classifySender` decides without waiting; the origin check is left pending when unknown. */
+function classifySenderNow(sender: Sender | undefined, ctx: SenderContext): PendingVerdict {
   if (!sender || sender.id !== ctx.extensionId) return { refused: 'Messages from web pages or other extensions are not accepted.' };
   const url = parse(sender.url);
   if (!url) return { refused: 'The sender has no address.' };
@@ -53,9 +69,13 @@ export async function classifySender(sender: Sender | undefined, ctx: SenderCont
     return { refused: 'This extension page may not send messages from here.' };
   }
 
-  if ((url.protocol === 'https:' || url.protocol === 'http:') && sender.tab) {
-    if (await ctx.isOriginEnabled(origin)) return { kind: 'content-script' };
-    return { refused: 'The extension is not enabled on this site.' };
+  if ((url.protocol === 'https:' || url.protocol === 'http:') && sender.tab?.id != null) {
+    // Only the page itself speaks for the tab: a frame inside it (an advert, an embedded app) does not.
+    if ((sender.frameId ?? 0) !== 0) return { refused: 'Only the top frame of a page may send messages.' };
+    const known = ctx.isOriginEnabledSync?.(origin);
+    if (known === true) return { kind: 'content-script' };
+    if (known === false) return { refused: NOT_ENABLED };
+    return { pendingOrigin: origin };
   }
   return { refused: 'Unrecognised sender.' };
 }
@@ -65,6 +85,8 @@ export async function classifySender(sender: Sender | undefined, ctx: SenderCont
 export interface HandlerContext {
   sender: Sender;
   kind: SenderKind;
+  /** What the handler's synchronous step (SyncStep) returned, if it has one. */
+  early?: unknown;
 }
 
 type Definitions = Record<string, MessageDef>;
@@ -74,6 +96,13 @@ type Answer<P extends Definitions, T extends keyof P> = P[T] extends MessageDef<
 export type Handler<P extends Definitions, T extends keyof P> = (message: Parsed<P, T>, ctx: HandlerContext) => Promise<Answer<P, T>> | Answer<P, T>;
 
 type AnyHandler = (message: unknown, ctx: HandlerContext) => unknown;
+
+/**
+ * A handler's optional synchronous step: the router runs it after the sender and schema checks and
+ * before any await (e.g. opening the side panel, which the browser allows only inside the user's
+ * click). It may throw a ProtocolError to refuse; its result reaches the handler as `ctx.early`.
+ */
+export type SyncStep<P extends Definitions, T extends keyof P> = (message: Parsed<P, T>, ctx: HandlerContext) => unknown;
 
 export interface RouterOptions {
   sender?: Partial<SenderContext>;
@@ -90,6 +119,7 @@ function safeType(message: unknown): string {
 
 export class MessageRouter<P extends Definitions = Definitions> {
   private readonly handlers = new Map<string, AnyHandler>();
+  private readonly steps = new Map<string, AnyHandler>();
   private readonly definitions: P;
   private options: RouterOptions;
 
@@ -103,9 +133,10 @@ export class MessageRouter<P extends Definitions = Definitions> {
     this.options = { ...options, ...this.options };
   }
 
-  registerHandler<T extends keyof P & string>(type: T, handler: Handler<P, T>): void {
+  registerHandler<T extends keyof P & string>(type: T, handler: Handler<P, T>, now?: SyncStep<P, T>): void {
     if (!(type in this.definitions)) throw new Error(`registerHandler: "${type}" is not in the protocol`);
     this.handlers.set(type, handler as AnyHandler);
+    if (now) this.steps.set(type, now as AnyHandler);
   }
 
   hasHandler(type: string): boolean {
@@ -134,19 +165,24 @@ export class MessageRouter<P extends Definitions = Definitions> {
     return { ok: false, error: body };
   }
 
-  /** Validate, check the sender, dispatch. Never throws. */
+  /**
+   * Validate, check the sender, dispatch. Never throws. Everything up to the handler's synchronous
+   * step (SyncStep) runs before the first await, so that step is still inside the user's
+   * click when the listener calls this.
+   */
   async handle(message: unknown, sender: Sender | undefined): Promise<Reply<unknown>> {
     const type = safeType(message);
-    const verdict = await classifySender(sender, this.senderContext());
+    let verdict = classifySenderNow(sender, this.senderContext());
     if ('refused' in verdict) return this.fail(type, { code: 'forbidden-sender', message: verdict.refused });
+    const kind: SenderKind = 'pendingOrigin' in verdict ? 'content-script' : verdict.kind;
     if (!message || typeof message !== 'object' || typeof (message as { type?: unknown }).type !== 'string') {
       return this.fail(type, { code: 'invalid-message', message: 'A message must be an object with a type.' });
     }
     const rawType = (message as { type: string }).type;
     const def: MessageDef | undefined = Object.hasOwn(this.definitions, rawType) ? this.definitions[rawType] : undefined;
     if (!def) return this.fail(type, { code: 'unknown-type', message: `Unknown message type "${type}".` });
-    if (!def.senders.includes(verdict.kind)) {
-      return this.fail(type, { code: 'forbidden-sender', message: `"${type}" may not be sent from a ${verdict.kind}.` });
+    if (!def.senders.includes(kind)) {
+      return this.fail(type, { code: 'forbidden-sender', message: `"${type}" may not be sent from a ${kind}.` });
     }
     const parsed = def.schema.safeParse(message);
     if (!parsed.success) {
@@ -155,19 +191,34 @@ export class MessageRouter<P extends Definitions = Definitions> {
       // Content scripts get no detail back (nothing to learn about our schemas).
       return this.fail(type, {
         code: 'invalid-message',
-        message: verdict.kind === 'content-script' ? 'Invalid message.' : `Invalid "${type}" message${where}: ${issue?.message ?? 'invalid'}.`,
+        message: kind === 'content-script' ? 'Invalid message.' : `Invalid "${type}" message${where}: ${issue?.message ?? 'invalid'}.`,
       });
     }
     const handler = this.handlers.get(rawType);
     if (!handler) return this.fail(type, { code: 'no-handler', message: `Nothing handles "${type}" yet.` });
+    const ctx: HandlerContext = { sender: sender!, kind };
+    const now = this.steps.get(rawType);
     try {
-      const data = await handler(parsed.data, { sender: sender!, kind: verdict.kind });
+      if (now) ctx.early = now(parsed.data, ctx);
+    } catch (error) {
+      return this.failWith(type, kind, error);
+    }
+    if ('pendingOrigin' in verdict) {
+      verdict = (await this.senderContext().isOriginEnabled(verdict.pendingOrigin)) ? { kind } : { refused: NOT_ENABLED };
+      if ('refused' in verdict) return this.fail(type, { code: 'forbidden-sender', message: verdict.refused });
+    }
+    try {
+      const data = await handler(parsed.data, ctx);
       return { ok: true, data: data === undefined ? null : data };
     } catch (error) {
-      const body = this.toErrorBody(error);
-      // A content script learns only the code, never a message that might echo something else.
-      return this.fail(type, verdict.kind === 'content-script' ? { code: body.code, message: 'The request could not be completed.' } : body);
+      return this.failWith(type, kind, error);
     }
+  }
+
+  private failWith(type: string, kind: SenderKind, error: unknown): Reply<never> {
+    const body = this.toErrorBody(error);
+    // A content script learns only the code, never a message that might echo something else.
+    return this.fail(type, kind === 'content-script' ? { code: body.code, message: 'The request could not be completed.' } : body);
   }
 
   private toErrorBody(error: unknown): ProtocolErrorBody {
@@ -177,22 +228,9 @@ export class MessageRouter<P extends Definitions = Definitions> {
     return { code: 'internal', message: 'Something went wrong in the extension. Nothing has been lost; try again.' };
   }
 
-  /**
-   * Should this router answer? Everything except a declared message that has no handler here: those
-   * belong to another listener. The patient-context module answers `patient-context`/`open-panel`
-   * itself, because opening the side panel must happen synchronously inside the user's click, before
-   * any await; it applies the same rules (zod, this extension, top frame, enabled origin).
-   */
-  claims(message: unknown): boolean {
-    const type = (message as { type?: unknown } | null)?.type;
-    if (typeof type === 'string' && Object.hasOwn(this.definitions, type) && !this.handlers.has(type)) return false;
-    return true;
-  }
-
   /** Attach to runtime.onMessage (call synchronously at worker start). */
   listen(): void {
     browser.runtime.onMessage.addListener((message: unknown, sender: Sender, sendResponse: (r: unknown) => void) => {
-      if (!this.claims(message)) return undefined;
       void this.handle(message, sender).then(sendResponse);
       return true;
     });

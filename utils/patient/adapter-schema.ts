@@ -6,21 +6,29 @@ import { matchPatternToRegExpSource } from './compile';
 import type { HostAdapter } from './types';
 
 const selector = z.string().trim().min(1).max(500);
-const pattern = z.string().min(1).max(200).refine((p) => {
-  try {
-    new RegExp(p, 'iu');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
+const pattern = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((p) => {
+    try {
+      new RegExp(p, 'iu');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a valid regular expression');
 
 export const NormaliserSchema = z.enum(['text', 'nhsNumber', 'date', 'gender', 'postcode', 'ods', 'name', 'family', 'given', 'prefix']);
 
 export const FieldLocatorSchema = z
   .object({
     selector: selector.optional(),
-    attr: z.string().regex(/^[a-zA-Z_:][-\w:.]*$/, 'not an attribute name').max(100).optional(),
+    attr: z
+      .string()
+      .regex(/^[a-zA-Z_:][-\w:.]*$/, 'not an attribute name')
+      .max(100)
+      .optional(),
     label: z.string().trim().min(1).max(100).optional(),
     within: selector.optional(),
     pattern: pattern.optional(),
@@ -93,5 +101,11 @@ export function validateAdapters(data: unknown): ParsedAdapters {
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     return dup ? { ok: false, error: `Duplicate adapter id "${dup}"` } : { ok: true, adapters: r.data as HostAdapter[] };
   }
-  return { ok: false, error: r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  return {
+    ok: false,
+    error: r.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; '),
+  };
 }

@@ -1,23 +1,21 @@
-// Background side of issue 4: per-tab latest patient context, the draft ↔ patient binding (locked
+// Background side of the patient context: per-tab latest patient context, the draft ↔ patient binding (locked
 // when the host shows another patient), the Refer context-menu item and keyboard command, opening the
 // side panel for a tab, and running the content script only on origins the user or policy enabled.
 //
 // Self-contained: call `registerPatientContext()` once from entrypoints/background.ts.
 import { browser } from 'wxt/browser';
-import { HostAdapterSchema, validateAdapters } from './adapter-schema';
+import { activeAdaptersItem, customAdaptersItem, panelRequestItem, tabStateItem } from '../storage';
+import { HostAdapterSchema, parseAdapterJson, validateAdapters } from './adapter-schema';
 import { BUILTIN_ADAPTERS } from './adapters/builtin';
 import { compileAdapter, urlMatchesPattern } from './compile';
-import { ACTIVE_ADAPTERS_KEY, READ_NOW } from './content-runtime';
+import { READ_NOW } from './content-runtime';
 import { applyReportToDraft, bindDraft, type DraftBinding } from './draft-lock';
 import { identityDifferences } from './identity';
-import { PatientContentMessageSchema, PatientContextReportSchema, type PatientReply } from './messages';
+import { type HandlerContext, ProtocolError, registerHandler, router } from '../messages';
+import { PatientContextReportSchema, type AdaptersView, type PatientReply } from './messages';
 import type { HostAdapter, PatientContextReport } from './types';
 
-import { PANEL_REQUEST_KEY, tabStateKey } from './storage-keys';
-
-export { PANEL_REQUEST_KEY, tabStateKey };
 /** storage.local: adapters an administrator added through the options page (raw, validated on use). */
-export const CUSTOM_ADAPTERS_KEY = 'patientAdapters.custom';
 export const CONTENT_SCRIPT_ID = 'ers-patient-context';
 export const CONTENT_SCRIPT_FILE = 'patient-context.js';
 export const MENU_ID = 'ers-refer-patient';
@@ -39,8 +37,6 @@ export interface PanelRequest {
   via: 'refer-button' | 'context-menu' | 'command';
   nhsNumber?: string;
 }
-
-type Sender = { id?: string; url?: string; frameId?: number; tab?: { id?: number; windowId?: number; url?: string } };
 
 // ---------------------------------------------------------------- enabled origins
 
@@ -118,11 +114,11 @@ export async function publishAdapters(): Promise<HostAdapter[]> {
   } catch {
     /* no policy, or storage.managed unavailable (Firefox without a policy, tests) */
   }
-  const custom = (await browser.storage.local.get(CUSTOM_ADAPTERS_KEY))[CUSTOM_ADAPTERS_KEY];
+  const custom = await customAdaptersItem.get();
   const adapters = [...valid(managed, 'managed'), ...valid(Array.isArray(custom) ? custom : [], 'custom'), ...valid([...BUILTIN_ADAPTERS], 'built-in')];
   // First adapter with a given id wins: policy over options page over built-in.
   const unique = adapters.filter((a, i) => adapters.findIndex((b) => b.id === a.id) === i);
-  await browser.storage.local.set({ [ACTIVE_ADAPTERS_KEY]: unique.map(compileAdapter) });
+  await activeAdaptersItem.set(unique.map(compileAdapter));
   return unique;
 }
 
@@ -130,8 +126,23 @@ export async function publishAdapters(): Promise<HostAdapter[]> {
 export async function saveCustomAdapters(json: unknown[]): Promise<PatientReply> {
   const r = validateAdapters(json);
   if (!r.ok) return r;
-  await browser.storage.local.set({ [CUSTOM_ADAPTERS_KEY]: r.adapters });
+  await customAdaptersItem.set(r.adapters);
   return { ok: true };
+}
+
+/** What the options page shows: built-in adapters and the ones an administrator added. */
+export async function adaptersView(): Promise<AdaptersView> {
+  const custom = await customAdaptersItem.get();
+  const names = (Array.isArray(custom) ? custom : []).flatMap((a) => (typeof a?.name === 'string' ? [a.name as string] : []));
+  return { builtIn: BUILTIN_ADAPTERS.map((a) => a.name), custom: names };
+}
+
+/** `patient/save-adapters`: validate the administrator's JSON here, save it, or say what is wrong. */
+export async function saveAdapterJson(json: string): Promise<AdaptersView> {
+  const r = parseAdapterJson(json);
+  if (!r.ok) throw new ProtocolError('invalid-settings', `Adapter not saved: ${r.error}`);
+  await customAdaptersItem.set(r.adapters);
+  return adaptersView();
 }
 
 // ---------------------------------------------------------------- per-tab state
@@ -148,12 +159,27 @@ function perTab<T>(tabId: number, fn: () => Promise<T>): Promise<T> {
 }
 
 export async function getTabPatientState(tabId: number): Promise<TabPatientState | undefined> {
-  const k = tabStateKey(tabId);
-  return (await browser.storage.session.get(k))[k] as TabPatientState | undefined;
+  return tabStateItem(tabId).get();
 }
 
 async function putTabState(state: TabPatientState) {
-  await browser.storage.session.set({ [tabStateKey(state.tabId)]: state });
+  await tabStateItem(state.tabId).set(state);
+}
+
+type BindingListener = (binding: DraftBinding) => Promise<void> | void;
+const bindingListeners: BindingListener[] = [];
+
+/**
+ * Told when a tab's draft binding is made or its lock changes (the referral feature writes the
+ * draft's `lockedReason` from it: the background is the only writer of the lock).
+ */
+export function onDraftBinding(listener: BindingListener): void {
+  bindingListeners.push(listener);
+}
+
+async function tellBinding(prev: DraftBinding | undefined, next: DraftBinding | undefined): Promise<void> {
+  if (!next || (prev && prev.locked === next.locked && prev.openedAt === next.openedAt && prev.warning === next.warning)) return;
+  for (const listener of bindingListeners) await attempt(() => listener(next), undefined);
 }
 
 export function recordReport(tabId: number, report: PatientContextReport, now = Date.now()): Promise<TabPatientState> {
@@ -162,6 +188,7 @@ export function recordReport(tabId: number, report: PatientContextReport, now = 
     const state: TabPatientState = { tabId, report, updatedAt: now };
     if (prev?.draft) state.draft = applyReportToDraft(prev.draft, report, now);
     await putTabState(state);
+    await tellBinding(prev?.draft, state.draft);
     return state;
   });
 }
@@ -192,6 +219,7 @@ export function bindDraftToTab(tabId: number, report?: PatientContextReport, now
     const draft = keep ? prev!.draft : bindDraft(current, now);
     if (draft) state.draft = draft;
     await putTabState(state);
+    if (!keep) await tellBinding(undefined, draft);
     return state;
   });
 }
@@ -239,7 +267,7 @@ async function afterOpen(tab: { id?: number; windowId?: number }, via: PanelRequ
   const state = await bindDraftToTab(tab.id, report);
   const request: PanelRequest = { tabId: tab.id, windowId: tab.windowId, at: Date.now(), via };
   if (state?.draft && !state.draft.locked) request.nhsNumber = state.draft.nhsNumber;
-  await browser.storage.session.set({ [PANEL_REQUEST_KEY]: request });
+  await panelRequestItem.set(request);
 }
 
 /** Context menu and keyboard command: open the panel on the tab's current patient in one action. */
@@ -259,41 +287,57 @@ const originOf = (url: string) => {
   }
 };
 
-/**
- * Handle `patient-context` / `open-panel` from our content script. Returns undefined for any other
- * message (so other listeners can answer it). Sender rules: this extension, a tab's top frame, an
- * enabled origin.
- */
-export function handlePatientMessage(msg: unknown, sender: Sender): Promise<PatientReply> | undefined {
-  const type = (msg as { type?: unknown })?.type;
-  if (type !== 'patient-context' && type !== 'open-panel') return undefined;
-  const tab = sender.tab;
-  if (sender.id !== browser.runtime.id || tab?.id == null || (sender.frameId ?? 0) !== 0) {
-    return Promise.resolve({ ok: false, error: 'Sender not allowed' });
-  }
-  const parsed = PatientContentMessageSchema.safeParse(msg);
-  if (!parsed.success) return Promise.resolve({ ok: false, error: 'Malformed patient context' });
-  const url = sender.url ?? tab.url;
-  const enabled = isOriginEnabledSync(url);
-  if (enabled === false) return Promise.resolve({ ok: false, error: 'This site is not enabled' });
-  const { context } = parsed.data;
-  // The report must describe the page that sent it.
-  if (url && originOf(context.source.url) !== originOf(url)) return Promise.resolve({ ok: false, error: 'Context does not match the sending page' });
+/** A report must describe the page that sent it (checked before the panel opens). */
+function checkReportSource(context: PatientContextReport, ctx: HandlerContext): void {
+  const url = ctx.sender.url;
+  if (!url || originOf(context.source.url) !== originOf(url))
+    throw new ProtocolError('forbidden-sender', 'The report does not describe the page that sent it.');
+}
 
-  // open-panel: open synchronously while the click's user gesture is still valid.
-  const opened = parsed.data.type === 'open-panel' ? openPanelNow(tab) : undefined;
-  return (async (): Promise<PatientReply> => {
-    if (enabled === undefined && !(await isOriginEnabled(url))) return { ok: false, error: 'This site is not enabled' };
-    await recordReport(tab.id!, context);
-    if (!opened) return { ok: true };
-    await afterOpen(tab, 'refer-button', context);
-    try {
-      await opened;
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, error: (e as Error)?.message ?? String(e) };
-    }
-  })();
+/**
+ * `patient-context` and `open-panel` are ordinary catalogue messages: the router checks the sender
+ * (this extension, a tab's top frame, an enabled origin, matching origin) and the schema. Opening the
+ * panel is the synchronous step the router runs before any await, inside the Refer click.
+ */
+function registerPatientMessages(): void {
+  router.configure({
+    sender: {
+      isOriginEnabledSync: (origin) => isOriginEnabledSync(`${origin}/`),
+      isOriginEnabled: (origin) => isOriginEnabled(`${origin}/`),
+    },
+  });
+  registerHandler('patient/adapters', () => adaptersView());
+  registerHandler('patient/save-adapters', (m) => saveAdapterJson(m.json));
+  registerHandler(
+    'patient-context',
+    async (m, ctx) => {
+      await recordReport(ctx.sender.tab!.id!, m.context);
+      return {};
+    },
+    (m, ctx) => checkReportSource(m.context, ctx),
+  );
+  registerHandler(
+    'open-panel',
+    async (m, ctx) => {
+      const tab = ctx.sender.tab!;
+      await recordReport(tab.id!, m.context);
+      await afterOpen(tab, 'refer-button', m.context);
+      const failed = await (ctx.early as Promise<unknown>);
+      if (failed) throw new ProtocolError('panel-unavailable', 'The side panel could not be opened.');
+      return {};
+    },
+    (m, ctx) => {
+      checkReportSource(m.context, ctx);
+      // Synchronously, while the click's user gesture is still valid. Resolves to the failure, if any.
+      return openPanelNow(ctx.sender.tab!).then(
+        () => undefined,
+        (e: unknown) => {
+          console.warn('[patient-context] could not open the panel', (e as Error)?.message);
+          return e ?? new Error('no panel');
+        },
+      );
+    },
+  );
 }
 
 // ---------------------------------------------------------------- registration
@@ -306,12 +350,7 @@ export function registerPatientContext(): void {
   void refreshGrantedOrigins();
   void publishAdapters().catch((e) => console.warn('[patient-context] adapters', e));
 
-  browser.runtime.onMessage.addListener((msg: unknown, sender: Sender, sendResponse: (r: PatientReply) => void) => {
-    const pending = handlePatientMessage(msg, sender);
-    if (!pending) return undefined;
-    pending.then(sendResponse, (e: unknown) => sendResponse({ ok: false, error: String(e) }));
-    return true;
-  });
+  registerPatientMessages();
 
   const setup = () => {
     void publishAdapters().catch((e) => console.warn('[patient-context] adapters', e));
@@ -341,10 +380,10 @@ export function registerPatientContext(): void {
   listen(() => browser.permissions.onRemoved.addListener(() => void syncContentScripts()));
   listen(() =>
     browser.storage.onChanged.addListener((changes, area) => {
-      if ((area === 'local' && CUSTOM_ADAPTERS_KEY in changes) || area === 'managed') void publishAdapters();
+      if ((area === 'local' && customAdaptersItem.key in changes) || area === 'managed') void publishAdapters();
     }),
   );
-  listen(() => browser.tabs.onRemoved.addListener((tabId) => void browser.storage.session.remove(tabStateKey(tabId))));
+  listen(() => browser.tabs.onRemoved.addListener((tabId) => void tabStateItem(tabId).remove()));
 }
 
 /** For tests: allow registering again after fakeBrowser.reset(). */

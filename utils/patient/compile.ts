@@ -3,9 +3,19 @@
 import type { ActiveAdapter, FieldLocator, HostAdapter, NormaliserName, PatientField } from './types';
 
 const DEFAULT_NORMALISER: Record<PatientField, NormaliserName> = {
-  nhsNumber: 'nhsNumber', name: 'name', family: 'text', given: 'text', prefix: 'prefix',
-  birthDate: 'date', gender: 'gender', postcode: 'postcode', address: 'text', gpPractice: 'ods',
-  problems: 'text', medications: 'text', allergies: 'text',
+  nhsNumber: 'nhsNumber',
+  name: 'name',
+  family: 'text',
+  given: 'text',
+  prefix: 'prefix',
+  birthDate: 'date',
+  gender: 'gender',
+  postcode: 'postcode',
+  address: 'text',
+  gpPractice: 'ods',
+  problems: 'text',
+  medications: 'text',
+  allergies: 'text',
 };
 
 const escapeRe = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');

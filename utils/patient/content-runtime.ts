@@ -1,7 +1,8 @@
 // Content-script runtime: wires the pure reader, the change detector and the Refer button to the
 // extension. Dependencies are injected (window, messaging, adapter source) so it runs under
 // happy-dom. Must stay tiny: no zod, no preact, no WXT content-script context.
-import type { PatientContentMessage, PatientReply } from './messages';
+import type { Reply } from '../messaging/errors';
+import type { PatientContentMessage } from './messages';
 import { q } from './extract';
 import { findActiveAdapter, readPatientContext } from './read';
 import { createReferButton, REFER_HOST_TAG, type ReferButton } from './refer-button';
@@ -9,13 +10,13 @@ import type { ActiveAdapter, PatientContextReport } from './types';
 import { UNSETTLED, watchPatientContext, type PatientWatcher } from './watcher';
 
 /** storage.local key holding the compiled, zod-validated adapters the background publishes. */
-export const ACTIVE_ADAPTERS_KEY = 'patientAdapters.active';
 /** Background → content script (top frame): read the page now and answer with the report. */
 export const READ_NOW = 'patient/read-now';
 
 export interface ContentRuntimeDeps {
   win: Window;
-  send(msg: PatientContentMessage): Promise<PatientReply | undefined>;
+  /** The router's one reply shape: `{ ok: true, data } | { ok: false, error: { code, message } }`. */
+  send(msg: PatientContentMessage): Promise<Reply<unknown> | undefined>;
   loadAdapters(): Promise<unknown>;
   onAdaptersChanged?(cb: () => void): void;
   /** Register the answer to the background's "read the page now" (before a submit). */
@@ -29,6 +30,13 @@ export interface ContentRuntime {
   stop(): void;
 }
 
+/** Plain English for the Refer button when the panel did not open (the background sends codes only). */
+export function openFailure(code: string | undefined): string {
+  if (code === 'panel-unavailable') return 'Could not open the panel. Open it from the toolbar button or the right-click menu.';
+  if (code === 'forbidden-sender') return 'Could not open the panel: the extension is not enabled on this page.';
+  return 'Could not open the panel: the extension did not answer. Reload the page and try again.';
+}
+
 export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<ContentRuntime> {
   const { win } = deps;
   const doc = win.document;
@@ -40,12 +48,11 @@ export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<Con
   await load();
 
   const adapter = () => findActiveAdapter(adapters, win.location.href);
-  const send = (msg: PatientContentMessage) => deps.send(msg).catch((e: Error) => ({ ok: false as const, error: String(e?.message ?? e) }));
+  const send = (msg: PatientContentMessage): Promise<Reply<unknown> | undefined> =>
+    deps.send(msg).catch(() => ({ ok: false as const, error: { code: 'internal' as const, message: 'The extension did not answer.' } }));
   const button = createReferButton(doc, () => {
     const context = watcher.flush();
-    void send({ type: 'open-panel', context }).then((r) => {
-      button.setMessage(r?.ok ? '' : `Could not open the panel: ${r?.error ?? 'no answer'}`);
-    });
+    void send({ type: 'open-panel', context }).then((r) => button.setMessage(r?.ok ? '' : openFailure(r?.error.code)));
   });
   const publish = (report: PatientContextReport) => {
     button.update(report, q(doc, adapter()?.buttonAnchor));

@@ -2,16 +2,7 @@
 // normalise → validate (modulus 11). Pure: takes a Document, returns a report. Runs in the content
 // script, so it is written for size; adapters arrive compiled (compile.ts).
 import { formatNhsNumber, isValidNhsNumber } from './nhs-number';
-import {
-  cleanText,
-  normaliseGender,
-  normaliseOds,
-  normalisePostcode,
-  normalisePrefix,
-  parseName,
-  parseUkDate,
-  pickNhsNumber,
-} from './normalise';
+import { cleanText, normaliseGender, normaliseOds, normalisePostcode, normalisePrefix, parseName, parseUkDate, pickNhsNumber } from './normalise';
 import type { ActiveAdapter, FieldLocator, NormaliserName, PatientContext, PatientContextReport, PatientField } from './types';
 
 /** Most elements a label search looks at, and most values one field may produce. */
@@ -38,9 +29,15 @@ function byLabel(doc: Document, loc: FieldLocator): Element[] {
   const want = loc.label!.toLowerCase();
   const out: Element[] = [];
   for (const el of all(loc.within ? q(doc, loc.within) : doc.body, 'th,dt,label,td,b,strong,span,div,p', MAX_LABEL_SCAN)) {
-    if (el.childElementCount > 1 || cleanText(el.textContent).replace(/[:\s]+$/, '').toLowerCase() !== want) continue;
+    if (
+      el.childElementCount > 1 ||
+      cleanText(el.textContent)
+        .replace(/[:\s]+$/, '')
+        .toLowerCase() !== want
+    )
+      continue;
     const f = el.getAttribute('for');
-    const v = f ? doc.getElementById(f) : el.nextElementSibling ?? el.parentElement?.nextElementSibling;
+    const v = f ? doc.getElementById(f) : (el.nextElementSibling ?? el.parentElement?.nextElementSibling);
     if (v) out.push(v);
     if (!loc.all || out.length >= MAX_VALUES) break;
   }
@@ -63,7 +60,9 @@ export function readLocator(doc: Document, loc: FieldLocator): string[] {
 }
 
 function normalise(name: NormaliserName | undefined, v: string): string | undefined {
-  const f = { date: parseUkDate, gender: normaliseGender, postcode: normalisePostcode, ods: normaliseOds, prefix: normalisePrefix, nhsNumber: pickNhsNumber }[name as 'date'];
+  const f = { date: parseUkDate, gender: normaliseGender, postcode: normalisePostcode, ods: normaliseOds, prefix: normalisePrefix, nhsNumber: pickNhsNumber }[
+    name as 'date'
+  ];
   return f ? f(v) : v || undefined;
 }
 
@@ -92,7 +91,10 @@ export const reportBase = (doc: Document, url: string, adapterId: string, observ
 
 export function readWithAdapter(a: ActiveAdapter, doc: Document, url: string, now = Date.now()): PatientContextReport {
   const no = (status: PatientContextReport['status'], reason: string, confidence = 0.9): PatientContextReport => ({
-    status, confidence, reason, ...reportBase(doc, url, a.id, now),
+    status,
+    confidence,
+    reason,
+    ...reportBase(doc, url, a.id, now),
   });
   if (!q(doc, a.recordOpen.selector) || q(doc, a.recordOpen.absent)) return no('none', 'No patient record open', 1);
   const numbers = [...new Set(raw(doc, a, 'nhsNumber')[0].map(pickNhsNumber).filter(Boolean))] as string[];
@@ -104,7 +106,7 @@ export function readWithAdapter(a: ActiveAdapter, doc: Document, url: string, no
   const family = one(doc, a, 'family') ?? parsed?.family;
   if (!family) return no('invalid', 'No patient name shown', 0.5);
   const given = one(doc, a, 'given');
-  const name: PatientContext['name'] = { family, given: given ? given.split(' ') : parsed?.given ?? [] };
+  const name: PatientContext['name'] = { family, given: given ? given.split(' ') : (parsed?.given ?? []) };
   const prefix = one(doc, a, 'prefix') ?? parsed?.prefix;
   if (prefix) name.prefix = prefix;
   const p: PatientContext = { nhsNumber, name };

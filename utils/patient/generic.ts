@@ -7,16 +7,7 @@
 // patients are shown, the fields disagree, or the record says it is still loading.
 import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
 import { reportBase } from './extract';
-import {
-  NHS_NUMBER_RE,
-  POSTCODE_SOURCE,
-  UK_DATE_SOURCE,
-  normaliseGender,
-  normalisePostcode,
-  normaliseText,
-  parseName,
-  parseUkDate,
-} from './normalise';
+import { NHS_NUMBER_RE, POSTCODE_SOURCE, UK_DATE_SOURCE, normaliseGender, normalisePostcode, normaliseText, parseName, parseUkDate } from './normalise';
 import { MAX_PROVENANCE_CHARS, type PatientContext, type PatientContextReport } from './types';
 
 export const GENERIC_MAX_TEXT_NODES = 20_000;
@@ -42,7 +33,11 @@ const skipped = (tag: string) => {
 };
 
 /** One line of page text, the element holding it (null when read from plain text), the text before it (raw). */
-export interface Line { text: string; el: Element | null; prev: string }
+export interface Line {
+  text: string;
+  el: Element | null;
+  prev: string;
+}
 
 /**
  * The text under `root` as lines, one per text node (normalised), each with the text before it
@@ -54,7 +49,7 @@ export interface Line { text: string; el: Element | null; prev: string }
  */
 export function collectLines(root: Document | Element, digits = false, maxNodes = GENERIC_MAX_TEXT_NODES, maxChars = GENERIC_MAX_CHARS, depth = 0): Line[] {
   const doc = (root as Element).ownerDocument ?? (root as Document);
-  const top = root === doc ? doc.body ?? doc.documentElement : (root as Element);
+  const top = root === doc ? (doc.body ?? doc.documentElement) : (root as Element);
   const lines: Line[] = [];
   if (!top) return lines;
   const walker = doc.createTreeWalker(top, 4 /* NodeFilter.SHOW_TEXT */);
@@ -75,8 +70,16 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
     // Most nodes are plain ASCII with single spaces: only the others pay for normalisation.
     if (/[^ -~]| {2}/.test(s) && !(s = normaliseText(s))) continue;
     const p = prev?.el;
-    if (p && isDigit(s.charCodeAt(0)) && /^[\d ]+$/.test(s) && isDigit(prev!.text.charCodeAt(prev!.text.length - 1)) &&
-      p !== parent && p.parentNode === parent.parentNode && INLINE.test(p.localName) && INLINE.test(parent.localName)) {
+    if (
+      p &&
+      isDigit(s.charCodeAt(0)) &&
+      /^[\d ]+$/.test(s) &&
+      isDigit(prev!.text.charCodeAt(prev!.text.length - 1)) &&
+      p !== parent &&
+      p.parentNode === parent.parentNode &&
+      INLINE.test(p.localName) &&
+      INLINE.test(parent.localName)
+    ) {
       prev!.text += s;
       continue;
     }
@@ -106,23 +109,31 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
 
 /** The page's text, one line per block element (tests and the bench). */
 export const collectPageText = (doc: Document, maxNodes?: number, maxChars?: number): string =>
-  collectLines(doc, false, maxNodes, maxChars).map((l) => l.text).join('\n');
+  collectLines(doc, false, maxNodes, maxChars)
+    .map((l) => l.text)
+    .join('\n');
 
 // ---------------------------------------------------------------- whose text is this?
 
 /** Headings and labels that introduce someone other than the patient. */
-const OTHER_PERSON =
-  String.raw`next[ -]of[ -]kin|nok|(?:emergency )?contacts?|carers?|main carer|mother|mum|bab(?:y|ies)|infant|father|parent|guardian|relationship|relatives?|family members?|partner|spouse|husband|wife|son|daughter|(?:registered |usual )?gp|gp (?:practice|details)|practice|consultant|(?:responsible |referring )?clinician|named nurse|lead professional|care (?:coordinator|team)|keyworker|referr(?:er|ed by)|author|signed|dictated by|cc|copy to|recent(?:ly viewed)?(?: patients)?|(?:previous|last) patient|(?:back|return|switch) to|linked record|household`;
+const OTHER_PERSON = String.raw`next[ -]of[ -]kin|nok|(?:emergency )?contacts?|carers?|main carer|mother|mum|bab(?:y|ies)|infant|father|parent|guardian|relationship|relatives?|family members?|partner|spouse|husband|wife|son|daughter|(?:registered |usual )?gp|gp (?:practice|details)|practice|consultant|(?:responsible |referring )?clinician|named nurse|lead professional|care (?:coordinator|team)|keyworker|referr(?:er|ed by)|author|signed|dictated by|cc|copy to|recent(?:ly viewed)?(?: patients)?|(?:previous|last) patient|(?:back|return|switch) to|linked record|household`;
 /** Such a label at the start of a line (or a label cell): the value that follows is someone else's. */
 const OTHER_LABEL = new RegExp(String.raw`^(?:${OTHER_PERSON})\b(?!\s*(?:name|number|no)\b)`, 'i');
 /** Such a label inside a line (`… Next of kin: John SMITH`): the rest of the line is someone else's. */
-const OTHER_INLINE = new RegExp(String.raw`(?:^|[\s|·•;,(])(?:${OTHER_PERSON})\s*(?:details\s*)?:|\b(?:(?:back|return) to|previous patient|recent(?:ly viewed| patients))\b`, 'i');
+const OTHER_INLINE = new RegExp(
+  String.raw`(?:^|[\s|·•;,(])(?:${OTHER_PERSON})\s*(?:details\s*)?:|\b(?:(?:back|return) to|previous patient|recent(?:ly viewed| patients))\b`,
+  'i',
+);
 /** Class, id, role or label of a container about someone else (or navigation). */
 const OTHER_ATTR =
   /kin\b|nok|emergency|carer|guardian|relationship|relative|contacts\b|(?:registered|usual)[-_ ]?gp|gp[-_ ]?(?:practice|details)|clinician|consultant|care[-_ ]?team|recent|previous|breadcrumb|navigation|referrer|author|signature|household|switcher/i;
 const BUSY = /(?:^|[\s_-])(?:loading|skeleton|pending|updating|stale|is-fetching)(?:$|[\s_-])/i;
 
-const enum Flag { Other = 1, Busy = 2, Hidden = 4 }
+enum Flag {
+  Other = 1,
+  Busy = 2,
+  Hidden = 4,
+}
 
 /** Per-read cache of what each ancestor says about its content. */
 type Cache = Map<Element, number>;
@@ -169,12 +180,14 @@ const DATE_WITH_AGE = new RegExp(String.raw`${DATE}\s*\(?\s*(?:age\s*)?\d{1,3}\s
 const SEX_VALUE = '(male|female|other|unknown|indeterminate|not known|m|f)';
 const LABELLED_SEX = new RegExp(String.raw`\b(?:sex|gender)\s*[:#]?\s*${SEX_VALUE}\b`, 'gi');
 const SEX_LABEL_CELL = /^(?:sex|gender)\s*:?$/i;
-const BARE_SEX = /(?:^|[^\p{L}-])(male|female)(?![\p{L}-])|\d\s*(?:y|yr|yrs|years?)\)?\s*[,/]?\s*\(?([MF])\b|(?:^|\s)([MF])\s*[,/]?\s*\(?\d{1,3}\s*(?:y|yr|yrs|years?)\b/giu;
+const BARE_SEX =
+  /(?:^|[^\p{L}-])(male|female)(?![\p{L}-])|\d\s*(?:y|yr|yrs|years?)\)?\s*[,/]?\s*\(?([MF])\b|(?:^|\s)([MF])\s*[,/]?\s*\(?\d{1,3}\s*(?:y|yr|yrs|years?)\b/giu;
 const LABELLED_POSTCODE = new RegExp(String.raw`\bpost\s?code${SEP}${POSTCODE_SOURCE}`, 'gi');
 const ANY_POSTCODE = new RegExp(POSTCODE_SOURCE, 'g');
 
 /** Words that end a name in a one-line banner (`Mrs Jane SMITH Born …`). */
-const STOP = /^(surname|forenames?|forename\(s\)|given|first|family|last|born|dob|d\.o\.b\.?|nhs|age|aged|sex|gender|male|female|address|hospital|mrn|hosp|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
+const STOP =
+  /^(surname|forenames?|forename\(s\)|given|first|family|last|born|dob|d\.o\.b\.?|nhs|age|aged|sex|gender|male|female|address|hospital|mrn|hosp|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
 const NAME_WORD = /^\p{Lu}[\p{L}'’-]*\.?$/u;
 const UPPER_WORD = /^(?:\p{Lu}[\p{Lu}'’-]*|(?:Mc|Mac|O'|O’|D'|D’|De|Van|Von|Le|La)\p{Lu}[\p{Lu}'’-]*)$/u;
 // Case-sensitive on purpose: with the `i` flag \p{Lu} matches every letter and backtracks badly.
@@ -235,8 +248,7 @@ export function bannerName(text: string, heading = false): PatientContext['name'
   return undefined;
 }
 
-const nameKey = (n: PatientContext['name']) =>
-  `${n.family.toUpperCase()}|${(n.given[0] ?? '').toUpperCase()}`;
+const nameKey = (n: PatientContext['name']) => `${n.family.toUpperCase()}|${(n.given[0] ?? '').toUpperCase()}`;
 
 /** Truthy values first seen per `key`, in order. */
 function distinct<T>(values: (T | undefined | false | '')[], key: (v: T) => string = String): T[] {
@@ -259,7 +271,9 @@ const around = (text: string, i: number): string => {
 type Give = Omit<PatientContextReport, 'source' | 'observedAt'>;
 
 /** Result of a read: the report fields and the identity block's element (for the watcher). */
-export interface GenericRead extends Give { block?: Element }
+export interface GenericRead extends Give {
+  block?: Element;
+}
 
 /** Read a patient from plain text (each line its own element-less line; tests). */
 export function readGenericText(text: string): Give {

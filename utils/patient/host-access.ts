@@ -21,7 +21,12 @@ export async function listEnabledOrigins(): Promise<string[]> {
 export async function listSuggestedOrigins(): Promise<string[]> {
   try {
     const m = await browser.storage.managed.get('enabledOrigins');
-    return Array.isArray(m.enabledOrigins) ? m.enabledOrigins.map(String).map(originPattern).filter((o): o is string => !!o) : [];
+    return Array.isArray(m.enabledOrigins)
+      ? m.enabledOrigins
+          .map(String)
+          .map(originPattern)
+          .filter((o): o is string => !!o)
+      : [];
   } catch {
     return [];
   }

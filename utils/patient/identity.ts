@@ -16,8 +16,7 @@ export interface BoundIdentity {
   gender?: string;
 }
 
-const nameKey = (n: PatientContext['name'] | undefined) =>
-  n ? `${n.family.toUpperCase()}|${(n.given[0] ?? '').toUpperCase()}` : '';
+const nameKey = (n: PatientContext['name'] | undefined) => (n ? `${n.family.toUpperCase()}|${(n.given[0] ?? '').toUpperCase()}` : '');
 
 /** The identity fields of `shown` that differ from `bound` (missing values never differ). */
 export function identityDifferences(bound: BoundIdentity, shown: PatientContext): string[] {
@@ -40,8 +39,10 @@ export function identityMismatch(bound: BoundIdentity, report: PatientContextRep
   }
   const diff = identityDifferences(bound, report.patient);
   if (!diff.length) return undefined;
-  return `This referral is for ${who}, but the record open now shows ${formatPatientName(report.patient.name)} ` +
-    `(NHS ${formatNhsNumber(report.patient.nhsNumber)}): the ${diff.join(', ')} ${diff.length > 1 ? 'differ' : 'differs'}.`;
+  return (
+    `This referral is for ${who}, but the record open now shows ${formatPatientName(report.patient.name)} ` +
+    `(NHS ${formatNhsNumber(report.patient.nhsNumber)}): the ${diff.join(', ')} ${diff.length > 1 ? 'differ' : 'differs'}.`
+  );
 }
 
 /** `bound` with the fields it lacked taken from `shown` (only when nothing differs). */

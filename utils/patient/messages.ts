@@ -10,13 +10,22 @@ const PROVENANCE_FIELDS: ProvenanceField[] = ['nhsNumber', 'name', 'birthDate', 
 const text = (max = 300) => z.string().max(max);
 
 export const PatientContextSchema = z.object({
-  nhsNumber: z.string().regex(/^\d{10}$/).refine(isValidNhsNumber, 'NHS number fails the modulus 11 check'),
+  nhsNumber: z
+    .string()
+    .regex(/^\d{10}$/)
+    .refine(isValidNhsNumber, 'NHS number fails the modulus 11 check'),
   name: z.object({ family: text().min(1), given: z.array(text()).max(10), prefix: text(40).optional() }),
-  birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  birthDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   gender: z.enum(['male', 'female', 'other', 'unknown']).optional(),
   postcode: text(10).optional(),
   address: text().optional(),
-  gpPractice: z.string().regex(/^[A-Z0-9]{3,6}$/).optional(),
+  gpPractice: z
+    .string()
+    .regex(/^[A-Z0-9]{3,6}$/)
+    .optional(),
   problems: z.array(text()).max(100).optional(),
   medications: z.array(text()).max(100).optional(),
   allergies: z.array(text()).max(100).optional(),
@@ -30,7 +39,9 @@ export const PatientContextReportSchema = z
     source: z.object({ adapterId: text(100).min(1), url: text(2048), title: text(200) }),
     reason: text(500).optional(),
     from: z
-      .object(Object.fromEntries(PROVENANCE_FIELDS.map((f) => [f, text(MAX_PROVENANCE_CHARS).optional()])) as Record<ProvenanceField, z.ZodOptional<z.ZodString>>)
+      .object(
+        Object.fromEntries(PROVENANCE_FIELDS.map((f) => [f, text(MAX_PROVENANCE_CHARS).optional()])) as Record<ProvenanceField, z.ZodOptional<z.ZodString>>,
+      )
       .optional(),
     observedAt: z.number().int().nonnegative(),
   })
@@ -38,11 +49,15 @@ export const PatientContextReportSchema = z
 
 export const PatientContextMessageSchema = z.object({ type: z.literal('patient-context'), context: PatientContextReportSchema });
 export const OpenPanelMessageSchema = z.object({ type: z.literal('open-panel'), context: PatientContextReportSchema });
+/** Options page → background: the administrator's host adapters (validated in the background). */
+export const AdaptersMessageSchema = z.object({ type: z.literal('patient/adapters') }).strict();
+export const SaveAdaptersMessageSchema = z.object({ type: z.literal('patient/save-adapters'), json: z.string().max(200_000) }).strict();
+export interface AdaptersView {
+  builtIn: string[];
+  custom: string[];
+}
 export const PatientContentMessageSchema = z.discriminatedUnion('type', [PatientContextMessageSchema, OpenPanelMessageSchema]);
-export const PatientReplySchema = z.union([
-  z.object({ ok: z.literal(true) }),
-  z.object({ ok: z.literal(false), error: z.string() }),
-]);
+export const PatientReplySchema = z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), error: z.string() })]);
 
 export type PatientContextMessage = { type: 'patient-context'; context: PatientContextReport };
 export type OpenPanelMessage = { type: 'open-panel'; context: PatientContextReport };

@@ -35,8 +35,7 @@ export function pickNhsNumber(raw: string): string | undefined {
 const MONTHS = 'janfebmaraprmayjunjulaugsepoctnovdec';
 
 /** Date patterns UK clinical systems print (source text for the generic reader too). */
-export const UK_DATE_SOURCE =
-  String.raw`\d{4}-\d\d-\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}(?:st|nd|rd|th)?[ -](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ -]\d{4}`;
+export const UK_DATE_SOURCE = String.raw`\d{4}-\d\d-\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}(?:st|nd|rd|th)?[ -](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ -]\d{4}`;
 
 /**
  * `14/03/1958`, `14-03-1958`, `14.03.1958`, `1958-03-14`, `14-Mar-1958`, `14 Mar 1958`,
@@ -74,8 +73,7 @@ export function normalisePostcode(raw: string): string | undefined {
 /** ODS code: `(B86001)` in text, a bare code, or a GP practice code anywhere in the text. */
 export function normaliseOds(raw: string): string | undefined {
   const s = cleanText(raw).toUpperCase();
-  const m =
-    /\(([A-Z0-9]{3,6})\)/.exec(s) ?? /^([A-Z0-9]{3,6})$/.exec(s) ?? /\b([A-Z]\d{5})\b/.exec(s);
+  const m = /\(([A-Z0-9]{3,6})\)/.exec(s) ?? /^([A-Z0-9]{3,6})$/.exec(s) ?? /\b([A-Z]\d{5})\b/.exec(s);
   return m && /[A-Z]/.test(m[1]!) && /\d/.test(m[1]!) ? m[1] : undefined;
 }
 
@@ -105,7 +103,11 @@ export function parseName(raw: string): PatientContext['name'] | undefined {
   if (s.includes(',')) {
     const i = s.indexOf(',');
     family = s.slice(0, i).trim();
-    given = s.slice(i + 1).trim().split(' ').filter(Boolean);
+    given = s
+      .slice(i + 1)
+      .trim()
+      .split(' ')
+      .filter(Boolean);
     if (!prefix && given.length && normalisePrefix(given[0]!)) prefix = normalisePrefix(given.shift()!);
   } else {
     const parts = s.split(' ');
@@ -120,10 +122,4 @@ export function parseName(raw: string): PatientContext['name'] | undefined {
   }
   if (!family) return undefined;
   return prefix ? { family, given, prefix } : { family, given };
-}
-
-/** Valid ten-digit NHS number or undefined. */
-export function validNhsNumber(raw: string): string | undefined {
-  const n = pickNhsNumber(raw);
-  return n && isValidNhsNumber(n) ? n : undefined;
 }

@@ -41,17 +41,7 @@ export interface PatientContextReport {
 }
 
 /** Names of the built-in normalisers an adapter field may ask for. */
-export type NormaliserName =
-  | 'text'
-  | 'nhsNumber'
-  | 'date'
-  | 'gender'
-  | 'postcode'
-  | 'ods'
-  | 'name'
-  | 'family'
-  | 'given'
-  | 'prefix';
+export type NormaliserName = 'text' | 'nhsNumber' | 'date' | 'gender' | 'postcode' | 'ods' | 'name' | 'family' | 'given' | 'prefix';
 
 /**
  * Where one field is on the page. Tried in order: `selector` (CSS, optionally an attribute),

@@ -20,7 +20,11 @@ export const FINGERPRINT_MS = 1000;
 export const UNSETTLED = 'The record is still changing';
 /** What is reported while the page is changing: no patient. */
 export const unsettled = (r: PatientContextReport): PatientContextReport => ({
-  status: 'none', confidence: 0, reason: UNSETTLED, source: r.source, observedAt: r.observedAt,
+  status: 'none',
+  confidence: 0,
+  reason: UNSETTLED,
+  source: r.source,
+  observedAt: r.observedAt,
 });
 
 /** Cheap fingerprint of an element's text and classes (FNV-1a over at most 4,000 characters). */
@@ -70,8 +74,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   let reads = 1;
   let idle = 0; // reads in a row that found no change: back off (200, 400, 800, 1600 ms) under churn
 
-  const settleFor = (r: PatientContextReport) =>
-    r.status === 'single' && lastNhs && r.patient!.nhsNumber !== lastNhs ? SWITCH_SETTLE_MS : SETTLE_MS;
+  const settleFor = (r: PatientContextReport) => (r.status === 'single' && lastNhs && r.patient!.nhsNumber !== lastNhs ? SWITCH_SETTLE_MS : SETTLE_MS);
   const later = (ms: number) => {
     clearTimeout(confirm);
     confirm = setTimeout(flush, ms);
@@ -151,9 +154,13 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   // and a page changing 1,000 times a second makes the browser build no mutation records for us.
   let stopped = false;
   const observe = () => {
-    if (!stopped) observer.observe(win.document.documentElement, {
-      childList: true, subtree: true, characterData: true, attributes: true,
-    });
+    if (!stopped)
+      observer.observe(win.document.documentElement, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+        attributes: true,
+      });
   };
   const observer = new (win as unknown as typeof globalThis).MutationObserver((records) => {
     if (timer === undefined && relevant(records)) {
@@ -168,7 +175,11 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   }, FINGERPRINT_MS);
   if (candidate) later(SETTLE_MS);
   const nav = (win as unknown as { navigation?: EventTarget }).navigation;
-  const targets: [EventTarget | undefined, string][] = [[win, 'hashchange'], [win, 'popstate'], [nav, 'currententrychange']];
+  const targets: [EventTarget | undefined, string][] = [
+    [win, 'hashchange'],
+    [win, 'popstate'],
+    [nav, 'currententrychange'],
+  ];
   for (const [t, type] of targets) t?.addEventListener(type, schedule);
 
   return {

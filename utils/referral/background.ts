@@ -39,7 +39,8 @@ import {
 import { getSettings } from '../settings/index';
 import { currentOwner, getErsClient, getSessionView, onActive, onPaused, onSignedOut } from '../session/manager';
 import { identityMismatch } from '../patient/identity';
-import { readTabNow } from '../patient/background';
+import { onDraftBinding, readTabNow } from '../patient/background';
+import { applyBindingToDraft } from './draft-lock';
 
 /** A004 code systems in storage.local (reference data, no patient data), fetched at most daily. */
 const codeSystemStore: KeyValueStore = {
@@ -129,6 +130,13 @@ export async function resumeInFlight(): Promise<void> {
 }
 
 export function registerReferrals(): void {
+  // The one writer of a draft's lock: the tab's binding, decided on each patient-context report.
+  onDraftBinding(async (binding) => {
+    const owner = await currentOwner().catch(() => undefined);
+    const changed = owner ? await applyBindingToDraft(owner, binding) : undefined;
+    if (changed) announce(changed.id);
+  });
+
   registerHandler('ers/reference', async () => {
     const client = await getErsClient();
     const cache = new ReferenceDataCache(client, codeSystemStore);

@@ -101,4 +101,4 @@ export const referralMessages = {
   ),
 } as const;
 
-export { DRAFT_CHANGED, type DraftChangedEvent } from './events';
+export { DRAFT_CHANGED } from './events';

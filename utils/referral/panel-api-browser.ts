@@ -1,8 +1,8 @@
 // The side panel's PanelApi over the extension: protocol messages to the background, patient
 // context from storage.session (written by the background for each tab), and change events.
 import { browser } from 'wxt/browser';
-import type { PanelRequest, TabPatientState } from '../patient/background';
-import { PANEL_REQUEST_KEY, tabStateKey } from '../patient/storage-keys';
+import type { TabPatientState } from '../patient/background';
+import { panelRequestItem, tabStateItem } from '../storage';
 import type { SessionView } from '../session/state';
 import type { PatientContextReport } from '../patient/types';
 import { onBackgroundEvent, sendMessage } from '../messaging/client';
@@ -30,7 +30,7 @@ async function resolveTabId(): Promise<number | undefined> {
   if (param && /^\d+$/.test(param)) return Number(param);
   const [active] = await browser.tabs.query({ active: true, currentWindow: true });
   if (active?.id !== undefined && !active.url?.startsWith(browser.runtime.getURL('/'))) return active.id;
-  const request = (await browser.storage.session.get(PANEL_REQUEST_KEY))[PANEL_REQUEST_KEY] as PanelRequest | undefined;
+  const request = await panelRequestItem.get();
   return request?.tabId;
 }
 
@@ -42,14 +42,13 @@ export function browserPanelApi(): PanelApi {
     async patientContext() {
       const id = await tab();
       if (id === undefined) return {};
-      const key = tabStateKey(id);
-      const state = (await browser.storage.session.get(key))[key] as TabPatientState | undefined;
+      const state = await tabStateItem(id).get();
       return { report: state?.report, tabId: id };
     },
     onPatientContext(listener) {
       const onChange = (changes: Record<string, { newValue?: unknown }>, area: string) => {
         if (area !== 'session' || tabId === undefined) return;
-        const change = changes[tabStateKey(tabId)];
+        const change = changes[tabStateItem(tabId).key];
         if (change) listener((change.newValue as TabPatientState | undefined)?.report as PatientContextReport | undefined);
       };
       browser.storage.onChanged.addListener(onChange);

@@ -78,11 +78,6 @@ export async function listDrafts(owner: string): Promise<Draft[]> {
   return (await (await db()).getAll('drafts')).filter((d) => d.owner === owner);
 }
 
-/** Every draft, whoever owns it: only for housekeeping that never shows or submits them. */
-export async function listAllDrafts(): Promise<Draft[]> {
-  return (await db()).getAll('drafts');
-}
-
 /** The draft if it belongs to `owner`; another user's draft is as good as absent. */
 export async function getOwnDraft(owner: string | undefined, id: string): Promise<Draft | undefined> {
   const draft = await getDraft(id);
@@ -186,10 +181,6 @@ export async function putBlob(key: string, draftId: string, blob: Blob): Promise
 
 export async function getBlob(key: string): Promise<Blob | undefined> {
   return (await (await db()).get('blobs', key))?.blob;
-}
-
-export async function deleteBlob(key: string): Promise<void> {
-  await (await db()).delete('blobs', key);
 }
 
 export const fileKey = (draftId: string, fileId: string) => `file:${draftId}:${fileId}`;

@@ -29,7 +29,6 @@ import {
   type Role,
   type SessionEvent,
   type SessionRecord,
-  type SessionSecrets,
   type SessionView,
   type SignOutReason,
 } from './state';
@@ -44,9 +43,6 @@ import {
   type SignInResult,
 } from './signin';
 
-export const SESSION_STORAGE_KEY = sessionRecordItem.key;
-/** storage.local flag (no secret) that sign-out cleanup has not finished; re-run on the next start. */
-export const SIGNOUT_PENDING_KEY = signOutPendingItem.key;
 export const REFRESH_ALARM = 'ers-session-refresh';
 /** Refresh this long before the access token expires. */
 export const REFRESH_MARGIN_MS = 60_000;
@@ -644,4 +640,4 @@ export async function currentOwner(): Promise<string | undefined> {
   return manager.owner;
 }
 
-export type { Role, SessionView, SessionRecord, SessionSecrets, SignOutReason };
+export type { Role, SessionView, SessionRecord, SignOutReason };

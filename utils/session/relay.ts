@@ -1,4 +1,4 @@
-// Client for the organisation's token relay (issue 8). The extension never holds the OAuth client
+// Client for the organisation's token relay (docs/decisions/token-relay.md). The extension never holds the OAuth client
 // secret: it sends the authorisation code + PKCE verifier (or a refresh token) to the relay, which
 // adds the secret and calls NHS CIS2 / the API platform's token endpoint. Each request carries a
 // fresh proof signed with this installation's key (proof-key.ts); the relay binds the refresh token

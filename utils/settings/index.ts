@@ -12,8 +12,8 @@ import { pickIdentity, readTrustedIdentity, withTrustedIdentity, writeTrustedIde
 
 export * from './schema';
 export { migrateSettings } from './migrations';
-export { resetTrustedSettingsConnection, TRUSTED_DB_NAME } from './trusted';
-export { resolveSettings, parseManaged, OTHER_POLICY_KEYS, type ResolvedSettings, type PolicyProblem } from './resolve';
+export { resetTrustedSettingsConnection } from './trusted';
+export { resolveSettings, OTHER_POLICY_KEYS, type ResolvedSettings, type PolicyProblem } from './resolve';
 
 export const SETTINGS_STORAGE_KEY = userSettingsItem.key;
 
@@ -89,6 +89,13 @@ export const settingsPatchSchema = z
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 /** Apply a patch to the user's settings. Locked (policy) keys cannot be changed. */
+/** Each field's first problem, in words, for the options page (`error.fields`). */
+export function patchProblems(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const i of issues) fields[String(i.path[0] ?? '')] ??= i.message;
+  return fields;
+}
+
 export async function saveSettings(patch: SettingsPatch | 'reset'): Promise<ResolvedSettings> {
   const [user, managed] = await Promise.all([readUserSettings(), readManaged()]);
   const before = resolveSettings(user, managed);
@@ -97,10 +104,7 @@ export async function saveSettings(patch: SettingsPatch | 'reset'): Promise<Reso
     next = defaultSettings(before.settings.environment);
   } else {
     const parsed = settingsPatchSchema.safeParse(patch);
-    if (!parsed.success) {
-      const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? ''), i.message]));
-      throw new SettingsError('invalid', 'Some settings are not valid.', fields);
-    }
+    if (!parsed.success) throw new SettingsError('invalid', 'Some settings are not valid.', patchProblems(parsed.error.issues));
     const changes = parsed.data as Partial<Settings>;
     const lockedChanged = before.locked.filter((k) => k in changes && JSON.stringify(changes[k]) !== JSON.stringify(before.settings[k]));
     if (lockedChanged.length) {

@@ -2,7 +2,7 @@
 // of sign-in settings to the session). Pages only.
 import { z } from 'zod';
 import { defineMessage, FROM_PAGES, messageSchema } from '../messaging/kit';
-import { settingsPatchSchema, type PolicyProblem, type Settings, type SettingKey } from './index';
+import type { PolicyProblem, Settings, SettingKey } from './index';
 
 export interface SettingsSnapshot {
   settings: Settings;
@@ -14,5 +14,10 @@ export interface SettingsSnapshot {
 
 export const settingsMessages = {
   'settings/get': defineMessage<SettingsSnapshot>()(messageSchema('settings/get'), FROM_PAGES),
-  'settings/save': defineMessage<SettingsSnapshot>()(messageSchema('settings/save', { patch: z.union([z.literal('reset'), settingsPatchSchema]) }), FROM_PAGES),
+  // The patch is validated field by field in the handler (saveSettings), so the page gets each
+  // field's problem in words (`error.fields`), not one schema message.
+  'settings/save': defineMessage<SettingsSnapshot>()(
+    messageSchema('settings/save', { patch: z.union([z.literal('reset'), z.record(z.string(), z.unknown())]) }),
+    FROM_PAGES,
+  ),
 } as const;

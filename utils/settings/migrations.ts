@@ -6,7 +6,7 @@
 // History:
 //  v1 (first prototype): { environment, baseUrl (one server origin or API base), clientId, idleMinutes }
 //  v2: split API bases per flavour, CIS2 authorise URL, ASID, draft time-to-live, search preferences
-//  v3: token relay URL (issue 8), smartcard source, host adapters
+//  v3: token relay URL, smartcard source, host adapters
 import { ENVIRONMENTS, SETTINGS_VERSION, defaultSettings, settingsShape, type Environment, type Settings } from './schema';
 
 type Loose = Record<string, unknown>;

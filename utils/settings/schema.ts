@@ -6,14 +6,14 @@ import { ENVIRONMENTS, type Environment } from './environments';
 
 export const SETTINGS_VERSION = 3;
 
-export { ENVIRONMENT_LABELS, ENVIRONMENTS, type Environment } from './environments';
+export { ENVIRONMENTS, type Environment } from './environments';
+import { ENVIRONMENT_DEFAULTS, ENVIRONMENT_KEYS } from './environments';
 
 export const FLAVOURS = ['platform', 'legacy'] as const;
 export type SettingsFlavour = (typeof FLAVOURS)[number];
 
 /** Where the legacy flavour's smartcard SSO token comes from. */
 export const SMARTCARD_SOURCES = ['test-card', 'paste'] as const;
-export type SmartcardSource = (typeof SMARTCARD_SOURCES)[number];
 
 function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
@@ -45,7 +45,6 @@ export const searchPreferencesSchema = z.object({
   /** Search radius around the patient's postcode; 0 = no limit. */
   distanceMiles: z.number().int().min(0).max(500),
 });
-export type SearchPreferences = z.infer<typeof searchPreferencesSchema>;
 
 export const settingsShape = {
   version: z.literal(SETTINGS_VERSION),
@@ -86,18 +85,10 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type SettingKey = Exclude<keyof Settings, 'version'>;
 export const SETTING_KEYS = Object.keys(settingsShape).filter((k) => k !== 'version') as SettingKey[];
 
-/** Settings that describe *where* e-RS is; they follow the environment unless set explicitly. */
-export const ENVIRONMENT_KEYS = [
-  'flavour',
-  'platformBaseUrl',
-  'legacyBaseUrl',
-  'cis2AuthorizeUrl',
-  'relayUrl',
-  'oauthClientId',
-  'oauthRedirectUrl',
-  'asid',
-  'smartcardSource',
-] as const satisfies readonly SettingKey[];
+// Plain data in ./environments.ts (the options page reads it without zod); checked against the schema here.
+export { ENVIRONMENT_KEYS } from './environments';
+const _environmentKeys: readonly SettingKey[] = ENVIRONMENT_KEYS;
+void _environmentKeys;
 
 /** Changing any of these while signed in signs the user out: the credentials belong elsewhere. */
 export const IDENTITY_KEYS = [
@@ -112,10 +103,6 @@ export const IDENTITY_KEYS = [
   'asid',
 ] as const satisfies readonly SettingKey[];
 
-export const SIMULATOR_ORIGIN = 'http://127.0.0.1:4010';
-/** The demo's token relay (`npm run demo` starts one next to the simulator). */
-export const SIMULATOR_RELAY = 'http://127.0.0.1:4011';
-
 const COMMON = {
   version: SETTINGS_VERSION,
   idleTimeoutMinutes: 15,
@@ -125,49 +112,8 @@ const COMMON = {
   oauthRedirectUrl: '',
 } satisfies Partial<Settings>;
 
-const ENVIRONMENT_DEFAULTS: Record<Environment, Omit<Settings, keyof typeof COMMON | 'environment'>> = {
-  simulator: {
-    flavour: 'platform',
-    platformBaseUrl: `${SIMULATOR_ORIGIN}/referrals/FHIR`,
-    legacyBaseUrl: `${SIMULATOR_ORIGIN}/ers-api`,
-    cis2AuthorizeUrl: `${SIMULATOR_ORIGIN}/oauth2/authorize`,
-    relayUrl: SIMULATOR_RELAY,
-    oauthClientId: 'ers-extension-demo',
-    asid: '200000000001',
-    smartcardSource: 'test-card',
-  },
-  // The NHS sandbox answers canned examples and checks no credentials; sign-in still needs a relay.
-  sandbox: {
-    flavour: 'platform',
-    platformBaseUrl: 'https://sandbox.api.service.nhs.uk/referrals/FHIR',
-    legacyBaseUrl: '',
-    cis2AuthorizeUrl: '',
-    relayUrl: '',
-    oauthClientId: '',
-    asid: '',
-    smartcardSource: 'paste',
-  },
-  integration: {
-    flavour: 'platform',
-    platformBaseUrl: 'https://int.api.service.nhs.uk/referrals/FHIR',
-    legacyBaseUrl: '',
-    cis2AuthorizeUrl: 'https://int.api.service.nhs.uk/oauth2/authorize',
-    relayUrl: '',
-    oauthClientId: '',
-    asid: '',
-    smartcardSource: 'paste',
-  },
-  production: {
-    flavour: 'platform',
-    platformBaseUrl: 'https://api.service.nhs.uk/referrals/FHIR',
-    legacyBaseUrl: '',
-    cis2AuthorizeUrl: 'https://api.service.nhs.uk/oauth2/authorize',
-    relayUrl: '',
-    oauthClientId: '',
-    asid: '',
-    smartcardSource: 'paste',
-  },
-};
+const _defaults: Record<Environment, Omit<Settings, keyof typeof COMMON | 'environment'>> = ENVIRONMENT_DEFAULTS;
+void _defaults;
 
 export function defaultSettings(environment: Environment = 'simulator'): Settings {
   return structuredClone({ ...COMMON, environment, ...ENVIRONMENT_DEFAULTS[environment] }) as Settings;

@@ -62,10 +62,10 @@ function DraftPatient({ store }: { store: PanelStore }) {
           </button>
         </div>
       )}
-      {draft.lockedReason && (
+      {store.lockReason.value && (
         <div class="nhs-warning" role="alert" data-testid="draft-locked">
           <h3 class="nhs-warning__label">Patient changed</h3>
-          <p>{draft.lockedReason}</p>
+          <p>{store.lockReason.value}</p>
           {report?.status === 'single' && report.patient && report.patient.nhsNumber !== draft.patient.nhsNumber && (
             <button type="button" class="nhs-button nhs-button--secondary" onClick={() => void store.actions.openFor(report)}>
               Open a referral for the patient now shown

@@ -1,6 +1,6 @@
 // Who is calling: legacy professional sessions (A001/A002/A003) and platform bearer tokens (minted
 // by the mock CIS2 in cis2.ts or by RunningSimulator.issueToken), plus the role checks both flavours
-// apply before any operation runs (README §3, §9: 401 → 403/400 → the rest).
+// apply before any operation runs (packages/ers-contract/docs/ers-api.md §3, §9: 401 → 403/400 → the rest).
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ErsError } from './errors';
@@ -143,15 +143,9 @@ export function platformRole(user: TestUser, odsHeader: string | undefined, bfHe
   return { ods, businessFunction: bf };
 }
 
-/** The operation's allowed business functions (README §2); anything else is 403 FORBIDDEN. */
+/** The operation's allowed business functions (packages/ers-contract/docs/ers-api.md §2); anything else is 403 FORBIDDEN. */
 export function requireBusinessFunction(bf: string, allowed: readonly string[]): void {
   if (!allowed.includes(bf)) {
     throw new ErsError(403, 'FORBIDDEN', `This endpoint cannot be accessed using the e-RS Business Function provided. Allowed values: ${allowed.join(',')}`);
   }
-}
-
-export function userOrThrow(id: string): TestUser {
-  const u = findUser(id);
-  if (!u) throw new Error(`unknown test user ${id}`);
-  return u;
 }

@@ -1,4 +1,4 @@
-// A020 upload rules (README §5.5) as a pure validation function plus the store step.
+// A020 upload rules (packages/ers-contract/docs/ers-api.md §5.5) as a pure validation function plus the store step.
 
 import { randomUUID } from 'node:crypto';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH } from 'ers-contract';
@@ -34,7 +34,7 @@ export function validateUpload(u: UploadInput, state: SimState): void {
   const allowed = u.flavour === 'legacy' ? { ...ATTACHMENT_TYPES, ...LEGACY_EXTRA } : ATTACHMENT_TYPES;
   const extensions = allowed[mime];
   if (!extensions) {
-    // The platform answers 415 (text body, §4.1); the legacy API used a 422 business error.
+    // The platform answers 415 (text body, packages/ers-contract/docs/ers-api.md §4.1); the legacy API used a 422 business error.
     if (u.flavour === 'platform') throw new ErsError(415, 'UNSUPPORTED_MEDIA_TYPE', `Unsupported Media Type: ${mime}`, { kind: 'text' });
     throw unprocessable('INAPPROPRIATE_VALUE', diag('Content-Type', 'contentType', `MIME type ${mime} is not allowed`));
   }

@@ -6,7 +6,7 @@
 //    with login_hint=<SDS user id> it approves at once (scripts and tests).
 //  - Codes are single-use and short-lived; re-using one also revokes the tokens it produced
 //    (RFC 6749 §4.1.2).
-//  - When a client secret is configured (issue 8: sign-in through a relay), token requests must
+//  - When a client secret is configured (sign-in through a relay), token requests must
 //    carry it (form field client_secret or HTTP Basic).
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';

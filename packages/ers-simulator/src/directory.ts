@@ -3,7 +3,7 @@
 //
 // Two parts:
 //  1. Hand-written services for every id the example requests use, with attributes chosen so each
-//     example request succeeds (README §9 lists the ids; comments below say which example needs what).
+//     example request succeeds (packages/ers-contract/docs/ers-api.md §9 lists the ids; comments below say which example needs what).
 //  2. Services generated from a seed with a small PRNG, so a given seed always yields the same
 //     directory (tests and demos can rely on it) while still covering every active specialty.
 //
@@ -176,7 +176,7 @@ function svc(partial: Partial<Service> & Pick<Service, 'id' | 'name' | 'specialt
 
 const CARDIO_TYPES = ['HEART_FAILURE', 'LIPID_MANAGEMENT'];
 
-/** Services named by the example requests (README §9). */
+/** Services named by the example requests (packages/ers-contract/docs/ers-api.md §9). */
 export function exampleServices(): Service[] {
   const fixed: Service[] = [
     // A010 RcMinimal / RcaWithIWT (URGENT, CARDIOLOGY + LIPID_MANAGEMENT, IWT ≤ 15) and A011 Minimal

@@ -1,5 +1,5 @@
 // Error model: every rule violation is thrown as an ErsError and turned into the body shape the
-// contract documents for that path (README §4.6):
+// contract documents for that path (packages/ers-contract/docs/ers-api.md §4.6):
 //  - e-RS STU3 OperationOutcome (eRS-APIErrorCode-1) for business errors on STU3 paths, both flavours;
 //  - proxy-style STU3 OperationOutcome (meta.lastUpdated, no display) for token/header problems;
 //  - R4 OperationOutcome (NHSD-API-ErrorOrWarningCode) on /R4/ paths;

@@ -1,7 +1,7 @@
 // Strict reading of FHIR STU3 `Parameters` bodies, with JSON-path-like diagnostics in the style of the
 // e-RS examples ("'parameter[0]/resource/parameter[1]' (unknownParameter) unknown parameter name").
 //
-// Validation order follows README §9: structure/unknown fields first (INVALID_FHIR_STRUCTURE,
+// Validation order follows packages/ers-contract/docs/ers-api.md §9: structure/unknown fields first (INVALID_FHIR_STRUCTURE,
 // UNEXPECTED_FIELD), then mandatory values (MISSING_VALUE); code and cross-field rules are applied
 // by the callers on the typed result.
 
@@ -171,7 +171,3 @@ export function identifierOf(pv: ParamValue, name: string, system: string, patte
 export const NHS_NUMBER_PATTERN = /^\d{10}$/;
 export const SDS_USER_PATTERN = /^\d{12}$/;
 export const UBRN_PATTERN = /^\d{12}$/;
-
-export function clone<T>(v: T): T {
-  return structuredClone(v);
-}

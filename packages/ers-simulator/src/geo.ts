@@ -91,7 +91,3 @@ export function distanceMiles(a: LatLon, b: LatLon): number {
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
   return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
 }
-
-export function knownDistricts(): string[] {
-  return Object.keys(DISTRICTS);
-}

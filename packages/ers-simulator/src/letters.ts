@@ -1,6 +1,6 @@
 // A019 patient letter: what the patient is told after the referral is made, as a real PDF.
 //
-// Letter type depends on the referral state (README §10.13): an unbooked referral gets booking
+// Letter type depends on the referral state (packages/ers-contract/docs/ers-api.md §10.13): an unbooked referral gets booking
 // instructions with the shortlist and access details; one sent to triage tells the patient the
 // service will contact them within the PRIORITY code system's triageContactDays.
 

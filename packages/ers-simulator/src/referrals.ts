@@ -2,7 +2,7 @@
 // letters, A016 send to triage (the platform RAS route), A005 read — and the ReferralRequest /
 // Appointment rendering, shaped like examples/platform/A011_*, A012_*, A021_*, A016_*, A005_*.
 //
-// Each function validates in the order of README §9 and throws ErsError; state is only changed once
+// Each function validates in the order of packages/ers-contract/docs/ers-api.md §9 and throws ErsError; state is only changed once
 // every check has passed, so a rejected request never leaves a half-made referral behind.
 
 import { randomUUID } from 'node:crypto';
@@ -195,7 +195,7 @@ export function createReferral(body: unknown, ctx: OpContext, op: 'A011' | 'A021
   const nowIso = ctx.now.toISOString();
   const withCommissioning = normaliseCriteriaResource(criteria.resource, ctx.specialtySystem, 'serviceSearchCriteria') as { parameter: object[] };
   if (!criteria.commissioningProvisioning) {
-    // e-RS records the provisioning it applied (README §5.3).
+    // e-RS records the provisioning it applied (packages/ers-contract/docs/ers-api.md §5.3).
     withCommissioning.parameter.push({
       name: 'commissioningProvisioning',
       valueCoding: { system: SYSTEM.commissioningProvisioning, code: 'ALL_AVAILABLE_FOR_BOOKING' },
@@ -452,7 +452,7 @@ function readLetterRequests(body: unknown): LetterRequest[] {
 
 /**
  * Validates an A012 request against the current referral, without changing anything. Returns the
- * new attachment list to apply. Version and lock are checked by the caller (after this, per §9).
+ * new attachment list to apply. Version and lock are checked by the caller (after this, per packages/ers-contract/docs/ers-api.md §9).
  */
 export function planLetterUpdate(r: Referral, body: unknown, ctx: OpContext): { letters: LetterRequest[] } {
   const letters = readLetterRequests(body);

@@ -1,7 +1,7 @@
 // The e-RS route table for both flavours and the handlers that glue HTTP to the operations:
 //   legacy   /ers-api/v1/ProfessionalSession…  and  /ers-api/STU3/v1/…   (XAPI_ASID + HTTP_X_SESSION_KEY)
 //   platform /referrals/FHIR/STU3/…            and  /referrals/FHIR/R4/PractitionerRole (bearer token)
-// The FHIR operation logic is shared; only the auth/role layer differs (README §9).
+// The FHIR operation logic is shared; only the auth/role layer differs (packages/ers-contract/docs/ers-api.md §9).
 
 import type { IncomingMessage } from 'node:http';
 import { MAX_ATTACHMENT_BYTES } from 'ers-contract';
@@ -11,7 +11,7 @@ import type { SimCore } from './core';
 import { ErsError, diag, unprocessable } from './errors';
 import type { RouteId } from './faults';
 import { isObject } from './fhir';
-import { FHIR_JSON, type Reply, fhir, header, negotiate, parseJson, readBody, requireJsonContentType } from './http';
+import { type Reply, fhir, header, negotiate, parseJson, readBody, requireJsonContentType } from './http';
 import { generateLetter } from './letters';
 import { objectStoreReply, retrieveAttachment } from './objectstore';
 import {
@@ -535,5 +535,3 @@ export function matchRoute(method: string, pathname: string): { match?: RouteMat
   }
   return { methodMismatch, flavour, kind: 'stu3' };
 }
-
-export { FHIR_JSON };

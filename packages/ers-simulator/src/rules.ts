@@ -1,4 +1,4 @@
-// Business rules shared by several operations (README §6), as pure functions of their inputs.
+// Business rules shared by several operations (packages/ers-contract/docs/ers-api.md §6), as pure functions of their inputs.
 
 import { SYSTEM } from 'ers-contract';
 import { TEST_PATIENTS, type TestPatient } from './data/patients';

@@ -89,7 +89,7 @@ export function parseCriteria(resource: unknown, path: string, env: CriteriaEnv)
   const iwtLimit = get('indicativeAppointmentWaitTimeLimit') ? (pv('indicativeAppointmentWaitTimeLimit').value as number) : undefined;
   const ageAndGenderAppropriate = pv('ageAndGenderAppropriate').value as boolean;
 
-  // Cross-field rules (README §5.2, §6)
+  // Cross-field rules (packages/ers-contract/docs/ers-api.md §5.2, §6)
   if (get('place')) throw unprocessable('FIELD_NOT_PERMITTED', diag(pv('place').path, 'place', 'output only; searching by place is not supported'));
   if (clinicType && !specialty) throw unprocessable('FIELD_NOT_PERMITTED', diag(pv('clinicType').path, 'clinicType', 'only allowed together with specialty'));
   if (clinicType && specialty && findClinicType(clinicType)!.specialty !== specialty) {

@@ -84,7 +84,7 @@ const CORS = {
   'Access-Control-Expose-Headers': 'ETag, Location, X-Request-ID, X-Correlation-ID, X_ERS_TRANSACTION_ID, Content-Disposition, Retry-After',
 };
 
-/** Turns an error into the body shape documented for the flavour/path (README §4.6). */
+/** Turns an error into the body shape documented for the flavour/path (packages/ers-contract/docs/ers-api.md §4.6). */
 function errorReply(e: ErsError, flavour: Flavour | undefined, kind: PathKind | undefined, now: Date): Reply {
   const headers = { ...e.headers };
   if (e.kind === 'text') return { status: e.status, body: e.diagnostics, contentType: 'text/plain;charset=utf-8', headers };

@@ -8,7 +8,6 @@ import { USER_IDS } from './users';
 
 // TRIAGED_PROVIDER_TO_ACTION: an A&G request the provider converted (./advice.ts).
 export type ReferralState = 'NOT_BOOKED' | 'AWAITING_TRIAGE' | 'TRIAGED_PROVIDER_TO_ACTION';
-export type Availability = 'AVAILABLE' | 'PENDING' | 'THREATS_FOUND';
 
 export interface Attachment {
   /** e-RS attachment id (numeric string); the contained DocumentReference is `DocumentReference-<id>`. */
@@ -125,7 +124,7 @@ export const EXAMPLE_BINARY_IDS = {
 } as const;
 
 /**
- * Seeds the state the platform examples assume (README §5.6 scenarios, examples/platform/A005):
+ * Seeds the state the platform examples assume (packages/ers-contract/docs/ers-api.md §5.6 scenarios, examples/platform/A005):
  *  - 000000070000: ROUTINE cardiology referral at version 5 with one linked letter (as in
  *    A005_response_Unbooked), shortlist 11002 + triage service 50001. A012 SingleDocumentReference
  *    (If-Match W/"5") takes it to version 6, which is exactly what A016_request_TriageDeferral names.

@@ -1,6 +1,6 @@
 // Test users (SDS user ids, names, roles) and their legacy smartcard SSO tokens.
 //
-// Each user is designed to exercise one branch of the role rules (README §3, §6):
+// Each user is designed to exercise one branch of the role rules (packages/ers-contract/docs/ers-api.md §3, §6):
 //  - Adams: several referring roles and also a provider role, so she can refer (RC) and be a
 //    namedClinician in searches (SPC at R69).
 //  - Baker: referring-clinician *admin* only, so every A010/A011/A021 call must name a referring

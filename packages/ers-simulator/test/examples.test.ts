@@ -3,7 +3,7 @@
 // the same shape as the corresponding example response (same resourceType/profile, and no JSON path
 // the examples don't have) that also parses with the client's zod schemas in utils/ers/schemas.ts.
 //
-// Making the examples meaningful (README §5.6 scenarios):
+// Making the examples meaningful (packages/ers-contract/docs/ers-api.md §5.6 scenarios):
 //  - the clock is pinned to 2024-06-01 so the examples' eReferralPathwayStart (2024-05-01) is within
 //    the 365-day window, as it was when the sandbox examples were written;
 //  - RC examples run as Dr Adams (REFERRING_CLINICIAN at R68), RCA examples (those naming a

@@ -22,9 +22,8 @@ import { RateLimiter } from './rate-limit.js';
 import { callPlatform, type Grant, type PlatformAnswer, type UpstreamResult } from './upstream.js';
 import { unwrapRefreshToken, UnwrapError, wrapRefreshToken } from './wrap.js';
 
-export { loadConfigFromEnv, RelayConfigError, resolveConfig, describeConfig } from './config.js';
-export type { RelayConfig, RelayLogger, RelayOptions } from './config.js';
-export type { RelayErrorCode } from './errors.js';
+export { loadConfigFromEnv, RelayConfigError } from './config.js';
+export type { RelayLogger, RelayOptions } from './config.js';
 export type { TokenAnswer } from './upstream.js';
 
 export interface RunningRelay {

@@ -15,7 +15,10 @@ export const demoGpAdapter: HostAdapter = {
   recordOpen: { selector: '#record[data-record="patient"]' },
   fields: {
     // Every demographics panel is read, so a second patient panel makes the page ambiguous.
-    nhsNumber: [{ selector: '#record .demographics td.pt-nhs', all: true }, { label: 'NHS Number', within: '#patient-details' }],
+    nhsNumber: [
+      { selector: '#record .demographics td.pt-nhs', all: true },
+      { label: 'NHS Number', within: '#patient-details' },
+    ],
     name: { label: 'Name', within: '#patient-details' },
     birthDate: { label: 'Date of Birth', within: '#patient-details' },
     gender: { label: 'Sex', within: '#patient-details' },
