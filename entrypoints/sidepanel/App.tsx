@@ -4,7 +4,7 @@
 // 3. write screens/<Name>.tsx taking `{ store }`, inside PatientFrame if it shows a patient; 4. add it to SCREENS below,
 // through lazyScreen (its body, with its frame) if it is rarely shown, so that the scripts the panel starts with stay small.
 import { signal } from '@preact/signals';
-import type { ComponentChildren, FunctionComponent } from 'preact';
+import { Fragment, type ComponentChildren, type FunctionComponent } from 'preact';
 import { useLayoutEffect, useMemo } from 'preact/hooks';
 import type { PanelApi } from '../../utils/referral/panel-api';
 import { PanelHeader } from './components/PanelHeader';
@@ -49,7 +49,11 @@ const SCREENS: Record<ScreenName, Screen> = {
   'outcome-unknown': lazyScreen(() => import('./screens/OutcomeUnknown').then((m) => m.OutcomeUnknownBody), DraftSteps),
   done: lazyScreen(() => import('./screens/Done').then((m) => m.DoneBody), PatientFrame),
   'add-letter': AddLetterScreen,
+  advice: lazyScreen(() => import('./screens/Advice').then((m) => m.AdviceBody), PatientFrame),
 };
+
+/** Refer or ask for advice, above the referral and advice screens (loaded just after start). */
+const RequestChoice = lazyScreen(() => import('./components/RequestChoice').then((m) => m.RequestChoice), Fragment as Frame);
 
 export function App({ api }: { api: PanelApi }) {
   const store = useMemo(() => createPanelStore(api), [api]);
@@ -67,6 +71,7 @@ export function App({ api }: { api: PanelApi }) {
           <p>{error}</p>
         </div>
       )}
+      <RequestChoice store={store} />
       <Screen store={store} />
     </main>
   );

@@ -33,7 +33,7 @@ import { orderedCriteria } from './components/SearchForm';
 type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
 
 /** Which screen the shell shows; a new feature adds its name here and a case in `screen`. */
-export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter';
+export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter' | 'advice';
 
 function originOf(url: string): string {
   try {
@@ -61,6 +61,8 @@ export function createPanelStore(api: PanelApi) {
   const letterUrl = signal<string | undefined>(undefined);
   const prefs = signal<Preferences | undefined>(undefined);
   const notice = signal<string | undefined>(undefined);
+  /** Refer or ask for advice (components/RequestChoice.tsx starts it from the settings). */
+  const kind = signal<'refer' | 'advice'>('refer');
   /** Drafts whose patient the user confirmed in this panel (asked when the read was not certain). */
   const confirmed = signal<string[]>([]);
   /** Whose drafts are on screen now (owner key), and the draft that was open when the session ended. */
@@ -113,11 +115,11 @@ export function createPanelStore(api: PanelApi) {
   const screen = computed<ScreenName>(() => {
     const d = draft.value;
     if (session.value && !panelOwner(session.value)) return 'signed-out';
-    if (!d) return 'no-draft';
-    if (d.addingLetter) return 'add-letter';
-    if (d.submission.phase === 'complete') return 'done';
-    if (d.submission.phase === 'outcome-unknown') return 'outcome-unknown';
-    return 'draft';
+    if (d?.addingLetter) return 'add-letter';
+    if (d?.submission.phase === 'complete') return 'done';
+    if (d?.submission.phase === 'outcome-unknown') return 'outcome-unknown';
+    // Asking for advice replaces only the referral being written, never a referral's outcome.
+    return kind.value === 'advice' ? 'advice' : d ? 'draft' : 'no-draft';
   });
 
   async function refreshLists() {
@@ -494,6 +496,9 @@ export function createPanelStore(api: PanelApi) {
     outstanding,
     letterUrl,
     notice,
+    tabId,
+    prefs,
+    kind,
     shownNhs,
     signedIn,
     isAdmin,

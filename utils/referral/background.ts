@@ -209,6 +209,7 @@ export function registerReferrals(): void {
       defaultPriority: last?.priority ?? settings.search.priority,
       defaultSpecialty: last?.specialty,
       defaultDistance: settings.search.distanceMiles || undefined,
+      requestType: settings.search.requestType,
     };
     return prefs;
   });
