@@ -23,6 +23,8 @@ type Edit = Pick<AdviceRecord, 'service' | 'criteria' | 'request' | 'files' | 'c
 export interface AdvicePanelApi {
   list(checkNow?: boolean): Promise<AdviceListView>;
   search(input: SearchInput): Promise<SearchResult>;
+  /** The specialty becomes the next search's default (as a referral search does). */
+  remember(specialty: string): Promise<unknown>;
   save(record: AdviceRecord): Promise<AdviceRecord>;
   send(id: string, tabId?: number): Promise<AdviceRecord>;
   resolve(id: string, confirmedNotCreated?: boolean): Promise<{ kind: string; record: AdviceRecord; message?: string }>;
@@ -34,6 +36,7 @@ export interface AdvicePanelApi {
 export const browserAdviceApi: AdvicePanelApi = {
   list: (checkNow) => sendMessage('advice/list', checkNow ? { checkNow: true } : undefined),
   search: (input) => sendMessage('ers/search', { input: input as never }),
+  remember: (specialty) => sendMessage('referral/remember-search', { priority: 'ROUTINE', specialty }),
   save: (r) =>
     sendMessage('advice/save', {
       id: r.id,
@@ -213,6 +216,7 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
         });
         lastCriteria = found.criteria;
         results.value = found.services;
+        void api.remember(specialty.peek()).catch(() => undefined);
       } catch (e) {
         error.value = message(e);
       } finally {
@@ -346,6 +350,7 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
     /** The screen closed: save what was typed in the last moment, forget the object URLs. */
     dispose() {
       stopFollowing();
+      stopAutoSearch();
       if (textTimer !== undefined) {
         clearTimeout(textTimer);
         void save();
@@ -353,6 +358,15 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
       for (const f of Object.values(files.peek())) URL.revokeObjectURL(f.url);
     },
   };
+
+  // Search at once when the specialty is already known (remembered), so the user starts by choosing.
+  let searchedFor: string | undefined;
+  const stopAutoSearch = effect(() => {
+    const nhs = patient.value?.nhsNumber;
+    if (!panel.reference.value || !nhs || searchedFor === nhs || !specialty.peek() || current.peek()?.phase !== 'editing') return;
+    searchedFor = nhs;
+    void actions.search();
+  });
 
   return {
     records,
