@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchAdvice } from './bench-advice';
+import { benchAskAdvice } from './bench-ask-advice';
 import { benchClient } from './bench-client';
 import { benchContent, type BenchLine } from './bench-content';
 import { benchFaults } from './bench-faults';
@@ -31,6 +32,8 @@ const TARGETS: Record<string, { target: number; atLeast?: boolean; source: strin
   faults_unresolved_without_user: { target: 0, source: 'at most once' },
   advice_faults_duplicate_requests: { target: 0, source: 'A&G sent at most once' },
   advice_faults_unresolved_without_user: { target: 0, source: 'A&G sent at most once' },
+  user_actions_ask_advice: { target: 6, source: 'ask for advice from the record page' },
+  ask_advice_typed_patient_fields: { target: 0, source: 'ask for advice from the record page' },
   relay_refresh_rps: { target: 190, atLeast: true, source: 'token relay: 200 refreshes/s sustained' },
   relay_refresh_p99_ms: { target: 50, source: 'token relay on loopback' },
   relay_errors: { target: 0, source: 'token relay under load' },
@@ -50,6 +53,7 @@ emit(await benchClient());
 emit(await benchPanel());
 emit(await benchFaults());
 emit(await benchAdvice());
+emit(await benchAskAdvice());
 emit(await benchRelay({ seconds: Number(process.env.RELAY_BENCH_SECONDS ?? 30), rps: Number(process.env.RELAY_BENCH_RPS ?? 200) }));
 
 const results = lines.map((l) => {
