@@ -6,11 +6,11 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { statusText, requestCounter } from '../../../utils/advice/view';
 import { replyWaiting } from '../../../utils/advice/tracking';
 import { formatNhsNumber } from '../../../utils/patient/nhs-number';
-import { createAdviceStore, type AdviceStore } from '../advice-store';
+import { createAdviceStore, type AdvicePanelApi, type AdviceStore } from '../advice-store';
 import type { PanelStore } from '../store';
 
-export function AdviceBody({ store }: { store: PanelStore }) {
-  const advice = useMemo(() => createAdviceStore(store), [store]);
+export function AdviceBody({ store, api }: { store: PanelStore; api?: AdvicePanelApi }) {
+  const advice = useMemo(() => createAdviceStore(store, api), [store, api]);
   useEffect(() => {
     void advice.actions.load();
     return advice.actions.dispose;
