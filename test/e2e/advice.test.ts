@@ -77,16 +77,16 @@ describe('Advice and Guidance from a demo record page', () => {
     const created = (await simAdvice()).filter((a) => !before.some((b) => b.ubrn === a.ubrn));
     expect(created.map((a) => [a.ubrn, a.status])).toEqual([[asked.ubrn, 'PROVIDER_RESPONSE_REQUIRED']]);
     await waitForText(panel, '[data-testid="advice-requests"]', asked.ubrn);
-    await waitForText(panel, `[data-ubrn="${asked.ubrn}"] [data-testid="advice-status"]`, 'Waiting for the provider');
+    await waitForText(panel, `li[data-ubrn="${asked.ubrn}"] [data-testid="advice-status"]`, 'Waiting for the provider');
     await expectAccessible(panel, 'advice sent');
     expect(await panel.$('[data-testid="advice-badge"]')).toBeNull();
 
     await provider(asked.ubrn, 'respond', { text: REPLY, outcome: 'advice' });
     await panel.click('[data-testid="advice-check"]');
     await waitForText(panel, '[data-testid="advice-badge"]', '1 advice reply waiting');
-    await waitForText(panel, `[data-ubrn="${asked.ubrn}"] [data-testid="advice-status"]`, 'Advice received');
+    await waitForText(panel, `li[data-ubrn="${asked.ubrn}"] [data-testid="advice-status"]`, 'Advice received');
 
-    await panel.click(`[data-ubrn="${asked.ubrn}"] [data-testid="advice-open"]`);
+    await panel.click(`li[data-ubrn="${asked.ubrn}"] [data-testid="advice-open"]`);
     await waitForText(panel, '[data-testid="advice-conversation"]', REPLY);
     await waitForText(panel, '[data-testid="advice-conversation"]', QUESTION);
     // Opened: the reply is no longer waiting.
@@ -108,6 +108,22 @@ describe('Advice and Guidance from a demo record page', () => {
     expect(await panel.$eval('[data-testid="advice-pdf-link"]', (a) => a.getAttribute('download'))).toMatch(
       new RegExp(`^${asked.ubrn}_Advice_And_Guidance.*\\.pdf$`),
     );
+  });
+
+  it('a request the provider converts says it is now a referral, followed with the referrals', async () => {
+    const asked = await askAdviceFromRecord(h, {
+      record: '/demo/gp/record-4857773457.html',
+      nhsNumber: '4857773457',
+      question: QUESTION,
+      conversion: 'AUTHORISED_TO_CONVERT',
+    });
+    lastPage = asked.panel;
+    await provider(asked.ubrn, 'convert', {});
+    await asked.panel.click('[data-testid="advice-check"]');
+    await waitForText(asked.panel, `li[data-ubrn="${asked.ubrn}"]`, 'Converted into a referral');
+    await waitForText(asked.panel, `li[data-ubrn="${asked.ubrn}"]`, 'followed with your referrals');
+    expect(h.sim.referrals().filter((r) => r.ubrn === asked.ubrn)).toHaveLength(1);
+    await asked.record.close();
   });
 
   it('nothing can be sent until the conversion choice is made (there is no default)', async () => {

@@ -297,11 +297,13 @@ function Requests({ advice }: { advice: AdviceStore }) {
           {list.map((r) => {
             const status = statusText(r);
             return (
-              <li key={r.id} data-advice-id={r.id} data-ubrn={r.ubrn}>
-                <strong>{r.patient.displayName}</strong> <span class="nhs-hint">{formatNhsNumber(r.patient.nhsNumber)}</span>
-                <br />
-                {r.service?.name} {r.ubrn && <span class="nhs-hint">· UBRN {r.ubrn}</span>}
-                <br />
+              <li key={r.id} class="advice-request" data-advice-id={r.id} data-ubrn={r.ubrn}>
+                <p>
+                  <strong>{r.patient.displayName}</strong> <span class="nhs-hint">{formatNhsNumber(r.patient.nhsNumber)}</span>
+                </p>
+                <p>
+                  {r.service?.name} {r.ubrn && <span class="nhs-hint">· UBRN {r.ubrn}</span>}
+                </p>
                 <span class="nhs-tag" data-testid="advice-status">
                   {status.label}
                 </span>
