@@ -144,8 +144,10 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
                       disabled={!editable}
                       onChange={() => actions.chooseService(s)}
                     />{' '}
-                    {s.name}
-                    <span class="nhs-hint"> · {s.location.name}</span>
+                    <span>
+                      {s.name}
+                      <span class="nhs-hint"> · {s.location.name}</span>
+                    </span>
                   </label>
                 ))
               : record.service && (
