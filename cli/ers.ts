@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
 import {
   CODE_SYSTEM_TYPES,
   ErsClient,
+  REFERRER_WORKLISTS,
+  cancellationReasons,
+  type ReferrerWorklist,
   ErsError,
   contentTypeFor,
   type CodeSystemType,
@@ -20,6 +23,7 @@ import {
 import { type ConversionAuthorisation, createAdvice, getAdvice, getAdviceOverviewPdf, getConversation } from '../utils/ers/advice';
 import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
 import { TEST_SMARTCARDS, USER_IDS } from 'ers-simulator/users';
+import { BOOKING_HELP, BookingUsageError, bookEarliest, bookingCommand, changeShortlistCommand } from './booking';
 
 const HELP = `e-RS command-line client
 
@@ -39,6 +43,13 @@ Commands (e-RS operation in brackets):
   letter                  set a referral's letters (--ubrn, --etag, --binary ...)  (A012)
   patient-letter          save the patient letter PDF (--ubrn, --out)              (A019)
   referral                read a referral back (--ubrn)                            (A005)
+  worklist <LIST>         a referrer worklist: ${REFERRER_WORKLISTS.join(', ')}  (A008)
+  status <UBRN>           a referral's state, reason, comments and files           (A005)
+  actions <UBRN>          what you may do with it now (never cached)               (A005, A029)
+  cancel <UBRN>           cancel it: --reason CODE [--comment TEXT]; no --reason
+                          lists the reasons you may use                            (A004, A005, A036)
+  clinical-info <UBRN>    save the clinical information summary PDF (--out)        (A007)
+  attachment <Binary/ID>  save an attachment (--out)                               (A042)
   refer                   the whole flow: search, create (RAS via A021 or A011+A016),
                           upload letter, attach letter, patient letter saved to --out
   advice                  search A&G services, then ask one for advice: --request TEXT,
@@ -49,6 +60,7 @@ Commands (e-RS operation in brackets):
   advice-pdf <UBRN>       save the A&G overview PDF (--out)                         (A043)
   help                    this text
 
+${BOOKING_HELP}
 Connection:
   --base-url URL          API base (…/ers-api or …/referrals/FHIR); an origin alone gets the
                           flavour's base path added                  [ERS_BASE_URL, default http://127.0.0.1:4010]
@@ -121,6 +133,15 @@ const options = {
   out: { type: 'string' },
   version: { type: 'string' },
   service: { type: 'string' },
+  // Booking (cli/booking.ts)
+  slot: { type: 'string' },
+  earliest: { type: 'boolean' },
+  reason: { type: 'string' },
+  comment: { type: 'string' },
+  clinician: { type: 'string' },
+  'page-size': { type: 'string' },
+  pages: { type: 'string' },
+  book: { type: 'string' },
   request: { type: 'string' },
   conversion: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -344,13 +365,24 @@ async function refer(conn: Connection, args: Args) {
     steps.push('A012');
     letter = { fileName: file.fileName, url: uploaded.url };
   }
+  let booking: Awaited<ReturnType<typeof bookEarliest>> | undefined;
+  if (args.book !== undefined) {
+    if (args.book !== 'earliest') throw new UsageError('--book takes "earliest"');
+    const dbs = chosen.find((s) => !s.isTriage && s.bookableType === 'DIRECTLY_BOOKABLE');
+    if (!dbs) throw new UsageError('--book earliest needs a directly bookable service on the shortlist');
+    booking = await bookEarliest(client, `cli@${credentials.ods}`, referral, dbs.id);
+    steps.push(...booking.steps);
+  }
+  // After a booking the A019 letter is the appointment confirmation.
   const pdf = await client.generatePatientLetter(referral.ubrn);
   steps.push('A019');
   return {
+    ...(booking ? { booking: { ...booking, steps: undefined } } : {}),
     ubrn: referral.ubrn,
-    version: referral.version,
-    etag: referral.etag,
-    state: referral.state,
+    // A016 answered with the referral version it made (incomingReferral): no extra read needed.
+    version: booking?.appointment?.referralVersion ?? referral.version,
+    etag: booking?.appointment?.referralVersion ? `W/"${booking.appointment.referralVersion}"` : referral.etag,
+    state: booking?.phase === 'booked' ? 'BOOKED' : booking?.phase === 'deferred' ? 'DEFERRED_TO_PROVIDER' : referral.state,
     priority: referral.priority,
     route: triage ? (flavour === 'legacy' ? 'A021' : 'A011+A016') : 'A011',
     shortlist: chosen.map((s) => ({ id: s.id, name: s.name, triage: s.isTriage })),
@@ -359,6 +391,40 @@ async function refer(conn: Connection, args: Args) {
     patientLetter: { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length },
     steps,
   };
+}
+
+/** After the referral exists: worklists, status, actions, cancel, the summary and attachments. */
+async function lifecycleCommand(conn: Connection, command: string, positionals: string[], args: Args): Promise<unknown> {
+  const { client, credentials } = conn;
+  if (command === 'worklist') {
+    const list = required(positionals[0], 'worklist LIST') as ReferrerWorklist;
+    if (!REFERRER_WORKLISTS.includes(list)) throw new UsageError(`unknown worklist ${list}; one of ${REFERRER_WORKLISTS.join(', ')}`);
+    return client.fetchWorklist(list);
+  }
+  if (command === 'attachment') {
+    const file = await client.downloadAttachment(required(positionals[0] ?? args.binary?.[0], 'attachment Binary/ID'));
+    return { file: savePdf(args.out, file.fileName, file.bytes), contentType: file.contentType, bytes: file.bytes.length };
+  }
+  const ubrn = required(positionals[0] ?? args.ubrn, 'ubrn');
+  if (command === 'clinical-info') {
+    const pdf = await client.getClinicalInformationSummary(ubrn);
+    return { file: savePdf(args.out, pdf.fileName, pdf.bytes), bytes: pdf.bytes.length };
+  }
+  const referral = await client.getReferral(ubrn);
+  if (command === 'status') return referral;
+  if (command === 'actions') return { ubrn, version: referral.version, actions: await client.getAvailableActions(ubrn, referral.version) };
+  // cancel
+  const { codeSystem } = await client.getCodeSystem('REFERRAL-CANCELLATION-REASON');
+  const allowed = cancellationReasons(codeSystem, {
+    businessFunction: required(credentials.businessFunction, 'business-function'),
+    hasAppointment: referral.appointmentReference !== undefined,
+  });
+  const reason = allowed.find((r) => r.code === args.reason);
+  if (!reason) {
+    const list = allowed.map((r) => `${r.code}${r.commentIsMandatory ? ' (comment required)' : ''}`).join(', ');
+    throw new UsageError(`${args.reason ? `${args.reason} is not a reason you may use here` : '--reason is required'}; one of: ${list}`);
+  }
+  return client.cancelReferral({ ubrn, etag: referral.etag, reason, comment: args.comment });
 }
 
 // ---- Advice and Guidance (utils/ers/advice.ts) ------------------------------------------------
@@ -507,13 +573,37 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
       return client.getReferral(required(args.ubrn, 'ubrn'), args.version);
     case 'refer':
       return refer(conn, args);
+    case 'change-shortlist': {
+      const referral = await client.getReferral(required(args.ubrn, 'ubrn'));
+      // The new criteria must be the search run for this referral's commissioning organisation.
+      const input = {
+        ...searchInput({ ...args, 'nhs-number': args['nhs-number'] ?? referral.nhsNumber }),
+        commissioningRuleOrganisation: referral.commissioningRuleOrg,
+      };
+      const found = await client.searchServices(input, role);
+      const ids = required(args.services, 'services')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      return changeShortlistCommand(client, referral, found, ids);
+    }
+    case 'worklist':
+    case 'status':
+    case 'actions':
+    case 'cancel':
+    case 'clinical-info':
+    case 'attachment':
+      return lifecycleCommand(conn, command, positionals, args);
     case 'advice':
     case 'advice-status':
     case 'advice-conversation':
     case 'advice-pdf':
       return adviceCommand(conn, command, positionals, args);
-    default:
-      throw new UsageError(`unknown command ${command}`);
+    default: {
+      const booked = await bookingCommand(client, { owner: `cli@${credentials.ods}`, businessFunction: credentials.businessFunction }, command, args, required);
+      if (booked === undefined) throw new UsageError(`unknown command ${command}`);
+      return booked;
+    }
   }
 }
 
@@ -538,11 +628,11 @@ export async function main(argv: string[]): Promise<number> {
     const body =
       error instanceof ErsError
         ? { error: 'ers', ...error.toJSON() }
-        : error instanceof UsageError
+        : error instanceof UsageError || error instanceof BookingUsageError
           ? { error: 'usage', message: error.message }
           : { error: 'unexpected', message: (error as Error).message };
     process.stderr.write(`${JSON.stringify(body, null, 2)}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError || error instanceof BookingUsageError ? 2 : 1;
   }
 }
 

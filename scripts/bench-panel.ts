@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
-import { USER_IDS, buildPdf } from 'ers-simulator';
+import { USER_IDS } from 'ers-simulator';
 import { median, type BenchLine } from './bench-content';
 import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker } from './lib/chromium';
+import { sampleLetterPdf } from './lib/sample-letter';
 import { configureExtension, startStage } from './lib/stage';
 import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
 
@@ -124,7 +125,7 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
 
     // A routine referral with one letter file, twice: the second with the remembered specialty.
     const letter = path.join(mkdtempSync(path.join(tmpdir(), 'ers-bench-')), 'referral-letter.pdf');
-    writeFileSync(letter, buildPdf([{ text: 'Benchmark referral letter' }], { title: 'Letter', creationDate: new Date() }));
+    writeFileSync(letter, await sampleLetterPdf('Benchmark referral letter'));
     const first = await referFromRecord(stage, { record: '/demo/gp/record-9000000009.html', nhsNumber: '9000000009', letterFile: letter });
     const second = await referFromRecord(stage, { record: '/demo/gp/record-4010232137.html', nhsNumber: '4010232137', letterFile: letter });
     lines.push(

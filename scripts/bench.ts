@@ -9,8 +9,10 @@ import { benchAskAdvice } from './bench-ask-advice';
 import { benchClient } from './bench-client';
 import { benchContent, type BenchLine } from './bench-content';
 import { benchFaults } from './bench-faults';
+import { benchLetter } from './bench-letter';
 import { benchPanel } from './bench-panel';
 import { benchRelay } from './bench-relay';
+import { benchTracking } from './bench-tracking';
 import { ROOT } from './lib/chromium';
 
 /** Goals from the issues: value must be ≤ (or ≥ with `atLeast`) the target. */
@@ -34,9 +36,11 @@ const TARGETS: Record<string, { target: number; atLeast?: boolean; source: strin
   advice_faults_unresolved_without_user: { target: 0, source: 'A&G sent at most once' },
   user_actions_ask_advice: { target: 6, source: 'ask for advice from the record page' },
   ask_advice_typed_patient_fields: { target: 0, source: 'ask for advice from the record page' },
+  letter_pdf_render_ms: { target: 300, source: 'letter composer: two-page letter' },
   relay_refresh_rps: { target: 190, atLeast: true, source: 'token relay: 200 refreshes/s sustained' },
   relay_refresh_p99_ms: { target: 50, source: 'token relay on loopback' },
   relay_errors: { target: 0, source: 'token relay under load' },
+  worklist_requests_per_hour: { target: 4, source: 'tracking referrals: at most 4 per list per hour at the default interval' },
 };
 
 const lines: BenchLine[] = [];
@@ -52,6 +56,8 @@ emit(await benchContent({ churnSeconds: Number(process.env.CHURN_SECONDS ?? 10),
 emit(await benchClient());
 emit(await benchPanel());
 emit(await benchFaults());
+emit(await benchLetter());
+emit(await benchTracking());
 emit(await benchAdvice());
 emit(await benchAskAdvice());
 emit(await benchRelay({ seconds: Number(process.env.RELAY_BENCH_SECONDS ?? 30), rps: Number(process.env.RELAY_BENCH_RPS ?? 200) }));

@@ -9,8 +9,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { USER_IDS, buildPdf } from 'ers-simulator';
+import { USER_IDS } from 'ers-simulator';
 import { ROOT } from './lib/chromium';
+import { sampleLetterPdf } from './lib/sample-letter';
 import { startStage } from './lib/stage';
 import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
 
@@ -80,17 +81,7 @@ Other demo systems: ${sim.url}/demo/   Press Ctrl-C to stop.`);
 // Headless walkthrough.
 mkdirSync(outDir, { recursive: true });
 const letterFile = path.join(outDir, 'referral-letter.pdf');
-writeFileSync(
-  letterFile,
-  buildPdf(
-    [
-      { text: 'Referral letter', size: 18, bold: true },
-      { text: 'Dear colleague, thank you for seeing this patient with exertional chest pain.', size: 11 },
-      { text: 'Demo letter produced by npm run demo.', size: 9 },
-    ] as never,
-    { title: 'Referral letter', creationDate: new Date() },
-  ),
-);
+writeFileSync(letterFile, await sampleLetterPdf('Dear colleague, thank you for seeing this patient with exertional chest pain.'));
 try {
   console.log('\nSigning in as Dr Kate ADAMS through the mock NHS CIS2 page and the relay…');
   const first = await browser.newPage();

@@ -12,9 +12,11 @@ import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
 import { AdaptersMessageSchema, OpenPanelMessageSchema, PatientContextMessageSchema, SaveAdaptersMessageSchema, type AdaptersView } from './patient/messages';
 import { adviceMessages, type AdviceChangedEvent } from './advice/messages';
 import type { DraftChangedEvent } from './referral/events';
+import { bookingMessages } from './booking/messages';
 import { referralMessages } from './referral/messages';
 import { sessionMessages, type SessionChangedEvent } from './session/messages';
 import { settingsMessages } from './settings/messages';
+import { trackingMessages } from './tracking/messages';
 
 /** Defined by the patient-context feature (utils/patient/messages.ts). */
 export const patientMessages = {
@@ -29,6 +31,8 @@ export const protocol = {
   ...settingsMessages,
   ...patientMessages,
   ...referralMessages,
+  ...bookingMessages,
+  ...trackingMessages,
   ...adviceMessages,
 } as const;
 

@@ -14,6 +14,7 @@ import type { CachedCodeSystem } from './ers/reference-cache';
 import type { PanelRequest, TabPatientState } from './patient/background';
 import type { ActiveAdapter } from './patient/types';
 import type { SessionRecord } from './session/state';
+import type { WorklistsState } from './tracking/refresh';
 
 type Area = 'local' | 'session' | 'managed';
 
@@ -80,6 +81,15 @@ export const DATABASES = {
   advice: { name: 'ers-advice', version: 1 },
   /** Where tokens go (e-RS, CIS2 and relay addresses): out of the content-script world's reach. */
   trustedSettings: { name: 'ers-trusted-settings', version: 1 },
+  /** One booking record per referral and user, written before every A016/A034 (utils/booking/store.ts). */
+  bookings: { name: 'ers-bookings', version: 1 },
   /** The non-extractable key that proves refresh requests to the token relay. */
   relayProofKey: { name: 'relay-proof-key', version: 1 },
 } as const;
+
+// ---- tracking -------------------------------------------------------------------------------------
+/**
+ * The referrer worklists last fetched, bound to the user and organisation they were fetched for
+ * (patient data: memory only, trusted contexts only; shown with their age while offline or signed out).
+ */
+export const worklistsItem = item<WorklistsState | undefined>('session', 'tracking.worklists', undefined);

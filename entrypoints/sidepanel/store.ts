@@ -10,6 +10,7 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import type { ServiceSummary } from '../../utils/ers/index';
 import { identityDifferences } from '../../utils/patient/identity';
 import type { PatientContextReport } from '../../utils/patient/types';
+import type { LetterDraft } from '../../utils/letter/model';
 import { draftPatientFrom, shortlistRefusal } from '../../utils/referral/format';
 import { IN_FLIGHT, draftId, isSubmitted, newDraft, type Draft } from '../../utils/referral/model';
 import { panelOwner, type PanelApi, type PanelSession, type ReconcileAction, type ReferenceData } from '../../utils/referral/panel-api';
@@ -122,6 +123,10 @@ export function createPanelStore(api: PanelApi) {
     return kind.value === 'advice' ? 'advice' : d ? 'draft' : 'no-draft';
   });
 
+  /** The open draft's edits not yet written, and the chain that writes them one after another. */
+  let unsavedEdits = 0;
+  let writes: Promise<unknown> = Promise.resolve();
+
   async function refreshLists() {
     const o = owner;
     drafts.value = o ? await listDrafts(o) : [];
@@ -140,7 +145,10 @@ export function createPanelStore(api: PanelApi) {
   /** Re-read the open draft from IndexedDB after the background moved it on. */
   async function reread(id: string) {
     const o = owner;
-    show(o, await getOwnDraft(o, id));
+    const stored = await getOwnDraft(o, id);
+    // While the user's own edits are still being written, the screen keeps them: the last write
+    // re-reads the stored draft (with whatever the background changed) and shows that instead.
+    if (unsavedEdits === 0) show(o, stored);
   }
 
   /** Show the draft for this patient on this host: restored if one exists, else a new one. */
@@ -187,18 +195,36 @@ export function createPanelStore(api: PanelApi) {
     await refreshLists();
   }
 
-  /** Change the open draft: written to IndexedDB at once, then shown. */
+  /**
+   * Change the open draft: shown at once, written to IndexedDB in order. A field being typed into
+   * keeps every keystroke: an earlier write finishing never puts an older value back on screen,
+   * only the last one shows the stored draft.
+   */
   async function change(mutate: (d: Draft) => void) {
     const current = draft.peek();
     if (!current) return;
     const o = owner;
-    show(
-      o,
-      await updateDraft(current.id, (d) => {
+    const edited = structuredClone(current);
+    mutate(edited);
+    draft.value = edited;
+    unsavedEdits++;
+    const write = writes.then(() =>
+      updateDraft(current.id, (d) => {
         mutate(d);
         d.updatedAt = Date.now();
       }),
     );
+    writes = write.catch(() => undefined);
+    try {
+      const saved = await write;
+      if (unsavedEdits === 1) show(o, saved);
+    } catch (e) {
+      // Not written (the draft was sent, locked or removed meanwhile): show what is stored and say so.
+      error.value = message(e);
+      if (unsavedEdits === 1) show(o, await getOwnDraft(o, current.id));
+    } finally {
+      unsavedEdits--;
+    }
   }
 
   /** Run a background request for the open draft with the busy flag, then re-read the draft. */
@@ -425,6 +451,31 @@ export function createPanelStore(api: PanelApi) {
         await change((x) => {
           x.files = [...x.files, ...added];
         });
+      return added;
+    },
+    /** The letter written in the panel is saved with the draft as it is typed. */
+    saveLetter(letter: LetterDraft) {
+      void change((d) => {
+        d.letter = letter;
+      });
+    },
+    /**
+     * The written letter's PDF goes in as a letter file, exactly as a chosen file does. A PDF added
+     * from this letter before (not uploaded yet) is replaced, so e-RS never gets an older version
+     * beside the one on screen.
+     */
+    async addWrittenLetter(file: { blob: Blob; name: string }, letter: LetterDraft) {
+      const before = draft.peek()?.files ?? [];
+      const previous = letter.added && before.find((f) => f.id === letter.added!.fileId && !f.binaryUrl);
+      if (previous)
+        await change((d) => {
+          d.files = d.files.filter((f) => f.id !== previous.id);
+        });
+      const [added] = (await actions.addFiles([file])) ?? [];
+      if (!added) throw new Error(fileProblems.peek()[0] ?? 'the PDF was not accepted');
+      await change((d) => {
+        d.letter = { ...letter, added: { fileId: added.id, name: added.name, at: letter.updatedAt } };
+      });
     },
     removeFile(id: string) {
       void change((d) => {
@@ -495,9 +546,9 @@ export function createPanelStore(api: PanelApi) {
     drafts,
     outstanding,
     letterUrl,
+    prefs,
     notice,
     tabId,
-    prefs,
     kind,
     shownNhs,
     signedIn,

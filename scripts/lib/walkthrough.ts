@@ -29,6 +29,8 @@ export interface ReferOptions {
   /** Path of a letter file to attach; omit with `letterToFollow`. */
   letterFile?: string;
   letterToFollow?: boolean;
+  /** Write the letter in the panel ("Write letter") from the default template, typing this reason. */
+  writeLetter?: { reason: string };
   /** Save screenshots of each step here. */
   screenshots?: string;
   log?: (line: string) => void;
@@ -174,7 +176,15 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
   await act(`Add "${serviceName}" to the shortlist`, async () => clickElement(panel, (await chosen!.$('.service__add'))!));
   await panel.waitForSelector('[data-shortlist-id]');
 
-  if (options.letterToFollow) {
+  if (options.writeLetter) {
+    const reason = options.writeLetter.reason;
+    await act('Write letter', () => panel.click('[data-testid="write-letter"]'));
+    await panel.waitForSelector('[data-testid="letter-composer"] textarea[data-section="reason"]');
+    await act('Type the reason for referral', () => panel.type('[data-testid="letter-composer"] textarea[data-section="reason"]', reason));
+    await shot(panel, 'letter-written');
+    await act('Add letter to referral', () => panel.click('[data-testid="letter-add"]'));
+    await panel.waitForSelector('[data-file-name$=".pdf"]', { timeout: 15_000 });
+  } else if (options.letterToFollow) {
     await act('Letter to follow', async () => clickElement(panel, (await panel.$('#letter-heading ~ label input[type="checkbox"]'))!));
   } else {
     const input = (await panel.waitForSelector('#letter-file')) as ElementHandle<HTMLInputElement>;

@@ -6,8 +6,14 @@ import { describe, expect, it } from 'vitest';
 import {
   buildAppointment,
   buildCreateReferral,
+  buildCancelReferral,
   buildFetchWorklist,
+  cancellationReasons,
+  cancelledReferralOf,
+  cancelReferralResponseSchema,
+  parseAvailableActions,
   parseWorklist,
+  taskBundleSchema,
   REFERRER_WORKLISTS,
   buildCreateReferralAndSendForTriage,
   buildCreateSession,
@@ -31,9 +37,11 @@ import {
   slotBundleSchema,
   worklistSchema,
 } from '../../utils/ers/schemas';
+import { healthcareServiceBundleSchema, healthcareServiceSchema, slotPageSchema, storedAppointmentSchema } from '../../utils/ers/booking-schemas';
 import { communicationRequestSchema, conversationBundleSchema, createAdviceResponseSchema } from '../../utils/ers/advice';
 import { ADVICE_CASES } from './advice-inputs';
 import { APPOINTMENT_CASES, CREATE_CASES, LETTER_CASES, SEARCH_CASES } from './conformance-inputs';
+import { CANCEL_CASES as CANCEL_APPOINTMENT_CASES, CHANGE_SHORTLIST_CASES } from './booking-conformance-inputs';
 import { EXAMPLES_DIR as FIXTURES } from 'ers-contract/files';
 
 const load = (file: string) => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
@@ -75,6 +83,22 @@ describe('request builders reproduce every example request', () => {
     expect(buildFetchWorklist(listType)).toStrictEqual(load(file));
   });
 
+  // A036: each example's reason and comment, with the examples' own system placeholder.
+  const CANCEL_CASES = list('platform')
+    .filter((f) => /A036_request_/.test(f))
+    .map((file) => {
+      const params = load(file).parameter as { name: string; valueCoding?: { system: string; code: string }; valueString?: string }[];
+      const reason = params.find((p) => p.name === 'cancellationReason')!.valueCoding!;
+      return { file, reasonSystem: reason.system, reason: reason.code, comment: params.find((p) => p.name === 'cancellationComments')?.valueString };
+    });
+  it.each(CANCEL_CASES)('A036 $file', ({ file, reasonSystem, reason, comment }) => {
+    expect(buildCancelReferral({ reasonSystem, reason, comment })).toStrictEqual(load(file));
+  });
+
+  it('A036 leaves out a comment that is only spaces', () => {
+    expect(buildCancelReferral({ reasonSystem: 's', reason: 'RAISED_IN_ERROR', comment: '   ' }).parameter).toHaveLength(1);
+  });
+
   it("A001 legacy: the create-session body, without the example token's stray leading space", () => {
     const example = load('legacy/A001_request.json');
     expect(buildCreateSession(example.token)).toStrictEqual({ ...example, token: example.token.trim() });
@@ -104,7 +128,17 @@ describe('request builders reproduce every example request', () => {
 
   it('covers every request example in the pack that is valid JSON', () => {
     const covered = new Set(
-      [...SEARCH_CASES, ...CREATE_CASES, ...LETTER_CASES, ...APPOINTMENT_CASES, ...WORKLIST_CASES, ...ADVICE_CASES]
+      [
+        ...SEARCH_CASES,
+        ...CREATE_CASES,
+        ...LETTER_CASES,
+        ...APPOINTMENT_CASES,
+        ...WORKLIST_CASES,
+        ...CANCEL_CASES,
+        ...CANCEL_APPOINTMENT_CASES,
+        ...CHANGE_SHORTLIST_CASES,
+        ...ADVICE_CASES,
+      ]
         .map((c) => c.file)
         .concat(['legacy/A001_request.json', 'legacy/A002_request.CONSTRUCTED-full-session-echo.json', 'legacy/A002_request.corrected-minimal.json']),
     );
@@ -119,14 +153,21 @@ const RESPONSE_SCHEMAS: [RegExp, { safeParse: (d: unknown) => { success: boolean
   [/A004_response/, codeSystemSchema],
   [/A005_response|A011_response|A012_response|A021_response/, referralRequestSchema],
   [/A010_response/, fetchServicesListSchema],
-  [/A015_response_(Minimum|NoSlots)|legacy\/A015_response/, slotBundleSchema],
-  [/A015_response_ErrorPage5/, operationOutcomeSchema],
+  [/A015_response_(Minimum|NoSlots|Page|SlotClinician)/, slotPageSchema],
+  [/legacy\/A015_response/, slotBundleSchema],
+  [/A015_response_ErrorPage5|A034_response_Cancellation(InvalidReason|ReasonOnlyCommentMandatory)/, operationOutcomeSchema],
   [/A016_response/, appointmentSchema],
+  [/A016_response|A034_response_(CancellationReasonAndMandatoryComment|Minimal)|A038_response/, storedAppointmentSchema],
+  [/A033_response/, healthcareServiceSchema],
+  [/A035_response/, healthcareServiceBundleSchema],
+  [/A031_response/, referralRequestSchema],
   [/A030_response/, practitionerRoleBundleSchema],
   [/A044_response/, createAdviceResponseSchema],
   [/A024_response/, communicationRequestSchema],
   [/A025_response/, conversationBundleSchema],
   [/A008_response/, worklistSchema],
+  [/A029_response/, taskBundleSchema],
+  [/A036_response/, cancelReferralResponseSchema],
   [/^errors\//, operationOutcomeSchema],
 ];
 
@@ -136,10 +177,13 @@ describe('zod schemas parse every example response', () => {
   );
 
   it.each(responses)('%s', (file) => {
-    const entry = RESPONSE_SCHEMAS.find(([pattern]) => pattern.test(file));
-    expect(entry, `no schema for ${file}`).toBeDefined();
-    const result = entry![1].safeParse(load(file));
-    expect(result.success, JSON.stringify(result.error)).toBe(true);
+    // Every schema whose pattern names the file must read it (A016's answer is read by two).
+    const entries = RESPONSE_SCHEMAS.filter(([pattern]) => pattern.test(file));
+    expect(entries.length, `no schema for ${file}`).toBeGreaterThan(0);
+    for (const [, schema] of entries) {
+      const result = schema.safeParse(load(file));
+      expect(result.success, JSON.stringify(result.error)).toBe(true);
+    }
   });
 
   it('reads the services of a search: names, DBS/IBS/RAS, distance and wait', () => {
@@ -215,6 +259,45 @@ describe('zod schemas parse every example response', () => {
     expect(clinicTypes.some((c) => c.retired)).toBe(true);
     const priority = parseConcepts(codeSystemSchema.parse(load('platform/A004_response_PRIORITY.json')));
     expect(priority.find((c) => c.code === 'URGENT')?.numbers).toHaveProperty('triageContactDays');
+  });
+
+  it('reads the available actions of A029 for the referral asked about only', () => {
+    const bundle = taskBundleSchema.parse(load('platform/A029_response_WithCancelReferral.json'));
+    expect(parseAvailableActions(bundle, 'ReferralRequest/000000070005/_history/6')).toEqual(['CANCEL_REFERRAL']);
+    expect(parseAvailableActions(bundle, 'ReferralRequest/000000070005/_history/5')).toEqual([]);
+    expect(parseAvailableActions(taskBundleSchema.parse(load('platform/A029_response_Empty.json')), 'ReferralRequest/000000070000/_history/6')).toEqual([]);
+  });
+
+  it('reads the cancelled referral of A036 with its reason and comments, and its version from the body', () => {
+    const referral = parseReferral(cancelledReferralOf(cancelReferralResponseSchema.parse(load('platform/A036_response_CancelledReferralPatientOther.json'))));
+    expect(referral).toMatchObject({
+      ubrn: '000000070000',
+      version: '4',
+      etag: 'W/"4"',
+      state: 'CANCELLED_REFERRAL',
+      status: 'cancelled',
+      stateReason: { code: 'PATIENT_REQUEST_CANCELLATION_OTHER', display: 'Other' },
+    });
+    expect(referral.stateComment).toBeTruthy();
+  });
+
+  it('offers a referrer exactly the referral-cancellation reasons of the contract (A004 filtered on five conditions)', () => {
+    const cs = codeSystemSchema.parse(load('platform/A004_response_REFERRAL-CANCELLATION-REASON.json'));
+    const reasons = cancellationReasons(cs, { businessFunction: 'REFERRING_CLINICIAN', hasAppointment: false, now: new Date('2026-12-01') });
+    expect(reasons.map((r) => [r.code, r.commentIsMandatory]).sort()).toEqual(
+      [
+        ['INTEND_PRIVATE', false],
+        ['PATIENT_DIED', false],
+        ['PATIENT_REQUEST_CANCELLATION_OTHER', true],
+        ['RAISED_IN_ERROR', false],
+        ['REFERRER_CANCELLATION', false],
+        ['TREATMENT_NO_LONGER_REQUIRED', false],
+      ].sort(),
+    );
+    expect(reasons[0].system).toBe(cs.url);
+    expect(cancellationReasons(cs, { businessFunction: 'SERVICE_PROVIDER_CLINICIAN', hasAppointment: false }).map((r) => r.code)).not.toContain(
+      'RAISED_IN_ERROR',
+    );
   });
 
   it('rejects a response that is not what it claims (a UBRN that is not 12 digits)', () => {

@@ -222,6 +222,33 @@ describe('submit', () => {
   });
 });
 
+describe('typing', () => {
+  /** Types like a person: each key goes after what the field shows at that moment, with saves finishing in between. */
+  async function typeInto(field: HTMLInputElement, text: string) {
+    for (const ch of text) {
+      field.value += ch;
+      fireEvent.input(field);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  it('keeps every character typed fast (a SNOMED CT code, an SDS user ID), on screen and in the saved draft', async () => {
+    render(<App api={fakeApi({ report: report(NHS, 'JONES') }).api} />);
+    await screen.findByTestId('patient-banner');
+    const code = (await screen.findByLabelText(/Clinical term/)) as HTMLInputElement;
+    await typeInto(code, '1234567890123');
+    const named = screen.getByLabelText(/Named clinician/) as HTMLInputElement;
+    await typeInto(named, '021600556514');
+    await waitFor(async () => {
+      const stored = await getDraft(draftId(OWNER, HOST, NHS));
+      expect(stored?.search.criteria.clinicalTerm).toBe('1234567890123');
+      expect(stored?.search.criteria.namedClinician).toBe('021600556514');
+    });
+    expect(code.value).toBe('1234567890123');
+    expect(named.value).toBe('021600556514');
+  });
+});
+
 describe('drafts', () => {
   it('restores the draft when the panel reopens for the patient', async () => {
     const api = await searchFor();

@@ -66,6 +66,17 @@ import {
   type CodeSystem,
   type ProfessionalSession,
 } from './schemas';
+import {
+  availableActionsQuery,
+  buildCancelReferral,
+  cancelledReferralOf,
+  cancelReferralResponseSchema,
+  checkCancellation,
+  fileNameOf,
+  parseAvailableActions,
+  taskBundleSchema,
+  type CancellationReason,
+} from './lifecycle';
 import { authHeaders, requestIdOf, sessionPath, stu3Path, uploadHeaders, type AuthNeed, type ErsCredentials, type Flavour } from './transport';
 
 export interface RetryPolicy {
@@ -104,7 +115,7 @@ export interface ErsClientOptions {
 
 export interface OperationSpec {
   id: string;
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete' | 'head';
   path: string;
   auth: AuthNeed;
   /** Safe to send more than once. */
@@ -162,6 +173,9 @@ export interface PatientLetter {
   fileName: string;
   contentType: string;
 }
+
+/** A file read from e-RS (A007 summary, A042 attachment). */
+export type ErsFile = PatientLetter;
 
 const defaultRetry: RetryPolicy = { limit: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 30_000 };
 
@@ -388,19 +402,7 @@ export class ErsClient {
       auth: 'user-and-role',
       idempotent: true,
     };
-    const { response, bytes } = await this.send(op, { accept: 'application/pdf', binary: true });
-    const contentType = response.headers.get('Content-Type') ?? '';
-    if (!contentType.includes('application/pdf') || !bytes || !isPdf(bytes)) {
-      throw new ErsError({
-        kind: 'invalid-response',
-        operation: 'A019',
-        status: response.status,
-        diagnostics: `expected a PDF, got ${contentType || 'no content type'}`,
-      });
-    }
-    const disposition = response.headers.get('Content-Disposition') ?? '';
-    const fileName = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `${ubrn}_Patient_Letter.pdf`;
-    return { bytes, fileName, contentType: 'application/pdf' };
+    return this.pdfResponse(op, `${ubrn}_Patient_Letter.pdf`);
   }
 
   /** A005: read a referral back (current version, its letters, its ETag). */
@@ -430,7 +432,106 @@ export class ErsClient {
     return parseWorklist(this.validate(op, worklistSchema, data));
   }
 
+  // ---- after the referral exists (A029, A036, A007, A042) --------------------------------------
+
+  /**
+   * A029: what this user may do with this referral now. `version` must be the current one (read it
+   * with A005 first). Never cache the answer: it holds for this user, referral and moment only.
+   */
+  async getAvailableActions(ubrn: string, version: string): Promise<string[]> {
+    enforce('A029', [...checkUbrn(ubrn), ...(/^\d+$/.test(version) ? [] : [{ code: 'INVALID_VALUE', diagnostics: 'version must be a number' }])]);
+    const { focus, query } = availableActionsQuery(ubrn, version);
+    const op: OperationSpec = { id: 'A029', method: 'get', path: stu3Path(this.flavour, `Task?${query}`), auth: 'user-and-role', idempotent: true };
+    const { data } = await this.send(op, {});
+    return parseAvailableActions(this.validate(op, taskBundleSchema, data), focus);
+  }
+
+  /**
+   * A036: cancel the referral (and its current appointment). A one-way end state, so never re-sent
+   * automatically: a lost answer is `outcome-unknown`, resolved by reading the referral back. The
+   * answer has no ETag; the new version comes from the body.
+   */
+  async cancelReferral(input: { ubrn: string; etag: string; reason: CancellationReason; comment?: string }): Promise<ReferralSummary> {
+    this.requireFlavour('platform', 'A036');
+    enforce('A036', [
+      ...checkUbrn(input.ubrn),
+      ...(/^W\/"\d+"$/.test(input.etag) ? [] : [{ code: 'INVALID_VALUE', diagnostics: 'If-Match must look like W/"n"' }]),
+      ...checkCancellation(input.reason, input.comment),
+    ]);
+    const op: OperationSpec = {
+      id: 'A036',
+      method: 'post',
+      path: stu3Path(this.flavour, `ReferralRequest/${input.ubrn}/$ers.cancelReferral`),
+      auth: 'user-and-role',
+      idempotent: false,
+    };
+    const body = buildCancelReferral({ reasonSystem: input.reason.system, reason: input.reason.code, comment: input.comment });
+    // e-RS may wait up to 2 minutes on the provider's PAS when an appointment is cancelled too.
+    const { data, response } = await this.send(op, { json: body, headers: { 'If-Match': input.etag }, timeoutMs: 150_000 });
+    return parseReferral(cancelledReferralOf(this.validate(op, cancelReferralResponseSchema, data, response)));
+  }
+
+  /** A007: the referral's clinical information summary (what the provider sent back included) as a PDF. */
+  async getClinicalInformationSummary(ubrn: string): Promise<ErsFile> {
+    enforce('A007', checkUbrn(ubrn));
+    const op: OperationSpec = {
+      id: 'A007',
+      method: 'post',
+      path: stu3Path(this.flavour, `ReferralRequest/${ubrn}/$ers.generateCRI`),
+      auth: 'user-and-role',
+      idempotent: true,
+    };
+    return this.pdfResponse(op, `${ubrn}_Clinical_Information_Summary.pdf`);
+  }
+
+  /**
+   * A042: an attachment's bytes. e-RS answers 307 with a short-lived object-store Location; the
+   * redirect is followed on every call and the Location is never kept. 422 when the file is not
+   * AVAILABLE (still being scanned, or a threat was found).
+   */
+  async downloadAttachment(binaryRef: string): Promise<ErsFile> {
+    this.requireFlavour('platform', 'A042');
+    const id = binaryRef.replace(/^Binary\//, '');
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(id)) enforce('A042', [{ code: 'INVALID_VALUE', diagnostics: 'not an attachment id' }]);
+    const op: OperationSpec = { id: 'A042', method: 'get', path: `R4/Binary/${encodeURIComponent(id)}`, auth: 'user-and-role', idempotent: true };
+    const { response, bytes } = await this.send(op, { accept: '*/*', binary: true });
+    return {
+      bytes: bytes ?? new Uint8Array(),
+      fileName: fileNameOf(response.headers.get('Content-Disposition'), `attachment-${id}`),
+      contentType: (response.headers.get('Content-Type') ?? 'application/octet-stream').split(';')[0].trim(),
+    };
+  }
+
   // ---- plumbing -----------------------------------------------------------------------------
+
+  /**
+   * One call for the operation modules (booking-client.ts): this client's auth, 401 handling,
+   * retry policy (reads only) and zod validation of the answer.
+   */
+  async request<T extends z.ZodType>(op: OperationSpec, init: SendInit, schema: T): Promise<{ data: z.infer<T>; response: Response }> {
+    const { data, response } = await this.send(op, init);
+    return { data: this.validate(op, schema, data, response), response };
+  }
+
+  /** As request, for answers with no body (A037 HEAD). */
+  async requestNoBody(op: OperationSpec, init: SendInit): Promise<Response> {
+    return (await this.send(op, init)).response;
+  }
+
+  /** A PDF answer (A007, A019): checks it really is a PDF; e-RS errors arrive as JSON and became ErsErrors. */
+  private async pdfResponse(op: OperationSpec, fallbackName: string): Promise<ErsFile> {
+    const { response, bytes } = await this.send(op, { accept: 'application/pdf', binary: true });
+    const contentType = response.headers.get('Content-Type') ?? '';
+    if (!contentType.includes('application/pdf') || !bytes || !isPdf(bytes)) {
+      throw new ErsError({
+        kind: 'invalid-response',
+        operation: op.id,
+        status: response.status,
+        diagnostics: `expected a PDF, got ${contentType || 'no content type'}`,
+      });
+    }
+    return { bytes, fileName: fileNameOf(response.headers.get('Content-Disposition'), fallbackName), contentType: 'application/pdf' };
+  }
 
   private requireFlavour(flavour: Flavour, operation: string): void {
     if (this.flavour !== flavour) {

@@ -51,6 +51,14 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   REFERRAL_LOCKED: 'Another user or system is updating this referral right now. Try again in a moment.',
   PAS_NOT_RESPONDING: "The provider's system did not answer in time.",
   PAS_RESPONDED_WITH_ERROR: "The provider's system reported an error.",
+  SLOT_NOT_AVAILABLE: 'That slot has just been taken by someone else, so it was not booked. Choose another slot from the fresh list, or defer to the provider.',
+  INAPPROPRIATE_SLOT:
+    'e-RS says that slot does not suit this referral (wrong service, priority, commissioner, times or clinician). Nothing was booked; search the slots again.',
+  UNABLE_TO_CONFIRM_APPOINTMENT:
+    "e-RS could not confirm the booking. The referral has been read again: if it is still not booked, try again or defer to the provider ('booking attempt problem').",
+  SLOTS_CURRENTLY_AVAILABLE: 'e-RS refused the deferral because this service does have free slots. Book one of them instead.',
+  THIS_SLOT_IS_AVAILABLE: 'That slot is still free, so it cannot be the reason for a deferral. Book it instead.',
+  UNABLE_TO_CANCEL_APPOINTMENT: 'e-RS could not cancel the appointment. It is still booked; try again later or contact the provider.',
   PENDING: 'The file is still being virus-scanned. Check again in 5 minutes.',
   SANDBOX_ERROR: 'The sandbox has no canned answer for this request.',
 };

@@ -1,4 +1,6 @@
 // Public surface of the e-RS client.
+export * from './booking';
+export * from './booking-client';
 export * from './builders';
 export * from './client';
 export * from 'ers-contract';
@@ -9,3 +11,4 @@ export * from './rules';
 export * from './transport';
 export type { ParametersResource } from './fhir';
 export * from './outcome';
+export * from './lifecycle';

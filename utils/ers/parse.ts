@@ -74,6 +74,10 @@ export interface AttachmentSummary {
   description?: string;
   indexed?: string;
   availability?: string;
+  /** eRS-AttachmentType-1 code: REFERRER for the referrer's letters; anything else came from elsewhere. */
+  type?: string;
+  /** ODS code of the organisation that attached it. */
+  attachedByOrg?: string;
 }
 
 export interface ReferralSummary {
@@ -84,6 +88,11 @@ export interface ReferralSummary {
   nhsNumber: string;
   priority?: Priority;
   state?: string;
+  /** The state's reason (e.g. a provider's rejection reason) and comments, when e-RS gives them. */
+  stateReason?: { code: string; display?: string };
+  stateComment?: string;
+  /** FHIR status: `cancelled` once A036 (or a provider) cancelled it. */
+  status: string;
   commissioningRuleOrg?: string;
   shortlist: { id: string; name?: string }[];
   attachments: AttachmentSummary[];
@@ -101,6 +110,7 @@ export function parseReferral(rr: ReferralRequest, etag?: string | null): Referr
     const att = (doc?.content as Value[] | undefined)?.[0]?.attachment as Value | undefined;
     if (!att?.url) return [];
     const availability = findExt(att.extension as Extension[] | undefined, EXTENSION.availabilityStatus) as Value | undefined;
+    const byOrg = findExt(att.extension as Extension[] | undefined, EXTENSION.attachedByOrganisation) as Value | undefined;
     return [
       {
         id: att.id as string | undefined,
@@ -111,10 +121,15 @@ export function parseReferral(rr: ReferralRequest, etag?: string | null): Referr
         description: doc?.description as string | undefined,
         indexed: doc?.indexed as string | undefined,
         availability: codeOf(availability),
+        type: ((doc?.type as Value | undefined)?.coding as Value[] | undefined)?.[0]?.code as string | undefined,
+        attachedByOrg: ((byOrg?.valueReference as Value | undefined)?.identifier as Value | undefined)?.value as string | undefined,
       },
     ];
   });
   const state = findExt(exts, EXTENSION.referralState);
+  const reason = sub(state, 'reason');
+  const reasonCoding = ((reason?.valueCoding as Value | undefined) ??
+    ((reason?.valueCodeableConcept as Value | undefined)?.coding as Value[] | undefined)?.[0]) as Value | undefined;
   return {
     ubrn: rr.id,
     version: rr.meta.versionId,
@@ -122,6 +137,9 @@ export function parseReferral(rr: ReferralRequest, etag?: string | null): Referr
     nhsNumber: rr.subject.identifier.value,
     priority: codeOf(findExt(exts, EXTENSION.referralPriority) as Value | undefined) as Priority | undefined,
     state: codeOf(sub(state, 'state')),
+    stateReason: reasonCoding?.code ? { code: reasonCoding.code as string, display: reasonCoding.display as string | undefined } : undefined,
+    stateComment: sub(state, 'comments')?.valueString as string | undefined,
+    status: rr.status,
     commissioningRuleOrg: ((findExt(exts, EXTENSION.commissioningRuleOrg) as Value | undefined)?.valueIdentifier as Value | undefined)?.value as
       | string
       | undefined,

@@ -211,6 +211,7 @@ export function registerReferrals(): void {
       defaultSpecialty: last?.specialty,
       defaultDistance: settings.search.distanceMiles || undefined,
       requestType: settings.search.requestType,
+      letterTemplates: settings.letterTemplates,
     };
     return prefs;
   });

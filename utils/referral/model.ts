@@ -1,6 +1,7 @@
 // The referral draft: everything the side panel and the background need to build and submit one
 // referral, bound to one patient (NHS number) on one host. Holds no more patient data than the
 // panel shows, and never credentials.
+import type { LetterDraft } from '../letter/model';
 import type { ParametersResource, Priority, RequestType, SearchCriteria, ServiceSummary, SortBy } from '../ers';
 
 export interface DraftPatient {
@@ -71,6 +72,8 @@ export interface Submission {
   ubrn?: string;
   version?: string;
   etag?: string;
+  /** The referral's Commissioning-Rule-Org (A011/A005): the header a slot search (A015) needs. */
+  commissioningRuleOrg?: string;
   triageSent?: boolean;
   /** e-RS refused or failed a step; the phase stays where it was so the step can be retried. */
   error?: StepError;
@@ -127,6 +130,8 @@ export interface Draft {
   referringClinician?: string;
   letterMode: 'attach' | 'to-follow';
   files: DraftFile[];
+  /** The letter being written in the panel ("Write letter"), kept with the draft (same owner and lifetime). */
+  letter?: LetterDraft;
   submission: Submission;
   /** A referral sent with "letter to follow" whose letter is now being added. */
   addingLetter?: boolean;

@@ -121,7 +121,8 @@ export async function requestLetterCompletion(ctx: SubmitContext, id: string): P
 }
 
 function fromReferral(r: ReferralSummary): Partial<Submission> {
-  return { ubrn: r.ubrn, version: r.version, etag: r.etag };
+  // The commissioning organisation is kept for booking: A015 must send it (NHSD-eRS-Comm-Rule-Org).
+  return { ubrn: r.ubrn, version: r.version, etag: r.etag, ...(r.commissioningRuleOrg ? { commissioningRuleOrg: r.commissioningRuleOrg } : {}) };
 }
 
 /**

@@ -73,11 +73,15 @@ export const settingsShape = {
   smartcardSource: z.enum(SMARTCARD_SOURCES),
   /** Sign out after this long without using the computer (or at once when it locks). */
   idleTimeoutMinutes: z.number().int().min(1).max(480),
+  /** Minutes between fetches of each referrer worklist (absent: utils/tracking/refresh.ts's default, 15). */
+  worklistRefreshMinutes: z.number().int().min(5).max(240).optional(),
   /** Unsubmitted drafts are deleted after this long. */
   draftTtlHours: z.number().int().min(1).max(720),
   search: searchPreferencesSchema,
   /** Extra host adapters (patient-context readers); validated in detail by utils/patient. */
   hostAdapters: z.array(z.record(z.string(), z.unknown())).max(50),
+  /** Administrators' referral letter templates; each is checked in detail by utils/letter/template.ts. */
+  letterTemplates: z.array(z.record(z.string(), z.unknown())).max(50),
 } as const;
 
 export const settingsSchema = z.object(settingsShape).strict();
@@ -109,6 +113,7 @@ const COMMON = {
   draftTtlHours: 72,
   search: { sortBy: 'DISTANCE', priority: 'ROUTINE', requestType: 'APPOINTMENT_REQUEST', distanceMiles: 0 },
   hostAdapters: [],
+  letterTemplates: [],
   oauthRedirectUrl: '',
 } satisfies Partial<Settings>;
 

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ATTACHMENT_TYPES } from '../../../utils/ers/constants';
 import type { Draft } from '../../../utils/referral/model';
@@ -15,12 +16,16 @@ export interface LetterStepProps {
   onFiles(files: { blob: Blob; name: string }[]): void;
   onRemove(fileId: string): void;
   onLetterMode(mode: Draft['letterMode']): void;
+  /** Open the letter composer ("Write letter"); absent where a letter cannot be written. */
+  onWriteLetter?(): void;
+  /** The composer, when it is open. */
+  composer?: ComponentChildren;
 }
 
 const kb = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
 /** Choose, drop or paste the referral letter; or say it will follow. */
-export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLetterMode }: LetterStepProps) {
+export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLetterMode, onWriteLetter, composer }: LetterStepProps) {
   const [dragging, setDragging] = useState(false);
   const uploading = draft.submission.phase === 'uploading';
   const take = (list: FileList | File[] | null | undefined) => {
@@ -80,8 +85,17 @@ export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLet
               (e.target as HTMLInputElement).value = '';
             }}
           />
+          {onWriteLetter && !composer && (
+            <p>
+              <span class="nhs-hint">or </span>
+              <button type="button" class="nhs-button nhs-button--secondary" data-testid="write-letter" disabled={disabled} onClick={onWriteLetter}>
+                Write letter
+              </button>
+            </p>
+          )}
         </div>
       )}
+      {draft.letterMode === 'attach' && composer}
       {problems.length > 0 && (
         <div class="nhs-error-summary" role="alert" aria-labelledby="letter-problems">
           <h4 id="letter-problems" class="nhs-error-summary__title">

@@ -15,7 +15,10 @@ const PROVISIONING: [CommissioningProvisioning, string][] = [
   ['NATIONALLY_AVAILABLE', 'Nationally available'],
 ];
 
-/** The criteria in the order e-RS documents them (key order is the order sent). */
+/**
+ * The criteria in the order e-RS documents them (key order is the order sent), text trimmed here
+ * rather than while typing (trimming each keystroke would swallow the space between two words).
+ */
 export function orderedCriteria(c: SearchCriteria): SearchCriteria {
   const keys: (keyof SearchCriteria)[] = [
     'priority',
@@ -31,7 +34,10 @@ export function orderedCriteria(c: SearchCriteria): SearchCriteria {
     'ageAndGenderAppropriate',
   ];
   const out: Record<string, unknown> = {};
-  for (const k of keys) if (c[k] !== undefined && c[k] !== '') out[k] = c[k];
+  for (const k of keys) {
+    const v = typeof c[k] === 'string' ? (c[k] as string).trim() : c[k];
+    if (v !== undefined && v !== '') out[k] = v;
+  }
   return out as unknown as SearchCriteria;
 }
 
@@ -53,7 +59,7 @@ export function SearchForm({ value, reference, patientPostcode, disabled, busy, 
     () => (reference?.clinicTypes ?? []).filter((t) => !t.retired && t.specialty === c.specialty).sort((a, b) => a.display.localeCompare(b.display)),
     [reference, c.specialty],
   );
-  const needsNeed = !c.specialty && !c.clinicalTerm && !c.namedClinician;
+  const needsNeed = !c.specialty && !c.clinicalTerm?.trim() && !c.namedClinician?.trim();
   return (
     <form
       class="step"
@@ -125,7 +131,7 @@ export function SearchForm({ value, reference, patientPostcode, disabled, busy, 
             class="nhs-input"
             inputMode="numeric"
             value={c.clinicalTerm ?? ''}
-            onInput={(e) => set({ clinicalTerm: (e.target as HTMLInputElement).value.trim() || undefined })}
+            onInput={(e) => set({ clinicalTerm: (e.target as HTMLInputElement).value || undefined })}
           />
           <label class="nhs-label" for="named-clinician">
             Named clinician (SDS user ID)
@@ -135,7 +141,7 @@ export function SearchForm({ value, reference, patientPostcode, disabled, busy, 
             class="nhs-input"
             inputMode="numeric"
             value={c.namedClinician ?? ''}
-            onInput={(e) => set({ namedClinician: (e.target as HTMLInputElement).value.trim() || undefined })}
+            onInput={(e) => set({ namedClinician: (e.target as HTMLInputElement).value || undefined })}
           />
           <label class="nhs-label" for="distance">
             Distance from {patientPostcode ? `patient (${patientPostcode})` : 'the patient'}

@@ -1,6 +1,7 @@
 // The referral being prepared: search, results, shortlist, letter and submit. The steps before
 // submit are shared with the outcome-unknown screen (screens/OutcomeUnknown.tsx).
 import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { isSubmitted } from '../../../utils/referral/model';
 import { LetterStep } from '../components/LetterStep';
 import { PatientFrame } from '../components/PatientFrame';
@@ -26,6 +27,19 @@ export function DraftSteps({ store, children }: { store: PanelStore; children?: 
   const results = store.results.value;
   const editable = store.editable.value;
   const { actions } = store;
+  // The composer (templates, the letter model) is loaded when a letter is written, and pdf-lib
+  // only when it is rendered: neither is part of the panel's first load.
+  const [Composer, setComposer] = useState<typeof import('../components/LetterComposer')['WrittenLetter']>();
+  const [writing, setWriting] = useState(!!draft.letter && !draft.letter.added);
+  useEffect(() => {
+    if (writing && !Composer)
+      void import('../components/LetterComposer')
+        .then((m) => setComposer(() => m.WrittenLetter))
+        .catch(() => {
+          store.fileProblems.value = ['The letter composer could not be loaded. Close the side panel and open it again; your letter is kept.'];
+          setWriting(false);
+        });
+  }, [writing, Composer, store]);
   return (
     <PatientFrame store={store}>
       <SearchForm
@@ -70,6 +84,8 @@ export function DraftSteps({ store, children }: { store: PanelStore; children?: 
             d.letterMode = mode;
           })
         }
+        onWriteLetter={() => setWriting(true)}
+        composer={writing && Composer ? <Composer store={store} onClose={() => setWriting(false)} /> : undefined}
       />
       {children}
     </PatientFrame>

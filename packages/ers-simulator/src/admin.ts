@@ -5,6 +5,9 @@
 //   POST   /_admin/faults       a FaultSpec, or {"fault": "A011=503x2"} / {"latency": "A010=300"} / {"rateLimitPerSecond": 5}
 //   DELETE /_admin/faults       clears faults and latency
 //   POST   /_admin/expire       {"tokens": true | "<token>", "sessions": true | "<session key>"}
+//   POST   /_admin/referrals/{ubrn}/{event}  a provider acts on a referral, so each referrer worklist
+//                                 can be driven: event = reject | triage-response | return | dna |
+//                                 cancel | cancel-appointment; body {"reason"?, "comment"?, "attachResponse"?}
 //   GET    /_admin/test-smartcards  {"cards": {name: token}}: the extension's simulator mode reads the
 //                        test smartcards here, so they are never compiled into the extension
 
@@ -12,6 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SimCore } from './core';
 import { type FaultSpec, ROUTE_IDS, parseFaultArg, parseLatencyArg } from './faults';
 import { type Reply, readBody } from './http';
+import { applyProviderEvent, PROVIDER_EVENTS, type ProviderEvent } from './lifecycle';
 import type { Referral } from './state';
 import { handleAdviceAdmin } from './advice';
 import { TEST_SMARTCARDS } from './users';
@@ -65,6 +69,8 @@ function validFaultSpec(x: unknown): x is FaultSpec {
   if (f.kind === 'drop' || f.kind === 'html') return true;
   if (f.kind === 'gateway') return f.status === 502 || f.status === 504;
   if (f.kind === 'latency') return typeof f.ms === 'number' && f.ms >= 0;
+  if (f.kind === 'pas') return (f.status === 502 || f.status === 504) && typeof f.applied === 'boolean';
+  if (f.kind === 'unconfirmed' || f.kind === 'slot-taken') return true;
   return false;
 }
 
@@ -106,6 +112,30 @@ export async function handleAdmin(core: SimCore, req: IncomingMessage, pathname:
         else return json(400, { error: 'expected a FaultSpec, {fault}, {latency} or {rateLimitPerSecond}' });
         return json(201, core.faults.summary());
       }
+    }
+    if (pathname === '/_admin/slots' && method === 'POST') {
+      // Gives a service no slots, a few or many pages (regenerated on its next read).
+      const { serviceId, profile } = body as { serviceId?: unknown; profile?: unknown };
+      if (typeof serviceId !== 'string' || !core.directory.services.has(serviceId) || !['none', 'few', 'many'].includes(profile as string)) {
+        return json(400, { error: 'expected {serviceId, profile: none|few|many}' });
+      }
+      core.state.slots.setProfile(serviceId, profile as 'none' | 'few' | 'many');
+      return json(200, { serviceId, profile });
+    }
+    const event = /^\/_admin\/referrals\/(\d{12})\/([a-z-]+)$/.exec(pathname);
+    if (event && method === 'POST') {
+      const r = core.state.referrals.get(event[1]);
+      if (!r) return json(404, { error: `referral ${event[1]} not found` });
+      if (!(PROVIDER_EVENTS as readonly string[]).includes(event[2])) return json(400, { error: `event must be one of ${PROVIDER_EVENTS.join(', ')}` });
+      const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+      const systems = core.systems();
+      await applyProviderEvent(
+        r,
+        event[2] as ProviderEvent,
+        { reason: str(body.reason), comment: str(body.comment), attachResponse: body.attachResponse === true },
+        { directory: core.directory, state: core.state, now: core.clock(), specialtySystem: systems.platform, flavour: r.flavour },
+      );
+      return json(200, referralSummary(r));
     }
     if (pathname.startsWith('/_admin/advice')) {
       const reply = handleAdviceAdmin(core.state, method, pathname, body, core.clock());

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { EXTENSION, PROFILE, SYSTEM, type Priority } from 'ers-contract';
 import { ErsError, diag, unprocessable } from './errors';
 import { type ParamValue, codingIn, first, readParameters } from './fhir';
-import { buildPdf, type PdfLine } from './pdf';
+import type { LetterBlock } from '../../../utils/letter/document';
+import { simulatorPdf } from './documents';
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';
 import { readShortlist } from './referrals';
 import { type OpContext, checkReferringClinician, resolvePatient } from './rules';
@@ -377,22 +378,24 @@ export function renderConversation(a: AdviceRequest, base: string, state: SimSta
 }
 
 /** A043: the overview PDF: the request, the service, the status and the whole conversation. */
-export function renderOverviewPdf(a: AdviceRequest, now: Date): { fileName: string; pdf: Buffer } {
+export async function renderOverviewPdf(a: AdviceRequest, now: Date): Promise<{ fileName: string; pdf: Buffer }> {
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const lines: PdfLine[] = [
-    { text: 'Advice and Guidance overview', size: 16, bold: true },
-    { text: `UBRN ${a.ubrn.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3')}`, gapBefore: 8 },
-    { text: `NHS number ${a.patientNhsNumber.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3')}` },
-    { text: `Service: ${a.service.display} (${a.service.id})` },
-    { text: `Status: ${a.category}` },
-    { text: `Priority: ${PRIORITY_DISPLAY[a.priority]}` },
-    ...a.messages.flatMap((m): PdfLine[] => [
-      { text: `${m.sentBy === 'REQUESTER' ? 'Request' : 'Response'} ${m.sent}`, bold: true, gapBefore: 12 },
-      ...m.text.split('\n').map((t) => ({ text: t })),
-      ...m.files.map((f) => ({ text: `Attachment: ${f.description ?? f.binaryId}` })),
+  const blocks: LetterBlock[] = [
+    {
+      kind: 'paragraph',
+      text: [`Service: ${a.service.display} (${a.service.id})`, `Status: ${a.category}`, `Priority: ${PRIORITY_DISPLAY[a.priority]}`].join('\n'),
+    },
+    ...a.messages.flatMap((m): LetterBlock[] => [
+      { kind: 'heading', text: `${m.sentBy === 'REQUESTER' ? 'Request' : 'Response'} ${m.sent}` },
+      { kind: 'paragraph', text: m.text },
+      ...(m.files.length ? [{ kind: 'list' as const, items: m.files.map((f) => `Attachment: ${f.description ?? f.binaryId}`) }] : []),
     ]),
   ];
-  return { fileName: `${a.ubrn}_Advice_And_Guidance_${stamp}.pdf`, pdf: buildPdf(lines, { title: `Advice and Guidance ${a.ubrn}`, creationDate: now }) };
+  const identifiers: [string, string][] = [
+    ['UBRN', a.ubrn.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3')],
+    ['NHS number', a.patientNhsNumber.replace(/(\d{3})(\d{3})(\d{4})/, '$1 $2 $3')],
+  ];
+  return { fileName: `${a.ubrn}_Advice_And_Guidance_${stamp}.pdf`, pdf: await simulatorPdf(`Advice and Guidance overview`, identifiers, now, blocks) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,18 +11,28 @@ export type RouteId =
   | 'A003'
   | 'A004'
   | 'A005'
+  | 'A007'
   | 'A008'
   | 'A010'
   | 'A011'
   | 'A012'
+  | 'A015'
   | 'A016'
   | 'A019'
   | 'A020'
   | 'A021'
+  | 'A029'
   | 'A030'
+  | 'A031'
+  | 'A033'
+  | 'A034'
+  | 'A035'
+  | 'A037'
+  | 'A038'
+  | 'A036'
+  | 'A042'
   | 'A024'
   | 'A025'
-  | 'A042'
   | 'A043'
   | 'A044'
   | 'CIS2_AUTHORIZE'
@@ -35,18 +45,28 @@ export const ROUTE_IDS: readonly RouteId[] = [
   'A003',
   'A004',
   'A005',
+  'A007',
   'A008',
   'A010',
   'A011',
   'A012',
+  'A015',
   'A016',
   'A019',
   'A020',
   'A021',
+  'A029',
+  'A036',
+  'A042',
   'A030',
+  'A031',
+  'A033',
+  'A034',
+  'A035',
+  'A037',
+  'A038',
   'A024',
   'A025',
-  'A042',
   'A043',
   'A044',
   'CIS2_AUTHORIZE',
@@ -59,7 +79,14 @@ export type FaultSpec =
   | { route: RouteId | '*'; kind: 'drop'; count?: number }
   | { route: RouteId | '*'; kind: 'gateway'; status: 502 | 504; count?: number }
   | { route: RouteId | '*'; kind: 'html'; count?: number }
-  | { route: RouteId | '*'; kind: 'latency'; ms: number };
+  | { route: RouteId | '*'; kind: 'latency'; ms: number }
+  // The provider's PAS (A016 book/defer, A034): e-RS answers 502 PAS_RESPONDED_WITH_ERROR or 504
+  // PAS_NOT_RESPONDING after the route's latency, with (`applied`) or without the change made.
+  | { route: RouteId | '*'; kind: 'pas'; status: 502 | 504; applied: boolean; count?: number }
+  // e-RS could not confirm the booking (422 UNABLE_TO_CONFIRM_APPOINTMENT; nothing booked).
+  | { route: RouteId | '*'; kind: 'unconfirmed'; count?: number }
+  // The slot an A016 booking names is taken by someone else between the listing and the booking.
+  | { route: RouteId | '*'; kind: 'slot-taken'; count?: number };
 
 type PendingKind = Exclude<FaultSpec['kind'], 'latency'>;
 
@@ -140,9 +167,20 @@ export class Faults {
 /**
  * Parses a CLI/admin fault string: "A011=503", "A011=503x2", "A010=429x1:5" (Retry-After 5),
  * "A011=drop", "A011=gateway502" / "A011=gateway504" (processed, then a gateway error page),
- * "A011=html" (processed, then a proxy's HTML page with 200).
+ * "A011=html" (processed, then a proxy's HTML page with 200); for the provider's PAS on A016/A034
+ * "A016=pas502" / "A016=pas504" (nothing booked) and "A016=pas504-applied" (booked, then the error),
+ * "A016=unconfirmed" and "A016=slot-taken".
  */
 export function parseFaultArg(arg: string): FaultSpec {
+  const pas = /^([A-Z0-9_*]+)=(pas50[24](?:-applied)?|unconfirmed|slot-taken)(?:x(\d+))?$/.exec(arg.trim());
+  if (pas) {
+    const route = pas[1] as RouteId | '*';
+    if (route !== '*' && !ROUTE_IDS.includes(route)) throw new Error(`unknown route ${route}`);
+    const count = pas[3] ? Number(pas[3]) : 1;
+    if (pas[2] === 'unconfirmed') return { route, kind: 'unconfirmed', count };
+    if (pas[2] === 'slot-taken') return { route, kind: 'slot-taken', count };
+    return { route, kind: 'pas', status: Number(pas[2].slice(3, 6)) as 502 | 504, applied: pas[2].endsWith('-applied'), count };
+  }
   const m = /^([A-Z0-9_*]+)=(drop|html|gateway50[24]|\d{3})(?:x(\d+))?(?::(\d+))?$/.exec(arg.trim());
   if (!m) throw new Error(`bad fault "${arg}": use ROUTE=STATUS[xCOUNT][:RETRY_AFTER], ROUTE=drop|html|gateway502|gateway504[xCOUNT]`);
   const route = m[1] as RouteId | '*';

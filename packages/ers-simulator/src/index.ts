@@ -1,4 +1,3 @@
 // Public surface of the e-RS simulator package: start one in-process, its test users, smartcards and
-// patients, and the PDF builder the demo and bench scripts use for letters.
+// patients.
 export * from './server';
-export { buildPdf, type PdfLine } from './pdf';

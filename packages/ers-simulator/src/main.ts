@@ -20,14 +20,16 @@ Usage: npm run simulator -- [options]
   --latency [ROUTE=]MS     added latency, e.g. A010=300 (repeatable; no ROUTE = every route)
   --fault SPEC             start with a fault: ROUTE=STATUS[xN][:RETRY_AFTER], or after processing
                            ROUTE=drop|gateway502|gateway504|html[xN]
-                           e.g. A011=503x2, A010=429x1:5, A011=drop, A011=gateway504 (repeatable)
+                           e.g. A011=503x2, A010=429x1:5, A011=drop, A011=gateway504 (repeatable);
+                           the provider's PAS on A016/A034: pas502|pas504[-applied], unconfirmed,
+                           slot-taken, e.g. A016=pas504-applied
   --rate-limit N           requests per second before 429 (default unlimited)
   --scan-delay MS          attachment stays PENDING this long after linking (default 0)
   --no-seed-examples       do not seed referrals 000000070000/000000070001 and example files
   --quiet                  no request log
   -h, --help               this help
 
-Routes: A001 A002 A003 A004 A005 A010 A011 A012 A016 A019 A020 A021 A030 CIS2_AUTHORIZE CIS2_TOKEN CIS2_USERINFO
+Routes: A001 A002 A003 A004 A005 A010 A011 A012 A015 A016 A019 A020 A021 A030 A031 A033 A034 A035 A037 A038 CIS2_AUTHORIZE CIS2_TOKEN CIS2_USERINFO
 Admin:  GET /_admin/state, POST /_admin/reset, GET|POST|DELETE /_admin/faults, POST /_admin/expire
 `;
 

@@ -3,9 +3,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { ErsError } from './errors';
-import type { Reply } from './http';
 import type { OpContext } from './rules';
-import type { Binary, SimState } from './state';
+import type { Binary } from './state';
 
 const TOKEN_LIFETIME_MS = 60_000;
 
@@ -18,29 +17,13 @@ function related(b: Binary, ctx: OpContext): boolean {
   return ctx.state.referrals.get(ubrn)?.createdBy.ods === ctx.ods;
 }
 
-/** GET /R4/Binary/{id} → 307 to `{base}/ObjectStore/{token}`, or the R4 error e-RS would give. */
-export function retrieveAttachment(id: string, ctx: OpContext, base: string): Reply {
+/** A042 for a file that is not a referral's attachment: a one-time object-store key, or the R4 error e-RS would give. */
+export function issueOtherObjectKey(id: string, ctx: OpContext): string {
   const b = ctx.state.binaries.get(id);
   if (!b) throw new ErsError(404, 'REC_NOT_FOUND', `Binary ${id} not found.`);
   if (!related(b, ctx)) throw new ErsError(403, 'NO_RELATIONSHIP', `No relationship between ${ctx.ods} and Binary ${id}.`);
   if (b.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) throw new ErsError(422, 'THREATS_FOUND', `Binary ${id} is quarantined.`);
   const token = randomUUID();
   ctx.state.objectStore.set(token, { binaryId: id, expiresAt: ctx.now.getTime() + TOKEN_LIFETIME_MS });
-  return { status: 307, headers: { Location: `${base}/ObjectStore/${token}` } };
-}
-
-/** GET /ObjectStore/{token}: the bytes, once, while the token is fresh. */
-export function objectStoreReply(state: SimState, token: string, now: Date): Reply {
-  const entry = state.objectStore.get(token);
-  state.objectStore.delete(token);
-  const b = entry && entry.expiresAt > now.getTime() ? state.binaries.get(entry.binaryId) : undefined;
-  if (!b) return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' };
-  return {
-    status: 200,
-    contentType: b.contentType,
-    headers: {
-      'Content-Disposition': `attachment; filename="${b.fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(b.fileName)}`,
-    },
-    body: b.bytes,
-  };
+  return token;
 }

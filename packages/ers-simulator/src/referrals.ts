@@ -10,7 +10,7 @@ import { EXTENSION, LETTER_INTENTIONS, MAX_SHORTLIST, PROFILE, REQUEST_TYPES, SO
 import { ErsError, diag, unprocessable } from './errors';
 import { type ParamValue, checkKeys, codingIn, first, identifierOf, isObject, readParameters, UBRN_PATTERN } from './fhir';
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';
-import { type OpContext, checkPathwayStart, checkReferringClinician, checkRelationship, resolvePatient } from './rules';
+import { type OpContext, checkPathwayStart, checkReferringClinician, checkRelationship, findPatient, resolvePatient } from './rules';
 import { MAX_SEARCH_RESULTS, matchingServices, normaliseCriteriaResource, parseCriteria, renderEntry, renderServiceList, sortMatches } from './search';
 import { type Attachment, type Referral, bumpVersion } from './state';
 
@@ -241,9 +241,64 @@ export function createReferral(body: unknown, ctx: OpContext, op: 'A011' | 'A021
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
-const STATE_DISPLAY: Record<string, string> = { NOT_BOOKED: 'Not Booked', AWAITING_TRIAGE: 'Awaiting Triage' };
+export const STATE_DISPLAY: Record<string, string> = {
+  NOT_BOOKED: 'Not Booked',
+  AWAITING_TRIAGE: 'Awaiting Triage',
+  BOOKED: 'Booked',
+  DEFERRED_TO_PROVIDER: 'Deferred to Provider',
+  REJECTED: 'Rejected',
+  TRIAGE_RESPONSE: 'Triage Response',
+  ASSESSMENT_RESULT: 'Assessment Result',
+  DID_NOT_ATTEND: 'Did not attend',
+  APP_CANCELLED_BY_PATIENT: 'Appointment cancelled by patient',
+  APP_CANCELLED_BY_PROVIDER: 'Appointment cancelled by provider',
+  CANCELLED_REFERRAL: 'Cancelled Referral',
+};
 
-function availability(r: Referral, a: Attachment, ctx: OpContext): string {
+/** The state's `reason` and `comments` sub-extensions (a triage deferral, a rejection, a cancellation). */
+function stateDetails(r: Omit<Referral, 'history' | 'locked'>): object[] {
+  if (r.state === 'AWAITING_TRIAGE') return [{ url: 'reason', valueCoding: { system: SYSTEM.reviewReason, code: 'TRIAGE' } }];
+  return [
+    ...(r.stateReason ? [{ url: 'reason', valueCoding: { ...r.stateReason } }] : []),
+    ...(r.stateComment ? [{ url: 'comments', valueString: r.stateComment }] : []),
+  ];
+}
+
+/** A referral file as a contained DocumentReference (REFERRER letters; PROVIDER responses [inferred type code]). */
+function renderDocument(r: Omit<Referral, 'history' | 'locked'>, a: Attachment, ctx: OpContext, type: 'REFERRER' | 'PROVIDER'): object {
+  const b = ctx.state.binaries.get(a.binaryId);
+  return {
+    id: `DocumentReference-${a.id}`,
+    meta: { profile: [PROFILE.documentReference] },
+    resourceType: 'DocumentReference',
+    type: { coding: [{ system: SYSTEM.attachmentType, code: type, display: type === 'REFERRER' ? 'Referrer' : 'Provider' }] },
+    status: 'current',
+    indexed: a.indexed,
+    ...(a.description ? { description: a.description } : {}),
+    content: [
+      {
+        attachment: {
+          id: a.id,
+          extension: [
+            {
+              url: EXTENSION.availabilityStatus,
+              valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-AvailabilityStatus-1', code: availability(r as Referral, a, ctx) },
+            },
+            { url: EXTENSION.attachedBy, valueReference: { identifier: { system: SYSTEM.sdsUserId, value: a.attachedBy } } },
+            { url: EXTENSION.attachedByOrganisation, valueReference: { identifier: { system: SYSTEM.odsOrganisationCode, value: a.attachedByOrg } } },
+          ],
+          contentType: b?.contentType ?? 'application/octet-stream',
+          url: `Binary/${a.binaryId}`,
+          size: b?.bytes.length ?? 0,
+          title: b?.fileName ?? 'unknown',
+          creation: new Date(a.linkedAt).toISOString().slice(0, 10),
+        },
+      },
+    ],
+  };
+}
+
+export function availability(r: Referral, a: Attachment, ctx: OpContext): string {
   const b = ctx.state.binaries.get(a.binaryId);
   if (ctx.now.getTime() < a.linkedAt + ctx.binaryScanDelayMs) return 'PENDING';
   if (b?.bytes.includes('EICAR-STANDARD-ANTIVIRUS-TEST-FILE')) return 'THREATS_FOUND';
@@ -256,22 +311,37 @@ export function renderAppointment(
   appt: NonNullable<Referral['appointment']>,
   id?: string,
 ): Record<string, unknown> {
+  // Without a status the appointment is the triage shape every earlier route stores.
+  const status = appt.status ?? 'proposed';
+  const reason = appt.reason ?? (appt.status ? undefined : { system: SYSTEM.reviewReason, code: 'TRIAGE' });
   return {
     ...(id ? { id } : {}),
     meta: {
-      versionId: '1',
+      versionId: String(appt.version ?? 1),
       profile: [PROFILE.appointment, 'https://fhir.hl7.org.uk/STU3/StructureDefinition/CareConnect-Appointment-1'],
     },
     language: 'en',
     resourceType: 'Appointment',
-    status: 'proposed',
+    status,
     description: 'e-Referral Appointment',
+    ...(appt.start ? { start: appt.start, end: appt.end } : {}),
+    ...(appt.slotId ? { slot: [{ reference: `Slot/${appt.slotId}` }] } : {}),
     created: appt.created,
-    reason: [{ coding: [{ system: SYSTEM.reviewReason, code: 'TRIAGE' }] }],
+    ...(reason ? { reason: [{ coding: [reason] }] } : {}),
+    ...(appt.comment ? { comment: appt.comment } : {}),
     incomingReferral: [{ reference: `ReferralRequest/${r.ubrn}/_history/${appt.referralVersion}` }],
     participant: [
       { actor: { identifier: { system: SYSTEM.ersService, value: appt.serviceId }, display: appt.serviceName }, status: 'accepted' },
       { actor: { identifier: { system: SYSTEM.nhsNumber, value: r.patientNhsNumber } }, status: 'accepted' },
+      ...(appt.clinician
+        ? [
+            {
+              type: { coding: [{ system: 'http://hl7.org/fhir/ValueSet/encounter-participant-type', code: 'CON' }] },
+              actor: { identifier: { system: SYSTEM.sdsUserId, value: appt.clinician } },
+              status: 'accepted',
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -309,7 +379,7 @@ export function renderReferral(r: Omit<Referral, 'history' | 'locked'>, ctx: OpC
     url: EXTENSION.referralState,
     extension: [
       { url: 'state', valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralState-1', code: r.state, display: STATE_DISPLAY[r.state] } },
-      ...(r.state === 'AWAITING_TRIAGE' ? [{ url: 'reason', valueCoding: { system: SYSTEM.reviewReason, code: 'TRIAGE' } }] : []),
+      ...stateDetails(r),
     ],
   });
   const criteria = normaliseCriteriaResource(r.criteria, ctx.specialtySystem, 'serviceSearchCriteria');
@@ -326,46 +396,17 @@ export function renderReferral(r: Omit<Referral, 'history' | 'locked'>, ctx: OpC
     },
   ];
   if (r.appointment) contained.push(renderAppointment(r, r.appointment, 'appointment'));
-  for (const a of r.attachments) {
-    const b = ctx.state.binaries.get(a.binaryId);
-    contained.push({
-      id: `DocumentReference-${a.id}`,
-      meta: { profile: [PROFILE.documentReference] },
-      resourceType: 'DocumentReference',
-      type: { coding: [{ system: SYSTEM.attachmentType, code: 'REFERRER', display: 'Referrer' }] },
-      status: 'current',
-      indexed: a.indexed,
-      ...(a.description ? { description: a.description } : {}),
-      content: [
-        {
-          attachment: {
-            id: a.id,
-            extension: [
-              {
-                url: EXTENSION.availabilityStatus,
-                valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-AvailabilityStatus-1', code: availability(r as Referral, a, ctx) },
-              },
-              { url: EXTENSION.attachedBy, valueReference: { identifier: { system: SYSTEM.sdsUserId, value: a.attachedBy } } },
-              { url: EXTENSION.attachedByOrganisation, valueReference: { identifier: { system: SYSTEM.odsOrganisationCode, value: a.attachedByOrg } } },
-            ],
-            contentType: b?.contentType ?? 'application/octet-stream',
-            url: `Binary/${a.binaryId}`,
-            size: b?.bytes.length ?? 0,
-            title: b?.fileName ?? 'unknown',
-            creation: new Date(a.linkedAt).toISOString().slice(0, 10),
-          },
-        },
-      ],
-    });
-  }
+  const responses = r.responses ?? [];
+  for (const a of r.attachments) contained.push(renderDocument(r, a, ctx, 'REFERRER'));
+  for (const a of responses) contained.push(renderDocument(r, a, ctx, 'PROVIDER'));
   return {
     ...base,
     extension,
     contained,
-    status: 'active',
+    status: r.state === 'CANCELLED_REFERRAL' ? 'cancelled' : 'active',
     ...(r.specialty ? { specialty: { coding: [{ system: ctx.specialtySystem, code: r.specialty, display: specialtyDisplay(r.specialty) }] } } : {}),
     subject,
-    supportingInfo: r.attachments.map((a) => ({ reference: `#DocumentReference-${a.id}` })),
+    supportingInfo: [...r.attachments, ...responses].map((a) => ({ reference: `#DocumentReference-${a.id}` })),
     intent: 'plan',
     identifier: [{ system: SYSTEM.ersRequestId, value: r.requestId }],
   };
@@ -555,8 +596,8 @@ export function planTriage(body: unknown, ctx: OpContext): TriagePlan {
   if (typeof body.status !== 'string') throw unprocessable('MISSING_VALUE', diag('status', 'status', 'status missing'));
   const reason = Array.isArray(body.reason) ? (body.reason[0] as { coding?: { system?: string; code?: string }[] })?.coding?.[0] : undefined;
   if (body.status !== 'proposed' || !reason || reason.code !== 'TRIAGE') {
-    // Booking and deferral (A015/A016 proper) are out of the simulator's scope.
-    throw unprocessable('INAPPROPRIATE_VALUE', diag('status', 'status', 'the simulator supports only sending to triage: status proposed with reason TRIAGE'));
+    // Bookings and deferrals are routed to booking.ts before this (isBookingBody).
+    throw unprocessable('INAPPROPRIATE_VALUE', diag('status', 'status', 'this route sends to triage: status proposed with reason TRIAGE'));
   }
   if (reason.system !== SYSTEM.reviewReason)
     throw unprocessable('INVALID_CODE', diag('reason[0]/coding[0]/system', 'reason', `system must be ${SYSTEM.reviewReason}`));
@@ -604,4 +645,82 @@ export function applyTriage(plan: TriagePlan, ctx: OpContext): NonNullable<Refer
     referralVersion: r.version,
   };
   return r.appointment;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A031 (change shortlist)
+
+const CHANGE_SHORTLIST_PROFILE = 'https://fhir.nhs.uk/STU3/StructureDefinition/eRS-ChangeShortlist-Parameters-1';
+const CHANGE_SPECS = {
+  shortlist: { kind: 'resource', min: 1 },
+  intentionToAddReferralLetter: { kind: 'valueCoding', min: 1 },
+  firstReminderLetterFollowUpDays: { kind: 'valueUnsignedInt', min: 1 },
+} as const;
+
+export interface ShortlistChange {
+  shortlist: { serviceId: string; display: string }[];
+  criteria: Record<string, unknown>;
+  letterIntention: string;
+  reminderDays: number;
+}
+
+/** Re-runs the A011 shortlist validation for an existing referral (commissioned by its own org). */
+export function planShortlistChange(body: unknown, r: Referral, ctx: OpContext): ShortlistChange {
+  const params = readParameters(body, '', CHANGE_SHORTLIST_PROFILE, CHANGE_SPECS);
+  const pv = (n: keyof typeof CHANGE_SPECS) => first(params, n) as ParamValue;
+  const shortlist = readShortlist(pv('shortlist'));
+  const criteria = parseCriteria(shortlist.criteriaResource, shortlist.criteriaPath, ctx);
+  const intention = codingIn(pv('intentionToAddReferralLetter'), 'intentionToAddReferralLetter', SYSTEM.referralLetterIntention, LETTER_INTENTIONS);
+  const listPath = `${pv('shortlist').path}/entry`;
+  if (shortlist.serviceIds.length === 0) throw unprocessable('MISSING_VALUE', diag(listPath, 'entry', 'the shortlist needs at least one service'));
+  if (shortlist.serviceIds.length > MAX_SHORTLIST) throw unprocessable('TOO_MANY_ITEMS', diag(listPath, 'entry', `at most ${MAX_SHORTLIST} services`));
+  const seen = new Set<string>();
+  const services = shortlist.serviceIds.map((s) => {
+    if (seen.has(s.id)) throw unprocessable('DUPLICATE_SERVICE', diag(s.path, 'service', `service ${s.id} is shortlisted more than once`));
+    seen.add(s.id);
+    const svc = ctx.directory.services.get(s.id);
+    if (!svc) throw unprocessable('REFERENCE_NOT_FOUND', diag(s.path, 'service', `service ${s.id} not found`));
+    return { svc, path: s.path };
+  });
+  if (intention === 'NOT_INTENDING_TO_ADD') {
+    const needs = services.find(({ svc }) => svc.referralLetterRequired || svc.flows.includes('TRIAGE_REQUEST'));
+    if (needs)
+      throw unprocessable(
+        'INAPPROPRIATE_VALUE',
+        diag(pv('intentionToAddReferralLetter').path, 'intentionToAddReferralLetter', `service ${needs.svc.id} requires a referral letter`),
+      );
+  }
+  const patient = findPatient(r.patientNhsNumber);
+  if (!patient) throw unprocessable('PATIENT_ERROR', diag('subject', 'patient', 'patient record not available'));
+  const results = new Set(
+    matchingServices(criteria, {
+      requestType: 'APPOINTMENT_REQUEST',
+      patient,
+      commissioningOrg: r.commissioningOrg,
+      directory: ctx.directory,
+      now: ctx.now,
+    }).map((m) => m.service.id),
+  );
+  for (const { svc, path } of services) {
+    if (!results.has(svc.id))
+      throw unprocessable('SHORTLISTED_SERVICE_NOT_IN_RESULTS', diag(path, 'service', `service ${svc.id} does not match the contained search criteria`));
+  }
+  const normalised = normaliseCriteriaResource(criteria.resource, ctx.specialtySystem, 'serviceSearchCriteria') as Record<string, unknown>;
+  return {
+    shortlist: services.map(({ svc }) => ({ serviceId: svc.id, display: svc.name })),
+    criteria: normalised,
+    letterIntention: intention,
+    reminderDays: pv('firstReminderLetterFollowUpDays').value as number,
+  };
+}
+
+export function applyShortlistChange(r: Referral, change: ShortlistChange): void {
+  bumpVersion(r);
+  r.shortlist = change.shortlist;
+  r.criteria = change.criteria;
+  r.letterIntention = change.letterIntention;
+  r.reminderDays = change.reminderDays;
+  r.appointment = undefined;
+  r.stateReason = undefined;
+  r.state = 'NOT_BOOKED';
 }

@@ -12,8 +12,19 @@ import { ErsError, diag, unprocessable } from './errors';
 import type { RouteId } from './faults';
 import { isObject } from './fhir';
 import { type Reply, fhir, header, negotiate, parseJson, readBody, requireJsonContentType } from './http';
+import {
+  applyBooking,
+  applyCancellation,
+  checkBooking,
+  checkShortlistChangeState,
+  findAppointment,
+  isBookingBody,
+  readBooking,
+  readCancellation,
+  renderHealthcareService,
+  searchSlots,
+} from './booking';
 import { generateLetter } from './letters';
-import { objectStoreReply, retrieveAttachment } from './objectstore';
 import {
   createAdvice,
   getAdvice,
@@ -27,6 +38,8 @@ import {
 import { REFERENCE_DATA_VERSION, buildCodeSystem } from './reference-data';
 import {
   applyLetterUpdate,
+  applyShortlistChange,
+  planShortlistChange,
   applyTriage,
   checkTriageState,
   createReferral,
@@ -44,6 +57,18 @@ import { checkRelationship } from './rules';
 import type { Flavour } from './search';
 import { type TestUser, findUser } from './users';
 import { fetchWorklist, readWorklistRequest } from './worklists';
+import {
+  applyCancel,
+  availableActions,
+  clinicalInformationSummary,
+  contentDisposition,
+  issueObjectKey,
+  planCancel,
+  readTaskQuery,
+  renderCancelResponse,
+  renderTaskBundle,
+  takeObject,
+} from './lifecycle';
 
 export type PathKind = 'stu3' | 'r4' | 'session';
 
@@ -329,6 +354,20 @@ function stu3Routes(): RouteDef[] {
       },
     },
     {
+      id: 'A015',
+      method: 'GET',
+      stu3: /^\/Slot$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const url = new URL(h.req.url ?? '/', 'http://x');
+        const platform = h.flavour === 'platform';
+        const commOrg = header(h.req, platform ? 'nhsd-ers-comm-rule-org' : 'x-ers-xapi-comm-rule-org');
+        const base = `${h.core.url}${platform ? PLATFORM_STU3 : LEGACY_STU3}`;
+        return fhir(200, searchSlots(url.searchParams, commOrg, ctx, ctx.state.slots, base));
+      },
+    },
+    {
       id: 'A016',
       method: 'POST',
       stu3: /^\/Appointment$/,
@@ -337,27 +376,99 @@ function stu3Routes(): RouteDef[] {
       handler: async (h) => {
         const ctx = operationContext(h, RC_RCA);
         negotiate(header(h.req, 'accept'), JSON_TYPES);
-        const plan = planTriage(await jsonBody(h.req), ctx);
+        const body = await jsonBody(h.req);
+        if (isBookingBody(body)) return bookOrDefer(h, ctx, body);
+        const plan = planTriage(body, ctx);
         const r = plan.referral;
         if (r.locked)
           throw new ErsError(423, 'REFERRAL_LOCKED', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${r.ubrn} is being updated`));
         r.locked = true;
-        let appt;
+        let appt: ReturnType<typeof applyTriage>;
         try {
           await h.latency();
-          if (plan.version !== r.version) {
-            throw new ErsError(
-              409,
-              'VERSION_CONFLICT',
-              diag('incomingReferral[0]/reference', 'incomingReferral', `version ${plan.version} is not current (current is ${r.version})`),
-            );
-          }
+          checkIncomingVersion(plan.version, r.version);
           checkTriageState(r);
           appt = applyTriage(plan, { ...ctx, now: h.core.clock() });
         } finally {
           r.locked = false;
         }
         return fhir(201, renderAppointment(r, appt, appt.id), etag(1));
+      },
+    },
+    {
+      id: 'A038',
+      method: 'GET',
+      stu3: /^\/Appointment\/([^/]+)(?:\/_history\/([^/]+))?$/,
+      platformOnly: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const r = findAppointment(h.params[0], ctx);
+        const appt = r.appointment!;
+        const version = appt.version ?? 1;
+        if (h.params[1] !== undefined && h.params[1] !== String(version)) {
+          throw new ErsError(404, 'REFERENCE_NOT_FOUND', diag('_history', 'version', `version ${h.params[1]} of appointment ${appt.id} is not current`));
+        }
+        return fhir(200, renderAppointment(r, appt, appt.id), etag(version));
+      },
+    },
+    {
+      id: 'A034',
+      method: 'PUT',
+      stu3: /^\/Appointment\/([^/]+)$/,
+      platformOnly: true,
+      latencyInside: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const expected = parseIfMatch(header(h.req, 'if-match'));
+        const body = await jsonBody(h.req);
+        const r = findAppointment(h.params[0], ctx);
+        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'id', `referral ${r.ubrn} is being updated`));
+        r.locked = true;
+        try {
+          await h.latency();
+          const appt = r.appointment!;
+          if (expected !== (appt.version ?? 1)) {
+            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${appt.version ?? 1})`));
+          }
+          if (appt.status !== 'booked' || !appt.start || r.state !== 'BOOKED') {
+            throw unprocessable('INVALID_REQUEST_STATE', diag('id', 'id', 'only the current directly booked appointment can be cancelled'));
+          }
+          const plan = readCancellation(body, ctx);
+          const done = throughPas(h, 'A034', () => applyCancellation(r, plan, { ...ctx, now: h.core.clock() }, ctx.state.slots));
+          return fhir(200, renderAppointment(r, done, done.id), etag(done.version ?? 1));
+        } finally {
+          r.locked = false;
+        }
+      },
+    },
+    {
+      id: 'A031',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.changeShortlist$/,
+      platformOnly: true,
+      latencyInside: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const r = getReferral(h.params[0], ctx);
+        checkRelationship(r, ctx, ctx.directory);
+        const expected = parseIfMatch(header(h.req, 'if-match'));
+        const body = await jsonBody(h.req);
+        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'ubrn', `referral ${r.ubrn} is being updated`));
+        r.locked = true;
+        try {
+          await h.latency();
+          if (expected !== r.version) {
+            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${r.version})`));
+          }
+          checkShortlistChangeState(r);
+          applyShortlistChange(r, planShortlistChange(body, r, ctx));
+        } finally {
+          r.locked = false;
+        }
+        return fhir(200, renderReferral(r, ctx), etag(r.version));
       },
     },
     {
@@ -370,7 +481,7 @@ function stu3Routes(): RouteDef[] {
         await readBody(h.req, 0); // no body expected; drain whatever was sent
         const r = getReferral(h.params[0], ctx);
         checkRelationship(r, ctx, ctx.directory);
-        const { fileName, pdf } = generateLetter(r, ctx.directory, ctx.now);
+        const { fileName, pdf } = await generateLetter(r, ctx.directory, ctx.now);
         return {
           status: 200,
           contentType: 'application/pdf',
@@ -403,17 +514,175 @@ function stu3Routes(): RouteDef[] {
         return fhir(200, renderReferral(r, ctx), etag(r.version));
       },
     },
+    ...lifecycleRoutes(),
   ];
 }
 
-// A042 (./objectstore.ts): the one-time address is under the R4 base so the same pipeline serves it.
-async function a042(h: HandlerInput): Promise<Reply> {
-  const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-  return retrieveAttachment(h.params[0], ctx, `${h.core.url}/referrals/FHIR/R4`);
+function checkIncomingVersion(stated: number, current: number): void {
+  if (stated !== current) {
+    throw new ErsError(
+      409,
+      'VERSION_CONFLICT',
+      diag('incomingReferral[0]/reference', 'incomingReferral', `version ${stated} is not current (current is ${current})`),
+    );
+  }
 }
 
-async function objectStore(h: HandlerInput): Promise<Reply> {
-  return objectStoreReply(h.core.state, h.params[0], h.core.clock());
+/**
+ * The provider's PAS behind A016/A034: a `pas` fault answers 502/504 after the latency, with the
+ * change made (`applied`) or not; `unconfirmed` answers 422 UNABLE_TO_CONFIRM_APPOINTMENT unchanged.
+ */
+function throughPas<T>(h: HandlerInput, route: 'A016' | 'A034', apply: () => T): T {
+  const fault = h.core.faults.take(route, ['pas', 'unconfirmed']);
+  if (!fault) return apply();
+  if (fault.kind === 'unconfirmed') throw unprocessable('UNABLE_TO_CONFIRM_APPOINTMENT', "e-RS could not confirm the appointment with the provider's system");
+  if (fault.kind !== 'pas') return apply();
+  if (fault.applied) apply();
+  if (fault.status === 502) throw new ErsError(502, 'PAS_RESPONDED_WITH_ERROR', "The provider's system responded with an error", { issueCode: 'exception' });
+  throw new ErsError(504, 'PAS_NOT_RESPONDING', "The provider's system did not respond in time", { issueCode: 'timeout' });
+}
+
+/** A016 book or defer to provider, in the contract's order (§3.5): shape, version and lock, state, service, slot. */
+async function bookOrDefer(h: HandlerInput, ctx: OpContext, body: unknown): Promise<Reply> {
+  const plan = readBooking(body, ctx);
+  const r = plan.referral;
+  if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${r.ubrn} is being updated`));
+  r.locked = true;
+  try {
+    await h.latency();
+    const now = h.core.clock();
+    checkIncomingVersion(plan.version, r.version);
+    // Someone else books the slot between this user's listing and booking.
+    if (plan.kind === 'book' && h.core.faults.take('A016', 'slot-taken')) {
+      const slot = ctx.state.slots.find(plan.slotId!, ctx.directory, now);
+      if (slot && !slot.bookedBy) slot.bookedBy = 'elsewhere';
+    }
+    const slot = checkBooking(plan, { ...ctx, now }, ctx.state.slots);
+    const appt = throughPas(h, 'A016', () => applyBooking(plan, slot, { ...ctx, now }));
+    return fhir(201, renderAppointment(r, appt, appt.id), etag(appt.version ?? 1));
+  } finally {
+    r.locked = false;
+  }
+}
+
+async function r4ServiceRoute(h: HandlerInput): Promise<Reply> {
+  operationContext(h, RC_RCA);
+  const svc = h.core.directory.services.get(h.params[0]);
+  if (!svc) throw new ErsError(404, 'REC_NOT_FOUND', diag('id', 'id', `service ${h.params[0]} not found`));
+  if (h.req.method === 'HEAD') return { status: 200, headers: { ETag: 'W/"1"', 'Cache-Control': 'no-cache' } };
+  negotiate(header(h.req, 'accept'), JSON_TYPES);
+  return fhir(200, renderHealthcareService(svc, h.core.directory), { ...etag(1), 'Cache-Control': 'no-cache' });
+}
+
+async function r4Services(h: HandlerInput): Promise<Reply> {
+  operationContext(h, RC_RCA);
+  negotiate(header(h.req, 'accept'), JSON_TYPES);
+  const ids = (new URL(h.req.url ?? '/', 'http://x').searchParams.get('_id') ?? '').split(',').filter(Boolean);
+  if (ids.length === 0 || ids.length > 20 || ids.some((id) => !/^\d+$/.test(id))) {
+    throw new ErsError(400, 'REC_BAD_REQUEST', diag('_id', '_id', 'between 1 and 20 numeric service ids are required'));
+  }
+  const found = ids.map((id) => h.core.directory.services.get(id)).filter((s) => s !== undefined);
+  const base = `${h.core.url}/referrals/FHIR/R4`;
+  return fhir(200, {
+    id: `services-${ids.join('-')}`,
+    meta: { lastUpdated: h.core.clock().toISOString() },
+    resourceType: 'Bundle',
+    type: 'searchset',
+    timestamp: h.core.clock().toISOString(),
+    total: found.length,
+    link: [{ relation: 'self', url: `${base}/HealthcareService?_id=${ids.join(',')}` }],
+    ...(found.length
+      ? {
+          entry: found.map((s) => ({
+            fullUrl: `${base}/HealthcareService/${s.id}`,
+            resource: renderHealthcareService(s, h.core.directory),
+            search: { mode: 'match' },
+          })),
+        }
+      : {}),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// After the referral exists: A029, A036, A007 (STU3) and A042 (R4) with its object store
+
+function lifecycleRoutes(): RouteDef[] {
+  return [
+    {
+      id: 'A029',
+      method: 'GET',
+      stu3: /^\/Task$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const { ubrn, version } = readTaskQuery(new URL(h.req.url ?? '/', 'http://sim').searchParams);
+        const r = ctx.state.referrals.get(ubrn);
+        if (!r) throw new ErsError(400, 'REFERENCE_NOT_FOUND', diag('query', 'focus', `referral ${ubrn} not found`));
+        checkRelationship(r, ctx, ctx.directory);
+        if (version !== r.version) throw new ErsError(400, 'HISTORY_NOT_SUPPORTED', diag('query', 'focus', `version ${version} is not current`));
+        const base = h.flavour === 'platform' ? `${h.core.url}/referrals/FHIR/STU3` : `${h.core.url}/ers-api/STU3/v1`;
+        return fhir(200, renderTaskBundle(base, r, version, availableActions(r, ctx), ctx.now));
+      },
+    },
+    {
+      id: 'A036',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.cancelReferral$/,
+      platformOnly: true,
+      latencyInside: true,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), JSON_TYPES);
+        const r = getReferral(h.params[0], ctx);
+        const expected = parseIfMatch(header(h.req, 'if-match'));
+        const plan = planCancel(r, await jsonBody(h.req), ctx);
+        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'ubrn', `referral ${r.ubrn} is being updated; re-read it and retry later`));
+        r.locked = true;
+        let appointment: object | undefined;
+        try {
+          await h.latency();
+          if (expected !== r.version) {
+            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${r.version})`));
+          }
+          const appt = r.appointment;
+          if (applyCancel(r, plan, { ...ctx, now: h.core.clock() }) && appt) appointment = renderAppointment(r, appt, appt.id);
+        } finally {
+          r.locked = false;
+        }
+        // No ETag: the new version is in the body (meta.versionId).
+        return fhir(200, renderCancelResponse(renderReferral(r, ctx), appointment));
+      },
+    },
+    {
+      id: 'A007',
+      method: 'POST',
+      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.generateCRI$/,
+      handler: async (h) => {
+        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+        negotiate(header(h.req, 'accept'), ['application/pdf']);
+        await readBody(h.req, 0);
+        const r = getReferral(h.params[0], ctx);
+        checkRelationship(r, ctx, ctx.directory);
+        const { fileName, pdf } = await clinicalInformationSummary(r, ctx);
+        return { status: 200, contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="${fileName}"` }, body: pdf };
+      },
+    },
+  ];
+}
+
+/** A042 `GET /referrals/FHIR/R4/Binary/{id}`: 307 to a one-use object-store key; 422 when not AVAILABLE. */
+async function a042(h: HandlerInput): Promise<Reply> {
+  const ctx = operationContext(h, RC_RCA_SPC_SPCA);
+  const key = issueObjectKey(h.params[0], ctx);
+  return { status: 307, headers: { Location: `${h.core.url}/ObjectStore/${key}` } };
+}
+
+/** `GET /ObjectStore/{key}`: the file behind an A042 redirect (no e-RS auth: the key is the credential). */
+export function objectStoreReply(core: SimCore, method: string, pathname: string): Reply {
+  const key = decodeURIComponent(pathname.slice('/ObjectStore/'.length));
+  const found = method === 'GET' ? takeObject(core.state, key, core.clock()) : undefined;
+  if (!found) return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not found' };
+  return { status: 200, contentType: found.contentType, headers: { 'Content-Disposition': contentDisposition(found.fileName) }, body: found.bytes };
 }
 
 // Advice and Guidance (./advice.ts): A044 create, A024 summary, A025 conversation, A043 overview PDF.
@@ -440,7 +709,7 @@ function adviceRoutes(): RouteDef[] {
         const ctx = operationContext(h, RC_RCA_SPC_SPCA);
         negotiate(header(h.req, 'accept'), ['application/pdf']);
         await readBody(h.req, 0);
-        const { fileName, pdf } = renderOverviewPdf(getAdvice(h.params[0], ctx), ctx.now);
+        const { fileName, pdf } = await renderOverviewPdf(getAdvice(h.params[0], ctx), ctx.now);
         return { status: 200, contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="${fileName}"` }, body: pdf };
       },
     },
@@ -493,15 +762,22 @@ export function matchRoute(method: string, pathname: string): { match?: RouteMat
     if (!found) return { methodMismatch: true, flavour: 'legacy', kind: 'session' };
     return { match: { ...found, flavour: 'legacy', kind: 'session', params: id ? [decodeURIComponent(id)] : [] } };
   }
-  const binaryM = /^\/referrals\/FHIR\/R4\/(Binary|ObjectStore)\/([^/]+)$/.exec(pathname);
-  if (binaryM) {
-    if (method !== 'GET') return { methodMismatch: true, flavour: 'platform', kind: 'r4' };
-    const handler = binaryM[1] === 'Binary' ? a042 : objectStore;
-    return { match: { id: 'A042', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(binaryM[2])], handler } };
-  }
   if (pathname === '/referrals/FHIR/R4/PractitionerRole') {
     if (method !== 'GET') return { methodMismatch: true, flavour: 'platform', kind: 'r4' };
     return { match: { id: 'A030', flavour: 'platform', kind: 'r4', params: [], handler: a030 } };
+  }
+  const r4Service = /^\/referrals\/FHIR\/R4\/HealthcareService(?:\/([^/]+))?$/.exec(pathname);
+  if (r4Service) {
+    const id = r4Service[1];
+    if (!id && method === 'GET') return { match: { id: 'A035', flavour: 'platform', kind: 'r4', params: [], handler: r4Services } };
+    if (id && method === 'GET') return { match: { id: 'A033', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(id)], handler: r4ServiceRoute } };
+    if (id && method === 'HEAD') return { match: { id: 'A037', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(id)], handler: r4ServiceRoute } };
+    return { methodMismatch: true, flavour: 'platform', kind: 'r4' };
+  }
+  const binaryM = /^\/referrals\/FHIR\/R4\/Binary\/([^/]+)$/.exec(pathname);
+  if (binaryM) {
+    if (method !== 'GET') return { methodMismatch: true, flavour: 'platform', kind: 'r4' };
+    return { match: { id: 'A042', flavour: 'platform', kind: 'r4', params: [decodeURIComponent(binaryM[1])], handler: a042 } };
   }
   let flavour: Flavour | undefined;
   let rest = '';

@@ -15,7 +15,7 @@ import { type ResolvedOptions, SimCore, type SimulatorOptions, resolveOptions } 
 import { ErsError, ersOperationOutcome, proxyOperationOutcome, r4OperationOutcome } from './errors';
 import { AFTER_PROCESSING, type FaultSpec, type RouteId } from './faults';
 import { type Reply, FHIR_JSON, header, prereadBody, readBody } from './http';
-import { type PathKind, type RouteMatch, matchRoute } from './routes';
+import { type PathKind, type RouteMatch, matchRoute, objectStoreReply } from './routes';
 import type { Flavour } from './search';
 import { type SeedBinaryOptions, seedBinary } from './state';
 import { type DemoFiles, indexPage, serveDemo } from './static';
@@ -64,6 +64,8 @@ export interface RunningSimulator {
   reset(opts?: { auth?: boolean }): void;
   referrals(): ReferralSummary[];
   binaries(): BinarySummary[];
+  /** The bytes of a stored file (tests read an attached letter's text). */
+  binaryContent(id: string): Uint8Array | undefined;
   /** Mints a platform access token for a test user without the OAuth dance. */
   issueToken(userId: string, opts?: { lifetimeSeconds?: number; clientId?: string }): string;
   expireTokens(token?: string): number;
@@ -298,6 +300,7 @@ async function dispatch(
   if (pathname === '/demo' || pathname.startsWith('/demo/')) return demoReply(ctx, method, pathname);
   if (pathname.startsWith('/_admin/')) return handleAdmin(ctx.core, req, pathname);
   if (pathname.startsWith('/oauth2/')) return cis2Reply(ctx.core, req, method, url);
+  if (pathname.startsWith('/ObjectStore/')) return objectStoreReply(ctx.core, method, pathname);
   return ersReply(ctx, req, res, method, pathname, extra);
 }
 
@@ -376,6 +379,10 @@ function controls(ctx: SimContext, server: Server, url: string, port: number): R
         intendedUbrn: b.intendedUbrn ?? null,
         linkedUbrn: b.linkedUbrn,
       })),
+    binaryContent: (id) => {
+      const b = core.state.binaries.get(id);
+      return b ? new Uint8Array(b.bytes) : undefined;
+    },
     issueToken: (userId, o = {}) => {
       const u: TestUser | undefined = findUser(userId);
       if (!u) throw new Error(`unknown test user ${userId}`);

@@ -4,10 +4,30 @@
 import type { Priority } from 'ers-contract';
 import type { AdviceRequest } from './advice';
 import type { Flavour } from './search';
+import { SlotBook } from './slots';
 import { USER_IDS } from './users';
 
-// TRIAGED_PROVIDER_TO_ACTION: an A&G request the provider converted (./advice.ts).
-export type ReferralState = 'NOT_BOOKED' | 'AWAITING_TRIAGE' | 'TRIAGED_PROVIDER_TO_ACTION';
+export type ReferralState =
+  | 'NOT_BOOKED'
+  | 'AWAITING_TRIAGE'
+  | 'BOOKED'
+  | 'DEFERRED_TO_PROVIDER'
+  | 'REJECTED'
+  | 'TRIAGE_RESPONSE'
+  | 'ASSESSMENT_RESULT'
+  | 'DID_NOT_ATTEND'
+  | 'APP_CANCELLED_BY_PATIENT'
+  | 'APP_CANCELLED_BY_PROVIDER'
+  | 'CANCELLED_REFERRAL'
+  // an A&G request the provider converted (./advice.ts)
+  | 'TRIAGED_PROVIDER_TO_ACTION';
+
+/** The `reason` of the referral state (a provider's rejection reason, a cancellation reason, …). */
+export interface StateReason {
+  system: string;
+  code: string;
+  display?: string;
+}
 
 export interface Attachment {
   /** e-RS attachment id (numeric string); the contained DocumentReference is `DocumentReference-<id>`. */
@@ -27,6 +47,16 @@ export interface Appointment {
   created: string;
   /** Referral version the appointment was made against (its incomingReferral reference). */
   referralVersion: number;
+  /** Absent = the triage shape (proposed, reason TRIAGE, version 1). */
+  status?: 'booked' | 'proposed' | 'cancelled';
+  /** The appointment's own version (A034's If-Match). */
+  version?: number;
+  reason?: { system: string; code: string };
+  slotId?: string;
+  start?: string;
+  end?: string;
+  clinician?: string;
+  comment?: string;
 }
 
 export interface Referral {
@@ -52,6 +82,15 @@ export interface Referral {
   clinicalInfoFirstSubmitted?: string;
   clinicalInfoLastUpdated?: string;
   appointment?: Appointment;
+  /** Reason and comments of the current state (rejection, cancellation, …), as A005 renders them. */
+  stateReason?: StateReason;
+  stateComment?: string;
+  /** When the state last changed (worklists' referralLastUpdated). */
+  stateChangedAt?: string;
+  /** ODS of the organisation that cancelled the referral (outside the referrer's → a worklist item). */
+  cancelledByOds?: string;
+  /** Files a provider attached with its response; kept apart from the referrer's letters (A012 never touches them). */
+  responses?: Attachment[];
   /** Snapshots of earlier versions for A005 `/_history/{v}` (JSON-cloned Referral without history). */
   history: Map<number, Omit<Referral, 'history' | 'locked'>>;
   /** Set while an update (A012/A016) is being processed; a concurrent update gets 423. */
@@ -83,6 +122,8 @@ export class SimState {
   nextAttachmentId = 80_001;
   nextAppointmentId = 70_000;
   nextLegacyAttachment = 95_000;
+  /** Slot inventories (A015/A016), regenerated with the rest of the state on reset. */
+  slots = new SlotBook();
 
   allocateUbrn(): string {
     while (this.referrals.has(String(this.nextUbrn).padStart(12, '0')) || this.advice.has(String(this.nextUbrn).padStart(12, '0'))) this.nextUbrn++;

@@ -7,6 +7,7 @@ import { PROFILE, REFERRER_WORKLISTS, SYSTEM, type ReferrerWorklist } from 'ers-
 import { diag, unprocessable } from './errors';
 import { checkKeys, checkProfile, isObject } from './fhir';
 import type { OpContext } from './rules';
+import { STATE_DISPLAY } from './referrals';
 import type { Referral } from './state';
 
 const ITEM_EXTENSION: Record<ReferrerWorklist, string> = {
@@ -16,19 +17,19 @@ const ITEM_EXTENSION: Record<ReferrerWorklist, string> = {
   AWAITING_BOOKING: 'Extension-eRS-AwaitingBooking-WorkListItem-1',
 };
 
-const STATE_DISPLAY: Record<string, string> = { NOT_BOOKED: 'Not Booked', AWAITING_TRIAGE: 'Awaiting Triage' };
-
-/** Which referrals a list holds, by state. The simulator's referrals are only ever NOT_BOOKED or AWAITING_TRIAGE. */
+/** Which referrals a list holds, by state (the lifecycle contract's §4.4). */
 function member(list: ReferrerWorklist, r: Referral): boolean {
   switch (list) {
     case 'LETTERS_OUTSTANDING':
-      return r.letterIntention === 'NEED_TO_ADD_LATER' && r.attachments.length === 0;
+      return r.letterIntention === 'NEED_TO_ADD_LATER' && r.attachments.length === 0 && r.state !== 'CANCELLED_REFERRAL';
     case 'AWAITING_BOOKING':
       return ['NOT_BOOKED', 'AWAITING_TRIAGE', 'DEFERRED_TO_PROVIDER', 'APP_CANCELLED_BY_PATIENT', 'APP_CANCELLED_BY_PROVIDER'].includes(r.state);
     case 'REJECTED_TRIAGE_RESPONSE':
       return ['REJECTED', 'TRIAGE_RESPONSE'].includes(r.state);
     case 'ASSESSMENT_RETURNED_CANCELLED_DNA':
-      return ['ASSESSMENT_RESULT', 'CANCELLED_REFERRAL', 'DID_NOT_ATTEND'].includes(r.state);
+      // A cancellation by the referring organisation itself is not news to it.
+      if (r.state === 'CANCELLED_REFERRAL') return r.cancelledByOds !== undefined && r.cancelledByOds !== r.createdBy.ods;
+      return ['ASSESSMENT_RESULT', 'DID_NOT_ATTEND'].includes(r.state);
   }
 }
 
@@ -58,7 +59,12 @@ const concept = (url: string, system: string, code: string, display?: string) =>
 
 function lastUpdated(r: Referral): string {
   const linked = r.attachments.map((a) => a.linkedAt);
-  const latest = Math.max(Date.parse(r.createdAt), ...linked, r.appointment ? Date.parse(r.appointment.created) : 0);
+  const latest = Math.max(
+    Date.parse(r.createdAt),
+    ...linked,
+    r.appointment ? Date.parse(r.appointment.created) : 0,
+    r.stateChangedAt ? Date.parse(r.stateChangedAt) : 0,
+  );
   return new Date(latest).toISOString();
 }
 
@@ -74,7 +80,11 @@ function item(list: ReferrerWorklist, r: Referral): object {
   const extra =
     list === 'LETTERS_OUTSTANDING'
       ? [{ url: 'letterDue', valueDate: r.createdAt.slice(0, 10) }]
-      : [{ url: 'referralLastUpdated', valueDateTime: lastUpdated(r) }, concept('status', SYSTEM.referralState, r.state, STATE_DISPLAY[r.state])];
+      : [
+          { url: 'referralLastUpdated', valueDateTime: lastUpdated(r) },
+          concept('status', SYSTEM.referralState, r.state, STATE_DISPLAY[r.state]),
+          ...(r.stateReason ? [concept('reason', r.stateReason.system, r.stateReason.code, r.stateReason.display)] : []),
+        ];
   return {
     extension: [{ extension: [...common, ...extra], url: `https://fhir.nhs.uk/STU3/StructureDefinition/${ITEM_EXTENSION[list]}` }],
     item: { reference: `ReferralRequest/${r.ubrn}` },

@@ -1,0 +1,116 @@
+// Tracking referrals in the background: the referrer worklists fetched on sign-in and by an alarm
+// every N minutes (settings or policy; at most once per list per interval; 429 Retry-After kept),
+// cached in storage.session bound to the user, and the panel's requests to read a referral, list the
+// cancellation reasons and cancel it at most once.
+import { browser } from 'wxt/browser';
+import { cancellationReasons } from '../ers/lifecycle';
+import { ProtocolError, registerHandler } from '../messages';
+import { currentOwner, getErsClient, getSessionView, onActive, onSignedOut } from '../session/manager';
+import { getSettings } from '../settings/index';
+import { worklistsItem } from '../storage';
+import { cancelAtMostOnce } from './cancel';
+import { refreshDue, refreshMinutes, shownLists, stateFor, type WorklistsState } from './refresh';
+
+const ALARM = 'tracking.refresh';
+
+async function intervalMinutes(): Promise<number> {
+  const settings = await getSettings().catch(() => undefined);
+  return refreshMinutes(settings?.worklistRefreshMinutes);
+}
+
+async function owner(): Promise<WorklistsState['owner'] | undefined> {
+  const view = await getSessionView();
+  if (view.status !== 'active' || !view.user?.id || !view.role?.ods) return undefined;
+  return { userId: view.user.id, ods: view.role.ods };
+}
+
+let running: Promise<void> | undefined;
+
+/** Fetches the lists that are due for the signed-in user; one run at a time. */
+export function refreshWorklists(): Promise<void> {
+  running ??= (async () => {
+    const who = await owner();
+    if (!who) return;
+    const client = await getErsClient();
+    await refreshDue(client, stateFor(await worklistsItem.get(), who), {
+      now: Date.now,
+      intervalMinutes: await intervalMinutes(),
+      save: (s) => worklistsItem.set(s),
+    });
+  })().finally(() => {
+    running = undefined;
+  });
+  return running;
+}
+
+async function requireSignedIn(): Promise<void> {
+  if (!(await currentOwner())) throw new ProtocolError('not-signed-in', 'Sign in to e-RS and choose a role first.');
+}
+
+export function registerTracking(): void {
+  try {
+    // Re-created only when missing or its period changed: the worker restarts often, and replacing
+    // the alarm each time would push its first firing back for ever.
+    void (async () => {
+      const n = await intervalMinutes();
+      const existing = await browser.alarms.get(ALARM);
+      if (existing?.periodInMinutes !== n) await browser.alarms.create(ALARM, { periodInMinutes: n, delayInMinutes: n });
+    })().catch(() => undefined);
+    browser.alarms.onAlarm.addListener((alarm) => {
+      if (alarm.name === ALARM) void refreshWorklists().catch(() => undefined);
+    });
+  } catch {
+    /* alarms unavailable (tests) */
+  }
+  onActive(() => void refreshWorklists().catch(() => undefined));
+  // Signing out leaves no one's patients or identity behind (idle and screen lock keep the lists,
+  // shown with their age, for the same user coming back).
+  onSignedOut(() => void worklistsItem.remove().catch(() => undefined));
+
+  registerHandler('tracking/worklists', async ({ refresh }) => {
+    if (refresh) await refreshWorklists().catch(() => undefined);
+    const view = await getSessionView();
+    const who = view.user?.id && view.role?.ods ? { userId: view.user.id, ods: view.role.ods } : undefined;
+    return {
+      signedIn: view.status === 'active',
+      userId: who?.userId,
+      intervalMinutes: await intervalMinutes(),
+      lists: shownLists(await worklistsItem.get(), who, Date.now()),
+    };
+  });
+
+  registerHandler('tracking/referral', async ({ ubrn }) => {
+    await requireSignedIn();
+    const client = await getErsClient();
+    const referral = await client.getReferral(ubrn);
+    return { referral, actions: await client.getAvailableActions(ubrn, referral.version) };
+  });
+
+  registerHandler('tracking/cancel-reasons', async ({ ubrn }) => {
+    await requireSignedIn();
+    const [client, view] = await Promise.all([getErsClient(), getSessionView()]);
+    const [referral, { codeSystem }] = await Promise.all([client.getReferral(ubrn), client.getCodeSystem('REFERRAL-CANCELLATION-REASON')]);
+    return {
+      reasons: cancellationReasons(codeSystem, {
+        businessFunction: view.role?.businessFunction ?? '',
+        hasAppointment: referral.appointmentReference !== undefined,
+      }),
+    };
+  });
+
+  registerHandler('tracking/cancel', async ({ ubrn, etag, reason, comment }) => {
+    await requireSignedIn();
+    const [client, view] = await Promise.all([getErsClient(), getSessionView()]);
+    const referral = await client.getReferral(ubrn);
+    const { codeSystem } = await client.getCodeSystem('REFERRAL-CANCELLATION-REASON');
+    const allowed = cancellationReasons(codeSystem, {
+      businessFunction: view.role?.businessFunction ?? '',
+      hasAppointment: referral.appointmentReference !== undefined,
+    });
+    const chosen = allowed.find((r) => r.code === reason);
+    if (!chosen) throw new ProtocolError('invalid-message', 'That cancellation reason cannot be used for this referral.');
+    const result = await cancelAtMostOnce(client, { ubrn, etag, reason: chosen, comment });
+    void refreshWorklists().catch(() => undefined);
+    return result;
+  });
+}
