@@ -4,11 +4,12 @@
 //
 // An *unlisted* script on purpose: WXT's content-script wrapper (ContentScriptContext) adds ~3.6 KB,
 // a 1 s location poll, and listens for a page-dispatchable `wxt:content-script-started` event (a page
-// could invalidate it). This script uses none of that and must stay ≤ 12 KB with a page-proof surface.
+// could invalidate it). This script uses none of that and has a byte budget (README: 16 KB) with a
+// page-proof surface.
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { READ_NOW, startContentRuntime } from '../utils/patient/content-runtime';
-import { activeAdaptersItem } from '../utils/storage';
+import { ACTIVE_ADAPTERS_KEY } from '../utils/storage';
 import type { Reply } from '../utils/messaging/errors';
 
 export default defineUnlistedScript(() => {
@@ -19,8 +20,8 @@ export default defineUnlistedScript(() => {
   void startContentRuntime({
     win: window,
     send: (msg) => browser.runtime.sendMessage(msg) as Promise<Reply<unknown> | undefined>,
-    loadAdapters: () => activeAdaptersItem.get(),
-    onAdaptersChanged: (cb) => browser.storage.onChanged.addListener((c, area) => area === 'local' && activeAdaptersItem.key in c && cb()),
+    loadAdapters: async () => (await browser.storage.local.get(ACTIVE_ADAPTERS_KEY))[ACTIVE_ADAPTERS_KEY],
+    onAdaptersChanged: (cb) => browser.storage.onChanged.addListener((c, area) => area === 'local' && ACTIVE_ADAPTERS_KEY in c && cb()),
     // Only the extension can send runtime messages to a content script; pages cannot.
     onReadRequest: (read) =>
       browser.runtime.onMessage.addListener((m: unknown, _s: unknown, reply: (r: unknown) => void) => {

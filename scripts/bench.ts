@@ -7,7 +7,7 @@ import path from 'node:path';
 import { benchAdvice } from './bench-advice';
 import { benchAskAdvice } from './bench-ask-advice';
 import { benchClient } from './bench-client';
-import { benchContent, type BenchLine } from './bench-content';
+import { benchContent, CONTENT_SCRIPT_BUDGET_BYTES, type BenchLine } from './bench-content';
 import { benchFaults } from './bench-faults';
 import { benchLetter } from './bench-letter';
 import { benchPanel } from './bench-panel';
@@ -17,7 +17,8 @@ import { ROOT } from './lib/chromium';
 
 /** Goals from the issues: value must be ≤ (or ≥ with `atLeast`) the target. */
 const TARGETS: Record<string, { target: number; atLeast?: boolean; source: string }> = {
-  content_script_bytes: { target: 12 * 1024, source: 'content script' },
+  content_script_bytes: { target: CONTENT_SCRIPT_BUDGET_BYTES, source: 'content script' },
+  content_script_budget_headroom_bytes: { target: 0, atLeast: true, source: 'content script' },
   extraction_median_adapter_10k: { target: 2, source: 'content script' },
   extraction_median_generic_10k: { target: 2, source: 'content script' },
   reader_corpus_wrong_identity: { target: 0, source: 'patient identity' },

@@ -68,9 +68,13 @@ export const tabStateItem = (tabId: number) => item<TabPatientState | undefined>
 export const panelRequestItem = item<PanelRequest | undefined>('session', 'patientContext.panelRequest', undefined);
 /** Host adapters an administrator added in the options page (raw JSON, validated on use). */
 export const customAdaptersItem = item<unknown>('local', 'patientAdapters.custom', undefined);
-/** The compiled adapters the background publishes for the content script. */
-/** (Read by the content script as untrusted data: it checks the shape before use.) */
-export const activeAdaptersItem = item<ActiveAdapter[] | undefined>('local', 'patientAdapters.active', undefined);
+/**
+ * The compiled adapters the background publishes for the content script, which reads them as
+ * untrusted data (it checks the shape before use) by this key alone: the item's code would cost the
+ * content script's byte budget and it never writes.
+ */
+export const ACTIVE_ADAPTERS_KEY = 'patientAdapters.active';
+export const activeAdaptersItem = item<ActiveAdapter[] | undefined>('local', ACTIVE_ADAPTERS_KEY, undefined);
 
 // ---- IndexedDB ------------------------------------------------------------------------------------
 /** The extension origin's databases (content scripts run in the page's origin and cannot open them). */

@@ -17,6 +17,7 @@ import { panelOwner, type PanelApi, type PanelSession, type ReconcileAction, typ
 import {
   deleteDraft,
   fileKey,
+  setAsideSent,
   getBlob,
   getOwnDraft,
   listDrafts,
@@ -516,8 +517,10 @@ export function createPanelStore(api: PanelApi) {
       );
     },
     async closeDone(d: Draft) {
-      // Keep a referral whose letter is still to follow until the letter is attached.
+      // Keep a referral whose letter is still to follow until the letter is attached, set aside
+      // under its UBRN, so that the patient's next referral starts fresh instead of showing this one.
       if (d.letterMode === 'attach') await deleteDraft(d.id);
+      else await setAsideSent(d.id);
       draft.value = undefined;
       await refreshLists();
       const r = report.peek();

@@ -282,7 +282,7 @@ describe("sign-out, restarts and other users never lose or leak a user's work", 
     await h.completeCis2Login(USER_IDS.baker);
     await panel.waitForSelector('[data-testid="signed-in-as"]', { timeout: 20_000 });
     await panel.waitForSelector('[data-testid="patient-banner"]', { timeout: 15_000 });
-    await waitForText(panel, 'main', /Other drafts \(0\)/);
+    await waitForText(panel, 'main', /Your other drafts \(0\)/);
     const shown = await panel.$eval('main', (m) => (m as HTMLElement).innerText);
     expect(shown).not.toMatch(/Letters outstanding/);
     expect(shown).not.toContain('991 200 3888'); // the first user's other patient

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../entrypoints/sidepanel/App';
 import { formatUbrn } from '../../entrypoints/sidepanel/components/DoneScreen';
 import { draftId, newDraft, type Draft } from '../../utils/referral/model';
-import { deleteDraft, getDraft, putBlob, putDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
+import { deleteDraft, getBlob, getDraft, listOutstanding, putBlob, putDraft, putOutstanding, resetDbConnection, updateDraft } from '../../utils/referral/store';
 import { fakeApi, OWNER, report, service, USER_ADAMS } from './fake-api';
 
 const NHS = '9434765919';
@@ -132,7 +132,8 @@ describe('referral letter', () => {
     Object.defineProperty(input, 'files', { value: files });
     fireEvent.change(input);
     const problems = await screen.findByRole('alert');
-    expect(problems.textContent).toMatch(/virus.exe.*cannot be attached|virus.exe: One of the values/s);
+    expect(problems.textContent).toContain('virus.exe: e-RS does not accept this type of file.');
+    expect(problems.textContent).not.toMatch(/service|route/);
     expect(problems.textContent).toContain('huge.pdf is 5.0 MB; e-RS accepts files up to 5 MB.');
     expect(problems.textContent).toContain('empty.txt is empty.');
     await waitFor(() => expect(document.querySelectorAll('[data-file-name]')).toHaveLength(1));
@@ -285,6 +286,77 @@ describe('done screen', () => {
   });
 });
 
+describe('after a referral with its letter to follow', () => {
+  it('Finish starts a fresh referral for the same patient; the sent one stays listed with its letter outstanding', async () => {
+    const api = fakeApi({ report: report(NHS, 'JONES') });
+    render(<App api={api.api} />);
+    const id = draftId(OWNER, HOST, NHS);
+    await waitFor(async () => expect(await getDraft(id)).toBeDefined());
+    await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
+    await putOutstanding({
+      ubrn: '000000070002',
+      owner: OWNER,
+      draftId: id,
+      displayName: 'JONES, Sarah (Mrs)',
+      nhsNumber: NHS,
+      priority: 'ROUTINE',
+      createdAt: Date.now(),
+      deadline: Date.now() + 86_400_000,
+      hostOrigin: HOST,
+    });
+    await updateDraft(id, (d) => {
+      d.letterMode = 'to-follow';
+      d.submission = { phase: 'complete', route: 'A011', ubrn: '000000070002', updatedAt: Date.now() };
+    });
+    cleanup();
+    render(<App api={api.api} />);
+    await screen.findByTestId('done');
+    fireEvent.click(screen.getByRole('button', { name: 'Finish' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Search' })).toBeTruthy());
+    expect(screen.queryByTestId('done')).toBeNull();
+    expect((await getDraft(id))?.submission.phase).toBe('editing');
+    const setAside = await getDraft(`${id}#000000070002`);
+    expect(setAside?.submission.ubrn).toBe('000000070002');
+    expect(await getBlob(`patient-letter:${id}#000000070002`)).toBeDefined();
+    expect((await listOutstanding(OWNER))[0]?.draftId).toBe(`${id}#000000070002`);
+    expect(screen.getByTestId('draft-status').textContent).toBe('Sent, letter to follow');
+  });
+});
+
+describe('your other drafts', () => {
+  it('say honestly what happened (a refused create is not "Submitting") and Delete asks first', async () => {
+    const api = fakeApi({ report: report(NHS, 'JONES') });
+    const refused = newDraft({
+      owner: OWNER,
+      hostOrigin: HOST,
+      sourceUrl: `${HOST}/x`,
+      patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
+      ttlMs: 86_400_000,
+      now: Date.now(),
+    });
+    refused.submission = { phase: 'ready', error: { step: 'create', kind: 'refused', status: 422, message: 'e-RS refused it.' }, updatedAt: Date.now() };
+    const editing = newDraft({
+      owner: OWNER,
+      hostOrigin: HOST,
+      sourceUrl: `${HOST}/y`,
+      patient: { nhsNumber: '9000000017', displayName: 'PATEL, Ravi (Mr)' },
+      ttlMs: 86_400_000,
+      now: Date.now() - 1000,
+    });
+    await putDraft(refused);
+    await putDraft(editing);
+    render(<App api={api.api} />);
+    await screen.findByText(/Your other drafts \(2\)/);
+    expect(screen.getAllByTestId('draft-status').map((e) => e.textContent)).toEqual(['Not sent: e-RS refused it', 'Draft, not sent']);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete the draft for PATEL, Ravi (Mr)' }));
+    expect(await getDraft(editing.id)).toBeDefined();
+    fireEvent.click(screen.getByRole('button', { name: 'Keep it' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete the draft for PATEL, Ravi (Mr)' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, delete' }));
+    await waitFor(async () => expect(await getDraft(editing.id)).toBeUndefined());
+  });
+});
+
 describe('the panel follows the session at once', () => {
   it('on sign-out nothing of the patient, shortlist, letter or other drafts stays on screen; signing in again brings the draft back', async () => {
     const api = await searchFor();
@@ -349,7 +421,7 @@ describe('the panel follows the session at once', () => {
     await waitFor(async () => expect(await getDraft(draftId('021600556522@B86001', HOST, NHS))).toBeDefined());
     expect(document.querySelector('[data-shortlist-id]')).toBeNull();
     expect(document.body.textContent).not.toContain('TAYLOR');
-    expect(screen.getByText(/Other drafts \(0\)/)).toBeTruthy();
+    expect(screen.getByText(/Your other drafts \(0\)/)).toBeTruthy();
   });
 });
 

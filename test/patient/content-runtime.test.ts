@@ -172,4 +172,24 @@ describe('the Refer button', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(rt.button.root.querySelector('p')!.textContent).toBe('Could not open the panel: the extension is not enabled on this page.');
   });
+
+  it('says so when the extension does not answer Refer at all (never silent)', async () => {
+    setUrl('http://127.0.0.1:8080/demo/gp/record-9434765919.html');
+    document.body.innerHTML = demoPage('gp/record-9434765919.html');
+    rt = await startContentRuntime({
+      win: window,
+      // The worker is gone (extension reloaded or updated): sendMessage rejects.
+      send: async (m) => {
+        if (m.type === 'open-panel') throw new Error('Extension context invalidated.');
+        return { ok: true, data: {} };
+      },
+      loadAdapters: async () => BUILTIN_ACTIVE_ADAPTERS,
+    });
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
+    const ev = new MouseEvent('click');
+    Object.defineProperty(ev, 'isTrusted', { value: true });
+    rt.button.root.querySelector('button')!.dispatchEvent(ev);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(rt.button.root.querySelector('p')!.textContent).toBe('Could not open the panel: the extension did not answer. Reload the page and try again.');
+  });
 });

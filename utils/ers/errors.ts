@@ -149,12 +149,26 @@ export class ErsError extends Error {
   }
 }
 
+/**
+ * Where a code means something narrower for one operation, the message says that instead: for a
+ * file (A020) INAPPROPRIATE_VALUE is the file's type, not "the wrong kind of service".
+ */
+const OPERATION_MESSAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  A020: {
+    INAPPROPRIATE_VALUE:
+      'e-RS does not accept this type of file. Attach the letter as a PDF, Word (.doc or .docx), RTF or text file, or as an image (JPEG, PNG, GIF or TIFF).',
+    MISSING_VALUE: 'The file name needs its extension (for example letter.pdf).',
+    INVALID_VALUE: 'The file name is too long or uses characters e-RS cannot take (use plain letters, digits and punctuation, up to 255 characters).',
+  },
+};
+
 const UNKNOWN_MESSAGE =
   "We cannot tell whether e-RS made this change: the answer was lost or unreadable (a gateway error, a timeout or a broken connection). It has NOT been sent again. Check in e-RS (worklist or the patient's referrals) before trying again.";
 
 export function plainMessage(init: Pick<ErsErrorInit, 'kind' | 'status' | 'code' | 'operation'>): string {
   // An e-RS code says why e-RS failed, but not whether it applied the change: never "nothing was lost".
   if (init.kind === 'outcome-unknown') return UNKNOWN_MESSAGE;
+  if (init.code && init.operation && OPERATION_MESSAGES[init.operation]?.[init.code]) return OPERATION_MESSAGES[init.operation][init.code];
   if (init.code && ERROR_MESSAGES[init.code]) return ERROR_MESSAGES[init.code];
   switch (init.kind) {
     case 'network':

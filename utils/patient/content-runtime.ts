@@ -32,9 +32,11 @@ export interface ContentRuntime {
 
 /** Plain English for the Refer button when the panel did not open (the background sends codes only). */
 export function openFailure(code: string | undefined): string {
-  if (code === 'panel-unavailable') return 'Could not open the panel. Open it from the toolbar button or the right-click menu.';
-  if (code === 'forbidden-sender') return 'Could not open the panel: the extension is not enabled on this page.';
-  return 'Could not open the panel: the extension did not answer. Reload the page and try again.';
+  return `Could not open the panel${
+    code === 'panel-unavailable'
+      ? '. Open it from the toolbar button or the right-click menu.'
+      : `: the extension ${code === 'forbidden-sender' ? 'is not enabled on this page.' : 'did not answer. Reload the page and try again.'}`
+  }`;
 }
 
 export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<ContentRuntime> {
@@ -48,8 +50,8 @@ export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<Con
   await load();
 
   const adapter = () => findActiveAdapter(adapters, win.location.href);
-  const send = (msg: PatientContentMessage): Promise<Reply<unknown> | undefined> =>
-    deps.send(msg).catch(() => ({ ok: false as const, error: { code: 'internal' as const, message: 'The extension did not answer.' } }));
+  // No answer (the extension reloaded, the worker failed) reads as a failure without a code.
+  const send = (msg: PatientContentMessage): Promise<Reply<unknown> | undefined> => deps.send(msg).catch(() => undefined);
   const button = createReferButton(doc, () => {
     const context = watcher.flush();
     void send({ type: 'open-panel', context }).then((r) => button.setMessage(r?.ok ? '' : openFailure(r?.error.code)));

@@ -16,13 +16,8 @@ const all = (root: ParentNode | null, sel: string, limit: number): Element[] => 
     return []; // an invalid selector in an admin adapter must not break the reader
   }
 };
-export const q = (root: ParentNode, sel?: string): Element | null => {
-  try {
-    return sel ? root.querySelector(sel) : null;
-  } catch {
-    return null;
-  }
-};
+/** The first element matching `sel`, or null (also for no or an invalid selector). */
+export const q = (root: ParentNode, sel?: string): Element | null => (sel && all(root, sel, 1)[0]) || null;
 
 /** Elements holding the value next to a label cell (th/dt/label…): `for=`, next cell, or next sibling. */
 function byLabel(doc: Document, loc: FieldLocator): Element[] {
@@ -84,6 +79,12 @@ function one(doc: Document, a: ActiveAdapter, field: PatientField): string | und
   return undefined;
 }
 
+/** Reasons both readers give, written once (the content script carries one copy of each). */
+export const NO_NHS = 'No NHS number shown';
+export const NO_NAME = 'No patient name shown';
+export const manyNumbers = (n: number) => `${n} different NHS numbers shown`;
+export const failsCheck = (n: string) => `NHS number ${formatNhsNumber(n)} fails the modulus 11 check`;
+
 export const reportBase = (doc: Document, url: string, adapterId: string, observedAt: number) => ({
   source: { adapterId, url: url.slice(0, 2048), title: cleanText(doc.title).slice(0, 200) },
   observedAt,
@@ -98,20 +99,20 @@ export function readWithAdapter(a: ActiveAdapter, doc: Document, url: string, no
   });
   if (!q(doc, a.recordOpen.selector) || q(doc, a.recordOpen.absent)) return no('none', 'No patient record open', 1);
   const numbers = [...new Set(raw(doc, a, 'nhsNumber')[0].map(pickNhsNumber).filter(Boolean))] as string[];
-  if (!numbers.length) return no('none', 'No NHS number shown', 0.5);
-  if (numbers.length > 1) return no('ambiguous', `${numbers.length} different NHS numbers shown`);
+  if (!numbers.length) return no('none', NO_NHS, 0.5);
+  if (numbers.length > 1) return no('ambiguous', manyNumbers(numbers.length));
   const nhsNumber = numbers[0]!;
-  if (!isValidNhsNumber(nhsNumber)) return no('invalid', `NHS number ${formatNhsNumber(nhsNumber)} fails the modulus 11 check`);
+  if (!isValidNhsNumber(nhsNumber)) return no('invalid', failsCheck(nhsNumber));
   const parsed = parseName(one(doc, a, 'name') ?? '');
   const family = one(doc, a, 'family') ?? parsed?.family;
-  if (!family) return no('invalid', 'No patient name shown', 0.5);
+  if (!family) return no('invalid', NO_NAME, 0.5);
   const given = one(doc, a, 'given');
   const name: PatientContext['name'] = { family, given: given ? given.split(' ') : (parsed?.given ?? []) };
   const prefix = one(doc, a, 'prefix') ?? parsed?.prefix;
   if (prefix) name.prefix = prefix;
   const p: PatientContext = { nhsNumber, name };
   for (const f of ['birthDate', 'gender', 'address', 'postcode', 'gpPractice'] as const) {
-    const v = one(doc, a, f) ?? (f === 'postcode' && p.address ? normalisePostcode(p.address) : undefined);
+    const v = one(doc, a, f) ?? (f === 'postcode' ? normalisePostcode(p.address ?? '') : undefined);
     if (v) (p as unknown as Record<string, string>)[f] = v;
   }
   for (const f of ['problems', 'medications', 'allergies'] as const) if (a.fields[f]) p[f] = [...new Set(raw(doc, a, f)[0])];

@@ -5,9 +5,9 @@
 // about another person (next of kin, emergency contact, mother/baby, registered GP, care team,
 // recently viewed, previous patient), a link or navigation. It gives up — never guesses — when two
 // patients are shown, the fields disagree, or the record says it is still loading.
-import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
-import { reportBase } from './extract';
-import { NHS_NUMBER_RE, POSTCODE_SOURCE, UK_DATE_SOURCE, normaliseGender, normalisePostcode, normaliseText, parseName, parseUkDate } from './normalise';
+import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
+import { NO_NAME, NO_NHS, failsCheck, manyNumbers, reportBase } from './extract';
+import { NHS_NUMBER_RE, POSTCODE_SOURCE, TITLE, UK_DATE_SOURCE, normaliseGender, normalisePostcode, normaliseText, parseName, parseUkDate } from './normalise';
 import { MAX_PROVENANCE_CHARS, type PatientContext, type PatientContextReport } from './types';
 
 export const GENERIC_MAX_TEXT_NODES = 20_000;
@@ -18,7 +18,7 @@ export const MAX_BLOCK_LINES = 60;
 // Matched on localName, case-insensitively: no per-node upper-casing, and XHTML <script> is skipped too.
 const SKIP = /^(script|style|noscript|template|textarea|svg)$/i;
 /** Elements that flow inside a line; every other element (div, td, li, a custom element…) starts one. */
-const INLINE = /^(abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|ins|del|kbd|label|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr|nobr)$/i;
+const INLINE = /^(abbr|bd[io]|[biqsu]|cite|code|data|dfn|em|font|ins|del|kbd|label|mark|samp|small|span|strong|su[bp]|time|var|wbr|nobr)$/i;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 // Per-node checks of the page scan without a regex call (12,000+ text nodes on a big record page).
@@ -141,9 +141,9 @@ type Cache = Map<Element, number>;
 function ownFlags(el: Element): number {
   const tag = el.localName;
   if (/^(a|nav|button|select|option|menu)$/.test(tag)) return Flag.Other;
-  let f = 0;
-  const attr = `${el.getAttribute('class') ?? ''} ${el.id} ${el.getAttribute('role') ?? ''} ${el.getAttribute('aria-label') ?? ''} ${el.getAttribute('data-section') ?? ''}`;
-  if (OTHER_ATTR.test(attr)) f |= Flag.Other;
+  const at = (name: string) => el.getAttribute(name) ?? '';
+  const cls = at('class');
+  let f = OTHER_ATTR.test(`${cls} ${el.id} ${at('role')} ${at('aria-label')} ${at('data-section')}`) ? Flag.Other : 0;
   if (/^(h\d|legend|caption|summary|dt|th)$/.test(tag) && OTHER_LABEL.test(normaliseText(el.textContent ?? '').slice(0, 80))) f |= Flag.Other;
   // A card whose first child is a short heading naming someone else ("Emergency contact").
   const h = el.firstElementChild;
@@ -151,9 +151,8 @@ function ownFlags(el: Element): number {
     const t = normaliseText((h.textContent ?? '').slice(0, 200));
     if (t.length <= 40 && OTHER_LABEL.test(t) && h.nextElementSibling) f |= Flag.Other;
   }
-  if (el.getAttribute('aria-busy') === 'true' || BUSY.test(el.getAttribute('class') ?? '')) f |= Flag.Busy;
-  const style = (el.getAttribute('style') ?? '').replace(/\s/g, '');
-  if (el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true' || /display:none|visibility:hidden/i.test(style)) f |= Flag.Hidden;
+  if (at('aria-busy') === 'true' || BUSY.test(cls)) f |= Flag.Busy;
+  if (el.hasAttribute('hidden') || at('aria-hidden') === 'true' || /display:none|visibility:hidden/i.test(at('style').replace(/\s/g, ''))) f |= Flag.Hidden;
   return f;
 }
 
@@ -163,7 +162,7 @@ function flagsOf(el: Element | null, cache: Cache): number {
   let f = cache.get(el);
   if (f !== undefined) return f;
   const up = el.parentElement ?? (el.ownerDocument?.defaultView?.frameElement as Element | null | undefined) ?? null;
-  f = ownFlags(el) | (el.localName === 'body' ? flagsOf(up, cache) & Flag.Hidden : flagsOf(up, cache));
+  f = ownFlags(el) | (flagsOf(up, cache) & (el.localName === 'body' ? Flag.Hidden : ~0));
   cache.set(el, f);
   return f;
 }
@@ -175,11 +174,11 @@ const NHS_LABEL = /\bNHS(?:\s*(?:number|num|no\.?|#))?\s*[:#.]?\s*$/i;
 const DATE = `(${UK_DATE_SOURCE})`;
 const DOB_LABEL = String.raw`(?:date of birth|d\.?o\.?b\.?|born|birth date|b\.)`;
 const LABELLED_DOB = new RegExp(String.raw`(?:^|[^a-z])${DOB_LABEL}${SEP}${DATE}`, 'gi');
-const DOB_LABEL_CELL = new RegExp(String.raw`^${DOB_LABEL}\s*:?$`, 'i');
+/** A label cell whose value is in the next cell: that value reads as "Label value". */
+const LABEL_CELL = new RegExp(String.raw`^(?:${DOB_LABEL}|sex|gender|post\s?code)\s*:?$`, 'i');
 const DATE_WITH_AGE = new RegExp(String.raw`${DATE}\s*\(?\s*(?:age\s*)?\d{1,3}\s*(?:y|yr|yrs|years?)\b`, 'gi');
 const SEX_VALUE = '(male|female|other|unknown|indeterminate|not known|m|f)';
 const LABELLED_SEX = new RegExp(String.raw`\b(?:sex|gender)\s*[:#]?\s*${SEX_VALUE}\b`, 'gi');
-const SEX_LABEL_CELL = /^(?:sex|gender)\s*:?$/i;
 const BARE_SEX =
   /(?:^|[^\p{L}-])(male|female)(?![\p{L}-])|\d\s*(?:y|yr|yrs|years?)\)?\s*[,/]?\s*\(?([MF])\b|(?:^|\s)([MF])\s*[,/]?\s*\(?\d{1,3}\s*(?:y|yr|yrs|years?)\b/giu;
 const LABELLED_POSTCODE = new RegExp(String.raw`\bpost\s?code${SEP}${POSTCODE_SOURCE}`, 'gi');
@@ -187,12 +186,11 @@ const ANY_POSTCODE = new RegExp(POSTCODE_SOURCE, 'g');
 
 /** Words that end a name in a one-line banner (`Mrs Jane SMITH Born …`). */
 const STOP =
-  /^(surname|forenames?|forename\(s\)|given|first|family|last|born|dob|d\.o\.b\.?|nhs|age|aged|sex|gender|male|female|address|hospital|mrn|hosp|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
+  /^(surname|forename(?:s|\(s\))?|given|first|family|last|born|dob|d\.o\.b\.?|nhs|aged?|sex|gender|(?:fe)?male|address|hosp(?:ital)?|mrn|postcode|tel|phone|mobile|date|died|deceased|ward|bed|gp|patient|name|number|no\.?|unit|case|crn|rio|id|allergies|alerts?)$/i;
 const NAME_WORD = /^\p{Lu}[\p{L}'’-]*\.?$/u;
 const UPPER_WORD = /^(?:\p{Lu}[\p{Lu}'’-]*|(?:Mc|Mac|O'|O’|D'|D’|De|Van|Von|Le|La)\p{Lu}[\p{Lu}'’-]*)$/u;
 // Case-sensitive on purpose: with the `i` flag \p{Lu} matches every letter and backtracks badly.
 const TITLED_NAME = /(\p{Lu}[\p{Lu}'’ -]*\p{Lu}),[ \t]*(\p{Lu}[\p{L}'’-]*(?:[ \t]+\p{Lu}[\p{L}'’-]*)*)[ \t]*\(([A-Za-z]{2,6})\.?\)/gu;
-const TITLE = /^(mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|revd|master)\.?$/i;
 const LABELLED_NAME = /^(?:patient(?:'s)? name|full name|name|patient|re)\s*[:#]\s*(.+)$/i;
 /** Where a labelled name value ends on a one-line banner. */
 const VALUE_END = /\s(?:born|dob|d\.o\.b\.?|date of birth|nhs|sex|gender|age|aged|address|hospital|mrn|postcode)\b.*$/i;
@@ -257,8 +255,6 @@ function distinct<T>(values: (T | undefined | false | '')[], key: (v: T) => stri
   return [...seen.values()];
 }
 
-const each = <T>(text: string, re: RegExp, f: (m: RegExpMatchArray) => T) => [...text.matchAll(re)].map(f);
-
 /** The text around `i` on its line (at most MAX_PROVENANCE_CHARS): where a field was read from. */
 const around = (text: string, i: number): string => {
   const start = Math.max(text.lastIndexOf('\n', i) + 1, i - 30);
@@ -295,7 +291,7 @@ export function readLines(lines: Line[]): GenericRead {
   const own = (l: Line): string => {
     if (flags(l) & (Flag.Other | Flag.Hidden)) return '';
     const prev = l.prev.length > 40 ? '' : normaliseText(l.prev);
-    if (OTHER_LABEL.test(l.text) || (prev.length <= 40 && OTHER_LABEL.test(prev) && !/\d/.test(prev))) return '';
+    if (OTHER_LABEL.test(l.text) || (OTHER_LABEL.test(prev) && !/\d/.test(prev))) return '';
     const m = OTHER_INLINE.exec(l.text);
     return m ? l.text.slice(0, m.index) : l.text;
   };
@@ -318,16 +314,17 @@ export function readLines(lines: Line[]): GenericRead {
     const labelled = NHS_LABEL.test(before) || (!before.trim() && /^NHS\b/i.test(p) && NHS_LABEL.test(p));
     found.push({ n: normaliseNhsNumber(m[1]!), line, labelled, i: index });
   }
-  if (found.some((f) => flags(f.line) & Flag.Busy)) return give('none', 'The record is still loading', 0);
+  const loading = () => give('none', 'The record is still loading', 0);
+  if (found.some((f) => flags(f.line) & Flag.Busy)) return loading();
   const labelled = distinct(found.filter((f) => f.labelled).map((f) => f.n));
   const anyValid = distinct(found.map((f) => f.n)).filter(isValidNhsNumber);
-  const others = anyValid.filter((n) => !labelled.includes(n));
-  if (labelled.length > 1 || (labelled.length && others.length) || anyValid.length > 1) {
-    return give('ambiguous', `${distinct([...labelled, ...anyValid]).length} different NHS numbers shown`, 0);
+  // Two labelled numbers, two valid ones, or a valid one besides the labelled one: two patients.
+  if (labelled.length > 1 || anyValid.length > 1 || (labelled.length && anyValid.some((n) => n !== labelled[0]))) {
+    return give('ambiguous', manyNumbers(distinct([...labelled, ...anyValid]).length), 0);
   }
-  if (labelled.length === 0) return give('none', anyValid.length ? 'Unlabelled NHS-like number only' : 'No NHS number shown', 0);
+  if (labelled.length === 0) return give('none', anyValid.length ? 'Unlabelled NHS-like number only' : NO_NHS, 0);
   const nhsNumber = labelled[0]!;
-  if (!isValidNhsNumber(nhsNumber)) return give('invalid', `NHS number ${formatNhsNumber(nhsNumber)} fails the modulus 11 check`, 0.3);
+  if (!isValidNhsNumber(nhsNumber)) return give('invalid', failsCheck(nhsNumber), 0.3);
 
   /** Names in a block's lines, the patient's only. */
   const namesIn = (block: Line[], blockEl: Element | null) => {
@@ -340,7 +337,7 @@ export function readLines(lines: Line[]): GenericRead {
       const prev = i > 0 ? own(block[i - 1]!) : '';
       const el = l.el;
       const h = el?.closest('h1,h2,h3,h4,h5,h6,[role=heading],[class*=name]');
-      const heading = !el || (!!h && contains(blockEl ?? h, h)) || (i === 0 && el !== blockEl);
+      const heading = !el || (!!h && (!blockEl || blockEl.contains(h))) || (i === 0 && el !== blockEl);
       let m: RegExpExecArray | null;
       const next = () => (block[i + 1] ? own(block[i + 1]!) : '');
       const f = afterLabel(FAMILY_LABEL, t, next);
@@ -371,7 +368,7 @@ export function readLines(lines: Line[]): GenericRead {
     names = namesIn(block, el);
   }
   if (names.length > 1) return give('ambiguous', `${names.length} different patient names shown`, 0.3);
-  if (!names.length) return give('none', 'No patient name shown', 0.4);
+  if (!names.length) return give('none', NO_NAME, 0.4);
   // Details may sit a level or two further out (a table's next row): widen while no other patient joins.
   for (let up = 0; el && up < 2 && el.parentElement && el.localName !== 'body'; up++) {
     const wider = linesOf(el.parentElement);
@@ -381,25 +378,33 @@ export function readLines(lines: Line[]): GenericRead {
   }
   const text: string[] = [];
   for (const [i, l] of block.entries()) {
-    if (flags(l) & Flag.Busy) return give('none', 'The record is still loading', 0);
+    if (flags(l) & Flag.Busy) return loading();
     const t = own(l);
     // A value cell after its label cell reads as "Label value".
     const prev = i > 0 ? own(block[i - 1]!) : '';
-    if (t) text.push(DOB_LABEL_CELL.test(prev) || SEX_LABEL_CELL.test(prev) || /^post\s?code:?$/i.test(prev) ? `${prev} ${t}` : t);
+    if (t) text.push(LABEL_CELL.test(prev) ? `${prev} ${t}` : t);
   }
   const blockText = text.join('\n');
   // Where each value was read from (first occurrence of each distinct value), for the panel.
   const from: Record<string, string> = {};
   const at_ = <T extends string>(v: T | undefined, m: RegExpMatchArray) => (v && !(v in from) && (from[v] = around(blockText, m.index! + m[0].length - 1)), v);
 
-  let dobs = distinct(each(blockText, LABELLED_DOB, (m) => at_(parseUkDate(m[1]!), m)));
-  if (!dobs.length) dobs = distinct(each(blockText, DATE_WITH_AGE, (m) => at_(parseUkDate(m[1]!), m)));
+  /** Distinct values of the first of `res` that finds any (each value's source kept in `from`). */
+  const values = <T extends string>(parse: (m: RegExpMatchArray) => T | undefined, ...res: RegExp[]): T[] => {
+    for (const re of res) {
+      const v = distinct([...blockText.matchAll(re)].map((m) => at_(parse(m), m)));
+      if (v.length) return v;
+    }
+    return [];
+  };
+  const dobs = values((m) => parseUkDate(m[1]!), LABELLED_DOB, DATE_WITH_AGE);
   if (dobs.length > 1) return give('ambiguous', 'Dates of birth disagree', 0.3);
-  let sexes = distinct(each(blockText, LABELLED_SEX, (m) => at_(normaliseGender(m[1]!), m)));
+  const sex = (m: RegExpMatchArray) => normaliseGender(m[1] ?? m[2] ?? m[3]!);
+  let sexes = values(sex, LABELLED_SEX);
   if (sexes.length > 1) return give('ambiguous', 'Sex shown disagrees', 0.3);
-  if (!sexes.length) sexes = distinct(each(blockText, BARE_SEX, (m) => at_(normaliseGender(m[1] ?? m[2] ?? m[3]!), m)));
-  let postcodes = distinct(each(blockText, LABELLED_POSTCODE, (m) => at_(normalisePostcode(`${m[1]} ${m[2]}`), m)));
-  if (!postcodes.length) postcodes = distinct(each(blockText, ANY_POSTCODE, (m) => at_(normalisePostcode(m[0]), m)));
+  if (!sexes.length) sexes = values(sex, BARE_SEX);
+  // normalisePostcode takes the first postcode in the match ("Postcode: LS1 4AP" holds no other).
+  const postcodes = values((m) => normalisePostcode(m[0]), LABELLED_POSTCODE, ANY_POSTCODE);
 
   const name = names[0]!;
   const patient: PatientContext = { nhsNumber, name };
@@ -408,15 +413,16 @@ export function readLines(lines: Line[]): GenericRead {
     nhsNumber: around(at.line.text, at.i),
     name: text.find((t) => t.toUpperCase().includes(fam))?.slice(0, MAX_PROVENANCE_CHARS),
   };
-  if (dobs[0]) (patient.birthDate = dobs[0]), (prov.birthDate = from[dobs[0]]);
-  if (sexes.length === 1) (patient.gender = sexes[0]), (prov.gender = from[sexes[0]!]);
-  if (postcodes.length === 1) (patient.postcode = postcodes[0]), (prov.postcode = from[postcodes[0]!]);
+  // A date of birth is never ambiguous here (above); a sex or postcode is kept only when there is one.
+  for (const [k, v] of [
+    ['birthDate', dobs],
+    ['gender', sexes],
+    ['postcode', postcodes],
+  ] as const) {
+    if (v.length === 1) (patient[k] = v[0] as never), (prov[k] = from[v[0]!]);
+  }
   // 1 only when NHS number, name and date of birth were all read from the one block.
   return { status: 'single', patient, confidence: dobs[0] ? 1 : 0.7, from: prov, block: el ?? undefined };
-}
-
-function contains(el: Element, other: Element | null): boolean {
-  return !!other && (el === other || el.contains(other));
 }
 
 export function readGeneric(doc: Document, url: string, now = Date.now()): PatientContextReport & { block?: Element } {

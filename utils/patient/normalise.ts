@@ -1,6 +1,6 @@
 // Normalisers: turn what a clinical page shows into PatientContext values. Pure, dependency-free
 // (the content script bundles this), and they return undefined rather than guess.
-import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
+import { normaliseNhsNumber } from './nhs-number';
 import type { Gender, PatientContext } from './types';
 
 /** Longest text we ever keep for one field; host pages are data and may be hostile. */
@@ -34,17 +34,20 @@ export function pickNhsNumber(raw: string): string | undefined {
 
 const MONTHS = 'janfebmaraprmayjunjulaugsepoctnovdec';
 
-/** Date patterns UK clinical systems print (source text for the generic reader too). */
-export const UK_DATE_SOURCE = String.raw`\d{4}-\d\d-\d\d|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{1,2}(?:st|nd|rd|th)?[ -](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ -]\d{4}`;
+/**
+ * Date patterns UK clinical systems print (source text for the generic reader too). One source for
+ * finding and parsing: groups 1-3 ISO, 4-7 day, numeric month or month name, year. A word that is
+ * not a month matches here and is refused by parseUkDate.
+ */
+export const UK_DATE_SOURCE = String.raw`(\d{4})-(\d\d)-(\d\d)|(\d{1,2})(?:[/.-](\d{1,2})[/.-]|(?:st|nd|rd|th)?[ -]([a-z]{3})[a-z]*\.?[ -])(\d{4})`;
+const UK_DATE = new RegExp(String.raw`(?<!\d)(?:${UK_DATE_SOURCE})(?!\d)`);
 
 /**
  * `14/03/1958`, `14-03-1958`, `14.03.1958`, `1958-03-14`, `14-Mar-1958`, `14 Mar 1958`,
  * `14th March 1958` → `1958-03-14`. Impossible dates, two-digit years and US order are not guessed.
  */
 export function parseUkDate(raw: string): string | undefined {
-  const m = /(?<!\d)(?:(\d{4})-(\d\d)-(\d\d)|(\d{1,2})(?:[/.-](\d{1,2})[/.-]|(?:st|nd|rd|th)?[ -]([a-z]{3})[a-z]*\.?[ -])(\d{4}))(?!\d)/.exec(
-    cleanText(raw).toLowerCase(),
-  );
+  const m = UK_DATE.exec(cleanText(raw).toLowerCase());
   if (!m) return undefined;
   const y = +(m[1] ?? m[7]!);
   const mo = m[2] ? +m[2] : m[5] ? +m[5] : (MONTHS.indexOf(m[6]!) + 3) / 3;
@@ -77,11 +80,12 @@ export function normaliseOds(raw: string): string | undefined {
   return m && /[A-Z]/.test(m[1]!) && /\d/.test(m[1]!) ? m[1] : undefined;
 }
 
-const TITLES = /^(mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|revd|master)$/i;
+/** A title word, optionally with its full stop (`Mrs`, `Dr.`). */
+export const TITLE = /^(mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|revd|master)\.?$/i;
 
 export function normalisePrefix(raw: string): string | undefined {
   const s = cleanText(raw).replace(/[().]/g, '');
-  if (!TITLES.test(s)) return undefined;
+  if (!TITLE.test(s)) return undefined;
   return s[0]!.toUpperCase() + s.slice(1).toLowerCase();
 }
 
@@ -94,10 +98,7 @@ export function parseName(raw: string): PatientContext['name'] | undefined {
   if (!s) return undefined;
   let prefix: string | undefined;
   const paren = /\(([^()]*)\)\s*$/.exec(s);
-  if (paren && normalisePrefix(paren[1]!)) {
-    prefix = normalisePrefix(paren[1]!);
-    s = s.slice(0, paren.index).trim();
-  }
+  if (paren && (prefix = normalisePrefix(paren[1]!))) s = s.slice(0, paren.index).trim();
   let family: string;
   let given: string[];
   if (s.includes(',')) {
@@ -108,15 +109,15 @@ export function parseName(raw: string): PatientContext['name'] | undefined {
       .trim()
       .split(' ')
       .filter(Boolean);
-    if (!prefix && given.length && normalisePrefix(given[0]!)) prefix = normalisePrefix(given.shift()!);
+    if (!prefix && (prefix = normalisePrefix(given[0] ?? ''))) given.shift();
   } else {
     const parts = s.split(' ');
-    if (parts.length > 1 && normalisePrefix(parts[0]!)) prefix = normalisePrefix(parts.shift()!);
+    const title = parts.length > 1 && normalisePrefix(parts[0]!);
+    if (title) (prefix = title), parts.shift();
     // Trailing upper-case words are the family name (`Siobhán O'BRIEN`); otherwise the last word.
     let cut = parts.length;
     while (cut > 1 && /\p{Lu}{2}/u.test(parts[cut - 1]!) && parts[cut - 1] === parts[cut - 1]!.toUpperCase()) cut--;
-    if (cut === parts.length) cut = parts.length - 1;
-    if (cut < 0) cut = 0;
+    if (cut === parts.length) cut--; // never negative: split always yields a part
     family = parts.slice(cut).join(' ');
     given = parts.slice(0, cut);
   }

@@ -16,8 +16,8 @@ export interface ReferButton {
 
 const CSS =
   ':host{all:initial}div{font:14px Arial,sans-serif;background:#fff;border:2px solid #005eb8;border-radius:6px;padding:6px}' +
-  'button{all:initial;font:bold 15px Arial,sans-serif;color:#fff;background:#007f3b;border-radius:4px;padding:8px 12px;cursor:pointer;display:block}' +
-  'button:focus-visible{outline:3px solid #fd0}small{display:block}p{margin:4px 0 0;color:#d5281b}p:empty{display:none}';
+  'button{all:initial;font:bold 15px Arial,sans-serif;color:#fff;background:#007f3b;border-radius:4px;padding:8px 12px;cursor:pointer}' +
+  'button,small{display:block}button:focus-visible{outline:3px solid #fd0}p{margin:4px 0 0;color:#d5281b}p:empty{display:none}';
 
 /** Position of the host element, set inline with !important so host CSS cannot move or hide it. */
 const FLOATING = 'position:fixed;right:16px;bottom:16px;z-index:2147483647;display:block';

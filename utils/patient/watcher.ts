@@ -64,7 +64,9 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   // Nothing is published before the first reading has settled.
   let current = first.status === 'single' ? unsettled(first) : first;
   let key = reportKey(current);
-  let candidate: { key: string; since: number } | undefined = first.status === 'single' ? { key: reportKey(first), since: Date.now() } : undefined;
+  // The reading waiting to settle (its key) and since when it has read the same.
+  let candidate: string | undefined = first.status === 'single' ? reportKey(first) : undefined;
+  let since = Date.now();
   let lastNhs: string | undefined;
   let block = lastIdentityBlock();
   let print = 0;
@@ -101,8 +103,8 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     }
     idle = 0;
     const now = Date.now();
-    if (candidate?.key !== k) candidate = { key: k, since: now };
-    const wait = settleFor(r) - (now - candidate.since);
+    if (candidate !== k) (candidate = k), (since = now);
+    const wait = settleFor(r) - (now - since);
     if (wait > 0) {
       // Changing: withdraw the patient shown so far at once, and look again when the window ends.
       if (current.status === 'single') publish(unsettled(r));
@@ -175,12 +177,15 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   }, FINGERPRINT_MS);
   if (candidate) later(SETTLE_MS);
   const nav = (win as unknown as { navigation?: EventTarget }).navigation;
-  const targets: [EventTarget | undefined, string][] = [
-    [win, 'hashchange'],
-    [win, 'popstate'],
-    [nav, 'currententrychange'],
-  ];
-  for (const [t, type] of targets) t?.addEventListener(type, schedule);
+  const listen = (how: 'addEventListener' | 'removeEventListener') => {
+    for (const [t, type] of [
+      [win, 'hashchange'],
+      [win, 'popstate'],
+      [nav, 'currententrychange'],
+    ] as const)
+      t?.[how](type, schedule);
+  };
+  listen('addEventListener');
 
   return {
     current: () => current,
@@ -192,7 +197,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
       clearTimeout(confirm);
       clearInterval(poll);
       timer = 0 as never; // never schedule again
-      for (const [t, type] of targets) t?.removeEventListener(type, schedule);
+      listen('removeEventListener');
     },
     get reads() {
       return reads;

@@ -198,3 +198,34 @@ export async function listOutstanding(owner: string): Promise<OutstandingLetter[
 export async function deleteOutstanding(ubrn: string): Promise<void> {
   await (await db()).delete('outstanding', ubrn);
 }
+
+/**
+ * A referral sent with its letter to follow stays in this browser until the letter is attached, but
+ * no longer as "the draft for this patient" (drafts are keyed by user, host and NHS number): Finish
+ * moves it to its own id, with its UBRN, so a new referral for the same patient starts fresh. Its
+ * files, patient letter and outstanding-letter entry move with it, in one transaction.
+ */
+export async function setAsideSent(id: string): Promise<string | undefined> {
+  const tx = (await db()).transaction(['drafts', 'blobs', 'outstanding'], 'readwrite');
+  const draft = await tx.objectStore('drafts').get(id);
+  const ubrn = draft?.submission.ubrn;
+  if (draft?.submission.phase !== 'complete' || !ubrn) {
+    await tx.done;
+    return undefined;
+  }
+  const newId = `${id}#${ubrn}`;
+  await tx.objectStore('drafts').put({ ...draft, id: newId });
+  await tx.objectStore('drafts').delete(id);
+  const blobs = tx.objectStore('blobs');
+  for (const b of await blobs.index('byDraft').getAll(id)) {
+    const filePrefix = fileKey(id, '');
+    const key =
+      b.key === patientLetterKey(id) ? patientLetterKey(newId) : b.key.startsWith(filePrefix) ? fileKey(newId, b.key.slice(filePrefix.length)) : b.key;
+    if (key !== b.key) await blobs.delete(b.key);
+    await blobs.put({ ...b, key, draftId: newId });
+  }
+  const outstanding = await tx.objectStore('outstanding').get(ubrn);
+  if (outstanding?.draftId === id) await tx.objectStore('outstanding').put({ ...outstanding, draftId: newId });
+  await tx.done;
+  return newId;
+}

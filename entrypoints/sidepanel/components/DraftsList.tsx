@@ -1,19 +1,8 @@
+import { useState } from 'preact/hooks';
 import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import { draftStatus } from '../../../utils/referral/format';
 import type { Draft } from '../../../utils/referral/model';
 import type { OutstandingLetter } from '../../../utils/referral/store';
-
-const PHASE_LABEL: Record<string, string> = {
-  editing: 'Draft',
-  ready: 'Submitting',
-  creating: 'Submitting',
-  created: 'Submitting',
-  triaging: 'Submitting',
-  uploading: 'Uploading letter',
-  attaching: 'Attaching letter',
-  'letter-attached': 'Patient letter',
-  complete: 'Sent',
-  'outcome-unknown': 'Check in e-RS',
-};
 
 export function DraftsList({
   drafts,
@@ -27,32 +16,56 @@ export function DraftsList({
   onDelete(id: string): void;
 }) {
   const others = drafts.filter((d) => d.id !== currentId);
+  // Delete asks first: the draft being confirmed shows "Yes, delete" and "Keep it" in its place.
+  const [confirming, setConfirming] = useState<string | undefined>();
   return (
     <section class="drafts" aria-labelledby="drafts-heading">
-      <h3 id="drafts-heading">Other drafts ({others.length})</h3>
+      <h3 id="drafts-heading">Your other drafts ({others.length})</h3>
       {others.length === 0 ? (
         <p class="nhs-hint">No other drafts.</p>
       ) : (
         <ul class="drafts__list">
           {others
             .sort((a, b) => b.updatedAt - a.updatedAt)
-            .map((d) => (
-              <li key={d.id}>
-                <button type="button" class="link-button" onClick={() => onOpen(d.id)}>
-                  {d.patient.displayName}
-                </button>
-                <span class="nhs-hint">
-                  {' '}
-                  {formatNhsNumber(d.patient.nhsNumber)} · {PHASE_LABEL[d.submission.phase] ?? d.submission.phase}
-                  {d.attention ? ' · Needs attention' : ''} · {new Date(d.updatedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' })}
-                </span>
-                {d.submission.phase === 'editing' && (
-                  <button type="button" class="link-button" onClick={() => onDelete(d.id)} aria-label={`Delete the draft for ${d.patient.displayName}`}>
-                    Delete
+            .map((d) => {
+              const status = draftStatus(d);
+              return (
+                <li key={d.id}>
+                  <button type="button" class="link-button" onClick={() => onOpen(d.id)}>
+                    {d.patient.displayName}
                   </button>
-                )}
-              </li>
-            ))}
+                  <span class="nhs-hint">
+                    {' '}
+                    {formatNhsNumber(d.patient.nhsNumber)} · {new Date(d.updatedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' })}{' '}
+                  </span>
+                  <strong class={`nhs-tag nhs-tag--${status.tone}`} data-testid="draft-status">
+                    {status.label}
+                  </strong>
+                  {d.submission.phase === 'editing' &&
+                    (confirming === d.id ? (
+                      <fieldset class="drafts__confirm" aria-label={`Delete the draft for ${d.patient.displayName}?`}>
+                        {' '}
+                        Delete this draft? Nothing has been sent.{' '}
+                        <button type="button" class="link-button" onClick={() => onDelete(d.id)}>
+                          Yes, delete
+                        </button>{' '}
+                        <button type="button" class="link-button" onClick={() => setConfirming(undefined)}>
+                          Keep it
+                        </button>
+                      </fieldset>
+                    ) : (
+                      <button
+                        type="button"
+                        class="link-button"
+                        onClick={() => setConfirming(d.id)}
+                        aria-label={`Delete the draft for ${d.patient.displayName}`}
+                      >
+                        Delete
+                      </button>
+                    ))}
+                </li>
+              );
+            })}
         </ul>
       )}
     </section>

@@ -3,8 +3,11 @@
 // "patient changed"), the screen itself, then the user's letters outstanding and drafts.
 import type { ComponentChildren } from 'preact';
 import type { PanelStore } from '../store';
-import { DraftsList, OutstandingLetters } from './DraftsList';
+import { lazyComponent } from '../lazy';
 import { PatientBanner } from './PatientBanner';
+
+const DraftsList = lazyComponent(() => import('./DraftsList').then((m) => m.DraftsList));
+const OutstandingLetters = lazyComponent(() => import('./DraftsList').then((m) => m.OutstandingLetters));
 
 export function PatientFrame({ store, children }: { store: PanelStore; children?: ComponentChildren }) {
   const draft = store.draft.value;

@@ -5,11 +5,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { isSubmitted } from '../../../utils/referral/model';
 import { LetterStep } from '../components/LetterStep';
 import { PatientFrame } from '../components/PatientFrame';
-import { Results } from '../components/Results';
 import { SearchForm } from '../components/SearchForm';
 import { Shortlist } from '../components/Shortlist';
 import { SubmitStep } from '../components/SubmitStep';
+import { lazyComponent } from '../lazy';
 import type { PanelStore } from '../store';
+
+// Shown only once a search has answered; loaded while that search runs.
+const Results = lazyComponent(() => import('../components/Results').then((m) => m.Results));
 
 export function DraftScreen({ store }: { store: PanelStore }) {
   const draft = store.draft.value!;
@@ -53,7 +56,10 @@ export function DraftSteps({ store, children }: { store: PanelStore; children?: 
             d.search = search;
           })
         }
-        onSearch={() => void actions.search()}
+        onSearch={() => {
+          Results.preload();
+          void actions.search();
+        }}
       />
       {results && <Results services={results} shortlist={draft.shortlist} disabled={!editable} onAdd={actions.addToShortlist} />}
       <Shortlist
