@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchBooking } from './bench-booking';
 import { benchAdvice } from './bench-advice';
+import { benchAskAdvice } from './bench-ask-advice';
 import { benchClient } from './bench-client';
 import { benchContent, CONTENT_SCRIPT_BUDGET_BYTES, type BenchLine } from './bench-content';
 import { benchFaults } from './bench-faults';
@@ -37,6 +38,10 @@ const TARGETS: Record<string, { target: number; atLeast?: boolean; source: strin
   faults_duplicate_referrals: { target: 0, source: 'at most once' },
   faults_lost_letters: { target: 0, source: 'at most once' },
   faults_unresolved_without_user: { target: 0, source: 'at most once' },
+  advice_faults_duplicate_requests: { target: 0, source: 'A&G sent at most once' },
+  advice_faults_unresolved_without_user: { target: 0, source: 'A&G sent at most once' },
+  user_actions_ask_advice: { target: 6, source: 'ask for advice from the record page' },
+  ask_advice_typed_patient_fields: { target: 0, source: 'ask for advice from the record page' },
   letter_pdf_render_ms: { target: 300, source: 'letter composer: two-page letter' },
   relay_refresh_rps: { target: 190, atLeast: true, source: 'token relay: 200 refreshes/s sustained' },
   relay_refresh_p99_ms: { target: 50, source: 'token relay on loopback' },
@@ -63,6 +68,7 @@ emit(await benchLetter());
 emit(await benchTracking());
 emit(await benchReferralsView());
 emit(await benchAdvice());
+emit(await benchAskAdvice());
 emit(await benchRelay({ seconds: Number(process.env.RELAY_BENCH_SECONDS ?? 30), rps: Number(process.env.RELAY_BENCH_RPS ?? 200) }));
 
 const results = lines.map((l) => {

@@ -55,7 +55,11 @@ const SCREENS: Record<ScreenName, Screen> = {
   'add-letter': lazyScreen(() => import('./screens/AddLetter').then((m) => m.AddLetterBody), PatientFrame),
   letter: lazyScreen(() => import('./screens/Letter').then((m) => m.LetterBody), PatientFrame),
   referrals: lazyScreen(() => referrals().then((m) => m.ReferralsBody), Fragment as Frame),
+  advice: lazyScreen(() => import('./screens/Advice').then((m) => m.AdviceBody), PatientFrame),
 };
+
+/** Refer or ask for advice, above the referral and advice screens (loaded just after start). */
+const RequestChoice = lazyScreen(() => import('./components/RequestChoice').then((m) => m.RequestChoice), Fragment as Frame);
 
 export function App({ api }: { api: PanelApi }) {
   const store = useMemo(() => createPanelStore(api), [api]);
@@ -74,6 +78,7 @@ export function App({ api }: { api: PanelApi }) {
         </div>
       )}
       <ReferralsBar store={store} />
+      <RequestChoice store={store} />
       <Screen store={store} />
     </main>
   );

@@ -34,7 +34,7 @@ import { orderedCriteria } from './components/SearchForm';
 type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
 
 /** Which screen the shell shows; a new feature adds its name here and a case in `screen`. */
-export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter' | 'letter' | 'referrals';
+export type ScreenName = 'signed-out' | 'no-draft' | 'draft' | 'outcome-unknown' | 'done' | 'add-letter' | 'letter' | 'referrals' | 'advice';
 
 function originOf(url: string): string {
   try {
@@ -64,6 +64,8 @@ export function createPanelStore(api: PanelApi) {
   const notice = signal<string | undefined>(undefined);
   /** The Referrals view is open (screens/Referrals.tsx); the open draft stays as it was behind it. */
   const referrals = signal(false);
+  /** Refer or ask for advice (components/RequestChoice.tsx starts it from the settings). */
+  const kind = signal<'refer' | 'advice'>('refer');
   /** Drafts whose patient the user confirmed in this panel (asked when the read was not certain). */
   const confirmed = signal<string[]>([]);
   /** Whose drafts are on screen now (owner key), and the draft that was open when the session ended. */
@@ -118,10 +120,12 @@ export function createPanelStore(api: PanelApi) {
     const d = draft.value;
     if (session.value && !panelOwner(session.value)) return 'signed-out';
     if (referrals.value) return 'referrals';
+    if (d?.addingLetter) return 'add-letter';
+    if (d?.submission.phase === 'complete') return 'done';
+    if (d?.submission.phase === 'outcome-unknown') return 'outcome-unknown';
+    // Asking for advice replaces only the referral being written, never a referral's outcome.
+    if (kind.value === 'advice') return 'advice';
     if (!d) return 'no-draft';
-    if (d.addingLetter) return 'add-letter';
-    if (d.submission.phase === 'complete') return 'done';
-    if (d.submission.phase === 'outcome-unknown') return 'outcome-unknown';
     // The letter composer, for the draft it was opened for only (never another patient's).
     return writing.value === d.id ? 'letter' : 'draft';
   });
@@ -545,6 +549,8 @@ export function createPanelStore(api: PanelApi) {
     letterUrl,
     prefs,
     notice,
+    tabId,
+    kind,
     shownNhs,
     signedIn,
     isAdmin,

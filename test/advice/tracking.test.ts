@@ -83,6 +83,9 @@ describe('tracking A&G requests', () => {
     expect(changed).toHaveLength(1);
     expect(changed[0].tracking).toMatchObject({ nextPollAt: 3_600_000, lastError: { status: 429 } });
     expect(isDue(changed[0], 60_000)).toBe(false);
+    // The user's "check now" does not override e-RS's Retry-After either.
+    expect(isDue(changed[0], 60_000, true)).toBe(false);
+    expect(await pollDue(changed, read, 60_000, 60_000, true)).toEqual([]);
     expect(isDue(records[1], 0)).toBe(true);
   });
 
@@ -95,6 +98,16 @@ describe('tracking A&G requests', () => {
     expect(records.every((r) => !isDue(r, Number.MAX_SAFE_INTEGER))).toBe(true);
     expect(convertedUbrns(records)).toEqual([records[0].ubrn]);
     expect(await client.getReferral(records[0].ubrn!)).toMatchObject({ state: 'TRIAGED_PROVIDER_TO_ACTION' });
+  });
+
+  it('checking now reads before the interval has passed', async () => {
+    let records = [await sentRecord('a')];
+    records = await pollDue(records, read, 1_000, pollIntervalMs(15));
+    await admin(`/${records[0].ubrn}/respond`, { text: 'Advice.' });
+    expect(await pollDue(records, read, 2_000, pollIntervalMs(15))).toEqual([]);
+    records = await pollDue(records, read, 2_000, pollIntervalMs(15), true);
+    expect(records.map((r) => r.tracking?.status)).toEqual(['REFERRER_TO_REVIEW_RESPONSE']);
+    expect(badgeCount(records)).toBe(1);
   });
 
   it('the interval stays within its bounds', () => {

@@ -17,6 +17,8 @@ import { getDraft, listOutstanding, purgeExpired, putDraft, putOutstanding, rese
 import { defaultSettings } from '../../utils/settings/index';
 import { USER_IDS } from 'ers-simulator/users';
 import { tabStateItem } from '../../utils/storage';
+import type { AdviceRecord } from '../../utils/advice/model';
+import { idbAdviceStore, resetAdviceDbConnection } from '../../utils/advice/store';
 
 const tabStateKey = (tabId: number) => tabStateItem(tabId).key;
 
@@ -99,6 +101,7 @@ beforeEach(() => {
   fakeBrowser.reset();
   globalThis.indexedDB = new IDBFactory();
   resetDbConnection();
+  resetAdviceDbConnection();
 });
 
 describe('drafts are bound to their user', () => {
@@ -150,6 +153,25 @@ describe('sign-out never destroys work e-RS holds', () => {
     expect(await getDraft(toFollow.id)).toBeDefined();
     expect(await getDraft(bakers.id)).toBeDefined();
     expect(await listOutstanding(ADAMS)).toHaveLength(1);
+  });
+
+  it('the sign-out warning counts requests for advice never sent as drafts too', async () => {
+    await startWorker();
+    await draftFor(ADAMS, PATIENT_A, 'editing');
+    const advice = (id: string, owner: string, phase: AdviceRecord['phase']): AdviceRecord => ({
+      id,
+      owner,
+      patient: { nhsNumber: PATIENT_A, displayName: 'TEST, Patient' },
+      request: 'Question',
+      files: [],
+      phase,
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    await idbAdviceStore.put(advice('a1', ADAMS, 'editing'));
+    await idbAdviceStore.put(advice('a2', ADAMS, 'sent'));
+    await idbAdviceStore.put(advice('a3', BAKER, 'editing'));
+    expect(await send({ type: 'referral/sign-out-preview' })).toEqual({ ok: true, data: { editingDrafts: 2 } });
   });
 
   it('a screen lock or idle pause removes nothing at all', async () => {

@@ -3,16 +3,18 @@
 // on an alarm (interval from settings, Retry-After respected), a badge count of replies waiting,
 // the conversation (A024 + A025) and the overview PDF (A043). Sign-out removes only requests never sent.
 import { browser } from 'wxt/browser';
-import { createAdvice, getAdvice, getAdviceOverviewPdf, getConversation } from '../ers/advice';
+import { createAdvice, downloadAttachment, getAdvice, getAdviceOverviewPdf, getConversation } from '../ers/advice';
 import { notifyPages, ProtocolError, registerHandler } from '../messages';
 import { identityMismatch } from '../patient/identity';
 import { readTabNow } from '../patient/background';
+import { getSettings } from '../settings';
 import { currentOwner, getErsClient, getSessionView, onSignedOut } from '../session/manager';
 import { ADVICE_CHANGED } from './messages';
 import type { AdviceRecord } from './model';
 import { resolveAdvice, sendAdvice, sendBlocker, type SendContext } from './send';
 import { getOwnAdvice, idbAdviceStore, removeUnsentAdvice } from './store';
 import { badgeCount, markSeen, pollDue, pollIntervalMs } from './tracking';
+import { webAppAddress } from './view';
 
 const POLL_ALARM = 'advice-poll';
 
@@ -48,17 +50,23 @@ async function sendContext(): Promise<SendContext> {
 }
 
 /** The number of replies waiting, on the toolbar badge's title (the referral badge keeps its count). */
-async function pollAndCount(): Promise<{ records: AdviceRecord[]; replies: number }> {
+async function pollAndCount(checkNow = false): Promise<{ records: AdviceRecord[]; replies: number }> {
   const owner = await requireOwner();
   const client = await getErsClient();
   const interval = pollIntervalMs(undefined);
   const records = await idbAdviceStore.list(owner);
-  for (const changed of await pollDue(records, (ubrn) => getAdvice(client, ubrn), Date.now(), interval)) {
+  for (const changed of await pollDue(records, (ubrn) => getAdvice(client, ubrn), Date.now(), interval, checkNow)) {
     await idbAdviceStore.put(changed);
     announce(changed.id);
   }
   const latest = await idbAdviceStore.list(owner);
   return { records: latest, replies: badgeCount(latest) };
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
 }
 
 export function registerAdvice(): void {
@@ -98,7 +106,7 @@ export function registerAdvice(): void {
     return resolveAdvice(await sendContext(), id, { confirmNotCreated: confirmedNotCreated === true });
   });
 
-  registerHandler('advice/list', async () => pollAndCount());
+  registerHandler('advice/list', async ({ checkNow }) => pollAndCount(checkNow === true));
 
   registerHandler('advice/conversation', async ({ id }) => {
     const record = await requireAdvice(id);
@@ -109,16 +117,23 @@ export function registerAdvice(): void {
     const tracking = { ...(record.tracking ?? { status: summary.status, version: summary.version }), status: summary.status, version: summary.version };
     await idbAdviceStore.put(markSeen({ ...record, tracking, updatedAt: Date.now() }));
     announce(id);
-    return { summary, messages };
+    const settings = await getSettings();
+    return { summary, messages, webAppUrl: webAppAddress(settings.environment, settings.platformBaseUrl) };
+  });
+
+  registerHandler('advice/attachment', async ({ id, url }) => {
+    const record = await requireAdvice(id);
+    if (!record.ubrn) throw new ProtocolError('invalid-message', 'This request has not reached e-RS yet.');
+    // e-RS decides whether this user may read the file (A042 checks the relationship and quarantine).
+    const file = await downloadAttachment(await getErsClient(), url);
+    return { fileName: file.fileName, contentType: file.contentType, base64: toBase64(file.bytes) };
   });
 
   registerHandler('advice/pdf', async ({ id }) => {
     const record = await requireAdvice(id);
     if (!record.ubrn) throw new ProtocolError('invalid-message', 'This request has not reached e-RS yet.');
     const pdf = await getAdviceOverviewPdf(await getErsClient(), record.ubrn);
-    let binary = '';
-    for (const byte of pdf.bytes) binary += String.fromCharCode(byte);
-    return { fileName: pdf.fileName, base64: btoa(binary) };
+    return { fileName: pdf.fileName, base64: toBase64(pdf.bytes) };
   });
 
   // Only the sign-out button removes requests never sent (idle and lock keep everything, as drafts).

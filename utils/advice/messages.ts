@@ -60,10 +60,21 @@ export const adviceMessages = {
     messageSchema('advice/resolve', { id, confirmedNotCreated: z.literal(true).optional() }),
     FROM_PAGES,
   ),
-  /** This user's requests (polling those due first) and the number of replies waiting. */
-  'advice/list': defineMessage<AdviceListView>()(messageSchema('advice/list'), FROM_PAGES),
+  /**
+   * This user's requests (polling those due first) and the number of replies waiting. `checkNow`:
+   * the user asked to check, so every request is read now except those e-RS asked us to wait for.
+   */
+  'advice/list': defineMessage<AdviceListView>()(messageSchema('advice/list', { checkNow: z.literal(true).optional() }), FROM_PAGES),
   /** A request's summary and conversation (A024 + A025); marks the reply as read. */
-  'advice/conversation': defineMessage<{ summary: AdviceSummary; messages: AdviceMessage[] }>()(messageSchema('advice/conversation', { id }), FROM_PAGES),
+  'advice/conversation': defineMessage<{ summary: AdviceSummary; messages: AdviceMessage[]; webAppUrl?: string }>()(
+    messageSchema('advice/conversation', { id }),
+    FROM_PAGES,
+  ),
+  /** One attachment of a request's conversation (A042), base64. */
+  'advice/attachment': defineMessage<{ fileName: string; contentType: string; base64: string }>()(
+    messageSchema('advice/attachment', { id, url: z.string().regex(/^Binary\/[A-Za-z0-9-]{1,64}$/) }),
+    FROM_PAGES,
+  ),
   /** The A043 overview PDF (base64), for filing in the record. */
   'advice/pdf': defineMessage<{ fileName: string; base64: string }>()(messageSchema('advice/pdf', { id }), FROM_PAGES),
 } as const;

@@ -38,6 +38,11 @@ export async function getOwnAdvice(owner: string | undefined, id: string): Promi
   return owner && record?.owner === owner ? record : undefined;
 }
 
+/** How many of this user's requests sign-out would remove (never sent): the user is told first. */
+export async function countUnsentAdvice(owner: string): Promise<number> {
+  return (await (await db()).getAllFromIndex('requests', 'byOwner', owner)).filter((r) => r.phase === 'editing' || r.phase === 'ready').length;
+}
+
 /**
  * At sign-out: removes this user's requests never sent (and their files). Requests sent, or whose
  * send may have happened, are kept: they are followed until their conversation ends.

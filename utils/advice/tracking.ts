@@ -2,7 +2,8 @@
 // which requests are due, what each read means (a reply waiting, the conversation ended, converted
 // into a referral), and when to look next — the settings' interval, or e-RS's Retry-After when it
 // asked us to slow down. Pure functions plus one poll step over an injected reader.
-import { ADVICE_FINAL, REPLY_WAITING, type AdviceStatus, type AdviceSummary } from '../ers/advice';
+import type { AdviceSummary } from '../ers/advice';
+import { ADVICE_FINAL, REPLY_WAITING, type AdviceStatus } from '../ers/advice-codes';
 import { ErsError } from '../ers/errors';
 import type { AdviceRecord, AdviceTracking } from './model';
 
@@ -21,8 +22,15 @@ export function isTracked(record: AdviceRecord): boolean {
   return record.phase === 'sent' && !!record.ubrn && !ADVICE_FINAL.includes(record.tracking?.status as AdviceStatus);
 }
 
-export function isDue(record: AdviceRecord, now: number): boolean {
-  return isTracked(record) && (record.tracking?.nextPollAt ?? 0) <= now;
+/**
+ * Due for an A024 read. `checkNow` (the user asked to check) skips the polling interval, but never a
+ * wait after a failed read: e-RS's Retry-After (or a failure) holds every check until `nextPollAt`.
+ */
+export function isDue(record: AdviceRecord, now: number, checkNow = false): boolean {
+  if (!isTracked(record)) return false;
+  const t = record.tracking;
+  if (checkNow && !t?.lastError) return true;
+  return (t?.nextPollAt ?? 0) <= now;
 }
 
 /** The provider has answered (advice, or a request for more information) and the user has not opened it. */
@@ -85,10 +93,11 @@ export async function pollDue(
   read: (ubrn: string) => Promise<AdviceSummary>,
   now: number,
   intervalMs: number,
+  checkNow = false,
 ): Promise<AdviceRecord[]> {
   const changed: AdviceRecord[] = [];
   for (const record of records) {
-    if (!isDue(record, now)) continue;
+    if (!isDue(record, now, checkNow)) continue;
     let tracking: AdviceTracking;
     try {
       tracking = afterPoll(record.tracking, { summary: await read(record.ubrn!) }, now, intervalMs);

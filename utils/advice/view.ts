@@ -1,7 +1,7 @@
 // What the side panel shows about A&G requests, as pure functions: the request counter, the
 // problems that stop a Send (with the role rule in the user's terms), each status in plain English
 // with what the user can do, and the list in the order a user works through it.
-import { MAX_ADVICE_REQUEST_CHARS, type AdviceStatus } from '../ers/advice';
+import { MAX_ADVICE_REQUEST_CHARS, type AdviceStatus } from '../ers/advice-codes';
 import type { AdviceRecord } from './model';
 import { replyWaiting } from './tracking';
 
@@ -69,4 +69,19 @@ export function statusText(record: AdviceRecord): { label: string; action: strin
 export function sortForList(records: readonly AdviceRecord[]): AdviceRecord[] {
   const rank = (r: AdviceRecord) => (replyWaiting(r) ? 0 : r.phase === 'outcome-unknown' || r.error ? 1 : r.phase === 'sent' ? 3 : 2);
   return [...records].sort((a, b) => rank(a) - rank(b) || b.updatedAt - a.updatedAt);
+}
+
+/**
+ * Where the user replies, ends or follows up a conversation: the e-RS web application, since the
+ * referrer API has none of these (packages/ers-contract/docs/referral-lifecycle.md). Live e-RS is at
+ * ers.nhs.uk; the simulator's index page stands in for it; other environments have no known address.
+ */
+export function webAppAddress(environment: string, platformBaseUrl: string): string | undefined {
+  if (environment === 'production') return 'https://ers.nhs.uk/';
+  if (environment !== 'simulator') return undefined;
+  try {
+    return `${new URL(platformBaseUrl).origin}/`;
+  } catch {
+    return undefined;
+  }
 }

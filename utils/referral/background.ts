@@ -38,6 +38,7 @@ import {
 } from './submit';
 import { getSettings } from '../settings/index';
 import { currentOwner, getErsClient, getSessionView, onActive, onPaused, onSignedOut } from '../session/manager';
+import { countUnsentAdvice } from '../advice/store';
 import { identityMismatch } from '../patient/identity';
 import { onDraftBinding, readTabNow } from '../patient/background';
 import { applyBindingToDraft } from './draft-lock';
@@ -209,6 +210,7 @@ export function registerReferrals(): void {
       defaultPriority: last?.priority ?? settings.search.priority,
       defaultSpecialty: last?.specialty,
       defaultDistance: settings.search.distanceMiles || undefined,
+      requestType: settings.search.requestType,
       letterTemplates: settings.letterTemplates,
     };
     return prefs;
@@ -221,7 +223,8 @@ export function registerReferrals(): void {
 
   registerHandler('referral/sign-out-preview', async () => {
     const owner = await currentOwner();
-    return { editingDrafts: owner ? await countEditingDrafts(owner) : 0 };
+    // A request for advice never sent is a draft too: sign-out removes it (utils/advice/background.ts).
+    return { editingDrafts: owner ? (await countEditingDrafts(owner)) + (await countUnsentAdvice(owner)) : 0 };
   });
 
   // Sign-out removes only this user's drafts still being edited (they were told how many first).

@@ -59,6 +59,8 @@ export interface PanelPreferences {
   defaultPriority?: string;
   defaultSpecialty?: string;
   defaultDistance?: number;
+  /** The settings' request type: whether the panel starts on "Refer" or "Ask for advice". */
+  requestType?: string;
   /** Administrators' letter templates as set (checked by the panel with utils/letter/template.ts). */
   letterTemplates?: unknown[];
 }

@@ -49,7 +49,14 @@ export interface PanelApi {
   completeLetter(draftId: string): Promise<void>;
   onDraftChanged(listener: (draftId: string) => void): () => void;
   /** Settings the panel uses: draft time-to-live and remembered search defaults. */
-  preferences(): Promise<{ draftTtlMs: number; defaultPriority?: string; defaultSpecialty?: string; defaultDistance?: number; letterTemplates?: unknown[] }>;
+  preferences(): Promise<{
+    draftTtlMs: number;
+    defaultPriority?: string;
+    defaultSpecialty?: string;
+    defaultDistance?: number;
+    requestType?: string;
+    letterTemplates?: unknown[];
+  }>;
   rememberSearch(prefs: { priority: string; specialty?: string }): Promise<void>;
   /** Sign in; on the legacy flavour with the simulator's test cards, `card` names the card. */
   signIn(card?: 'adams' | 'baker' | 'cook'): Promise<void>;

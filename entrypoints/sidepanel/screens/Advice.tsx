@@ -1,0 +1,410 @@
+// Ask for advice: the request for the patient on the banner (A&G service search, exactly one
+// service, the question with its counter, files, the explicit conversion choice, Send at most once),
+// then this user's A&G requests with their status, the conversation, its files and the overview PDF.
+// Loaded the first time "Ask for advice" is chosen (App.tsx lazyScreen).
+import { useEffect, useMemo } from 'preact/hooks';
+import { statusText, requestCounter } from '../../../utils/advice/view';
+import { replyWaiting } from '../../../utils/advice/tracking';
+import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import { createAdviceStore, type AdvicePanelApi, type AdviceStore } from '../advice-store';
+import type { PanelStore } from '../store';
+
+export function AdviceBody({ store, api }: { store: PanelStore; api?: AdvicePanelApi }) {
+  const advice = useMemo(() => createAdviceStore(store, api), [store, api]);
+  useEffect(() => {
+    void advice.actions.load();
+    return advice.actions.dispose;
+  }, [advice]);
+  const error = advice.error.value;
+  return (
+    <>
+      {error && (
+        <div class="nhs-error-summary" role="alert" data-testid="advice-error">
+          <p>{error}</p>
+        </div>
+      )}
+      <Compose store={store} advice={advice} />
+      <Requests advice={advice} />
+    </>
+  );
+}
+
+const when = (iso?: string | number) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '');
+
+function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) {
+  const record = advice.current.value;
+  const patient = advice.patient.value;
+  if (!patient || !record) {
+    return (
+      <section class="step" aria-labelledby="advice-heading">
+        <h2 id="advice-heading">Ask for advice</h2>
+        <p>Open a patient record in your clinical system and press Refer to ask a specialist for advice about them.</p>
+      </section>
+    );
+  }
+  const { actions } = advice;
+  const reference = store.reference.value;
+  const results = advice.results.value;
+  const counter = requestCounter(record.request);
+  const sending = record.phase === 'uploading' || record.phase === 'creating';
+  const editable =
+    store.signedIn.value && !store.locked.value && !store.unsure.value && (record.phase === 'editing' || record.phase === 'ready') && !advice.busy.value;
+  const problems = advice.attempted.value ? advice.problems.value : [];
+
+  if (record.phase === 'sent') {
+    return (
+      <section class="confirmation-panel" data-testid="advice-sent" aria-labelledby="advice-sent-heading">
+        <h2 id="advice-sent-heading" class="confirmation__title">
+          Request for advice sent
+        </h2>
+        <p>
+          {record.service?.name} was asked for advice about {record.patient.displayName}. UBRN{' '}
+          <strong class="ubrn" data-testid="advice-ubrn" data-ubrn={record.ubrn}>
+            {record.ubrn}
+          </strong>
+          . It is listed under &ldquo;Your advice requests&rdquo; below, where replies show.
+        </p>
+        <button type="button" class="nhs-button nhs-button--secondary" onClick={actions.askAnother}>
+          Ask another question
+        </button>
+      </section>
+    );
+  }
+
+  if (record.phase === 'outcome-unknown') {
+    const status = statusText(record);
+    return (
+      <section class="nhs-warning" role="alert" data-testid="advice-outcome-unknown" aria-labelledby="advice-unknown-heading">
+        <h2 id="advice-unknown-heading" class="nhs-warning__label">
+          {status.label}
+        </h2>
+        <p>{record.error?.message}</p>
+        <p>{advice.checkMessage.value ?? status.action}</p>
+        <button type="button" class="nhs-button nhs-button--secondary" disabled={advice.busy.value} onClick={() => void actions.resolve()}>
+          Check again
+        </button>
+        {advice.checkMessage.value && (
+          <button type="button" class="nhs-button nhs-button--warning" disabled={advice.busy.value} onClick={() => void actions.resolve(true)}>
+            I have checked e-RS: it is not there, let me send it again
+          </button>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <section class="step" aria-labelledby="advice-heading" data-testid="advice-compose">
+      <h2 id="advice-heading">Ask for advice about {record.patient.displayName}</h2>
+      <p class="nhs-hint">NHS number {formatNhsNumber(record.patient.nhsNumber)}</p>
+
+      <div class="nhs-form-group">
+        <label class="nhs-label" for="advice-specialty">
+          Specialty
+        </label>
+        <select
+          id="advice-specialty"
+          class="nhs-select"
+          value={advice.specialty.value}
+          disabled={!editable || !reference}
+          onChange={(e) => actions.setSpecialty((e.currentTarget as HTMLSelectElement).value)}
+        >
+          <option value="">Choose a specialty</option>
+          {reference?.specialties
+            .filter((c) => !c.retired)
+            .map((c) => (
+              <option key={c.code} value={c.code}>
+                {c.display}
+              </option>
+            ))}
+        </select>
+        <button
+          type="button"
+          class="nhs-button nhs-button--secondary nhs-button--small"
+          data-testid="advice-search"
+          disabled={!editable || !advice.specialty.value || advice.searching.value}
+          onClick={() => void actions.search()}
+        >
+          {advice.searching.value ? 'Searching…' : 'Find advice services'}
+        </button>
+      </div>
+
+      {(results || record.service) && (
+        <fieldset class="nhs-fieldset" data-testid="advice-services">
+          <legend class="nhs-label">Advice service (choose one)</legend>
+          {results?.length === 0 && <p>No service offers advice in this specialty for this patient. Choose another specialty.</p>}
+          <div class="radios">
+            {results
+              ? results.map((s) => (
+                  <label class="radio" key={s.id}>
+                    <input
+                      type="radio"
+                      name="advice-service"
+                      value={s.id}
+                      checked={record.service?.id === s.id}
+                      disabled={!editable}
+                      onChange={() => actions.chooseService(s)}
+                    />{' '}
+                    <span>
+                      {s.name}
+                      <span class="nhs-hint"> · {s.location.name}</span>
+                    </span>
+                  </label>
+                ))
+              : record.service && (
+                  <label class="radio">
+                    <input type="radio" name="advice-service" value={record.service.id} checked disabled={!editable} /> {record.service.name}
+                  </label>
+                )}
+          </div>
+        </fieldset>
+      )}
+
+      <div class={`nhs-form-group${counter.over ? ' nhs-form-group--error' : ''}`}>
+        <label class="nhs-label" for="advice-request">
+          Your question for the specialist
+        </label>
+        <textarea
+          id="advice-request"
+          class="nhs-input"
+          rows={8}
+          value={record.request}
+          disabled={!editable}
+          aria-describedby="advice-counter"
+          onInput={(e) => actions.setText((e.currentTarget as HTMLTextAreaElement).value)}
+        />
+        <p id="advice-counter" class={counter.over ? 'nhs-error-message' : 'nhs-hint'} aria-live="polite" data-testid="advice-counter">
+          {counter.label}
+        </p>
+      </div>
+
+      <div class="nhs-form-group">
+        <label class="nhs-label" for="advice-files">
+          Attach files (optional)
+        </label>
+        <input
+          id="advice-files"
+          type="file"
+          multiple
+          disabled={!editable}
+          onChange={(e) => {
+            const input = e.currentTarget as HTMLInputElement;
+            const picked = [...(input.files ?? [])].map((f) => ({ blob: f as Blob, name: f.name }));
+            input.value = '';
+            void actions.addFiles(picked);
+          }}
+        />
+        {advice.fileProblems.value.map((p) => (
+          <p class="nhs-error-message" key={p} role="alert">
+            {p}
+          </p>
+        ))}
+        {record.files.length > 0 && (
+          <ul class="nhs-list-plain">
+            {record.files.map((f) => (
+              <li key={f.key} data-advice-file={f.name}>
+                {f.name}{' '}
+                {editable && (
+                  <button type="button" class="link-button" aria-label={`Remove ${f.name}`} onClick={() => actions.removeFile(f.key)}>
+                    Remove
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+
+      {(store.isAdmin.value || record.referringClinician) && (
+        <div class="nhs-form-group">
+          <label class="nhs-label" for="advice-clinician">
+            Referring clinician (12-digit SDS user ID)
+          </label>
+          <p class="nhs-hint">
+            {store.isAdmin.value
+              ? 'As a referring clinician admin you ask on behalf of a clinician: name them.'
+              : 'As a referring clinician you are the referrer: clear this field.'}
+          </p>
+          <input
+            id="advice-clinician"
+            class="nhs-input nhs-input--short"
+            inputMode="numeric"
+            value={record.referringClinician ?? ''}
+            disabled={!editable}
+            onChange={(e) => actions.setClinician((e.currentTarget as HTMLInputElement).value)}
+          />
+        </div>
+      )}
+
+      <fieldset class="nhs-fieldset" data-testid="advice-conversion">
+        <legend class="nhs-label">May the provider convert this request into a referral?</legend>
+        <p class="nhs-hint">If they may, the specialist can turn it into a referral without asking you again.</p>
+        <div class="radios">
+          <label class="radio">
+            <input
+              type="radio"
+              name="advice-conversion"
+              value="AUTHORISED_TO_CONVERT"
+              checked={record.conversion === 'AUTHORISED_TO_CONVERT'}
+              disabled={!editable}
+              onChange={() => actions.setConversion('AUTHORISED_TO_CONVERT')}
+            />{' '}
+            Yes, they may convert it into a referral
+          </label>
+          <label class="radio">
+            <input
+              type="radio"
+              name="advice-conversion"
+              value="NOT_AUTHORISED_TO_CONVERT"
+              checked={record.conversion === 'NOT_AUTHORISED_TO_CONVERT'}
+              disabled={!editable}
+              onChange={() => actions.setConversion('NOT_AUTHORISED_TO_CONVERT')}
+            />{' '}
+            No, advice only
+          </label>
+        </div>
+      </fieldset>
+
+      {(problems.length > 0 || record.error) && (
+        <div class="nhs-error-summary" role="alert" data-testid="advice-problems">
+          <h3>{problems.length ? 'Before you send' : 'Not sent'}</h3>
+          <ul>
+            {(problems.length ? problems : [record.error!.message]).map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <button type="button" class="nhs-button" data-testid="advice-send" disabled={!editable || sending} onClick={() => void actions.send()}>
+        {sending || advice.busy.value ? 'Sending…' : 'Send request for advice'}
+      </button>
+    </section>
+  );
+}
+
+function Requests({ advice }: { advice: AdviceStore }) {
+  const list = advice.sorted.value;
+  const open = advice.conversation.value;
+  const files = advice.files.value;
+  const { actions } = advice;
+  return (
+    <section aria-labelledby="advice-requests-heading" data-testid="advice-requests">
+      <h2 id="advice-requests-heading">Your advice requests ({list.length})</h2>
+      <button type="button" class="nhs-button nhs-button--secondary nhs-button--small" data-testid="advice-check" onClick={() => void actions.load(true)}>
+        Check for replies
+      </button>
+      {list.length === 0 ? (
+        <p class="nhs-hint">You have not asked for advice from this browser.</p>
+      ) : (
+        <ul class="nhs-list-plain">
+          {list.map((r) => {
+            const status = statusText(r);
+            return (
+              <li key={r.id} class="advice-request" data-advice-id={r.id} data-ubrn={r.ubrn}>
+                <p>
+                  <strong>{r.patient.displayName}</strong> <span class="nhs-hint">{formatNhsNumber(r.patient.nhsNumber)}</span>
+                </p>
+                <p>
+                  {r.service?.name} {r.ubrn && <span class="nhs-hint">· UBRN {r.ubrn}</span>}
+                </p>
+                <span class="nhs-tag" data-testid="advice-status">
+                  {status.label}
+                </span>
+                {replyWaiting(r) && (
+                  <strong class="nhs-tag nhs-tag--blue" data-testid="advice-reply-waiting">
+                    Reply waiting
+                  </strong>
+                )}{' '}
+                <span class="nhs-hint">{status.action}</span>{' '}
+                {r.ubrn && (
+                  <button type="button" class="link-button" data-testid="advice-open" onClick={() => void actions.openConversation(r.id)}>
+                    Open the conversation
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {open && <Conversation advice={advice} open={open} files={files} />}
+    </section>
+  );
+}
+
+function Conversation({
+  advice,
+  open,
+  files,
+}: {
+  advice: AdviceStore;
+  open: NonNullable<AdviceStore['conversation']['value']>;
+  files: AdviceStore['files']['value'];
+}) {
+  const { actions } = advice;
+  const record = advice.records.value.find((r) => r.id === open.id);
+  const pdf = files[`pdf:${open.id}`];
+  const status = record ? statusText(record) : undefined;
+  return (
+    <section class="nhs-card" aria-labelledby="advice-conversation-heading" data-testid="advice-conversation">
+      <h3 id="advice-conversation-heading">Conversation · UBRN {open.summary.ubrn}</h3>
+      {status && (
+        <p data-testid="advice-conversation-status">
+          <strong>{status.label}.</strong> {status.action}
+        </p>
+      )}
+      <ol class="nhs-list-plain">
+        {open.messages.map((m) => (
+          <li key={m.id} data-testid="advice-message">
+            <p class="nhs-hint">
+              {m.sentBy === 'RESPONDER' ? 'From the provider' : 'From the referrer'} · {when(m.sent)}
+            </p>
+            <p style={{ whiteSpace: 'pre-wrap' }}>{m.text}</p>
+            {m.attachments.map((a) => {
+              const got = files[a.url];
+              return (
+                <p key={a.url}>
+                  {got ? (
+                    <a href={got.url} download={got.fileName} target="_blank" rel="noopener" data-testid="advice-attachment-link">
+                      Open {got.fileName}
+                    </a>
+                  ) : (
+                    <button type="button" class="link-button" data-testid="advice-attachment" onClick={() => void actions.attachment(open.id, a.url)}>
+                      Get {a.title ?? 'the attachment'}
+                    </button>
+                  )}
+                </p>
+              );
+            })}
+          </li>
+        ))}
+      </ol>
+      <p>
+        {pdf ? (
+          <a href={pdf.url} download={pdf.fileName} target="_blank" rel="noopener" data-testid="advice-pdf-link">
+            Open or save {pdf.fileName} for the patient&rsquo;s record
+          </a>
+        ) : (
+          <button type="button" class="nhs-button nhs-button--secondary nhs-button--small" data-testid="advice-pdf" onClick={() => void actions.pdf(open.id)}>
+            Get the overview PDF for the record
+          </button>
+        )}
+      </p>
+      <p>
+        The e-RS API cannot reply, end or convert a request: do that in the e-RS web application
+        {open.webAppUrl ? (
+          <>
+            {' '}
+            (
+            <a href={open.webAppUrl} target="_blank" rel="noopener" data-testid="advice-web-app">
+              open the e-RS web application
+            </a>
+            )
+          </>
+        ) : null}
+        .
+      </p>
+      <button type="button" class="link-button" onClick={actions.closeConversation}>
+        Close the conversation
+      </button>
+    </section>
+  );
+}
