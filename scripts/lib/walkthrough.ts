@@ -248,7 +248,19 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
 
 /** Attach the letter of the first referral under "Letters outstanding", and wait for the done screen. */
 export async function attachOutstandingLetter(panel: Page, letterFile: string): Promise<void> {
-  await panel.click('[data-testid="outstanding"] button');
+  // After Finish the panel passes from the no-draft screen to the patient's fresh draft, each with
+  // its own lists: a button found on the first may be gone by the click, so find it again.
+  for (let tries = 0; ; tries++) {
+    try {
+      await panel.click('[data-testid="outstanding"] button');
+      break;
+    } catch (error) {
+      if (tries >= 5 || !/detached/i.test((error as Error).message)) throw error;
+      await sleep(200);
+    }
+  }
+  // The add-letter screen's own input (the patient's fresh draft below has one too, until it is replaced).
+  await panel.waitForSelector('[data-testid="attach-outstanding"]');
   const input = (await panel.waitForSelector('#letter-file')) as ElementHandle<HTMLInputElement>;
   await input.uploadFile(letterFile);
   await panel.waitForSelector('[data-file-name]');

@@ -47,7 +47,7 @@ describe('a referral the provider rejected', () => {
     ubrn = result.ubrn!;
     panel = result.panel;
     expect(ubrn).toMatch(/^\d{12}$/);
-    await panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await panel.click('[data-testid="finish"]');
 
     const rejected = await fetch(`${h.sim.url}/_admin/referrals/${ubrn}/reject`, {
       method: 'POST',
@@ -66,7 +66,8 @@ describe('a referral the provider rejected', () => {
 
     await panel.click('[data-testid="open-referrals"]');
     await panel.waitForSelector(`[data-list="REJECTED_TRIAGE_RESPONSE"] [data-ubrn="${ubrn}"]`, { timeout: 30_000 });
-    const row = await panel.$eval(`[data-list="REJECTED_TRIAGE_RESPONSE"] [data-ubrn="${ubrn}"]`, (e) => (e as HTMLElement).innerText);
+    // textContent: rows off screen are not laid out (content-visibility: auto keeps 500 rows fast).
+    const row = await panel.$eval(`[data-list="REJECTED_TRIAGE_RESPONSE"] [data-ubrn="${ubrn}"]`, (e) => e.textContent ?? '');
     expect(row).toContain('Rejected by the provider');
     expect(row).toContain('Further information required');
     expect(await panel.$eval('[data-list="REJECTED_TRIAGE_RESPONSE"] [data-testid="list-age"]', (e) => (e as HTMLElement).innerText)).toMatch(/^Updated /);
@@ -114,7 +115,7 @@ describe('a letter outstanding on e-RS', () => {
     const nhs = '9000000009';
     const result = await referFromRecord(h, { record: `/demo/gp/record-${nhs}.html`, nhsNumber: nhs, letterToFollow: true });
     panel = result.panel;
-    await panel.click('[data-testid="done"] button.nhs-button--secondary'); // Finish
+    await panel.click('[data-testid="finish"]');
     await h.send('session/sign-out');
     await panel.waitForSelector('[data-testid="signed-out-panel"]', { timeout: 20_000 });
     await signInFromPanel(h, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');

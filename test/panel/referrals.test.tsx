@@ -22,6 +22,8 @@ vi.mock('../../utils/messaging/client', () => ({
     if (type !== 'tracking/worklists') throw new Error(`unexpected ${type}`);
     return answers.get(asking);
   },
+  // The view listens to no background event itself; other panel parts in the same modules may.
+  onBackgroundEvent: () => () => undefined,
 }));
 
 const item = (ubrn: string, extra: Partial<WorklistItem> = {}): WorklistItem => ({
