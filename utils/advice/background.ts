@@ -53,7 +53,7 @@ async function sendContext(): Promise<SendContext> {
 async function pollAndCount(checkNow = false): Promise<{ records: AdviceRecord[]; replies: number }> {
   const owner = await requireOwner();
   const client = await getErsClient();
-  const interval = pollIntervalMs(undefined);
+  const interval = pollIntervalMs((await getSettings().catch(() => undefined))?.adviceCheckMinutes);
   const records = await idbAdviceStore.list(owner);
   for (const changed of await pollDue(records, (ubrn) => getAdvice(client, ubrn), Date.now(), interval, checkNow)) {
     await idbAdviceStore.put(changed);

@@ -75,6 +75,8 @@ export const settingsShape = {
   idleTimeoutMinutes: z.number().int().min(1).max(480),
   /** Minutes between fetches of each referrer worklist (absent: utils/tracking/refresh.ts's default, 15). */
   worklistRefreshMinutes: z.number().int().min(5).max(240).optional(),
+  /** Minutes between checks of each Advice and Guidance request for a reply (absent: utils/advice/tracking.ts's default, 15). */
+  adviceCheckMinutes: z.number().int().min(1).max(1440).optional(),
   /** Unsubmitted drafts are deleted after this long. */
   draftTtlHours: z.number().int().min(1).max(720),
   search: searchPreferencesSchema,
