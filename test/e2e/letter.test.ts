@@ -82,6 +82,8 @@ describe('write the referral letter in the panel', () => {
     const panel = await openPanelFromRecord(h.browser, record);
     lastPage = panel;
     await waitForText(panel, '[data-testid="banner-nhs-number"]', '900 000 0009');
+    // The banner paints from the page before the draft is open; the letter step comes with the draft.
+    await panel.waitForSelector('[data-testid="write-letter"]', { timeout: 20_000 });
     await panel.click('[data-testid="write-letter"]');
     await panel.waitForSelector('[data-testid="letter-composer"] #letter-template', { timeout: 20_000 });
     const offered = await panel.$$eval('#letter-template option', (os) => os.map((o) => o.textContent));
