@@ -15,6 +15,7 @@ import type { ParametersResource } from '../../utils/ers/fhir';
 import type { SearchInput, SearchResult, ServiceSummary } from '../../utils/ers/index';
 import { sendMessage } from '../../utils/messaging/client';
 import { adviceReplies } from './components/RequestChoice';
+import { acceptPickedFiles } from './file-checks';
 import type { PanelStore } from './store';
 
 type Edit = Pick<AdviceRecord, 'service' | 'criteria' | 'request' | 'files' | 'conversion' | 'referringClinician'>;
@@ -244,29 +245,20 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
     async addFiles(picked: { blob: Blob; name: string }[]) {
       const record = current.peek();
       if (!record) return;
-      let letters: typeof import('../../utils/referral/letters');
-      try {
-        letters = await import('../../utils/referral/letters');
-      } catch (e) {
-        error.value = `The file could not be checked (${message(e)}). Close the side panel and open it again; nothing was attached.`;
+      const accepted = await acceptPickedFiles(
+        picked,
+        record.files.map((x) => x.name),
+        async (f): Promise<AdviceFile> => {
+          const key = `${record.id}:${crypto.randomUUID()}`;
+          await putAdviceFile(record.id, key, f.blob);
+          return { key, name: f.name, contentType: f.contentType, size: f.blob.size };
+        },
+      );
+      if ('failed' in accepted) {
+        error.value = accepted.failed;
         return;
       }
-      const problemsFound: string[] = [];
-      const added: AdviceFile[] = [];
-      for (const f of picked) {
-        const prepared = await letters.prepareFile(f.blob, f.name);
-        if (!prepared.ok) {
-          problemsFound.push(prepared.message);
-          continue;
-        }
-        const key = `${record.id}:${crypto.randomUUID()}`;
-        const name = letters.uniqueName(
-          prepared.name,
-          [...record.files, ...added].map((x) => x.name),
-        );
-        await putAdviceFile(record.id, key, prepared.blob);
-        added.push({ key, name, contentType: prepared.contentType, size: prepared.blob.size });
-      }
+      const { added, problems: problemsFound } = accepted;
       fileProblems.value = problemsFound;
       if (added.length) edit({ files: [...(current.peek()?.files ?? []), ...added] });
     },

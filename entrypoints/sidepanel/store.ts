@@ -30,6 +30,7 @@ import {
 } from '../../utils/referral/store';
 import { resumeBlocker, submitBlocker } from '../../utils/referral/submit';
 import { orderedCriteria } from './components/SearchForm';
+import { acceptPickedFiles } from './file-checks';
 
 type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
 
@@ -442,32 +443,20 @@ export function createPanelStore(api: PanelApi) {
     async addFiles(files: { blob: Blob; name: string }[]) {
       const d = draft.peek();
       if (!d) return;
-      // Loaded when a file is first added: file checks and the e-RS error texts they use are not
-      // needed to open the panel, which keeps its start-up scripts small.
-      let letters: typeof import('../../utils/referral/letters');
-      try {
-        letters = await import('../../utils/referral/letters');
-      } catch (e) {
-        error.value = `The file could not be checked (${message(e)}). Close the side panel and open it again; nothing was attached.`;
+      const accepted = await acceptPickedFiles(
+        files,
+        d.files.map((x) => x.name),
+        async (f): Promise<Draft['files'][number]> => {
+          const id = crypto.randomUUID();
+          await putBlob(fileKey(d.id, id), d.id, f.blob);
+          return { id, name: f.name, contentType: f.contentType, size: f.blob.size, note: f.note };
+        },
+      );
+      if ('failed' in accepted) {
+        error.value = accepted.failed;
         return;
       }
-      const { prepareFile, uniqueName } = letters;
-      const problems: string[] = [];
-      const added: Draft['files'] = [];
-      for (const f of files) {
-        const prepared = await prepareFile(f.blob, f.name);
-        if (!prepared.ok) {
-          problems.push(prepared.message);
-          continue;
-        }
-        const id = crypto.randomUUID();
-        const name = uniqueName(
-          prepared.name,
-          [...d.files, ...added].map((x) => x.name),
-        );
-        await putBlob(fileKey(d.id, id), d.id, prepared.blob);
-        added.push({ id, name, contentType: prepared.contentType, size: prepared.blob.size, note: prepared.note });
-      }
+      const { added, problems } = accepted;
       fileProblems.value = problems;
       if (added.length)
         await change((x) => {

@@ -51,3 +51,27 @@ export function uniqueName(name: string, taken: readonly string[]): string {
 
 /** Accept attribute for the file input. */
 export const ACCEPT = '.txt,.pdf,.xml,.rtf,.rtx,.au,.mp3,.png,.gif,.jpg,.jpe,.jpeg,.tif,.tiff,.mpg,.mpeg,.mpe,.doc,.docx,.dcm';
+
+/**
+ * Check each picked file (prepareFile), give it a name unique among `taken` and the files added
+ * before it, and keep its bytes with `keep`: the referral's and the A&G request's file pickers both.
+ * Returns what `keep` made of each accepted file, and each refused file's problem in words.
+ */
+export async function acceptFiles<T extends { name: string }>(
+  picked: readonly { blob: Blob; name: string }[],
+  taken: readonly string[],
+  keep: (file: { blob: Blob; name: string; contentType: string; note?: string }) => Promise<T>,
+): Promise<{ added: T[]; problems: string[] }> {
+  const problems: string[] = [];
+  const added: T[] = [];
+  for (const f of picked) {
+    const prepared = await prepareFile(f.blob, f.name);
+    if (!prepared.ok) {
+      problems.push(prepared.message);
+      continue;
+    }
+    const name = uniqueName(prepared.name, [...taken, ...added.map((x) => x.name)]);
+    added.push(await keep({ blob: prepared.blob, name, contentType: prepared.contentType, note: prepared.note }));
+  }
+  return { added, problems };
+}
