@@ -7,9 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../ers-simulator/src/server';
+import { authorizeAs } from '../../ers-simulator/src/cis2-client';
 import { USER_IDS } from '../../ers-simulator/src/users';
 import { startRelay, type RunningRelay, type TokenAnswer } from '../src/server';
-import { codeChallengeS256, createCodeVerifier, randomState } from '../../../utils/session/pkce';
+import { createCodeVerifier } from '../../../utils/session/pkce';
 import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, OTHER_ORIGIN, REDIRECT_URI, TestKey, type CapturedLogger } from './helpers';
 
 const SECRET = 'sim-client-secret-4b3c2d1e';
@@ -54,20 +55,7 @@ afterEach(async () => {
 
 /** The extension's half of the authorisation request: the mock CIS2 approves at once for a login_hint. */
 async function authorize(userId: string = USER_IDS.adams): Promise<{ code: string; verifier: string }> {
-  const verifier = createCodeVerifier();
-  const state = randomState();
-  const url = new URL('/oauth2/authorize', sim.url);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: CLIENT_ID,
-    redirect_uri: REDIRECT_URI,
-    scope: 'openid nhs-cis2',
-    state,
-    code_challenge: await codeChallengeS256(verifier),
-    code_challenge_method: 'S256',
-    login_hint: userId,
-  }).toString();
-  const res = await fetch(url, { redirect: 'manual' });
+  const { redirect: res, verifier, state } = await authorizeAs(sim.url, { clientId: CLIENT_ID, redirectUri: REDIRECT_URI, userId });
   expect(res.status).toBe(302);
   const back = new URL(res.headers.get('location')!);
   expect(back.origin + back.pathname).toBe(REDIRECT_URI);
