@@ -134,6 +134,12 @@ function apiBase(args: Args, flavour: Flavour): { origin: string; base: string }
   return { origin: url.origin, base };
 }
 
+/** The legacy session's smartcard token: --smartcard-token, ERS_SMARTCARD_TOKEN, or the --sim-user's test card. */
+function smartcardToken(args: Args): string {
+  const simCard = args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']];
+  return required(args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN ?? (simCard || undefined), 'smartcard-token');
+}
+
 function simUserId(name: string): string {
   return (USER_IDS as Record<string, string>)[name] ?? name;
 }
@@ -452,25 +458,9 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
   const role = { businessFunction: credentials.businessFunction };
   switch (command) {
     case 'session-create':
-      return client.createSession(
-        required(
-          args['smartcard-token'] ??
-            env.ERS_SMARTCARD_TOKEN ??
-            (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ??
-            undefined,
-          'smartcard-token',
-        ),
-      );
+      return client.createSession(smartcardToken(args));
     case 'session-select-role': {
-      const session = await client.createSession(
-        required(
-          args['smartcard-token'] ??
-            env.ERS_SMARTCARD_TOKEN ??
-            (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ??
-            undefined,
-          'smartcard-token',
-        ),
-      );
+      const session = await client.createSession(smartcardToken(args));
       const bf = required(credentials.businessFunction, 'business-function');
       const ods = required(credentials.ods, 'ods');
       return client.selectRole(session, { businessFunction: bf, orgIdentifier: ods });
