@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
-import { readPatientContext } from '../../utils/patient/read';
-import { collectLines, collectPageText, GENERIC_MAX_TEXT_NODES } from '../../utils/patient/generic';
+import { readPatientContext } from '../../utils/patient/parse';
+import { collectLines, collectPageText, GENERIC_MAX_TEXT_NODES } from '../../utils/patient/generic-page';
 import { FIXTURES, demoPage, demoUrl, loadDemoPage, loadPage, parseHtml } from './helpers';
 
 const fixture = (name: string) => readPatientContext(loadPage(join(FIXTURES, name)), `https://unknown.example/${name}`, BUILTIN_ACTIVE_ADAPTERS, 1);

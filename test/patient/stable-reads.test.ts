@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compileAdapter } from '../../utils/patient/compile';
 import { startContentRuntime, type ContentRuntime } from '../../utils/patient/content-runtime';
+import { parsePageRead } from '../../utils/patient/parse';
 import type { PatientContentMessage } from '../../utils/patient/messages';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { SETTLE_MS, SWITCH_SETTLE_MS } from '../../utils/patient/watcher';
@@ -17,7 +18,12 @@ async function start(url: string, html: string, adapters: unknown[] = []) {
   setUrl(url);
   document.body.innerHTML = html;
   sent = [];
-  rt = await startContentRuntime({ win: window, send: async (m) => (sent.push(m), { ok: true, data: {} }), loadAdapters: async () => adapters });
+  rt = await startContentRuntime({
+    win: window,
+    parse: async (read) => parsePageRead(read),
+    send: async (m) => (sent.push(m), { ok: true, data: {} }),
+    loadAdapters: async () => adapters,
+  });
   await vi.advanceTimersByTimeAsync(SETTLE_MS);
   return rt;
 }
@@ -40,7 +46,7 @@ describe('a banner updated in two stages', () => {
     document.getElementById('name')!.textContent = 'PRICE, Linda (Mrs)';
     document.getElementById('nhs')!.textContent = '999 026 8592';
     await vi.advanceTimersByTimeAsync(300);
-    expect(r.watcher.flush()).toMatchObject({ status: 'none', reason: 'The record is still changing' }); // what Refer sends
+    expect(r.watcher.now()).toMatchObject({ status: 'none', reason: 'The record is still changing' }); // what Refer sends
     expect(rt!.button.host.isConnected).toBe(false);
     // Stage 2, a second later: the lookup fills in the rest.
     await vi.advanceTimersByTimeAsync(700);
