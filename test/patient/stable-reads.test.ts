@@ -7,7 +7,7 @@ import { startContentRuntime, type ContentRuntime } from '../../utils/patient/co
 import { parsePageRead } from '../../utils/patient/parse';
 import type { PatientContentMessage } from '../../utils/patient/messages';
 import type { PatientContextReport } from '../../utils/patient/types';
-import { SETTLE_MS, SWITCH_SETTLE_MS } from '../../utils/patient/watcher';
+import { RETRY_MS, SETTLE_MS, SWITCH_SETTLE_MS } from '../../utils/patient/watcher';
 
 const setUrl = (u: string) => (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(u);
 let sent: PatientContentMessage[];
@@ -80,5 +80,28 @@ describe('a chart switch that only toggles a class', () => {
     document.getElementById('c2')!.className = 'chart active';
     await vi.advanceTimersByTimeAsync(SWITCH_SETTLE_MS + 1000);
     expect(contexts().at(-1)!.patient!.nhsNumber).toBe('9997866665');
+  });
+});
+
+describe('when the background does not answer a parse', () => {
+  it('shows no patient (never a guess) and reads again until it answers', async () => {
+    setUrl('https://ward.example/app');
+    document.body.innerHTML = WARD;
+    sent = [];
+    let answer = false;
+    rt = await startContentRuntime({
+      win: window,
+      parse: async (read) => (answer ? parsePageRead(read) : undefined),
+      send: async (m) => (sent.push(m), { ok: true, data: {} }),
+      loadAdapters: async () => [],
+    });
+    await vi.advanceTimersByTimeAsync(SETTLE_MS + RETRY_MS * 2);
+    expect(contexts().filter((c) => c.status === 'single')).toEqual([]);
+    expect(rt.button.host.isConnected).toBe(false);
+    expect(rt.watcher.now()).toMatchObject({ status: 'none' });
+    answer = true; // the worker is back: the page is read again without any change on it
+    await vi.advanceTimersByTimeAsync(RETRY_MS + SETTLE_MS * 2);
+    expect(contexts().at(-1)).toMatchObject({ status: 'single', patient: { nhsNumber: '9990792445' } });
+    expect(rt.button.host.isConnected).toBe(true);
   });
 });
