@@ -18,6 +18,7 @@ import { router } from '../../utils/messages';
 import { sessionManager, type SessionDeps } from '../../utils/session/manager';
 import type { SessionRecord } from '../../utils/session/state';
 import { defaultSettings, saveSettings } from '../../utils/settings/index';
+import { registerTracking } from '../../utils/tracking/background';
 import { fromBase64 } from '../../utils/tracking/files';
 
 const NHS = '9434765919';
@@ -66,6 +67,7 @@ beforeAll(async () => {
   fakeBrowser.reset();
   await sessionManager(deps).ready;
   registerAdvice(() => now);
+  registerTracking();
 });
 afterAll(() => sim.close());
 
@@ -76,12 +78,13 @@ beforeEach(async () => {
   resetAdviceDbConnection();
   await fakeBrowser.storage.local.clear();
   await fakeBrowser.storage.managed.clear();
+  await fakeBrowser.storage.session.clear();
   now = T0;
   log.length = 0;
 });
 
 /** A request sent to the simulator, kept in this user's list as the send machine leaves it. */
-async function sent(id: string): Promise<AdviceRecord> {
+async function sent(id: string, conversion: 'AUTHORISED_TO_CONVERT' | 'NOT_AUTHORISED_TO_CONVERT' = 'NOT_AUTHORISED_TO_CONVERT'): Promise<AdviceRecord> {
   const found = await client.searchServices({
     nhsNumber: NHS,
     requestType: 'ADVICE_AND_GUIDANCE_REQUEST',
@@ -89,7 +92,7 @@ async function sent(id: string): Promise<AdviceRecord> {
   });
   const created = await createAdvice(
     client,
-    { nhsNumber: NHS, conversion: 'NOT_AUTHORISED_TO_CONVERT', criteria: found.criteria, serviceIds: [found.services[0].id], request: 'Palpitations?' },
+    { nhsNumber: NHS, conversion, criteria: found.criteria, serviceIds: [found.services[0].id], request: 'Palpitations?' },
     {},
   );
   const record: AdviceRecord = {
@@ -221,5 +224,25 @@ describe("the provider's file", () => {
     const refused = await send({ type: 'advice/attachment', id: mine.id, url: theirs.url });
     expect(refused).toMatchObject({ ok: false, error: { message: 'That file is not part of this conversation.' } });
     expect(log.filter((l) => l.startsWith('GET /referrals/FHIR/R4/Binary/'))).toEqual([]);
+  });
+});
+
+describe('a request the provider converts', () => {
+  it('joins the referral tracking at once, and is followed from the worklists once e-RS lists it', async () => {
+    const r = await sent('req-a', 'AUTHORISED_TO_CONVERT');
+    await fetch(`${sim.url}/_admin/advice/${r.ubrn}/convert`, { method: 'POST', body: '{}' });
+    await alarmAt(T0);
+    expect(await statusOf('req-a')).toBe('ADVICE_CONVERTED');
+    // Waiting at the provider: on none of the referrer worklists, shown from this user's A&G list.
+    const first = (await send({ type: 'tracking/worklists', refresh: true })).data;
+    expect(Object.values(first.lists).flatMap((l: any) => l.items.map((i: { ubrn: string }) => i.ubrn))).not.toContain(r.ubrn);
+    expect(first.converted).toEqual([expect.objectContaining({ ubrn: r.ubrn, nhsNumber: NHS, displayName: 'JONES, Sarah' })]);
+    // The provider rejects it: e-RS lists it, and from then on it is followed there only.
+    await fetch(`${sim.url}/_admin/referrals/${r.ubrn}/reject`, { method: 'POST', body: '{}' });
+    await fakeBrowser.storage.session.clear();
+    const second = (await send({ type: 'tracking/worklists', refresh: true })).data;
+    expect(second.lists.REJECTED_TRIAGE_RESPONSE.items.map((i: { ubrn: string }) => i.ubrn)).toContain(r.ubrn);
+    expect(second.converted).toEqual([]);
+    expect((await idbAdviceStore.get('req-a'))?.listedAt).toEqual(expect.any(Number));
   });
 });

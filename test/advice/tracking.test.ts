@@ -7,7 +7,8 @@ import { USER_IDS } from 'ers-simulator/users';
 import { ErsClient } from '../../utils/ers';
 import { createAdvice, getAdvice } from '../../utils/ers/advice';
 import type { AdviceRecord } from '../../utils/advice/model';
-import { badgeCount, convertedUbrns, isDue, markSeen, pollDue, pollIntervalMs, replyWaiting } from '../../utils/advice/tracking';
+import { convertedToShow } from '../../utils/tracking/converted';
+import { badgeCount, isDue, markSeen, pollDue, pollIntervalMs, replyWaiting } from '../../utils/advice/tracking';
 
 let sim: RunningSimulator;
 let client: ErsClient;
@@ -97,7 +98,7 @@ describe('tracking A&G requests', () => {
     records = await pollDue(records, read, 0, 60_000);
     expect(records.map((r) => r.tracking?.status)).toEqual(['ADVICE_CONVERTED', 'CONVERSATION_ENDED_CLOSED']);
     expect(records.every((r) => !isDue(r, Number.MAX_SAFE_INTEGER, 60_000))).toBe(true);
-    expect(convertedUbrns(records)).toEqual([records[0].ubrn]);
+    expect(convertedToShow(records).map((c) => c.ubrn)).toEqual([records[0].ubrn]);
     expect(await client.getReferral(records[0].ubrn!)).toMatchObject({ state: 'TRIAGED_PROVIDER_TO_ACTION' });
   });
 

@@ -67,6 +67,11 @@ export interface AdviceRecord {
   candidateUbrn?: string;
   error?: AdviceError;
   tracking?: AdviceTracking;
+  /**
+   * Converted into a referral: when a referrer worklist (A008) first listed its UBRN. Until then the
+   * Referrals view shows it from this record (utils/tracking/converted.ts); afterwards, from e-RS.
+   */
+  listedAt?: number;
   createdAt: number;
   updatedAt: number;
 }

@@ -52,11 +52,6 @@ export function badgeCount(records: readonly AdviceRecord[]): number {
   return records.filter((r) => r.phase === 'sent' && replyWaiting(r)).length;
 }
 
-/** Converted by the provider: the same UBRN is now a referral, for the referral tracking. */
-export function convertedUbrns(records: readonly AdviceRecord[]): string[] {
-  return records.filter((r) => r.tracking?.status === 'ADVICE_CONVERTED' && r.ubrn).map((r) => r.ubrn!);
-}
-
 /** The tracking after one A024 read (or its failure). */
 export function afterPoll(
   previous: AdviceTracking | undefined,

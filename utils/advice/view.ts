@@ -41,7 +41,7 @@ const STATUS_TEXT: Record<AdviceStatus, { label: string; action: string }> = {
   CONVERSATION_ENDED_CANCELLED: { label: 'Cancelled', action: 'The conversation has ended.' },
   CONVERSATION_ENDED_CLOSED: { label: 'Closed', action: 'The conversation has ended. Save the overview PDF for the record if you have not.' },
   ADVICE_CONVERTED: {
-    label: 'Converted into a referral',
+    label: 'Converted to a referral',
     action: 'The provider turned this into a referral with the same UBRN; it is now followed with your referrals.',
   },
 };

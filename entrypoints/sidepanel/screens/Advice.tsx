@@ -2,11 +2,14 @@
 // service, the question with its counter, files, the explicit conversion choice, Send at most once),
 // then this user's A&G requests with their status, the conversation, its files and the overview PDF.
 // Loaded the first time "Ask for advice" is chosen (App.tsx lazyScreen).
+import { batch } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
+import type { AdviceRecord } from '../../../utils/advice/model';
 import { statusText, requestCounter } from '../../../utils/advice/view';
 import { replyWaiting } from '../../../utils/advice/tracking';
 import { formatNhsNumber } from '../../../utils/patient/nhs-number';
 import { createAdviceStore, type AdvicePanelApi, type AdviceStore } from '../advice-store';
+import { referralsOf } from '../referrals-store';
 import type { PanelStore } from '../store';
 
 export function AdviceBody({ store, api }: { store: PanelStore; api?: AdvicePanelApi }) {
@@ -24,7 +27,7 @@ export function AdviceBody({ store, api }: { store: PanelStore; api?: AdvicePane
         </div>
       )}
       <Compose store={store} advice={advice} />
-      <Requests advice={advice} />
+      <Requests advice={advice} store={store} />
     </>
   );
 }
@@ -281,7 +284,17 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
   );
 }
 
-function Requests({ advice }: { advice: AdviceStore }) {
+/** A converted request is a referral now: the Referrals view opens on it (this patient's, opened). */
+function openReferral(store: PanelStore, r: AdviceRecord) {
+  const referrals = referralsOf(store);
+  batch(() => {
+    referrals.patient.value = r.patient.nhsNumber;
+    referrals.focus.value = r.ubrn;
+  });
+  store.actions.showReferrals(true);
+}
+
+function Requests({ advice, store }: { advice: AdviceStore; store: PanelStore }) {
   const list = advice.sorted.value;
   const open = advice.conversation.value;
   const files = advice.files.value;
@@ -318,6 +331,11 @@ function Requests({ advice }: { advice: AdviceStore }) {
                 {r.ubrn && (
                   <button type="button" class="link-button" data-testid="advice-open" onClick={() => void actions.openConversation(r.id)}>
                     Open the conversation
+                  </button>
+                )}
+                {r.tracking?.status === 'ADVICE_CONVERTED' && (
+                  <button type="button" class="link-button" data-testid="advice-open-referral" onClick={() => openReferral(store, r)}>
+                    Open the referral in your referrals
                   </button>
                 )}
               </li>
