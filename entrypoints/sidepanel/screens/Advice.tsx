@@ -379,7 +379,7 @@ function Conversation({
             {m.attachments.map((a) => {
               const got = files[a.url];
               return (
-                <p key={a.url}>
+                <p key={a.url} data-attachment-title={a.title}>
                   {got ? (
                     <a href={got.url} download={got.fileName} target="_blank" rel="noopener" data-testid="advice-attachment-link">
                       Open {got.fileName}
