@@ -5,7 +5,8 @@
 import { batch } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { AdviceRecord } from '../../../utils/advice/model';
-import { statusText, requestCounter } from '../../../utils/advice/view';
+import { recordText, requestCounter, statusText, withRecordText } from '../../../utils/advice/view';
+import { recordItemsFrom } from '../../../utils/letter/model';
 import { replyWaiting } from '../../../utils/advice/tracking';
 import { formatNhsNumber } from '../../../utils/patient/nhs-number';
 import { createAdviceStore, type AdvicePanelApi, type AdviceStore } from '../advice-store';
@@ -178,6 +179,7 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
         <p id="advice-counter" class={counter.over ? 'nhs-error-message' : 'nhs-hint'} aria-live="polite" data-testid="advice-counter">
           {counter.label}
         </p>
+        <RecordData store={store} advice={advice} editable={editable} />
       </div>
 
       <div class="nhs-form-group">
@@ -281,6 +283,36 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
         {sending || advice.busy.value ? 'Sending…' : 'Send request for advice'}
       </button>
     </section>
+  );
+}
+
+/**
+ * The record's problems, medication and allergies, offered for the question: only from a reading of
+ * this request's patient by a host reader (recordItemsFrom), shown before they go in, and added to
+ * the end of the text, where the clinician can edit them like anything typed.
+ */
+function RecordData({ store, advice, editable }: { store: PanelStore; advice: AdviceStore; editable: boolean }) {
+  const record = advice.current.value;
+  const report = store.report.value;
+  if (!record || !editable) return null;
+  const lines = recordText(recordItemsFrom(report, record.patient.nhsNumber));
+  if (!lines) return null;
+  const source = report?.source;
+  return (
+    <div class="nhs-inset" data-testid="advice-record">
+      <p class="nhs-hint">
+        From the record page &ldquo;{source?.title || source?.url}&rdquo;, read by the {source?.adapterId} reader:
+      </p>
+      <p style={{ whiteSpace: 'pre-wrap' }}>{lines}</p>
+      <button
+        type="button"
+        class="nhs-button nhs-button--secondary nhs-button--small"
+        data-testid="advice-insert-record"
+        onClick={() => advice.actions.setText(withRecordText(record.request, lines))}
+      >
+        Add these to the question
+      </button>
+    </div>
   );
 }
 
