@@ -147,6 +147,8 @@ describe('A&G polling in the background', () => {
     expect(a024Reads()).toBe(2);
     expect(await statusOf('req-a')).toBe('REFERRER_TO_REVIEW_RESPONSE');
     expect((await send({ type: 'advice/list' })).data.replies).toBe(1);
+    // Found by the alarm with the panel closed: the toolbar says so.
+    expect(await fakeBrowser.action.getTitle({})).toBe('e-RS Referral Assistant: 1 advice reply waiting');
   });
 
   it("NHS IT's policy interval wins over the user's", async () => {

@@ -7,6 +7,7 @@ import { createAdvice, downloadAttachment, getAdvice, getAdviceOverviewPdf, getC
 import { notifyPages, ProtocolError, registerHandler } from '../messages';
 import { identityMismatch } from '../patient/identity';
 import { readTabNow } from '../patient/background';
+import { setAdviceReplies } from '../referral/background';
 import { getSettings } from '../settings';
 import { currentOwner, getErsClient, getSessionView, onSignedOut } from '../session/manager';
 import { ADVICE_CHANGED } from './messages';
@@ -66,7 +67,10 @@ async function pollAndCount(checkNow = false): Promise<{ records: AdviceRecord[]
     announce(changed.id);
   }
   const latest = await idbAdviceStore.list(owner);
-  return { records: latest, replies: badgeCount(latest) };
+  const replies = badgeCount(latest);
+  // The toolbar's title says how many replies wait (the badge's number stays the letters outstanding).
+  await setAdviceReplies(replies);
+  return { records: latest, replies };
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -125,6 +129,7 @@ export function registerAdvice(now: () => number = Date.now): void {
     const tracking = { ...(record.tracking ?? { status: summary.status, version: summary.version }), status: summary.status, version: summary.version };
     await idbAdviceStore.put(markSeen({ ...record, tracking, updatedAt: Date.now() }));
     announce(id);
+    void setAdviceReplies(badgeCount(await idbAdviceStore.list(record.owner)));
     const settings = await getSettings();
     return { summary, messages, webAppUrl: webAppAddress(settings.environment, settings.platformBaseUrl) };
   });
@@ -152,6 +157,7 @@ export function registerAdvice(now: () => number = Date.now): void {
 
   // Only the sign-out button removes requests never sent (idle and lock keep everything, as drafts).
   onSignedOut(async (reason, owner) => {
+    await setAdviceReplies(0);
     if (owner && reason === 'user') await removeUnsentAdvice(owner);
   });
 
