@@ -11,6 +11,7 @@ import type { Page } from 'puppeteer-core';
 import { USER_IDS } from 'ers-simulator';
 import { median, type BenchLine } from './bench-content';
 import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker } from './lib/chromium';
+import { pageCss, pageCssBytes } from './lib/page-css';
 import { sampleLetterPdf } from './lib/sample-letter';
 import { configureExtension, startStage } from './lib/stage';
 import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
@@ -72,9 +73,7 @@ async function resultsRenderMedian(page: Page): Promise<BenchLine> {
     jsxImportSource: 'preact',
     minify: true,
   });
-  await page.setContent(
-    `<!doctype html><html><head><style>${readFileSync(path.join(ROOT, 'components/nhs.css'), 'utf8')}${readFileSync(path.join(ROOT, 'entrypoints/sidepanel/panel.css'), 'utf8')}</style></head><body></body></html>`,
-  );
+  await page.setContent(`<!doctype html><html><head><style>${pageCss('sidepanel')}</style></head><body></body></html>`);
   await page.addScriptTag({ content: out.outputFiles[0]!.text });
   const times: number[] = [];
   for (let i = 0; i < 25; i++) times.push(await page.evaluate(() => (window as unknown as { renderResults(): number }).renderResults()));
@@ -93,7 +92,13 @@ async function swHeapBytes(browser: import('puppeteer-core').Browser): Promise<n
 export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
   const stage = await startStage();
   const { browser, sim } = stage;
-  const lines: BenchLine[] = [...pageScriptBytes('sidepanel'), ...pageScriptBytes('popup')];
+  const lines: BenchLine[] = [
+    ...pageScriptBytes('sidepanel'),
+    ...pageScriptBytes('popup'),
+    ...pageCssBytes('sidepanel'),
+    ...pageCssBytes('popup'),
+    ...pageCssBytes('options'),
+  ];
   try {
     const probe = await browser.newPage();
     await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);

@@ -2,10 +2,9 @@
 // (the real component, store and CSS; the lists given to its store as the background would answer),
 // timing each first render of a fresh store: sorting most urgent first and layout included.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { median, type BenchLine } from './bench-content';
 import { ROOT, launchChrome } from './lib/chromium';
+import { pageCss } from './lib/page-css';
 
 export async function benchReferralsView(items = 500): Promise<BenchLine[]> {
   const out = await build({
@@ -63,9 +62,7 @@ export async function benchReferralsView(items = 500): Promise<BenchLine[]> {
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 420, height: 900 }); // the side panel's size in the e2e suite
-    await page.setContent(
-      `<!doctype html><html><head><style>${readFileSync(path.join(ROOT, 'components/nhs.css'), 'utf8')}${readFileSync(path.join(ROOT, 'entrypoints/sidepanel/panel.css'), 'utf8')}</style></head><body></body></html>`,
-    );
+    await page.setContent(`<!doctype html><html><head><style>${pageCss('sidepanel')}</style></head><body></body></html>`);
     await page.addScriptTag({ content: out.outputFiles[0]!.text });
     const times: number[] = [];
     for (let i = 0; i < 25; i++) {
