@@ -146,7 +146,7 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
     const started = Date.now();
     for (let i = 0; i < referrals; i++) {
       const reply = await probe.evaluate(
-        async ({ origin: o, tab, simUrl }) => {
+        async ({ origin: o, tab, simUrl, owner }) => {
           // (no named helpers in here: tsx would inject a __name() call the page does not have)
           const found = await chrome.runtime.sendMessage({
             type: 'ers/search',
@@ -157,10 +157,12 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
             },
           });
           const service = found.data.services.find((s: { isTriage: boolean }) => !s.isTriage);
-          const id = `${o}#9434765919`;
+          // Drafts belong to the signed-in user in their organisation (utils/referral/model.ts ownerKey).
+          const id = `${owner}#${o}#9434765919`;
           const now = Date.now();
           const draft = {
             id,
+            owner,
             hostOrigin: o,
             sourceUrl: `${o}/demo/gp/record-9434765919.html`,
             patient: { nhsNumber: '9434765919', displayName: 'JONES, Sarah (Mrs)' },
@@ -206,7 +208,7 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
           });
           return submitted;
         },
-        { origin, tab: tabId, simUrl: sim.url },
+        { origin, tab: tabId, simUrl: sim.url, owner: `${USER_IDS.adams}@B86001` },
       );
       if (!reply?.ok || reply.data.phase !== 'complete') throw new Error(`bench referral ${i + 1} failed: ${JSON.stringify(reply)}`);
     }

@@ -22,8 +22,7 @@ const roleText = (r: { businessFunction: string; ods: string; orgName?: string }
 export function PanelHeader({ session, api, onChanged, store }: { session: PanelSession; api: PanelApi; onChanged(): void; store: PanelStore }) {
   const [busy, setBusy] = useState(false);
   // A role chosen while a draft is open, and the warning that asks what to do (loaded on first use).
-  const [switchTo, setSwitchTo] = useState<{ businessFunction: string; ods: string }>();
-  const [Warning, setWarning] = useState<FunctionComponent<Parameters<typeof RoleSwitch>[0]>>();
+  const [pending, setPending] = useState<{ to: { businessFunction: string; ods: string }; Warning: FunctionComponent<Parameters<typeof RoleSwitch>[0]> }>();
   const [problem, setProblem] = useState<string>();
   const act = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -94,13 +93,12 @@ export function PanelHeader({ session, api, onChanged, store }: { session: Panel
               const role = { businessFunction, ods };
               if (!businessFunction) return;
               // With a draft open, the switch waits for the user's choice (RoleSwitch.tsx).
-              if (store.draft.peek()) {
-                setSwitchTo(role);
+              if (store.draft.peek())
                 import('./RoleSwitch').then(
-                  (m) => setWarning(() => m.RoleSwitch),
+                  (m) => setPending({ to: role, Warning: m.RoleSwitch }),
                   () => setProblem('This part of the panel could not be loaded. Close the side panel and open it again.'),
                 );
-              } else void act(() => api.selectRole(role));
+              else void act(() => api.selectRole(role));
             }}
           >
             {session.state === 'choose-role' && <option value="">Choose…</option>}
@@ -115,8 +113,14 @@ export function PanelHeader({ session, api, onChanged, store }: { session: Panel
       {session.state === 'choose-role' && referring.length === 0 && (
         <span role="alert">You have no referring role in e-RS, so you cannot create referrals.</span>
       )}
-      {Warning && (
-        <Warning store={store} session={session} to={switchTo!} onSwitch={() => act(() => api.selectRole(switchTo!))} onClose={() => setWarning(undefined)} />
+      {pending && (
+        <pending.Warning
+          store={store}
+          session={session}
+          to={pending.to}
+          onSwitch={() => act(() => api.selectRole(pending.to))}
+          onClose={() => setPending(undefined)}
+        />
       )}
       {(problem || session.notice) && (
         <span role="alert" class="panel-header__notice">
