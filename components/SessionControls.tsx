@@ -1,6 +1,8 @@
 // Sign in / choose or switch role / sign out, for every session state. Used by the popup and by the
 // side panel's session header, so both behave the same.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { orgName, personName } from '../utils/session/names';
+import { roleSwitchWarning, type RoleSwitchWarning } from '../utils/session/role-switch';
 import { businessFunctionLabel, canRefer, roleLabel, sameRole, type Role, type SessionView } from '../utils/session/state';
 import type { SessionState } from '../utils/session/use-session';
 
@@ -12,8 +14,7 @@ const TEST_CARDS: { card: string; label: string }[] = [
 ];
 
 export function whoLabel(view: SessionView): string {
-  if (!view.user) return '';
-  return view.user.name ? `${view.user.name} (${view.user.id})` : `SDS user ${view.user.id}`;
+  return view.user ? personName(view.user) : '';
 }
 
 function RoleButton({ role, onPick, disabled, verb }: { role: Role; onPick(): void; disabled: boolean; verb: string }) {
@@ -120,6 +121,11 @@ export function SessionControls({ session }: { session: SessionState }) {
   const view = session.view;
   // Drafts that sign-out would remove: set while the user is asked to confirm.
   const [confirming, setConfirming] = useState<number>();
+  // A role switch asked for while drafts are unsent: the warning, until the user chooses.
+  const [switching, setSwitching] = useState<{ to: Role; warning: RoleSwitchWarning }>();
+  const switchHeading = useRef<HTMLHeadingElement>(null);
+  // The button pressed is replaced by the warning: focus goes to the warning, not to the page.
+  useEffect(() => switchHeading.current?.focus(), [switching]);
   if (!view) return <p aria-live="polite">Loading…</p>;
   const busy = !!session.busy;
   // Nothing would be removed: sign out at once. Otherwise say how many drafts go, and ask.
@@ -129,6 +135,13 @@ export function SessionControls({ session }: { session: SessionState }) {
     else await session.signOut();
   };
   const others = view.roles.filter((r) => !sameRole(r, view.role));
+  // Drafts belong to the organisation they were started in and are sent in the role the user is in
+  // then (utils/session/role-switch.ts): with unsent drafts, a switch is never made without asking.
+  const askSwitch = async (to: Role) => {
+    const warning = view.role && roleSwitchWarning(view.role, to, { kind: 'drafts', count: await session.signOutPreview() });
+    if (warning) setSwitching({ to, warning });
+    else await session.selectRole(to);
+  };
   return (
     <div class="session-controls" data-status={view.status}>
       <div aria-live="polite">
@@ -204,12 +217,40 @@ export function SessionControls({ session }: { session: SessionState }) {
             <dt>Signed in as</dt>
             <dd data-testid="who">{whoLabel(view)}</dd>
             <dt>Organisation</dt>
-            <dd data-testid="org">{view.role.orgName ? `${view.role.orgName} (${view.role.ods})` : view.role.ods}</dd>
+            <dd data-testid="org">{view.role.orgName ? `${view.role.orgName} (${view.role.ods})` : orgName(view.role)}</dd>
             <dt>Role</dt>
             <dd data-testid="role">{businessFunctionLabel(view.role.businessFunction)}</dd>
           </dl>
           {view.switchingTo && <p aria-live="polite">Switching to {roleLabel(view.switchingTo)}…</p>}
-          {others.length > 0 && (
+          {switching && (
+            <div class="nhsuk-warning-callout" data-testid="role-switch-warning">
+              <h3 class="nhsuk-warning-callout__label" tabIndex={-1} ref={switchHeading}>
+                <span class="nhsuk-u-visually-hidden">Important: </span>
+                {switching.warning.title}
+              </h3>
+              {switching.warning.lines.map((l) => (
+                <p key={l}>{l}</p>
+              ))}
+              {switching.warning.keep && (
+                <button
+                  type="button"
+                  class="nhsuk-button"
+                  data-testid="role-switch-keep"
+                  disabled={busy}
+                  onClick={() => {
+                    setSwitching(undefined);
+                    void session.selectRole(switching.to);
+                  }}
+                >
+                  {switching.warning.keep}
+                </button>
+              )}
+              <button type="button" class="nhsuk-button nhsuk-button--secondary" data-testid="role-switch-stay" onClick={() => setSwitching(undefined)}>
+                {switching.warning.stay}
+              </button>
+            </div>
+          )}
+          {others.length > 0 && !switching && (
             <>
               <h3>Switch role</h3>
               <ul class="nhs-list-plain">
@@ -219,7 +260,7 @@ export function SessionControls({ session }: { session: SessionState }) {
                     role={r}
                     verb="Switch to"
                     disabled={busy || !!view.switchingTo}
-                    onPick={() => void session.selectRole(r)}
+                    onPick={() => void askSwitch(r)}
                   />
                 ))}
               </ul>

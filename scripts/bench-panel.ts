@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
+import { USER_IDS } from 'ers-simulator';
 import { median, type BenchLine } from './bench-content';
 import { loadPanelScript } from './lib/panel-page';
 import { CHROME_EXTENSION_DIR, EXTENSION_ID, isServiceWorker } from './lib/chromium';
+import { pageCssBytes } from './lib/page-css';
 import { sampleLetterPdf } from './lib/sample-letter';
 import { signInOnRecord, startStage } from './lib/stage';
 import { referFromRecord } from './lib/walkthrough';
@@ -77,7 +79,13 @@ async function swHeapBytes(browser: import('puppeteer-core').Browser): Promise<n
 export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
   const stage = await startStage();
   const { browser, sim } = stage;
-  const lines: BenchLine[] = [...pageScriptBytes('sidepanel'), ...pageScriptBytes('popup')];
+  const lines: BenchLine[] = [
+    ...pageScriptBytes('sidepanel'),
+    ...pageScriptBytes('popup'),
+    ...pageCssBytes('sidepanel'),
+    ...pageCssBytes('popup'),
+    ...pageCssBytes('options'),
+  ];
   try {
     const { probe, record, panel: signIn } = await signInOnRecord(stage);
     await signIn.close();
@@ -119,7 +127,7 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
     const started = Date.now();
     for (let i = 0; i < referrals; i++) {
       const reply = await probe.evaluate(
-        async ({ origin: o, tab, simUrl }) => {
+        async ({ origin: o, tab, simUrl, owner }) => {
           // (no named helpers in here: tsx would inject a __name() call the page does not have)
           const found = await chrome.runtime.sendMessage({
             type: 'ers/search',
@@ -130,10 +138,12 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
             },
           });
           const service = found.data.services.find((s: { isTriage: boolean }) => !s.isTriage);
-          const id = `${o}#9434765919`;
+          // Drafts belong to the signed-in user in their organisation (utils/referral/model.ts ownerKey).
+          const id = `${owner}#${o}#9434765919`;
           const now = Date.now();
           const draft = {
             id,
+            owner,
             hostOrigin: o,
             sourceUrl: `${o}/demo/gp/record-9434765919.html`,
             patient: { nhsNumber: '9434765919', displayName: 'JONES, Sarah (Mrs)' },
@@ -179,7 +189,7 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
           });
           return submitted;
         },
-        { origin, tab: tabId, simUrl: sim.url },
+        { origin, tab: tabId, simUrl: sim.url, owner: `${USER_IDS.adams}@B86001` },
       );
       if (!reply?.ok || reply.data.phase !== 'complete') throw new Error(`bench referral ${i + 1} failed: ${JSON.stringify(reply)}`);
     }

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import '../../components/nhs.css';
+import '../../components/nhs.scss';
 import { LetterTemplateSettings } from './LetterTemplateSettings';
 import { OptionsForm } from './OptionsForm';
 import { PatientContextSettings } from './PatientContextSettings';

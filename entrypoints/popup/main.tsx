@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import '../../components/nhs.css';
+import '../../components/nhs.scss';
 import './popup.css';
 import { Popup } from './Popup';
 

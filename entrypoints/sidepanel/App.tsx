@@ -71,7 +71,7 @@ export function App({ api }: { api: PanelApi }) {
   return (
     <main class="panel">
       <h1 class="nhs-visually-hidden">e-RS referral</h1>
-      {session && <PanelHeader session={session} api={api} onChanged={store.actions.refreshSession} />}
+      {session && <PanelHeader session={session} api={api} onChanged={store.actions.refreshSession} store={store} />}
       {error && (
         <div class="nhs-error-summary" role="alert" data-testid="panel-error">
           <p>{error}</p>

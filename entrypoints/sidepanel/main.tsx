@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import '../../components/nhs.css';
+import '../../components/nhs.scss';
 import './panel.css';
 import { App } from './App';
 import { browserPanelApi } from '../../utils/referral/panel-api-browser';

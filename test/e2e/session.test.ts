@@ -56,7 +56,8 @@ describe('platform flavour: NHS CIS2 through the relay', () => {
     // launchWebAuthFlow opens the authorise page in its own window: click Dr Adams there.
     await h.completeCis2Login(USER_IDS.adams);
     await waitStatus(popup, 'choose-role');
-    expect(await text(popup, '[data-testid="who"]')).toContain(USER_IDS.adams);
+    // The name from CIS2 (userinfo), not the SDS user ID.
+    expect(await text(popup, '[data-testid="who"]')).toBe('Dr Kate ADAMS');
     await popup.click('[data-role="REFERRING_CLINICIAN@B86001"]');
     await waitStatus(popup, 'active');
     expect(await text(popup, '[data-testid="org"]')).toContain('B86001');

@@ -83,10 +83,33 @@ describe('popup', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Sign in with NHS CIS2' }));
     fireEvent.click(await screen.findByRole('button', { name: /Use Referring clinician at Park Lane Surgery \(B86001\)/ }));
     await screen.findByText('Park Lane Surgery (B86001)');
-    expect(screen.getByTestId('who').textContent).toBe('Kate ADAMS (021600556514)');
+    // Names, not ids: the user's name alone, and an ODS code only labelled as one.
+    expect(screen.getByTestId('who').textContent).toBe('Kate ADAMS');
     expect(calls.find((c) => c.type === 'session/select-role')?.payload).toEqual({ role: { businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' } });
-    fireEvent.click(screen.getByRole('button', { name: /Switch to Referring clinician at R68/ }));
-    await waitFor(() => expect(screen.getByTestId('org').textContent).toBe('R68'));
+    fireEvent.click(screen.getByRole('button', { name: /Switch to Referring clinician at ODS code R68/ }));
+    await waitFor(() => expect(screen.getByTestId('org').textContent).toBe('ODS code R68'));
+  });
+
+  it('with unsent drafts, a role switch warns that they stay with the organisation and waits for a choice', async () => {
+    const { api, calls } = fakeApi(view({ status: 'active', user: ADAMS, roles: [RC_B, RC_R68], role: RC_B }), {
+      'referral/sign-out-preview': () => ({ editingDrafts: 2 }),
+      'session/select-role': () => ({ view: view({ status: 'active', user: ADAMS, roles: [RC_B, RC_R68], role: RC_R68 }), notices: [] }),
+    });
+    render(<Popup api={api} siteAccess={false} />);
+    fireEvent.click(await screen.findByRole('button', { name: /Switch to Referring clinician at ODS code R68/ }));
+    const warning = await screen.findByTestId('role-switch-warning');
+    expect(warning.textContent).toContain('Your 2 unsent drafts were started as Referring clinician at Park Lane Surgery');
+    expect(warning.textContent).toContain('They stay with Park Lane Surgery and will not be sent as ODS code R68');
+    expect(calls.some((c) => c.type === 'session/select-role')).toBe(false);
+    // Stay: nothing changes.
+    fireEvent.click(screen.getByRole('button', { name: 'Stay as Referring clinician at Park Lane Surgery' }));
+    await waitFor(() => expect(screen.queryByTestId('role-switch-warning')).toBeNull());
+    expect(calls.some((c) => c.type === 'session/select-role')).toBe(false);
+    // Asked again, and this time the user keeps the drafts for the practice and switches.
+    fireEvent.click(screen.getByRole('button', { name: /Switch to Referring clinician at ODS code R68/ }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Switch role and keep them for Park Lane Surgery' }));
+    await waitFor(() => expect(screen.getByTestId('org').textContent).toBe('ODS code R68'));
+    expect(calls.filter((c) => c.type === 'session/select-role')).toHaveLength(1);
   });
 
   it('after switching to an admin role, says drafts must name the referring clinician', async () => {

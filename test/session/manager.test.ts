@@ -123,6 +123,22 @@ function tokensIn(h: Harness): string[] {
 }
 
 describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
+  it("names the user from CIS2's userinfo (no id token from the relay); without it, only the SDS user ID", async () => {
+    const h = harness();
+    expect((await h.manager.signIn()).user).toEqual({ id: USER_IDS.adams, name: 'Dr Kate ADAMS' });
+    // An identity service without userinfo: sign-in still works, with no made-up name.
+    const bare = harness();
+    const asked: string[] = [];
+    bare.deps.fetch = (input, init) => {
+      asked.push(String(input));
+      return String(input).endsWith('/oauth2/userinfo') ? Promise.resolve(new Response('', { status: 404 })) : extensionFetch(input, init);
+    };
+    const view = await new SessionManager(bare.deps).signIn();
+    expect(asked.some((u) => u.endsWith('/oauth2/userinfo'))).toBe(true);
+    expect(view.status).toBe('choose-role');
+    expect(view.user).toEqual({ id: USER_IDS.adams });
+  });
+
   it('signs in, lists the roles, and a role choice makes e-RS calls work', async () => {
     const h = harness();
     const view = await h.manager.signIn();

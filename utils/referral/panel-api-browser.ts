@@ -13,7 +13,7 @@ function toPanelSession(view: SessionView): PanelSession {
     state: view.status,
     flavour: view.flavour,
     environment: view.environment,
-    userName: view.user ? (view.user.name ?? view.user.id) : undefined,
+    userName: view.user?.name,
     userId: view.user?.id,
     businessFunction: view.role?.businessFunction,
     ods: view.role?.ods,

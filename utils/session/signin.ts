@@ -2,6 +2,7 @@
 //  - platform: NHS CIS2 authorisation code + PKCE (identity.launchWebAuthFlow), code exchanged at the
 //    organisation's token relay, then A030 for the user's roles; the role is a pair of headers.
 //  - legacy: A001 with a smartcard SSO token, A002 to select the role, A003 on sign-out.
+import { z } from 'zod';
 import { codeChallengeS256, createCodeVerifier, randomState } from './pkce';
 import { ErsClient } from '../ers/client';
 import { ErsError } from '../ers/errors';
@@ -106,11 +107,34 @@ export function rolesFromA030(roles: { businessFunction: string; ods: string; or
   });
 }
 
+const userinfoSchema = z.looseObject({ name: z.string().optional(), given_name: z.string().optional(), family_name: z.string().optional() });
+
+/**
+ * The user's name from the identity service's userinfo endpoint (beside its authorise endpoint), for
+ * showing who is signed in when the token answer carried no id token. Best effort: any failure
+ * leaves the name out (the panel then shows the SDS user ID, labelled), never blocks sign-in.
+ */
+export async function userinfoName(settings: Settings, accessToken: string, fetch: typeof globalThis.fetch = globalThis.fetch): Promise<string | undefined> {
+  try {
+    const url = new URL(settings.cis2AuthorizeUrl);
+    url.pathname = url.pathname.replace(/authori[sz]e\/?$/, 'userinfo');
+    if (!url.pathname.endsWith('/userinfo')) return undefined;
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' }, signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) return undefined;
+    const info = userinfoSchema.parse(await res.json());
+    const name = (info.name ?? [info.given_name, info.family_name].filter(Boolean).join(' ')).trim();
+    return name ? name.slice(0, 120) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function tokensToSignIn(settings: Settings, tokens: TokenSet, fetch?: typeof globalThis.fetch): Promise<SignInResult> {
   const summaries = await platformClient(settings, tokens.accessToken, fetch).listRoles();
   if (summaries.length === 0) throw new SignInError('no-roles', 'Your NHS CIS2 account has no e-RS roles. Ask your registration authority to add one.');
+  const name = nameFromIdToken(tokens.idToken) ?? (await userinfoName(settings, tokens.accessToken, fetch));
   return {
-    user: { id: summaries[0].userId, ...(nameFromIdToken(tokens.idToken) ? { name: nameFromIdToken(tokens.idToken) } : {}) },
+    user: { id: summaries[0].userId, ...(name ? { name } : {}) },
     roles: rolesFromA030(summaries),
     secrets: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt },
   };

@@ -7,6 +7,7 @@
 // sent anywhere, and it has none of them.
 import type { ProfessionalSession } from '../ers/schemas';
 import type { Environment, SettingsFlavour } from '../settings/schema';
+import { orgName } from './names';
 
 export type SessionStatus = 'signed-out' | 'signing-in' | 'choose-role' | 'active' | 'expired';
 
@@ -243,7 +244,7 @@ export function businessFunctionLabel(code: string): string {
 
 export function roleLabel(role: Role): string {
   const bf = businessFunctionLabel(role.businessFunction);
-  return `${bf} at ${role.orgName ? `${role.orgName} (${role.ods})` : role.ods}`;
+  return `${bf} at ${role.orgName ? `${role.orgName} (${role.ods})` : orgName(role)}`;
 }
 
 export function canRefer(role: Role | undefined): boolean {

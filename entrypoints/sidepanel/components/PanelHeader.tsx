@@ -1,5 +1,8 @@
+import type { FunctionComponent } from 'preact';
 import { useState } from 'preact/hooks';
 import type { PanelApi, PanelSession } from '../../../utils/referral/panel-api';
+import type { PanelStore } from '../store';
+import type { RoleSwitch } from './RoleSwitch';
 
 /** Role names in the panel (the header's and the letter's). */
 export const LABELS: Record<string, string> = {
@@ -9,12 +12,17 @@ export const LABELS: Record<string, string> = {
   SERVICE_DEFINER: 'Service definer',
   SERVICE_PROVIDER_ADMIN: 'Service provider admin',
 };
+// Names, not ids; an id only with a label saying what it is. The wording of utils/session/names.ts,
+// written out here because a module the panel shares with the popup becomes a chunk of its own and
+// costs the panel's start-up scripts more than these two lines.
 const roleText = (r: { businessFunction: string; ods: string; orgName?: string }) =>
-  `${LABELS[r.businessFunction] ?? r.businessFunction} at ${r.orgName ? `${r.orgName} (${r.ods})` : r.ods}`;
+  `${LABELS[r.businessFunction] ?? r.businessFunction} at ${r.orgName || `ODS code ${r.ods}`}`;
 
 /** Environment, who is signed in and as what; sign-in, role choice and switch in one click. */
-export function PanelHeader({ session, api, onChanged }: { session: PanelSession; api: PanelApi; onChanged(): void }) {
+export function PanelHeader({ session, api, onChanged, store }: { session: PanelSession; api: PanelApi; onChanged(): void; store: PanelStore }) {
   const [busy, setBusy] = useState(false);
+  // A role chosen while a draft is open, and the warning that asks what to do (loaded on first use).
+  const [pending, setPending] = useState<{ to: { businessFunction: string; ods: string }; Warning: FunctionComponent<Parameters<typeof RoleSwitch>[0]> }>();
   const [problem, setProblem] = useState<string>();
   const act = async (fn: () => Promise<unknown>) => {
     setBusy(true);
@@ -36,7 +44,8 @@ export function PanelHeader({ session, api, onChanged }: { session: PanelSession
       </span>
       {session.state === 'active' && (
         <span data-testid="signed-in-as">
-          {session.userName} · {roleText({ businessFunction: session.businessFunction!, ods: session.ods!, orgName: session.orgName })}
+          {session.userName || `SDS user ID ${session.userId}`} ·{' '}
+          {roleText({ businessFunction: session.businessFunction!, ods: session.ods!, orgName: session.orgName })}
         </span>
       )}
       {(session.state === 'signed-out' || session.state === 'expired') && (
@@ -81,7 +90,15 @@ export function PanelHeader({ session, api, onChanged }: { session: PanelSession
             value={session.state === 'active' ? `${session.businessFunction}|${session.ods}` : ''}
             onChange={(e) => {
               const [businessFunction, ods] = (e.target as HTMLSelectElement).value.split('|');
-              if (businessFunction) void act(() => api.selectRole({ businessFunction, ods }));
+              const role = { businessFunction, ods };
+              if (!businessFunction) return;
+              // With a draft open, the switch waits for the user's choice (RoleSwitch.tsx).
+              if (store.draft.peek())
+                import('./RoleSwitch').then(
+                  (m) => setPending({ to: role, Warning: m.RoleSwitch }),
+                  () => setProblem('This part of the panel could not be loaded. Close the side panel and open it again.'),
+                );
+              else void act(() => api.selectRole(role));
             }}
           >
             {session.state === 'choose-role' && <option value="">Choose…</option>}
@@ -95,6 +112,15 @@ export function PanelHeader({ session, api, onChanged }: { session: PanelSession
       )}
       {session.state === 'choose-role' && referring.length === 0 && (
         <span role="alert">You have no referring role in e-RS, so you cannot create referrals.</span>
+      )}
+      {pending && (
+        <pending.Warning
+          store={store}
+          session={session}
+          to={pending.to}
+          onSwitch={() => act(() => api.selectRole(pending.to))}
+          onClose={() => setPending(undefined)}
+        />
       )}
       {(problem || session.notice) && (
         <span role="alert" class="panel-header__notice">
