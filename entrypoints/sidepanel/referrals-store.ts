@@ -54,6 +54,18 @@ function createReferralsStore(store: PanelStore, read: Reader) {
   });
   const letterRows = computed(() => new Map<string, LetterRow>(letters.value.rows.map((r) => [r.ubrn, r])));
 
+  /**
+   * Referrals acted on in this panel that e-RS confirmed (cancelled, booked): the background has
+   * already taken them off its lists (utils/tracking/background.ts referralLeft), so they are said at
+   * the top of the view instead, a booked one with its appointment, until another user signs in.
+   */
+  const recent = signal<{ row: TrackedReferral; what: 'cancelled' | 'booked' }[]>([]);
+  async function left(row: TrackedReferral, what: 'cancelled' | 'booked') {
+    recent.value = [{ row, what }, ...recent.value.filter((r) => r.row.ubrn !== row.ubrn)];
+    await load(false); // the background's lists without it, at once
+    void load(true); // then the lists it was on, fetched again
+  }
+
   /** What the record says about the page's patient before a new referral is started. */
   const forPatient = (nhsNumber: string) => patientReferrals(lists.value, nhsNumber);
 
@@ -81,13 +93,14 @@ function createReferralsStore(store: PanelStore, read: Reader) {
     owner = key;
     answer.value = undefined;
     patient.value = undefined;
+    recent.value = [];
     if (key) void load(true);
   });
   setInterval(() => {
     if (owner) void load(false);
   }, REREAD_MS);
 
-  return { answer, problem, loading, scope, patient, lists, count, rows, letterRows, forPatient, load };
+  return { answer, problem, loading, scope, patient, lists, count, rows, letterRows, forPatient, load, recent, left };
 }
 
 export type ReferralsStore = ReturnType<typeof createReferralsStore>;
