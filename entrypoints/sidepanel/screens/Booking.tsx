@@ -195,7 +195,8 @@ export function Booking({ target, shortlist = [], usual, api = browserBookingApi
 
       {step.kind === 'patient-phones' && (
         <p data-testid="patient-phones">
-          {step.serviceName} is not booked from here: the patient phones the provider to book, quoting the UBRN and the password on the letter above.
+          {step.serviceName} is not booked from here: the patient phones the provider to book{step.phone ? ` on ${step.phone}` : ''}, quoting the UBRN
+          {'draftId' in target ? ' and the password on the letter above' : ' and the password on their letter'}.
         </p>
       )}
 
