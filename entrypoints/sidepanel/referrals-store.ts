@@ -4,7 +4,8 @@
 // choices (mine or my organisation, one patient). Loaded with the view, never at panel start.
 import { computed, effect, signal } from '@preact/signals';
 import type { ReferrerWorklist } from 'ers-contract';
-import { sendMessage } from '../../utils/messaging/client';
+import { onBackgroundEvent, sendMessage } from '../../utils/messaging/client';
+import { notOnLists } from '../../utils/tracking/converted';
 import { lettersView, type LetterRow } from '../../utils/tracking/letters';
 import type { WorklistsAnswer } from '../../utils/tracking/messages';
 import { badgeCount, patientReferrals, rowsOf, sortByUrgency, type Lists, type Scope, type TrackedReferral } from '../../utils/tracking/worklists';
@@ -18,6 +19,9 @@ const today = () => new Date().toISOString().slice(0, 10);
 /** Reads the background's lists; `refresh` lets it fetch the lists that are due first. */
 type Reader = (refresh: boolean) => Promise<WorklistsAnswer>;
 const fromBackground: Reader = (refresh) => sendMessage('tracking/worklists', { refresh });
+
+/** A referral acted on: one from a list, or one followed outside them (a converted A&G request). */
+type ActedOn = Pick<TrackedReferral, 'ubrn'> & Partial<Pick<TrackedReferral, 'list'>>;
 
 function createReferralsStore(store: PanelStore, read: Reader) {
   const answer = signal<WorklistsAnswer | undefined>(undefined);
@@ -34,7 +38,14 @@ function createReferralsStore(store: PanelStore, read: Reader) {
     return out;
   });
   const userId = computed(() => answer.value?.userId ?? '');
-  const count = computed(() => badgeCount(lists.value, scope.value, userId.value));
+  /** This user's A&G requests converted into referrals that no list shows yet (utils/tracking/converted.ts). */
+  const converted = computed(() => {
+    const listed = new Set(Object.values(lists.value).flatMap((items) => items?.map((i) => i.ubrn) ?? []));
+    return notOnLists(answer.value?.converted ?? [], listed);
+  });
+  /** A referral to open when the view shows (the A&G list's "Open in your referrals"). */
+  const focus = signal<string | undefined>(undefined);
+  const count = computed(() => badgeCount(lists.value, scope.value, userId.value) + converted.value.length);
   const rows = computed(() => {
     const all = sortByUrgency(rowsOf(lists.value, scope.value, userId.value), today());
     const only = patient.value;
@@ -59,8 +70,8 @@ function createReferralsStore(store: PanelStore, read: Reader) {
    * already taken them off its lists (utils/tracking/background.ts referralLeft), so they are said at
    * the top of the view instead, a booked one with its appointment, until another user signs in.
    */
-  const recent = signal<{ row: TrackedReferral; what: 'cancelled' | 'booked' }[]>([]);
-  async function left(row: TrackedReferral, what: 'cancelled' | 'booked') {
+  const recent = signal<{ row: ActedOn; what: 'cancelled' | 'booked' }[]>([]);
+  async function left(row: ActedOn, what: 'cancelled' | 'booked') {
     recent.value = [{ row, what }, ...recent.value.filter((r) => r.row.ubrn !== row.ubrn)];
     await load(false); // the background's lists without it, at once
     void load(true); // then the lists it was on, fetched again
@@ -99,8 +110,12 @@ function createReferralsStore(store: PanelStore, read: Reader) {
   setInterval(() => {
     if (owner) void load(false);
   }, REREAD_MS);
+  // An A&G request was just seen converted: it joins the view and its count without waiting a minute.
+  onBackgroundEvent('advice/changed', () => {
+    if (owner) void load(false);
+  });
 
-  return { answer, problem, loading, scope, patient, lists, count, rows, letterRows, forPatient, load, recent, left };
+  return { answer, problem, loading, scope, patient, focus, lists, count, rows, converted, letterRows, forPatient, load, recent, left };
 }
 
 export type ReferralsStore = ReturnType<typeof createReferralsStore>;

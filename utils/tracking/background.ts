@@ -4,12 +4,14 @@
 // cancellation reasons and cancel it at most once.
 import { REFERRER_WORKLISTS, type ReferrerWorklist } from 'ers-contract';
 import { browser } from 'wxt/browser';
+import { idbAdviceStore } from '../advice/store';
 import { cancellationReasons } from '../ers/lifecycle';
 import { ProtocolError, registerHandler } from '../messages';
 import { currentOwner, getErsClient, getSessionView, onActive, onSignedOut } from '../session/manager';
 import { getSettings } from '../settings/index';
 import { worklistsItem } from '../storage';
 import { cancelAtMostOnce } from './cancel';
+import { convertedToShow, newlyListed } from './converted';
 import { toBase64 } from './files';
 import { dropReferral, refreshDue, refreshMinutes, shownLists, stateFor, type WorklistsState } from './refresh';
 
@@ -46,12 +48,13 @@ export function refreshWorklists(force: readonly ReferrerWorklist[] = []): Promi
     const who = await owner();
     if (!who) return;
     const client = await getErsClient();
-    await refreshDue(client, stateFor(await worklistsItem.get(), who), {
+    const state = await refreshDue(client, stateFor(await worklistsItem.get(), who), {
       now: Date.now,
       intervalMinutes: await intervalMinutes(),
       save: (s) => worklistsItem.set(s),
       force,
     });
+    await markConvertedListed(`${who.userId}@${who.ods}`, state);
   });
   if (force.length === 0) waiting = run;
   return run;
@@ -71,6 +74,12 @@ export async function referralLeft(ubrn: string, lists: readonly ReferrerWorklis
     return dropped.from;
   });
   if (from.length) void refreshWorklists(from).catch(() => undefined);
+}
+
+/** A converted A&G request e-RS now lists is followed from the lists from then on (./converted.ts). */
+async function markConvertedListed(owner: string, state: WorklistsState): Promise<void> {
+  const listed = new Set(Object.values(state.lists).flatMap((l) => l?.cache?.items.map((i) => i.ubrn) ?? []));
+  for (const record of newlyListed(await idbAdviceStore.list(owner), listed, Date.now())) await idbAdviceStore.put(record);
 }
 
 async function requireSignedIn(): Promise<void> {
@@ -101,11 +110,14 @@ export function registerTracking(): void {
     if (refresh) await refreshWorklists().catch(() => undefined);
     const view = await getSessionView();
     const who = view.user?.id && view.role?.ods ? { userId: view.user.id, ods: view.role.ods } : undefined;
+    const owner = await currentOwner();
     return {
       signedIn: view.status === 'active',
       userId: who?.userId,
       intervalMinutes: await intervalMinutes(),
       lists: shownLists(await worklistsItem.get(), who, Date.now()),
+      // This user's own A&G requests the provider converted, not on a worklist yet.
+      converted: owner ? convertedToShow(await idbAdviceStore.list(owner)) : [],
     };
   });
 

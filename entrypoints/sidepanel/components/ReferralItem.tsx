@@ -40,7 +40,8 @@ export function ReferralItem({
   referrals,
   booking: startBooking,
 }: {
-  row: TrackedReferral;
+  /** A row of a list, or a converted A&G request no list shows yet (no list). */
+  row: Pick<TrackedReferral, 'ubrn'> & Partial<Pick<TrackedReferral, 'list'>>;
   needsResponseRead: boolean;
   store: PanelStore;
   referrals: ReferralsStore;
@@ -189,7 +190,7 @@ export function ReferralItem({
                 startChanging={booking === 'change'}
                 reference={store.reference.value}
                 search={{
-                  criteria: { priority: r.priority ?? row.priority ?? 'ROUTINE', ageAndGenderAppropriate: true },
+                  criteria: { priority: r.priority ?? 'ROUTINE', ageAndGenderAppropriate: true },
                   sortBy: 'DISTANCE',
                   requestType: 'APPOINTMENT_REQUEST',
                 }}

@@ -10,7 +10,7 @@ import { ReferralItem, words } from '../components/ReferralItem';
 export { ReferralsBar } from '../components/ReferralsBar';
 import { referralsOf, type ReferralsStore } from '../referrals-store';
 import type { PanelStore } from '../store';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 
 const LISTS: { list: ReferrerWorklist; title: string }[] = [
   { list: 'REJECTED_TRIAGE_RESPONSE', title: 'Rejected or returned by triage' },
@@ -36,6 +36,13 @@ export function ReferralsBody({ store }: { store: PanelStore }) {
   const answer = referrals.answer.value;
   const only = referrals.patient.value;
   const rows = referrals.rows.value;
+  // A referral asked for by name is opened once, when the view first shows.
+  useEffect(
+    () => () => {
+      referrals.focus.value = undefined;
+    },
+    [referrals],
+  );
   return (
     <section class="referrals" aria-labelledby="referrals-heading" data-testid="referrals">
       <button type="button" class="nhs-link-button" onClick={() => store.actions.showReferrals(false)}>
@@ -80,6 +87,7 @@ export function ReferralsBody({ store }: { store: PanelStore }) {
       )}
       <Recent store={store} referrals={referrals} />
       {!answer && !referrals.problem.value && <p role="status">Reading your referrals…</p>}
+      {answer && <Converted store={store} referrals={referrals} />}
       {answer &&
         LISTS.map(({ list, title }) => (
           <WorkList
@@ -101,14 +109,13 @@ export function ReferralsBody({ store }: { store: PanelStore }) {
 function Recent({ store, referrals }: { store: PanelStore; referrals: ReferralsStore }) {
   const recent = referrals.recent.value;
   if (recent.length === 0) return null;
-  const today = new Date().toISOString().slice(0, 10);
   const listed = new Set(Object.values(referrals.rows.value).flatMap((rows) => rows.map((r) => r.ubrn)));
   return (
     <section aria-labelledby="recent-heading" data-testid="referrals-recent">
       <h3 id="recent-heading">Just now</h3>
       <ul class="nhs-list-plain">
         {recent.map(({ row, what }) => {
-          const ubrn = rowView(row, today, words).ubrn;
+          const ubrn = row.ubrn;
           return (
             <li key={row.ubrn} class="referral" data-ubrn={row.ubrn} data-recent={what}>
               <p role="status">
@@ -125,6 +132,44 @@ function Recent({ store, referrals }: { store: PanelStore; referrals: ReferralsS
   );
 }
 
+/**
+ * This user's A&G requests the provider converted into referrals, until a worklist shows them: the
+ * new referral waits at the provider, on none of the lists (utils/tracking/converted.ts).
+ */
+function Converted({ store, referrals }: { store: PanelStore; referrals: ReferralsStore }) {
+  const only = referrals.patient.value;
+  const rows = referrals.converted.value.filter((c) => !only || c.nhsNumber === only);
+  const [open, setOpen] = useState<string | undefined>(referrals.focus.peek());
+  if (rows.length === 0) return null;
+  return (
+    <section class="worklist" aria-labelledby="list-converted" data-list="ADVICE_CONVERTED">
+      <h3 id="list-converted">Converted from your advice requests ({rows.length})</h3>
+      <p class="nhs-hint">The provider turned these requests for advice into referrals with the same UBRN. They are with the provider.</p>
+      <ul class="nhs-list-plain">
+        {rows.map((c) => (
+          <li key={c.ubrn} class="referral" data-ubrn={c.ubrn}>
+            <strong>{c.displayName}</strong> <span class="nhs-hint">NHS number {formatNhsNumber(c.nhsNumber)}</span>
+            <span class="nhs-hint referral__line">
+              {c.service ? `${c.service} · ` : ''}UBRN {c.ubrn}
+            </span>
+            <span class="referral__line">Converted to a referral by the provider</span>
+            <button
+              type="button"
+              class="nhs-link-button"
+              aria-expanded={open === c.ubrn}
+              aria-label={`${open === c.ubrn ? 'Close' : 'Open'} referral ${c.ubrn}`}
+              onClick={() => setOpen(open === c.ubrn ? undefined : c.ubrn)}
+            >
+              {open === c.ubrn ? 'Close' : 'Open'}
+            </button>
+            {open === c.ubrn && <ReferralItem row={c} needsResponseRead={false} store={store} referrals={referrals} />}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function WorkList(props: {
   list: ReferrerWorklist;
   title: string;
@@ -135,7 +180,8 @@ function WorkList(props: {
   referrals: ReferralsStore;
 }) {
   const { list, title, rows, shown, signedIn, store, referrals } = props;
-  const [open, setOpen] = useState<string>();
+  const focus = referrals.focus.peek();
+  const [open, setOpen] = useState<string | undefined>(rows.some((r) => r.ubrn === focus) ? focus : undefined);
   const today = new Date().toISOString().slice(0, 10);
   const letters = referrals.letterRows.value;
   return (
