@@ -20,6 +20,9 @@ const today = () => new Date().toISOString().slice(0, 10);
 type Reader = (refresh: boolean) => Promise<WorklistsAnswer>;
 const fromBackground: Reader = (refresh) => sendMessage('tracking/worklists', { refresh });
 
+/** A referral acted on: one from a list, or one followed outside them (a converted A&G request). */
+type ActedOn = Pick<TrackedReferral, 'ubrn'> & Partial<Pick<TrackedReferral, 'list'>>;
+
 function createReferralsStore(store: PanelStore, read: Reader) {
   const answer = signal<WorklistsAnswer | undefined>(undefined);
   const problem = signal<string | undefined>(undefined);
@@ -62,6 +65,18 @@ function createReferralsStore(store: PanelStore, read: Reader) {
   });
   const letterRows = computed(() => new Map<string, LetterRow>(letters.value.rows.map((r) => [r.ubrn, r])));
 
+  /**
+   * Referrals acted on in this panel that e-RS confirmed (cancelled, booked): the background has
+   * already taken them off its lists (utils/tracking/background.ts referralLeft), so they are said at
+   * the top of the view instead, a booked one with its appointment, until another user signs in.
+   */
+  const recent = signal<{ row: ActedOn; what: 'cancelled' | 'booked' }[]>([]);
+  async function left(row: ActedOn, what: 'cancelled' | 'booked') {
+    recent.value = [{ row, what }, ...recent.value.filter((r) => r.row.ubrn !== row.ubrn)];
+    await load(false); // the background's lists without it, at once
+    void load(true); // then the lists it was on, fetched again
+  }
+
   /** What the record says about the page's patient before a new referral is started. */
   const forPatient = (nhsNumber: string) => patientReferrals(lists.value, nhsNumber);
 
@@ -89,6 +104,7 @@ function createReferralsStore(store: PanelStore, read: Reader) {
     owner = key;
     answer.value = undefined;
     patient.value = undefined;
+    recent.value = [];
     if (key) void load(true);
   });
   setInterval(() => {
@@ -99,7 +115,7 @@ function createReferralsStore(store: PanelStore, read: Reader) {
     if (owner) void load(false);
   });
 
-  return { answer, problem, loading, scope, patient, focus, lists, count, rows, converted, letterRows, forPatient, load };
+  return { answer, problem, loading, scope, patient, focus, lists, count, rows, converted, letterRows, forPatient, load, recent, left };
 }
 
 export type ReferralsStore = ReturnType<typeof createReferralsStore>;

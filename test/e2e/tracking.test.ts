@@ -1,8 +1,9 @@
 // Tracking a referral to the end in real Chromium against the simulator: a provider rejects a
 // referral (the simulator's admin endpoint); one refresh of the worklists (the one on sign-in) shows
 // it on the record ("1 rejected — read the response") and in the Referrals view; the provider's
-// response opens as a PDF (A007, and its file through A042); the referral is cancelled with a reason
-// and e-RS holds it cancelled with that reason and comment.
+// response opens as a PDF (A007, and its file through A042); the referral is cancelled with a reason,
+// e-RS holds it cancelled with that reason and comment, and it leaves the lists at once (even while
+// e-RS will not give the lists again).
 import path from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ afterAll(async () => {
   await h?.close();
 });
 afterEach(async (ctx) => {
+  h?.sim.clearFaults();
   if (ctx.task.result?.state === 'fail' && panel) await h.screenshot(panel, `tracking-${ctx.task.name}`);
 });
 
@@ -99,8 +101,14 @@ describe('a referral the provider rejected', () => {
     await panel.click(`[data-testid="cancel-referral"] input[value="${reason}"]`);
     await panel.type('[data-testid="cancel-referral"] textarea', 'Patient referred elsewhere after the rejection.');
     await expectAccessible(panel, 'cancel form');
+    // e-RS will not give the lists again for a while (429, Retry-After 10 minutes): the cancelled
+    // referral must leave them at once all the same, not at the next refresh.
+    const held = await fetch(`${h.sim.url}/_admin/faults`, { method: 'POST', body: JSON.stringify({ fault: 'A008=429x20:600' }) });
+    expect(held.ok).toBe(true);
     await panel.click('[data-testid="cancel-confirm"]');
-    await waitForText(panel, '[data-testid="referral-state"]', 'Cancelled referral', 30_000);
+    await waitForText(panel, `[data-testid="referrals-recent"] [data-ubrn="${ubrn}"][data-recent="cancelled"]`, 'was cancelled', 30_000);
+    expect(await panel.$(`[data-list="REJECTED_TRIAGE_RESPONSE"] [data-ubrn="${ubrn}"]`)).toBeNull();
+    await waitForText(panel, '[data-list="REJECTED_TRIAGE_RESPONSE"] h3', '(0)');
 
     const res = await fetch(`${h.sim.url}/_admin/state`);
     const state = (await res.json()) as { referrals: { ubrn: string; state: string; stateReason?: string }[] };

@@ -15,6 +15,7 @@ import { ErsError } from '../ers/errors';
 import { classifyChangeFailure } from '../ers/outcome';
 import { BOOKED_AFTER_ALL, BOOKED_BY_SOMEONE_ELSE, DEFERRED_AFTER_ALL, READ_BACK_FAILED, explainNotDone, explainRefusal } from './explain';
 import { IN_FLIGHT, type BookingIntent, type BookingRecord } from './model';
+import { BOOKABLE_STATES } from './step';
 import type { BookingStore } from './store';
 
 export interface BookingContext {
@@ -26,9 +27,6 @@ export interface BookingContext {
   /** Told after every persisted change. */
   onChange?: (record: BookingRecord) => void;
 }
-
-/** Referral states from which e-RS accepts a booking or a deferral (lifecycle contract §3.5). */
-const BOOKABLE_STATES = ['NOT_BOOKED', 'APP_CANCELLED_BY_PATIENT', 'APP_CANCELLED_BY_PROVIDER'];
 
 async function save(ctx: BookingContext, ubrn: string, nhsNumber: string, change: Partial<BookingRecord>): Promise<BookingRecord> {
   const now = ctx.now?.() ?? Date.now();

@@ -2,6 +2,7 @@
 // every N minutes (settings or policy; at most once per list per interval; 429 Retry-After kept),
 // cached in storage.session bound to the user, and the panel's requests to read a referral, list the
 // cancellation reasons and cancel it at most once.
+import { REFERRER_WORKLISTS, type ReferrerWorklist } from 'ers-contract';
 import { browser } from 'wxt/browser';
 import { idbAdviceStore } from '../advice/store';
 import { cancellationReasons } from '../ers/lifecycle';
@@ -12,7 +13,7 @@ import { worklistsItem } from '../storage';
 import { cancelAtMostOnce } from './cancel';
 import { convertedToShow, newlyListed } from './converted';
 import { toBase64 } from './files';
-import { refreshDue, refreshMinutes, shownLists, stateFor, type WorklistsState } from './refresh';
+import { dropReferral, refreshDue, refreshMinutes, shownLists, stateFor, type WorklistsState } from './refresh';
 
 const ALARM = 'tracking.refresh';
 
@@ -27,11 +28,23 @@ async function owner(): Promise<WorklistsState['owner'] | undefined> {
   return { userId: view.user.id, ods: view.role.ods };
 }
 
-let running: Promise<void> | undefined;
+// Every read-modify-write of the cached lists runs one after another: a fetch holds the lists in
+// memory between its requests, and a referral taken off them meanwhile would be put back.
+let queue: Promise<unknown> = Promise.resolve();
+function serially<T>(fn: () => Promise<T>): Promise<T> {
+  const next = queue.then(fn, fn);
+  queue = next.catch(() => undefined);
+  return next;
+}
 
-/** Fetches the lists that are due for the signed-in user; one run at a time. */
-export function refreshWorklists(): Promise<void> {
-  running ??= (async () => {
+let waiting: Promise<void> | undefined;
+
+/** Fetches the lists that are due for the signed-in user (and `force`d ones); one run at a time. */
+export function refreshWorklists(force: readonly ReferrerWorklist[] = []): Promise<void> {
+  // Whoever asks while a plain refresh is queued gets that one: it fetches the same lists.
+  if (force.length === 0 && waiting) return waiting;
+  const run = serially(async () => {
+    if (run === waiting) waiting = undefined;
     const who = await owner();
     if (!who) return;
     const client = await getErsClient();
@@ -39,12 +52,28 @@ export function refreshWorklists(): Promise<void> {
       now: Date.now,
       intervalMinutes: await intervalMinutes(),
       save: (s) => worklistsItem.set(s),
+      force,
     });
     await markConvertedListed(`${who.userId}@${who.ods}`, state);
-  })().finally(() => {
-    running = undefined;
   });
-  return running;
+  if (force.length === 0) waiting = run;
+  return run;
+}
+
+/**
+ * A change made here that e-RS confirmed took the referral off `lists` (cancelled: every list;
+ * booked: awaiting booking): it goes off the cached copies at once, so no list offers it again until
+ * e-RS says otherwise, and the lists it was on are fetched again (unless a Retry-After holds them).
+ */
+export async function referralLeft(ubrn: string, lists: readonly ReferrerWorklist[]): Promise<void> {
+  const from = await serially(async () => {
+    const state = await worklistsItem.get();
+    if (!state) return [];
+    const dropped = dropReferral(state, ubrn, lists);
+    if (dropped.from.length) await worklistsItem.set(dropped.state);
+    return dropped.from;
+  });
+  if (from.length) void refreshWorklists(from).catch(() => undefined);
 }
 
 /** A converted A&G request e-RS now lists is followed from the lists from then on (./converted.ts). */
@@ -123,7 +152,8 @@ export function registerTracking(): void {
     const chosen = allowed.find((r) => r.code === reason);
     if (!chosen) throw new ProtocolError('invalid-message', 'That cancellation reason cannot be used for this referral.');
     const result = await cancelAtMostOnce(client, { ubrn, etag, reason: chosen, comment });
-    void refreshWorklists().catch(() => undefined);
+    if (result.outcome === 'cancelled') await referralLeft(ubrn, REFERRER_WORKLISTS);
+    else void refreshWorklists().catch(() => undefined);
     return result;
   });
 

@@ -46,13 +46,18 @@ export function stateFor(existing: WorklistsState | undefined, owner: WorklistsS
   return { owner, lists: {} };
 }
 
-/** The lists due now: not attempted within the interval, and not held back by a Retry-After. */
-export function listsDue(state: WorklistsState, now: number, intervalMinutes: number): ReferrerWorklist[] {
+/**
+ * The lists due now: not attempted within the interval, and not held back by a Retry-After. `force`:
+ * lists a change made here has just made stale (a referral cancelled or booked), fetched whatever the
+ * interval, but never against a Retry-After.
+ */
+export function listsDue(state: WorklistsState, now: number, intervalMinutes: number, force: readonly ReferrerWorklist[] = []): ReferrerWorklist[] {
   const interval = intervalMinutes * 60_000;
   return REFERRER_WORKLISTS.filter((list) => {
     const s = state.lists[list];
     if (!s) return true;
     if (s.notBefore !== undefined && now < s.notBefore) return false;
+    if (force.includes(list)) return true;
     // A small tolerance so an alarm firing a little early still counts as the next interval.
     return s.attemptedAt === undefined || now - s.attemptedAt >= interval - 5_000;
   });
@@ -83,6 +88,23 @@ export function recordResult(
     };
   }
   return { ...state, lists: { ...state.lists, [list]: next } };
+}
+
+/**
+ * Takes a referral off the cached copies of `lists` at once, after a change made here that e-RS
+ * confirmed (cancelled: off every list; booked: off awaiting booking). Returns the lists it was on,
+ * to fetch again; the next fetch of a list replaces its copy with what e-RS holds.
+ */
+export function dropReferral(state: WorklistsState, ubrn: string, lists: readonly ReferrerWorklist[]): { state: WorklistsState; from: ReferrerWorklist[] } {
+  const from: ReferrerWorklist[] = [];
+  const next = { ...state.lists };
+  for (const list of lists) {
+    const s = next[list];
+    if (!s?.cache?.items.some((i) => i.ubrn === ubrn)) continue;
+    from.push(list);
+    next[list] = { ...s, cache: { ...s.cache, items: s.cache.items.filter((i) => i.ubrn !== ubrn) } };
+  }
+  return { state: from.length ? { ...state, lists: next } : state, from };
 }
 
 export interface ShownList {
@@ -123,10 +145,10 @@ export function shownLists(
 export async function refreshDue(
   client: Pick<ErsClient, 'fetchWorklist'>,
   initial: WorklistsState,
-  opts: { now: () => number; intervalMinutes: number; save: (s: WorklistsState) => Promise<void> | void },
+  opts: { now: () => number; intervalMinutes: number; save: (s: WorklistsState) => Promise<void> | void; force?: readonly ReferrerWorklist[] },
 ): Promise<WorklistsState> {
   let state = initial;
-  for (const list of listsDue(state, opts.now(), opts.intervalMinutes)) {
+  for (const list of listsDue(state, opts.now(), opts.intervalMinutes, opts.force)) {
     state = markAttempt(state, list, opts.now());
     await opts.save(state);
     let result: { items: WorklistItem[] } | { error: unknown };

@@ -1,8 +1,9 @@
 // One referral opened in the Referrals view: its state now (A005) and what may be done with it now
 // (A029, asked every time it is opened, never cached): add the letter (the add-letter screen's own
 // at-most-once machine), read the provider's response (A007) and the attached files (A042), cancel
-// with a reason (components/CancelReferral.tsx). Booking and changing services are not in the
-// extension yet, and the view says so.
+// with a reason (components/CancelReferral.tsx), book or change the services through the same booking
+// flow as after a create (screens/Booking.tsx, loaded when first asked for). A cancel or a booking
+// e-RS confirmed takes the referral off the lists at once (referrals-store.ts left).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { ReferralSummary } from '../../../utils/ers/parse';
@@ -11,12 +12,21 @@ import { fromBase64, type FileAnswer } from '../../../utils/tracking/files';
 import type { TrackedReferral } from '../../../utils/tracking/worklists';
 import type { ReferralsStore } from '../referrals-store';
 import type { PanelStore } from '../store';
+import type { BookingProps } from '../screens/Booking';
 import { CancelReferral } from './CancelReferral';
+import { useLoaded } from './use-loaded';
+
+/** The booking flow, loaded the first time a referral's booking is opened. */
+function Booking(props: BookingProps) {
+  const Loaded = useLoaded(() => import('../screens/Booking').then((m) => m.Booking));
+  return Loaded ? <Loaded {...props} /> : <p role="status">Loading…</p>;
+}
 
 /** A code such as FURTHER_INFORMATION_REQUIRED in words, when e-RS gave no display text. */
 export const words = (code: string) => code.charAt(0) + code.slice(1).toLowerCase().replace(/_/g, ' ');
 
-const BOOKING = ['CREATE_APPOINTMENT', 'CHANGE_SHORTLIST'];
+/** A029 actions the booking flow carries out: book, change the services, or the booked appointment. */
+const BOOKING = ['CREATE_APPOINTMENT', 'CHANGE_SHORTLIST', 'CANCEL_DIRECTLY_BOOKED_APPOINTMENT'];
 
 interface Opened {
   referral: ReferralSummary;
@@ -28,14 +38,19 @@ export function ReferralItem({
   needsResponseRead,
   store,
   referrals,
+  booking: startBooking,
 }: {
   /** A row of a list, or a converted A&G request no list shows yet (no list). */
   row: Pick<TrackedReferral, 'ubrn'> & Partial<Pick<TrackedReferral, 'list'>>;
   needsResponseRead: boolean;
   store: PanelStore;
   referrals: ReferralsStore;
+  /** Open on the booking flow (a referral just booked, shown with its appointment). */
+  booking?: boolean;
 }) {
   const [opened, setOpened] = useState<Opened>();
+  /** The booking flow, once asked for: 'book', or 'change' the services first. */
+  const [booking, setBooking] = useState<'book' | 'change' | undefined>(startBooking ? 'book' : undefined);
   const [problem, setProblem] = useState<string>();
   const [files, setFiles] = useState<{ label: string; name: string; url: string }[]>([]);
   const [busy, setBusy] = useState(false);
@@ -166,13 +181,56 @@ export function ReferralItem({
               ))}
             </ul>
           )}
-          {actions.some((a) => BOOKING.includes(a)) && (
-            <p class="nhs-hint" data-testid="booking-not-yet">
-              Booking or changing the services is not in this extension yet: do it in e-RS.
-            </p>
-          )}
+          {actions.some((a) => BOOKING.includes(a)) &&
+            (booking ? (
+              <Booking
+                target={{ ubrn: r.ubrn }}
+                usual={null}
+                canChange={actions.includes('CHANGE_SHORTLIST')}
+                startChanging={booking === 'change'}
+                reference={store.reference.value}
+                search={{
+                  criteria: { priority: r.priority ?? 'ROUTINE', ageAndGenderAppropriate: true },
+                  sortBy: 'DISTANCE',
+                  requestType: 'APPOINTMENT_REQUEST',
+                }}
+                onBooked={() => void referrals.left(row, 'booked')}
+              />
+            ) : (
+              <p>
+                {actions.includes('CREATE_APPOINTMENT') && (
+                  <button type="button" class="nhs-button" data-testid="referral-book" disabled={!store.signedIn.value} onClick={() => setBooking('book')}>
+                    Book an appointment
+                  </button>
+                )}{' '}
+                {actions.includes('CHANGE_SHORTLIST') && (
+                  <button
+                    type="button"
+                    class="nhs-button nhs-button--secondary"
+                    data-testid="referral-change-services"
+                    disabled={!store.signedIn.value}
+                    onClick={() => setBooking('change')}
+                  >
+                    Change the services
+                  </button>
+                )}
+                {actions.includes('CANCEL_DIRECTLY_BOOKED_APPOINTMENT') && (
+                  <button type="button" class="nhs-button nhs-button--secondary" data-testid="referral-appointment" onClick={() => setBooking('book')}>
+                    The appointment
+                  </button>
+                )}
+              </p>
+            ))}
           {actions.includes('CANCEL_REFERRAL') ? (
-            <CancelReferral referral={r} signedIn={store.signedIn.value} onCancelled={(next) => setOpened({ referral: next, actions: [] })} recheck={read} />
+            <CancelReferral
+              referral={r}
+              signedIn={store.signedIn.value}
+              onCancelled={(next) => {
+                setOpened({ referral: next, actions: [] });
+                void referrals.left(row, 'cancelled');
+              }}
+              recheck={read}
+            />
           ) : (
             actions.length === 0 && <p class="nhs-hint">e-RS offers you nothing more to do with this referral now.</p>
           )}

@@ -1,15 +1,18 @@
-// Booking at the point of referral, on the done screen ("What happens next"): free slots of the
-// directly bookable shortlisted service grouped by day, booked in one click with the patient
-// present; defer to the provider in one click when there are none; the appointment and its letter to
-// print; cancel and book again. Loaded only when the done screen shows (Done.tsx). Every request goes
-// through the background's at-most-once booking machine (utils/booking/machine.ts): buttons are
-// disabled while one is in flight, and a booking made is never offered again.
-import type { ComponentChildren } from 'preact';
+// Booking, on the done screen ("What happens next") and for a referral opened from the Referrals view
+// (components/ReferralItem.tsx): free slots of the directly bookable shortlisted service grouped by
+// day, booked in one click with the patient present; defer to the provider in one click when there
+// are none; the appointment and its letter to print; cancel and book again; change the services
+// (components/ChangeServices.tsx) and book again. Loaded only when shown. Every request goes through
+// the background's at-most-once booking machine (utils/booking/machine.ts): buttons are disabled while
+// one is in flight, and a booking made is never offered again.
+import type { ComponentChildren, ComponentProps } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { BookingView, CancelReasonView, SlotsView } from '../../../utils/booking/messages';
 import type { BookingOffer, BookingRecord } from '../../../utils/booking/model';
-import type { Draft } from '../../../utils/referral/model';
-import { browserBookingApi, type BookingApi, type DeferReason } from '../booking-api';
+import type { Draft, SearchState } from '../../../utils/referral/model';
+import type { ReferenceData } from '../../../utils/referral/panel-api';
+import { browserBookingApi, type BookingApi, type BookingTarget, type DeferReason } from '../booking-api';
+import { useLoaded } from '../components/use-loaded';
 
 const UK = 'Europe/London';
 const dayOf = (ymd: string) =>
@@ -31,8 +34,27 @@ function errorText(e: unknown): string {
 
 const UNSURE = 'It is not known whether e-RS received the request. Nothing will be sent again until e-RS has been checked.';
 
-/** `usual`: the done screen's own words for what happens next, shown until (or unless) booking has more to say. */
-export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draft; usual: ComponentChildren; api?: BookingApi }) {
+export interface BookingProps {
+  target: BookingTarget;
+  /** The shortlist as the draft holds it (for the place of the appointment), when there is a draft. */
+  shortlist?: Draft['shortlist'];
+  /** The done screen's own words for what happens next, shown until (or unless) booking has more to say. */
+  usual: ComponentChildren;
+  api?: BookingApi;
+  /** e-RS allows the services to be changed (A031) now: offered while nothing is booked or deferred. */
+  canChange?: boolean;
+  /** Open on changing the services (e-RS allows changing them but not booking, e.g. after a rejection). */
+  startChanging?: boolean;
+  reference?: ReferenceData;
+  /** The search to change the services from (the draft's own). */
+  search?: SearchState;
+  /** Told once e-RS confirms a booking made here. */
+  onBooked?(): void;
+}
+
+export function Booking({ target, shortlist = [], usual, api = browserBookingApi, canChange, startChanging, reference, search, onBooked }: BookingProps) {
+  const [changing, setChanging] = useState(!!startChanging);
+  const [changedNotice, setChangedNotice] = useState<string>();
   const [view, setView] = useState<BookingView>();
   const [slots, setSlots] = useState<SlotsView>();
   const [pages, setPages] = useState(1);
@@ -68,13 +90,13 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
   }
 
   const check = () =>
-    run('Checking e-RS…', () => api.view(draft.id)).then((v) => {
+    run('Checking e-RS…', () => api.view(target)).then((v) => {
       if (v) setUnsure(false);
       return show(v);
     });
 
   async function loadSlots(n: number) {
-    const found = await run('Finding free appointments…', () => api.slots(draft.id, n));
+    const found = await run('Finding free appointments…', () => api.slots(target, n));
     if (found) {
       setSlots(found);
       setPages(n);
@@ -83,8 +105,11 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
 
   async function show(next: BookingView | undefined) {
     if (!next) return;
+    // Booked by this answer (not found booked on opening): whoever shows this referral is told once.
+    const was = view ? (view.record?.phase ?? 'none') : undefined;
     setView(next);
     const r = next.record;
+    if (r?.phase === 'booked' && was !== undefined && was !== 'booked') onBooked?.();
     const bookable = next.step.kind === 'book' && (!r || r.phase === 'idle' || r.phase === 'cancelled');
     // Every answer that leaves the referral bookable lists the slots afresh: the one chosen may have
     // been taken or found unsuitable, and a list shown earlier is stale.
@@ -92,17 +117,22 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
     else setSlots(undefined);
   }
 
+  const targetKey = 'draftId' in target ? target.draftId : target.ubrn;
   useEffect(() => {
-    void run('Checking the booking…', () => api.view(draft.id)).then(show);
-  }, [draft.id]);
+    void run('Checking the booking…', () => api.view(target)).then(show);
+  }, [targetKey]);
 
-  // The letter for the patient, once the background has kept it.
-  const letterFor = record?.letter?.for;
+  // The letter for the patient, once the background has kept it (a draft's), or read when shown (by UBRN).
+  const letterFor =
+    record?.letter?.for ??
+    ('ubrn' in target && record?.appointment && (record.phase === 'booked' || record.phase === 'deferred')
+      ? `${record.phase}:${record.appointment.id}`
+      : undefined);
   useEffect(() => {
     let url: string | undefined;
     if (letterFor)
       void api
-        .letter(draft.id)
+        .letter(target)
         .then((blob) => {
           if (!blob) return;
           url = URL.createObjectURL(blob);
@@ -124,12 +154,11 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
     );
   }
   const step = view.step;
-  const service = draft.shortlist.find((s) => step.kind === 'book' && s.id === step.serviceId);
+  const service = shortlist.find((s) => step.kind === 'book' && s.id === step.serviceId);
   const disabled = !!busy;
 
-  const book = (slotId: string) =>
-    run('Booking… the provider’s system can take up to two minutes to answer.', () => api.book(draft.id, slotId), true).then(show);
-  const defer = (reason: DeferReason, slot?: string) => run('Deferring to the provider…', () => api.defer(draft.id, reason, slot), true).then(show);
+  const book = (slotId: string) => run('Booking… the provider’s system can take up to two minutes to answer.', () => api.book(target, slotId), true).then(show);
+  const defer = (reason: DeferReason, slot?: string) => run('Deferring to the provider…', () => api.defer(target, reason, slot), true).then(show);
 
   return (
     <div class="booking" data-testid="booking" aria-busy={disabled}>
@@ -150,12 +179,7 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
       {record?.problem && (record.phase === 'idle' || record.phase === 'outcome-unknown' || record.phase === 'booked') && (
         <div class="nhs-error-summary" role="alert" data-testid="booking-problem">
           <p>{record.problem.message}</p>
-          <Offers
-            offers={record.problem.offers}
-            disabled={disabled}
-            onDefer={defer}
-            onCheck={() => run('Checking e-RS…', () => api.view(draft.id)).then(show)}
-          />
+          <Offers offers={record.problem.offers} disabled={disabled} onDefer={defer} onCheck={() => run('Checking e-RS…', () => api.view(target)).then(show)} />
         </div>
       )}
 
@@ -171,7 +195,8 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
 
       {step.kind === 'patient-phones' && (
         <p data-testid="patient-phones">
-          {step.serviceName} is not booked from here: the patient phones the provider to book, quoting the UBRN and the password on the letter above.
+          {step.serviceName} is not booked from here: the patient phones the provider to book{step.phone ? ` on ${step.phone}` : ''}, quoting the UBRN
+          {'draftId' in target ? ' and the password on the letter above' : ' and the password on their letter'}.
         </p>
       )}
 
@@ -225,17 +250,51 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
             setComment('');
           }}
           onCancel={() =>
-            run('Cancelling… the provider’s system can take up to two minutes to answer.', () =>
-              api.cancel(draft.id, reason!, comment.trim() || undefined),
-            ).then((v) => {
-              if (v) setReasons(undefined);
-              return show(v);
-            })
+            run('Cancelling… the provider’s system can take up to two minutes to answer.', () => api.cancel(target, reason!, comment.trim() || undefined)).then(
+              (v) => {
+                if (v) setReasons(undefined);
+                return show(v);
+              },
+            )
           }
         />
       )}
 
-      {canBook && slots && (
+      {changedNotice && (
+        <p class="nhs-inset" role="status" data-testid="services-changed">
+          {changedNotice}
+        </p>
+      )}
+      {canChange &&
+        !unsure &&
+        (!record || record.phase === 'idle' || record.phase === 'cancelled') &&
+        (changing ? (
+          <LazyChangeServices
+            target={target}
+            api={api}
+            reference={reference}
+            initial={search}
+            onStop={() => setChanging(false)}
+            onChanged={(notice) => {
+              setChanging(false);
+              setChangedNotice(notice ?? 'The services were changed. Book with the patient below.');
+              void check();
+            }}
+          />
+        ) : (
+          <p>
+            <button
+              type="button"
+              class="nhs-button nhs-button--secondary"
+              disabled={disabled}
+              data-testid="change-services-start"
+              onClick={() => setChanging(true)}
+            >
+              Change the services
+            </button>
+          </p>
+        ))}
+      {canBook && slots && !changing && (
         <section aria-labelledby="slots-heading" data-testid="slots">
           <h4 id="slots-heading">Book an appointment at {step.kind === 'book' ? step.serviceName : ''} now</h4>
           {slots.days.length === 0 ? (
@@ -283,6 +342,12 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
       )}
     </div>
   );
+}
+
+/** Changing the services (search, results, shortlist) loads only when asked for. */
+function LazyChangeServices(props: ComponentProps<typeof import('../components/ChangeServices').ChangeServices>) {
+  const Loaded = useLoaded(() => import('../components/ChangeServices').then((m) => m.ChangeServices));
+  return Loaded ? <Loaded {...props} /> : null;
 }
 
 function Problem({ message }: { message: string }) {

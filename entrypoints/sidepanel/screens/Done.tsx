@@ -3,8 +3,10 @@
 import type { ComponentChildren, FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Draft } from '../../../utils/referral/model';
+import type { ReferenceData } from '../../../utils/referral/panel-api';
 import { DoneScreen } from '../components/DoneScreen';
 import type { PanelStore } from '../store';
+import type { BookingProps } from './Booking';
 
 export function DoneBody({ store }: { store: PanelStore }) {
   const draft = store.draft.value!;
@@ -12,15 +14,15 @@ export function DoneBody({ store }: { store: PanelStore }) {
     <DoneScreen
       draft={draft}
       letterUrl={store.letterUrl.value}
-      next={(usual) => <LazyBooking draft={draft} usual={usual} />}
+      next={(usual) => <LazyBooking draft={draft} usual={usual} reference={store.reference.value} />}
       onClose={() => store.actions.closeDone(draft)}
     />
   );
 }
 
 /** Booking after the create ("What happens next"), loaded on its own so the done screen shows at once. */
-function LazyBooking({ draft, usual }: { draft: Draft; usual: ComponentChildren }) {
-  const [Booking, setBooking] = useState<FunctionComponent<{ draft: Draft; usual: ComponentChildren }>>();
+function LazyBooking({ draft, usual, reference }: { draft: Draft; usual: ComponentChildren; reference?: ReferenceData }) {
+  const [Booking, setBooking] = useState<FunctionComponent<BookingProps>>();
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     import('./Booking').then(
@@ -30,5 +32,17 @@ function LazyBooking({ draft, usual }: { draft: Draft; usual: ComponentChildren 
   }, []);
   // Until it loads, or if it cannot, the done screen's usual words stand.
   if (failed || !Booking) return <>{usual}</>;
-  return <Booking key={draft.id} draft={draft} usual={usual} />;
+  // The services may be changed (A031) unless the referral went for triage, which e-RS does not allow.
+  const triaged = draft.submission.route === 'A021' || draft.submission.route === 'A011+A016';
+  return (
+    <Booking
+      key={draft.id}
+      target={{ draftId: draft.id }}
+      shortlist={draft.shortlist}
+      usual={usual}
+      canChange={!triaged}
+      reference={reference}
+      search={draft.search}
+    />
+  );
 }

@@ -85,6 +85,7 @@ export function ReferralsBody({ store }: { store: PanelStore }) {
           <p>{referrals.problem.value}</p>
         </div>
       )}
+      <Recent store={store} referrals={referrals} />
       {!answer && !referrals.problem.value && <p role="status">Reading your referrals…</p>}
       {answer && <Converted store={store} referrals={referrals} />}
       {answer &&
@@ -100,6 +101,33 @@ export function ReferralsBody({ store }: { store: PanelStore }) {
             referrals={referrals}
           />
         ))}
+    </section>
+  );
+}
+
+/** Referrals cancelled or booked from here just now: off the lists, said here (a booked one with its appointment). */
+function Recent({ store, referrals }: { store: PanelStore; referrals: ReferralsStore }) {
+  const recent = referrals.recent.value;
+  if (recent.length === 0) return null;
+  const listed = new Set(Object.values(referrals.rows.value).flatMap((rows) => rows.map((r) => r.ubrn)));
+  return (
+    <section aria-labelledby="recent-heading" data-testid="referrals-recent">
+      <h3 id="recent-heading">Just now</h3>
+      <ul class="nhs-list-plain">
+        {recent.map(({ row, what }) => {
+          const ubrn = row.ubrn;
+          return (
+            <li key={row.ubrn} class="referral" data-ubrn={row.ubrn} data-recent={what}>
+              <p role="status">
+                {what === 'cancelled'
+                  ? `Referral ${ubrn} was cancelled. It is no longer on your lists.`
+                  : `An appointment was booked for referral ${ubrn}. It is no longer awaiting booking.`}
+              </p>
+              {what === 'booked' && !listed.has(row.ubrn) && <ReferralItem row={row} needsResponseRead={false} store={store} referrals={referrals} booking />}
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }

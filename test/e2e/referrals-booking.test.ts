@@ -1,0 +1,99 @@
+// Booking from the Referrals view in real Chromium against the simulator: a referral created earlier
+// (awaiting booking) is opened from the view, its services are changed (A031, through the same search
+// form and results as a new referral) and the earliest slot of the new service is booked (A016)
+// through the same at-most-once booking flow as after a create. e-RS holds it booked at the new
+// service, each change was sent once, and the referral is off "awaiting booking" at once, shown at
+// the top of the view with its appointment.
+import type { Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { USER_IDS } from 'ers-simulator';
+import { examplePath } from 'ers-contract/files';
+import { requestLog } from '../../scripts/lib/ers-requests';
+import { referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
+import { expectAccessible } from '../helpers/axe';
+import { startSignedInHarness, type Harness } from './harness';
+
+const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
+const NHS = '9434765919';
+
+let h: Harness;
+let panel: Page | undefined;
+const requests = requestLog();
+
+beforeAll(async () => {
+  h = await startSignedInHarness({ log: requests.log });
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+afterEach(async (ctx) => {
+  h?.sim.clearFaults();
+  if (ctx.task.result?.state === 'fail' && panel) await h.screenshot(panel, `referrals-booking-${ctx.task.name}`);
+});
+
+describe('a referral awaiting booking, from the Referrals view', () => {
+  it('changes its services and books a slot at the new service', async () => {
+    const result = await referFromRecord(h, { record: `/demo/gp/record-${NHS}.html`, nhsNumber: NHS, letterFile: LETTER });
+    const ubrn = result.ubrn!;
+    panel = result.panel;
+    await panel.click('[data-testid="finish"]');
+    const first = h.sim.referrals().find((r) => r.ubrn === ubrn)!;
+    expect(first.state).toBe('NOT_BOOKED');
+    const oldService = first.services[0]!;
+
+    // One refresh of the lists (signing in fetches each), as the alarm does every N minutes.
+    await h.send('session/sign-out');
+    await panel.waitForSelector('[data-testid="signed-out-panel"]', { timeout: 20_000 });
+    await signInFromPanel(h, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
+    await panel.click('[data-testid="open-referrals"]');
+    const row = `[data-list="AWAITING_BOOKING"] [data-ubrn="${ubrn}"]`;
+    await panel.waitForSelector(row, { timeout: 30_000 });
+    await panel.click(`${row} button[aria-expanded]`);
+
+    // A029 allows changing the services: the same search form and results as a new referral.
+    await panel.waitForSelector(`${row} [data-testid="referral-change-services"]`, { timeout: 30_000 });
+    await panel.click(`${row} [data-testid="referral-change-services"]`);
+    const change = `${row} [data-testid="change-services"]`;
+    await panel.waitForSelector(`${change} #specialty option[value="CARDIOLOGY"]`, { timeout: 30_000 });
+    await panel.select(`${change} #specialty`, 'CARDIOLOGY');
+    await panel.click(`${change} form button[type="submit"]`);
+    await panel.waitForSelector(`${change} .service`, { timeout: 30_000 });
+    const candidates = await panel.$$eval(`${change} .service`, (services) =>
+      services.map((s) => ({
+        id: s.getAttribute('data-service-id')!,
+        name: (s.querySelector('.service__name') as HTMLElement).innerText,
+        dbs: (s.querySelector('.service__facts') as HTMLElement).innerText.includes('Directly bookable'),
+      })),
+    );
+    const chosen = candidates.find((c) => c.dbs && c.id !== oldService);
+    expect(chosen, 'another directly bookable service in the results').toBeTruthy();
+    const set = await fetch(h.url('/_admin/slots'), { method: 'POST', body: JSON.stringify({ serviceId: chosen!.id, profile: 'few' }) });
+    expect(set.status).toBe(200);
+    await panel.click(`${change} [data-service-id="${chosen!.id}"] .service__add`);
+    await panel.waitForSelector(`${change} [data-shortlist-id="${chosen!.id}"]`);
+    await expectAccessible(panel, 'change the services');
+
+    requests.mark();
+    await panel.click(`${change} [data-testid="change-services-send"]`);
+    await panel.waitForSelector(`${row} [data-testid="services-changed"]`, { timeout: 30_000 });
+    expect(h.sim.referrals().find((r) => r.ubrn === ubrn)!.services).toEqual([chosen!.id]);
+
+    // Then book again: the new service's free slots, earliest first, one click.
+    await panel.waitForSelector(`${row} [data-slot-id]`, { timeout: 30_000 });
+    await panel.click(`${row} [data-slot-id]`);
+
+    // Booked: off "awaiting booking" at once, said at the top of the view with its appointment.
+    const recent = `[data-testid="referrals-recent"] [data-ubrn="${ubrn}"][data-recent="booked"]`;
+    await panel.waitForSelector(`${recent} [data-testid="appointment"]`, { timeout: 60_000 });
+    expect(await panel.$(row)).toBeNull();
+    await waitForText(panel, recent, 'It is no longer awaiting booking');
+    const held = h.sim.referrals().find((r) => r.ubrn === ubrn)!;
+    expect(held.state).toBe('BOOKED');
+    expect(held.services).toEqual([chosen!.id]);
+    expect(held.appointment).toBeTruthy();
+    await waitForText(panel, `${recent} [data-testid="appointment"]`, chosen!.name);
+    expect(requests.ops().filter((op) => op === 'A031')).toHaveLength(1);
+    expect(requests.ops().filter((op) => op === 'A016')).toHaveLength(1);
+    await expectAccessible(panel, 'booked from the Referrals view');
+  }, 300_000);
+});
