@@ -1,4 +1,5 @@
 import type { Draft, SubmissionPhase } from '../../../utils/referral/model';
+import { ErrorSummary } from './ErrorSummary';
 
 const STEPS: { phase: SubmissionPhase[]; label: string }[] = [
   { phase: ['creating'], label: 'Creating the referral in e-RS' },
@@ -28,14 +29,14 @@ export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry }: SubmitSt
         <span class="step__number">4</span> Submit
       </h3>
       {s.error && (
-        <div class="nhs-error-summary" role="alert" aria-labelledby="submit-error" data-testid="submit-error">
-          <h4 id="submit-error" class="nhs-error-summary__title">
-            {s.ubrn ? `Referral ${s.ubrn} was created, but a later step failed` : 'The referral was not created'}
-          </h4>
-          <p>{s.error.message}</p>
+        <ErrorSummary
+          title={s.ubrn ? `Referral ${s.ubrn} was created, but a later step failed` : 'The referral was not created'}
+          problems={[s.error.message]}
+          testId="submit-error"
+        >
           {s.error.code && <p class="nhs-hint">e-RS code: {s.error.code}</p>}
           <p class="nhs-hint">Everything you entered is kept.</p>
-        </div>
+        </ErrorSummary>
       )}
       {inFlight || (s.error && s.ubrn) ? (
         <>

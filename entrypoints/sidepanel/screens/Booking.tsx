@@ -10,6 +10,7 @@ import type { BookingView, CancelReasonView, SlotsView } from '../../../utils/bo
 import type { BookingOffer, BookingRecord } from '../../../utils/booking/model';
 import type { Draft } from '../../../utils/referral/model';
 import { browserBookingApi, type BookingApi, type DeferReason } from '../booking-api';
+import { ErrorSummary } from '../components/ErrorSummary';
 
 const UK = 'Europe/London';
 const dayOf = (ymd: string) =>
@@ -148,15 +149,14 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
         </div>
       )}
       {record?.problem && (record.phase === 'idle' || record.phase === 'outcome-unknown' || record.phase === 'booked') && (
-        <div class="nhs-error-summary" role="alert" data-testid="booking-problem">
-          <p>{record.problem.message}</p>
+        <ErrorSummary problems={[record.problem.message]} testId="booking-problem">
           <Offers
             offers={record.problem.offers}
             disabled={disabled}
             onDefer={defer}
             onCheck={() => run('Checking e-RS…', () => api.view(draft.id)).then(show)}
           />
-        </div>
+        </ErrorSummary>
       )}
 
       {step.kind === 'none' &&
@@ -286,11 +286,7 @@ export function Booking({ draft, usual, api = browserBookingApi }: { draft: Draf
 }
 
 function Problem({ message }: { message: string }) {
-  return (
-    <div class="nhs-error-summary" role="alert" data-testid="booking-error">
-      <p>{message}</p>
-    </div>
-  );
+  return <ErrorSummary problems={[message]} testId="booking-error" />;
 }
 
 function Offers({

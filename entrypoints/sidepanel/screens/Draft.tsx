@@ -37,6 +37,7 @@ export function DraftSteps({ store, children }: { store: PanelStore; children?: 
         patientPostcode={draft.patient.postcode}
         disabled={!editable}
         busy={store.searching.value}
+        problems={store.searchProblems.value}
         onChange={(search) =>
           void actions.change((d) => {
             d.search = search;
