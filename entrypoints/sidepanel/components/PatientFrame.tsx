@@ -6,6 +6,10 @@ import type { ComponentChildren } from 'preact';
 import type { PanelStore } from '../store';
 import { lazyComponent } from '../lazy';
 import { ErrorSummary } from './ErrorSummary';
+
+// The screens shown in this frame (advice, booking) take the error summary from it: the bundler then
+// keeps it in the scripts the panel starts with instead of a chunk of its own (docs/benchmarks.md).
+export { ErrorSummary };
 import { PatientBanner } from './PatientBanner';
 
 const DraftsList = lazyComponent(() => import('./DraftsList').then((m) => m.DraftsList));

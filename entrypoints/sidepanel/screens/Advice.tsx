@@ -8,7 +8,7 @@ import { replyWaiting } from '../../../utils/advice/tracking';
 import { formatNhsNumber } from '../../../utils/patient/nhs-number';
 import { createAdviceStore, type AdvicePanelApi, type AdviceStore } from '../advice-store';
 import type { PanelStore } from '../store';
-import { ErrorSummary } from '../components/ErrorSummary';
+import { ErrorSummary } from '../components/PatientFrame';
 
 export function AdviceBody({ store, api }: { store: PanelStore; api?: AdvicePanelApi }) {
   const advice = useMemo(() => createAdviceStore(store, api), [store, api]);

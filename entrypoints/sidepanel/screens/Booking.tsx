@@ -10,7 +10,7 @@ import type { BookingView, CancelReasonView, SlotsView } from '../../../utils/bo
 import type { BookingOffer, BookingRecord } from '../../../utils/booking/model';
 import type { Draft } from '../../../utils/referral/model';
 import { browserBookingApi, type BookingApi, type DeferReason } from '../booking-api';
-import { ErrorSummary } from '../components/ErrorSummary';
+import { ErrorSummary } from '../components/PatientFrame';
 
 const UK = 'Europe/London';
 const dayOf = (ymd: string) =>

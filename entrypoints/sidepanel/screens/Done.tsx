@@ -12,6 +12,7 @@ export function DoneBody({ store }: { store: PanelStore }) {
     <DoneScreen
       draft={draft}
       letterUrl={store.letterUrl.value}
+      reference={store.reference.value}
       next={(usual) => <LazyBooking draft={draft} usual={usual} />}
       onClose={() => store.actions.closeDone(draft)}
     />
