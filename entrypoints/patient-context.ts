@@ -11,6 +11,7 @@ import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { READ_NOW, startContentRuntime } from '../utils/patient/content-runtime';
 import { ACTIVE_ADAPTERS_KEY } from '../utils/storage';
 import type { Reply } from '../utils/messaging/errors';
+import type { ParsedRead } from '../utils/patient/types';
 
 export default defineUnlistedScript(() => {
   // Injected twice (manifest + scripting.executeScript right after a grant)? Run once per frame.
@@ -20,14 +21,18 @@ export default defineUnlistedScript(() => {
   void startContentRuntime({
     win: window,
     send: (msg) => browser.runtime.sendMessage(msg) as Promise<Reply<unknown> | undefined>,
+    parse: async (read) => {
+      const r = (await browser.runtime.sendMessage({ type: 'patient/parse', read })) as Reply<ParsedRead> | undefined;
+      return r?.ok ? r.data : undefined;
+    },
     loadAdapters: async () => (await browser.storage.local.get(ACTIVE_ADAPTERS_KEY))[ACTIVE_ADAPTERS_KEY],
     onAdaptersChanged: (cb) => browser.storage.onChanged.addListener((c, area) => area === 'local' && ACTIVE_ADAPTERS_KEY in c && cb()),
     // Only the extension can send runtime messages to a content script; pages cannot.
     onReadRequest: (read) =>
       browser.runtime.onMessage.addListener((m: unknown, _s: unknown, reply: (r: unknown) => void) => {
         if ((m as { type?: string })?.type !== READ_NOW) return undefined;
-        reply(read());
-        return undefined;
+        void read().then(reply);
+        return true; // the answer comes after the background's parse
       }),
   });
 });

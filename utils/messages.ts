@@ -9,7 +9,15 @@ import { browser } from 'wxt/browser';
 import type { z } from 'zod';
 import { defineMessage, FROM_CONTENT, FROM_PAGES, type MessageDef } from './messaging/kit';
 import { MessageRouter, type Handler, type SyncStep } from './messaging/router';
-import { AdaptersMessageSchema, OpenPanelMessageSchema, PatientContextMessageSchema, SaveAdaptersMessageSchema, type AdaptersView } from './patient/messages';
+import {
+  AdaptersMessageSchema,
+  OpenPanelMessageSchema,
+  ParseMessageSchema,
+  PatientContextMessageSchema,
+  SaveAdaptersMessageSchema,
+  type AdaptersView,
+} from './patient/messages';
+import type { ParsedRead } from './patient/types';
 import { letterMessages } from './letter/messages';
 import { adviceMessages, type AdviceChangedEvent } from './advice/messages';
 import type { DraftChangedEvent } from './referral/events';
@@ -23,6 +31,7 @@ import { trackingMessages } from './tracking/messages';
 export const patientMessages = {
   'patient-context': defineMessage<Record<string, never>>()(PatientContextMessageSchema, FROM_CONTENT),
   'open-panel': defineMessage<Record<string, never>>()(OpenPanelMessageSchema, FROM_CONTENT),
+  'patient/parse': defineMessage<ParsedRead>()(ParseMessageSchema, FROM_CONTENT),
   'patient/adapters': defineMessage<AdaptersView>()(AdaptersMessageSchema, FROM_PAGES),
   'patient/save-adapters': defineMessage<AdaptersView>()(SaveAdaptersMessageSchema, FROM_PAGES),
 } as const;

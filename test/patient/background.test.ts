@@ -92,6 +92,46 @@ describe('messages from content scripts', () => {
   });
 });
 
+describe('patient/parse: the background parses what the page read', () => {
+  const read = (url = URL_GP) => ({
+    kind: 'generic' as const,
+    nhsNumber: '9434765919',
+    nhsFrom: 'NHS No. 943 476 5919',
+    lines: [
+      { t: 'JONES, Sarah (Mrs)', lv: 0, h: 0 },
+      { t: 'NHS No. 943 476 5919', lv: 0, e: 0 },
+      { t: 'Born 14-Mar-1958', lv: 1 },
+    ],
+    source: { adapterId: 'generic', url, title: 'GP' },
+    observedAt: 1,
+  });
+
+  it('answers the report and the identity block level, and records nothing', async () => {
+    const r = await handlePatientMessage({ type: 'patient/parse', read: read() }, sender());
+    expect(r).toMatchObject({
+      ok: true,
+      data: { report: { status: 'single', patient: { nhsNumber: '9434765919', name: { family: 'JONES' }, birthDate: '1958-03-14' }, confidence: 1 }, level: 1 },
+    });
+    expect(await getTabPatientState(7)).toBeUndefined();
+  });
+
+  it.each([
+    ['a read about another origin', { type: 'patient/parse', read: read('https://other.example/') }, 'forbidden-sender'],
+    ['an oversized read', { type: 'patient/parse', read: { ...read(), lines: Array.from({ length: 62 }, () => ({ t: 'x', lv: 0 })) } }, 'invalid-message'],
+    ['an invalid number', { type: 'patient/parse', read: { ...read(), nhsNumber: 'abc' } }, 'invalid-message'],
+  ])('refuses %s', async (_, msg, code) => {
+    expect(await handlePatientMessage(msg, sender())).toMatchObject({ ok: false, error: { code } });
+  });
+
+  it('is refused from a sub-frame or another extension', async () => {
+    for (const over of [{ frameId: 2 }, { id: 'someone-else' }])
+      expect(await handlePatientMessage({ type: 'patient/parse', read: read() }, sender(over))).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden-sender' },
+      });
+  });
+});
+
 describe('Refer opens the side panel on this patient, and a patient switch locks the draft', () => {
   it('open-panel opens the panel for the tab at once and binds a draft to the patient', async () => {
     const pending = handlePatientMessage({ type: 'open-panel', context: JONES }, sender());

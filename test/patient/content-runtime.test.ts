@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
 import { startContentRuntime, type ContentRuntime } from '../../utils/patient/content-runtime';
+import { parsePageRead } from '../../utils/patient/parse';
 import type { PatientContentMessage } from '../../utils/patient/messages';
 import { SETTLE_MS } from '../../utils/patient/watcher';
 import { FIXTURES, demoPage } from './helpers';
@@ -21,6 +22,7 @@ async function start(url: string, html: string, delayMs = 200) {
   sent = [];
   rt = await startContentRuntime({
     win: window,
+    parse: async (read) => parsePageRead(read),
     send: async (m) => (sent.push(m), { ok: true, data: {} }),
     loadAdapters: async () => BUILTIN_ACTIVE_ADAPTERS,
     delayMs,
@@ -160,6 +162,7 @@ describe('the Refer button', () => {
     document.body.innerHTML = demoPage('gp/record-9434765919.html');
     rt = await startContentRuntime({
       win: window,
+      parse: async (read) => parsePageRead(read),
       send: async (m) => (m.type === 'open-panel' ? { ok: false, error: { code: 'forbidden-sender', message: 'Refused.' } } : { ok: true, data: {} }),
       loadAdapters: async () => BUILTIN_ACTIVE_ADAPTERS,
     });
@@ -178,6 +181,7 @@ describe('the Refer button', () => {
     document.body.innerHTML = demoPage('gp/record-9434765919.html');
     rt = await startContentRuntime({
       win: window,
+      parse: async (read) => parsePageRead(read),
       // The worker is gone (extension reloaded or updated): sendMessage rejects.
       send: async (m) => {
         if (m.type === 'open-panel') throw new Error('Extension context invalidated.');

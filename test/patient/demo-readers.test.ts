@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TEST_PATIENTS } from 'ers-simulator/patients';
 import { DEMO_PATIENTS } from 'ers-simulator/demo';
 import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
-import { readPatientContext } from '../../utils/patient/read';
+import { readPatientContext } from '../../utils/patient/parse';
 import { readGeneric } from '../../utils/patient/generic';
 import { demoUrl, loadDemoPage } from './helpers';
 

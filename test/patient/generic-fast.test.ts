@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 // The generic reader's fast paths (line-start name labels, cheap text walk) stay correct and bounded.
 import { describe, expect, it } from 'vitest';
-import { collectPageText, readGenericText } from '../../utils/patient/generic';
+import { readGenericText } from '../../utils/patient/generic';
+import { collectPageText } from '../../utils/patient/generic-page';
 import { parseHtml } from './helpers';
 
 describe('the generic reader on its fast paths', () => {

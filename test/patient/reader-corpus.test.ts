@@ -4,7 +4,7 @@
 // measured in real Chromium by `npm run bench`).
 import { describe, expect, it } from 'vitest';
 import { loadCorpus, verdict, wrongFields } from '../../scripts/lib/reader-corpus';
-import { readPatientContext } from '../../utils/patient/read';
+import { readPatientContext } from '../../utils/patient/parse';
 import { parseHtml } from './helpers';
 
 const corpus = loadCorpus();

@@ -4,9 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compileAdapter } from '../../utils/patient/compile';
 import { startContentRuntime, type ContentRuntime } from '../../utils/patient/content-runtime';
+import { parsePageRead } from '../../utils/patient/parse';
 import type { PatientContentMessage } from '../../utils/patient/messages';
 import type { PatientContextReport } from '../../utils/patient/types';
-import { SETTLE_MS, SWITCH_SETTLE_MS } from '../../utils/patient/watcher';
+import { RETRY_MS, SETTLE_MS, SWITCH_SETTLE_MS } from '../../utils/patient/watcher';
 
 const setUrl = (u: string) => (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(u);
 let sent: PatientContentMessage[];
@@ -17,7 +18,12 @@ async function start(url: string, html: string, adapters: unknown[] = []) {
   setUrl(url);
   document.body.innerHTML = html;
   sent = [];
-  rt = await startContentRuntime({ win: window, send: async (m) => (sent.push(m), { ok: true, data: {} }), loadAdapters: async () => adapters });
+  rt = await startContentRuntime({
+    win: window,
+    parse: async (read) => parsePageRead(read),
+    send: async (m) => (sent.push(m), { ok: true, data: {} }),
+    loadAdapters: async () => adapters,
+  });
   await vi.advanceTimersByTimeAsync(SETTLE_MS);
   return rt;
 }
@@ -40,7 +46,7 @@ describe('a banner updated in two stages', () => {
     document.getElementById('name')!.textContent = 'PRICE, Linda (Mrs)';
     document.getElementById('nhs')!.textContent = '999 026 8592';
     await vi.advanceTimersByTimeAsync(300);
-    expect(r.watcher.flush()).toMatchObject({ status: 'none', reason: 'The record is still changing' }); // what Refer sends
+    expect(r.watcher.now()).toMatchObject({ status: 'none', reason: 'The record is still changing' }); // what Refer sends
     expect(rt!.button.host.isConnected).toBe(false);
     // Stage 2, a second later: the lookup fills in the rest.
     await vi.advanceTimersByTimeAsync(700);
@@ -74,5 +80,28 @@ describe('a chart switch that only toggles a class', () => {
     document.getElementById('c2')!.className = 'chart active';
     await vi.advanceTimersByTimeAsync(SWITCH_SETTLE_MS + 1000);
     expect(contexts().at(-1)!.patient!.nhsNumber).toBe('9997866665');
+  });
+});
+
+describe('when the background does not answer a parse', () => {
+  it('shows no patient (never a guess) and reads again until it answers', async () => {
+    setUrl('https://ward.example/app');
+    document.body.innerHTML = WARD;
+    sent = [];
+    let answer = false;
+    rt = await startContentRuntime({
+      win: window,
+      parse: async (read) => (answer ? parsePageRead(read) : undefined),
+      send: async (m) => (sent.push(m), { ok: true, data: {} }),
+      loadAdapters: async () => [],
+    });
+    await vi.advanceTimersByTimeAsync(SETTLE_MS + RETRY_MS * 2);
+    expect(contexts().filter((c) => c.status === 'single')).toEqual([]);
+    expect(rt.button.host.isConnected).toBe(false);
+    expect(rt.watcher.now()).toMatchObject({ status: 'none' });
+    answer = true; // the worker is back: the page is read again without any change on it
+    await vi.advanceTimersByTimeAsync(RETRY_MS + SETTLE_MS * 2);
+    expect(contexts().at(-1)).toMatchObject({ status: 'single', patient: { nhsNumber: '9990792445' } });
+    expect(rt.button.host.isConnected).toBe(true);
   });
 });

@@ -12,6 +12,7 @@ import { READ_NOW } from './content-runtime';
 import { applyReportToDraft, bindDraft, type DraftBinding } from './draft-lock';
 import { identityDifferences } from './identity';
 import { type HandlerContext, ProtocolError, registerHandler, router } from '../messages';
+import { parsePageRead } from './parse';
 import { PatientContextReportSchema, type AdaptersView, type PatientReply } from './messages';
 import type { HostAdapter, PatientContextReport } from './types';
 
@@ -288,7 +289,7 @@ const originOf = (url: string) => {
 };
 
 /** A report must describe the page that sent it (checked before the panel opens). */
-function checkReportSource(context: PatientContextReport, ctx: HandlerContext): void {
+function checkReportSource(context: Pick<PatientContextReport, 'source'>, ctx: HandlerContext): void {
   const url = ctx.sender.url;
   if (!url || originOf(context.source.url) !== originOf(url))
     throw new ProtocolError('forbidden-sender', 'The report does not describe the page that sent it.');
@@ -308,6 +309,12 @@ function registerPatientMessages(): void {
   });
   registerHandler('patient/adapters', () => adaptersView());
   registerHandler('patient/save-adapters', (m) => saveAdapterJson(m.json));
+  // Parsing is pure and cheap; it answers the page's own read and records nothing.
+  registerHandler(
+    'patient/parse',
+    (m) => parsePageRead(m.read),
+    (m, ctx) => checkReportSource(m.read, ctx),
+  );
   registerHandler(
     'patient-context',
     async (m, ctx) => {

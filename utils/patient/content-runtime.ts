@@ -3,13 +3,12 @@
 // happy-dom. Must stay tiny: no zod, no preact, no WXT content-script context.
 import type { Reply } from '../messaging/errors';
 import type { PatientContentMessage } from './messages';
-import { q } from './extract';
-import { findActiveAdapter, readPatientContext } from './read';
+import { q } from './adapter-page';
+import { findActiveAdapter, readPage } from './read';
 import { createReferButton, REFER_HOST_TAG, type ReferButton } from './refer-button';
-import type { ActiveAdapter, PatientContextReport } from './types';
-import { UNSETTLED, watchPatientContext, type PatientWatcher } from './watcher';
+import type { ActiveAdapter, PageRead, ParsedRead, PatientContextReport } from './types';
+import { watchPatientContext, type PatientWatcher } from './watcher';
 
-/** storage.local key holding the compiled, zod-validated adapters the background publishes. */
 /** Background → content script (top frame): read the page now and answer with the report. */
 export const READ_NOW = 'patient/read-now';
 
@@ -17,10 +16,12 @@ export interface ContentRuntimeDeps {
   win: Window;
   /** The router's one reply shape: `{ ok: true, data } | { ok: false, error: { code, message } }`. */
   send(msg: PatientContentMessage): Promise<Reply<unknown> | undefined>;
+  /** The background's parse of what the page shows (the `patient/parse` message). */
+  parse(read: PageRead): Promise<ParsedRead | undefined>;
   loadAdapters(): Promise<unknown>;
   onAdaptersChanged?(cb: () => void): void;
   /** Register the answer to the background's "read the page now" (before a submit). */
-  onReadRequest?(read: () => PatientContextReport): void;
+  onReadRequest?(read: () => Promise<PatientContextReport>): void;
   delayMs?: number;
 }
 
@@ -53,7 +54,9 @@ export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<Con
   // No answer (the extension reloaded, the worker failed) reads as a failure without a code.
   const send = (msg: PatientContentMessage): Promise<Reply<unknown> | undefined> => deps.send(msg).catch(() => undefined);
   const button = createReferButton(doc, () => {
-    const context = watcher.flush();
+    // Synchronous, inside the click (the panel opens on the user's gesture): the page as last read
+    // when nothing has changed since, otherwise "still changing".
+    const context = watcher.now();
     void send({ type: 'open-panel', context }).then((r) => button.setMessage(r?.ok ? '' : openFailure(r?.error.code)));
   });
   const publish = (report: PatientContextReport) => {
@@ -62,15 +65,15 @@ export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<Con
   };
   const watcher = watchPatientContext({
     win,
-    read: () => readPatientContext(doc, win.location.href, adapters),
+    read: () => readPage(doc, win.location.href, adapters),
+    parse: deps.parse,
     onChange: publish,
     watch: () => adapter()?.watch,
     ignore: (n) => (n as Element).localName === REFER_HOST_TAG,
     delayMs: deps.delayMs,
   });
-  // A first reading still settling is published by the watcher once it has (nothing was shown before).
-  if (watcher.current().reason !== UNSETTLED) publish(watcher.current());
-  deps.onAdaptersChanged?.(() => void load().then(watcher.flush));
+  // The first reading is published by the watcher once it has settled (nothing is shown before).
+  deps.onAdaptersChanged?.(() => void load().then(() => watcher.flush()));
   // A fresh read (not the last report): still-changing pages answer "no patient".
   deps.onReadRequest?.(() => watcher.flush());
   return { watcher, button, stop: () => (watcher.stop(), button.remove()) };

@@ -3,7 +3,7 @@
 // from here (`import type`), so zod never reaches its bundle.
 import { z } from 'zod';
 import { isValidNhsNumber } from 'ers-contract/nhs-number';
-import { MAX_PROVENANCE_CHARS, type PatientContext, type PatientContextReport, type ProvenanceField } from './types';
+import { MAX_PROVENANCE_CHARS, type PageRead, type PatientContext, type PatientContextReport, type PatientField, type ProvenanceField } from './types';
 
 const PROVENANCE_FIELDS: ProvenanceField[] = ['nhsNumber', 'name', 'birthDate', 'gender', 'postcode'];
 
@@ -47,6 +47,57 @@ export const PatientContextReportSchema = z
   })
   .refine((r) => (r.status === 'single') === !!r.patient, { message: 'a patient is present exactly when status is single' });
 
+const PATIENT_FIELDS: PatientField[] = [
+  'nhsNumber',
+  'name',
+  'family',
+  'given',
+  'prefix',
+  'birthDate',
+  'gender',
+  'postcode',
+  'address',
+  'gpPractice',
+  'problems',
+  'medications',
+  'allergies',
+];
+const level = z.number().int().min(0).max(10_000);
+const readBase = {
+  source: z.object({ adapterId: text(100).min(1), url: text(2048), title: text(200) }),
+  observedAt: z.number().int().nonnegative(),
+};
+/** What the content script read (utils/patient/read.ts), bounded: at most 61 lines of 1,000 characters. */
+export const PageReadSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('verdict'),
+    status: z.enum(['single', 'none', 'ambiguous', 'invalid']),
+    reason: text(500),
+    confidence: z.number().min(0).max(1),
+    ...readBase,
+  }),
+  z.object({
+    kind: z.literal('generic'),
+    nhsNumber: z.string().regex(/^\d{10}$/),
+    nhsFrom: text(MAX_PROVENANCE_CHARS),
+    lines: z.array(z.object({ t: text(1000), lv: level, h: level.optional(), e: level.optional(), busy: z.literal(1).optional() })).max(61),
+    ...readBase,
+  }),
+  z.object({
+    kind: z.literal('adapter'),
+    fields: z.partialRecord(
+      z.enum(PATIENT_FIELDS),
+      z.object({
+        v: z.array(text()).max(100),
+        n: z.enum(['text', 'nhsNumber', 'date', 'gender', 'postcode', 'ods', 'name', 'family', 'given', 'prefix']).optional(),
+      }),
+    ),
+    ...readBase,
+  }),
+]);
+/** Content script → background: parse what the page shows (answer: ParsedRead). */
+export const ParseMessageSchema = z.object({ type: z.literal('patient/parse'), read: PageReadSchema });
+
 export const PatientContextMessageSchema = z.object({ type: z.literal('patient-context'), context: PatientContextReportSchema });
 export const OpenPanelMessageSchema = z.object({ type: z.literal('open-panel'), context: PatientContextReportSchema });
 /** Options page → background: the administrator's host adapters (validated in the background). */
@@ -70,4 +121,5 @@ const _patient: Same<z.infer<typeof PatientContextSchema>, PatientContext> = tru
 const _report: Same<z.infer<typeof PatientContextReportSchema>, PatientContextReport> = true;
 const _msg: Same<z.infer<typeof PatientContentMessageSchema>, PatientContentMessage> = true;
 const _reply: Same<z.infer<typeof PatientReplySchema>, PatientReply> = true;
-void [_patient, _report, _msg, _reply];
+const _read: Same<z.infer<typeof PageReadSchema>, PageRead> = true;
+void [_patient, _report, _msg, _reply, _read];

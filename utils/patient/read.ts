@@ -1,9 +1,11 @@
-// Entry point of the pure reading pipeline: pick the adapter for the URL, or fall back to the
-// generic reader. Never throws: a hostile page or a broken adapter yields a "none" report.
+// Entry point of the reading pipeline in the page: pick the adapter for the URL, or fall back to
+// the generic reader, and read what the page shows (a PageRead) for the background to parse
+// (parse.ts, in the background). Never throws: a hostile page or a broken adapter yields a "none" verdict.
 import { adapterUrlKey } from './compile';
-import { q, readWithAdapter, reportBase } from './extract';
-import { readGeneric } from './generic';
-import type { ActiveAdapter, PatientContextReport } from './types';
+import { q, readAdapterPage } from './adapter-page';
+import { cleanText } from './page-text';
+import { collectLines, readPageLines } from './generic-page';
+import type { ActiveAdapter, PageRead, PatientContextReport } from './types';
 
 export function findActiveAdapter(adapters: readonly ActiveAdapter[], url: string): ActiveAdapter | undefined {
   const key = adapterUrlKey(url);
@@ -16,28 +18,32 @@ export function findActiveAdapter(adapters: readonly ActiveAdapter[], url: strin
   });
 }
 
-let lastBlock: Element | undefined;
+export const reportBase = (doc: Document, url: string, adapterId: string, observedAt: number) => ({
+  source: { adapterId, url: url.slice(0, 2048), title: cleanText(doc.title).slice(0, 200) },
+  observedAt,
+});
 
 /**
- * The identity block of the last read (the container the patient's identity was read from): the
- * watcher fingerprints it. Kept here, not in the report, because the report is sent as a message.
+ * One read of the page: what it shows, and the chain of containers the identity block can be
+ * (level 0 first; the parse says which level it was). The watcher fingerprints that element.
  */
-export const lastIdentityBlock = (): Element | undefined => lastBlock;
+export interface PageReading {
+  read: PageRead;
+  chain: Element[];
+}
 
-export function readPatientContext(doc: Document, url: string, adapters: readonly ActiveAdapter[], now = Date.now()): PatientContextReport {
-  lastBlock = undefined;
+export function readPage(doc: Document, url: string, adapters: readonly ActiveAdapter[], now = Date.now()): PageReading {
   try {
     const a = findActiveAdapter(adapters, url);
     if (a) {
-      const r = readWithAdapter(a, doc, url, now);
-      if (r.patient) lastBlock = q(doc, a.recordOpen.selector) ?? undefined;
-      return r;
+      const r = readAdapterPage(a, doc);
+      const open = r.kind === 'adapter' && q(doc, a.recordOpen.selector);
+      return { read: { ...r, ...reportBase(doc, url, a.id, now) }, chain: open ? [open] : [] };
     }
-    const { block, ...r } = readGeneric(doc, url, now);
-    lastBlock = block;
-    return r;
+    const { read, chain } = readPageLines(collectLines(doc, true));
+    return { read: { ...read, ...reportBase(doc, url, 'generic', now) }, chain };
   } catch {
-    return { status: 'none', confidence: 0, reason: 'Page unreadable', ...reportBase(doc, url, 'generic', now) };
+    return { read: { kind: 'verdict', status: 'none', confidence: 0, reason: 'Page unreadable', ...reportBase(doc, url, 'generic', now) }, chain: [] };
   }
 }
 

@@ -105,3 +105,38 @@ export interface ActiveAdapter {
   watch?: string[];
   buttonAnchor?: string;
 }
+
+/**
+ * One line of the identity block's surroundings as the page read it (utils/patient/generic-page.ts):
+ * its text as far as it is the patient's (cut at "Next of kin:", '' when it is someone else's), the
+ * smallest level of the block chain holding it (0 = the NHS number's element, each level its
+ * parent), from which level on it counts as a heading, the level it *is* (when its element is a
+ * chain element) and whether the record says it is still loading there.
+ */
+export interface PageLine {
+  t: string;
+  lv: number;
+  h?: number;
+  e?: number;
+  busy?: 1;
+}
+
+/**
+ * What the content script read, before it is parsed (in the background, utils/patient/parse.ts):
+ * kept small so the script that runs inside the clinical system stays tiny. `verdict`: decided in
+ * the page (no number, two numbers, a failing number, loading). `generic`: the labelled, valid NHS
+ * number and the lines of the widest container around it that can be an identity block.
+ * `adapter`: the raw values of each field from its first locator that yields any.
+ */
+export type PageRead = Pick<PatientContextReport, 'source' | 'observedAt'> & PageReadBody;
+export type PageVerdict = { kind: 'verdict'; status: PatientContextStatus; reason: string; confidence: number };
+export type GenericPageRead = { kind: 'generic'; nhsNumber: string; nhsFrom: string; lines: PageLine[] };
+export type AdapterPageRead = { kind: 'adapter'; fields: Partial<Record<PatientField, { v: string[]; n?: NormaliserName }>> };
+/** A PageRead without where and when. */
+export type PageReadBody = PageVerdict | GenericPageRead | AdapterPageRead;
+
+/** The background's reading of a PageRead: the report, and the chain level of the identity block. */
+export interface ParsedRead {
+  report: PatientContextReport;
+  level?: number;
+}

@@ -6,8 +6,11 @@
 // window (SETTLE_MS; SWITCH_SETTLE_MS when the NHS number changed, so a banner that fills in its
 // details a second later is never published half-updated). Until then the patient shown before is
 // withdrawn at once ("still changing"), so neither the Refer button nor the background holds it.
-import { lastIdentityBlock, reportKey } from './read';
-import type { PatientContextReport } from './types';
+//
+// A read has two halves: the page side (sync, here) and the parse (async, in the background). Reads
+// run one at a time, in order; the settle rules apply to the parsed reports.
+import { reportKey, type PageReading } from './read';
+import type { ParsedRead, PatientContextReport } from './types';
 
 export const WATCH_DELAY_MS = 200;
 /** A reading must stay the same this long before it is published. */
@@ -40,7 +43,9 @@ export const MAX_RECORDS_PER_BURST = 200;
 
 export interface PatientWatcherOptions {
   win: Window;
-  read: () => PatientContextReport;
+  read: () => PageReading;
+  /** The background's parse of a read (undefined when it did not answer). */
+  parse: (read: PageReading['read']) => Promise<ParsedRead | undefined>;
   onChange: (report: PatientContextReport) => void;
   /** CSS selectors whose subtree can change the patient (adapter `watch`); undefined = anywhere. */
   watch?: () => readonly string[] | undefined;
@@ -51,29 +56,46 @@ export interface PatientWatcherOptions {
 
 export interface PatientWatcher {
   current(): PatientContextReport;
+  /**
+   * What the page shows now, synchronously (the Refer click must not wait): the current report
+   * when nothing has changed since it was read, otherwise "still changing" (and a read is due).
+   */
+  now(): PatientContextReport;
   /** Read now (skipping the delay) and return the current report. */
-  flush(): PatientContextReport;
+  flush(): Promise<PatientContextReport>;
   stop(): void;
   /** Reads done so far (tests and the churn benchmark). */
   readonly reads: number;
 }
 
+/** Why there is no report when the background did not answer a parse. */
+export const NO_ANSWER = 'The extension did not answer';
+/** How long after an unanswered parse the page is read again. */
+export const RETRY_MS = 1000;
+
 export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher {
   const { win, ignore = () => false } = opts;
-  const first = opts.read();
-  // Nothing is published before the first reading has settled.
-  let current = first.status === 'single' ? unsettled(first) : first;
+  // Nothing is published before the first reading has settled: until then "still changing".
+  let current: PatientContextReport = {
+    status: 'none',
+    confidence: 0,
+    reason: UNSETTLED,
+    source: { adapterId: 'generic', url: win.location.href.slice(0, 2048), title: '' },
+    observedAt: Date.now(),
+  };
   let key = reportKey(current);
   // The reading waiting to settle (its key) and since when it has read the same.
-  let candidate: string | undefined = first.status === 'single' ? reportKey(first) : undefined;
+  let candidate: string | undefined;
   let since = Date.now();
   let lastNhs: string | undefined;
-  let block = lastIdentityBlock();
+  let block: Element | undefined;
   let print = 0;
   let href = win.location.href;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let confirm: ReturnType<typeof setTimeout> | undefined;
-  let reads = 1;
+  let busy = 0; // reads started and not yet parsed
+  let queue: Promise<PatientContextReport> = Promise.resolve(current);
+  let reads = 0;
   let idle = 0; // reads in a row that found no change: back off (200, 400, 800, 1600 ms) under churn
 
   const settleFor = (r: PatientContextReport) => (r.status === 'single' && lastNhs && r.patient!.nhsNumber !== lastNhs ? SWITCH_SETTLE_MS : SETTLE_MS);
@@ -86,15 +108,25 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     key = reportKey(r);
     opts.onChange(r);
   };
-  const flush = () => {
+  const step = async (): Promise<PatientContextReport> => {
     clearTimeout(timer);
     clearTimeout(confirm);
     timer = confirm = undefined;
     href = win.location.href;
     reads++;
-    const r = opts.read();
-    const b = lastIdentityBlock();
+    const { read, chain } = opts.read();
     observe();
+    const parsed = await opts.parse(read).catch(() => undefined);
+    if (stopped) return current;
+    if (!parsed) {
+      // No answer (the worker restarting): withdraw the patient and read again shortly.
+      const r: PatientContextReport = { status: 'none', confidence: 0, reason: NO_ANSWER, source: read.source, observedAt: read.observedAt };
+      if (current.status === 'single') publish(unsettled(r));
+      later(RETRY_MS);
+      return unsettled(r);
+    }
+    const r = parsed.report;
+    const b = r.status === 'single' ? chain[parsed.level ?? 0] : undefined;
     const k = reportKey(r);
     if (k === key) {
       idle++;
@@ -117,6 +149,12 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     print = fingerprint(b);
     publish(r);
     return r;
+  };
+  const flush = (): Promise<PatientContextReport> => {
+    busy++;
+    const next = queue.then(step, step).finally(() => busy--);
+    queue = next;
+    return next;
   };
   const schedule = (e?: Event) => {
     if (e) idle = 0; // navigation events: read promptly
@@ -175,7 +213,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   const poll = setInterval(() => {
     if (timer === undefined && confirm === undefined && current.status === 'single' && fingerprint(block) !== print) schedule();
   }, FINGERPRINT_MS);
-  if (candidate) later(SETTLE_MS);
+  void flush();
   const nav = (win as unknown as { navigation?: EventTarget }).navigation;
   const listen = (how: 'addEventListener' | 'removeEventListener') => {
     for (const [t, type] of [
@@ -189,6 +227,11 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
 
   return {
     current: () => current,
+    now: () => {
+      if (timer === undefined && confirm === undefined && !busy && (current.status !== 'single' || fingerprint(block) === print)) return current;
+      schedule();
+      return unsettled(current);
+    },
     flush,
     stop: () => {
       stopped = true;
