@@ -12,6 +12,7 @@ import type { TrackedReferral } from '../../../utils/tracking/worklists';
 import type { ReferralsStore } from '../referrals-store';
 import type { PanelStore } from '../store';
 import { CancelReferral } from './CancelReferral';
+import { ErrorSummary } from './ErrorSummary';
 
 /** A code such as FURTHER_INFORMATION_REQUIRED in words, when e-RS gave no display text. */
 export const words = (code: string) => code.charAt(0) + code.slice(1).toLowerCase().replace(/_/g, ' ');
@@ -83,12 +84,11 @@ export function ReferralItem({
   return (
     <div class="nhs-card referral-item" data-testid="referral-item">
       {problem && (
-        <div class="nhs-error-summary" role="alert">
-          <p>{problem}</p>
+        <ErrorSummary problems={[problem]}>
           <button type="button" class="nhs-link-button" onClick={() => void read()}>
             Try again
           </button>
-        </div>
+        </ErrorSummary>
       )}
       {!opened && !problem && <p role="status">Reading this referral from e-RS…</p>}
       {r && (
