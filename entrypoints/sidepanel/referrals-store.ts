@@ -4,7 +4,8 @@
 // choices (mine or my organisation, one patient). Loaded with the view, never at panel start.
 import { computed, effect, signal } from '@preact/signals';
 import type { ReferrerWorklist } from 'ers-contract';
-import { sendMessage } from '../../utils/messaging/client';
+import { onBackgroundEvent, sendMessage } from '../../utils/messaging/client';
+import { notOnLists } from '../../utils/tracking/converted';
 import { lettersView, type LetterRow } from '../../utils/tracking/letters';
 import type { WorklistsAnswer } from '../../utils/tracking/messages';
 import { badgeCount, patientReferrals, rowsOf, sortByUrgency, type Lists, type Scope, type TrackedReferral } from '../../utils/tracking/worklists';
@@ -34,7 +35,14 @@ function createReferralsStore(store: PanelStore, read: Reader) {
     return out;
   });
   const userId = computed(() => answer.value?.userId ?? '');
-  const count = computed(() => badgeCount(lists.value, scope.value, userId.value));
+  /** This user's A&G requests converted into referrals that no list shows yet (utils/tracking/converted.ts). */
+  const converted = computed(() => {
+    const listed = new Set(Object.values(lists.value).flatMap((items) => items?.map((i) => i.ubrn) ?? []));
+    return notOnLists(answer.value?.converted ?? [], listed);
+  });
+  /** A referral to open when the view shows (the A&G list's "Open in your referrals"). */
+  const focus = signal<string | undefined>(undefined);
+  const count = computed(() => badgeCount(lists.value, scope.value, userId.value) + converted.value.length);
   const rows = computed(() => {
     const all = sortByUrgency(rowsOf(lists.value, scope.value, userId.value), today());
     const only = patient.value;
@@ -86,8 +94,12 @@ function createReferralsStore(store: PanelStore, read: Reader) {
   setInterval(() => {
     if (owner) void load(false);
   }, REREAD_MS);
+  // An A&G request was just seen converted: it joins the view and its count without waiting a minute.
+  onBackgroundEvent('advice/changed', () => {
+    if (owner) void load(false);
+  });
 
-  return { answer, problem, loading, scope, patient, lists, count, rows, letterRows, forPatient, load };
+  return { answer, problem, loading, scope, patient, focus, lists, count, rows, converted, letterRows, forPatient, load };
 }
 
 export type ReferralsStore = ReturnType<typeof createReferralsStore>;

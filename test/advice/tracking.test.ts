@@ -7,7 +7,8 @@ import { USER_IDS } from 'ers-simulator/users';
 import { ErsClient } from '../../utils/ers';
 import { createAdvice, getAdvice } from '../../utils/ers/advice';
 import type { AdviceRecord } from '../../utils/advice/model';
-import { badgeCount, convertedUbrns, isDue, markSeen, pollDue, pollIntervalMs, replyWaiting } from '../../utils/advice/tracking';
+import { convertedToShow } from '../../utils/tracking/converted';
+import { badgeCount, isDue, markSeen, pollDue, pollIntervalMs, replyWaiting } from '../../utils/advice/tracking';
 
 let sim: RunningSimulator;
 let client: ErsClient;
@@ -82,11 +83,12 @@ describe('tracking A&G requests', () => {
     const changed = await pollDue(records, read, 0, 60_000);
     expect(changed).toHaveLength(1);
     expect(changed[0].tracking).toMatchObject({ nextPollAt: 3_600_000, lastError: { status: 429 } });
-    expect(isDue(changed[0], 60_000)).toBe(false);
+    expect(isDue(changed[0], 120_000, 60_000)).toBe(false);
     // The user's "check now" does not override e-RS's Retry-After either.
-    expect(isDue(changed[0], 60_000, true)).toBe(false);
-    expect(await pollDue(changed, read, 60_000, 60_000, true)).toEqual([]);
-    expect(isDue(records[1], 0)).toBe(true);
+    expect(isDue(changed[0], 120_000, 60_000, true)).toBe(false);
+    expect(await pollDue(changed, read, 120_000, 60_000, true)).toEqual([]);
+    expect(isDue(changed[0], 3_600_000, 60_000)).toBe(true);
+    expect(isDue(records[1], 0, 60_000)).toBe(true);
   });
 
   it('ended requests are not polled; converted ones join the referral tracking', async () => {
@@ -95,8 +97,8 @@ describe('tracking A&G requests', () => {
     await admin(`/${records[1].ubrn}/close`);
     records = await pollDue(records, read, 0, 60_000);
     expect(records.map((r) => r.tracking?.status)).toEqual(['ADVICE_CONVERTED', 'CONVERSATION_ENDED_CLOSED']);
-    expect(records.every((r) => !isDue(r, Number.MAX_SAFE_INTEGER))).toBe(true);
-    expect(convertedUbrns(records)).toEqual([records[0].ubrn]);
+    expect(records.every((r) => !isDue(r, Number.MAX_SAFE_INTEGER, 60_000))).toBe(true);
+    expect(convertedToShow(records).map((c) => c.ubrn)).toEqual([records[0].ubrn]);
     expect(await client.getReferral(records[0].ubrn!)).toMatchObject({ state: 'TRIAGED_PROVIDER_TO_ACTION' });
   });
 

@@ -1,6 +1,7 @@
 // Advice and Guidance in real Chromium against the simulator: ask for advice from a demo record
 // page (Refer, then "Ask for advice"), the simulated provider replies (admin endpoint), the badge
 // appears, the conversation opens with the attached file (A042) and the overview PDF (A043).
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,8 @@ import { startSignedInHarness, type Harness } from './harness';
 const FILE = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const QUESTION = 'Palpitations for three weeks, normal ECG at the practice. Is a 24-hour tape needed before any referral?';
 const REPLY = 'No tape needed yet: start bisoprolol 1.25 mg and review in four weeks.';
+/** The provider's plan, attached to its reply (a PDF from the contract's examples). */
+const PLAN = examplePath('platform/A007_response_000000070000_Clinical_Information_Summary_20210706114852.pdf');
 
 let h: Harness;
 let lastPage: Page | undefined;
@@ -81,7 +84,12 @@ describe('Advice and Guidance from a demo record page', () => {
     await expectAccessible(panel, 'advice sent');
     expect(await panel.$('[data-testid="advice-badge"]')).toBeNull();
 
-    await provider(asked.ubrn, 'respond', { text: REPLY, outcome: 'advice' });
+    const plan = await readFile(PLAN);
+    await provider(asked.ubrn, 'respond', {
+      text: REPLY,
+      outcome: 'advice',
+      file: { fileName: 'Cardiology_plan.pdf', contentType: 'application/pdf', base64: plan.toString('base64') },
+    });
     await panel.click('[data-testid="advice-check"]');
     await waitForText(panel, '[data-testid="advice-badge"]', '1 advice reply waiting');
     await waitForText(panel, `li[data-ubrn="${asked.ubrn}"] [data-testid="advice-status"]`, 'Advice received');
@@ -94,11 +102,18 @@ describe('Advice and Guidance from a demo record page', () => {
     expect(await panel.$eval('[data-testid="advice-web-app"]', (a) => (a as HTMLAnchorElement).href)).toBe(`${new URL(h.sim.url).origin}/`);
     await expectAccessible(panel, 'advice conversation');
 
-    // The file sent with the question, downloaded from e-RS (A042).
-    await panel.click('[data-testid="advice-attachment"]');
-    await panel.waitForSelector('[data-testid="advice-attachment-link"]', { timeout: 20_000 });
-    expect(await panel.$eval('[data-testid="advice-attachment-link"]', (a) => a.getAttribute('download'))).toBe(path.basename(FILE));
-    expect((await bytesOf(panel, '[data-testid="advice-attachment-link"]')).subarray(0, 5).toString()).toBe('%PDF-');
+    // The file sent with the question, and the provider's file with its reply, each downloaded from e-RS (A042).
+    const mine = `[data-testid="advice-message"]:has([data-attachment-title="${path.basename(FILE)}"])`;
+    const theirs = '[data-testid="advice-message"]:has([data-attachment-title="Cardiology_plan.pdf"])';
+    expect(await panel.$eval(theirs, (li) => li.textContent)).toContain('From the provider');
+    await panel.click(`${mine} [data-testid="advice-attachment"]`);
+    await panel.waitForSelector(`${mine} [data-testid="advice-attachment-link"]`, { timeout: 20_000 });
+    expect(await panel.$eval(`${mine} [data-testid="advice-attachment-link"]`, (a) => a.getAttribute('download'))).toBe(path.basename(FILE));
+    expect((await bytesOf(panel, `${mine} [data-testid="advice-attachment-link"]`)).subarray(0, 5).toString()).toBe('%PDF-');
+    await panel.click(`${theirs} [data-testid="advice-attachment"]`);
+    await panel.waitForSelector(`${theirs} [data-testid="advice-attachment-link"]`, { timeout: 20_000 });
+    expect(await panel.$eval(`${theirs} [data-testid="advice-attachment-link"]`, (a) => a.getAttribute('download'))).toBe('Cardiology_plan.pdf');
+    expect((await bytesOf(panel, `${theirs} [data-testid="advice-attachment-link"]`)).equals(plan)).toBe(true);
 
     // The overview PDF for the record (A043).
     await panel.click('[data-testid="advice-pdf"]');
@@ -110,7 +125,7 @@ describe('Advice and Guidance from a demo record page', () => {
     );
   });
 
-  it('a request the provider converts says it is now a referral, followed with the referrals', async () => {
+  it('a request the provider converts says it is now a referral, and opens in the Referrals view', async () => {
     const asked = await askAdviceFromRecord(h, {
       record: '/demo/gp/record-4857773457.html',
       nhsNumber: '4857773457',
@@ -118,11 +133,25 @@ describe('Advice and Guidance from a demo record page', () => {
       conversion: 'AUTHORISED_TO_CONVERT',
     });
     lastPage = asked.panel;
+    const counted = () => asked.panel.$eval('[data-testid="referrals-count"]', (e) => e.textContent ?? '');
+    await asked.panel.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid="referrals-count"]')?.textContent ?? ''), { timeout: 20_000 });
+    const before = Number(await counted());
     await provider(asked.ubrn, 'convert', {});
     await asked.panel.click('[data-testid="advice-check"]');
-    await waitForText(asked.panel, `li[data-ubrn="${asked.ubrn}"]`, 'Converted into a referral');
+    await waitForText(asked.panel, `li[data-ubrn="${asked.ubrn}"]`, 'Converted to a referral');
     await waitForText(asked.panel, `li[data-ubrn="${asked.ubrn}"]`, 'followed with your referrals');
     expect(h.sim.referrals().filter((r) => r.ubrn === asked.ubrn)).toHaveLength(1);
+    // Waiting at the provider, on no worklist yet: counted with the referrals, and shown in their view.
+    await asked.panel.waitForFunction(
+      (n) => document.querySelector('[data-testid="referrals-count"]')?.textContent === String(n),
+      { timeout: 20_000 },
+      before + 1,
+    );
+    await asked.panel.click(`li[data-ubrn="${asked.ubrn}"] [data-testid="advice-open-referral"]`);
+    const row = `[data-list="ADVICE_CONVERTED"] [data-ubrn="${asked.ubrn}"]`;
+    await waitForText(asked.panel, row, 'Converted to a referral by the provider');
+    await waitForText(asked.panel, `${row} [data-testid="referral-state"]`, 'Triaged provider to action');
+    await expectAccessible(asked.panel, 'converted referral');
     await asked.record.close();
   });
 

@@ -7,13 +7,14 @@ import { createAdvice, downloadAttachment, getAdvice, getAdviceOverviewPdf, getC
 import { notifyPages, ProtocolError, registerHandler } from '../messages';
 import { identityMismatch } from '../patient/identity';
 import { readTabNow } from '../patient/background';
+import { setAdviceReplies } from '../referral/background';
 import { getSettings } from '../settings';
 import { currentOwner, getErsClient, getSessionView, onSignedOut } from '../session/manager';
 import { ADVICE_CHANGED } from './messages';
 import type { AdviceRecord } from './model';
 import { resolveAdvice, sendAdvice, sendBlocker, type SendContext } from './send';
 import { getOwnAdvice, idbAdviceStore, removeUnsentAdvice } from './store';
-import { badgeCount, markSeen, pollDue, pollIntervalMs } from './tracking';
+import { badgeCount, listsFile, markSeen, pollDue, pollIntervalMs } from './tracking';
 import { webAppAddress } from './view';
 
 const POLL_ALARM = 'advice-poll';
@@ -49,18 +50,27 @@ async function sendContext(): Promise<SendContext> {
   };
 }
 
-/** The number of replies waiting, on the toolbar badge's title (the referral badge keeps its count). */
+/** The clock polling runs by (tests pass their own). */
+let clock: () => number = Date.now;
+
+/**
+ * Reads the requests that are due, then counts the replies waiting. The interval is read from the
+ * effective settings (the user's, or NHS IT's policy) on every run, so a change applies at once.
+ */
 async function pollAndCount(checkNow = false): Promise<{ records: AdviceRecord[]; replies: number }> {
   const owner = await requireOwner();
   const client = await getErsClient();
   const interval = pollIntervalMs((await getSettings().catch(() => undefined))?.adviceCheckMinutes);
   const records = await idbAdviceStore.list(owner);
-  for (const changed of await pollDue(records, (ubrn) => getAdvice(client, ubrn), Date.now(), interval, checkNow)) {
+  for (const changed of await pollDue(records, (ubrn) => getAdvice(client, ubrn), clock(), interval, checkNow)) {
     await idbAdviceStore.put(changed);
     announce(changed.id);
   }
   const latest = await idbAdviceStore.list(owner);
-  return { records: latest, replies: badgeCount(latest) };
+  const replies = badgeCount(latest);
+  // The toolbar's title says how many replies wait (the badge's number stays the letters outstanding).
+  await setAdviceReplies(replies);
+  return { records: latest, replies };
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -69,7 +79,9 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-export function registerAdvice(): void {
+/** `now`: the clock polling runs by (tests pass their own). */
+export function registerAdvice(now: () => number = Date.now): void {
+  clock = now;
   registerHandler('advice/save', async ({ id, patient, edit }) => {
     const owner = await requireOwner();
     const existing = await getOwnAdvice(owner, id);
@@ -117,6 +129,7 @@ export function registerAdvice(): void {
     const tracking = { ...(record.tracking ?? { status: summary.status, version: summary.version }), status: summary.status, version: summary.version };
     await idbAdviceStore.put(markSeen({ ...record, tracking, updatedAt: Date.now() }));
     announce(id);
+    void setAdviceReplies(badgeCount(await idbAdviceStore.list(record.owner)));
     const settings = await getSettings();
     return { summary, messages, webAppUrl: webAppAddress(settings.environment, settings.platformBaseUrl) };
   });
@@ -124,8 +137,14 @@ export function registerAdvice(): void {
   registerHandler('advice/attachment', async ({ id, url }) => {
     const record = await requireAdvice(id);
     if (!record.ubrn) throw new ProtocolError('invalid-message', 'This request has not reached e-RS yet.');
-    // e-RS decides whether this user may read the file (A042 checks the relationship and quarantine).
-    const file = await downloadAttachment(await getErsClient(), url);
+    const client = await getErsClient();
+    // Only a file this request's conversation lists (read now: A024, A025), so the panel cannot be
+    // used to read any Binary by its id; e-RS then checks the relationship and quarantine (A042).
+    const summary = await getAdvice(client, record.ubrn);
+    const messages = await getConversation(client, record.ubrn, summary.version);
+    if (!listsFile(summary, messages, url)) throw new ProtocolError('invalid-message', 'That file is not part of this conversation.');
+    // A042 answers 307 to a one-time address: followed on every download, never kept.
+    const file = await downloadAttachment(client, url);
     return { fileName: file.fileName, contentType: file.contentType, base64: toBase64(file.bytes) };
   });
 
@@ -138,18 +157,30 @@ export function registerAdvice(): void {
 
   // Only the sign-out button removes requests never sent (idle and lock keep everything, as drafts).
   onSignedOut(async (reason, owner) => {
+    await setAdviceReplies(0);
     if (owner && reason === 'user') await removeUnsentAdvice(owner);
   });
 
   browser.alarms?.onAlarm.addListener((alarm) => {
-    if (alarm.name === POLL_ALARM) void pollAndCount().catch(() => undefined);
+    // The promise is returned so a caller that waits (tests) sees the round finish.
+    if (alarm.name === POLL_ALARM)
+      return pollAndCount().then(
+        () => undefined,
+        () => undefined,
+      );
   });
+  // Requests sent before the browser restarted are followed without the panel being opened.
+  void ensurePolling();
 }
 
-/** One alarm polls every due request (each request keeps its own next time and Retry-After). */
+/**
+ * One alarm, once a minute, checks which requests are due: each by the interval in force now from
+ * its last read, and never before e-RS's Retry-After. Created only when missing: replacing it on
+ * every worker start would push its first firing back for ever.
+ */
 async function ensurePolling(): Promise<void> {
   try {
-    await browser.alarms.create(POLL_ALARM, { periodInMinutes: 1 });
+    if (!(await browser.alarms.get(POLL_ALARM))) await browser.alarms.create(POLL_ALARM, { periodInMinutes: 1 });
   } catch {
     /* no alarms API (tests) */
   }

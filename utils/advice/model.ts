@@ -39,7 +39,7 @@ export interface AdviceTracking {
   /** The version the user last opened the conversation at: a newer reply is "waiting". */
   seenVersion?: string;
   lastPolledAt?: number;
-  /** Earliest time for the next A024 (Retry-After or the polling interval). */
+  /** Not before this time: e-RS's Retry-After (the interval is counted from `lastPolledAt`). */
   nextPollAt?: number;
   lastError?: AdviceError;
 }
@@ -67,6 +67,11 @@ export interface AdviceRecord {
   candidateUbrn?: string;
   error?: AdviceError;
   tracking?: AdviceTracking;
+  /**
+   * Converted into a referral: when a referrer worklist (A008) first listed its UBRN. Until then the
+   * Referrals view shows it from this record (utils/tracking/converted.ts); afterwards, from e-RS.
+   */
+  listedAt?: number;
   createdAt: number;
   updatedAt: number;
 }

@@ -2,7 +2,7 @@
 // which requests are due, what each read means (a reply waiting, the conversation ended, converted
 // into a referral), and when to look next — the settings' interval, or e-RS's Retry-After when it
 // asked us to slow down. Pure functions plus one poll step over an injected reader.
-import type { AdviceSummary } from '../ers/advice';
+import type { AdviceMessage, AdviceSummary } from '../ers/advice';
 import { ADVICE_FINAL, REPLY_WAITING, type AdviceStatus } from '../ers/advice-codes';
 import { ErsError } from '../ers/errors';
 import type { AdviceRecord, AdviceTracking } from './model';
@@ -11,6 +11,9 @@ import type { AdviceRecord, AdviceTracking } from './model';
 export const ADVICE_POLL_DEFAULT_MINUTES = 15;
 export const ADVICE_POLL_MIN_MINUTES = 1;
 export const ADVICE_POLL_MAX_MINUTES = 24 * 60;
+
+/** How early a read may be and still count as the next interval's. */
+const EARLY_MS = 5_000;
 
 export function pollIntervalMs(minutes: number | undefined): number {
   const m = Number.isFinite(minutes) ? (minutes as number) : ADVICE_POLL_DEFAULT_MINUTES;
@@ -23,14 +26,18 @@ export function isTracked(record: AdviceRecord): boolean {
 }
 
 /**
- * Due for an A024 read. `checkNow` (the user asked to check) skips the polling interval, but never a
- * wait after a failed read: e-RS's Retry-After (or a failure) holds every check until `nextPollAt`.
+ * Due for an A024 read: the interval in force now (settings or policy, so a change applies at the
+ * next alarm, not after the interval the last read was made with) has passed since the last read,
+ * and e-RS's Retry-After (`nextPollAt`) has passed. `checkNow` (the user asked to check) skips the
+ * interval, but never a wait after a failed read: a Retry-After or a failure holds every check.
  */
-export function isDue(record: AdviceRecord, now: number, checkNow = false): boolean {
+export function isDue(record: AdviceRecord, now: number, intervalMs: number, checkNow = false): boolean {
   if (!isTracked(record)) return false;
   const t = record.tracking;
+  if (t?.nextPollAt !== undefined && now < t.nextPollAt) return false;
   if (checkNow && !t?.lastError) return true;
-  return (t?.nextPollAt ?? 0) <= now;
+  // A little early still counts: the alarm that checks fires once a minute, not to the millisecond.
+  return t?.lastPolledAt === undefined || now - t.lastPolledAt >= intervalMs - EARLY_MS;
 }
 
 /** The provider has answered (advice, or a request for more information) and the user has not opened it. */
@@ -43,11 +50,6 @@ export function replyWaiting(record: AdviceRecord): boolean {
 /** The number on the badge: this user's requests with a reply waiting. */
 export function badgeCount(records: readonly AdviceRecord[]): number {
   return records.filter((r) => r.phase === 'sent' && replyWaiting(r)).length;
-}
-
-/** Converted by the provider: the same UBRN is now a referral, for the referral tracking. */
-export function convertedUbrns(records: readonly AdviceRecord[]): string[] {
-  return records.filter((r) => r.tracking?.status === 'ADVICE_CONVERTED' && r.ubrn).map((r) => r.ubrn!);
 }
 
 /** The tracking after one A024 read (or its failure). */
@@ -63,7 +65,6 @@ export function afterPoll(
       version: outcome.summary.version,
       seenVersion: previous?.seenVersion,
       lastPolledAt: now,
-      nextPollAt: now + intervalMs,
     };
   }
   const e = outcome.error;
@@ -73,8 +74,8 @@ export function afterPoll(
     version: previous?.version ?? '1',
     seenVersion: previous?.seenVersion,
     lastPolledAt: now,
-    // e-RS asked us to wait: never sooner than it said, and never sooner than the interval.
-    nextPollAt: now + Math.max(intervalMs, retryAfterMs ?? 0),
+    // e-RS asked us to wait: never sooner than it said (the interval from `lastPolledAt` applies too).
+    nextPollAt: retryAfterMs !== undefined ? now + Math.max(intervalMs, retryAfterMs) : undefined,
     lastError:
       e instanceof ErsError
         ? { step: 'A024', kind: e.kind, status: e.status, code: e.code, message: e.message }
@@ -97,7 +98,7 @@ export async function pollDue(
 ): Promise<AdviceRecord[]> {
   const changed: AdviceRecord[] = [];
   for (const record of records) {
-    if (!isDue(record, now, checkNow)) continue;
+    if (!isDue(record, now, intervalMs, checkNow)) continue;
     let tracking: AdviceTracking;
     try {
       tracking = afterPoll(record.tracking, { summary: await read(record.ubrn!) }, now, intervalMs);
@@ -111,4 +112,9 @@ export async function pollDue(
     changed.push({ ...record, tracking, updatedAt: now });
   }
   return changed;
+}
+
+/** Whether `url` (`Binary/<id>`) is a file of this request or of a message in its conversation. */
+export function listsFile(summary: Pick<AdviceSummary, 'attachments'>, messages: readonly Pick<AdviceMessage, 'attachments'>[], url: string): boolean {
+  return [summary, ...messages].some((m) => m.attachments.some((a) => a.url === url));
 }

@@ -2,6 +2,8 @@
 // problems that stop a Send (with the role rule in the user's terms), each status in plain English
 // with what the user can do, and the list in the order a user works through it.
 import { MAX_ADVICE_REQUEST_CHARS, type AdviceStatus } from '../ers/advice-codes';
+import type { RecordItem } from '../letter/model';
+import { RECORD_FIELDS, type RecordField } from '../letter/template';
 import type { AdviceRecord } from './model';
 import { replyWaiting } from './tracking';
 
@@ -41,7 +43,7 @@ const STATUS_TEXT: Record<AdviceStatus, { label: string; action: string }> = {
   CONVERSATION_ENDED_CANCELLED: { label: 'Cancelled', action: 'The conversation has ended.' },
   CONVERSATION_ENDED_CLOSED: { label: 'Closed', action: 'The conversation has ended. Save the overview PDF for the record if you have not.' },
   ADVICE_CONVERTED: {
-    label: 'Converted into a referral',
+    label: 'Converted to a referral',
     action: 'The provider turned this into a referral with the same UBRN; it is now followed with your referrals.',
   },
 };
@@ -84,4 +86,23 @@ export function webAppAddress(environment: string, platformBaseUrl: string): str
   } catch {
     return undefined;
   }
+}
+
+const RECORD_HEADINGS: Record<RecordField, string> = { problems: 'Problems', medications: 'Medication', allergies: 'Allergies' };
+
+/**
+ * The record's problems, medication and allergies (utils/letter/model.ts recordItemsFrom: only from a
+ * reading of this request's patient) as lines for the question, one per list.
+ */
+export function recordText(items: readonly Pick<RecordItem, 'field' | 'text'>[]): string {
+  return RECORD_FIELDS.map((f) => [f, items.filter((i) => i.field === f).map((i) => i.text)] as const)
+    .filter(([, texts]) => texts.length > 0)
+    .map(([f, texts]) => `${RECORD_HEADINGS[f]}: ${texts.join('; ')}`)
+    .join('\n');
+}
+
+/** The question with the record's lines added at the end (a blank line apart). */
+export function withRecordText(request: string, lines: string): string {
+  const head = request.trimEnd();
+  return head ? `${head}\n\n${lines}` : lines;
 }

@@ -53,17 +53,32 @@ function announce(draftId: string): void {
   notifyPages({ type: DRAFT_CHANGED, draftId });
 }
 
-/** Letters outstanding on the toolbar badge; red when one is overdue. */
+/** A&G replies waiting for the signed-in user, as the A&G polling last counted them. */
+let adviceReplies = 0;
+
+/** The A&G polling's count (utils/advice/background.ts), shown in the toolbar's title. */
+export function setAdviceReplies(n: number): Promise<void> {
+  adviceReplies = n;
+  return updateBadge();
+}
+
+/**
+ * Letters outstanding on the toolbar badge; red when one is overdue. Its title also says how many
+ * A&G replies wait unread, so a reply found by the background's polling shows without the panel.
+ */
 export async function updateBadge(now = Date.now()): Promise<void> {
   const owner = await currentOwner().catch(() => undefined);
   const letters = owner ? await listOutstanding(owner) : [];
+  const replies = owner ? adviceReplies : 0;
   const overdue = letters.some((l) => l.deadline < now);
+  const parts = [
+    letters.length ? `${letters.length} referral letter(s) outstanding` : '',
+    replies ? `${replies} advice ${replies === 1 ? 'reply' : 'replies'} waiting` : '',
+  ].filter(Boolean);
   try {
     await browser.action.setBadgeText({ text: letters.length ? String(letters.length) : '' });
     await browser.action.setBadgeBackgroundColor({ color: overdue ? '#d5281b' : '#005eb8' });
-    await browser.action.setTitle({
-      title: letters.length ? `e-RS Referral Assistant: ${letters.length} referral letter(s) outstanding` : 'e-RS Referral Assistant',
-    });
+    await browser.action.setTitle({ title: parts.length ? `e-RS Referral Assistant: ${parts.join('; ')}` : 'e-RS Referral Assistant' });
   } catch {
     /* no action API (tests) */
   }

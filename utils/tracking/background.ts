@@ -3,12 +3,14 @@
 // cached in storage.session bound to the user, and the panel's requests to read a referral, list the
 // cancellation reasons and cancel it at most once.
 import { browser } from 'wxt/browser';
+import { idbAdviceStore } from '../advice/store';
 import { cancellationReasons } from '../ers/lifecycle';
 import { ProtocolError, registerHandler } from '../messages';
 import { currentOwner, getErsClient, getSessionView, onActive, onSignedOut } from '../session/manager';
 import { getSettings } from '../settings/index';
 import { worklistsItem } from '../storage';
 import { cancelAtMostOnce } from './cancel';
+import { convertedToShow, newlyListed } from './converted';
 import { toBase64 } from './files';
 import { refreshDue, refreshMinutes, shownLists, stateFor, type WorklistsState } from './refresh';
 
@@ -33,15 +35,22 @@ export function refreshWorklists(): Promise<void> {
     const who = await owner();
     if (!who) return;
     const client = await getErsClient();
-    await refreshDue(client, stateFor(await worklistsItem.get(), who), {
+    const state = await refreshDue(client, stateFor(await worklistsItem.get(), who), {
       now: Date.now,
       intervalMinutes: await intervalMinutes(),
       save: (s) => worklistsItem.set(s),
     });
+    await markConvertedListed(`${who.userId}@${who.ods}`, state);
   })().finally(() => {
     running = undefined;
   });
   return running;
+}
+
+/** A converted A&G request e-RS now lists is followed from the lists from then on (./converted.ts). */
+async function markConvertedListed(owner: string, state: WorklistsState): Promise<void> {
+  const listed = new Set(Object.values(state.lists).flatMap((l) => l?.cache?.items.map((i) => i.ubrn) ?? []));
+  for (const record of newlyListed(await idbAdviceStore.list(owner), listed, Date.now())) await idbAdviceStore.put(record);
 }
 
 async function requireSignedIn(): Promise<void> {
@@ -72,11 +81,14 @@ export function registerTracking(): void {
     if (refresh) await refreshWorklists().catch(() => undefined);
     const view = await getSessionView();
     const who = view.user?.id && view.role?.ods ? { userId: view.user.id, ods: view.role.ods } : undefined;
+    const owner = await currentOwner();
     return {
       signedIn: view.status === 'active',
       userId: who?.userId,
       intervalMinutes: await intervalMinutes(),
       lists: shownLists(await worklistsItem.get(), who, Date.now()),
+      // This user's own A&G requests the provider converted, not on a worklist yet.
+      converted: owner ? convertedToShow(await idbAdviceStore.list(owner)) : [],
     };
   });
 

@@ -6,6 +6,7 @@ import type { CancellationReason } from '../ers/cancellation';
 import type { ReferralSummary } from '../ers/parse';
 import { defineMessage, FROM_PAGES, messageSchema } from '../messaging/kit';
 import type { CancelResult } from './cancel';
+import type { ConvertedReferral } from './converted';
 import type { FileAnswer } from './files';
 import type { ShownList } from './refresh';
 
@@ -17,6 +18,8 @@ export interface WorklistsAnswer {
   userId?: string;
   intervalMinutes: number;
   lists: Partial<Record<ReferrerWorklist, ShownList>>;
+  /** This user's A&G requests converted into referrals that no worklist has listed yet (./converted.ts). */
+  converted?: ConvertedReferral[];
 }
 
 export const trackingMessages = {

@@ -30,7 +30,8 @@ export function ReferralItem({
   store,
   referrals,
 }: {
-  row: TrackedReferral;
+  /** A row of a list, or a converted A&G request no list shows yet (no list). */
+  row: Pick<TrackedReferral, 'ubrn'> & Partial<Pick<TrackedReferral, 'list'>>;
   needsResponseRead: boolean;
   store: PanelStore;
   referrals: ReferralsStore;

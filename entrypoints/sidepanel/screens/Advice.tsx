@@ -2,11 +2,15 @@
 // service, the question with its counter, files, the explicit conversion choice, Send at most once),
 // then this user's A&G requests with their status, the conversation, its files and the overview PDF.
 // Loaded the first time "Ask for advice" is chosen (App.tsx lazyScreen).
+import { batch } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
-import { statusText, requestCounter } from '../../../utils/advice/view';
+import type { AdviceRecord } from '../../../utils/advice/model';
+import { recordText, requestCounter, statusText, withRecordText } from '../../../utils/advice/view';
+import { recordItemsFrom } from '../../../utils/letter/model';
 import { replyWaiting } from '../../../utils/advice/tracking';
 import { formatNhsNumber } from '../../../utils/patient/nhs-number';
 import { createAdviceStore, type AdvicePanelApi, type AdviceStore } from '../advice-store';
+import { referralsOf } from '../referrals-store';
 import type { PanelStore } from '../store';
 import { ErrorSummary } from '../components/PatientFrame';
 
@@ -21,7 +25,7 @@ export function AdviceBody({ store, api }: { store: PanelStore; api?: AdvicePane
     <>
       {error && <ErrorSummary problems={[error]} testId="advice-error" />}
       <Compose store={store} advice={advice} />
-      <Requests advice={advice} />
+      <Requests advice={advice} store={store} />
     </>
   );
 }
@@ -172,6 +176,7 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
         <p id="advice-counter" class={counter.over ? 'nhs-error-message' : 'nhs-hint'} aria-live="polite" data-testid="advice-counter">
           {counter.label}
         </p>
+        <RecordData store={store} advice={advice} editable={editable} />
       </div>
 
       <div class="nhs-form-group">
@@ -275,7 +280,47 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
   );
 }
 
-function Requests({ advice }: { advice: AdviceStore }) {
+/**
+ * The record's problems, medication and allergies, offered for the question: only from a reading of
+ * this request's patient by a host reader (recordItemsFrom), shown before they go in, and added to
+ * the end of the text, where the clinician can edit them like anything typed.
+ */
+function RecordData({ store, advice, editable }: { store: PanelStore; advice: AdviceStore; editable: boolean }) {
+  const record = advice.current.value;
+  const report = store.report.value;
+  if (!record || !editable) return null;
+  const lines = recordText(recordItemsFrom(report, record.patient.nhsNumber));
+  if (!lines) return null;
+  const source = report?.source;
+  return (
+    <div class="nhs-inset" data-testid="advice-record">
+      <p class="nhs-hint">
+        From the record page &ldquo;{source?.title || source?.url}&rdquo;, read by the {source?.adapterId} reader:
+      </p>
+      <p style={{ whiteSpace: 'pre-wrap' }}>{lines}</p>
+      <button
+        type="button"
+        class="nhs-button nhs-button--secondary nhs-button--small"
+        data-testid="advice-insert-record"
+        onClick={() => advice.actions.setText(withRecordText(record.request, lines))}
+      >
+        Add these to the question
+      </button>
+    </div>
+  );
+}
+
+/** A converted request is a referral now: the Referrals view opens on it (this patient's, opened). */
+function openReferral(store: PanelStore, r: AdviceRecord) {
+  const referrals = referralsOf(store);
+  batch(() => {
+    referrals.patient.value = r.patient.nhsNumber;
+    referrals.focus.value = r.ubrn;
+  });
+  store.actions.showReferrals(true);
+}
+
+function Requests({ advice, store }: { advice: AdviceStore; store: PanelStore }) {
   const list = advice.sorted.value;
   const open = advice.conversation.value;
   const files = advice.files.value;
@@ -312,6 +357,11 @@ function Requests({ advice }: { advice: AdviceStore }) {
                 {r.ubrn && (
                   <button type="button" class="link-button" data-testid="advice-open" onClick={() => void actions.openConversation(r.id)}>
                     Open the conversation
+                  </button>
+                )}
+                {r.tracking?.status === 'ADVICE_CONVERTED' && (
+                  <button type="button" class="link-button" data-testid="advice-open-referral" onClick={() => openReferral(store, r)}>
+                    Open the referral in your referrals
                   </button>
                 )}
               </li>
@@ -355,7 +405,7 @@ function Conversation({
             {m.attachments.map((a) => {
               const got = files[a.url];
               return (
-                <p key={a.url}>
+                <p key={a.url} data-attachment-title={a.title}>
                   {got ? (
                     <a href={got.url} download={got.fileName} target="_blank" rel="noopener" data-testid="advice-attachment-link">
                       Open {got.fileName}

@@ -10,7 +10,7 @@ import { ReferralItem, words } from '../components/ReferralItem';
 export { ReferralsBar } from '../components/ReferralsBar';
 import { referralsOf, type ReferralsStore } from '../referrals-store';
 import type { PanelStore } from '../store';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ErrorSummary } from '../components/ErrorSummary';
 
 const LISTS: { list: ReferrerWorklist; title: string }[] = [
@@ -37,6 +37,13 @@ export function ReferralsBody({ store }: { store: PanelStore }) {
   const answer = referrals.answer.value;
   const only = referrals.patient.value;
   const rows = referrals.rows.value;
+  // A referral asked for by name is opened once, when the view first shows.
+  useEffect(
+    () => () => {
+      referrals.focus.value = undefined;
+    },
+    [referrals],
+  );
   return (
     <section class="referrals" aria-labelledby="referrals-heading" data-testid="referrals">
       <button type="button" class="nhs-link-button" onClick={() => store.actions.showReferrals(false)}>
@@ -76,6 +83,7 @@ export function ReferralsBody({ store }: { store: PanelStore }) {
       </p>
       {referrals.problem.value && <ErrorSummary problems={[referrals.problem.value]} />}
       {!answer && !referrals.problem.value && <p role="status">Reading your referrals…</p>}
+      {answer && <Converted store={store} referrals={referrals} />}
       {answer &&
         LISTS.map(({ list, title }) => (
           <WorkList
@@ -93,6 +101,44 @@ export function ReferralsBody({ store }: { store: PanelStore }) {
   );
 }
 
+/**
+ * This user's A&G requests the provider converted into referrals, until a worklist shows them: the
+ * new referral waits at the provider, on none of the lists (utils/tracking/converted.ts).
+ */
+function Converted({ store, referrals }: { store: PanelStore; referrals: ReferralsStore }) {
+  const only = referrals.patient.value;
+  const rows = referrals.converted.value.filter((c) => !only || c.nhsNumber === only);
+  const [open, setOpen] = useState<string | undefined>(referrals.focus.peek());
+  if (rows.length === 0) return null;
+  return (
+    <section class="worklist" aria-labelledby="list-converted" data-list="ADVICE_CONVERTED">
+      <h3 id="list-converted">Converted from your advice requests ({rows.length})</h3>
+      <p class="nhs-hint">The provider turned these requests for advice into referrals with the same UBRN. They are with the provider.</p>
+      <ul class="nhs-list-plain">
+        {rows.map((c) => (
+          <li key={c.ubrn} class="referral" data-ubrn={c.ubrn}>
+            <strong>{c.displayName}</strong> <span class="nhs-hint">NHS number {formatNhsNumber(c.nhsNumber)}</span>
+            <span class="nhs-hint referral__line">
+              {c.service ? `${c.service} · ` : ''}UBRN {c.ubrn}
+            </span>
+            <span class="referral__line">Converted to a referral by the provider</span>
+            <button
+              type="button"
+              class="nhs-link-button"
+              aria-expanded={open === c.ubrn}
+              aria-label={`${open === c.ubrn ? 'Close' : 'Open'} referral ${c.ubrn}`}
+              onClick={() => setOpen(open === c.ubrn ? undefined : c.ubrn)}
+            >
+              {open === c.ubrn ? 'Close' : 'Open'}
+            </button>
+            {open === c.ubrn && <ReferralItem row={c} needsResponseRead={false} store={store} referrals={referrals} />}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function WorkList(props: {
   list: ReferrerWorklist;
   title: string;
@@ -103,7 +149,8 @@ function WorkList(props: {
   referrals: ReferralsStore;
 }) {
   const { list, title, rows, shown, signedIn, store, referrals } = props;
-  const [open, setOpen] = useState<string>();
+  const focus = referrals.focus.peek();
+  const [open, setOpen] = useState<string | undefined>(rows.some((r) => r.ubrn === focus) ? focus : undefined);
   const today = new Date().toISOString().slice(0, 10);
   const letters = referrals.letterRows.value;
   return (

@@ -404,10 +404,52 @@ export async function renderOverviewPdf(a: AdviceRequest, now: Date): Promise<{ 
 const OPEN: readonly AdviceCategory[] = ['PROVIDER_RESPONSE_REQUIRED', 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION', 'REFERRER_TO_REVIEW_RESPONSE'];
 
 export type AdviceEvent =
-  | { kind: 'respond'; text: string; outcome: 'advice' | 'more-information' }
+  | { kind: 'respond'; text: string; outcome: 'advice' | 'more-information'; file?: ProviderFile }
   | { kind: 'referrer-reply'; text: string }
   | { kind: 'convert'; text?: string }
   | { kind: 'close'; cancelled?: boolean };
+
+/** A file the provider attaches to its reply (admin body `file`: name, type and base64 bytes). */
+export interface ProviderFile {
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/**
+ * Stores the provider's file as a Binary linked to the request, as the provider's own system would
+ * have uploaded and attached it: A042 serves it to the referring organisation through the object
+ * store (./objectstore.ts issueOtherObjectKey).
+ */
+function storeProviderFile(state: SimState, a: AdviceRequest, file: ProviderFile, now: Date): AdviceMessage['files'][number] {
+  const binaryId = randomUUID();
+  const sender = providerSender(a);
+  state.binaries.set(binaryId, {
+    id: binaryId,
+    bytes: file.bytes,
+    contentType: file.contentType,
+    fileName: file.fileName,
+    intendedUbrn: a.ubrn,
+    uploadedBy: sender.userId,
+    uploadedByOrg: sender.ods,
+    uploadedAt: now.getTime(),
+    linkedUbrn: a.ubrn,
+    linkedAt: now.getTime(),
+  });
+  return { binaryId, description: file.fileName, indexed: now.toISOString(), attachmentId: String(state.nextAttachmentId++) };
+}
+
+/** Reads the admin body's `file`, or throws in plain words. */
+function readProviderFile(value: unknown): ProviderFile | undefined {
+  if (value === undefined) return undefined;
+  const f = value as Record<string, unknown>;
+  const name = typeof f?.fileName === 'string' ? f.fileName.trim() : '';
+  if (!name || name.length > 255) throw new Error('file.fileName must be 1 to 255 characters');
+  if (typeof f.base64 !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(f.base64)) throw new Error('file.base64 must be the file in base64');
+  const bytes = Buffer.from(f.base64, 'base64');
+  if (bytes.length === 0 || bytes.length > 5 * 1024 * 1024) throw new Error('file must be 1 byte to 5 MB');
+  return { fileName: name, contentType: typeof f.contentType === 'string' && f.contentType ? f.contentType : 'application/octet-stream', bytes };
+}
 
 /** The provider's clinician (the contract's example SPC user) at the service's provider. */
 function providerSender(a: AdviceRequest): AdviceMessage['sender'] {
@@ -427,6 +469,7 @@ export function applyAdviceEvent(state: SimState, ubrn: string, event: AdviceEve
       if (a.category !== 'PROVIDER_RESPONSE_REQUIRED') throw new Error(`request ${ubrn} is ${a.category}: the provider has already answered`);
       if (!event.text?.trim()) throw new Error('the response needs text');
       message('RESPONDER', event.text, providerSender(a));
+      if (event.file) a.messages[a.messages.length - 1].files.push(storeProviderFile(state, a, event.file, now));
       a.category = event.outcome === 'more-information' ? 'REFERRER_TO_SUBMIT_FURTHER_INFORMATION' : 'REFERRER_TO_REVIEW_RESPONSE';
       break;
     case 'referrer-reply':
@@ -483,7 +526,8 @@ export function adviceSummary(a: AdviceRequest) {
 
 /**
  * Admin routes: GET /_admin/advice, and POST /_admin/advice/{ubrn}/{respond|referrer-reply|convert|close}
- * with {"text", "outcome": "advice" | "more-information"} or {"cancelled": true}.
+ * with {"text", "outcome": "advice" | "more-information", "file"?: {"fileName", "contentType", "base64"}}
+ * (respond) or {"cancelled": true}.
  */
 export function handleAdviceAdmin(
   state: SimState,
@@ -496,9 +540,16 @@ export function handleAdviceAdmin(
   const m = /^\/_admin\/advice\/(\d{12})\/(respond|referrer-reply|convert|close)$/.exec(pathname);
   if (!m || method !== 'POST') return undefined;
   const text = typeof body.text === 'string' ? body.text : '';
+  let file: ProviderFile | undefined;
+  try {
+    file = readProviderFile(body.file);
+  } catch (e) {
+    return { status: 400, body: { error: (e as Error).message } };
+  }
+  if (file && m[2] !== 'respond') return { status: 400, body: { error: "only the provider's response (respond) carries a file" } };
   const event: AdviceEvent =
     m[2] === 'respond'
-      ? { kind: 'respond', text, outcome: body.outcome === 'more-information' ? 'more-information' : 'advice' }
+      ? { kind: 'respond', text, outcome: body.outcome === 'more-information' ? 'more-information' : 'advice', file }
       : m[2] === 'referrer-reply'
         ? { kind: 'referrer-reply', text }
         : m[2] === 'convert'
