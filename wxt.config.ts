@@ -16,13 +16,44 @@ const bareContentScript = {
   },
 };
 
+/**
+ * The extension pages (popup, options, side panel) share one document: each entrypoints/<page>/index.html
+ * holds only its <title>; before Vite reads the page this wraps it with the language, charset,
+ * viewport, the #app root and the page's ./main.tsx. A page that already has a <body> is left alone.
+ */
+const pageShell = {
+  name: 'ers:page-shell',
+  transformIndexHtml: {
+    order: 'pre' as const,
+    handler(html: string) {
+      if (/<body[\s>]/i.test(html)) return html;
+      const title = /<title>[^<]*<\/title>/i.exec(html)?.[0] ?? '';
+      return [
+        '<!doctype html>',
+        '<html lang="en">',
+        '  <head>',
+        '    <meta charset="utf-8" />',
+        '    <meta name="viewport" content="width=device-width, initial-scale=1" />',
+        `    ${title}`,
+        '  </head>',
+        '  <body>',
+        '    <div id="app"></div>',
+        '    <script type="module" src="./main.tsx"></script>',
+        '  </body>',
+        '</html>',
+        '',
+      ].join('\n');
+    },
+  },
+};
+
 // Chrome/Edge get a `side_panel`; Firefox gets a `sidebar_action` (WXT maps the sidepanel
 // entrypoint). Host access is deliberately narrow: localhost for the demo and the simulator,
 // everything else is an optional permission granted per clinical origin.
 export default defineConfig({
   // Extension pages load their chunks from the installed package, where preloading gains nothing:
   // no modulepreload polyfill or preload helper in every page's scripts (side panel budget).
-  vite: () => ({ build: { modulePreload: false }, plugins: [bareContentScript] }),
+  vite: () => ({ build: { modulePreload: false }, plugins: [bareContentScript, pageShell] }),
   // Every module imports what it uses (no generated globals): the build stays warning-free and a
   // reader sees where each name comes from.
   imports: false,

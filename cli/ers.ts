@@ -21,7 +21,7 @@ import {
   type ServiceSummary,
 } from '../utils/ers';
 import { type ConversionAuthorisation, createAdvice, getAdvice, getAdviceOverviewPdf, getConversation } from '../utils/ers/advice';
-import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
+import { authorizeAs } from 'ers-simulator/cis2-client';
 import { TEST_SMARTCARDS, USER_IDS } from 'ers-simulator/users';
 import { BOOKING_HELP, BookingUsageError, bookEarliest, bookingCommand, changeShortlistCommand } from './booking';
 
@@ -95,55 +95,24 @@ Advice and Guidance:
   --conversion C          AUTHORISED_TO_CONVERT | NOT_AUTHORISED_TO_CONVERT (default: not authorised)
 `;
 
+type Words<S extends string> = S extends `${infer A} ${infer B}` ? A | Words<B> : S;
+
+/** parseArgs options of one type, from their names separated by spaces. */
+function optionsOf<const T extends 'string' | 'boolean', const S extends string>(type: T, names: S): Record<Words<S>, { type: T }> {
+  return Object.fromEntries(names.split(' ').map((name) => [name, { type }])) as Record<Words<S>, { type: T }>;
+}
+
 const options = {
-  'base-url': { type: 'string' },
-  flavour: { type: 'string' },
-  asid: { type: 'string' },
-  token: { type: 'string' },
-  'business-function': { type: 'string' },
-  ods: { type: 'string' },
-  'smartcard-token': { type: 'string' },
-  'session-key': { type: 'string' },
-  'sim-user': { type: 'string' },
-  'client-id': { type: 'string' },
-  'client-secret': { type: 'string' },
-  'nhs-number': { type: 'string' },
-  priority: { type: 'string' },
-  specialty: { type: 'string' },
-  'clinic-type': { type: 'string' },
-  'clinical-term': { type: 'string' },
-  'named-clinician': { type: 'string' },
-  postcode: { type: 'string' },
-  distance: { type: 'string' },
-  iwt: { type: 'string' },
-  organisation: { type: 'string' },
-  sort: { type: 'string' },
-  'request-type': { type: 'string' },
-  'age-gender-appropriate': { type: 'string' },
-  'referring-clinician': { type: 'string' },
-  'commissioning-rule-org': { type: 'string' },
-  services: { type: 'string' },
-  ras: { type: 'boolean' },
-  letter: { type: 'string' },
-  'letter-to-follow': { type: 'boolean' },
-  ubrn: { type: 'string' },
-  etag: { type: 'string' },
+  // Connection and sign-in
+  ...optionsOf('string', 'base-url flavour asid token business-function ods smartcard-token session-key sim-user client-id client-secret'),
+  // Search, referral and letters
+  ...optionsOf('string', 'nhs-number priority specialty clinic-type clinical-term named-clinician postcode distance iwt organisation sort request-type'),
+  ...optionsOf('string', 'age-gender-appropriate referring-clinician commissioning-rule-org services letter ubrn etag file out version service'),
+  ...optionsOf('boolean', 'ras letter-to-follow'),
   binary: { type: 'string', multiple: true },
-  file: { type: 'string' },
-  out: { type: 'string' },
-  version: { type: 'string' },
-  service: { type: 'string' },
-  // Booking (cli/booking.ts)
-  slot: { type: 'string' },
+  // Booking (cli/booking.ts) and advice
+  ...optionsOf('string', 'slot reason comment clinician page-size pages book request conversion'),
   earliest: { type: 'boolean' },
-  reason: { type: 'string' },
-  comment: { type: 'string' },
-  clinician: { type: 'string' },
-  'page-size': { type: 'string' },
-  pages: { type: 'string' },
-  book: { type: 'string' },
-  request: { type: 'string' },
-  conversion: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -165,6 +134,12 @@ function apiBase(args: Args, flavour: Flavour): { origin: string; base: string }
   return { origin: url.origin, base };
 }
 
+/** The legacy session's smartcard token: --smartcard-token, ERS_SMARTCARD_TOKEN, or the --sim-user's test card. */
+function smartcardToken(args: Args): string {
+  const simCard = args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']];
+  return required(args['smartcard-token'] ?? env.ERS_SMARTCARD_TOKEN ?? (simCard || undefined), 'smartcard-token');
+}
+
 function simUserId(name: string): string {
   return (USER_IDS as Record<string, string>)[name] ?? name;
 }
@@ -173,20 +148,7 @@ function simUserId(name: string): string {
 async function simulatorPlatformToken(origin: string, args: Args): Promise<string> {
   const clientId = args['client-id'] ?? env.ERS_CLIENT_ID ?? 'ers-extension-demo';
   const redirectUri = 'http://127.0.0.1/ers-cli/callback';
-  const verifier = createCodeVerifier();
-  const state = randomState();
-  const authorize = new URL('/oauth2/authorize', origin);
-  authorize.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: redirectUri,
-    scope: 'openid nhs-cis2',
-    state,
-    code_challenge: await codeChallengeS256(verifier),
-    code_challenge_method: 'S256',
-    login_hint: simUserId(args['sim-user']!),
-  }).toString();
-  const redirect = await fetch(authorize, { redirect: 'manual' });
+  const { redirect, verifier, state } = await authorizeAs(origin, { clientId, redirectUri, userId: simUserId(args['sim-user']!) });
   const location = redirect.headers.get('location');
   if (!location) throw new UsageError(`mock CIS2 sign-in failed (${redirect.status}): ${await redirect.text()}`);
   const callback = new URL(location, origin);
@@ -496,25 +458,9 @@ async function dispatch(conn: Connection, command: string, positionals: string[]
   const role = { businessFunction: credentials.businessFunction };
   switch (command) {
     case 'session-create':
-      return client.createSession(
-        required(
-          args['smartcard-token'] ??
-            env.ERS_SMARTCARD_TOKEN ??
-            (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ??
-            undefined,
-          'smartcard-token',
-        ),
-      );
+      return client.createSession(smartcardToken(args));
     case 'session-select-role': {
-      const session = await client.createSession(
-        required(
-          args['smartcard-token'] ??
-            env.ERS_SMARTCARD_TOKEN ??
-            (args['sim-user'] && (TEST_SMARTCARDS as Record<string, string>)[args['sim-user']]) ??
-            undefined,
-          'smartcard-token',
-        ),
-      );
+      const session = await client.createSession(smartcardToken(args));
       const bf = required(credentials.businessFunction, 'business-function');
       const ods = required(credentials.ods, 'ods');
       return client.selectRole(session, { businessFunction: bf, orgIdentifier: ods });

@@ -1,7 +1,7 @@
 // Sign in / choose or switch role / sign out, for every session state. Used by the popup and by the
 // side panel's session header, so both behave the same.
 import { useState } from 'preact/hooks';
-import { BUSINESS_FUNCTION_LABELS, canRefer, roleLabel, sameRole, type Role, type SessionView } from '../utils/session/state';
+import { businessFunctionLabel, canRefer, roleLabel, sameRole, type Role, type SessionView } from '../utils/session/state';
 import type { SessionState } from '../utils/session/use-session';
 
 const TEST_CARDS: { card: string; label: string }[] = [
@@ -206,7 +206,7 @@ export function SessionControls({ session }: { session: SessionState }) {
             <dt>Organisation</dt>
             <dd data-testid="org">{view.role.orgName ? `${view.role.orgName} (${view.role.ods})` : view.role.ods}</dd>
             <dt>Role</dt>
-            <dd data-testid="role">{BUSINESS_FUNCTION_LABELS[view.role.businessFunction] ?? view.role.businessFunction}</dd>
+            <dd data-testid="role">{businessFunctionLabel(view.role.businessFunction)}</dd>
           </dl>
           {view.switchingTo && <p aria-live="polite">Switching to {roleLabel(view.switchingTo)}…</p>}
           {others.length > 0 && (

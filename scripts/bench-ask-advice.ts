@@ -2,24 +2,15 @@
 // as the routine referral's are (scripts/bench-panel.ts): from the record page (Refer) to the request
 // sent, with the specialty remembered from the user's last search (the first request's count, when
 // the specialty is chosen too, is printed beside it). Typed patient fields must stay 0.
-import { USER_IDS } from 'ers-simulator';
 import type { BenchLine } from './bench-content';
 import { askAdviceFromRecord } from './lib/advice-walkthrough';
-import { EXTENSION_ID } from './lib/chromium';
-import { configureExtension, startStage } from './lib/stage';
-import { openPanelFromRecord, signInFromPanel } from './lib/walkthrough';
+import { signInOnRecord, startStage } from './lib/stage';
 
 export async function benchAskAdvice(): Promise<BenchLine[]> {
   const stage = await startStage();
   try {
-    const probe = await stage.browser.newPage();
-    await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-    await configureExtension(probe, stage);
-    const record = await stage.browser.newPage();
-    await record.goto(`${stage.sim.url}/demo/gp/record-9434765919.html`);
-    const signIn = await openPanelFromRecord(stage.browser, record);
-    await signInFromPanel(stage, signIn, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
-    await signIn.close();
+    const { panel, record } = await signInOnRecord(stage);
+    await panel.close();
     await record.close();
     const question = 'Raised ALT twice, otherwise well. Which further tests before deciding on referral?';
     const first = await askAdviceFromRecord(stage, {

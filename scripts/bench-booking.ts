@@ -4,27 +4,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { USER_IDS } from 'ers-simulator';
 import type { BenchLine } from './bench-content';
-import { EXTENSION_ID } from './lib/chromium';
 import { requestLog } from './lib/ers-requests';
 import { sampleLetterPdf } from './lib/sample-letter';
-import { configureExtension, startStage } from './lib/stage';
-import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
+import { signInOnRecord, startStage } from './lib/stage';
+import { referFromRecord } from './lib/walkthrough';
 
 export async function benchBooking(): Promise<BenchLine[]> {
   const requests = requestLog();
   const stage = await startStage({ sim: { log: requests.log } });
   const { browser, sim } = stage;
   try {
-    const probe = await browser.newPage();
-    await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-    await configureExtension(probe, stage);
-    const signIn = await browser.newPage();
-    await signIn.goto(`${sim.url}/demo/gp/record-9434765919.html`);
-    const panel = await openPanelFromRecord(browser, signIn);
-    await signInFromPanel(stage, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
-    await signIn.close();
+    const { record } = await signInOnRecord(stage);
+    await record.close();
 
     const letter = path.join(mkdtempSync(path.join(tmpdir(), 'ers-bench-')), 'referral-letter.pdf');
     writeFileSync(letter, await sampleLetterPdf('Benchmark referral letter'));

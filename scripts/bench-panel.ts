@@ -2,18 +2,17 @@
 // (raw and gzip), panel opened → patient banner painted (median), 200 search results rendered
 // (median), user actions and typed patient fields for a routine referral, and the service worker's
 // memory after 50 referrals through the real background.
-import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'puppeteer-core';
-import { USER_IDS } from 'ers-simulator';
 import { median, type BenchLine } from './bench-content';
-import { CHROME_EXTENSION_DIR, EXTENSION_ID, ROOT, isServiceWorker } from './lib/chromium';
+import { loadPanelScript } from './lib/panel-page';
+import { CHROME_EXTENSION_DIR, EXTENSION_ID, isServiceWorker } from './lib/chromium';
 import { sampleLetterPdf } from './lib/sample-letter';
-import { configureExtension, startStage } from './lib/stage';
-import { openPanelFromRecord, referFromRecord, signInFromPanel } from './lib/walkthrough';
+import { signInOnRecord, startStage } from './lib/stage';
+import { referFromRecord } from './lib/walkthrough';
 
 const round = (n: number, d = 1) => Number(n.toFixed(d));
 
@@ -44,9 +43,7 @@ export function pageScriptBytes(page: 'sidepanel' | 'popup' | 'options'): BenchL
 
 /** Render the real Results component with 200 services in headless Chromium, timing each render. */
 async function resultsRenderMedian(page: Page): Promise<BenchLine> {
-  const out = await build({
-    stdin: {
-      contents: `
+  const script = `
         import { h, render } from 'preact';
         import { Results } from './entrypoints/sidepanel/components/Results';
         const services = Array.from({ length: 200 }, (_, i) => ({ id: String(10000 + i), name: 'Cardiology service ' + i, bookableType: 'DIRECTLY_BOOKABLE',
@@ -61,21 +58,8 @@ async function resultsRenderMedian(page: Page): Promise<BenchLine> {
           const ms = performance.now() - t;
           render(null, root); root.remove();
           return ms;
-        };`,
-      resolveDir: ROOT,
-      loader: 'tsx',
-    },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: true,
-  });
-  await page.setContent(
-    `<!doctype html><html><head><style>${readFileSync(path.join(ROOT, 'components/nhs.css'), 'utf8')}${readFileSync(path.join(ROOT, 'entrypoints/sidepanel/panel.css'), 'utf8')}</style></head><body></body></html>`,
-  );
-  await page.addScriptTag({ content: out.outputFiles[0]!.text });
+        };`;
+  await loadPanelScript(page, script);
   const times: number[] = [];
   for (let i = 0; i < 25; i++) times.push(await page.evaluate(() => (window as unknown as { renderResults(): number }).renderResults()));
   return { name: 'render_200_results_median', value: round(median(times.slice(5)), 2), unit: 'ms' };
@@ -95,13 +79,7 @@ export async function benchPanel(referrals = 50): Promise<BenchLine[]> {
   const { browser, sim } = stage;
   const lines: BenchLine[] = [...pageScriptBytes('sidepanel'), ...pageScriptBytes('popup')];
   try {
-    const probe = await browser.newPage();
-    await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-    await configureExtension(probe, stage);
-    const record = await browser.newPage();
-    await record.goto(`${sim.url}/demo/gp/record-9434765919.html`);
-    const signIn = await openPanelFromRecord(browser, record);
-    await signInFromPanel(stage, signIn, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
+    const { probe, record, panel: signIn } = await signInOnRecord(stage);
     await signIn.close();
 
     // Panel opened → banner painted, for the patient open in the record tab.

@@ -1,16 +1,12 @@
 // The Referrals view rendered with 500 referrals across the four worklists in headless Chromium
 // (the real component, store and CSS; the lists given to its store as the background would answer),
 // timing each first render of a fresh store: sorting most urgent first and layout included.
-import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { median, type BenchLine } from './bench-content';
-import { ROOT, launchChrome } from './lib/chromium';
+import { loadPanelScript } from './lib/panel-page';
+import { launchChrome } from './lib/chromium';
 
 export async function benchReferralsView(items = 500): Promise<BenchLine[]> {
-  const out = await build({
-    stdin: {
-      contents: `
+  const script = `
         import { h, render } from 'preact';
         import { createPanelStore } from './entrypoints/sidepanel/store';
         import { referralsOf } from './entrypoints/sidepanel/referrals-store';
@@ -48,25 +44,12 @@ export async function benchReferralsView(items = 500): Promise<BenchLine[]> {
           const shown = root.querySelectorAll('[data-ubrn]').length;
           render(null, root); root.remove();
           return { ms, shown };
-        };`,
-      resolveDir: ROOT,
-      loader: 'tsx',
-    },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: true,
-  });
+        };`;
   const browser = await launchChrome({ extension: false });
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 420, height: 900 }); // the side panel's size in the e2e suite
-    await page.setContent(
-      `<!doctype html><html><head><style>${readFileSync(path.join(ROOT, 'components/nhs.css'), 'utf8')}${readFileSync(path.join(ROOT, 'entrypoints/sidepanel/panel.css'), 'utf8')}</style></head><body></body></html>`,
-    );
-    await page.addScriptTag({ content: out.outputFiles[0]!.text });
+    await loadPanelScript(page, script);
     const times: number[] = [];
     for (let i = 0; i < 25; i++) {
       const { ms, shown } = await page.evaluate(() => (window as unknown as { renderReferrals(): Promise<{ ms: number; shown: number }> }).renderReferrals());

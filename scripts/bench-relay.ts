@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { authorizeAs } from 'ers-simulator/cis2-client';
 import { USER_IDS } from 'ers-simulator/users';
-import { codeChallengeS256, createCodeVerifier, randomState } from '../utils/session/pkce';
 import { TestKey } from '../packages/token-relay/test/helpers';
 import type { BenchLine } from './bench-content';
 
@@ -125,19 +125,8 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Bench
     // Sign in every installation once (the same test clinician on many PCs: each has its own key).
     const sessions: { key: TestKey; token: string; busy: boolean }[] = [];
     for (let i = 0; i < clients; i++) {
-      const verifier = createCodeVerifier();
-      const authorize = new URL('/oauth2/authorize', simUrl);
-      authorize.search = new URLSearchParams({
-        response_type: 'code',
-        client_id: CLIENT_ID,
-        redirect_uri: REDIRECT,
-        scope: 'openid nhs-cis2',
-        state: randomState(),
-        code_challenge: await codeChallengeS256(verifier),
-        code_challenge_method: 'S256',
-        login_hint: USER_IDS.adams,
-      }).toString();
-      const code = new URL((await fetch(authorize, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
+      const { redirect, verifier } = await authorizeAs(simUrl, { clientId: CLIENT_ID, redirectUri: REDIRECT, userId: USER_IDS.adams });
+      const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
       const key = new TestKey();
       const answer = await post('/oauth/token', key, { code, code_verifier: verifier, redirect_uri: REDIRECT });
       if (answer.status !== 200) throw new Error(`bench sign-in failed: ${JSON.stringify(answer.body)}`);

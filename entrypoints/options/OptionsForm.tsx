@@ -1,6 +1,7 @@
 // The options page: every setting, settings set by NHS IT policy shown as locked (read-only), saved
 // through `settings/save`; the background validates and says what is wrong with each field. No zod
 // here (the page stays small).
+import { type Choice, Choices, Select } from '../../components/Select';
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '../../utils/messaging/client';
 import type { SettingsSnapshot } from '../../utils/settings/messages';
@@ -29,21 +30,21 @@ type Field = {
   label: string;
   hint?: string;
   kind: 'text' | 'url' | 'number' | 'select';
-  options?: readonly { value: string; label: string }[];
+  options?: readonly Choice[];
 };
 
 const FIELDS: { legend: string; fields: Field[] }[] = [
   {
     legend: 'Where e-RS is',
     fields: [
-      { key: 'environment', label: 'Environment', kind: 'select', options: ENVIRONMENTS.map((e) => ({ value: e, label: ENVIRONMENT_LABELS[e].label })) },
+      { key: 'environment', label: 'Environment', kind: 'select', options: ENVIRONMENTS.map((e): Choice => [e, ENVIRONMENT_LABELS[e].label]) },
       {
         key: 'flavour',
         label: 'API flavour',
         kind: 'select',
         options: [
-          { value: 'platform', label: 'NHS API Platform (NHS CIS2 sign-in)' },
-          { value: 'legacy', label: 'Legacy HSCN session API (smartcard)' },
+          ['platform', 'NHS API Platform (NHS CIS2 sign-in)'],
+          ['legacy', 'Legacy HSCN session API (smartcard)'],
         ],
       },
       { key: 'platformBaseUrl', label: 'Platform API base URL', hint: '…/referrals/FHIR', kind: 'url' },
@@ -68,8 +69,8 @@ const FIELDS: { legend: string; fields: Field[] }[] = [
         label: 'Smartcard token source',
         kind: 'select',
         options: [
-          { value: 'test-card', label: 'Simulator test smartcards' },
-          { value: 'paste', label: 'Paste the SSO token from the Identity Agent' },
+          ['test-card', 'Simulator test smartcards'],
+          ['paste', 'Paste the SSO token from the Identity Agent'],
         ],
       },
     ],
@@ -88,28 +89,28 @@ const SEARCH_FIELDS = [
     key: 'sortBy',
     label: 'Sort results by',
     options: [
-      { value: 'DISTANCE', label: 'Distance' },
-      { value: 'IWT', label: 'Indicative wait time' },
+      ['DISTANCE', 'Distance'],
+      ['IWT', 'Indicative wait time'],
     ],
   },
   {
     key: 'priority',
     label: 'Default priority',
     options: [
-      { value: 'ROUTINE', label: 'Routine' },
-      { value: 'URGENT', label: 'Urgent' },
-      { value: 'TWO_WEEK_WAIT', label: 'Two week wait' },
+      ['ROUTINE', 'Routine'],
+      ['URGENT', 'Urgent'],
+      ['TWO_WEEK_WAIT', 'Two week wait'],
     ],
   },
   {
     key: 'requestType',
     label: 'Default request type',
     options: [
-      { value: 'APPOINTMENT_REQUEST', label: 'Appointment' },
-      { value: 'ADVICE_AND_GUIDANCE_REQUEST', label: 'Advice and guidance' },
+      ['APPOINTMENT_REQUEST', 'Appointment'],
+      ['ADVICE_AND_GUIDANCE_REQUEST', 'Advice and guidance'],
     ],
   },
-] as const;
+] as const satisfies readonly { key: string; label: string; options: readonly Choice[] }[];
 
 function LockedTag() {
   return (
@@ -209,11 +210,7 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
         )}
         {f.kind === 'select' ? (
           <select {...common} class="nhs-select" value={String(value)} onChange={(e) => set(f.key, (e.target as HTMLSelectElement).value)}>
-            {f.options!.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
+            <Choices choices={f.options!} />
           </select>
         ) : f.kind === 'number' ? (
           <input
@@ -278,22 +275,14 @@ export function OptionsForm({ api = browserOptionsApi }: { api?: OptionsApi }) {
         <legend>Default search preferences {searchLocked && <LockedTag />}</legend>
         {SEARCH_FIELDS.map((f) => (
           <div class="nhs-form-group" key={f.key}>
-            <label class="nhs-label" for={`search-${f.key}`}>
-              {f.label}
-            </label>
-            <select
+            <Select
               id={`search-${f.key}`}
-              class="nhs-select"
+              label={f.label}
               disabled={searchLocked}
               value={draft.search[f.key]}
-              onChange={(e) => set('search', { ...draft.search, [f.key]: (e.target as HTMLSelectElement).value })}
-            >
-              {f.options.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
+              choices={f.options}
+              onChange={(v) => set('search', { ...draft.search, [f.key]: v })}
+            />
           </div>
         ))}
         <div class="nhs-form-group">

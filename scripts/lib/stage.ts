@@ -5,7 +5,9 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { startRelay } from '../../packages/token-relay/src/server';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from 'ers-simulator';
+import { USER_IDS } from 'ers-simulator/users';
 import { EXTENSION_ID, isServiceWorker, launchChrome } from './chromium';
+import { openPanelFromRecord, signInFromPanel } from './walkthrough';
 
 export interface Stage {
   browser: Browser;
@@ -86,6 +88,21 @@ export async function configureExtension(probe: Page, stage: Stage, flavour: 'pl
     },
   })) as { ok: boolean; error?: unknown };
   if (!reply?.ok) throw new Error(`could not configure the extension: ${JSON.stringify(reply?.error)}`);
+}
+
+/**
+ * The benches' start: the extension configured for this stage (from `probe`, its options page) and
+ * Dr Adams signed in as referring clinician at B86001 from `panel`, opened on the demo GP `record`.
+ */
+export async function signInOnRecord(stage: Stage): Promise<{ probe: Page; record: Page; panel: Page }> {
+  const probe = await stage.browser.newPage();
+  await probe.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
+  await configureExtension(probe, stage);
+  const record = await stage.browser.newPage();
+  await record.goto(`${stage.sim.url}/demo/gp/record-9434765919.html`);
+  const panel = await openPanelFromRecord(stage.browser, record);
+  await signInFromPanel(stage, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
+  return { probe, record, panel };
 }
 
 // Evaluated inside extension pages, where `chrome` is the extension API.

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { CONVERSION_AUTHORISATIONS, MAX_ADVICE_REQUEST_CHARS, type AdviceMessage, type AdviceSummary } from '../ers/advice';
 import { defineMessage, FROM_PAGES, messageSchema } from '../messaging/kit';
-import { isValidNhsNumber } from '../patient/nhs-number';
+import { isValidNhsNumber } from 'ers-contract/nhs-number';
 import type { AdviceRecord } from './model';
 
 const id = z.string().min(3).max(200);

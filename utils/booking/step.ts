@@ -2,7 +2,7 @@
 // extra call): book a directly bookable service, or tell the user the patient phones an indirectly
 // bookable one, or nothing to book (sent to triage). And the referral facts a booking needs. Pure.
 import type { BookableReferral } from '../ers/booking-client';
-import type { Priority } from '../ers/constants';
+import type { Priority } from 'ers-contract';
 import type { ServiceSummary } from '../ers/parse';
 
 export type BookingStep = { kind: 'book'; serviceId: string; serviceName: string } | { kind: 'patient-phones'; serviceName: string } | { kind: 'none' };

@@ -1,12 +1,9 @@
 // zod schemas for the booking responses: A015 slots (STU3 Bundle of Slot + Schedule), A033/A035
 // healthcare services (R4), and A038/A034 appointments. Loose objects, like schemas.ts.
 import { z } from 'zod';
-import { codeableConceptSchema, codingSchema, extensionSchema, identifierSchema, referenceSchema } from './schemas';
+import { codeableConceptSchema, codingSchema, extensionSchema, fhirResource, identifierSchema, metaSchema, referenceSchema, searchBundle } from './schemas';
 
-const metaSchema = z.looseObject({ versionId: z.string().optional(), profile: z.array(z.string()).optional(), lastUpdated: z.string().optional() });
-
-const slotResourceSchema = z.looseObject({
-  resourceType: z.literal('Slot'),
+const slotResourceSchema = fhirResource('Slot', {
   id: z.string(),
   schedule: z.looseObject({ reference: z.string() }),
   status: z.string(),
@@ -15,15 +12,13 @@ const slotResourceSchema = z.looseObject({
   identifier: z.array(identifierSchema).optional(),
 });
 
-const scheduleResourceSchema = z.looseObject({
-  resourceType: z.literal('Schedule'),
+const scheduleResourceSchema = fhirResource('Schedule', {
   id: z.string(),
   actor: z.array(z.looseObject({ identifier: identifierSchema })).min(1),
 });
 
 /** A015 response: a searchset of free Slots with their Schedules. */
-export const slotPageSchema = z.looseObject({
-  resourceType: z.literal('Bundle'),
+export const slotPageSchema = fhirResource('Bundle', {
   type: z.string().optional(),
   total: z.number().int().nonnegative().optional(),
   link: z.array(z.looseObject({ relation: z.string(), url: z.string() })).default([]),
@@ -32,8 +27,7 @@ export const slotPageSchema = z.looseObject({
 export type SlotPage = z.infer<typeof slotPageSchema>;
 
 /** A033 response (and each A035 entry): an R4 HealthcareService. `type` may be one object (known issue). */
-export const healthcareServiceSchema = z.looseObject({
-  resourceType: z.literal('HealthcareService'),
+export const healthcareServiceSchema = fhirResource('HealthcareService', {
   id: z.string(),
   meta: metaSchema.optional(),
   name: z.string(),
@@ -45,16 +39,10 @@ export const healthcareServiceSchema = z.looseObject({
 export type HealthcareServiceR4 = z.infer<typeof healthcareServiceSchema>;
 
 /** A035 response: an R4 searchset; no `entry` when nothing matched. */
-export const healthcareServiceBundleSchema = z.looseObject({
-  resourceType: z.literal('Bundle'),
-  type: z.string(),
-  total: z.number().optional(),
-  entry: z.array(z.looseObject({ resource: healthcareServiceSchema })).default([]),
-});
+export const healthcareServiceBundleSchema = searchBundle(healthcareServiceSchema);
 
 /** A016, A038 and A034 response: the stored Appointment. */
-export const storedAppointmentSchema = z.looseObject({
-  resourceType: z.literal('Appointment'),
+export const storedAppointmentSchema = fhirResource('Appointment', {
   id: z.string(),
   // The legacy A016 answer carries no version; the platform's always does (A034 needs it).
   meta: metaSchema.extend({ versionId: z.string().regex(/^\d+$/).optional() }).optional(),

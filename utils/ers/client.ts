@@ -251,7 +251,7 @@ export class ErsClient {
 
   /** A004: a code system. Use ReferenceDataCache to avoid fetching it more than daily. */
   async getCodeSystem(type: CodeSystemType): Promise<{ codeSystem: CodeSystem; concepts: Concept[]; etag?: string }> {
-    const op: OperationSpec = { id: 'A004', method: 'get', path: stu3Path(this.flavour, `CodeSystem/${type}`), auth: 'user-and-role', idempotent: true };
+    const op = this.userOp('A004', 'get', `CodeSystem/${type}`, true);
     const { data, response } = await this.send(op, {});
     const codeSystem = this.validate(op, codeSystemSchema, data);
     return { codeSystem, concepts: parseConcepts(codeSystem), etag: response.headers.get('ETag') ?? undefined };
@@ -275,13 +275,7 @@ export class ErsClient {
       criteria,
       commissioningRuleOrganisation: input.commissioningRuleOrganisation,
     });
-    const op: OperationSpec = {
-      id: 'A010',
-      method: 'post',
-      path: stu3Path(this.flavour, 'HealthcareService/$ers.searchHealthcareServicesForPatient'),
-      auth: 'user-and-role',
-      idempotent: true,
-    };
+    const op = this.userOp('A010', 'post', 'HealthcareService/$ers.searchHealthcareServicesForPatient', true);
     const { data } = await this.send(op, { json: body });
     return { criteria, services: parseServices(this.validate(op, fetchServicesListSchema, data)) };
   }
@@ -305,13 +299,7 @@ export class ErsClient {
       criteria: input.criteria,
       serviceIds: input.shortlist.map((s) => s.id),
     });
-    const op: OperationSpec = {
-      id: 'A011',
-      method: 'post',
-      path: stu3Path(this.flavour, 'ReferralRequest/$ers.createReferral'),
-      auth: 'user-and-role',
-      idempotent: false,
-    };
+    const op = this.userOp('A011', 'post', 'ReferralRequest/$ers.createReferral', false);
     return this.referralResponse(op, await this.send(op, { json: body }));
   }
 
@@ -331,20 +319,14 @@ export class ErsClient {
       criteria: input.criteria,
       serviceIds: input.shortlist.map((s) => s.id),
     });
-    const op: OperationSpec = {
-      id: 'A021',
-      method: 'post',
-      path: stu3Path(this.flavour, 'ReferralRequest/$ers.createReferralAndSendForTriage'),
-      auth: 'user-and-role',
-      idempotent: false,
-    };
+    const op = this.userOp('A021', 'post', 'ReferralRequest/$ers.createReferralAndSendForTriage', false);
     return this.referralResponse(op, await this.send(op, { json: body }));
   }
 
   /** A016 with reason TRIAGE: send an existing referral to its triage service (current platform RAS route). */
   async sendForTriage(input: { ubrn: string; version: string; serviceId: string; nhsNumber: string }): Promise<Appointment> {
     enforce('A016', [...checkUbrn(input.ubrn), ...checkNhsNumber(input.nhsNumber)]);
-    const op: OperationSpec = { id: 'A016', method: 'post', path: stu3Path(this.flavour, 'Appointment'), auth: 'user-and-role', idempotent: false };
+    const op = this.userOp('A016', 'post', 'Appointment', false);
     const { data, response } = await this.send(op, { json: buildTriageAppointment(input) });
     return this.validate(op, appointmentSchema, data, response);
   }
@@ -356,7 +338,7 @@ export class ErsClient {
       ...checkAttachment({ fileName: input.fileName, contentType: input.contentType, size: byteLength(input.bytes) }),
       ...checkAsciiFileName(input.fileName),
     ]);
-    const op: OperationSpec = { id: 'A020', method: 'post', path: stu3Path(this.flavour, 'Binary'), auth: 'user-and-role', idempotent: false };
+    const op = this.userOp('A020', 'post', 'Binary', false);
     const { response } = await this.send(op, {
       body: input.bytes as BodyInit,
       headers: { 'Content-Type': input.contentType, ...uploadHeaders(this.flavour, input.fileName, input.ubrn) },
@@ -380,53 +362,27 @@ export class ErsClient {
       ...(input.files.length === 0 ? [{ code: 'MISSING_VALUE', diagnostics: 'a referral must keep at least one letter' }] : []),
       ...(/^W\/"\d+"$/.test(input.etag) ? [] : [{ code: 'INVALID_VALUE', diagnostics: 'If-Match must look like W/"n"' }]),
     ]);
-    const op: OperationSpec = {
-      id: 'A012',
-      method: 'post',
-      path: stu3Path(this.flavour, `ReferralRequest/${input.ubrn}/$ers.maintainReferralLetter`),
-      auth: 'user-and-role',
-      idempotent: false,
-    };
+    const op = this.userOp('A012', 'post', `ReferralRequest/${input.ubrn}/$ers.maintainReferralLetter`, false);
     const body = buildMaintainReferralLetter(input.files, { typeDisplay: this.flavour === 'legacy' ? 'Referrer' : undefined });
     return this.referralResponse(op, await this.send(op, { json: body, headers: { 'If-Match': input.etag } }));
   }
 
   /** A019: the patient letter as PDF bytes. e-RS errors arrive as JSON and become ErsErrors. */
   async generatePatientLetter(ubrn: string): Promise<PatientLetter> {
-    enforce('A019', checkUbrn(ubrn));
-    const op: OperationSpec = {
-      id: 'A019',
-      method: 'post',
-      path: stu3Path(this.flavour, `ReferralRequest/${ubrn}/$ers.generatePatientLetter`),
-      auth: 'user-and-role',
-      idempotent: true,
-    };
-    return this.pdfResponse(op, `${ubrn}_Patient_Letter.pdf`);
+    return this.referralPdf('A019', ubrn, 'generatePatientLetter', 'Patient_Letter');
   }
 
   /** A005: read a referral back (current version, its letters, its ETag). */
   async getReferral(ubrn: string, version?: string): Promise<ReferralSummary> {
     enforce('A005', checkUbrn(ubrn));
     const suffix = version && this.flavour === 'platform' ? `/_history/${encodeURIComponent(version)}` : '';
-    const op: OperationSpec = {
-      id: 'A005',
-      method: 'get',
-      path: stu3Path(this.flavour, `ReferralRequest/${ubrn}${suffix}`),
-      auth: 'user-and-role',
-      idempotent: true,
-    };
+    const op = this.userOp('A005', 'get', `ReferralRequest/${ubrn}${suffix}`, true);
     return this.referralResponse(op, await this.send(op, {}));
   }
 
   /** A008: one referrer worklist, derived by e-RS from the referrals' current state. A read. */
   async fetchWorklist(listType: ReferrerWorklist): Promise<WorklistItem[]> {
-    const op: OperationSpec = {
-      id: 'A008',
-      method: 'post',
-      path: stu3Path(this.flavour, 'ReferralRequest/$ers.fetchworklist'),
-      auth: 'user-and-role',
-      idempotent: true,
-    };
+    const op = this.userOp('A008', 'post', 'ReferralRequest/$ers.fetchworklist', true);
     const { data } = await this.send(op, { json: buildFetchWorklist(listType) });
     return parseWorklist(this.validate(op, worklistSchema, data));
   }
@@ -440,7 +396,7 @@ export class ErsClient {
   async getAvailableActions(ubrn: string, version: string): Promise<string[]> {
     enforce('A029', [...checkUbrn(ubrn), ...(/^\d+$/.test(version) ? [] : [{ code: 'INVALID_VALUE', diagnostics: 'version must be a number' }])]);
     const { focus, query } = availableActionsQuery(ubrn, version);
-    const op: OperationSpec = { id: 'A029', method: 'get', path: stu3Path(this.flavour, `Task?${query}`), auth: 'user-and-role', idempotent: true };
+    const op = this.userOp('A029', 'get', `Task?${query}`, true);
     const { data } = await this.send(op, {});
     return parseAvailableActions(this.validate(op, taskBundleSchema, data), focus);
   }
@@ -457,13 +413,7 @@ export class ErsClient {
       ...(/^W\/"\d+"$/.test(input.etag) ? [] : [{ code: 'INVALID_VALUE', diagnostics: 'If-Match must look like W/"n"' }]),
       ...checkCancellation(input.reason, input.comment),
     ]);
-    const op: OperationSpec = {
-      id: 'A036',
-      method: 'post',
-      path: stu3Path(this.flavour, `ReferralRequest/${input.ubrn}/$ers.cancelReferral`),
-      auth: 'user-and-role',
-      idempotent: false,
-    };
+    const op = this.userOp('A036', 'post', `ReferralRequest/${input.ubrn}/$ers.cancelReferral`, false);
     const body = buildCancelReferral({ reasonSystem: input.reason.system, reason: input.reason.code, comment: input.comment });
     // e-RS may wait up to 2 minutes on the provider's PAS when an appointment is cancelled too.
     const { data, response } = await this.send(op, { json: body, headers: { 'If-Match': input.etag }, timeoutMs: 150_000 });
@@ -472,15 +422,7 @@ export class ErsClient {
 
   /** A007: the referral's clinical information summary (what the provider sent back included) as a PDF. */
   async getClinicalInformationSummary(ubrn: string): Promise<ErsFile> {
-    enforce('A007', checkUbrn(ubrn));
-    const op: OperationSpec = {
-      id: 'A007',
-      method: 'post',
-      path: stu3Path(this.flavour, `ReferralRequest/${ubrn}/$ers.generateCRI`),
-      auth: 'user-and-role',
-      idempotent: true,
-    };
-    return this.pdfResponse(op, `${ubrn}_Clinical_Information_Summary.pdf`);
+    return this.referralPdf('A007', ubrn, 'generateCRI', 'Clinical_Information_Summary');
   }
 
   /**
@@ -515,6 +457,17 @@ export class ErsClient {
   /** As request, for answers with no body (A037 HEAD). */
   async requestNoBody(op: OperationSpec, init: SendInit): Promise<Response> {
     return (await this.send(op, init)).response;
+  }
+
+  /** An STU3 operation made as the signed-in user in their selected role. */
+  private userOp(id: string, method: OperationSpec['method'], path: string, idempotent: boolean): OperationSpec {
+    return { id, method, path: stu3Path(this.flavour, path), auth: 'user-and-role', idempotent };
+  }
+
+  /** A PDF about one referral (A007, A019): POST ReferralRequest/{ubrn}/$ers.{operation}, named `{ubrn}_{name}.pdf` when e-RS gives no name. */
+  private async referralPdf(id: string, ubrn: string, operation: string, name: string): Promise<ErsFile> {
+    enforce(id, checkUbrn(ubrn));
+    return this.pdfResponse(this.userOp(id, 'post', `ReferralRequest/${ubrn}/$ers.${operation}`, true), `${ubrn}_${name}.pdf`);
   }
 
   /** A PDF answer (A007, A019): checks it really is a PDF; e-RS errors arrive as JSON and became ErsErrors. */

@@ -18,15 +18,29 @@ export interface Extension {
 }
 export const extensionSchema: z.ZodType<Extension> = z.lazy(() => z.looseObject({ url: z.string(), extension: z.array(extensionSchema).optional() }));
 
-const metaSchema = z.looseObject({
+export const metaSchema = z.looseObject({
   versionId: z.string().optional(),
   profile: z.array(z.string()).optional(),
   lastUpdated: z.string().optional(),
 });
 
+/** A FHIR resource of one type; the rest of its shape as given. */
+export function fhirResource<T extends string, S extends z.core.$ZodLooseShape>(resourceType: T, shape: S) {
+  return z.looseObject({ resourceType: z.literal(resourceType), ...shape });
+}
+
+/** A FHIR List (A008 worklists, A010 service lists): entries of the given shape; an empty list may omit `entry`. */
+function fhirList<S extends z.core.$ZodLooseShape>(entry: S) {
+  return fhirResource('List', { meta: metaSchema.optional(), status: z.string(), mode: z.string(), entry: z.array(z.looseObject(entry)).default([]) });
+}
+
+/** A searchset Bundle of one resource shape; a search that matched nothing has no `entry`. */
+export function searchBundle<R extends z.ZodType>(resource: R) {
+  return fhirResource('Bundle', { type: z.string(), total: z.number().optional(), entry: z.array(z.looseObject({ resource })).default([]) });
+}
+
 /** STU3 and R4 OperationOutcome (e-RS, the platform proxy, and NHSDigital R4 shapes). */
-export const operationOutcomeSchema = z.looseObject({
-  resourceType: z.literal('OperationOutcome'),
+export const operationOutcomeSchema = fhirResource('OperationOutcome', {
   meta: metaSchema.optional(),
   issue: z
     .array(
@@ -42,8 +56,7 @@ export const operationOutcomeSchema = z.looseObject({
 export type OperationOutcome = z.infer<typeof operationOutcomeSchema>;
 
 /** A004 CodeSystem. */
-export const codeSystemSchema = z.looseObject({
-  resourceType: z.literal('CodeSystem'),
+export const codeSystemSchema = fhirResource('CodeSystem', {
   id: z.string().optional(),
   url: z.string(),
   version: z.string().optional(),
@@ -64,28 +77,16 @@ export const codeSystemSchema = z.looseObject({
 export type CodeSystem = z.infer<typeof codeSystemSchema>;
 
 /** A010 response: List of services (profile eRS-FetchServices-List-1). */
-export const fetchServicesListSchema = z.looseObject({
-  resourceType: z.literal('List'),
-  meta: metaSchema.optional(),
-  status: z.string(),
-  mode: z.string(),
-  entry: z
-    .array(
-      z.looseObject({
-        extension: z.array(extensionSchema).optional(),
-        item: z.looseObject({ identifier: identifierSchema, extension: z.array(extensionSchema).optional() }),
-      }),
-    )
-    .default([]),
-  emptyReason: codeableConceptSchema.optional(),
-});
+export const fetchServicesListSchema = fhirList({
+  extension: z.array(extensionSchema).optional(),
+  item: z.looseObject({ identifier: identifierSchema, extension: z.array(extensionSchema).optional() }),
+}).extend({ emptyReason: codeableConceptSchema.optional() });
 export type FetchServicesList = z.infer<typeof fetchServicesListSchema>;
 
 export const ubrnSchema = z.string().regex(/^\d{12}$/, 'UBRN must be a 12-digit string');
 
 /** A005/A011/A012/A021 response. */
-export const referralRequestSchema = z.looseObject({
-  resourceType: z.literal('ReferralRequest'),
+export const referralRequestSchema = fhirResource('ReferralRequest', {
   id: ubrnSchema,
   meta: metaSchema.extend({ versionId: z.string().regex(/^\d+$/) }),
   status: z.string(),
@@ -99,8 +100,7 @@ export const referralRequestSchema = z.looseObject({
 export type ReferralRequest = z.infer<typeof referralRequestSchema>;
 
 /** A016 response. */
-export const appointmentSchema = z.looseObject({
-  resourceType: z.literal('Appointment'),
+export const appointmentSchema = fhirResource('Appointment', {
   id: z.string(),
   meta: metaSchema.optional(),
   status: z.string(),
@@ -112,23 +112,13 @@ export const appointmentSchema = z.looseObject({
 export type Appointment = z.infer<typeof appointmentSchema>;
 
 /** A030 response: R4 Bundle of PractitionerRole. */
-export const practitionerRoleBundleSchema = z.looseObject({
-  resourceType: z.literal('Bundle'),
-  type: z.string(),
-  total: z.number().optional(),
-  entry: z
-    .array(
-      z.looseObject({
-        resource: z.looseObject({
-          resourceType: z.literal('PractitionerRole'),
-          practitioner: z.looseObject({ identifier: identifierSchema }),
-          organization: z.looseObject({ identifier: identifierSchema, display: z.string().optional() }),
-          code: z.array(codeableConceptSchema).default([]),
-        }),
-      }),
-    )
-    .default([]),
-});
+export const practitionerRoleBundleSchema = searchBundle(
+  fhirResource('PractitionerRole', {
+    practitioner: z.looseObject({ identifier: identifierSchema }),
+    organization: z.looseObject({ identifier: identifierSchema, display: z.string().optional() }),
+    code: z.array(codeableConceptSchema).default([]),
+  }),
+);
 export type PractitionerRoleBundle = z.infer<typeof practitionerRoleBundleSchema>;
 
 export const professionalPermissionSchema = z.looseObject({
@@ -154,25 +144,14 @@ export const professionalSessionSchema = z.looseObject({
 export type ProfessionalSession = z.infer<typeof professionalSessionSchema>;
 
 /** A015 slot search (stretch): a searchset Bundle of Slot/Schedule resources. */
-export const slotBundleSchema = z.looseObject({
-  resourceType: z.literal('Bundle'),
+export const slotBundleSchema = fhirResource('Bundle', {
   type: z.string().optional(),
   entry: z.array(z.looseObject({ resource: z.looseObject({ resourceType: z.string(), id: z.string().optional() }) })).default([]),
 });
 
 /** A008 response: a worklist (profile eRS-FetchWorklist-List-1); an empty list may omit `entry`. */
-export const worklistSchema = z.looseObject({
-  resourceType: z.literal('List'),
-  meta: metaSchema.optional(),
-  status: z.string(),
-  mode: z.string(),
-  entry: z
-    .array(
-      z.looseObject({
-        extension: z.array(extensionSchema).min(1),
-        item: z.looseObject({ reference: z.string().regex(/^ReferralRequest\/\d{12}$/, 'item must reference ReferralRequest/{ubrn}') }),
-      }),
-    )
-    .default([]),
+export const worklistSchema = fhirList({
+  extension: z.array(extensionSchema).min(1),
+  item: z.looseObject({ reference: z.string().regex(/^ReferralRequest\/\d{12}$/, 'item must reference ReferralRequest/{ubrn}') }),
 });
 export type Worklist = z.infer<typeof worklistSchema>;

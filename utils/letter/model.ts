@@ -1,7 +1,7 @@
 // The referral letter being written: which template, what the clinician typed, and the record items
 // offered from the page, each with where it came from. Pure functions: the panel keeps a LetterDraft
 // with the referral draft, and builds the LetterDocument that ./pdf.ts renders.
-import { formatNhsNumber } from '../patient/nhs-number';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import type { PatientContextReport } from '../patient/types';
 import { type LetterBlock, type LetterDocument, letterDate } from './document';
 import { type LetterTemplate, type PlaceholderValues, RECORD_FIELDS, type RecordField, fill } from './template';

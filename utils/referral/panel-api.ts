@@ -3,6 +3,7 @@
 // in IndexedDB (store.ts), which the panel and the background share.
 import type { Concept, SearchInput, SearchResult } from '../ers';
 import type { PatientContextReport } from '../patient/types';
+import type { PanelPreferences } from './messages';
 import { ownerKey } from './model';
 
 export interface PanelSession {
@@ -49,14 +50,7 @@ export interface PanelApi {
   completeLetter(draftId: string): Promise<void>;
   onDraftChanged(listener: (draftId: string) => void): () => void;
   /** Settings the panel uses: draft time-to-live and remembered search defaults. */
-  preferences(): Promise<{
-    draftTtlMs: number;
-    defaultPriority?: string;
-    defaultSpecialty?: string;
-    defaultDistance?: number;
-    requestType?: string;
-    letterTemplates?: unknown[];
-  }>;
+  preferences(): Promise<PanelPreferences>;
   rememberSearch(prefs: { priority: string; specialty?: string }): Promise<void>;
   /** Sign in; on the legacy flavour with the simulator's test cards, `card` names the card. */
   signIn(card?: 'adams' | 'baker' | 'cook'): Promise<void>;

@@ -126,6 +126,11 @@ function fromReferral(r: ReferralSummary): Partial<Submission> {
   return { ubrn: r.ubrn, version: r.version, etag: r.etag, ...(r.commissioningRuleOrg ? { commissioningRuleOrg: r.commissioningRuleOrg } : {}) };
 }
 
+/** The phases whose step only moves the draft on; each step records the phase that follows it. */
+const STEPS = { triaging: sendToTriage, uploading: upload, attaching: attach, 'letter-attached': patientLetter } satisfies Partial<
+  Record<SubmissionPhase, (ctx: SubmitContext, draft: Draft) => Promise<unknown>>
+>;
+
 /**
  * Drive the draft as far as it can go. Returns the draft as persisted. Errors never escape: a
  * failed step is recorded on the draft (with e-RS's plain-English message) and the phase stays, so
@@ -162,17 +167,8 @@ export async function advance(ctx: SubmitContext, id: string): Promise<Draft> {
             await save(ctx, id, () => ({ phase: draft.letterMode === 'attach' ? 'uploading' : 'letter-attached' }));
           }
           continue;
-        case 'triaging':
-          await sendToTriage(ctx, draft);
-          continue;
-        case 'uploading':
-          await upload(ctx, draft);
-          continue;
-        case 'attaching':
-          await attach(ctx, draft);
-          continue;
-        case 'letter-attached':
-          await patientLetter(ctx, draft);
+        default:
+          await STEPS[s.phase](ctx, draft);
           continue;
       }
     } catch (error) {

@@ -221,22 +221,28 @@ export function toView(
   return view;
 }
 
-export const BUSINESS_FUNCTION_LABELS: Record<string, string> = {
-  REFERRING_CLINICIAN: 'Referring clinician',
-  REFERRING_CLINICIAN_ADMIN: 'Referring clinician admin',
-  REFERRING_ADMIN: 'Referring admin',
-  SERVICE_PROVIDER_CLINICIAN: 'Service provider clinician',
-  SERVICE_PROVIDER_CLINICIAN_ADMIN: 'Service provider clinician admin',
-  SERVICE_PROVIDER_ADMIN: 'Service provider admin',
-  SERVICE_DEFINER: 'Service definer',
-  BOOKING_MANAGER: 'Booking manager',
-  COMMISSIONER: 'Commissioner',
-  INFORMATION_ANALYST: 'Information analyst',
-  ADDITIONAL_REQUIREMENTS_MANAGER: 'Additional requirements manager',
-};
+/** The e-RS business functions (RBAC roles) a session can hold. */
+const BUSINESS_FUNCTIONS = new Set([
+  'REFERRING_CLINICIAN',
+  'REFERRING_CLINICIAN_ADMIN',
+  'REFERRING_ADMIN',
+  'SERVICE_PROVIDER_CLINICIAN',
+  'SERVICE_PROVIDER_CLINICIAN_ADMIN',
+  'SERVICE_PROVIDER_ADMIN',
+  'SERVICE_DEFINER',
+  'BOOKING_MANAGER',
+  'COMMISSIONER',
+  'INFORMATION_ANALYST',
+  'ADDITIONAL_REQUIREMENTS_MANAGER',
+]);
+
+/** "REFERRING_CLINICIAN_ADMIN" → "Referring clinician admin"; a code e-RS may add later is shown as it is. */
+export function businessFunctionLabel(code: string): string {
+  return BUSINESS_FUNCTIONS.has(code) ? code.charAt(0) + code.slice(1).toLowerCase().replaceAll('_', ' ') : code;
+}
 
 export function roleLabel(role: Role): string {
-  const bf = BUSINESS_FUNCTION_LABELS[role.businessFunction] ?? role.businessFunction;
+  const bf = businessFunctionLabel(role.businessFunction);
   return `${bf} at ${role.orgName ? `${role.orgName} (${role.ods})` : role.ods}`;
 }
 

@@ -25,6 +25,17 @@ export interface LettersView {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** A letter this browser knows about, due by its own deadline. */
+const localRow = (l: OutstandingLetter): LetterRow => ({
+  ubrn: l.ubrn,
+  nhsNumber: l.nhsNumber,
+  priority: l.priority,
+  displayName: l.displayName,
+  draftId: l.draftId,
+  due: day(l.deadline),
+  source: 'local',
+});
+
 /**
  * `remote` is the last A008 list with when it was fetched, or undefined when it has never been read
  * for this user (offline, signed out). A local entry created after that fetch is kept: e-RS could
@@ -33,15 +44,7 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export function lettersView(remote: { items: readonly WorklistItem[]; fetchedAt: number } | undefined, local: readonly OutstandingLetter[]): LettersView {
   if (!remote) {
     return {
-      rows: local.map((l) => ({
-        ubrn: l.ubrn,
-        nhsNumber: l.nhsNumber,
-        priority: l.priority,
-        displayName: l.displayName,
-        draftId: l.draftId,
-        due: day(l.deadline),
-        source: 'local',
-      })),
+      rows: local.map(localRow),
       gone: [],
     };
   }
@@ -60,16 +63,7 @@ export function lettersView(remote: { items: readonly WorklistItem[]; fetchedAt:
     };
   });
   const newer = local.filter((l) => !listed.has(l.ubrn) && l.createdAt > remote.fetchedAt);
-  for (const l of newer)
-    rows.push({
-      ubrn: l.ubrn,
-      nhsNumber: l.nhsNumber,
-      priority: l.priority,
-      displayName: l.displayName,
-      draftId: l.draftId,
-      due: day(l.deadline),
-      source: 'local',
-    });
+  rows.push(...newer.map(localRow));
   const gone = local.filter((l) => !listed.has(l.ubrn) && l.createdAt <= remote.fetchedAt).map((l) => l.ubrn);
   return { rows, gone };
 }

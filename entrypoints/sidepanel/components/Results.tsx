@@ -1,9 +1,23 @@
 import { useMemo, useState } from 'preact/hooks';
+import { type Choice, Select } from '../../../components/Select';
 import type { SearchCriteria, ServiceSummary } from '../../../utils/ers/index';
 import { emptyResultsAdvice } from '../../../utils/referral/empty-results';
 import { bookingLabel, filterAndSort, shortlistRefusal, waitLabel, type ResultFilter, type ResultSort } from '../../../utils/referral/format';
 import type { ReferenceData } from '../../../utils/referral/panel-api';
 import { FieldLink } from './ErrorSummary';
+
+const BOOKING_CHOICES: readonly Choice[] = [
+  ['all', 'All'],
+  ['dbs', 'Directly bookable'],
+  ['ibs', 'Indirectly bookable'],
+  ['ras', 'Triage (RAS)'],
+];
+const SORT_CHOICES: readonly Choice[] = [
+  ['relevance', 'As e-RS ranked'],
+  ['distance', 'Distance'],
+  ['wait', 'Wait'],
+  ['name', 'Name'],
+];
 
 export interface ResultsProps {
   services: ServiceSummary[];
@@ -41,29 +55,14 @@ export function Results({ services, shortlist, criteria, reference, disabled, on
           placeholder="Service or provider"
           onInput={(e) => setFilter({ ...filter, text: (e.target as HTMLInputElement).value })}
         />
-        <label class="nhs-label" for="result-booking">
-          Type
-        </label>
-        <select
+        <Select
           id="result-booking"
-          class="nhs-select"
-          value={filter.booking}
-          onChange={(e) => setFilter({ ...filter, booking: (e.target as HTMLSelectElement).value as ResultFilter['booking'] })}
-        >
-          <option value="all">All</option>
-          <option value="dbs">Directly bookable</option>
-          <option value="ibs">Indirectly bookable</option>
-          <option value="ras">Triage (RAS)</option>
-        </select>
-        <label class="nhs-label" for="result-sort">
-          Sort
-        </label>
-        <select id="result-sort" class="nhs-select" value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as ResultSort)}>
-          <option value="relevance">As e-RS ranked</option>
-          <option value="distance">Distance</option>
-          <option value="wait">Wait</option>
-          <option value="name">Name</option>
-        </select>
+          label="Type"
+          value={filter.booking ?? 'all'}
+          choices={BOOKING_CHOICES}
+          onChange={(v) => setFilter({ ...filter, booking: v as ResultFilter['booking'] })}
+        />
+        <Select id="result-sort" label="Sort" value={sort} choices={SORT_CHOICES} onChange={(v) => setSort(v as ResultSort)} />
       </div>
       {services.length === 0 && criteria ? (
         <NoServices criteria={criteria} reference={reference} />

@@ -8,11 +8,13 @@ import type { AdviceRecord } from '../../../utils/advice/model';
 import { recordText, requestCounter, statusText, withRecordText } from '../../../utils/advice/view';
 import { recordItemsFrom } from '../../../utils/letter/model';
 import { replyWaiting } from '../../../utils/advice/tracking';
-import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import { createAdviceStore, type AdvicePanelApi, type AdviceStore } from '../advice-store';
 import { referralsOf } from '../referrals-store';
 import type { PanelStore } from '../store';
 import { ErrorSummary } from '../components/PatientFrame';
+import type { ConversionAuthorisation } from '../../../utils/ers/advice';
+import { type Choice, Select } from '../../../components/Select';
 
 export function AdviceBody({ store, api }: { store: PanelStore; api?: AdvicePanelApi }) {
   const advice = useMemo(() => createAdviceStore(store, api), [store, api]);
@@ -29,6 +31,12 @@ export function AdviceBody({ store, api }: { store: PanelStore; api?: AdvicePane
     </>
   );
 }
+
+/** The two answers to "may the provider convert this request into a referral?". */
+const CONVERSIONS: readonly (readonly [ConversionAuthorisation, string])[] = [
+  ['AUTHORISED_TO_CONVERT', 'Yes, they may convert it into a referral'],
+  ['NOT_AUTHORISED_TO_CONVERT', 'No, advice only'],
+];
 
 const when = (iso?: string | number) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '');
 
@@ -99,25 +107,14 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
       <p class="nhs-hint">NHS number {formatNhsNumber(record.patient.nhsNumber)}</p>
 
       <div class="nhs-form-group">
-        <label class="nhs-label" for="advice-specialty">
-          Specialty
-        </label>
-        <select
+        <Select
           id="advice-specialty"
-          class="nhs-select"
+          label="Specialty"
           value={advice.specialty.value}
           disabled={!editable || !reference}
-          onChange={(e) => actions.setSpecialty((e.currentTarget as HTMLSelectElement).value)}
-        >
-          <option value="">Choose a specialty</option>
-          {reference?.specialties
-            .filter((c) => !c.retired)
-            .map((c) => (
-              <option key={c.code} value={c.code}>
-                {c.display}
-              </option>
-            ))}
-        </select>
+          choices={[['', 'Choose a specialty'], ...(reference?.specialties ?? []).filter((c) => !c.retired).map((c): Choice => [c.code, c.display])]}
+          onChange={(v) => actions.setSpecialty(v)}
+        />
         <button
           type="button"
           class="nhs-button nhs-button--secondary nhs-button--small"
@@ -241,28 +238,19 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
         <legend class="nhs-label">May the provider convert this request into a referral?</legend>
         <p class="nhs-hint">If they may, the specialist can turn it into a referral without asking you again.</p>
         <div class="radios">
-          <label class="radio">
-            <input
-              type="radio"
-              name="advice-conversion"
-              value="AUTHORISED_TO_CONVERT"
-              checked={record.conversion === 'AUTHORISED_TO_CONVERT'}
-              disabled={!editable}
-              onChange={() => actions.setConversion('AUTHORISED_TO_CONVERT')}
-            />{' '}
-            Yes, they may convert it into a referral
-          </label>
-          <label class="radio">
-            <input
-              type="radio"
-              name="advice-conversion"
-              value="NOT_AUTHORISED_TO_CONVERT"
-              checked={record.conversion === 'NOT_AUTHORISED_TO_CONVERT'}
-              disabled={!editable}
-              onChange={() => actions.setConversion('NOT_AUTHORISED_TO_CONVERT')}
-            />{' '}
-            No, advice only
-          </label>
+          {CONVERSIONS.map(([conversion, label]) => (
+            <label key={conversion} class="radio">
+              <input
+                type="radio"
+                name="advice-conversion"
+                value={conversion}
+                checked={record.conversion === conversion}
+                disabled={!editable}
+                onChange={() => actions.setConversion(conversion)}
+              />{' '}
+              {label}
+            </label>
+          ))}
         </div>
       </fieldset>
 

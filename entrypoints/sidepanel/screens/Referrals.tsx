@@ -3,7 +3,7 @@
 // urgent first, each list with the age of its copy. Each referral opens what can be done with it now
 // (components/ReferralItem.tsx). Loaded when first shown (App.tsx); the open draft waits behind it.
 import type { ReferrerWorklist } from 'ers-contract';
-import { formatNhsNumber } from '../../../utils/patient/nhs-number';
+import { formatNhsNumber } from 'ers-contract/nhs-number';
 import type { ShownList } from '../../../utils/tracking/refresh';
 import { rowView, type TrackedReferral } from '../../../utils/tracking/worklists';
 import { ReferralItem, words } from '../components/ReferralItem';

@@ -11,7 +11,7 @@ import { type ParamValue, codingIn, first, readParameters } from './fhir';
 import type { LetterBlock } from '../../../utils/letter/document';
 import { simulatorPdf } from './documents';
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';
-import { readShortlist } from './referrals';
+import { readShortlist, shortlistResource } from './referrals';
 import { type OpContext, checkReferringClinician, resolvePatient } from './rules';
 import { matchingServices, normaliseCriteriaResource, parseCriteria } from './search';
 import type { Referral, SimState } from './state';
@@ -269,15 +269,7 @@ export function renderCommunicationRequest(a: AdviceRequest, ctx: OpContext): ob
     ],
     contained: [
       a.criteria,
-      {
-        id: 'shortlist',
-        meta: { profile: [PROFILE.shortlist] },
-        resourceType: 'List',
-        extension: [{ url: EXTENSION.shortlistSearchCriteria, valueReference: { reference: '#serviceSearchCriteria' } }],
-        status: 'current',
-        mode: 'snapshot',
-        entry: [{ item: { identifier: { system: SYSTEM.ersService, value: a.service.id }, display: a.service.display } }],
-      },
+      shortlistResource([{ serviceId: a.service.id, display: a.service.display }]),
       ...roles.map((r) => practitionerRole(r)),
       ...docs.map(({ f, m }) => documentReference(f, m.sentBy, m.sender, ctx.state, `DocumentReference-${f.attachmentId}`)),
     ],

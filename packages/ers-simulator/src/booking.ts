@@ -10,7 +10,7 @@ import type { Directory, Service } from './directory';
 import type { SlotBook, SlotRecord } from './slots';
 import { ErsError, diag, unprocessable } from './errors';
 import { checkKeys, isObject } from './fhir';
-import { type OpContext, checkRelationship } from './rules';
+import { type AppointmentParticipant, type OpContext, appointmentTarget, checkRelationship } from './rules';
 import { type Referral, bumpVersion } from './state';
 
 function commissioned(svc: Service, org: string): boolean {
@@ -146,19 +146,8 @@ export function readBooking(body: unknown, ctx: OpContext): BookingPlan {
   const inc = Array.isArray(body.incomingReferral) ? (body.incomingReferral[0] as { reference?: string }) : undefined;
   const m = inc?.reference ? /^ReferralRequest\/(\d{12})\/_history\/(\d+)$/.exec(inc.reference) : null;
   if (!m) throw unprocessable('INVALID_VALUE', diag('incomingReferral[0]/reference', 'incomingReferral', 'must be ReferralRequest/<ubrn>/_history/<version>'));
-  type P = { type?: unknown; actor?: { identifier?: { system?: string; value?: string } } };
-  const participants = Array.isArray(body.participant) ? (body.participant as P[]) : [];
-  const actor = (system: string) => participants.find((p) => p.actor?.identifier?.system === system)?.actor?.identifier?.value;
-  const serviceId = actor(SYSTEM.ersService);
-  const patient = actor(SYSTEM.nhsNumber);
-  if (!serviceId) throw unprocessable('MISSING_VALUE', diag('participant', 'service', 'service participant missing'));
-  if (!patient) throw unprocessable('MISSING_VALUE', diag('participant', 'patient', 'patient participant missing'));
-  const referral = ctx.state.referrals.get(m[1]);
-  if (!referral) throw unprocessable('REFERENCE_NOT_FOUND', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${m[1]} not found`));
-  checkRelationship(referral, ctx, ctx.directory);
-  if (patient !== referral.patientNhsNumber) throw unprocessable('PATIENT_ERROR', diag('participant', 'patient', 'patient does not match the referral'));
-  const service = ctx.directory.services.get(serviceId);
-  if (!service) throw unprocessable('REFERENCE_NOT_FOUND', diag('participant', 'service', `service ${serviceId} not found`));
+  const participants = Array.isArray(body.participant) ? (body.participant as AppointmentParticipant[]) : [];
+  const { referral, service } = appointmentTarget(m[1], participants, ctx, 'PATIENT_ERROR');
   const slotRef = Array.isArray(body.slot) ? (body.slot[0] as { reference?: string })?.reference : undefined;
   const slotId = slotRef ? /^Slot\/(\d+)$/.exec(slotRef)?.[1] : undefined;
   if (slotRef && !slotId) throw unprocessable('INVALID_VALUE', diag('slot[0]/reference', 'slot', 'must be Slot/<id>'));
@@ -226,32 +215,22 @@ export function applyBooking(plan: BookingPlan, slot: SlotRecord | undefined, ct
     created: ctx.now.toISOString(),
     referralVersion: r.version,
   };
-  if (plan.kind === 'book' && slot) {
-    slot.bookedBy = r.ubrn;
-    r.state = 'BOOKED';
-    r.stateReason = undefined;
-    r.appointment = {
-      ...common,
-      status: 'booked',
-      version: 0,
-      slotId: slot.id,
-      start: slot.start,
-      end: slot.end,
-      ...(slot.clinician ? { clinician: slot.clinician } : {}),
-    };
-  } else {
-    const reason = { system: SYSTEM.reviewReason, code: plan.reason! };
-    r.state = 'DEFERRED_TO_PROVIDER';
-    r.stateReason = reason;
-    r.appointment = {
-      ...common,
-      status: 'proposed',
-      version: 1,
-      reason,
-      ...(plan.slotId ? { slotId: plan.slotId } : {}),
-      ...(plan.comment ? { comment: plan.comment } : {}),
-    };
-  }
+  // A booking takes the slot; anything else defers the referral to the provider, with its reason.
+  const booked = plan.kind === 'book' && slot;
+  if (booked) slot.bookedBy = r.ubrn;
+  const reason = booked ? undefined : { system: SYSTEM.reviewReason, code: plan.reason! };
+  r.state = booked ? 'BOOKED' : 'DEFERRED_TO_PROVIDER';
+  r.stateReason = reason;
+  r.appointment = booked
+    ? { ...common, status: 'booked', version: 0, slotId: slot.id, start: slot.start, end: slot.end, ...(slot.clinician ? { clinician: slot.clinician } : {}) }
+    : {
+        ...common,
+        status: 'proposed',
+        version: 1,
+        reason,
+        ...(plan.slotId ? { slotId: plan.slotId } : {}),
+        ...(plan.comment ? { comment: plan.comment } : {}),
+      };
   return r.appointment;
 }
 

@@ -1,5 +1,6 @@
 // The service directory: organisations (referrers, providers and their sites) and a few hundred
-// services across the specialties and clinic types in simulator/data/*.csv.
+// services across the specialties and clinic types in the contract's reference CSVs; organisations
+// and clinical terms are tables in data/*.csv.
 //
 // Two parts:
 //  1. Hand-written services for every id the example requests use, with attributes chosen so each
@@ -9,6 +10,8 @@
 //
 // Everything here is fictional apart from the geography. Phone numbers use Ofcom's drama ranges.
 
+import { readFileSync } from 'node:fs';
+import { dataPath, readCsv } from './data-files';
 import { chance, mulberry32, pick, pickSome, randInt, type Rng } from './prng';
 import { CLINIC_TYPES, SPECIALTIES, isActiveOn, specialtyDisplay } from './reference-data';
 import { USER_IDS } from './users';
@@ -65,75 +68,23 @@ export interface SnomedTerm {
   specialties: string[];
 }
 
-/** The e-RS clinical-term dictionary subset the simulator knows (unknown codes → SNOMED_NOT_FOUND). */
-export const SNOMED_TERMS: readonly SnomedTerm[] = [
-  { code: '1003', display: 'Sandbox example clinical term (cardiology)', specialties: ['CARDIOLOGY'] },
-  { code: '84114007', display: 'Heart failure', specialties: ['CARDIOLOGY'] },
-  { code: '29857009', display: 'Chest pain', specialties: ['CARDIOLOGY'] },
-  { code: '49436004', display: 'Atrial fibrillation', specialties: ['CARDIOLOGY'] },
-  { code: '38341003', display: 'Hypertensive disorder', specialties: ['CARDIOLOGY'] },
-  { code: '78275009', display: 'Obstructive sleep apnoea syndrome', specialties: ['SLEEP_MEDICINE'] },
-  { code: '193462001', display: 'Insomnia', specialties: ['SLEEP_MEDICINE'] },
-  { code: '84727000', display: 'Allergic condition (legacy example term)', specialties: ['ALLERGY'] },
-  { code: '193570009', display: 'Cataract', specialties: ['OPHTHALMOLOGY'] },
-  { code: '239873007', display: 'Osteoarthritis of knee', specialties: ['ORTHOPAEDICS', 'RHEUMATOLOGY'] },
-  { code: '195967001', display: 'Asthma', specialties: ['RESPIRATORY_MEDICINE'] },
-  { code: '44054006', display: 'Type 2 diabetes mellitus', specialties: ['DIABETIC_MEDICINE', 'ENDOCRINOLOGY_AND_METABOLIC_MEDICINE'] },
-  { code: '90560007', display: 'Gout', specialties: ['RHEUMATOLOGY'] },
-  { code: '90176007', display: 'Tonsillitis', specialties: ['EAR_NOSE_THROAT'] },
-  { code: '271737000', display: 'Anaemia', specialties: ['HAEMATOLOGY'] },
-  { code: '37796009', display: 'Migraine', specialties: ['NEUROLOGY'] },
-  { code: '9014002', display: 'Psoriasis', specialties: ['DERMATOLOGY'] },
-  { code: '266569009', display: 'Benign prostatic hyperplasia', specialties: ['UROLOGY'] },
-  { code: '88111009', display: 'Change in bowel habit', specialties: ['GI_AND_LIVER_MEDICINE_AND_SURGERY', '2WW'] },
-  { code: '35489007', display: 'Depressive disorder', specialties: ['MENTAL_HEALTH_ADULTS_OF_ALL_AGES'] },
-];
+/** The e-RS clinical-term dictionary subset the simulator knows (unknown codes → SNOMED_NOT_FOUND), from data/snomed-terms.csv. */
+export const SNOMED_TERMS: readonly SnomedTerm[] = readCsv(dataPath('snomed-terms.csv')).map(([code, display, specialties]) => ({
+  code,
+  display,
+  specialties: specialties.split(' '),
+}));
 
-export const ORGANISATIONS: readonly Organisation[] = [
-  // Referring organisations
-  { ods: 'B86001', name: 'Park Lane Surgery', postcode: 'LS1 4AP', kind: 'gp', region: 'yorkshire' },
-  { ods: 'B86002', name: 'Chapeltown Medical Practice', postcode: 'LS7 3HB', kind: 'gp', region: 'yorkshire' },
-  { ods: 'G84001', name: 'Bromley Common Surgery', postcode: 'BR1 1AB', kind: 'gp', region: 'london' },
-  { ods: 'R01', name: 'NHST_X3', postcode: 'LS9 7TF', kind: 'trust', region: 'yorkshire' },
-  { ods: 'Y99999', name: 'Out of Area Commissioning Hub', postcode: 'BS2 8HW', kind: 'commissioner' },
-  // Providers (trusts also refer) and their sites
-  { ods: 'R68', name: 'Northgate Hospitals NHS Trust', postcode: 'LS1 3EX', kind: 'trust', region: 'yorkshire' },
-  { ods: 'R6801', name: 'Northgate General Hospital', postcode: 'LS1 3EX', kind: 'site', parent: 'R68' },
-  { ods: 'R6802', name: 'Chapel Allerton Centre', postcode: 'LS7 4SA', kind: 'site', parent: 'R68' },
-  { ods: 'R6007', name: 'Pinderfields Hospital', postcode: 'WF1 4DG', kind: 'site', parent: 'R68' },
-  { ods: 'R69', name: 'Cicero-Clinic', postcode: 'HG2 7SX', kind: 'trust', region: 'yorkshire' },
-  { ods: 'R6901', name: 'Cicero Clinic Bromley', postcode: 'BR6 8ND', kind: 'site', parent: 'R69' },
-  { ods: 'RXA', name: 'Aire Valley Hospitals NHS Trust', postcode: 'BD20 6TD', kind: 'trust' },
-  { ods: 'RXA01', name: 'Aire Valley General Hospital', postcode: 'BD20 6TD', kind: 'site', parent: 'RXA' },
-  { ods: 'RXA02', name: 'Bradford Royal Infirmary', postcode: 'BD9 6RJ', kind: 'site', parent: 'RXA' },
-  { ods: 'RXB', name: 'Calder Community Health NHS Trust', postcode: 'HX3 0PW', kind: 'trust' },
-  { ods: 'RXB01', name: 'Calderdale Royal Hospital', postcode: 'HX3 0PW', kind: 'site', parent: 'RXB' },
-  { ods: 'RXB02', name: 'Huddersfield Community Hospital', postcode: 'HD3 3EA', kind: 'site', parent: 'RXB' },
-  { ods: 'RXC', name: 'York and Humber Hospitals NHS Trust', postcode: 'YO31 8HE', kind: 'trust' },
-  { ods: 'RXC01', name: 'York District Hospital', postcode: 'YO31 8HE', kind: 'site', parent: 'RXC' },
-  { ods: 'RXC02', name: 'Hull Royal Infirmary', postcode: 'HU3 2JZ', kind: 'site', parent: 'RXC' },
-  { ods: 'RXD', name: 'Sheffield Teaching Hospitals NHS Trust', postcode: 'S10 2JF', kind: 'trust' },
-  { ods: 'RXD01', name: 'Northern General Hospital', postcode: 'S5 7AU', kind: 'site', parent: 'RXD' },
-  { ods: 'RXD02', name: 'Royal Hallamshire Hospital', postcode: 'S10 2JF', kind: 'site', parent: 'RXD' },
-  { ods: 'RXE', name: 'Doncaster Royal Infirmary', postcode: 'DN2 5LT', kind: 'trust' },
-  { ods: 'RXF', name: 'South London Hospitals NHS Trust', postcode: 'SE13 6LH', kind: 'trust' },
-  { ods: 'RXF01', name: 'University Hospital Lewisham', postcode: 'SE13 6LH', kind: 'site', parent: 'RXF' },
-  { ods: 'RXF02', name: "St George's Hospital", postcode: 'SW17 0QT', kind: 'site', parent: 'RXF' },
-  { ods: 'RXF03', name: "Guy's Hospital", postcode: 'SE1 9RT', kind: 'site', parent: 'RXF' },
-  { ods: 'RXG', name: 'Kent and Medway Hospitals NHS Trust', postcode: 'ME16 9QQ', kind: 'trust' },
-  { ods: 'RXG01', name: 'Maidstone Hospital', postcode: 'ME16 9QQ', kind: 'site', parent: 'RXG' },
-  { ods: 'RXG02', name: 'Tunbridge Wells Hospital', postcode: 'TN2 4QJ', kind: 'site', parent: 'RXG' },
-  { ods: 'RXG03', name: 'Darent Valley Hospital', postcode: 'DA2 8DA', kind: 'site', parent: 'RXG' },
-  { ods: 'RXH', name: 'North London Hospitals NHS Trust', postcode: 'N19 5NF', kind: 'trust' },
-  { ods: 'RXH01', name: 'Whittington Hospital', postcode: 'N19 5NF', kind: 'site', parent: 'RXH' },
-  { ods: 'RXH02', name: 'Royal London Hospital', postcode: 'E1 1FR', kind: 'site', parent: 'RXH' },
-  { ods: 'RXJ', name: 'Manchester Royal Infirmary', postcode: 'M13 9WL', kind: 'trust' },
-  { ods: 'RXK', name: 'Royal Victoria Infirmary', postcode: 'NE1 4LP', kind: 'trust' },
-  { ods: 'RXL', name: 'Queen Elizabeth Hospital Birmingham', postcode: 'B15 2TH', kind: 'trust' },
-  { ods: 'NXA', name: 'Yorkshire Diagnostics Ltd', postcode: 'LS11 5DL', kind: 'independent' },
-  { ods: 'NXB', name: 'Kent Community Eye Care', postcode: 'CT1 3NG', kind: 'independent' },
-  { ods: 'RZZ01', name: 'Closed Cottage Hospital', postcode: 'LS28 7AA', kind: 'site', parent: 'R68', closed: true },
-];
+/** Referring organisations, providers (trusts also refer) and their sites, from data/organisations.csv. */
+export const ORGANISATIONS: readonly Organisation[] = readCsv(dataPath('organisations.csv')).map(([ods, name, postcode, kind, parent, region, closed]) => ({
+  ods,
+  name,
+  postcode,
+  kind: kind as Organisation['kind'],
+  ...(parent ? { parent } : {}),
+  ...(region ? { region: region as Organisation['region'] } : {}),
+  ...(closed ? { closed: true } : {}),
+}));
 
 /** Referring organisations per commissioning region (used for locally commissioned services). */
 export function regionReferrers(region: 'yorkshire' | 'london'): string[] {
@@ -174,204 +125,31 @@ function svc(partial: Partial<Service> & Pick<Service, 'id' | 'name' | 'specialt
   };
 }
 
-const CARDIO_TYPES = ['HEART_FAILURE', 'LIPID_MANAGEMENT'];
+type ServiceEntry = Partial<Service> & Pick<Service, 'id' | 'name' | 'specialty' | 'clinicTypes' | 'providerOds' | 'locationOds'> & { $comment?: string };
 
-/** Services named by the example requests (packages/ers-contract/docs/ers-api.md §9). */
+/** "@adams" → that simulator user's id; a name the simulator does not know is a mistake in the data file. */
+function userId(ref: string): string {
+  const id = (USER_IDS as Record<string, string>)[ref.slice(1)];
+  if (!ref.startsWith('@') || !id) throw new Error(`data/example-services.json: unknown user ${ref}`);
+  return id;
+}
+
+/**
+ * Services named by the example requests (packages/ers-contract/docs/ers-api.md §9), kept as data in
+ * data/example-services.json; each entry's `$comment` says which example needs what. In that file
+ * "@adams" names a simulator user (users.ts USER_IDS) and "@region:yorkshire" a commissioning region.
+ */
 export function exampleServices(): Service[] {
-  const fixed: Service[] = [
-    // A010 RcMinimal / RcaWithIWT (URGENT, CARDIOLOGY + LIPID_MANAGEMENT, IWT ≤ 15) and A011 Minimal
-    // (HEART_FAILURE) → 11002 offers both clinic types, urgent IWT 10 (as in the single-service example).
+  const entries = JSON.parse(readFileSync(dataPath('example-services.json'), 'utf8')) as ServiceEntry[];
+  const fixed: Service[] = entries.map(({ $comment: _why, ...entry }) =>
     svc({
-      id: '11002',
-      name: 'Good Cardiology Business Service',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: [...CARDIO_TYPES, 'HYPERTENSION_1'],
-      appointmentType: 'DIAGNOSTIC',
-      providerOds: 'R69',
-      locationOds: 'R69',
-      iwt: { ROUTINE: 28, URGENT: 10 },
-      clinicalTerms: ['1003', '84114007'],
-      namedClinicians: [ADAMS],
+      ...entry,
+      ...(entry.namedClinicians ? { namedClinicians: entry.namedClinicians.map(userId) } : {}),
+      ...(typeof entry.commissionedFor === 'string' && entry.commissionedFor.startsWith('@region:')
+        ? { commissionedFor: regionReferrers(entry.commissionedFor.slice('@region:'.length) as 'yorkshire' | 'london') }
+        : {}),
     }),
-    svc({
-      id: '11007',
-      name: 'Exceptional Cardiology Business Service',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: [...CARDIO_TYPES, 'ARRHYTHMIA'],
-      appointmentType: 'DIAGNOSTIC',
-      providerOds: 'R69',
-      locationOds: 'R69',
-      iwt: { ROUTINE: 42, URGENT: 14 },
-      clinicalTerms: ['1003', '49436004'],
-    }),
-    svc({
-      id: '11008',
-      name: 'FIRST Cardiology Business Service',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: CARDIO_TYPES,
-      referralLetterRequired: false,
-      appointmentType: 'DIAGNOSTIC',
-      providerOds: 'R69',
-      locationOds: 'R69',
-      iwt: { ROUTINE: 'LIMITED_AVAILABILITY', URGENT: 'LIMITED_AVAILABILITY' },
-    }),
-    // A010 RcSearchForAdviceService: the one cardiology service that also takes A&G requests.
-    svc({
-      id: '11010',
-      name: 'Excellent Cardiology Business Service',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: CARDIO_TYPES,
-      referralLetterRequired: false,
-      flows: ['APPOINTMENT_REQUEST', 'ADVICE_AND_GUIDANCE_REQUEST'],
-      appointmentType: 'DIAGNOSTIC',
-      providerOds: 'R69',
-      locationOds: 'R69',
-      iwt: { ROUTINE: 60, URGENT: 20 },
-    }),
-    svc({
-      id: '11021',
-      name: 'Cardiology Business Service - Requires Referral Letter, No Slots for slots polling tests',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: CARDIO_TYPES,
-      appointmentType: 'DIAGNOSTIC',
-      providerOds: 'R69',
-      locationOds: 'R69',
-      iwt: { ROUTINE: 'LIMITED_AVAILABILITY', URGENT: 'LIMITED_AVAILABILITY' },
-    }),
-    // Locally commissioned: visible to the Yorkshire referrers and R69's rules, not nationally.
-    svc({
-      id: '11030',
-      name: 'A LOCALLY_COMMISSIONABLE Service',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: ['LIPID_MANAGEMENT'],
-      referralLetterRequired: false,
-      appointmentType: 'DIAGNOSTIC',
-      providerOds: 'R69',
-      locationOds: 'R69',
-      iwt: { ROUTINE: 50, URGENT: 30 },
-      commissionedFor: regionReferrers('yorkshire'),
-    }),
-    // A010 RcSearchByClinicalTerm: R69 service within 23 miles of BR1 1AB, term 1003, urgent IWT ≤ 15.
-    svc({
-      id: '11031',
-      name: 'Cicero Clinic Bromley Rapid Access Cardiology',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: ['RAPID_ACCESS_CHEST_PAIN_INC_EXERCISE_ECG', 'HEART_FAILURE'],
-      appointmentType: 'FIRST_OUTPATIENT',
-      providerOds: 'R69',
-      locationOds: 'R6901',
-      iwt: { ROUTINE: 21, URGENT: 7 },
-      clinicalTerms: ['1003', '29857009'],
-      phone: '020 7946 0031',
-    }),
-    // Triage (RAS) services: A021 examples (11004, also by named clinician + term 1003), A011 mixed
-    // shortlist (51002), A016 TriageDeferral (50001).
-    svc({
-      id: '11004',
-      name: 'Cardiology Triage Business Service',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: [...CARDIO_TYPES, 'ARRHYTHMIA'],
-      flows: ['TRIAGE_REQUEST'],
-      providerOds: 'R69',
-      locationOds: 'R69',
-      clinicalTerms: ['1003', '84114007'],
-      namedClinicians: [ADAMS],
-    }),
-    svc({
-      id: '51002',
-      name: 'Good Cardiology Triage Service',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: CARDIO_TYPES,
-      flows: ['TRIAGE_REQUEST'],
-      providerOds: 'R69',
-      locationOds: 'R69',
-    }),
-    svc({
-      id: '50001',
-      name: 'Cardiology Triage Service',
-      specialty: 'CARDIOLOGY',
-      clinicTypes: CARDIO_TYPES,
-      flows: ['TRIAGE_REQUEST'],
-      providerOds: 'R69',
-      locationOds: 'R69',
-    }),
-    // Legacy examples: SLEEP_MEDICINE/INSOMNIA at Pinderfields (R6007, ~8 miles from LS1 2UT), provider
-    // R68, named clinician Adams, term 78275009, routine IWT 17 (≤ 21).
-    svc({
-      id: '90636',
-      name: 'R68_Sleep_DBS_RL_Assessment',
-      specialty: 'SLEEP_MEDICINE',
-      clinicTypes: ['INSOMNIA', 'SLEEP_APNOEA_SLEEP_DISORDERED_BREATHING'],
-      appointmentType: 'ASSESSMENT_SERVICE',
-      providerOds: 'R68',
-      locationOds: 'R6007',
-      iwt: { ROUTINE: 17, URGENT: 7 },
-      clinicalTerms: ['78275009', '193462001'],
-      namedClinicians: [ADAMS],
-      phone: '01924 496 0636',
-    }),
-    svc({
-      id: '90596',
-      name: 'R68_Sleep_TRIAGE+A&G',
-      specialty: 'SLEEP_MEDICINE',
-      clinicTypes: ['INSOMNIA', 'SLEEP_APNOEA_SLEEP_DISORDERED_BREATHING'],
-      flows: ['TRIAGE_REQUEST', 'ADVICE_AND_GUIDANCE_REQUEST'],
-      providerOds: 'R68',
-      locationOds: 'R6007',
-      clinicalTerms: ['78275009', '193462001'],
-      namedClinicians: [ADAMS],
-      exclusions: 'Exclusions Text',
-      conditionsTreated: 'Conditions Treated Text',
-      suggestedInvestigations: 'Suggested Investigations Text',
-      phone: '01924 496 0596',
-    }),
-    // Legacy A021 sample1 (2WW/2WW_BONE at ROUTINE priority, triage) and the obsolete examples' services.
-    svc({
-      id: '50110',
-      name: 'R68 2WW Bone Triage Service',
-      specialty: '2WW',
-      clinicTypes: ['2WW_BONE'],
-      flows: ['TRIAGE_REQUEST'],
-      providerOds: 'R68',
-      locationOds: 'R6801',
-      priorities: ['TWO_WEEK_WAIT', 'ROUTINE', 'URGENT'],
-    }),
-    svc({
-      id: '50',
-      name: 'R68 2WW Bone Clinic',
-      specialty: '2WW',
-      clinicTypes: ['2WW_BONE'],
-      providerOds: 'R68',
-      locationOds: 'R6801',
-      priorities: ['TWO_WEEK_WAIT', 'ROUTINE', 'URGENT'],
-      iwt: { TWO_WEEK_WAIT: 10, ROUTINE: 20, URGENT: 12 },
-    }),
-    svc({
-      id: '70004',
-      name: 'Bromley Allergy Triage Service',
-      specialty: 'ALLERGY',
-      clinicTypes: ['ALLERGY_1'],
-      flows: ['TRIAGE_REQUEST'],
-      providerOds: 'R69',
-      locationOds: 'R6901',
-      clinicalTerms: ['84727000'],
-      namedClinicians: [ADAMS],
-      phone: '020 7946 0004',
-    }),
-    svc({
-      id: '70101',
-      name: 'Bromley Allergy Clinic',
-      specialty: 'ALLERGY',
-      clinicTypes: ['ALLERGY_1'],
-      providerOds: 'R69',
-      locationOds: 'R6901',
-      appointmentType: 'FIRST_OUTPATIENT',
-      iwt: { ROUTINE: 12, URGENT: 5 },
-      clinicalTerms: ['84727000'],
-      namedClinicians: [ADAMS],
-      phone: '020 7946 0101',
-    }),
-  ];
+  );
   // A011 RequestTwentyServices: 20 R69 DBS services matching ROUTINE CARDIOLOGY/HEART_FAILURE, IWT ≤ 50,
   // within 123 miles of LS1 2UT, term 1003, named clinician Adams, suitable for a 56-year-old man.
   for (let i = 0; i < 20; i++) {

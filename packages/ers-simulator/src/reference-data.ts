@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { examplePath, referencePath } from 'ers-contract/files';
+import { readCsv } from './data-files';
 
 export interface ClinicType {
   code: string;
@@ -22,16 +23,6 @@ export interface Specialty {
   effectiveTo?: string;
 }
 
-function readCsv(file: string): string[][] {
-  const text = readFileSync(referencePath(file), 'utf8');
-  // The reference CSVs never quote fields (checked: no commas inside displays), so a split suffices.
-  return text
-    .trim()
-    .split(/\r?\n/)
-    .slice(1)
-    .map((line) => line.split(','));
-}
-
 /** "SLEEP_MEDICINE" → "Sleep Medicine"; "2WW" stays "2WW". */
 export function specialtyDisplay(code: string): string {
   if (code === '2WW') return '2WW';
@@ -41,7 +32,7 @@ export function specialtyDisplay(code: string): string {
     .join(' ');
 }
 
-export const CLINIC_TYPES: readonly ClinicType[] = readCsv('clinic-types_from-legacy-A004.csv').map(([code, display, specialty, from, to]) => ({
+export const CLINIC_TYPES: readonly ClinicType[] = readCsv(referencePath('clinic-types_from-legacy-A004.csv')).map(([code, display, specialty, from, to]) => ({
   code,
   display,
   specialty,
@@ -49,7 +40,7 @@ export const CLINIC_TYPES: readonly ClinicType[] = readCsv('clinic-types_from-le
   ...(to ? { effectiveTo: to } : {}),
 }));
 
-export const SPECIALTIES: readonly Specialty[] = readCsv('specialty-codes_referenced-by-clinic-types.csv').map(([code]) => {
+export const SPECIALTIES: readonly Specialty[] = readCsv(referencePath('specialty-codes_referenced-by-clinic-types.csv')).map(([code]) => {
   const types = CLINIC_TYPES.filter((c) => c.specialty === code);
   const from = types.map((t) => t.effectiveFrom).sort()[0] ?? '2004-06-01';
   const allEnded = types.length > 0 && types.every((t) => t.effectiveTo);

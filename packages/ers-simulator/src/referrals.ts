@@ -10,7 +10,16 @@ import { EXTENSION, LETTER_INTENTIONS, MAX_SHORTLIST, PROFILE, REQUEST_TYPES, SO
 import { ErsError, diag, unprocessable } from './errors';
 import { type ParamValue, checkKeys, codingIn, first, identifierOf, isObject, readParameters, UBRN_PATTERN } from './fhir';
 import { PRIORITY_DISPLAY, specialtyDisplay } from './reference-data';
-import { type OpContext, checkPathwayStart, checkReferringClinician, checkRelationship, findPatient, resolvePatient } from './rules';
+import {
+  type AppointmentParticipant,
+  type OpContext,
+  appointmentTarget,
+  checkPathwayStart,
+  checkReferringClinician,
+  checkRelationship,
+  findPatient,
+  resolvePatient,
+} from './rules';
 import { MAX_SEARCH_RESULTS, matchingServices, normaliseCriteriaResource, parseCriteria, renderEntry, renderServiceList, sortMatches } from './search';
 import { type Attachment, type Availability, type Referral, bumpVersion } from './state';
 
@@ -241,6 +250,19 @@ export function createReferral(body: unknown, ctx: OpContext, op: 'A011' | 'A021
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
+/** The contained shortlist List of a referral or an A&G request: the services offered, pointing at the search criteria. */
+export function shortlistResource(services: readonly { serviceId: string; display?: string }[]): object {
+  return {
+    id: 'shortlist',
+    meta: { profile: [PROFILE.shortlist] },
+    resourceType: 'List',
+    extension: [{ url: EXTENSION.shortlistSearchCriteria, valueReference: { reference: '#serviceSearchCriteria' } }],
+    status: 'current',
+    mode: 'snapshot',
+    entry: services.map((s) => ({ item: { identifier: { system: SYSTEM.ersService, value: s.serviceId }, display: s.display } })),
+  };
+}
+
 export const STATE_DISPLAY: Record<string, string> = {
   NOT_BOOKED: 'Not Booked',
   AWAITING_TRIAGE: 'Awaiting Triage',
@@ -383,18 +405,7 @@ export function renderReferral(r: Omit<Referral, 'history' | 'locked'>, ctx: OpC
     ],
   });
   const criteria = normaliseCriteriaResource(r.criteria, ctx.specialtySystem, 'serviceSearchCriteria');
-  const contained: object[] = [
-    criteria,
-    {
-      id: 'shortlist',
-      meta: { profile: [PROFILE.shortlist] },
-      resourceType: 'List',
-      extension: [{ url: EXTENSION.shortlistSearchCriteria, valueReference: { reference: '#serviceSearchCriteria' } }],
-      status: 'current',
-      mode: 'snapshot',
-      entry: r.shortlist.map((s) => ({ item: { identifier: { system: SYSTEM.ersService, value: s.serviceId }, display: s.display } })),
-    },
-  ];
+  const contained: object[] = [criteria, shortlistResource(r.shortlist)];
   if (r.appointment) contained.push(renderAppointment(r, r.appointment, 'appointment'));
   const responses = r.responses ?? [];
   for (const a of r.attachments) contained.push(renderDocument(r, a, ctx, 'REFERRER'));
@@ -608,17 +619,9 @@ export function planTriage(body: unknown, ctx: OpContext): TriagePlan {
   if (!inc?.reference) throw unprocessable('MISSING_VALUE', diag('incomingReferral[0]/reference', 'incomingReferral', 'referral reference missing'));
   const m = /^ReferralRequest\/(\d{12})\/_history\/(\d+)$/.exec(inc.reference);
   if (!m) throw unprocessable('INVALID_VALUE', diag('incomingReferral[0]/reference', 'incomingReferral', 'must be ReferralRequest/<ubrn>/_history/<version>'));
-  const participants = Array.isArray(body.participant) ? (body.participant as { actor?: { identifier?: { system?: string; value?: string } } }[]) : [];
-  const service = participants.find((p) => p.actor?.identifier?.system === SYSTEM.ersService)?.actor?.identifier?.value;
-  const patient = participants.find((p) => p.actor?.identifier?.system === SYSTEM.nhsNumber)?.actor?.identifier?.value;
-  if (!service) throw unprocessable('MISSING_VALUE', diag('participant', 'service', 'service participant missing'));
-  if (!patient) throw unprocessable('MISSING_VALUE', diag('participant', 'patient', 'patient participant missing'));
-  const referral = ctx.state.referrals.get(m[1]);
-  if (!referral) throw unprocessable('REFERENCE_NOT_FOUND', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${m[1]} not found`));
-  checkRelationship(referral, ctx, ctx.directory);
-  if (patient !== referral.patientNhsNumber) throw unprocessable('CONFLICTING_VALUES', diag('participant', 'patient', 'patient does not match the referral'));
-  const svc = ctx.directory.services.get(service);
-  if (!svc) throw unprocessable('REFERENCE_NOT_FOUND', diag('participant', 'service', `service ${service} not found`));
+  const participants = Array.isArray(body.participant) ? (body.participant as AppointmentParticipant[]) : [];
+  const { referral, service: svc } = appointmentTarget(m[1], participants, ctx, 'CONFLICTING_VALUES');
+  const service = svc.id;
   if (!referral.shortlist.some((s) => s.serviceId === service)) {
     throw unprocessable('INAPPROPRIATE_VALUE', diag('participant', 'service', `service ${service} is not on the referral's shortlist`));
   }

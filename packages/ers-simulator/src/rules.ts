@@ -2,11 +2,11 @@
 
 import { SYSTEM } from 'ers-contract';
 import { TEST_PATIENTS, type TestPatient } from './data/patients';
-import type { Directory } from './directory';
+import type { Directory, Service } from './directory';
 import { diag, unprocessable } from './errors';
 import { type ParamValue, identifierOf, NHS_NUMBER_PATTERN, SDS_USER_PATTERN } from './fhir';
 import type { Flavour } from './search';
-import type { SimState } from './state';
+import type { Referral, SimState } from './state';
 import { type TestUser, findUser, holdsRole } from './users';
 
 /** Everything an operation needs to know about the caller and the simulator. */
@@ -99,4 +99,32 @@ export function checkRelationship(r: { createdBy: { ods: string }; shortlist: { 
   )
     return;
   throw unprocessable('NO_RELATIONSHIP', diag('id', 'ubrn', `no legitimate relationship with referral ${r.ubrn} at ${ctx.ods}`));
+}
+
+/** A participant of an A016 Appointment body: service, patient or clinician, by identifier system. */
+export type AppointmentParticipant = { type?: unknown; actor?: { identifier?: { system?: string; value?: string } } };
+
+/**
+ * The referral and service an A016 Appointment body names (booking, deferral or triage): both participants
+ * present, the referral known and the caller's, the patient the referral's, the service known.
+ * `patientMismatch` is the error code e-RS gives when the patient differs (booking and triage differ).
+ */
+export function appointmentTarget(
+  ubrn: string,
+  participants: readonly AppointmentParticipant[],
+  ctx: OpContext,
+  patientMismatch: string,
+): { referral: Referral; service: Service } {
+  const actor = (system: string) => participants.find((p) => p.actor?.identifier?.system === system)?.actor?.identifier?.value;
+  const serviceId = actor(SYSTEM.ersService);
+  const patient = actor(SYSTEM.nhsNumber);
+  if (!serviceId) throw unprocessable('MISSING_VALUE', diag('participant', 'service', 'service participant missing'));
+  if (!patient) throw unprocessable('MISSING_VALUE', diag('participant', 'patient', 'patient participant missing'));
+  const referral = ctx.state.referrals.get(ubrn);
+  if (!referral) throw unprocessable('REFERENCE_NOT_FOUND', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${ubrn} not found`));
+  checkRelationship(referral, ctx, ctx.directory);
+  if (patient !== referral.patientNhsNumber) throw unprocessable(patientMismatch, diag('participant', 'patient', 'patient does not match the referral'));
+  const service = ctx.directory.services.get(serviceId);
+  if (!service) throw unprocessable('REFERENCE_NOT_FOUND', diag('participant', 'service', `service ${serviceId} not found`));
+  return { referral, service };
 }

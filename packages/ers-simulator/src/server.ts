@@ -252,15 +252,9 @@ function dropConnection(res: ServerResponse, status: number | undefined): void {
  * An e-RS API request through the pipeline: route → rate limit → status fault → operation → fault
  * after processing. Returns undefined when the connection was dropped instead of answered.
  */
-async function ersReply(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: string,
-  pathname: string,
-  extra: Record<string, string>,
-): Promise<Reply | undefined> {
+async function ersReply(ctx: SimContext, { req, res, method, url, extra }: Exchange): Promise<Reply | undefined> {
   const { core, clock } = ctx;
+  const pathname = url.pathname;
   const found = matchRoute(method, pathname);
   const flavour = found.match?.flavour ?? found.flavour;
   const kind = found.match?.kind ?? found.kind;
@@ -293,15 +287,18 @@ async function ersReply(
   return reply!;
 }
 
+/** One request in flight: what came in, where the reply goes, and the extra headers the reply will carry. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  url: URL;
+  extra: Record<string, string>;
+}
+
 /** Picks the handler for a request by path. Undefined = the connection was dropped (a fault). */
-async function dispatch(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: string,
-  url: URL,
-  extra: Record<string, string>,
-): Promise<Reply | undefined> {
+async function dispatch(ctx: SimContext, exchange: Exchange): Promise<Reply | undefined> {
+  const { req, method, url } = exchange;
   const pathname = url.pathname;
   if (method === 'OPTIONS') return preflightReply(req);
   if (pathname === '/' && method === 'GET') return indexPage(ctx.core);
@@ -309,7 +306,7 @@ async function dispatch(
   if (pathname.startsWith('/_admin/')) return handleAdmin(ctx.core, req, pathname);
   if (pathname.startsWith('/oauth2/')) return cis2Reply(ctx.core, req, method, url);
   if (pathname.startsWith('/ObjectStore/')) return objectStoreReply(ctx.core, method, pathname);
-  return ersReply(ctx, req, res, method, pathname, extra);
+  return ersReply(ctx, exchange);
 }
 
 async function handleRequest(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -326,7 +323,7 @@ async function handleRequest(ctx: SimContext, req: IncomingMessage, res: ServerR
     ctx.inProgress.delete(entry);
     ctx.log?.(`${method} ${url.pathname} ${status || 'dropped'} ${Math.round(performance.now() - started)}ms`);
   });
-  const reply = await dispatch(ctx, req, res, method, url, extra);
+  const reply = await dispatch(ctx, { req, res, method, url, extra });
   if (!reply) return;
   status = reply.status;
   send(res, reply, extra);

@@ -46,89 +46,74 @@ export const USER_IDS = {
   legacyGpCard: '555020964101',
 } as const;
 
-const RC = 'REFERRING_CLINICIAN';
-const RCA = 'REFERRING_CLINICIAN_ADMIN';
-const SPC = 'SERVICE_PROVIDER_CLINICIAN';
+const RC: BusinessFunction = 'REFERRING_CLINICIAN';
+const RCA: BusinessFunction = 'REFERRING_CLINICIAN_ADMIN';
+const SPC: BusinessFunction = 'SERVICE_PROVIDER_CLINICIAN';
+
+/** One test user; `roles` as [business function, ODS code] pairs. */
+function user(id: string, [title, given, family]: [string, string, string], roles: [BusinessFunction, string][], description: string, active = true): TestUser {
+  return { id, title, given, family, active, roles: roles.map(([businessFunction, ods]) => ({ businessFunction, ods })), description };
+}
 
 export const TEST_USERS: readonly TestUser[] = [
-  {
-    id: USER_IDS.adams,
-    title: 'Dr',
-    given: 'Kate',
-    family: 'ADAMS',
-    active: true,
-    roles: [
-      { businessFunction: RC, ods: 'B86001' },
-      { businessFunction: RC, ods: 'R68' },
-      { businessFunction: SPC, ods: 'R69' },
+  user(
+    USER_IDS.adams,
+    ['Dr', 'Kate', 'ADAMS'],
+    [
+      [RC, 'B86001'],
+      [RC, 'R68'],
+      [SPC, 'R69'],
     ],
-    description: 'GP and hospital referrer: REFERRING_CLINICIAN at B86001 and R68, SERVICE_PROVIDER_CLINICIAN at R69 (valid namedClinician).',
-  },
-  {
-    id: USER_IDS.baker,
-    title: 'Mx',
-    given: 'Jo',
-    family: 'BAKER',
-    active: true,
-    roles: [{ businessFunction: RCA, ods: 'B86001' }],
-    description: 'Practice referral admin: REFERRING_CLINICIAN_ADMIN at B86001; must name a referring clinician (e.g. Adams).',
-  },
-  {
-    id: USER_IDS.cook,
-    title: 'Mr',
-    given: 'Chris',
-    family: 'COOK',
-    active: true,
-    roles: [{ businessFunction: SPC, ods: 'R69' }],
-    description: 'Provider clinician only: SERVICE_PROVIDER_CLINICIAN at R69; no referring role (403 on referral calls).',
-  },
-  {
-    id: USER_IDS.practitioner101,
-    title: 'Dr',
-    given: 'Sam',
-    family: 'PRACTITIONER',
-    active: true,
-    roles: [
-      { businessFunction: 'SERVICE_DEFINER', ods: 'R69' },
-      { businessFunction: SPC, ods: 'R69' },
-      { businessFunction: 'SERVICE_PROVIDER_ADMIN', ods: 'R69' },
-      { businessFunction: RC, ods: 'R68' },
+    'GP and hospital referrer: REFERRING_CLINICIAN at B86001 and R68, SERVICE_PROVIDER_CLINICIAN at R69 (valid namedClinician).',
+  ),
+  user(
+    USER_IDS.baker,
+    ['Mx', 'Jo', 'BAKER'],
+    [[RCA, 'B86001']],
+    'Practice referral admin: REFERRING_CLINICIAN_ADMIN at B86001; must name a referring clinician (e.g. Adams).',
+  ),
+  user(
+    USER_IDS.cook,
+    ['Mr', 'Chris', 'COOK'],
+    [[SPC, 'R69']],
+    'Provider clinician only: SERVICE_PROVIDER_CLINICIAN at R69; no referring role (403 on referral calls).',
+  ),
+  user(
+    USER_IDS.practitioner101,
+    ['Dr', 'Sam', 'PRACTITIONER'],
+    [
+      ['SERVICE_DEFINER', 'R69'],
+      [SPC, 'R69'],
+      ['SERVICE_PROVIDER_ADMIN', 'R69'],
+      [RC, 'R68'],
     ],
-    description: 'The A030 example user: SERVICE_DEFINER/SPC/SPA at R69 and REFERRING_CLINICIAN at R68.',
-  },
-  {
-    id: USER_IDS.legacyGpCard,
-    title: '',
-    given: 'SA Assurance',
-    family: 'GP-Card',
-    active: true,
-    roles: [RC, RCA, 'SERVICE_DEFINER', SPC, 'SERVICE_PROVIDER_CLINICIAN_ADMIN'].map((bf) => ({ businessFunction: bf as BusinessFunction, ods: 'R01' })),
-    description: 'The legacy A001 example smartcard holder: five permissions at R01 (NHST_X3).',
-  },
-  {
-    id: USER_IDS.evans,
-    title: 'Dr',
-    given: 'Rhys',
-    family: 'EVANS',
-    active: true,
-    roles: [
-      { businessFunction: RC, ods: 'R68' },
-      { businessFunction: 'REFERRING_ADMIN', ods: 'B86001' },
+    'The A030 example user: SERVICE_DEFINER/SPC/SPA at R69 and REFERRING_CLINICIAN at R68.',
+  ),
+  user(
+    USER_IDS.legacyGpCard,
+    ['', 'SA Assurance', 'GP-Card'],
+    ([RC, RCA, 'SERVICE_DEFINER', SPC, 'SERVICE_PROVIDER_CLINICIAN_ADMIN'] as const).map((bf): [BusinessFunction, string] => [bf, 'R01']),
+    'The legacy A001 example smartcard holder: five permissions at R01 (NHST_X3).',
+  ),
+  user(
+    USER_IDS.evans,
+    ['Dr', 'Rhys', 'EVANS'],
+    [
+      [RC, 'R68'],
+      ['REFERRING_ADMIN', 'B86001'],
     ],
-    description: 'REFERRING_CLINICIAN at R68 but only REFERRING_ADMIN at B86001 (REFERENCED_USER_IS_NOT_RC_AT_ORG when named at B86001).',
-  },
-  {
-    id: USER_IDS.dormant,
-    title: 'Dr',
-    given: 'Pat',
-    family: 'DORMANT',
-    active: false,
-    roles: [
-      { businessFunction: RC, ods: 'B86001' },
-      { businessFunction: SPC, ods: 'R69' },
+    'REFERRING_CLINICIAN at R68 but only REFERRING_ADMIN at B86001 (REFERENCED_USER_IS_NOT_RC_AT_ORG when named at B86001).',
+  ),
+  user(
+    USER_IDS.dormant,
+    ['Dr', 'Pat', 'DORMANT'],
+    [
+      [RC, 'B86001'],
+      [SPC, 'R69'],
     ],
-    description: 'Inactive SDS user (REFERENCED_USER_IS_NOT_ACTIVE); cannot sign in.',
-  },
+    'Inactive SDS user (REFERENCED_USER_IS_NOT_ACTIVE); cannot sign in.',
+    false,
+  ),
 ];
 
 export function findUser(id: string): TestUser | undefined {

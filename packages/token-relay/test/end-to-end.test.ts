@@ -7,9 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../ers-simulator/src/server';
+import { authorizeAs } from '../../ers-simulator/src/cis2-client';
 import { USER_IDS } from '../../ers-simulator/src/users';
-import { startRelay, type RunningRelay, type TokenAnswer } from '../src/server';
-import { codeChallengeS256, createCodeVerifier, randomState } from '../../../utils/session/pkce';
+import { startRelay, type RelayOptions, type RunningRelay, type TokenAnswer } from '../src/server';
+import { createCodeVerifier } from '../../../utils/session/pkce';
 import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, OTHER_ORIGIN, REDIRECT_URI, TestKey, type CapturedLogger } from './helpers';
 
 const SECRET = 'sim-client-secret-4b3c2d1e';
@@ -36,14 +37,7 @@ beforeEach(async () => {
   offsetMs = 0;
   sim.clearFaults();
   log = captureLogger();
-  relay = await startRelay({
-    port: 0,
-    tokenUrl: `${sim.url}/oauth2/token`,
-    clientId: CLIENT_ID,
-    clientSecret: SECRET,
-    allowedOrigins: [EXT_ORIGIN],
-    logger: log,
-  });
+  relay = await relayToSim();
 });
 afterEach(async () => {
   await relay.close();
@@ -52,22 +46,22 @@ afterEach(async () => {
   sensitive.length = 0;
 });
 
+/** A relay in front of the simulator's mock CIS2 with this file's client, secret, origin and logger; `options` changes one setting. */
+function relayToSim(options: Partial<RelayOptions> = {}): Promise<RunningRelay> {
+  return startRelay({
+    port: 0,
+    tokenUrl: `${sim.url}/oauth2/token`,
+    clientId: CLIENT_ID,
+    clientSecret: SECRET,
+    allowedOrigins: [EXT_ORIGIN],
+    logger: log,
+    ...options,
+  });
+}
+
 /** The extension's half of the authorisation request: the mock CIS2 approves at once for a login_hint. */
 async function authorize(userId: string = USER_IDS.adams): Promise<{ code: string; verifier: string }> {
-  const verifier = createCodeVerifier();
-  const state = randomState();
-  const url = new URL('/oauth2/authorize', sim.url);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: CLIENT_ID,
-    redirect_uri: REDIRECT_URI,
-    scope: 'openid nhs-cis2',
-    state,
-    code_challenge: await codeChallengeS256(verifier),
-    code_challenge_method: 'S256',
-    login_hint: userId,
-  }).toString();
-  const res = await fetch(url, { redirect: 'manual' });
+  const { redirect: res, verifier, state } = await authorizeAs(sim.url, { clientId: CLIENT_ID, redirectUri: REDIRECT_URI, userId });
   expect(res.status).toBe(302);
   const back = new URL(res.headers.get('location')!);
   expect(back.origin + back.pathname).toBe(REDIRECT_URI);
@@ -147,24 +141,8 @@ describe('sign-in through the relay', () => {
 
   it('several replicas sharing the wrapping key are interchangeable: sign in through one, refresh through another', async () => {
     const wrapKeys = [randomBytes(32)];
-    const one = await startRelay({
-      port: 0,
-      tokenUrl: `${sim.url}/oauth2/token`,
-      clientId: CLIENT_ID,
-      clientSecret: SECRET,
-      allowedOrigins: [EXT_ORIGIN],
-      logger: log,
-      wrapKeys,
-    });
-    const other = await startRelay({
-      port: 0,
-      tokenUrl: `${sim.url}/oauth2/token`,
-      clientId: CLIENT_ID,
-      clientSecret: SECRET,
-      allowedOrigins: [EXT_ORIGIN],
-      logger: log,
-      wrapKeys,
-    });
+    const one = await relayToSim({ wrapKeys });
+    const other = await relayToSim({ wrapKeys });
     try {
       const key = new TestKey();
       const tokens = await signIn(one.url, key);
@@ -237,15 +215,7 @@ describe('faults', () => {
   });
 
   it('a slow mock CIS2 times out as 502 upstream_error', async () => {
-    const impatient = await startRelay({
-      port: 0,
-      tokenUrl: `${sim.url}/oauth2/token`,
-      clientId: CLIENT_ID,
-      clientSecret: SECRET,
-      allowedOrigins: [EXT_ORIGIN],
-      timeoutMs: 200,
-      logger: log,
-    });
+    const impatient = await relayToSim({ timeoutMs: 200 });
     sim.injectFault({ route: 'CIS2_TOKEN', kind: 'latency', ms: 1000 });
     try {
       const { code, verifier } = await authorize();
@@ -262,14 +232,7 @@ describe('faults', () => {
     const gone = await startSimulator({ port: 0, clientSecret: SECRET });
     const goneUrl = gone.url;
     await gone.close();
-    const lonely = await startRelay({
-      port: 0,
-      tokenUrl: `${goneUrl}/oauth2/token`,
-      clientId: CLIENT_ID,
-      clientSecret: SECRET,
-      allowedOrigins: [EXT_ORIGIN],
-      logger: log,
-    });
+    const lonely = await relayToSim({ tokenUrl: `${goneUrl}/oauth2/token` });
     try {
       const { code, verifier } = await authorize();
       const answer = await callRelay(lonely.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
@@ -281,14 +244,7 @@ describe('faults', () => {
   });
 
   it('a wrong relay secret is 502 invalid_client with a message for IT', async () => {
-    const misconfigured = await startRelay({
-      port: 0,
-      tokenUrl: `${sim.url}/oauth2/token`,
-      clientId: CLIENT_ID,
-      clientSecret: 'not-the-secret',
-      allowedOrigins: [EXT_ORIGIN],
-      logger: log,
-    });
+    const misconfigured = await relayToSim({ clientSecret: 'not-the-secret' });
     sensitive.push('not-the-secret');
     try {
       const { code, verifier } = await authorize();
@@ -303,15 +259,7 @@ describe('faults', () => {
   });
 
   it('rate-limits refreshes per installation key with 429 and Retry-After', async () => {
-    const strict = await startRelay({
-      port: 0,
-      tokenUrl: `${sim.url}/oauth2/token`,
-      clientId: CLIENT_ID,
-      clientSecret: SECRET,
-      allowedOrigins: [EXT_ORIGIN],
-      refreshPerMinute: 1,
-      logger: log,
-    });
+    const strict = await relayToSim({ refreshPerMinute: 1 });
     try {
       const key = new TestKey();
       const tokens = await signIn(strict.url, key);

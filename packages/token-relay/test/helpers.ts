@@ -3,8 +3,7 @@
 // scripted platform token endpoint, and a caller that POSTs to the relay through real HTTP with an
 // Origin header, as the extension's service worker does.
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { RelayLogger } from '../src/server';
 
 export const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -122,37 +121,8 @@ export function assertNoneIn(haystack: string, needles: (string | undefined)[]):
   }
 }
 
-export interface SeenRequest {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}
-
-/** A loopback stand-in for the platform's token endpoint whose answers each test scripts. */
-export async function scriptedUpstream(handler: (req: SeenRequest, res: ServerResponse) => void) {
-  const seen: SeenRequest[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
-      seen.push(request);
-      handler(request, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+/** A loopback stand-in for the platform's token endpoint whose answers each test scripts (the repo's one scripted server). */
+export { scriptedServer as scriptedUpstream, type SeenRequest } from '../../../test/helpers/scripted-server';
 
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });

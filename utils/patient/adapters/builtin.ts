@@ -4,64 +4,58 @@
 import { compileAdapter } from '../compile';
 import type { HostAdapter } from '../types';
 
-const local = (path: string) => [`http://127.0.0.1/${path}`, `http://localhost/${path}`];
+/** A demo system's adapter: version 1, matching its pages under /demo/<system>/ on the local simulator. */
+function demo(id: `demo-${string}`, name: string, rest: Omit<HostAdapter, 'id' | 'name' | 'version' | 'matches'>): HostAdapter {
+  const path = `demo/${id.slice('demo-'.length)}/*`;
+  return { id, name, version: 1, matches: [`http://127.0.0.1/${path}`, `http://localhost/${path}`], ...rest };
+}
+
+/** A labelled cell in DemoGP's patient details table. */
+const detail = (label: string) => ({ label, within: '#patient-details' });
+/** A data-field in St Elsewhere's patient banner. */
+const banner = (field: string) => ({ selector: `#patient-banner [data-field="${field}"]` });
 
 /** DemoGP Clinical: table layout, labelled cells, NHS number printed `943 476 5919`. */
-export const demoGpAdapter: HostAdapter = {
-  id: 'demo-gp',
-  name: 'DemoGP Clinical (demo GP system)',
-  version: 1,
-  matches: local('demo/gp/*'),
+export const demoGpAdapter = demo('demo-gp', 'DemoGP Clinical (demo GP system)', {
   recordOpen: { selector: '#record[data-record="patient"]' },
   fields: {
     // Every demographics panel is read, so a second patient panel makes the page ambiguous.
-    nhsNumber: [
-      { selector: '#record .demographics td.pt-nhs', all: true },
-      { label: 'NHS Number', within: '#patient-details' },
-    ],
-    name: { label: 'Name', within: '#patient-details' },
-    birthDate: { label: 'Date of Birth', within: '#patient-details' },
-    gender: { label: 'Sex', within: '#patient-details' },
-    address: { label: 'Address', within: '#patient-details' },
-    gpPractice: { label: 'Usual GP', within: '#patient-details' },
+    nhsNumber: [{ selector: '#record .demographics td.pt-nhs', all: true }, detail('NHS Number')],
+    name: detail('Name'),
+    birthDate: detail('Date of Birth'),
+    gender: detail('Sex'),
+    address: detail('Address'),
+    gpPractice: detail('Usual GP'),
     problems: { selector: '#problems td.term', all: true },
     medications: { selector: '#medication td.drug', all: true },
     allergies: { selector: '#allergies td.allergy', all: true },
   },
   watch: ['#record'],
-};
+});
 
 /** St Elsewhere EPR: sticky patient banner with data-field attributes, tabs below. */
-export const demoEprAdapter: HostAdapter = {
-  id: 'demo-epr',
-  name: 'St Elsewhere EPR (demo hospital system)',
-  version: 1,
-  matches: local('demo/epr/*'),
+export const demoEprAdapter = demo('demo-epr', 'St Elsewhere EPR (demo hospital system)', {
   recordOpen: { selector: '#patient-banner[data-patient-banner]' },
   fields: {
     nhsNumber: { selector: '[data-field="nhs"]', all: true },
-    family: { selector: '#patient-banner [data-field="family"]' },
-    given: { selector: '#patient-banner [data-field="given"]' },
-    prefix: { selector: '#patient-banner [data-field="title"]' },
-    birthDate: { selector: '#patient-banner [data-field="dob"]' },
-    gender: { selector: '#patient-banner [data-field="gender"]' },
-    address: { selector: '#patient-banner [data-field="address"]' },
-    postcode: { selector: '#patient-banner [data-field="postcode"]' },
-    gpPractice: { selector: '#patient-banner [data-field="gp"]' },
+    family: banner('family'),
+    given: banner('given'),
+    prefix: banner('title'),
+    birthDate: banner('dob'),
+    gender: banner('gender'),
+    address: banner('address'),
+    postcode: banner('postcode'),
+    gpPractice: banner('gp'),
     problems: { selector: '#tab-problems li:not(.none)', all: true },
     medications: { selector: '#tab-medications li:not(.none)', all: true },
     allergies: { selector: '#tab-allergies li:not(.none)', all: true },
   },
   watch: ['#patient-banner'],
   buttonAnchor: '#patient-banner .banner-actions',
-};
+});
 
 /** CareFlow: single-page app, hash routing, patient header rendered client-side. */
-export const demoSpaAdapter: HostAdapter = {
-  id: 'demo-spa',
-  name: 'CareFlow (demo single-page app)',
-  version: 1,
-  matches: local('demo/spa/*'),
+export const demoSpaAdapter = demo('demo-spa', 'CareFlow (demo single-page app)', {
   recordOpen: { selector: '.pt-header[data-nhs]', absent: '.pt-loading' },
   fields: {
     nhsNumber: [{ selector: '.pt-header[data-nhs]', attr: 'data-nhs', all: true }],
@@ -75,7 +69,7 @@ export const demoSpaAdapter: HostAdapter = {
     allergies: { selector: '.pt-allergies li.item', all: true },
   },
   watch: ['#app'],
-};
+});
 
 export const BUILTIN_ADAPTERS: readonly HostAdapter[] = [demoGpAdapter, demoEprAdapter, demoSpaAdapter];
 
