@@ -8,7 +8,7 @@ import { type ComponentChildren, Fragment, type FunctionComponent } from 'preact
 import { useLayoutEffect, useMemo } from 'preact/hooks';
 import type { PanelApi } from '../../utils/referral/panel-api';
 import { PanelHeader } from './components/PanelHeader';
-import { PatientFrame } from './components/PatientFrame';
+import { PanelError, PatientFrame } from './components/PatientFrame';
 import { DraftScreen, DraftSteps } from './screens/Draft';
 import { NoDraftScreen } from './screens/NoDraft';
 import { SignedOutScreen } from './screens/SignedOut';
@@ -66,17 +66,14 @@ export function App({ api }: { api: PanelApi }) {
   // A layout effect, so the requests start straight after the first render instead of a frame later.
   useLayoutEffect(() => store.actions.connect(), [store]);
   const session = store.session.value;
-  const error = store.error.value;
-  const Screen = SCREENS[store.screen.value];
+  const screen = store.screen.value;
+  const Screen = SCREENS[screen];
   return (
     <main class="panel">
       <h1 class="nhs-visually-hidden">e-RS referral</h1>
       {session && <PanelHeader session={session} api={api} onChanged={store.actions.refreshSession} store={store} />}
-      {error && (
-        <div class="nhs-error-summary" role="alert" data-testid="panel-error">
-          <p>{error}</p>
-        </div>
-      )}
+      {/* Screens with a patient show it under the patient's name (PatientFrame). */}
+      {(screen === 'signed-out' || screen === 'referrals') && <PanelError store={store} />}
       <ReferralsBar store={store} />
       <RequestChoice store={store} />
       <Screen store={store} />

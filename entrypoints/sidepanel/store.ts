@@ -28,6 +28,7 @@ import {
   updateDraft,
   type OutstandingLetter,
 } from '../../utils/referral/store';
+import type { FieldProblem } from '../../utils/referral/search-checks';
 import { resumeBlocker, submitBlocker } from '../../utils/referral/submit';
 import { orderedCriteria } from './components/SearchForm';
 import { acceptPickedFiles } from './file-checks';
@@ -57,6 +58,8 @@ export function createPanelStore(api: PanelApi) {
   const searching = signal(false);
   const submitting = signal(false);
   const error = signal<string | undefined>(undefined);
+  /** What is wrong with the search, on its fields (utils/referral/search-checks.ts). */
+  const searchProblems = signal<FieldProblem[]>([]);
   const fileProblems = signal<string[]>([]);
   const drafts = signal<Draft[]>([]);
   const outstanding = signal<OutstandingLetter[]>([]);
@@ -206,6 +209,7 @@ export function createPanelStore(api: PanelApi) {
     if (owner !== o || move !== moves) return; // signed out, another user, or the user went elsewhere
     batch(() => {
       results.value = undefined;
+      searchProblems.value = [];
       draft.value = next;
     });
     await refreshLists();
@@ -411,7 +415,11 @@ export function createPanelStore(api: PanelApi) {
       if (!d || !ref) return;
       searching.value = true;
       error.value = undefined;
+      // The form's checks load with the first search, so the panel starts without them.
+      const checks = import('../../utils/referral/search-checks');
       try {
+        searchProblems.value = (await checks).searchFieldProblems(d.search.criteria);
+        if (searchProblems.value.length) return;
         const criteria = orderedCriteria(d.search.criteria);
         const result = await api.search({
           nhsNumber: d.patient.nhsNumber,
@@ -430,7 +438,9 @@ export function createPanelStore(api: PanelApi) {
         });
         void api.rememberSearch({ priority: criteria.priority, specialty: criteria.specialty });
       } catch (e) {
-        error.value = message(e);
+        const refused = (await checks.catch(() => undefined))?.searchRefusal(e as Error) ?? message(e);
+        if (typeof refused === 'string') error.value = refused;
+        else searchProblems.value = refused;
       } finally {
         searching.value = false;
       }
@@ -532,6 +542,7 @@ export function createPanelStore(api: PanelApi) {
     searching,
     submitting,
     error,
+    searchProblems,
     fileProblems,
     drafts,
     outstanding,

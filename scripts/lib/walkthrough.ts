@@ -200,10 +200,16 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
     await act(`Choose the letter file ${path.basename(options.letterFile!)}`, () => input.uploadFile(options.letterFile!));
     await panel.waitForSelector('[data-file-name]', { timeout: 10_000 });
   }
-  await shot(panel, 'ready-to-submit', '[data-testid="submit"]');
-  if (options.stopBefore === 'submit') return { actions, typedPatientFields: 0, steps, record, panel, screenshots: shots };
+  if (options.stopBefore === 'submit') {
+    await shot(panel, 'ready-to-submit', '[data-testid="submit"]');
+    return { actions, typedPatientFields: 0, steps, record, panel, screenshots: shots };
+  }
 
   await panel.waitForFunction(() => !(document.querySelector('[data-testid="submit"]') as HTMLButtonElement | null)?.disabled, { timeout: 10_000 });
+  // "Check your answers" is the submit step itself: the answers are read above Submit, no extra click.
+  await panel.waitForSelector('[data-testid="check-answers"]', { timeout: 10_000 });
+  step('   check your answers shown above Submit');
+  await shot(panel, 'check-your-answers', '[data-testid="check-answers"]');
   await act('Submit referral', () => panel.click('[data-testid="submit"]'));
   await panel.waitForSelector('[data-testid="done"], [data-testid="submit-error"], [data-testid="outcome-unknown"]', { timeout: 60_000 });
   if (!(await panel.$('[data-testid="done"]'))) {

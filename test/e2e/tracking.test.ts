@@ -134,6 +134,8 @@ describe('a letter outstanding on e-RS', () => {
     await panel.click(`${row} button[aria-expanded]`);
     await panel.waitForSelector('[data-testid="referral-add-letter"]', { timeout: 30_000 });
     await panel.click('[data-testid="referral-add-letter"]');
+    // The add-letter screen's own input: the patient's fresh draft has one too until it is replaced.
+    await panel.waitForSelector('[data-testid="attach-outstanding"]', { timeout: 30_000 });
     const input = (await panel.waitForSelector('#letter-file')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(LETTER);
     await panel.waitForSelector('[data-file-name]');

@@ -63,6 +63,19 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   SANDBOX_ERROR: 'The sandbox has no canned answer for this request.',
 };
 
+/** e-RS refusals of a search (A010) that are about one of its criteria, so the panel can show them on that field. */
+const SEARCH_CRITERION_CODES: Readonly<Record<string, string>> = {
+  SNOMED_NOT_FOUND: 'clinicalTerm',
+  REFERENCED_USER_IS_NOT_SPC: 'namedClinician',
+  REFERENCED_USER_IS_NOT_ACTIVE: 'namedClinician',
+};
+
+/** The search criterion an e-RS refusal is about, with its message, if it is about one. */
+export function criterionOf(error: ErsError): Record<string, string> | undefined {
+  const key = error.operation === 'A010' && error.code ? SEARCH_CRITERION_CODES[error.code] : undefined;
+  return key ? { [key]: error.message } : undefined;
+}
+
 const STATUS_MESSAGES: Readonly<Record<number, string>> = {
   400: 'e-RS could not accept the request as sent. This is a fault in the extension; please report it.',
   401: 'Your e-RS sign-in has expired. Sign in again; nothing has been lost.',

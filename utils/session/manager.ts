@@ -13,7 +13,7 @@ import { browser } from 'wxt/browser';
 import { sessionRecordItem, signOutPendingItem } from '../storage';
 import { ErsClient } from '../ers/client';
 import { notifyPages } from '../messages';
-import { ErsError } from '../ers/errors';
+import { criterionOf, ErsError } from '../ers/errors';
 import type { ErsCredentials } from '../ers/transport';
 import { ProtocolError, type ProtocolErrorBody } from '../messaging/kit';
 import { ownerKey } from '../referral/model';
@@ -558,6 +558,7 @@ export function mapSessionError(error: unknown): ProtocolErrorBody | undefined {
     return {
       code: `ers/${error.kind}`,
       message: error.message,
+      fields: criterionOf(error),
       details: {
         kind: error.kind,
         operation: error.operation,

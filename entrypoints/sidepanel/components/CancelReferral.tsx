@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { checkCancellation, MAX_CANCELLATION_COMMENT, type CancellationReason } from '../../../utils/ers/cancellation';
 import type { ReferralSummary } from '../../../utils/ers/parse';
 import { sendMessage } from '../../../utils/messaging/client';
+import { ErrorSummary } from './ErrorSummary';
 
 type Phase =
   | { kind: 'closed' }
@@ -83,11 +84,7 @@ export function CancelReferral({
   const mandatory = phase.kind === 'form' && phase.reasons?.find((r) => r.code === code)?.commentIsMandatory;
   return (
     <div class="cancel-referral" data-testid="cancel-referral">
-      {problem && (
-        <div class="nhs-error-summary" role="alert" data-testid="cancel-problem">
-          <p>{problem}</p>
-        </div>
-      )}
+      {problem && <ErrorSummary problems={[problem]} testId="cancel-problem" />}
       {phase.kind === 'closed' && (
         <button type="button" class="nhs-button nhs-button--warning" data-testid="cancel-start" disabled={!signedIn} onClick={() => void start()}>
           Cancel this referral

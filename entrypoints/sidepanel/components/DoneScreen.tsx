@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Draft } from '../../../utils/referral/model';
+import type { ReferenceData } from '../../../utils/referral/panel-api';
+import { ReferralSummary } from './ReferralSummary';
 
 /** e-RS shows a UBRN in groups of four: 0000 0007 0000. */
 export function formatUbrn(ubrn: string): string {
@@ -11,6 +13,8 @@ export interface DoneScreenProps {
   draft: Draft;
   letterUrl?: string;
   triageContactDays?: number;
+  /** Names the specialty and clinic type in what was sent. */
+  reference?: ReferenceData;
   /**
    * What happens next, when a feature says it (booking at the point of referral, screens/Booking.tsx),
    * given the usual words to show until, or unless, it has more to say.
@@ -19,7 +23,7 @@ export interface DoneScreenProps {
   onClose(): void;
 }
 
-export function DoneScreen({ draft, letterUrl, triageContactDays, next, onClose }: DoneScreenProps) {
+export function DoneScreen({ draft, letterUrl, triageContactDays, reference, next, onClose }: DoneScreenProps) {
   const s = draft.submission;
   const [copied, setCopied] = useState(false);
   const triage = s.route === 'A021' || s.route === 'A011+A016';
@@ -64,6 +68,8 @@ export function DoneScreen({ draft, letterUrl, triageContactDays, next, onClose 
           </button>
         </div>
       </div>
+      <h3>What was sent</h3>
+      <ReferralSummary draft={draft} reference={reference} />
       <h3>Patient letter</h3>
       {letterUrl ? (
         <p>

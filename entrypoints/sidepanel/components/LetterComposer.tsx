@@ -27,6 +27,7 @@ import {
 } from '../../../utils/letter/model';
 import { type LetterTemplate, type RecordField, fill, templateFor } from '../../../utils/letter/template';
 import type { PatientContextReport } from '../../../utils/patient/types';
+import { ErrorSummary } from './ErrorSummary';
 
 export interface LetterComposerProps {
   /** The letter saved with the referral draft, if one was started. */
@@ -215,15 +216,7 @@ export function LetterComposer(props: LetterComposerProps) {
           </fieldset>
         );
       })}
-      {problems.length > 0 && (
-        <div class="nhs-error-summary" role="alert" data-testid="letter-problems">
-          <ul>
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {problems.length > 0 && <ErrorSummary problems={problems} testId="letter-problems" />}
       <div class="composer__actions">
         <button type="button" class="nhs-button nhs-button--secondary" data-testid="letter-preview-button" disabled={off} onClick={() => setPreview(check())}>
           Preview

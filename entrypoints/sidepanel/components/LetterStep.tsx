@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ATTACHMENT_TYPES } from 'ers-contract';
 import type { Draft } from '../../../utils/referral/model';
+import { ErrorSummary } from './ErrorSummary';
 
 /** Accept attribute for the file input: every extension e-RS takes (file checks load only when a file is added). */
 const ACCEPT = Object.values(ATTACHMENT_TYPES)
@@ -89,18 +90,7 @@ export function LetterStep({ draft, disabled, problems, onFiles, onRemove, onLet
           )}
         </div>
       )}
-      {problems.length > 0 && (
-        <div class="nhs-error-summary" role="alert" aria-labelledby="letter-problems">
-          <h4 id="letter-problems" class="nhs-error-summary__title">
-            These files were not added
-          </h4>
-          <ul>
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {problems.length > 0 && <ErrorSummary title="These files were not added" problems={problems.map((text) => ({ text, field: 'letter-file' }))} />}
       {draft.files.length > 0 && (
         <ul class="file-list" aria-label="Letter files">
           {draft.files.map((f) => (

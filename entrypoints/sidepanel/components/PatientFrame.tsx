@@ -1,9 +1,15 @@
 // What every screen that may show a patient has around it, in this order: the panel's notice, the
 // draft's "needs attention", the open draft's patient (banner, "check this is the right patient",
-// "patient changed"), the screen itself, then the user's letters outstanding and drafts.
+// "patient changed"), the panel's error summary, the screen itself, then the user's letters
+// outstanding and drafts.
 import type { ComponentChildren } from 'preact';
 import type { PanelStore } from '../store';
 import { lazyComponent } from '../lazy';
+import { ErrorSummary } from './ErrorSummary';
+
+// The screens shown in this frame (advice, booking) take the error summary from it: the bundler then
+// keeps it in the scripts the panel starts with instead of a chunk of its own (docs/benchmarks.md).
+export { ErrorSummary };
 import { PatientBanner } from './PatientBanner';
 
 const DraftsList = lazyComponent(() => import('./DraftsList').then((m) => m.DraftsList));
@@ -21,6 +27,7 @@ export function PatientFrame({ store, children }: { store: PanelStore; children?
         </div>
       )}
       {draft && <DraftPatient store={store} />}
+      <PanelError store={store} />
       {children}
       <OutstandingLetters letters={store.outstanding.value} now={Date.now()} onComplete={(l) => void store.actions.completeOutstanding(l)} />
       <DraftsList
@@ -31,6 +38,13 @@ export function PatientFrame({ store, children }: { store: PanelStore; children?
       />
     </>
   );
+}
+
+/** The panel's error, or what is wrong with the search: at the top of the screen, below the patient's name. */
+export function PanelError({ store }: { store: PanelStore }) {
+  const error = store.error.value;
+  const problems = [...store.searchProblems.value, ...(error ? [error] : [])];
+  return problems.length ? <ErrorSummary problems={problems} testId="panel-error" /> : null;
 }
 
 export function Notice({ store }: { store: PanelStore }) {

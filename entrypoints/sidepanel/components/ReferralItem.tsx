@@ -14,6 +14,7 @@ import type { ReferralsStore } from '../referrals-store';
 import type { PanelStore } from '../store';
 import type { BookingProps } from '../screens/Booking';
 import { CancelReferral } from './CancelReferral';
+import { ErrorSummary } from './ErrorSummary';
 import { useLoaded } from './use-loaded';
 
 /** The booking flow, loaded the first time a referral's booking is opened. */
@@ -99,12 +100,11 @@ export function ReferralItem({
   return (
     <div class="nhs-card referral-item" data-testid="referral-item">
       {problem && (
-        <div class="nhs-error-summary" role="alert">
-          <p>{problem}</p>
+        <ErrorSummary problems={[problem]}>
           <button type="button" class="nhs-link-button" onClick={() => void read()}>
             Try again
           </button>
-        </div>
+        </ErrorSummary>
       )}
       {!opened && !problem && <p role="status">Reading this referral from e-RS…</p>}
       {r && (

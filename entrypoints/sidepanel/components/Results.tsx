@@ -1,7 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
 import { type Choice, Select } from '../../../components/Select';
-import type { ServiceSummary } from '../../../utils/ers/index';
+import type { SearchCriteria, ServiceSummary } from '../../../utils/ers/index';
+import { emptyResultsAdvice } from '../../../utils/referral/empty-results';
 import { bookingLabel, filterAndSort, shortlistRefusal, waitLabel, type ResultFilter, type ResultSort } from '../../../utils/referral/format';
+import type { ReferenceData } from '../../../utils/referral/panel-api';
+import { FieldLink } from './ErrorSummary';
 
 const BOOKING_CHOICES: readonly Choice[] = [
   ['all', 'All'],
@@ -19,12 +22,19 @@ const SORT_CHOICES: readonly Choice[] = [
 export interface ResultsProps {
   services: ServiceSummary[];
   shortlist: ServiceSummary[];
+  /** What was searched for, to say why nothing was found. */
+  criteria?: SearchCriteria;
+  reference?: ReferenceData;
   disabled?: boolean;
   onAdd(service: ServiceSummary): void;
 }
 
-/** Search results: filter and sort in the panel, add to the shortlist with the rules explained. */
-export function Results({ services, shortlist, disabled, onAdd }: ResultsProps) {
+/**
+ * Search results: filter and sort in the panel, add to the shortlist with the rules explained; why
+ * nothing was found; and, once a service is added, a bar at the bottom of the panel that goes to the
+ * shortlist and the steps after it without scrolling past the rest of the results.
+ */
+export function Results({ services, shortlist, criteria, reference, disabled, onAdd }: ResultsProps) {
   const [filter, setFilter] = useState<ResultFilter>({ booking: 'all' });
   const [sort, setSort] = useState<ResultSort>('relevance');
   const shown = useMemo(() => filterAndSort(services, filter, sort), [services, filter, sort]);
@@ -54,7 +64,11 @@ export function Results({ services, shortlist, disabled, onAdd }: ResultsProps) 
         />
         <Select id="result-sort" label="Sort" value={sort} choices={SORT_CHOICES} onChange={(v) => setSort(v as ResultSort)} />
       </div>
-      {shown.length === 0 && <p class="nhs-hint">No services match. Try other search options.</p>}
+      {services.length === 0 && criteria ? (
+        <NoServices criteria={criteria} reference={reference} />
+      ) : (
+        shown.length === 0 && <p class="nhs-hint">No services match the filter. Clear it or choose another type.</p>
+      )}
       <ul class="service-list">
         {shown.map((s) => {
           const refusal = shortlistRefusal(shortlist, s);
@@ -86,6 +100,31 @@ export function Results({ services, shortlist, disabled, onAdd }: ResultsProps) 
           );
         })}
       </ul>
+      {shortlist.length > 0 && (
+        <div class="selected-bar" data-testid="selected-bar">
+          <FieldLink to="shortlist-heading">{`${shortlist.length} selected — continue`}</FieldLink>
+        </div>
+      )}
     </section>
+  );
+}
+
+function NoServices({ criteria, reference }: { criteria: SearchCriteria; reference?: ReferenceData }) {
+  const name = (list: ReferenceData['specialties'] | undefined, code?: string) => list?.find((x) => x.code === code)?.display;
+  const advice = emptyResultsAdvice(criteria, {
+    specialty: name(reference?.specialties, criteria.specialty),
+    clinicType: name(reference?.clinicTypes, criteria.clinicType),
+  });
+  return (
+    <div class="nhs-inset" data-testid="no-services">
+      <p>{advice.why}</p>
+      <ul>
+        {advice.tries.map((t) => (
+          <li key={t.field}>
+            <FieldLink to={t.field}>{t.text}</FieldLink>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -1,19 +1,17 @@
 import { useMemo } from 'preact/hooks';
-import type { CommissioningProvisioning, Priority, SearchCriteria } from '../../../utils/ers/index';
+import type { Priority, SearchCriteria } from '../../../utils/ers/index';
 import type { SearchState } from '../../../utils/referral/model';
 import type { ReferenceData } from '../../../utils/referral/panel-api';
+import type { FieldProblem } from '../../../utils/referral/search-checks';
+import { lazyComponent } from '../lazy';
 
 const PRIORITIES: [Priority, string][] = [
   ['ROUTINE', 'Routine'],
   ['URGENT', 'Urgent'],
   ['TWO_WEEK_WAIT', 'Two week wait (suspected cancer)'],
 ];
-const DISTANCES = [5, 10, 25, 50, 100, 200];
-const PROVISIONING: [CommissioningProvisioning, string][] = [
-  ['ALL_AVAILABLE_FOR_BOOKING', 'All available for booking'],
-  ['LOCALLY_COMMISSIONABLE', 'Locally commissioned'],
-  ['NATIONALLY_AVAILABLE', 'Nationally available'],
-];
+// Loaded just after the panel paints (it is in the form, closed), so the panel starts without it.
+const MoreCriteria = lazyComponent(() => import('./MoreCriteria').then((m) => m.MoreCriteria));
 
 /**
  * The criteria in the order e-RS documents them (key order is the order sent), text trimmed here
@@ -47,11 +45,13 @@ export interface SearchFormProps {
   patientPostcode?: string;
   disabled?: boolean;
   busy?: boolean;
+  /** Problems with the last search, each on its control (shown in the error summary too). */
+  problems?: FieldProblem[];
   onChange(next: SearchState): void;
   onSearch(): void;
 }
 
-export function SearchForm({ value, reference, patientPostcode, disabled, busy, onChange, onSearch }: SearchFormProps) {
+export function SearchForm({ value, reference, patientPostcode, disabled, busy, problems, onChange, onSearch }: SearchFormProps) {
   const c = value.criteria;
   const set = (patch: Partial<SearchCriteria>) => onChange({ ...value, criteria: { ...c, ...patch } });
   const specialties = useMemo(() => (reference?.specialties ?? []).filter((s) => !s.retired).sort((a, b) => a.display.localeCompare(b.display)), [reference]);
@@ -79,6 +79,7 @@ export function SearchForm({ value, reference, patientPostcode, disabled, busy, 
             <label key={code} class="radio">
               <input
                 type="radio"
+                id={`priority-${code}`}
                 name="priority"
                 value={code}
                 checked={c.priority === code}
@@ -121,103 +122,9 @@ export function SearchForm({ value, reference, patientPostcode, disabled, busy, 
             </option>
           ))}
         </select>
-        <details class="more-criteria">
+        <details class="more-criteria" open={!!problems?.length || undefined}>
           <summary>More search options</summary>
-          <label class="nhs-label" for="clinical-term">
-            Clinical term (SNOMED CT code)
-          </label>
-          <input
-            id="clinical-term"
-            class="nhs-input"
-            inputMode="numeric"
-            value={c.clinicalTerm ?? ''}
-            onInput={(e) => set({ clinicalTerm: (e.target as HTMLInputElement).value || undefined })}
-          />
-          <label class="nhs-label" for="named-clinician">
-            Named clinician (SDS user ID)
-          </label>
-          <input
-            id="named-clinician"
-            class="nhs-input"
-            inputMode="numeric"
-            value={c.namedClinician ?? ''}
-            onInput={(e) => set({ namedClinician: (e.target as HTMLInputElement).value || undefined })}
-          />
-          <label class="nhs-label" for="distance">
-            Distance from {patientPostcode ? `patient (${patientPostcode})` : 'the patient'}
-          </label>
-          <select
-            id="distance"
-            class="nhs-select"
-            value={String(c.distanceLimit ?? '')}
-            disabled={!patientPostcode}
-            onChange={(e) => {
-              const v = (e.target as HTMLSelectElement).value;
-              set(v ? { distanceLimit: Number(v), postcode: patientPostcode } : { distanceLimit: undefined, postcode: undefined });
-            }}
-          >
-            <option value="">Any distance</option>
-            {DISTANCES.map((d) => (
-              <option key={d} value={String(d)}>
-                Within {d} miles
-              </option>
-            ))}
-          </select>
-          <label class="nhs-label" for="iwt">
-            Longest indicative wait (days)
-          </label>
-          <input
-            id="iwt"
-            class="nhs-input nhs-input--short"
-            type="number"
-            min={0}
-            value={c.indicativeAppointmentWaitTimeLimit ?? ''}
-            disabled={c.priority === 'TWO_WEEK_WAIT'}
-            aria-describedby="iwt-hint"
-            onInput={(e) => {
-              const v = (e.target as HTMLInputElement).value;
-              set({ indicativeAppointmentWaitTimeLimit: v === '' ? undefined : Math.max(0, Number(v)) });
-            }}
-          />
-          <p id="iwt-hint" class="nhs-hint">
-            Not used for two week wait referrals.
-          </p>
-          <label class="nhs-label" for="provisioning">
-            Commissioning
-          </label>
-          <select
-            id="provisioning"
-            class="nhs-select"
-            value={c.commissioningProvisioning ?? ''}
-            onChange={(e) => set({ commissioningProvisioning: ((e.target as HTMLSelectElement).value || undefined) as CommissioningProvisioning | undefined })}
-          >
-            <option value="">Default (all available for booking)</option>
-            {PROVISIONING.map(([code, label]) => (
-              <option key={code} value={code}>
-                {label}
-              </option>
-            ))}
-          </select>
-          <label class="nhs-label" for="sort">
-            Order results by
-          </label>
-          <select
-            id="sort"
-            class="nhs-select"
-            value={value.sortBy}
-            onChange={(e) => onChange({ ...value, sortBy: (e.target as HTMLSelectElement).value as SearchState['sortBy'] })}
-          >
-            <option value="DISTANCE">Distance</option>
-            <option value="IWT">Indicative wait</option>
-          </select>
-          <label class="checkbox">
-            <input
-              type="checkbox"
-              checked={c.ageAndGenderAppropriate}
-              onChange={(e) => set({ ageAndGenderAppropriate: (e.target as HTMLInputElement).checked })}
-            />
-            Only services suitable for the patient's age and sex
-          </label>
+          <MoreCriteria value={value} patientPostcode={patientPostcode} problems={problems} onChange={onChange} />
         </details>
         {needsNeed && (
           <p class="nhs-hint" id="need-hint">

@@ -1,4 +1,7 @@
 import type { Draft, SubmissionPhase } from '../../../utils/referral/model';
+import type { ReferenceData } from '../../../utils/referral/panel-api';
+import { lazyComponent } from '../lazy';
+import { ErrorSummary } from './ErrorSummary';
 
 const STEPS: { phase: SubmissionPhase[]; label: string }[] = [
   { phase: ['creating'], label: 'Creating the referral in e-RS' },
@@ -7,35 +10,38 @@ const STEPS: { phase: SubmissionPhase[]; label: string }[] = [
   { phase: ['attaching'], label: 'Attaching the letter to the referral' },
   { phase: ['letter-attached'], label: 'Producing the patient letter' },
 ];
+// "Check your answers" is this step itself (no extra screen or click before Submit); loaded when first shown.
+const CheckAnswers = lazyComponent(() => import('./ReferralSummary').then((m) => m.ReferralSummary));
 const ORDER: SubmissionPhase[] = ['editing', 'ready', 'creating', 'created', 'triaging', 'uploading', 'attaching', 'letter-attached', 'complete'];
 
 export interface SubmitStepProps {
   draft: Draft;
   blocker?: string;
   busy?: boolean;
+  reference?: ReferenceData;
   onSubmit(): void;
   onRetry(): void;
 }
 
 /** Submit once; then show where the submission is, what failed and what to do. */
-export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry }: SubmitStepProps) {
+export function SubmitStep({ draft, blocker, busy, reference, onSubmit, onRetry }: SubmitStepProps) {
   const s = draft.submission;
   const inFlight = s.phase !== 'editing' && s.phase !== 'ready' && s.phase !== 'complete';
   const at = ORDER.indexOf(s.phase);
   return (
     <section class="step" aria-labelledby="submit-heading">
       <h3 id="submit-heading" class="step__title">
-        <span class="step__number">4</span> Submit
+        <span class="step__number">4</span> Check your answers and submit
       </h3>
       {s.error && (
-        <div class="nhs-error-summary" role="alert" aria-labelledby="submit-error" data-testid="submit-error">
-          <h4 id="submit-error" class="nhs-error-summary__title">
-            {s.ubrn ? `Referral ${s.ubrn} was created, but a later step failed` : 'The referral was not created'}
-          </h4>
-          <p>{s.error.message}</p>
+        <ErrorSummary
+          title={s.ubrn ? `Referral ${s.ubrn} was created, but a later step failed` : 'The referral was not created'}
+          problems={[s.error.message]}
+          testId="submit-error"
+        >
           {s.error.code && <p class="nhs-hint">e-RS code: {s.error.code}</p>}
           <p class="nhs-hint">Everything you entered is kept.</p>
-        </div>
+        </ErrorSummary>
       )}
       {inFlight || (s.error && s.ubrn) ? (
         <>
@@ -61,10 +67,12 @@ export function SubmitStep({ draft, blocker, busy, onSubmit, onRetry }: SubmitSt
         </>
       ) : (
         <>
-          {blocker && (
+          {blocker ? (
             <p class="nhs-hint" role="status" id="submit-blocker">
               {blocker}
             </p>
+          ) : (
+            <CheckAnswers draft={draft} reference={reference} changeable />
           )}
           <button
             type="button"

@@ -2,6 +2,7 @@
 // first shown (App.tsx lazyScreen, inside the patient frame).
 import { LetterStep } from '../components/LetterStep';
 import type { PanelStore } from '../store';
+import { ErrorSummary } from '../components/ErrorSummary';
 
 export function AddLetterBody({ store }: { store: PanelStore }) {
   const draft = store.draft.value!;
@@ -24,11 +25,7 @@ export function AddLetterBody({ store }: { store: PanelStore }) {
           })
         }
       />
-      {draft.submission.error && (
-        <div class="nhs-error-summary" role="alert">
-          <p>{draft.submission.error.message}</p>
-        </div>
-      )}
+      {draft.submission.error && <ErrorSummary problems={[draft.submission.error.message]} />}
       <button
         type="button"
         class="nhs-button"

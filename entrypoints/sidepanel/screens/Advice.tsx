@@ -12,6 +12,7 @@ import { formatNhsNumber } from 'ers-contract/nhs-number';
 import { createAdviceStore, type AdvicePanelApi, type AdviceStore } from '../advice-store';
 import { referralsOf } from '../referrals-store';
 import type { PanelStore } from '../store';
+import { ErrorSummary } from '../components/PatientFrame';
 import type { ConversionAuthorisation } from '../../../utils/ers/advice';
 import { type Choice, Select } from '../../../components/Select';
 
@@ -24,11 +25,7 @@ export function AdviceBody({ store, api }: { store: PanelStore; api?: AdvicePane
   const error = advice.error.value;
   return (
     <>
-      {error && (
-        <div class="nhs-error-summary" role="alert" data-testid="advice-error">
-          <p>{error}</p>
-        </div>
-      )}
+      {error && <ErrorSummary problems={[error]} testId="advice-error" />}
       <Compose store={store} advice={advice} />
       <Requests advice={advice} store={store} />
     </>
@@ -258,14 +255,11 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
       </fieldset>
 
       {(problems.length > 0 || record.error) && (
-        <div class="nhs-error-summary" role="alert" data-testid="advice-problems">
-          <h3>{problems.length ? 'Before you send' : 'Not sent'}</h3>
-          <ul>
-            {(problems.length ? problems : [record.error!.message]).map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
+        <ErrorSummary
+          title={problems.length ? 'Before you send' : 'Not sent'}
+          problems={problems.length ? problems : [record.error!.message]}
+          testId="advice-problems"
+        />
       )}
       <button type="button" class="nhs-button" data-testid="advice-send" disabled={!editable || sending} onClick={() => void actions.send()}>
         {sending || advice.busy.value ? 'Sending…' : 'Send request for advice'}

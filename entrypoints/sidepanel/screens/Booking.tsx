@@ -12,6 +12,7 @@ import type { BookingOffer, BookingRecord } from '../../../utils/booking/model';
 import type { Draft, SearchState } from '../../../utils/referral/model';
 import type { ReferenceData } from '../../../utils/referral/panel-api';
 import { browserBookingApi, type BookingApi, type BookingTarget, type DeferReason } from '../booking-api';
+import { ErrorSummary } from '../components/PatientFrame';
 import { useLoaded } from '../components/use-loaded';
 
 const UK = 'Europe/London';
@@ -177,10 +178,9 @@ export function Booking({ target, shortlist = [], usual, api = browserBookingApi
         </div>
       )}
       {record?.problem && (record.phase === 'idle' || record.phase === 'outcome-unknown' || record.phase === 'booked') && (
-        <div class="nhs-error-summary" role="alert" data-testid="booking-problem">
-          <p>{record.problem.message}</p>
+        <ErrorSummary problems={[record.problem.message]} testId="booking-problem">
           <Offers offers={record.problem.offers} disabled={disabled} onDefer={defer} onCheck={() => run('Checking e-RS…', () => api.view(target)).then(show)} />
-        </div>
+        </ErrorSummary>
       )}
 
       {step.kind === 'none' &&
@@ -351,11 +351,7 @@ function LazyChangeServices(props: ComponentProps<typeof import('../components/C
 }
 
 function Problem({ message }: { message: string }) {
-  return (
-    <div class="nhs-error-summary" role="alert" data-testid="booking-error">
-      <p>{message}</p>
-    </div>
-  );
+  return <ErrorSummary problems={[message]} testId="booking-error" />;
 }
 
 function Offers({

@@ -14,6 +14,7 @@ export function DoneBody({ store }: { store: PanelStore }) {
     <DoneScreen
       draft={draft}
       letterUrl={store.letterUrl.value}
+      reference={store.reference.value}
       next={(usual) => <LazyBooking draft={draft} usual={usual} reference={store.reference.value} />}
       onClose={() => store.actions.closeDone(draft)}
     />

@@ -18,7 +18,14 @@ export function DraftScreen({ store }: { store: PanelStore }) {
   const { actions } = store;
   return (
     <DraftSteps store={store}>
-      <SubmitStep draft={draft} blocker={store.blocker.value} busy={store.submitting.value} onSubmit={actions.submit} onRetry={() => actions.retry(draft.id)} />
+      <SubmitStep
+        draft={draft}
+        blocker={store.blocker.value}
+        busy={store.submitting.value}
+        reference={store.reference.value}
+        onSubmit={actions.submit}
+        onRetry={() => actions.retry(draft.id)}
+      />
     </DraftSteps>
   );
 }
@@ -37,6 +44,7 @@ export function DraftSteps({ store, children }: { store: PanelStore; children?: 
         patientPostcode={draft.patient.postcode}
         disabled={!editable}
         busy={store.searching.value}
+        problems={store.searchProblems.value}
         onChange={(search) =>
           void actions.change((d) => {
             d.search = search;
@@ -47,7 +55,16 @@ export function DraftSteps({ store, children }: { store: PanelStore; children?: 
           void actions.search();
         }}
       />
-      {results && <Results services={results} shortlist={draft.shortlist} disabled={!editable} onAdd={actions.addToShortlist} />}
+      {results && (
+        <Results
+          services={results}
+          shortlist={draft.shortlist}
+          criteria={draft.search.criteria}
+          reference={store.reference.value}
+          disabled={!editable}
+          onAdd={actions.addToShortlist}
+        />
+      )}
       <Shortlist
         shortlist={draft.shortlist}
         flavour={store.session.value?.flavour ?? 'platform'}

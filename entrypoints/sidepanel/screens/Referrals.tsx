@@ -11,6 +11,7 @@ export { ReferralsBar } from '../components/ReferralsBar';
 import { referralsOf, type ReferralsStore } from '../referrals-store';
 import type { PanelStore } from '../store';
 import { useEffect, useState } from 'preact/hooks';
+import { ErrorSummary } from '../components/ErrorSummary';
 
 const LISTS: { list: ReferrerWorklist; title: string }[] = [
   { list: 'REJECTED_TRIAGE_RESPONSE', title: 'Rejected or returned by triage' },
@@ -80,11 +81,7 @@ export function ReferralsBody({ store }: { store: PanelStore }) {
           Check for changes
         </button>
       </p>
-      {referrals.problem.value && (
-        <div class="nhs-error-summary" role="alert">
-          <p>{referrals.problem.value}</p>
-        </div>
-      )}
+      {referrals.problem.value && <ErrorSummary problems={[referrals.problem.value]} />}
       <Recent store={store} referrals={referrals} />
       {!answer && !referrals.problem.value && <p role="status">Reading your referrals…</p>}
       {answer && <Converted store={store} referrals={referrals} />}
