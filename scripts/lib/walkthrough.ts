@@ -252,19 +252,23 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
   return { ubrn, actions, typedPatientFields: 0, steps, record, panel, patientLetter, screenshots: shots };
 }
 
-/** Attach the letter of the first referral under "Letters outstanding", and wait for the done screen. */
-export async function attachOutstandingLetter(panel: Page, letterFile: string): Promise<void> {
-  // After Finish the panel passes from the no-draft screen to the patient's fresh draft, each with
-  // its own lists: a button found on the first may be gone by the click, so find it again.
+/** Click `selector`, finding it again if the panel rendered it anew between finding and clicking. */
+export async function clickRendered(panel: Page, selector: string): Promise<void> {
   for (let tries = 0; ; tries++) {
     try {
-      await panel.click('[data-testid="outstanding"] button');
-      break;
+      return await panel.click(selector);
     } catch (error) {
       if (tries >= 5 || !/detached/i.test((error as Error).message)) throw error;
       await sleep(200);
     }
   }
+}
+
+/** Attach the letter of the first referral under "Letters outstanding", and wait for the done screen. */
+export async function attachOutstandingLetter(panel: Page, letterFile: string): Promise<void> {
+  // After Finish the panel passes from the no-draft screen to the patient's fresh draft, each with
+  // its own lists: a button found on the first may be gone by the click.
+  await clickRendered(panel, '[data-testid="outstanding"] button');
   // The add-letter screen's own input (the patient's fresh draft below has one too, until it is replaced).
   await panel.waitForSelector('[data-testid="attach-outstanding"]');
   const input = (await panel.waitForSelector('#letter-file')) as ElementHandle<HTMLInputElement>;

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { USER_IDS } from 'ers-simulator';
 import { examplePath } from 'ers-contract/files';
 import { requestLog } from '../../scripts/lib/ers-requests';
-import { referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
+import { clickRendered, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { expectAccessible } from '../helpers/axe';
 import { startSignedInHarness, type Harness } from './harness';
 
@@ -80,7 +80,8 @@ describe('a referral awaiting booking, from the Referrals view', () => {
 
     // Then book again: the new service's free slots, earliest first, one click.
     await panel.waitForSelector(`${row} [data-slot-id]`, { timeout: 30_000 });
-    await panel.click(`${row} [data-slot-id]`);
+    // The row renders again when the lists come back from the refresh the change set off.
+    await clickRendered(panel, `${row} [data-slot-id]`);
 
     // Booked: off "awaiting booking" at once, said at the top of the view with its appointment.
     const recent = `[data-testid="referrals-recent"] [data-ubrn="${ubrn}"][data-recent="booked"]`;
