@@ -467,6 +467,11 @@ export function createPanelStore(api: PanelApi) {
         return;
       }
       const { added, problems } = accepted;
+      // The files were stored for the draft open when they were picked: never add them to another.
+      if (draft.peek()?.id !== d.id) {
+        error.value = 'The referral on screen changed while the file was being checked, so it was not added. Add it again.';
+        return;
+      }
       fileProblems.value = problems;
       if (added.length)
         await change((x) => {
