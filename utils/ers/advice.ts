@@ -298,7 +298,11 @@ export interface CreateAdviceInput extends Omit<CreateAdviceBody, 'serviceId'> {
 
 function requirePlatform(client: ErsClient, operation: string): void {
   if (client.flavour !== 'platform') {
-    throw new ErsError({ kind: 'rule', operation, message: `${operation} exists only on the platform API: Advice and Guidance needs the platform e-RS API.` });
+    throw new ErsError({
+      kind: 'rule',
+      operation,
+      message: 'Advice and Guidance needs the current e-RS connection, not the older (smartcard) one: ask in the e-RS web application, or ask NHS IT.',
+    });
   }
 }
 

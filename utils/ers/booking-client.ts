@@ -137,7 +137,12 @@ export async function deferToProvider(
 }
 
 function requirePlatform(client: ErsClient, operation: string): void {
-  if (client.flavour !== 'platform') throw new ErsError({ kind: 'rule', operation, message: `${operation} exists only on the platform API.` });
+  if (client.flavour !== 'platform')
+    throw new ErsError({
+      kind: 'rule',
+      operation,
+      message: 'Booking from here needs the current e-RS connection, not the older (smartcard) one: book in the e-RS web application, or ask NHS IT.',
+    });
 }
 
 /** A033: one service (R4). */

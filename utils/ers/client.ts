@@ -487,7 +487,11 @@ export class ErsClient {
 
   private requireFlavour(flavour: Flavour, operation: string): void {
     if (this.flavour !== flavour) {
-      throw new ErsError({ kind: 'rule', operation, message: `${operation} exists only on the ${flavour} API.` });
+      throw new ErsError({
+        kind: 'rule',
+        operation,
+        message: `This is not available with ${this.flavour === 'legacy' ? 'the older (smartcard)' : 'the current'} e-RS connection: ask NHS IT which e-RS connection this organisation uses.`,
+      });
     }
   }
 
