@@ -2,6 +2,7 @@
 // submit are shared with the outcome-unknown screen (screens/OutcomeUnknown.tsx).
 import type { ComponentChildren } from 'preact';
 import { isSubmitted } from '../../../utils/referral/model';
+import { DraftProgress } from '../components/DraftProgress';
 import { LetterStep } from '../components/LetterStep';
 import { PatientFrame } from '../components/PatientFrame';
 import { SearchForm } from '../components/SearchForm';
@@ -38,6 +39,7 @@ export function DraftSteps({ store, children }: { store: PanelStore; children?: 
   const { actions } = store;
   return (
     <PatientFrame store={store}>
+      <DraftProgress draft={draft} />
       <SearchForm
         value={draft.search}
         reference={store.reference.value}
