@@ -243,19 +243,16 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
       edit({ referringClinician: v.trim() || undefined });
     },
     async addFiles(picked: { blob: Blob; name: string }[]) {
-      const record = current.peek();
-      if (!record) return;
       const accepted = await acceptFilesFor(
-        record.id,
-        () => current.peek()?.id,
+        () => current.peek(),
         picked,
-        record.files.map((x) => x.name),
-        async (f): Promise<AdviceFile> => {
+        async (record, f): Promise<AdviceFile> => {
           const key = `${record.id}:${crypto.randomUUID()}`;
           await putAdviceFile(record.id, key, f.blob);
           return { key, name: f.name, contentType: f.contentType, size: f.blob.size };
         },
       );
+      if (!accepted) return;
       if ('failed' in accepted) return void (error.value = accepted.failed);
       const { added, problems: problemsFound } = accepted;
       fileProblems.value = problemsFound;
