@@ -253,7 +253,10 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
         },
       );
       if (!accepted) return;
-      if ('failed' in accepted) return void (error.value = accepted.failed);
+      if ('failed' in accepted) {
+        error.value = accepted.failed;
+        return;
+      }
       const { added, problems: problemsFound } = accepted;
       fileProblems.value = problemsFound;
       if (added.length) edit({ files: [...(current.peek()?.files ?? []), ...added] });

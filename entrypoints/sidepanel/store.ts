@@ -461,7 +461,10 @@ export function createPanelStore(api: PanelApi) {
         },
       );
       if (!accepted) return;
-      if ('failed' in accepted) return void (error.value = accepted.failed);
+      if ('failed' in accepted) {
+        error.value = accepted.failed;
+        return;
+      }
       const { added, problems } = accepted;
       fileProblems.value = problems;
       if (added.length)
