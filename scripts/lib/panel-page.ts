@@ -17,5 +17,9 @@ export async function loadPanelScript(page: Page, contents: string): Promise<voi
     minify: true,
   });
   await page.setContent(`<!doctype html><html><head><style>${pageCss('sidepanel')}</style></head><body></body></html>`);
+  // No extension here: the stores' listeners for the background's page events get a runtime that never sends any.
+  await page.addScriptTag({
+    content: 'window.chrome = window.chrome || {}; chrome.runtime = chrome.runtime || { onMessage: { addListener() {}, removeListener() {} } };',
+  });
   await page.addScriptTag({ content: out.outputFiles[0]!.text });
 }
