@@ -12,14 +12,13 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { registerAdvice } from '../../utils/advice/background';
 import type { AdviceRecord } from '../../utils/advice/model';
 import { idbAdviceStore, resetAdviceDbConnection } from '../../utils/advice/store';
-import { ErsClient } from '../../utils/ers';
+import type { ErsClient } from '../../utils/ers';
 import { createAdvice } from '../../utils/ers/advice';
 import { router } from '../../utils/messages';
-import { sessionManager, type SessionDeps } from '../../utils/session/manager';
-import type { SessionRecord } from '../../utils/session/state';
-import { defaultSettings, saveSettings } from '../../utils/settings/index';
+import { saveSettings } from '../../utils/settings/index';
 import { registerTracking } from '../../utils/tracking/background';
 import { fromBase64 } from '../../utils/tracking/files';
+import { signInToSimulator } from '../helpers/signed-in';
 
 const NHS = '9434765919';
 const OWNER = { userId: USER_IDS.adams, ods: 'B86001' };
@@ -35,37 +34,10 @@ const log: string[] = [];
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 7, log: (line) => log.push(line) });
-  const token = sim.issueToken(OWNER.userId);
-  client = new ErsClient({
-    flavour: 'platform',
-    baseUrl: `${sim.url}/referrals/FHIR`,
-    credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: OWNER.ods }),
-  });
-  const role = { businessFunction: 'REFERRING_CLINICIAN', ods: OWNER.ods };
-  let stored: SessionRecord | undefined = {
-    status: 'active',
-    flavour: 'platform',
-    environment: 'simulator',
-    user: { id: OWNER.userId, name: 'Dr Kate ADAMS' },
-    roles: [role],
-    role,
-    secrets: { accessToken: token, expiresAt: Date.now() + 3_600_000 },
-    updatedAt: Date.now(),
-  };
-  const deps: SessionDeps = {
-    boot: crypto.randomUUID(),
-    now: () => Date.now(),
-    getSettings: async () => ({ ...defaultSettings('simulator'), platformBaseUrl: `${sim.url}/referrals/FHIR` }),
-    load: async () => stored,
-    save: async (r) => void (stored = r),
-    signOutPending: { get: async () => false, set: async () => undefined },
-    launchWebAuthFlow: async () => undefined,
-    redirectUrl: () => 'https://example.chromiumapp.org/',
-    broadcast: () => undefined,
-    scheduleRefresh: () => undefined,
-  };
   fakeBrowser.reset();
-  await sessionManager(deps).ready;
+  const signedIn = signInToSimulator(sim, OWNER);
+  client = signedIn.client;
+  await signedIn.ready;
   registerAdvice(() => now);
   registerTracking();
 });
