@@ -13,12 +13,12 @@ import { registerAdvice } from '../../utils/advice/background';
 import type { AdviceRecord } from '../../utils/advice/model';
 import { idbAdviceStore, resetAdviceDbConnection } from '../../utils/advice/store';
 import type { ErsClient } from '../../utils/ers';
-import { createAdvice } from '../../utils/ers/advice';
 import { router } from '../../utils/messages';
 import { saveSettings } from '../../utils/settings/index';
 import { registerTracking } from '../../utils/tracking/background';
 import { fromBase64 } from '../../utils/tracking/files';
 import { signInToSimulator } from '../helpers/signed-in';
+import { sentAdvice } from '../helpers/advice';
 
 const NHS = '9434765919';
 const OWNER = { userId: USER_IDS.adams, ods: 'B86001' };
@@ -57,28 +57,7 @@ beforeEach(async () => {
 
 /** A request sent to the simulator, kept in this user's list as the send machine leaves it. */
 async function sent(id: string, conversion: 'AUTHORISED_TO_CONVERT' | 'NOT_AUTHORISED_TO_CONVERT' = 'NOT_AUTHORISED_TO_CONVERT'): Promise<AdviceRecord> {
-  const found = await client.searchServices({
-    nhsNumber: NHS,
-    requestType: 'ADVICE_AND_GUIDANCE_REQUEST',
-    criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true },
-  });
-  const created = await createAdvice(
-    client,
-    { nhsNumber: NHS, conversion, criteria: found.criteria, serviceIds: [found.services[0].id], request: 'Palpitations?' },
-    {},
-  );
-  const record: AdviceRecord = {
-    id,
-    owner: OWNER_KEY,
-    patient: { nhsNumber: NHS, displayName: 'JONES, Sarah' },
-    request: 'Palpitations?',
-    files: [],
-    phase: 'sent',
-    ubrn: created.ubrn,
-    tracking: { status: created.status, version: created.version, seenVersion: created.version },
-    createdAt: T0,
-    updatedAt: T0,
-  };
+  const record = await sentAdvice(client, { id, owner: OWNER_KEY, request: 'Palpitations?', conversion, at: T0 });
   await idbAdviceStore.put(record);
   return record;
 }
