@@ -2,7 +2,7 @@
 // booking records in (fake) IndexedDB. Faults stand in for the provider's PAS and for a lost answer.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { USER_IDS } from 'ers-simulator';
+import { type FaultSpec, USER_IDS } from 'ers-simulator';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BOOKED_AFTER_ALL, READ_BACK_FAILED } from '../../utils/booking/explain';
 import { bookOnce, cancelOnce, deferOnce, resolveBooking, resumeBookings, type BookingContext } from '../../utils/booking/machine';
@@ -38,6 +38,14 @@ function referral() {
 
 async function earliest(r: BookableReferral) {
   return (await listSlots(ctx.client, r, { serviceId: '11002' })).slots[0];
+}
+
+/** Books the earliest slot at service 11002 with `fault` on the way. */
+async function bookWith(fault: FaultSpec) {
+  const r = await referral();
+  const slot = await earliest(r);
+  sim().injectFault(fault);
+  return { r, slot, rec: await bookOnce(ctx, r, '11002', slot) };
 }
 
 describe('services (R4)', () => {
@@ -84,10 +92,7 @@ describe('booking at most once', () => {
   });
 
   it('PAS timeout after the booking was made: read back shows it booked; asking again sends nothing', async () => {
-    const r = await referral();
-    const slot = await earliest(r);
-    sim().injectFault({ route: 'A016', kind: 'pas', status: 504, applied: true });
-    const rec = await bookOnce(ctx, r, '11002', slot);
+    const { r, slot, rec } = await bookWith({ route: 'A016', kind: 'pas', status: 504, applied: true });
     expect([rec.phase, rec.notice]).toEqual(['booked', BOOKED_AFTER_ALL]);
     expect(rec.appointment?.slot).toBe(slot.reference);
     const again = await bookOnce(ctx, r, '11002', slot);
@@ -96,10 +101,7 @@ describe('booking at most once', () => {
   });
 
   it('PAS timeout without a booking: not booked, and defer with BOOKING_ATTEMPT_PROBLEM is offered and works', async () => {
-    const r = await referral();
-    const slot = await earliest(r);
-    sim().injectFault({ route: 'A016', kind: 'pas', status: 504, applied: false });
-    const rec = await bookOnce(ctx, r, '11002', slot);
+    const { rec } = await bookWith({ route: 'A016', kind: 'pas', status: 504, applied: false });
     expect(rec.phase).toBe('idle');
     expect(rec.problem?.message).toMatch(/did not answer in time.*no appointment was booked/);
     expect(rec.problem?.offers).toContainEqual({ defer: 'BOOKING_ATTEMPT_PROBLEM' });
@@ -110,10 +112,7 @@ describe('booking at most once', () => {
   });
 
   it('slot taken between listing and booking: plain message, fresh slots or a SLOT_NOT_AVAILABLE deferral quoting it', async () => {
-    const r = await referral();
-    const slot = await earliest(r);
-    sim().injectFault({ route: 'A016', kind: 'slot-taken' });
-    const rec = await bookOnce(ctx, r, '11002', slot);
+    const { r, slot, rec } = await bookWith({ route: 'A016', kind: 'slot-taken' });
     expect(rec.phase).toBe('idle');
     expect(rec.problem?.message).toMatch(/taken by someone else/);
     expect(rec.problem?.offers).toEqual(['fresh-slots', { defer: 'SLOT_NOT_AVAILABLE', slot: slot.reference }]);
