@@ -15,7 +15,7 @@ import type { ParametersResource } from '../../utils/ers/fhir';
 import type { SearchInput, SearchResult, ServiceSummary } from '../../utils/ers/index';
 import { sendMessage } from '../../utils/messaging/client';
 import { adviceReplies } from './components/RequestChoice';
-import { acceptPickedFiles } from './file-checks';
+import { acceptFilesFor } from './file-checks';
 import type { PanelStore } from './store';
 
 type Edit = Pick<AdviceRecord, 'service' | 'criteria' | 'request' | 'files' | 'conversion' | 'referringClinician'>;
@@ -245,7 +245,9 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
     async addFiles(picked: { blob: Blob; name: string }[]) {
       const record = current.peek();
       if (!record) return;
-      const accepted = await acceptPickedFiles(
+      const accepted = await acceptFilesFor(
+        record.id,
+        () => current.peek()?.id,
         picked,
         record.files.map((x) => x.name),
         async (f): Promise<AdviceFile> => {
@@ -254,10 +256,7 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
           return { key, name: f.name, contentType: f.contentType, size: f.blob.size };
         },
       );
-      if ('failed' in accepted) {
-        error.value = accepted.failed;
-        return;
-      }
+      if ('failed' in accepted) return void (error.value = accepted.failed);
       const { added, problems: problemsFound } = accepted;
       fileProblems.value = problemsFound;
       if (added.length) edit({ files: [...(current.peek()?.files ?? []), ...added] });

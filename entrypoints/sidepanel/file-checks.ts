@@ -14,3 +14,20 @@ export async function acceptPickedFiles<T extends { name: string }>(...args: Par
   }
   return letters.acceptFiles(...args);
 }
+
+/** Said when the panel moved to another draft or request while a picked file was being checked. */
+export const MOVED_ON = 'The referral or request on screen changed while the file was being checked, so it was not added. Add it again.';
+
+/**
+ * Check and keep picked files for the draft or A&G request `forId`, and answer them only if it is
+ * still the one open (`openId`): a file is stored under the item it was picked for and never listed
+ * on another (docs/clinical-safety/hazard-log.md C1.5).
+ */
+export async function acceptFilesFor<T extends { name: string }>(
+  forId: string,
+  openId: () => string | undefined,
+  ...args: Parameters<typeof acceptFiles<T>>
+): Promise<Accepted<T> | { failed: string }> {
+  const accepted = await acceptPickedFiles(...args);
+  return 'failed' in accepted || openId() === forId ? accepted : { failed: MOVED_ON };
+}

@@ -31,7 +31,7 @@ import {
 import type { FieldProblem } from '../../utils/referral/search-checks';
 import { resumeBlocker, submitBlocker } from '../../utils/referral/submit';
 import { orderedCriteria } from './components/SearchForm';
-import { acceptPickedFiles } from './file-checks';
+import { acceptFilesFor } from './file-checks';
 
 type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
 
@@ -453,7 +453,9 @@ export function createPanelStore(api: PanelApi) {
     async addFiles(files: { blob: Blob; name: string }[]) {
       const d = draft.peek();
       if (!d) return;
-      const accepted = await acceptPickedFiles(
+      const accepted = await acceptFilesFor(
+        d.id,
+        () => draft.peek()?.id,
         files,
         d.files.map((x) => x.name),
         async (f): Promise<Draft['files'][number]> => {
@@ -462,16 +464,8 @@ export function createPanelStore(api: PanelApi) {
           return { id, name: f.name, contentType: f.contentType, size: f.blob.size, note: f.note };
         },
       );
-      if ('failed' in accepted) {
-        error.value = accepted.failed;
-        return;
-      }
+      if ('failed' in accepted) return void (error.value = accepted.failed);
       const { added, problems } = accepted;
-      // The files were stored for the draft open when they were picked: never add them to another.
-      if (draft.peek()?.id !== d.id) {
-        error.value = 'The referral on screen changed while the file was being checked, so it was not added. Add it again.';
-        return;
-      }
       fileProblems.value = problems;
       if (added.length)
         await change((x) => {
