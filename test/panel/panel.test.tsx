@@ -20,6 +20,16 @@ async function shortlistService1() {
   await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
 }
 
+/** Opens the panel on Mrs JONES's draft and stores a patient letter PDF for it, as a submission leaves it. */
+async function openWithPatientLetter() {
+  const api = fakeApi({ report: report(NHS, 'JONES') });
+  render(<App api={api.api} />);
+  const id = draftId(OWNER, HOST, NHS);
+  await waitFor(async () => expect(await getDraft(id)).toBeDefined());
+  await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
+  return { api, id };
+}
+
 /** This user's draft for another patient (Ms TAYLOR), started on another page of the same system. */
 function taylorDraft(): Draft {
   return newDraft({
@@ -267,11 +277,7 @@ describe('drafts', () => {
 
 describe('done screen', () => {
   it('shows the UBRN large and copyable, the patient letter and what happens next', async () => {
-    const api = fakeApi({ report: report(NHS, 'JONES') });
-    render(<App api={api.api} />);
-    const id = draftId(OWNER, HOST, NHS);
-    await waitFor(async () => expect(await getDraft(id)).toBeDefined());
-    await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
+    const { api, id } = await openWithPatientLetter();
     await updateDraft(id, (d) => {
       d.submission = {
         phase: 'complete',
@@ -292,11 +298,7 @@ describe('done screen', () => {
 
 describe('after a referral with its letter to follow', () => {
   it('Finish starts a fresh referral for the same patient; the sent one stays listed with its letter outstanding', async () => {
-    const api = fakeApi({ report: report(NHS, 'JONES') });
-    render(<App api={api.api} />);
-    const id = draftId(OWNER, HOST, NHS);
-    await waitFor(async () => expect(await getDraft(id)).toBeDefined());
-    await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
+    const { api, id } = await openWithPatientLetter();
     await putOutstanding({
       ubrn: '000000070002',
       owner: OWNER,
