@@ -5,9 +5,8 @@
 // every download (its one-time address is never kept) and only when the conversation lists it.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { startSimulator, type RunningSimulator } from 'ers-simulator';
 import { USER_IDS } from 'ers-simulator/users';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { registerAdvice } from '../../utils/advice/background';
 import type { AdviceRecord } from '../../utils/advice/model';
@@ -18,6 +17,7 @@ import { saveSettings } from '../../utils/settings/index';
 import { registerTracking } from '../../utils/tracking/background';
 import { fromBase64 } from '../../utils/tracking/files';
 import { signInToSimulator } from '../helpers/signed-in';
+import { simulatorForFile } from '../helpers/simulator-suite';
 import { sentAdvice } from '../helpers/advice';
 
 const NHS = '9434765919';
@@ -26,26 +26,22 @@ const OWNER_KEY = `${OWNER.userId}@${OWNER.ods}`;
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 
-let sim: RunningSimulator;
+const sim = simulatorForFile(7, (line) => log.push(line));
 let client: ErsClient;
 let now = T0;
 /** "METHOD /path status" of each request the simulator answered. */
 const log: string[] = [];
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 7, log: (line) => log.push(line) });
   fakeBrowser.reset();
-  const signedIn = signInToSimulator(sim, OWNER);
+  const signedIn = signInToSimulator(sim(), OWNER);
   client = signedIn.client;
   await signedIn.ready;
   registerAdvice(() => now);
   registerTracking();
 });
-afterAll(() => sim.close());
 
 beforeEach(async () => {
-  sim.reset();
-  sim.clearFaults();
   globalThis.indexedDB = new IDBFactory();
   resetAdviceDbConnection();
   await fakeBrowser.storage.local.clear();
@@ -63,7 +59,7 @@ async function sent(id: string, conversion: 'AUTHORISED_TO_CONVERT' | 'NOT_AUTHO
 }
 
 const respond = (ubrn: string, body: object) =>
-  fetch(`${sim.url}/_admin/advice/${ubrn}/respond`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${sim().url}/_admin/advice/${ubrn}/respond`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Fires the polling alarm at `at` and waits for its round to finish. */
 async function alarmAt(at: number): Promise<void> {
@@ -119,7 +115,7 @@ describe('A&G polling in the background', () => {
   it("a 429's Retry-After holds every read, the user's check included, until it has passed", async () => {
     await saveSettings({ adviceCheckMinutes: 5 });
     const r = await sent('req-a');
-    sim.injectFault({ route: 'A024', kind: 'status', status: 429, retryAfterSeconds: 3600, count: 1 });
+    sim().injectFault({ route: 'A024', kind: 'status', status: 429, retryAfterSeconds: 3600, count: 1 });
     await alarmAt(T0);
     expect((await idbAdviceStore.get('req-a'))?.tracking?.lastError).toMatchObject({ status: 429 });
     const after429 = a024Reads();
@@ -183,7 +179,7 @@ describe("the provider's file", () => {
 describe('a request the provider converts', () => {
   it('joins the referral tracking at once, and is followed from the worklists once e-RS lists it', async () => {
     const r = await sent('req-a', 'AUTHORISED_TO_CONVERT');
-    await fetch(`${sim.url}/_admin/advice/${r.ubrn}/convert`, { method: 'POST', body: '{}' });
+    await fetch(`${sim().url}/_admin/advice/${r.ubrn}/convert`, { method: 'POST', body: '{}' });
     await alarmAt(T0);
     expect(await statusOf('req-a')).toBe('ADVICE_CONVERTED');
     // Waiting at the provider: on none of the referrer worklists, shown from this user's A&G list.
@@ -191,7 +187,7 @@ describe('a request the provider converts', () => {
     expect(Object.values(first.lists).flatMap((l: any) => l.items.map((i: { ubrn: string }) => i.ubrn))).not.toContain(r.ubrn);
     expect(first.converted).toEqual([expect.objectContaining({ ubrn: r.ubrn, nhsNumber: NHS, displayName: 'JONES, Sarah' })]);
     // The provider rejects it: e-RS lists it, and from then on it is followed there only.
-    await fetch(`${sim.url}/_admin/referrals/${r.ubrn}/reject`, { method: 'POST', body: '{}' });
+    await fetch(`${sim().url}/_admin/referrals/${r.ubrn}/reject`, { method: 'POST', body: '{}' });
     await fakeBrowser.storage.session.clear();
     const second = (await send({ type: 'tracking/worklists', refresh: true })).data;
     expect(second.lists.REJECTED_TRIAGE_RESPONSE.items.map((i: { ubrn: string }) => i.ubrn)).toContain(r.ubrn);

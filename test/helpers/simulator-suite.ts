@@ -3,11 +3,11 @@
 import { startSimulator, type RunningSimulator } from 'ers-simulator';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
-/** Registers the simulator's start, reset and close in the calling file; call the result for it. */
-export function simulatorForFile(seed: number): () => RunningSimulator {
+/** Registers the simulator's start, reset and close in the calling file; call the result for it. `log` gets a line per request answered. */
+export function simulatorForFile(seed: number, log?: (line: string) => void): () => RunningSimulator {
   let sim: RunningSimulator | undefined;
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0, seed });
+    sim = await startSimulator({ port: 0, seed, log });
   });
   afterAll(async () => {
     await sim?.close();
