@@ -3,33 +3,25 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
-import { startContentRuntime, type ContentRuntime, type ContentRuntimeDeps } from '../../utils/patient/content-runtime';
-import { parsePageRead } from '../../utils/patient/parse';
+import type { ContentRuntime, ContentRuntimeDeps } from '../../utils/patient/content-runtime';
 import type { PatientContentMessage } from '../../utils/patient/messages';
-import { SETTLE_MS } from '../../utils/patient/watcher';
 import { FIXTURES, demoPage } from './helpers';
+import { startOnPage } from './runtime';
 
 const SPA_JS = demoPage('spa/app.js');
 const RECORD_URL = 'http://127.0.0.1:8080/demo/gp/record-9434765919.html';
 const SPA_DATA = demoPage('spa/patients.js');
 
-const setUrl = (u: string) => (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(u);
 let sent: PatientContentMessage[];
 let rt: ContentRuntime | undefined;
 
 async function start(url: string, html: string, delayMs = 200, send?: ContentRuntimeDeps['send']) {
-  setUrl(url);
-  document.body.innerHTML = html.replace(/<link [^>]*>/g, '');
   sent = [];
-  rt = await startContentRuntime({
-    win: window,
-    parse: async (read) => parsePageRead(read),
+  rt = await startOnPage(url, html.replace(/<link [^>]*>/g, ''), {
     send: send ?? (async (m) => (sent.push(m), { ok: true, data: {} })),
     loadAdapters: async () => BUILTIN_ACTIVE_ADAPTERS,
     delayMs,
   });
-  // A reading is published once it has settled (utils/patient/watcher.ts).
-  if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(SETTLE_MS);
   return rt;
 }
 const contexts = () => sent.filter((m) => m.type === 'patient-context').map((m) => m.context);
