@@ -243,20 +243,20 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
       edit({ referringClinician: v.trim() || undefined });
     },
     async addFiles(picked: { blob: Blob; name: string }[]) {
-      const record = current.peek();
-      if (!record) return;
       const accepted = await acceptFilesFor(
-        record.id,
-        () => current.peek()?.id,
+        () => current.peek(),
         picked,
-        record.files.map((x) => x.name),
-        async (f): Promise<AdviceFile> => {
+        async (record, f): Promise<AdviceFile> => {
           const key = `${record.id}:${crypto.randomUUID()}`;
           await putAdviceFile(record.id, key, f.blob);
           return { key, name: f.name, contentType: f.contentType, size: f.blob.size };
         },
       );
-      if ('failed' in accepted) return void (error.value = accepted.failed);
+      if (!accepted) return;
+      if ('failed' in accepted) {
+        error.value = accepted.failed;
+        return;
+      }
       const { added, problems: problemsFound } = accepted;
       fileProblems.value = problemsFound;
       if (added.length) edit({ files: [...(current.peek()?.files ?? []), ...added] });

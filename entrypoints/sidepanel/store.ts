@@ -451,20 +451,20 @@ export function createPanelStore(api: PanelApi) {
       });
     },
     async addFiles(files: { blob: Blob; name: string }[]) {
-      const d = draft.peek();
-      if (!d) return;
       const accepted = await acceptFilesFor(
-        d.id,
-        () => draft.peek()?.id,
+        () => draft.peek(),
         files,
-        d.files.map((x) => x.name),
-        async (f): Promise<Draft['files'][number]> => {
+        async (d, f): Promise<Draft['files'][number]> => {
           const id = crypto.randomUUID();
           await putBlob(fileKey(d.id, id), d.id, f.blob);
           return { id, name: f.name, contentType: f.contentType, size: f.blob.size, note: f.note };
         },
       );
-      if ('failed' in accepted) return void (error.value = accepted.failed);
+      if (!accepted) return;
+      if ('failed' in accepted) {
+        error.value = accepted.failed;
+        return;
+      }
       const { added, problems } = accepted;
       fileProblems.value = problems;
       if (added.length)

@@ -60,20 +60,14 @@ export function MoreCriteria({ value, patientPostcode, problems, onChange }: Mor
   const wait = inline(problems, 'iwt', 'iwt-hint');
   return (
     <>
-      <NumberField
-        id="clinical-term"
-        label="Clinical term (SNOMED CT code)"
-        field={term}
-        value={c.clinicalTerm}
-        onInput={(clinicalTerm) => set({ clinicalTerm })}
-      />
-      <NumberField
-        id="named-clinician"
-        label="Named clinician (SDS user ID)"
-        field={clinician}
-        value={c.namedClinician}
-        onInput={(namedClinician) => set({ namedClinician })}
-      />
+      {(
+        [
+          ['clinical-term', 'Clinical term (SNOMED CT code)', term, 'clinicalTerm'],
+          ['named-clinician', 'Named clinician (SDS user ID)', clinician, 'namedClinician'],
+        ] as const
+      ).map(([id, label, field, key]) => (
+        <NumberField key={id} id={id} label={label} field={field} value={c[key]} onInput={(v) => set({ [key]: v })} />
+      ))}
       <label class="nhs-label" for="distance">
         Distance from {patientPostcode ? `patient (${patientPostcode})` : 'the patient'}
       </label>

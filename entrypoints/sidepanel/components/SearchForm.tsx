@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useMemo } from 'preact/hooks';
 import type { Priority, SearchCriteria } from '../../../utils/ers/index';
 import type { SearchState } from '../../../utils/referral/model';
@@ -89,23 +90,23 @@ export function SearchForm({ value, reference, patientPostcode, disabled, busy, 
             </label>
           ))}
         </div>
-        <label class="nhs-label" for="specialty">
-          Specialty
-        </label>
         <ConceptSelect
           id="specialty"
-          value={c.specialty}
+          label="Specialty"
           none="Choose a specialty"
+          value={c.specialty}
           concepts={specialties}
           onChange={(specialty) => set({ specialty, clinicType: undefined })}
         />
-        <label class="nhs-label" for="clinic-type">
-          Clinic type <span class="nhs-hint">(optional)</span>
-        </label>
         <ConceptSelect
           id="clinic-type"
-          value={c.clinicType}
+          label={
+            <>
+              Clinic type <span class="nhs-hint">(optional)</span>
+            </>
+          }
           none="Any clinic type"
+          value={c.clinicType}
           concepts={clinicTypes}
           disabled={!c.specialty}
           onChange={(clinicType) => set({ clinicType })}
@@ -127,9 +128,10 @@ export function SearchForm({ value, reference, patientPostcode, disabled, busy, 
   );
 }
 
-/** A select of reference-data concepts (code → display), with an empty first choice. */
+/** A labelled select of reference-data concepts (code → display), with an empty first choice. */
 function ConceptSelect(p: {
   id: string;
+  label: ComponentChildren;
   value?: string;
   none: string;
   concepts: { code: string; display: string }[];
@@ -137,19 +139,24 @@ function ConceptSelect(p: {
   onChange(code: string | undefined): void;
 }) {
   return (
-    <select
-      id={p.id}
-      class="nhs-select"
-      value={p.value ?? ''}
-      disabled={p.disabled}
-      onChange={(e) => p.onChange((e.target as HTMLSelectElement).value || undefined)}
-    >
-      <option value="">{p.none}</option>
-      {p.concepts.map((s) => (
-        <option key={s.code} value={s.code}>
-          {s.display}
-        </option>
-      ))}
-    </select>
+    <>
+      <label class="nhs-label" for={p.id}>
+        {p.label}
+      </label>
+      <select
+        id={p.id}
+        class="nhs-select"
+        value={p.value ?? ''}
+        disabled={p.disabled}
+        onChange={(e) => p.onChange((e.target as HTMLSelectElement).value || undefined)}
+      >
+        <option value="">{p.none}</option>
+        {p.concepts.map((s) => (
+          <option key={s.code} value={s.code}>
+            {s.display}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }
