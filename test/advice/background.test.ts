@@ -5,21 +5,20 @@
 // every download (its one-time address is never kept) and only when the conversation lists it.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { startSimulator, type RunningSimulator } from 'ers-simulator';
 import { USER_IDS } from 'ers-simulator/users';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { registerAdvice } from '../../utils/advice/background';
 import type { AdviceRecord } from '../../utils/advice/model';
 import { idbAdviceStore, resetAdviceDbConnection } from '../../utils/advice/store';
-import { ErsClient } from '../../utils/ers';
-import { createAdvice } from '../../utils/ers/advice';
+import type { ErsClient } from '../../utils/ers';
 import { router } from '../../utils/messages';
-import { sessionManager, type SessionDeps } from '../../utils/session/manager';
-import type { SessionRecord } from '../../utils/session/state';
-import { defaultSettings, saveSettings } from '../../utils/settings/index';
+import { saveSettings } from '../../utils/settings/index';
 import { registerTracking } from '../../utils/tracking/background';
 import { fromBase64 } from '../../utils/tracking/files';
+import { signInToSimulator } from '../helpers/signed-in';
+import { simulatorForFile } from '../helpers/simulator-suite';
+import { sentAdvice } from '../helpers/advice';
 
 const NHS = '9434765919';
 const OWNER = { userId: USER_IDS.adams, ods: 'B86001' };
@@ -27,53 +26,22 @@ const OWNER_KEY = `${OWNER.userId}@${OWNER.ods}`;
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 
-let sim: RunningSimulator;
+const sim = simulatorForFile(7, (line) => log.push(line));
 let client: ErsClient;
 let now = T0;
 /** "METHOD /path status" of each request the simulator answered. */
 const log: string[] = [];
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 7, log: (line) => log.push(line) });
-  const token = sim.issueToken(OWNER.userId);
-  client = new ErsClient({
-    flavour: 'platform',
-    baseUrl: `${sim.url}/referrals/FHIR`,
-    credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: OWNER.ods }),
-  });
-  const role = { businessFunction: 'REFERRING_CLINICIAN', ods: OWNER.ods };
-  let stored: SessionRecord | undefined = {
-    status: 'active',
-    flavour: 'platform',
-    environment: 'simulator',
-    user: { id: OWNER.userId, name: 'Dr Kate ADAMS' },
-    roles: [role],
-    role,
-    secrets: { accessToken: token, expiresAt: Date.now() + 3_600_000 },
-    updatedAt: Date.now(),
-  };
-  const deps: SessionDeps = {
-    boot: crypto.randomUUID(),
-    now: () => Date.now(),
-    getSettings: async () => ({ ...defaultSettings('simulator'), platformBaseUrl: `${sim.url}/referrals/FHIR` }),
-    load: async () => stored,
-    save: async (r) => void (stored = r),
-    signOutPending: { get: async () => false, set: async () => undefined },
-    launchWebAuthFlow: async () => undefined,
-    redirectUrl: () => 'https://example.chromiumapp.org/',
-    broadcast: () => undefined,
-    scheduleRefresh: () => undefined,
-  };
   fakeBrowser.reset();
-  await sessionManager(deps).ready;
+  const signedIn = signInToSimulator(sim(), OWNER);
+  client = signedIn.client;
+  await signedIn.ready;
   registerAdvice(() => now);
   registerTracking();
 });
-afterAll(() => sim.close());
 
 beforeEach(async () => {
-  sim.reset();
-  sim.clearFaults();
   globalThis.indexedDB = new IDBFactory();
   resetAdviceDbConnection();
   await fakeBrowser.storage.local.clear();
@@ -85,34 +53,13 @@ beforeEach(async () => {
 
 /** A request sent to the simulator, kept in this user's list as the send machine leaves it. */
 async function sent(id: string, conversion: 'AUTHORISED_TO_CONVERT' | 'NOT_AUTHORISED_TO_CONVERT' = 'NOT_AUTHORISED_TO_CONVERT'): Promise<AdviceRecord> {
-  const found = await client.searchServices({
-    nhsNumber: NHS,
-    requestType: 'ADVICE_AND_GUIDANCE_REQUEST',
-    criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true },
-  });
-  const created = await createAdvice(
-    client,
-    { nhsNumber: NHS, conversion, criteria: found.criteria, serviceIds: [found.services[0].id], request: 'Palpitations?' },
-    {},
-  );
-  const record: AdviceRecord = {
-    id,
-    owner: OWNER_KEY,
-    patient: { nhsNumber: NHS, displayName: 'JONES, Sarah' },
-    request: 'Palpitations?',
-    files: [],
-    phase: 'sent',
-    ubrn: created.ubrn,
-    tracking: { status: created.status, version: created.version, seenVersion: created.version },
-    createdAt: T0,
-    updatedAt: T0,
-  };
+  const record = await sentAdvice(client, { id, owner: OWNER_KEY, request: 'Palpitations?', conversion, at: T0 });
   await idbAdviceStore.put(record);
   return record;
 }
 
 const respond = (ubrn: string, body: object) =>
-  fetch(`${sim.url}/_admin/advice/${ubrn}/respond`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${sim().url}/_admin/advice/${ubrn}/respond`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Fires the polling alarm at `at` and waits for its round to finish. */
 async function alarmAt(at: number): Promise<void> {
@@ -168,7 +115,7 @@ describe('A&G polling in the background', () => {
   it("a 429's Retry-After holds every read, the user's check included, until it has passed", async () => {
     await saveSettings({ adviceCheckMinutes: 5 });
     const r = await sent('req-a');
-    sim.injectFault({ route: 'A024', kind: 'status', status: 429, retryAfterSeconds: 3600, count: 1 });
+    sim().injectFault({ route: 'A024', kind: 'status', status: 429, retryAfterSeconds: 3600, count: 1 });
     await alarmAt(T0);
     expect((await idbAdviceStore.get('req-a'))?.tracking?.lastError).toMatchObject({ status: 429 });
     const after429 = a024Reads();
@@ -232,7 +179,7 @@ describe("the provider's file", () => {
 describe('a request the provider converts', () => {
   it('joins the referral tracking at once, and is followed from the worklists once e-RS lists it', async () => {
     const r = await sent('req-a', 'AUTHORISED_TO_CONVERT');
-    await fetch(`${sim.url}/_admin/advice/${r.ubrn}/convert`, { method: 'POST', body: '{}' });
+    await fetch(`${sim().url}/_admin/advice/${r.ubrn}/convert`, { method: 'POST', body: '{}' });
     await alarmAt(T0);
     expect(await statusOf('req-a')).toBe('ADVICE_CONVERTED');
     // Waiting at the provider: on none of the referrer worklists, shown from this user's A&G list.
@@ -240,7 +187,7 @@ describe('a request the provider converts', () => {
     expect(Object.values(first.lists).flatMap((l: any) => l.items.map((i: { ubrn: string }) => i.ubrn))).not.toContain(r.ubrn);
     expect(first.converted).toEqual([expect.objectContaining({ ubrn: r.ubrn, nhsNumber: NHS, displayName: 'JONES, Sarah' })]);
     // The provider rejects it: e-RS lists it, and from then on it is followed there only.
-    await fetch(`${sim.url}/_admin/referrals/${r.ubrn}/reject`, { method: 'POST', body: '{}' });
+    await fetch(`${sim().url}/_admin/referrals/${r.ubrn}/reject`, { method: 'POST', body: '{}' });
     await fakeBrowser.storage.session.clear();
     const second = (await send({ type: 'tracking/worklists', refresh: true })).data;
     expect(second.lists.REJECTED_TRIAGE_RESPONSE.items.map((i: { ubrn: string }) => i.ubrn)).toContain(r.ubrn);

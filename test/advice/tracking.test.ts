@@ -5,10 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from 'ers-simulator';
 import { USER_IDS } from 'ers-simulator/users';
 import { ErsClient } from '../../utils/ers';
-import { createAdvice, getAdvice } from '../../utils/ers/advice';
+import { getAdvice } from '../../utils/ers/advice';
 import type { AdviceRecord } from '../../utils/advice/model';
 import { convertedToShow } from '../../utils/tracking/converted';
 import { badgeCount, isDue, markSeen, pollDue, pollIntervalMs, replyWaiting } from '../../utils/advice/tracking';
+import { sentAdvice } from '../helpers/advice';
 
 let sim: RunningSimulator;
 let client: ErsClient;
@@ -27,33 +28,12 @@ beforeEach(() => {
   });
 });
 
-const NHS = '9434765919';
+const _NHS = '9434765919';
 const admin = (path: string, body: object = {}) =>
   fetch(`${sim.url}/_admin/advice${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 async function sentRecord(id: string): Promise<AdviceRecord> {
-  const found = await client.searchServices({
-    nhsNumber: NHS,
-    requestType: 'ADVICE_AND_GUIDANCE_REQUEST',
-    criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true },
-  });
-  const created = await createAdvice(
-    client,
-    { nhsNumber: NHS, conversion: 'AUTHORISED_TO_CONVERT', criteria: found.criteria, serviceIds: [found.services[0].id], request: 'q' },
-    {},
-  );
-  return {
-    id,
-    owner: 'u@o',
-    patient: { nhsNumber: NHS, displayName: 'JONES, Sarah' },
-    request: 'q',
-    files: [],
-    phase: 'sent',
-    ubrn: created.ubrn,
-    tracking: { status: created.status, version: created.version, seenVersion: created.version },
-    createdAt: 0,
-    updatedAt: 0,
-  };
+  return sentAdvice(client, { id, owner: 'u@o', request: 'q', conversion: 'AUTHORISED_TO_CONVERT', at: 0 });
 }
 
 const read = (ubrn: string) => getAdvice(client, ubrn);

@@ -3,19 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AdviceRecord } from '../../utils/advice/model';
 import { composeProblems, requestCounter, sortForList, statusText } from '../../utils/advice/view';
+import { adviceRecord } from '../helpers/advice';
 
-const base: AdviceRecord = {
-  id: 'a',
-  owner: 'u@o',
-  patient: { nhsNumber: '9434765919', displayName: 'JONES, Sarah' },
+const base = adviceRecord({
   service: { id: '11010', name: 'Cardiology A&G' },
   request: 'Question?',
-  files: [],
   conversion: 'NOT_AUTHORISED_TO_CONVERT',
-  phase: 'editing',
-  createdAt: 0,
-  updatedAt: 0,
-};
+});
 
 describe('A&G panel text', () => {
   it('counts characters against 8,000 and flags the excess', () => {

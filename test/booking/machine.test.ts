@@ -2,31 +2,26 @@
 // booking records in (fake) IndexedDB. Faults stand in for the provider's PAS and for a lost answer.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FaultSpec, USER_IDS } from 'ers-simulator';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BOOKED_AFTER_ALL, READ_BACK_FAILED } from '../../utils/booking/explain';
 import { bookOnce, cancelOnce, deferOnce, resolveBooking, resumeBookings, type BookingContext } from '../../utils/booking/machine';
 import { idbBookingStore, resetBookingDbConnection } from '../../utils/booking/store';
 import { ErsClient, getService, getServices, listAllSlots, listSlots, type BookableReferral, type RequestEvent } from '../../utils/ers';
+import { simulatorForFile } from '../helpers/simulator-suite';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 1 });
-});
-afterAll(() => sim.close());
+const sim = simulatorForFile(1);
 
 let calls: RequestEvent[];
 let ctx: BookingContext;
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   resetBookingDbConnection();
-  sim.reset();
-  sim.clearFaults();
   calls = [];
-  const token = sim.issueToken(USER_IDS.adams);
+  const token = sim().issueToken(USER_IDS.adams);
   const client = new ErsClient({
     flavour: 'platform',
-    baseUrl: `${sim.url}/referrals/FHIR`,
+    baseUrl: `${sim().url}/referrals/FHIR`,
     credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'R68' }),
     retry: { baseDelayMs: 5, limit: 1 },
     onRequest: (e) => calls.push(e),
@@ -43,6 +38,14 @@ function referral() {
 
 async function earliest(r: BookableReferral) {
   return (await listSlots(ctx.client, r, { serviceId: '11002' })).slots[0];
+}
+
+/** Books the earliest slot at service 11002 with `fault` on the way. */
+async function bookWith(fault: FaultSpec) {
+  const r = await referral();
+  const slot = await earliest(r);
+  sim().injectFault(fault);
+  return { r, slot, rec: await bookOnce(ctx, r, '11002', slot) };
 }
 
 describe('services (R4)', () => {
@@ -70,7 +73,7 @@ describe('slots', () => {
     const r = await referral();
     const first = await listSlots(ctx.client, r, { serviceId: '11031', pageSize: 20 });
     expect(first.nextPage).toBe(2);
-    await fetch(`${sim.url}/_admin/slots`, { method: 'POST', body: JSON.stringify({ serviceId: '11031', profile: 'few' }) });
+    await fetch(`${sim().url}/_admin/slots`, { method: 'POST', body: JSON.stringify({ serviceId: '11031', profile: 'few' }) });
     const all = await listAllSlots(ctx.client, r, { serviceId: '11031', pageSize: 5 }, 10);
     expect(all.slots.length).toBeGreaterThan(0);
     expect(all.nextPage).toBeUndefined();
@@ -89,10 +92,7 @@ describe('booking at most once', () => {
   });
 
   it('PAS timeout after the booking was made: read back shows it booked; asking again sends nothing', async () => {
-    const r = await referral();
-    const slot = await earliest(r);
-    sim.injectFault({ route: 'A016', kind: 'pas', status: 504, applied: true });
-    const rec = await bookOnce(ctx, r, '11002', slot);
+    const { r, slot, rec } = await bookWith({ route: 'A016', kind: 'pas', status: 504, applied: true });
     expect([rec.phase, rec.notice]).toEqual(['booked', BOOKED_AFTER_ALL]);
     expect(rec.appointment?.slot).toBe(slot.reference);
     const again = await bookOnce(ctx, r, '11002', slot);
@@ -101,10 +101,7 @@ describe('booking at most once', () => {
   });
 
   it('PAS timeout without a booking: not booked, and defer with BOOKING_ATTEMPT_PROBLEM is offered and works', async () => {
-    const r = await referral();
-    const slot = await earliest(r);
-    sim.injectFault({ route: 'A016', kind: 'pas', status: 504, applied: false });
-    const rec = await bookOnce(ctx, r, '11002', slot);
+    const { rec } = await bookWith({ route: 'A016', kind: 'pas', status: 504, applied: false });
     expect(rec.phase).toBe('idle');
     expect(rec.problem?.message).toMatch(/did not answer in time.*no appointment was booked/);
     expect(rec.problem?.offers).toContainEqual({ defer: 'BOOKING_ATTEMPT_PROBLEM' });
@@ -115,10 +112,7 @@ describe('booking at most once', () => {
   });
 
   it('slot taken between listing and booking: plain message, fresh slots or a SLOT_NOT_AVAILABLE deferral quoting it', async () => {
-    const r = await referral();
-    const slot = await earliest(r);
-    sim.injectFault({ route: 'A016', kind: 'slot-taken' });
-    const rec = await bookOnce(ctx, r, '11002', slot);
+    const { r, slot, rec } = await bookWith({ route: 'A016', kind: 'slot-taken' });
     expect(rec.phase).toBe('idle');
     expect(rec.problem?.message).toMatch(/taken by someone else/);
     expect(rec.problem?.offers).toEqual(['fresh-slots', { defer: 'SLOT_NOT_AVAILABLE', slot: slot.reference }]);
@@ -132,7 +126,7 @@ describe('booking at most once', () => {
     const r = await referral();
     const slot = await earliest(r);
     // The request reaches e-RS and is processed; the connection dies before the answer.
-    sim.injectFault({ route: 'A016', kind: 'drop' });
+    sim().injectFault({ route: 'A016', kind: 'drop' });
     const first = await bookOnce(ctx, r, '11002', slot);
     expect(first.phase).toBe('booked');
     // A stale "booking" record left by a worker that stopped before even the read-back:
@@ -146,22 +140,22 @@ describe('booking at most once', () => {
   it('when the read-back itself fails the booking stays unresolved and nothing is sent again', async () => {
     const r = await referral();
     const slot = await earliest(r);
-    sim.injectFault({ route: 'A016', kind: 'gateway', status: 502 });
-    sim.injectFault({ route: 'A005', kind: 'status', status: 500, count: 10 });
+    sim().injectFault({ route: 'A016', kind: 'gateway', status: 502 });
+    sim().injectFault({ route: 'A005', kind: 'status', status: 500, count: 10 });
     const rec = await bookOnce(ctx, r, '11002', slot);
     expect(rec.phase).toBe('outcome-unknown');
     expect(rec.problem?.message).toBe(READ_BACK_FAILED);
     const again = await bookOnce(ctx, r, '11002', slot);
     expect(again.phase).toBe('outcome-unknown');
     expect(count('A016')).toBe(1);
-    sim.clearFaults();
+    sim().clearFaults();
     expect((await resolveBooking(ctx, UBRN)).phase).toBe('booked');
   });
 
   it('cancels the booked appointment with a reason, then the referral may be booked again', async () => {
     const r = await referral();
     const booked = await bookOnce(ctx, r, '11002', await earliest(r));
-    const reason = { system: `${sim.url}/referrals/FHIR/STU3/CodeSystem/APPOINTMENT-CANCELLATION-REASON`, code: 'PATIENT_ILL' };
+    const reason = { system: `${sim().url}/referrals/FHIR/STU3/CodeSystem/APPOINTMENT-CANCELLATION-REASON`, code: 'PATIENT_ILL' };
     const cancelled = await cancelOnce(ctx, r, booked.appointment!.id, reason);
     expect(cancelled.phase).toBe('cancelled');
     const after = await referral();

@@ -2,28 +2,23 @@
 // the real client: sent once; a lost answer after e-RS changed it is found by reading back (no second
 // A031); a failure before e-RS acted reads back "not changed"; a choice not from the search shown, or
 // a triage service, is never sent. And the booking step of a referral opened from the Referrals view.
-import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { USER_IDS } from 'ers-simulator';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CHANGED_AFTER_ALL, changeShortlistOnce, chooseServices, holdsServices } from '../../utils/booking/shortlist';
 import { trackedBookingStep } from '../../utils/booking/step';
 import { ErsClient, type RequestEvent, type SearchResult } from '../../utils/ers';
+import { simulatorForFile } from '../helpers/simulator-suite';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 1 });
-});
-afterAll(() => sim.close());
+const sim = simulatorForFile(1);
 
 let calls: RequestEvent[];
 let client: ErsClient;
 beforeEach(() => {
-  sim.reset();
-  sim.clearFaults();
   calls = [];
-  const token = sim.issueToken(USER_IDS.adams);
+  const token = sim().issueToken(USER_IDS.adams);
   client = new ErsClient({
     flavour: 'platform',
-    baseUrl: `${sim.url}/referrals/FHIR`,
+    baseUrl: `${sim().url}/referrals/FHIR`,
     credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: 'R68' }),
     retry: { baseDelayMs: 5, limit: 1 },
     onRequest: (e) => calls.push(e),
@@ -61,7 +56,7 @@ describe('change the services (A031) once', () => {
   it('a lost answer after e-RS changed them is found by reading back, never sent again', async () => {
     const { found, others } = await searchFor(UBRN);
     const before = await client.getReferral(UBRN);
-    sim.injectFault({ route: 'A031', kind: 'drop' });
+    sim().injectFault({ route: 'A031', kind: 'drop' });
     const result = await changeShortlistOnce(client, before, found, [others[0]!]);
     expect(result).toMatchObject({ outcome: 'changed', notice: CHANGED_AFTER_ALL });
     expect(count('A031')).toBe(1);
@@ -70,14 +65,14 @@ describe('change the services (A031) once', () => {
   it('a failure before e-RS acted reads back "not changed"; e-RS unreadable is "unknown"; nothing is sent twice', async () => {
     const { found, others } = await searchFor(UBRN);
     const before = await client.getReferral(UBRN);
-    sim.injectFault({ route: 'A031', kind: 'status', status: 503, count: 1 });
+    sim().injectFault({ route: 'A031', kind: 'status', status: 503, count: 1 });
     expect(await changeShortlistOnce(client, before, found, [others[0]!])).toMatchObject({ outcome: 'not-changed' });
     expect(count('A031')).toBe(1);
-    sim.injectFault({ route: 'A031', kind: 'status', status: 503, count: 1 });
-    sim.injectFault({ route: 'A005', kind: 'status', status: 500, count: 10 });
+    sim().injectFault({ route: 'A031', kind: 'status', status: 503, count: 1 });
+    sim().injectFault({ route: 'A005', kind: 'status', status: 500, count: 10 });
     expect(await changeShortlistOnce(client, before, found, [others[0]!])).toMatchObject({ outcome: 'unknown' });
     expect(count('A031')).toBe(2);
-    sim.clearFaults();
+    sim().clearFaults();
     expect(holdsServices(await client.getReferral(UBRN), ['11002'])).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ import { resetAdviceDbConnection } from '../../utils/advice/store';
 import type { PatientContextReport } from '../../utils/patient/types';
 import type { PanelApi } from '../../utils/referral/panel-api';
 import { resetDbConnection } from '../../utils/referral/store';
-import { fakeApi, OWNER, report } from './fake-api';
+import { fakeApi, OWNER, report, notUsed } from './fake-api';
 
 const NHS = '9434765919';
 
@@ -35,21 +35,11 @@ const advice: AdvicePanelApi = {
     saved.push(r);
     return { ...r, owner: OWNER };
   },
-  send: async () => {
-    throw new Error('not used');
-  },
-  resolve: async () => {
-    throw new Error('not used');
-  },
-  conversation: async () => {
-    throw new Error('not used');
-  },
-  attachment: async () => {
-    throw new Error('not used');
-  },
-  pdf: async () => {
-    throw new Error('not used');
-  },
+  send: notUsed,
+  resolve: notUsed,
+  conversation: notUsed,
+  attachment: notUsed,
+  pdf: notUsed,
 };
 
 function Harness({ api }: { api: PanelApi }) {

@@ -15,7 +15,7 @@ import type { AdviceRecord } from '../../utils/advice/model';
 import { buildSearchCriteria } from '../../utils/ers';
 import type { PanelApi, PanelSession } from '../../utils/referral/panel-api';
 import { resetDbConnection } from '../../utils/referral/store';
-import { fakeApi, OWNER, report, service } from './fake-api';
+import { fakeApi, OWNER, report, service, notUsed } from './fake-api';
 
 const NHS = '9434765919';
 const ADMIN_ROLE = { businessFunction: 'REFERRING_CLINICIAN_ADMIN', ods: 'B86001' };
@@ -53,15 +53,9 @@ function fakeAdvice(sendAs: (r: AdviceRecord) => AdviceRecord = (r) => ({ ...r, 
       calls.resolve.push({ id, confirmed });
       return { kind: 'check-web-app', record: records.get(id)!, message: 'Check your Advice and Guidance requests in the e-RS web application.' };
     },
-    conversation: async () => {
-      throw new Error('not used');
-    },
-    attachment: async () => {
-      throw new Error('not used');
-    },
-    pdf: async () => {
-      throw new Error('not used');
-    },
+    conversation: notUsed,
+    attachment: notUsed,
+    pdf: notUsed,
   };
   return { api, calls, records };
 }

@@ -3,31 +3,17 @@
 // control; after: what was sent. Empty results say why, with links to change each criterion; once a
 // service is added, a bar goes on to the shortlist without scrolling past the results.
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { App } from '../../entrypoints/sidepanel/App';
 import { draftId } from '../../utils/referral/model';
-import { getDraft, resetDbConnection, updateDraft } from '../../utils/referral/store';
+import { getDraft, updateDraft } from '../../utils/referral/store';
 import { fakeApi, OWNER, report, service } from './fake-api';
+import { freshPanelEachTest, NHS, searchFor } from './render';
 
-const NHS = '9434765919';
 const HOST = 'http://127.0.0.1:4010';
 
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  resetDbConnection();
-});
-afterEach(() => cleanup());
-
-async function searchFor(api = fakeApi({ report: report(NHS, 'JONES') })) {
-  render(<App api={api.api} />);
-  await screen.findByTestId('patient-banner');
-  await waitFor(() => expect(screen.getByRole('option', { name: 'Cardiology' })).toBeTruthy());
-  fireEvent.click(screen.getByRole('button', { name: 'Search' }));
-  await screen.findByText(/services? found/);
-  return api;
-}
+freshPanelEachTest();
 
 /** The summary list's rows as "key: value". */
 function rows(list: HTMLElement): string[] {

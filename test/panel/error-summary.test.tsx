@@ -3,30 +3,15 @@
 // appears, each problem a link to its field, the field with its inline message; in plain English,
 // never the background's schema wording.
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../../entrypoints/sidepanel/App';
+import { fireEvent, screen, waitFor } from '@testing-library/preact';
+import { describe, expect, it } from 'vitest';
 import { ErsError, criterionOf } from '../../utils/ers/errors';
 import { ProtocolError } from '../../utils/messaging/errors';
-import { resetDbConnection } from '../../utils/referral/store';
-import { fakeApi, report } from './fake-api';
+import { freshPanelEachTest, openPanel } from './render';
 
-const NHS = '9434765919';
 const SCHEMA_WORDING = /Invalid|regex|pattern|input\.criteria|ers\/search|string|must match/i;
 
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  resetDbConnection();
-});
-afterEach(() => cleanup());
-
-async function openPanel(api = fakeApi({ report: report(NHS, 'JONES') })) {
-  render(<App api={api.api} />);
-  await screen.findByTestId('patient-banner');
-  await waitFor(() => expect(screen.getByRole('option', { name: 'Cardiology' })).toBeTruthy());
-  return api;
-}
+freshPanelEachTest();
 
 async function typeInto(label: RegExp, text: string) {
   const field = (await screen.findByLabelText(label)) as HTMLInputElement;

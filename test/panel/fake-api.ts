@@ -115,3 +115,8 @@ export function fakeApi(options: { session?: Partial<PanelSession>; report?: Pat
     },
   };
 }
+
+/** For a fake API's method the test never reaches: calling it fails the test with a clear reason. */
+export async function notUsed(): Promise<never> {
+  throw new Error('not used');
+}

@@ -1,31 +1,45 @@
 // @vitest-environment happy-dom
 // The side panel's steps and rules, rendered with Preact on happy-dom, drafts in fake IndexedDB.
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { App } from '../../entrypoints/sidepanel/App';
 import { formatUbrn } from '../../entrypoints/sidepanel/components/DoneScreen';
 import { draftId, newDraft, type Draft } from '../../utils/referral/model';
-import { deleteDraft, getBlob, getDraft, listOutstanding, putBlob, putDraft, putOutstanding, resetDbConnection, updateDraft } from '../../utils/referral/store';
+import { deleteDraft, getBlob, getDraft, listOutstanding, putBlob, putDraft, putOutstanding, updateDraft } from '../../utils/referral/store';
 import { fakeApi, OWNER, report, service, USER_ADAMS } from './fake-api';
+import { freshPanelEachTest, NHS, searchFor } from './render';
 
-const NHS = '9434765919';
 const HOST = 'http://127.0.0.1:4010';
 
-beforeEach(() => {
-  globalThis.indexedDB = new IDBFactory();
-  resetDbConnection();
-});
-afterEach(() => cleanup());
+freshPanelEachTest();
 
-async function searchFor(api = fakeApi({ report: report(NHS, 'JONES') })) {
+/** Adds the first result to the shortlist and waits until the draft holds it. */
+async function shortlistService1() {
+  fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
+  await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
+}
+
+/** Opens the panel on Mrs JONES's draft and stores a patient letter PDF for it, as a submission leaves it. */
+async function openWithPatientLetter() {
+  const api = fakeApi({ report: report(NHS, 'JONES') });
   render(<App api={api.api} />);
-  await screen.findByTestId('patient-banner');
-  await waitFor(() => expect(screen.getByRole('option', { name: 'Cardiology' })).toBeTruthy());
-  fireEvent.click(screen.getByRole('button', { name: 'Search' }));
-  await screen.findByText(/services? found/);
-  return api;
+  const id = draftId(OWNER, HOST, NHS);
+  await waitFor(async () => expect(await getDraft(id)).toBeDefined());
+  await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
+  return { api, id };
+}
+
+/** This user's draft for another patient (Ms TAYLOR), started on another page of the same system. */
+function taylorDraft(): Draft {
+  return newDraft({
+    owner: OWNER,
+    hostOrigin: HOST,
+    sourceUrl: `${HOST}/x`,
+    patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
+    ttlMs: 86_400_000,
+    now: Date.now(),
+  });
 }
 
 describe('patient banner', () => {
@@ -263,11 +277,7 @@ describe('drafts', () => {
 
 describe('done screen', () => {
   it('shows the UBRN large and copyable, the patient letter and what happens next', async () => {
-    const api = fakeApi({ report: report(NHS, 'JONES') });
-    render(<App api={api.api} />);
-    const id = draftId(OWNER, HOST, NHS);
-    await waitFor(async () => expect(await getDraft(id)).toBeDefined());
-    await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
+    const { api, id } = await openWithPatientLetter();
     await updateDraft(id, (d) => {
       d.submission = {
         phase: 'complete',
@@ -288,11 +298,7 @@ describe('done screen', () => {
 
 describe('after a referral with its letter to follow', () => {
   it('Finish starts a fresh referral for the same patient; the sent one stays listed with its letter outstanding', async () => {
-    const api = fakeApi({ report: report(NHS, 'JONES') });
-    render(<App api={api.api} />);
-    const id = draftId(OWNER, HOST, NHS);
-    await waitFor(async () => expect(await getDraft(id)).toBeDefined());
-    await putBlob(`patient-letter:${id}`, id, new Blob(['%PDF-1.4'], { type: 'application/pdf' }));
+    const { api, id } = await openWithPatientLetter();
     await putOutstanding({
       ubrn: '000000070002',
       owner: OWNER,
@@ -326,14 +332,7 @@ describe('after a referral with its letter to follow', () => {
 describe('your other drafts', () => {
   it('say honestly what happened (a refused create is not "Submitting") and Delete asks first', async () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
-    const refused = newDraft({
-      owner: OWNER,
-      hostOrigin: HOST,
-      sourceUrl: `${HOST}/x`,
-      patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
-      ttlMs: 86_400_000,
-      now: Date.now(),
-    });
+    const refused = taylorDraft();
     refused.submission = { phase: 'ready', error: { step: 'create', kind: 'refused', status: 422, message: 'e-RS refused it.' }, updatedAt: Date.now() };
     const editing = newDraft({
       owner: OWNER,
@@ -360,18 +359,8 @@ describe('your other drafts', () => {
 describe('the panel follows the session at once', () => {
   it('on sign-out nothing of the patient, shortlist, letter or other drafts stays on screen; signing in again brings the draft back', async () => {
     const api = await searchFor();
-    fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
-    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
-    await putDraft(
-      newDraft({
-        owner: OWNER,
-        hostOrigin: HOST,
-        sourceUrl: `${HOST}/x`,
-        patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
-        ttlMs: 86_400_000,
-        now: Date.now(),
-      }),
-    );
+    await shortlistService1();
+    await putDraft(taylorDraft());
     api.changeSession({ state: 'active' }); // any change re-reads the lists
     await screen.findByText('TAYLOR, Amelia (Ms)');
 
@@ -388,8 +377,7 @@ describe('the panel follows the session at once', () => {
 
   it('says why the open draft is gone when sign-out removed it, and starts a fresh one for the patient shown', async () => {
     const api = await searchFor();
-    fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
-    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
+    await shortlistService1();
     api.changeSession({ state: 'signed-out', userId: undefined, ods: undefined });
     await screen.findByTestId('signed-out-panel');
     await deleteDraft(draftId(OWNER, HOST, NHS)); // what the background's sign-out does to an editing draft
@@ -401,18 +389,8 @@ describe('the panel follows the session at once', () => {
 
   it("another user signing in sees none of the first user's drafts, even for the same patient", async () => {
     const _api = await searchFor();
-    fireEvent.click(screen.getByRole('button', { name: 'Add Service 1 to the shortlist' }));
-    await waitFor(async () => expect((await getDraft(draftId(OWNER, HOST, NHS)))?.shortlist).toHaveLength(1));
-    await putDraft(
-      newDraft({
-        owner: OWNER,
-        hostOrigin: HOST,
-        sourceUrl: `${HOST}/x`,
-        patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
-        ttlMs: 86_400_000,
-        now: Date.now(),
-      }),
-    );
+    await shortlistService1();
+    await putDraft(taylorDraft());
     cleanup();
     // A browser restart: no sign-out ran; the next user signs in.
     const next = fakeApi({ report: report(NHS, 'JONES'), session: { userId: '021600556522', userName: 'Dr BAKER' } });
@@ -428,14 +406,7 @@ describe('the panel follows the session at once', () => {
 describe('automatic resume', () => {
   it('opening a ready draft for another patient than the page shows does not resume (create) it', async () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
-    const other = newDraft({
-      owner: OWNER,
-      hostOrigin: HOST,
-      sourceUrl: `${HOST}/x`,
-      patient: { nhsNumber: '9000000009', displayName: 'TAYLOR, Amelia (Ms)' },
-      ttlMs: 86_400_000,
-      now: Date.now(),
-    });
+    const other = taylorDraft();
     other.shortlist = [service('1')];
     other.letterMode = 'to-follow';
     other.submission = { phase: 'ready', updatedAt: Date.now() };

@@ -3,32 +3,25 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_ACTIVE_ADAPTERS } from '../../utils/patient/adapters/builtin';
-import { startContentRuntime, type ContentRuntime } from '../../utils/patient/content-runtime';
-import { parsePageRead } from '../../utils/patient/parse';
+import type { ContentRuntime, ContentRuntimeDeps } from '../../utils/patient/content-runtime';
 import type { PatientContentMessage } from '../../utils/patient/messages';
-import { SETTLE_MS } from '../../utils/patient/watcher';
 import { FIXTURES, demoPage } from './helpers';
+import { startOnPage } from './runtime';
 
 const SPA_JS = demoPage('spa/app.js');
+const RECORD_URL = 'http://127.0.0.1:8080/demo/gp/record-9434765919.html';
 const SPA_DATA = demoPage('spa/patients.js');
 
-const setUrl = (u: string) => (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(u);
 let sent: PatientContentMessage[];
 let rt: ContentRuntime | undefined;
 
-async function start(url: string, html: string, delayMs = 200) {
-  setUrl(url);
-  document.body.innerHTML = html.replace(/<link [^>]*>/g, '');
+async function start(url: string, html: string, delayMs = 200, send?: ContentRuntimeDeps['send']) {
   sent = [];
-  rt = await startContentRuntime({
-    win: window,
-    parse: async (read) => parsePageRead(read),
-    send: async (m) => (sent.push(m), { ok: true, data: {} }),
+  rt = await startOnPage(url, html.replace(/<link [^>]*>/g, ''), {
+    send: send ?? (async (m) => (sent.push(m), { ok: true, data: {} })),
     loadAdapters: async () => BUILTIN_ACTIVE_ADAPTERS,
     delayMs,
   });
-  // A reading is published once it has settled (utils/patient/watcher.ts).
-  if (vi.isFakeTimers()) await vi.advanceTimersByTimeAsync(SETTLE_MS);
   return rt;
 }
 const contexts = () => sent.filter((m) => m.type === 'patient-context').map((m) => m.context);
@@ -158,15 +151,9 @@ describe('the Refer button', () => {
   });
 
   it('shows the error when the panel cannot be opened', async () => {
-    setUrl('http://127.0.0.1:8080/demo/gp/record-9434765919.html');
-    document.body.innerHTML = demoPage('gp/record-9434765919.html');
-    rt = await startContentRuntime({
-      win: window,
-      parse: async (read) => parsePageRead(read),
-      send: async (m) => (m.type === 'open-panel' ? { ok: false, error: { code: 'forbidden-sender', message: 'Refused.' } } : { ok: true, data: {} }),
-      loadAdapters: async () => BUILTIN_ACTIVE_ADAPTERS,
-    });
-    await vi.advanceTimersByTimeAsync(SETTLE_MS);
+    rt = await start(RECORD_URL, demoPage('gp/record-9434765919.html'), undefined, async (m) =>
+      m.type === 'open-panel' ? { ok: false, error: { code: 'forbidden-sender', message: 'Refused.' } } : { ok: true, data: {} },
+    );
     // Simulate the trusted click path directly (happy-dom cannot make trusted events).
     const btn = rt.button.root.querySelector('button')!;
     const ev = new MouseEvent('click');
@@ -177,19 +164,11 @@ describe('the Refer button', () => {
   });
 
   it('says so when the extension does not answer Refer at all (never silent)', async () => {
-    setUrl('http://127.0.0.1:8080/demo/gp/record-9434765919.html');
-    document.body.innerHTML = demoPage('gp/record-9434765919.html');
-    rt = await startContentRuntime({
-      win: window,
-      parse: async (read) => parsePageRead(read),
-      // The worker is gone (extension reloaded or updated): sendMessage rejects.
-      send: async (m) => {
-        if (m.type === 'open-panel') throw new Error('Extension context invalidated.');
-        return { ok: true, data: {} };
-      },
-      loadAdapters: async () => BUILTIN_ACTIVE_ADAPTERS,
+    // The worker is gone (extension reloaded or updated): sendMessage rejects.
+    rt = await start(RECORD_URL, demoPage('gp/record-9434765919.html'), undefined, async (m) => {
+      if (m.type === 'open-panel') throw new Error('Extension context invalidated.');
+      return { ok: true, data: {} };
     });
-    await vi.advanceTimersByTimeAsync(SETTLE_MS);
     const ev = new MouseEvent('click');
     Object.defineProperty(ev, 'isTrusted', { value: true });
     rt.button.root.querySelector('button')!.dispatchEvent(ev);

@@ -8,23 +8,15 @@ import { parsePageRead } from '../../utils/patient/parse';
 import type { PatientContentMessage } from '../../utils/patient/messages';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { RETRY_MS, SETTLE_MS, SWITCH_SETTLE_MS } from '../../utils/patient/watcher';
+import { setUrl, startOnPage } from './runtime';
 
-const setUrl = (u: string) => (window as unknown as { happyDOM: { setURL(u: string): void } }).happyDOM.setURL(u);
 let sent: PatientContentMessage[];
 let rt: ContentRuntime | undefined;
 const contexts = (): PatientContextReport[] => sent.filter((m) => m.type === 'patient-context').map((m) => m.context);
 
 async function start(url: string, html: string, adapters: unknown[] = []) {
-  setUrl(url);
-  document.body.innerHTML = html;
   sent = [];
-  rt = await startContentRuntime({
-    win: window,
-    parse: async (read) => parsePageRead(read),
-    send: async (m) => (sent.push(m), { ok: true, data: {} }),
-    loadAdapters: async () => adapters,
-  });
-  await vi.advanceTimersByTimeAsync(SETTLE_MS);
+  rt = await startOnPage(url, html, { send: async (m) => (sent.push(m), { ok: true, data: {} }), loadAdapters: async () => adapters });
   return rt;
 }
 

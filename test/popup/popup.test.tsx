@@ -48,6 +48,17 @@ function fakeApi(initial: SessionView, answers: Record<string, (payload: any) =>
   };
 }
 
+/** Dr Adams, signed in, clicks Sign out with `editingDrafts` unsent drafts; returns the calls so far. */
+async function clickSignOut(editingDrafts: number) {
+  const { api, calls } = fakeApi(view({ status: 'active', user: ADAMS, roles: [RC_B], role: RC_B }), {
+    'referral/sign-out-preview': () => ({ editingDrafts }),
+    'session/sign-out': () => view({}),
+  });
+  render(<Popup api={api} siteAccess={false} />);
+  fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+  return calls;
+}
+
 describe('popup', () => {
   it('shows the environment unmistakably', async () => {
     for (const [environment, label] of [
@@ -143,12 +154,7 @@ describe('popup', () => {
   });
 
   it('before a sign-out that removes drafts, says how many go and what is kept, and signs out only when confirmed', async () => {
-    const { api, calls } = fakeApi(view({ status: 'active', user: ADAMS, roles: [RC_B], role: RC_B }), {
-      'referral/sign-out-preview': () => ({ editingDrafts: 2 }),
-      'session/sign-out': () => view({}),
-    });
-    render(<Popup api={api} siteAccess={false} />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+    const calls = await clickSignOut(2);
     const ask = await screen.findByTestId('confirm-sign-out');
     expect(ask.textContent).toMatch(/removes 2 drafts that you have not sent.*letters outstanding are kept/);
     expect(calls.some((c) => c.type === 'session/sign-out')).toBe(false);
@@ -160,12 +166,7 @@ describe('popup', () => {
   });
 
   it('signs out at once when no draft would be removed', async () => {
-    const { api, calls } = fakeApi(view({ status: 'active', user: ADAMS, roles: [RC_B], role: RC_B }), {
-      'referral/sign-out-preview': () => ({ editingDrafts: 0 }),
-      'session/sign-out': () => view({}),
-    });
-    render(<Popup api={api} siteAccess={false} />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
+    const calls = await clickSignOut(0);
     await waitFor(() => expect(calls.filter((c) => c.type === 'session/sign-out')).toHaveLength(1));
   });
 

@@ -4,33 +4,27 @@
 // letter, and the extension must have kept the draft throughout.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ErsClient } from '../../utils/ers';
 import { matrixClient, matrixDraft } from '../../scripts/lib/fault-matrix';
 import { ownerKey } from '../../utils/referral/model';
 import { getDraft, resetDbConnection } from '../../utils/referral/store';
 import { advance, requestSubmission } from '../../utils/referral/submit';
-import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
+import { USER_IDS } from 'ers-simulator';
 import { referralsWithLetters } from '../helpers/simulator';
 import { injectSessionFault, type SessionFault, type SubmitStep } from '../helpers/session-faults';
+import { simulatorForFile } from '../helpers/simulator-suite';
 
 const NHS = '9434765919';
 const OWNER = ownerKey({ userId: USER_IDS.adams, ods: 'B86001' });
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 1 });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = simulatorForFile(1);
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   resetDbConnection();
-  sim.reset();
 });
 
 // The fault matrix's client and draft (scripts/lib/fault-matrix.ts).
-const client = (): Promise<ErsClient> => matrixClient(sim, 'platform');
+const client = (): Promise<ErsClient> => matrixClient(sim(), 'platform');
 const readyDraft = (api: ErsClient, ras: boolean) => matrixDraft(api, ras);
 
 const cases: [SessionFault, SubmitStep, boolean][] = [];
@@ -52,6 +46,6 @@ describe('sign-out and screen lock at every step', () => {
     const done = await injected.signInAgain({}, draft.id);
     expect(done.submission.phase).toBe('complete');
     expect(done.attention).toBeUndefined();
-    expect(referralsWithLetters(sim, NHS)).toEqual([expect.objectContaining({ letters: ['referral-letter.pdf'] })]);
+    expect(referralsWithLetters(sim(), NHS)).toEqual([expect.objectContaining({ letters: ['referral-letter.pdf'] })]);
   });
 });

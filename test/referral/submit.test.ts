@@ -3,7 +3,7 @@
 // processed, but its answer never arrives, and a fresh run picks the draft up from IndexedDB.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ErsClient, Flavour } from '../../utils/ers';
 import { newDraft, type Draft } from '../../utils/referral/model';
 import {
@@ -19,26 +19,19 @@ import {
   type SubmitContext,
 } from '../../utils/referral/submit';
 import { fileKey, getBlob, getDraft, listOutstanding, patientLetterKey, putBlob, resetDbConnection, updateDraft } from '../../utils/referral/store';
-import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
+import { USER_IDS } from 'ers-simulator';
 import { referralsWithLetters } from '../helpers/simulator';
 import { MATRIX_NHS_NUMBER, type MatrixDraftOptions, matrixClient, matrixDraft } from '../../scripts/lib/fault-matrix';
+import { simulatorForFile } from '../helpers/simulator-suite';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 1 });
-});
-afterAll(async () => {
-  await sim.close();
-});
+const sim = simulatorForFile(1);
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   resetDbConnection();
-  sim.reset();
-  sim.clearFaults();
 });
 
 // The fault matrix's client and draft (scripts/lib/fault-matrix.ts), with this file's shorter retry.
-const clientFor = (flavour: Flavour): Promise<ErsClient> => matrixClient(sim, flavour, { baseDelayMs: 5 });
+const clientFor = (flavour: Flavour): Promise<ErsClient> => matrixClient(sim(), flavour, { baseDelayMs: 5 });
 const NHS = MATRIX_NHS_NUMBER;
 const OWNER = `${USER_IDS.adams}@B86001`;
 
@@ -46,7 +39,7 @@ const OWNER = `${USER_IDS.adams}@B86001`;
 const readyDraft = (client: ErsClient, options: MatrixDraftOptions & { ras?: boolean } = {}): Promise<Draft> =>
   matrixDraft(client, options.ras ?? false, options);
 
-const referralsFor = (nhsNumber = NHS) => referralsWithLetters(sim, nhsNumber);
+const referralsFor = (nhsNumber = NHS) => referralsWithLetters(sim(), nhsNumber);
 
 async function submit(ctx: SubmitContext, draft: Draft) {
   await requestSubmission(ctx, draft.id);
@@ -121,7 +114,7 @@ describe('never a duplicate referral', () => {
   it('a create whose connection dropped after e-RS processed it: never re-sent; the referral is found on the worklist and completed', async () => {
     const client = await clientFor('platform');
     const draft = await readyDraft(client);
-    sim.injectFault({ route: 'A011', kind: 'drop', count: 1 });
+    sim().injectFault({ route: 'A011', kind: 'drop', count: 1 });
     const after = await submit(ctxOf(client), draft);
     expect(after.submission).toMatchObject({ phase: 'complete', adopted: true });
     expect(referralsFor()).toHaveLength(1);
@@ -136,7 +129,7 @@ describe('never a duplicate referral', () => {
   ])('%s: outcome unknown, not "ready"; the referral is adopted from the worklist, exactly one with its letter', async (_name, fault) => {
     const client = await clientFor('platform');
     const draft = await readyDraft(client);
-    sim.injectFault({ route: 'A011', ...fault });
+    sim().injectFault({ route: 'A011', ...fault });
     const after = await submit(ctxOf(client), draft);
     expect(after.submission).toMatchObject({ phase: 'complete', adopted: true });
     expect(referralsFor()).toHaveLength(1);
@@ -146,7 +139,7 @@ describe('never a duplicate referral', () => {
   it('a 503 is not a proven refusal: outcome unknown; nothing on the worklist → told so, and only an explicit "checked, not created" sends again', async () => {
     const client = await clientFor('platform');
     const draft = await readyDraft(client);
-    sim.injectFault({ route: 'A011', kind: 'status', status: 503, count: 1 });
+    sim().injectFault({ route: 'A011', kind: 'status', status: 503, count: 1 });
     const after = await submit(ctxOf(client), draft);
     expect(after.submission).toMatchObject({ phase: 'outcome-unknown', reconcile: { status: 'none', candidates: [] }, error: { status: 503 } });
     expect(after.submission.error?.message).toMatch(/NOT been sent again/);
@@ -167,7 +160,7 @@ describe('never a duplicate referral', () => {
   it('a 500 from e-RS is not a proven refusal either', async () => {
     const client = await clientFor('platform');
     const draft = await readyDraft(client);
-    sim.injectFault({ route: 'A011', kind: 'status', status: 500, count: 1 });
+    sim().injectFault({ route: 'A011', kind: 'status', status: 500, count: 1 });
     const after = await submit(ctxOf(client), draft);
     expect(after.submission).toMatchObject({ phase: 'outcome-unknown', reconcile: { status: 'none' } });
     expect((await getDraft(draft.id))?.files).toHaveLength(1);
@@ -196,7 +189,7 @@ describe('never a duplicate referral', () => {
     const client = await clientFor('platform');
     const draft = await readyDraft(client);
     // A gateway that sent the create twice and lost both answers.
-    sim.injectFault({ route: 'A011', kind: 'drop', count: 2 });
+    sim().injectFault({ route: 'A011', kind: 'drop', count: 2 });
     const twice = new Proxy(client, {
       get(target, prop, receiver) {
         if (prop === 'createReferral')
@@ -275,7 +268,7 @@ describe('the worker stopped after every step: exactly one referral, no lost let
     const total = probe.calls.length;
     expect(total).toBeGreaterThanOrEqual(5);
     for (let stopAt = 1; stopAt <= total; stopAt++) {
-      sim.reset();
+      sim().reset();
       globalThis.indexedDB = new IDBFactory();
       resetDbConnection();
       const fresh = await clientFor(flavour);
@@ -327,7 +320,11 @@ describe('our letter is recognised by its Binary id only', () => {
     const after = await submit(ctxOf(api), draft);
     const ours = (await getDraft(draft.id))!.files[0].binaryUrl!;
     expect(ours).toMatch(/^Binary\//);
-    expect(sim.binaries().find((b) => `Binary/${b.id}` === ours)?.linkedUbrn).toBeNull();
+    expect(
+      sim()
+        .binaries()
+        .find((b) => `Binary/${b.id}` === ours)?.linkedUbrn,
+    ).toBeNull();
     expect(after.submission.phase).toBe('attaching');
     expect(after.submission.error).toMatchObject({ step: 'attaching', code: 'DUPLICATE_FILENAME' });
     expect(after.submission.error?.message).toMatch(/same name is already attached/);

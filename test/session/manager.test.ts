@@ -102,6 +102,14 @@ function harness(opts: { settings?: Partial<Settings>; launch?: SessionDeps['lau
 const RC_B86001 = { businessFunction: 'REFERRING_CLINICIAN', ods: 'B86001' };
 const RC_R68 = { businessFunction: 'REFERRING_CLINICIAN', ods: 'R68' };
 
+/** Dr Adams signed in through CIS2 and working as a referring clinician at B86001. */
+async function activeHarness(): Promise<Harness> {
+  const h = harness();
+  await h.manager.signIn();
+  await h.manager.selectRole(RC_B86001);
+  return h;
+}
+
 let consoleOutput: string[];
 beforeEach(() => {
   fakeBrowser.reset();
@@ -172,9 +180,7 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
   });
 
   it('switches role in one step and tells role listeners, who may add notices', async () => {
-    const h = harness();
-    await h.manager.signIn();
-    await h.manager.selectRole(RC_B86001);
+    const h = await activeHarness();
     const listener = vi.fn(() => ['Your open draft was re-checked for the new role.']);
     h.manager.onRoleChanged(listener);
     const { view, notices } = await h.manager.selectRole(RC_R68);
@@ -203,9 +209,7 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
   });
 
   it('refreshes an expired access token through the relay without asking the user', async () => {
-    const h = harness();
-    await h.manager.signIn();
-    await h.manager.selectRole(RC_B86001);
+    const h = await activeHarness();
     const before = h.store.record!.secrets.accessToken;
     const sealedBefore = h.store.record!.secrets.refreshToken;
     // The background holds the relay's sealed refresh token, bound to this installation's key.
@@ -220,9 +224,7 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
   });
 
   it('refreshes ahead of expiry when a call is about to be made', async () => {
-    const h = harness();
-    await h.manager.signIn();
-    await h.manager.selectRole(RC_B86001);
+    const h = await activeHarness();
     const before = h.store.record!.secrets.accessToken;
     h.deps.now = () => Date.now() + 3600_000; // the token is now past its expiry time
     await h.manager.credentials();
@@ -306,9 +308,7 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
   });
 
   it('sign-out forgets the tokens and tells listeners which user signed out (their editing drafts are removed there)', async () => {
-    const h = harness();
-    await h.manager.signIn();
-    await h.manager.selectRole(RC_B86001);
+    const h = await activeHarness();
     const clearDrafts = vi.fn();
     h.manager.onSignedOut(clearDrafts);
     const view = await h.manager.signOut();
@@ -331,9 +331,7 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
   });
 
   it('changing the environment or sign-in settings signs the user out', async () => {
-    const h = harness();
-    await h.manager.signIn();
-    await h.manager.selectRole(RC_B86001);
+    const h = await activeHarness();
     await h.manager.checkSettings({ ...h.settings.current, idleTimeoutMinutes: 5 });
     expect(h.manager.current.status).toBe('active');
     await h.manager.checkSettings({ ...h.settings.current, environment: 'integration' });
@@ -341,9 +339,7 @@ describe('platform sign-in (NHS CIS2 + PKCE through the relay)', () => {
   });
 
   it('idle or a locked screen pauses the session: tokens gone, nothing removed, the same user carries on after signing in', async () => {
-    const h = harness();
-    await h.manager.signIn();
-    await h.manager.selectRole(RC_B86001);
+    const h = await activeHarness();
     const signedOut = vi.fn();
     h.manager.onSignedOut(signedOut);
     const active = vi.fn();

@@ -3,69 +3,33 @@
 // a PDF.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { startSimulator, type RunningSimulator } from 'ers-simulator';
 import { USER_IDS } from 'ers-simulator/users';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { ErsClient } from '../../utils/ers';
+import type { ErsClient } from '../../utils/ers';
 import { router } from '../../utils/messages';
 import { resetDbConnection } from '../../utils/referral/store';
-import { sessionManager, type SessionDeps } from '../../utils/session/manager';
-import type { SessionRecord } from '../../utils/session/state';
-import { defaultSettings } from '../../utils/settings/index';
 import { registerTracking } from '../../utils/tracking/background';
 import { fromBase64 } from '../../utils/tracking/files';
+import { signInToSimulator } from '../helpers/signed-in';
+import { simulatorForFile } from '../helpers/simulator-suite';
 
 const NHS = '9434765919';
 const OWNER = { userId: USER_IDS.adams, ods: 'B86001' };
 
-let sim: RunningSimulator;
+const sim = simulatorForFile(5);
 let client: ErsClient;
 let registered = false;
 
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 5 });
-});
-afterAll(() => sim.close());
-
 beforeEach(async () => {
-  sim.reset();
   fakeBrowser.reset();
   globalThis.indexedDB = new IDBFactory();
   resetDbConnection();
-  const token = sim.issueToken(OWNER.userId);
-  client = new ErsClient({
-    flavour: 'platform',
-    baseUrl: `${sim.url}/referrals/FHIR`,
-    credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods: OWNER.ods }),
-  });
-  const role = { businessFunction: 'REFERRING_CLINICIAN', ods: OWNER.ods };
-  let stored: SessionRecord | undefined = {
-    status: 'active',
-    flavour: 'platform',
-    environment: 'simulator',
-    user: { id: OWNER.userId, name: 'Dr Kate ADAMS' },
-    roles: [role],
-    role,
-    secrets: { accessToken: token, expiresAt: Date.now() + 3_600_000 },
-    updatedAt: Date.now(),
-  };
-  const deps: SessionDeps = {
-    boot: crypto.randomUUID(),
-    now: () => Date.now(),
-    getSettings: async () => ({ ...defaultSettings('simulator'), platformBaseUrl: `${sim.url}/referrals/FHIR` }),
-    load: async () => stored,
-    save: async (r) => void (stored = r),
-    signOutPending: { get: async () => false, set: async () => undefined },
-    launchWebAuthFlow: async () => undefined,
-    redirectUrl: () => 'https://example.chromiumapp.org/',
-    broadcast: () => undefined,
-    scheduleRefresh: () => undefined,
-  };
-  const manager = sessionManager(deps);
+  const signedIn = signInToSimulator(sim(), OWNER);
+  client = signedIn.client;
   if (!registered) registerTracking();
   registered = true;
-  await manager.ready;
+  await signedIn.ready;
 });
 
 const panel = { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/sidepanel.html'), origin: fakeBrowser.runtime.getURL('/').replace(/\/$/, '') };
@@ -85,8 +49,8 @@ describe('tracking handlers', () => {
   it("reads the provider's response (A007) and its file (A042), and no file the referral does not list", async () => {
     const mine = await referral();
     const other = await referral();
-    await fetch(`${sim.url}/_admin/referrals/${mine.ubrn}/reject`, { method: 'POST', body: JSON.stringify({ attachResponse: true }) });
-    await fetch(`${sim.url}/_admin/referrals/${other.ubrn}/reject`, { method: 'POST', body: JSON.stringify({ attachResponse: true }) });
+    await fetch(`${sim().url}/_admin/referrals/${mine.ubrn}/reject`, { method: 'POST', body: JSON.stringify({ attachResponse: true }) });
+    await fetch(`${sim().url}/_admin/referrals/${other.ubrn}/reject`, { method: 'POST', body: JSON.stringify({ attachResponse: true }) });
 
     const summary = await send({ type: 'tracking/clinical-info', ubrn: mine.ubrn });
     expect(new TextDecoder().decode(fromBase64(summary.data.base64).subarray(0, 5))).toBe('%PDF-');

@@ -3,21 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import type { AdviceRecord } from '../../utils/advice/model';
 import { convertedToShow, newlyListed, notOnLists } from '../../utils/tracking/converted';
+import { adviceRecord } from '../helpers/advice';
 
-const record = (id: string, ubrn: string, status: string, extra: Partial<AdviceRecord> = {}): AdviceRecord => ({
-  id,
-  owner: 'u@o',
-  patient: { nhsNumber: '9434765919', displayName: 'JONES, Sarah' },
-  service: { id: 's1', name: 'Cardiology Advice' },
-  request: 'q',
-  files: [],
-  phase: 'sent',
-  ubrn,
-  tracking: { status, version: '2', lastPolledAt: Number(ubrn.slice(-2)) },
-  createdAt: 0,
-  updatedAt: 0,
-  ...extra,
-});
+const record = (id: string, ubrn: string, status: string, extra: Partial<AdviceRecord> = {}): AdviceRecord =>
+  adviceRecord({
+    id,
+    service: { id: 's1', name: 'Cardiology Advice' },
+    phase: 'sent',
+    ubrn,
+    tracking: { status, version: '2', lastPolledAt: Number(ubrn.slice(-2)) },
+    ...extra,
+  });
 
 describe('converted A&G requests', () => {
   const records = [
