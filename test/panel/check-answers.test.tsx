@@ -61,7 +61,7 @@ describe('check your answers', () => {
     const api = fakeApi({ report: report(NHS, 'JONES') });
     render(<App api={api.api} />);
     const id = draftId(OWNER, HOST, NHS);
-    await waitFor(async () => expect(await getDraft(id)).toBeDefined());
+    await waitFor(async () => expect(await getDraft(id)).toBeDefined(), { timeout: 10_000 });
     await updateDraft(id, (d) => {
       d.shortlist = [service('1'), service('2', { name: 'Leeds Heart Clinic' })];
       d.files = [{ id: 'f', name: 'referral-letter.pdf', contentType: 'application/pdf', size: 9 }];
@@ -70,8 +70,8 @@ describe('check your answers', () => {
     });
     cleanup();
     render(<App api={api.api} />);
-    await screen.findByTestId('done');
-    const sent = await screen.findByTestId('sent-summary');
+    await screen.findByTestId('done', {}, { timeout: 10_000 }); // a slow machine renders the done screen's lazy chunk late
+    const sent = await screen.findByTestId('sent-summary', {}, { timeout: 10_000 });
     expect(rows(sent)).toEqual(
       expect.arrayContaining([
         'Services (2): Service 1 (Directly bookable)Leeds Heart Clinic (Directly bookable)',
