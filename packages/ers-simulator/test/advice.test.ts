@@ -1,29 +1,17 @@
 // Advice and Guidance over real HTTP with the extension's client: A010 A&G search → A044 create →
 // A024 status → the provider's events (admin hooks) → A025 conversation → A043 PDF; the state model
 // (version +1 per event, current version only), the RC/RCA rule, and conversion into a referral.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErsClient, ErsError } from '../../../utils/ers/index';
+import { describe, expect, it } from 'vitest';
+import { type ErsClient, ErsError } from '../../../utils/ers/index';
 import { createAdvice, downloadAttachment, getAdvice, getAdviceOverviewPdf, getConversation } from '../../../utils/ers/advice';
-import type { RunningSimulator } from '../src/server';
-import { USER_IDS, startSim } from './helpers';
+import { USER_IDS, platformClient, useSimulator } from './helpers';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim({ seed: 3 });
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ seed: 3 });
 
 const NHS = '9434765919';
 
 function clientFor(businessFunction = 'REFERRING_CLINICIAN', user: string = USER_IDS.adams, ods = 'B86001'): ErsClient {
-  const token = sim.issueToken(user);
-  return new ErsClient({
-    flavour: 'platform',
-    baseUrl: `${sim.url}/referrals/FHIR`,
-    credentials: () => ({ accessToken: token, businessFunction, ods }),
-    retry: { baseDelayMs: 5, maxDelayMs: 20 },
-  });
+  return platformClient(sim, { user, businessFunction, ods, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
 }
 
 async function admin(path: string, body: object = {}): Promise<Response> {

@@ -1,8 +1,7 @@
 // A020 upload rules, A012 letter maintenance (replacement, versions, 412/409/423), A019 PDF letters.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pdfPages, pdfText } from '../../../test/helpers/pdf-text';
-import type { RunningSimulator } from '../src/server';
 import {
   ADAMS_RC_R68,
   BAKER_RCA,
@@ -18,17 +17,12 @@ import {
   maintainBody,
   platformHeaders,
   post,
-  startSim,
   upload,
+  useSimulator,
 } from './helpers';
 
-let sim: RunningSimulator;
 let now = Date.parse('2026-03-02T10:00:00.000Z');
-beforeAll(async () => {
-  sim = await startSim({ now: () => new Date(now), binaryScanDelayMs: 60_000 });
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ now: () => new Date(now), binaryScanDelayMs: 60_000 });
 
 async function uploaded(ubrn: string, name = 'letter.txt', type = 'text/plain'): Promise<string> {
   const res = await upload(sim, ADAMS_RC_R68, { ubrn, name, type });

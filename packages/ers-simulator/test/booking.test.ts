@@ -1,16 +1,10 @@
 // Booking over real HTTP: A015 slots (paging, filters, errors), A016 book and defer with their
 // rules and PAS faults, A038, A034, A031, the R4 service views and the confirmation letter.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../src/server';
-import { ADAMS_RC_R68, P, expectOutcome, platformHeaders, platformPost, startSim } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { ADAMS_RC_R68, P, expectOutcome, platformHeaders, platformPost, useSimulator } from './helpers';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const UBRN = '000000070001'; // seeded: ROUTINE, version 3, shortlist 11002 (directly bookable), commissioned by R69
 const h = (extra: Record<string, string> = {}) => platformHeaders(sim, ADAMS_RC_R68, extra);

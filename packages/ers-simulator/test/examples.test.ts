@@ -15,7 +15,7 @@
 
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   appointmentSchema,
   codeSystemSchema,
@@ -25,7 +25,7 @@ import {
   professionalSessionSchema,
   referralRequestSchema,
 } from '../../../utils/ers/schemas';
-import { EXAMPLE_BINARY_IDS, type RunningSimulator } from '../src/server';
+import { EXAMPLE_BINARY_IDS } from '../src/server';
 import {
   ADAMS_RC_R68,
   BAKER_RCA,
@@ -40,7 +40,7 @@ import {
   legacySession,
   platformHeaders,
   post,
-  startSim,
+  useSimulator,
 } from './helpers';
 
 /** Every JSON path of a value, with array indices collapsed to []. */
@@ -71,11 +71,7 @@ function expectSameShape(actual: any, example: any, allowed: Set<string>): void 
   expect(extra, `paths not in any example response: ${extra.join(', ')}`).toEqual([]);
 }
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim({ now: () => new Date('2024-06-01T12:00:00.000Z') });
-});
-afterAll(() => sim.close());
+const sim = useSimulator({ now: () => new Date('2024-06-01T12:00:00.000Z') }, { reset: false });
 
 const LIST_PATHS = examplePaths('A010_');
 const REFERRAL_PATHS = new Set([...examplePaths('A011_'), ...examplePaths('A012_'), ...examplePaths('A021_'), ...examplePaths('A005_')]);

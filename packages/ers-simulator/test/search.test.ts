@@ -1,15 +1,10 @@
 // A004 reference data and A010 search rules/filters over real HTTP, plus directory determinism.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDirectory } from '../src/directory';
-import type { RunningSimulator } from '../src/server';
-import { ADAMS_RC_B86001, ADAMS_RC_R68, BAKER_RCA, P, USER_IDS, c, expectOutcome, platformHeaders, platformPost, searchBody, startSim } from './helpers';
+import { ADAMS_RC_B86001, ADAMS_RC_R68, BAKER_RCA, P, USER_IDS, c, expectOutcome, platformHeaders, platformPost, searchBody, useSimulator } from './helpers';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim({ now: () => new Date('2026-03-02T10:00:00Z') });
-});
-afterAll(() => sim.close());
+const sim = useSimulator({ now: () => new Date('2026-03-02T10:00:00Z') }, { reset: false });
 
 const SEARCH = '/HealthcareService/$ers.searchHealthcareServicesForPatient';
 const ids = (list: any) => list.entry.map((e: any) => e.item.identifier.value as string);
