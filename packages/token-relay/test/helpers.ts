@@ -6,7 +6,7 @@ import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } fro
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { scriptedServer, type Handler, type SeenRequest } from '../../../test/helpers/scripted-server';
-import type { RelayLogger } from '../src/server';
+import { startRelay, type RelayLogger, type RelayOptions, type RunningRelay } from '../src/server';
 
 export const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
 export const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
@@ -167,4 +167,12 @@ export function useUpstream(initial: Handler): Upstream {
     started().seen.length = 0;
   });
   return upstream;
+}
+
+/**
+ * A relay on a free loopback port in front of the token endpoint at `tokenBase`/oauth2/token, for
+ * the extension's origin, logging to `logger`; `options` gives the secret and adds or changes settings.
+ */
+export function startTestRelay(tokenBase: string, logger: RelayLogger, options: Partial<RelayOptions> & { clientSecret: string }): Promise<RunningRelay> {
+  return startRelay({ port: 0, tokenUrl: `${tokenBase}/oauth2/token`, clientId: 'client', allowedOrigins: [EXT_ORIGIN], logger, ...options });
 }

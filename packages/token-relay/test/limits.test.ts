@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientIp } from '../src/client-ip';
 import { RateLimiter } from '../src/rate-limit';
-import { startRelay, type RelayOptions, type RunningRelay } from '../src/server';
-import { callRelay, captureLogger, EXT_ORIGIN, json, REDIRECT_URI, TestKey, useUpstream, type CapturedLogger } from './helpers';
+import type { RelayOptions, RunningRelay } from '../src/server';
+import { callRelay, captureLogger, EXT_ORIGIN, json, REDIRECT_URI, TestKey, useUpstream, type CapturedLogger, startTestRelay } from './helpers';
 
 const VERIFIER = 'v'.repeat(43);
 const exchangeBody = { code: 'auth-code-limits', code_verifier: VERIFIER, redirect_uri: REDIRECT_URI };
@@ -21,15 +21,7 @@ afterEach(async () => {
 });
 
 async function relayWith(extra: Partial<RelayOptions>): Promise<RunningRelay> {
-  const relay = await startRelay({
-    port: 0,
-    tokenUrl: `${upstream.url}/oauth2/token`,
-    clientId: 'client',
-    clientSecret: 'limits-secret',
-    allowedOrigins: [EXT_ORIGIN],
-    logger: log,
-    ...extra,
-  });
+  const relay = await startTestRelay(upstream.url, log, { clientSecret: 'limits-secret', ...extra });
   running.push(relay);
   return relay;
 }

@@ -2,8 +2,20 @@
 // probes, Prometheus metrics, and JSON logs that never hold a secret, token, code or proof.
 import type { ServerResponse } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startRelay, type RunningRelay } from '../src/server';
-import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, json, REDIRECT_URI, TestKey, useUpstream, type CapturedLogger, type SeenRequest } from './helpers';
+import type { RunningRelay } from '../src/server';
+import {
+  assertNoneIn,
+  callRelay,
+  captureLogger,
+  EXT_ORIGIN,
+  json,
+  REDIRECT_URI,
+  TestKey,
+  useUpstream,
+  type CapturedLogger,
+  type SeenRequest,
+  startTestRelay,
+} from './helpers';
 
 const SECRET = 'ops-client-secret-5e6f';
 const CODE = 'auth-code-ops-1234';
@@ -18,15 +30,7 @@ let log: CapturedLogger;
 
 beforeEach(async () => {
   log = captureLogger();
-  relay = await startRelay({
-    port: 0,
-    tokenUrl: `${upstream.url}/oauth2/token`,
-    clientId: 'client',
-    clientSecret: SECRET,
-    allowedOrigins: [EXT_ORIGIN],
-    logger: log,
-    timeoutMs: 5000,
-  });
+  relay = await startTestRelay(upstream.url, log, { clientSecret: SECRET, timeoutMs: 5000 });
 });
 afterEach(async () => {
   await relay.close();

@@ -17,6 +17,7 @@ import {
   useUpstream,
   type CapturedLogger,
   type SeenRequest,
+  startTestRelay,
 } from './helpers';
 
 const SECRET = 'relay-test-secret-9f8e7d6c';
@@ -44,9 +45,7 @@ let log: CapturedLogger;
 
 beforeEach(async () => {
   log = captureLogger();
-  relay = await startRelay({
-    port: 0,
-    tokenUrl: `${upstream.url}/oauth2/token`,
+  relay = await startTestRelay(upstream.url, log, {
     clientId: CLIENT_ID,
     clientSecret: SECRET,
     allowedOrigins: [EXT_ORIGIN, FIREFOX_ORIGIN],
