@@ -30,28 +30,30 @@ const LEGACY_CRITERIA: SearchCriteria = {
   indicativeAppointmentWaitTimeLimit: 21,
 };
 
-export const SEARCH_CASES: {
+type SearchCase = {
   file: string;
   search: { requestType: any; sortBy: any; nhsNumber: string; referringClinician?: string; commissioningRuleOrganisation?: string };
   criteria: SearchCriteria;
   specialtySystem: string;
-}[] = [
+};
+
+/** A platform A010 example: the sandbox patient, an appointment search by distance unless `search` says otherwise. */
+function platformSearch(file: string, search: Partial<SearchCase['search']>, criteria: SearchCriteria, specialtySystem = PLATFORM_SPECIALTY): SearchCase {
+  return { file, search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888', ...search }, criteria, specialtySystem };
+}
+
+export const SEARCH_CASES: SearchCase[] = [
   {
     file: 'legacy/A010_request.json',
     search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9190000000' },
     criteria: LEGACY_CRITERIA,
     specialtySystem: LEGACY_SPECIALTY,
   },
-  {
-    file: 'platform/A010_request_RcMinimal.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888' },
-    criteria: URGENT_LIPIDS,
-    specialtySystem: PLATFORM_SPECIALTY,
-  },
-  {
-    file: 'platform/A010_request_RcSearchByClinicalTerm.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'IWT', nhsNumber: '9912003888', referringClinician: '021600556514' },
-    criteria: {
+  platformSearch('platform/A010_request_RcMinimal.json', {}, URGENT_LIPIDS),
+  platformSearch(
+    'platform/A010_request_RcSearchByClinicalTerm.json',
+    { sortBy: 'IWT', referringClinician: '021600556514' },
+    {
       priority: 'URGENT',
       indicativeAppointmentWaitTimeLimit: 15,
       postcode: 'BR1 1AB',
@@ -60,38 +62,21 @@ export const SEARCH_CASES: {
       organisation: 'R69',
       ageAndGenderAppropriate: true,
     },
-    specialtySystem: 'unused',
-  },
-  {
-    file: 'platform/A010_request_RcSearchByNamedClinician.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888' },
-    criteria: { priority: 'URGENT', namedClinician: '021600556514', ageAndGenderAppropriate: true },
-    specialtySystem: 'unused',
-  },
-  {
-    file: 'platform/A010_request_RcSearchForAdviceService.json',
-    search: { requestType: 'ADVICE_AND_GUIDANCE_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888' },
-    criteria: URGENT_LIPIDS,
-    specialtySystem: PLATFORM_SPECIALTY,
-  },
-  {
-    file: 'platform/A010_request_RcSearchWithCommissioningRuleOrganisation.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888', commissioningRuleOrganisation: 'R69' },
-    criteria: URGENT_LIPIDS,
-    specialtySystem: PLATFORM_SPECIALTY,
-  },
-  {
-    file: 'platform/A010_request_RcaWithIWT.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888', referringClinician: '021600556514' },
-    criteria: {
-      priority: 'URGENT',
-      specialty: 'CARDIOLOGY',
-      clinicType: 'LIPID_MANAGEMENT',
-      indicativeAppointmentWaitTimeLimit: 15,
-      ageAndGenderAppropriate: true,
-    },
-    specialtySystem: PLATFORM_SPECIALTY,
-  },
+    'unused',
+  ),
+  platformSearch(
+    'platform/A010_request_RcSearchByNamedClinician.json',
+    {},
+    { priority: 'URGENT', namedClinician: '021600556514', ageAndGenderAppropriate: true },
+    'unused',
+  ),
+  platformSearch('platform/A010_request_RcSearchForAdviceService.json', { requestType: 'ADVICE_AND_GUIDANCE_REQUEST' }, URGENT_LIPIDS),
+  platformSearch('platform/A010_request_RcSearchWithCommissioningRuleOrganisation.json', { commissioningRuleOrganisation: 'R69' }, URGENT_LIPIDS),
+  platformSearch(
+    'platform/A010_request_RcaWithIWT.json',
+    { referringClinician: '021600556514' },
+    { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', indicativeAppointmentWaitTimeLimit: 15, ageAndGenderAppropriate: true },
+  ),
 ];
 export const CREATE_CASES: {
   file: string;
