@@ -5,12 +5,13 @@ import { orgName, personName } from '../utils/session/names';
 import { roleSwitchWarning, type RoleSwitchWarning } from '../utils/session/role-switch';
 import { businessFunctionLabel, canRefer, roleLabel, sameRole, type Role, type SessionView } from '../utils/session/state';
 import type { SessionState } from '../utils/session/use-session';
+import { Choices, type Choice } from './Select';
 
-const TEST_CARDS: { card: string; label: string }[] = [
-  { card: 'adams', label: 'Dr Kate Adams — referring clinician (B86001, R68)' },
-  { card: 'baker', label: 'Jo Baker — referring clinician admin (B86001)' },
-  { card: 'cook', label: 'Chris Cook — provider clinician only (R69)' },
-  { card: 'legacyExample', label: 'SA Assurance GP-Card — five roles at R01' },
+const TEST_CARDS: Choice[] = [
+  ['adams', 'Dr Kate Adams — referring clinician (B86001, R68)'],
+  ['baker', 'Jo Baker — referring clinician admin (B86001)'],
+  ['cook', 'Chris Cook — provider clinician only (R69)'],
+  ['legacyExample', 'SA Assurance GP-Card — five roles at R01'],
 ];
 
 export function whoLabel(view: SessionView): string {
@@ -77,11 +78,7 @@ function SignInForm({ session }: { session: SessionState }) {
             Test smartcard (simulator)
           </label>
           <select id="test-card" class="nhs-select" value={card} onChange={(e) => setCard((e.target as HTMLSelectElement).value)}>
-            {TEST_CARDS.map((c) => (
-              <option key={c.card} value={c.card}>
-                {c.label}
-              </option>
-            ))}
+            <Choices choices={TEST_CARDS} />
           </select>
         </div>
       ) : (

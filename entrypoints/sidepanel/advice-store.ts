@@ -15,7 +15,7 @@ import type { ParametersResource } from '../../utils/ers/fhir';
 import type { SearchInput, SearchResult, ServiceSummary } from '../../utils/ers/index';
 import { sendMessage } from '../../utils/messaging/client';
 import { adviceReplies } from './components/RequestChoice';
-import { acceptPickedFiles } from './file-checks';
+import { acceptFilesFor } from './file-checks';
 import type { PanelStore } from './store';
 
 type Edit = Pick<AdviceRecord, 'service' | 'criteria' | 'request' | 'files' | 'conversion' | 'referringClinician'>;
@@ -243,17 +243,16 @@ export function createAdviceStore(panel: PanelStore, api: AdvicePanelApi = brows
       edit({ referringClinician: v.trim() || undefined });
     },
     async addFiles(picked: { blob: Blob; name: string }[]) {
-      const record = current.peek();
-      if (!record) return;
-      const accepted = await acceptPickedFiles(
+      const accepted = await acceptFilesFor(
+        () => current.peek(),
         picked,
-        record.files.map((x) => x.name),
-        async (f): Promise<AdviceFile> => {
+        async (record, f): Promise<AdviceFile> => {
           const key = `${record.id}:${crypto.randomUUID()}`;
           await putAdviceFile(record.id, key, f.blob);
           return { key, name: f.name, contentType: f.contentType, size: f.blob.size };
         },
       );
+      if (!accepted) return;
       if ('failed' in accepted) {
         error.value = accepted.failed;
         return;

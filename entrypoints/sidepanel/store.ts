@@ -31,7 +31,7 @@ import {
 import type { FieldProblem } from '../../utils/referral/search-checks';
 import { resumeBlocker, submitBlocker } from '../../utils/referral/submit';
 import { orderedCriteria } from './components/SearchForm';
-import { acceptPickedFiles } from './file-checks';
+import { acceptFilesFor } from './file-checks';
 
 type Preferences = Awaited<ReturnType<PanelApi['preferences']>>;
 
@@ -451,27 +451,21 @@ export function createPanelStore(api: PanelApi) {
       });
     },
     async addFiles(files: { blob: Blob; name: string }[]) {
-      const d = draft.peek();
-      if (!d) return;
-      const accepted = await acceptPickedFiles(
+      const accepted = await acceptFilesFor(
+        () => draft.peek(),
         files,
-        d.files.map((x) => x.name),
-        async (f): Promise<Draft['files'][number]> => {
+        async (d, f): Promise<Draft['files'][number]> => {
           const id = crypto.randomUUID();
           await putBlob(fileKey(d.id, id), d.id, f.blob);
           return { id, name: f.name, contentType: f.contentType, size: f.blob.size, note: f.note };
         },
       );
+      if (!accepted) return;
       if ('failed' in accepted) {
         error.value = accepted.failed;
         return;
       }
       const { added, problems } = accepted;
-      // The files were stored for the draft open when they were picked: never add them to another.
-      if (draft.peek()?.id !== d.id) {
-        error.value = 'The referral on screen changed while the file was being checked, so it was not added. Add it again.';
-        return;
-      }
       fileProblems.value = problems;
       if (added.length)
         await change((x) => {

@@ -10,8 +10,8 @@ import { resetDbConnection } from '../../utils/referral/store';
 import { fakeApi, report } from './fake-api';
 
 let release: () => void = () => undefined;
-vi.mock('../../entrypoints/sidepanel/file-checks', () => ({
-  acceptPickedFiles: async (
+vi.mock('../../utils/referral/letters', () => ({
+  acceptFiles: async (
     files: { blob: Blob; name: string }[],
     _names: string[],
     keep: (f: { blob: Blob; name: string; contentType: string }) => Promise<unknown>,

@@ -25,6 +25,26 @@ function inline(problems: FieldProblem[] | undefined, id: string, hint?: string)
   return { message, attrs: { 'aria-invalid': !!text || undefined, 'aria-describedby': [hint, text && `${id}-error`].filter(Boolean).join(' ') || undefined } };
 }
 
+/** A labelled numeric text field with its inline error message. */
+function NumberField(p: { id: string; label: string; field: ReturnType<typeof inline>; value?: string; onInput(v: string | undefined): void }) {
+  return (
+    <>
+      <label class="nhs-label" for={p.id}>
+        {p.label}
+      </label>
+      {p.field.message}
+      <input
+        id={p.id}
+        class="nhs-input"
+        inputMode="numeric"
+        {...p.field.attrs}
+        value={p.value ?? ''}
+        onInput={(e) => p.onInput((e.target as HTMLInputElement).value || undefined)}
+      />
+    </>
+  );
+}
+
 export interface MoreCriteriaProps {
   value: SearchState;
   patientPostcode?: string;
@@ -40,30 +60,14 @@ export function MoreCriteria({ value, patientPostcode, problems, onChange }: Mor
   const wait = inline(problems, 'iwt', 'iwt-hint');
   return (
     <>
-      <label class="nhs-label" for="clinical-term">
-        Clinical term (SNOMED CT code)
-      </label>
-      {term.message}
-      <input
-        id="clinical-term"
-        class="nhs-input"
-        inputMode="numeric"
-        {...term.attrs}
-        value={c.clinicalTerm ?? ''}
-        onInput={(e) => set({ clinicalTerm: (e.target as HTMLInputElement).value || undefined })}
-      />
-      <label class="nhs-label" for="named-clinician">
-        Named clinician (SDS user ID)
-      </label>
-      {clinician.message}
-      <input
-        id="named-clinician"
-        class="nhs-input"
-        inputMode="numeric"
-        {...clinician.attrs}
-        value={c.namedClinician ?? ''}
-        onInput={(e) => set({ namedClinician: (e.target as HTMLInputElement).value || undefined })}
-      />
+      {(
+        [
+          ['clinical-term', 'Clinical term (SNOMED CT code)', term, 'clinicalTerm'],
+          ['named-clinician', 'Named clinician (SDS user ID)', clinician, 'namedClinician'],
+        ] as const
+      ).map(([id, label, field, key]) => (
+        <NumberField key={id} id={id} label={label} field={field} value={c[key]} onInput={(v) => set({ [key]: v })} />
+      ))}
       <label class="nhs-label" for="distance">
         Distance from {patientPostcode ? `patient (${patientPostcode})` : 'the patient'}
       </label>

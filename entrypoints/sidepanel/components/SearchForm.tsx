@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useMemo } from 'preact/hooks';
 import type { Priority, SearchCriteria } from '../../../utils/ers/index';
 import type { SearchState } from '../../../utils/referral/model';
@@ -89,39 +90,27 @@ export function SearchForm({ value, reference, patientPostcode, disabled, busy, 
             </label>
           ))}
         </div>
-        <label class="nhs-label" for="specialty">
-          Specialty
-        </label>
-        <select
+        <ConceptSelect
           id="specialty"
-          class="nhs-select"
-          value={c.specialty ?? ''}
-          onChange={(e) => set({ specialty: (e.target as HTMLSelectElement).value || undefined, clinicType: undefined })}
-        >
-          <option value="">Choose a specialty</option>
-          {specialties.map((s) => (
-            <option key={s.code} value={s.code}>
-              {s.display}
-            </option>
-          ))}
-        </select>
-        <label class="nhs-label" for="clinic-type">
-          Clinic type <span class="nhs-hint">(optional)</span>
-        </label>
-        <select
+          label="Specialty"
+          none="Choose a specialty"
+          value={c.specialty}
+          concepts={specialties}
+          onChange={(specialty) => set({ specialty, clinicType: undefined })}
+        />
+        <ConceptSelect
           id="clinic-type"
-          class="nhs-select"
-          value={c.clinicType ?? ''}
+          label={
+            <>
+              Clinic type <span class="nhs-hint">(optional)</span>
+            </>
+          }
+          none="Any clinic type"
+          value={c.clinicType}
+          concepts={clinicTypes}
           disabled={!c.specialty}
-          onChange={(e) => set({ clinicType: (e.target as HTMLSelectElement).value || undefined })}
-        >
-          <option value="">Any clinic type</option>
-          {clinicTypes.map((t) => (
-            <option key={t.code} value={t.code}>
-              {t.display}
-            </option>
-          ))}
-        </select>
+          onChange={(clinicType) => set({ clinicType })}
+        />
         <details class="more-criteria" open={!!problems?.length || undefined}>
           <summary>More search options</summary>
           <MoreCriteria value={value} patientPostcode={patientPostcode} problems={problems} onChange={onChange} />
@@ -136,5 +125,38 @@ export function SearchForm({ value, reference, patientPostcode, disabled, busy, 
         </button>
       </fieldset>
     </form>
+  );
+}
+
+/** A labelled select of reference-data concepts (code → display), with an empty first choice. */
+function ConceptSelect(p: {
+  id: string;
+  label: ComponentChildren;
+  value?: string;
+  none: string;
+  concepts: { code: string; display: string }[];
+  disabled?: boolean;
+  onChange(code: string | undefined): void;
+}) {
+  return (
+    <>
+      <label class="nhs-label" for={p.id}>
+        {p.label}
+      </label>
+      <select
+        id={p.id}
+        class="nhs-select"
+        value={p.value ?? ''}
+        disabled={p.disabled}
+        onChange={(e) => p.onChange((e.target as HTMLSelectElement).value || undefined)}
+      >
+        <option value="">{p.none}</option>
+        {p.concepts.map((s) => (
+          <option key={s.code} value={s.code}>
+            {s.display}
+          </option>
+        ))}
+      </select>
+    </>
   );
 }

@@ -73,7 +73,8 @@ function Compose({ store, advice }: { store: PanelStore; advice: AdviceStore }) 
           </strong>
           . It is listed under &ldquo;Your advice requests&rdquo; below, where replies show.
         </p>
-        <button type="button" class="nhs-button nhs-button--secondary" onClick={actions.askAnother}>
+        {/* On the green panel: the reverse button (white), as the NHS design system has it. */}
+        <button type="button" class="nhs-button nhs-button--reverse" onClick={actions.askAnother}>
           Ask another question
         </button>
       </section>

@@ -150,20 +150,28 @@ function Converted({ store, referrals }: { store: PanelStore; referrals: Referra
               {c.service ? `${c.service} · ` : ''}UBRN {c.ubrn}
             </span>
             <span class="referral__line">Converted to a referral by the provider</span>
-            <button
-              type="button"
-              class="nhs-link-button"
-              aria-expanded={open === c.ubrn}
-              aria-label={`${open === c.ubrn ? 'Close' : 'Open'} referral ${c.ubrn}`}
-              onClick={() => setOpen(open === c.ubrn ? undefined : c.ubrn)}
-            >
-              {open === c.ubrn ? 'Close' : 'Open'}
-            </button>
+            <OpenToggle ubrn={c.ubrn} open={open} setOpen={setOpen} />
             {open === c.ubrn && <ReferralItem row={c} needsResponseRead={false} store={store} referrals={referrals} />}
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Open or close one referral's row (what can be done with it). */
+function OpenToggle({ ubrn, open, setOpen }: { ubrn: string; open?: string; setOpen(ubrn: string | undefined): void }) {
+  const shown = open === ubrn;
+  return (
+    <button
+      type="button"
+      class="nhs-link-button"
+      aria-expanded={shown}
+      aria-label={`${shown ? 'Close' : 'Open'} referral ${ubrn}`}
+      onClick={() => setOpen(shown ? undefined : ubrn)}
+    >
+      {shown ? 'Close' : 'Open'}
+    </button>
   );
 }
 
@@ -205,15 +213,7 @@ function WorkList(props: {
                   {v.context ? `${v.context} · ` : ''}Created {date(v.created)} · UBRN {v.ubrn}
                 </span>
                 <span class={`referral__line ${v.overdue ? 'nhs-error-message' : ''}`}>{v.detail}</span>
-                <button
-                  type="button"
-                  class="nhs-link-button"
-                  aria-expanded={open === r.ubrn}
-                  aria-label={`${open === r.ubrn ? 'Close' : 'Open'} referral ${v.ubrn}`}
-                  onClick={() => setOpen(open === r.ubrn ? undefined : r.ubrn)}
-                >
-                  {open === r.ubrn ? 'Close' : 'Open'}
-                </button>
+                <OpenToggle ubrn={r.ubrn} open={open} setOpen={setOpen} />
                 {open === r.ubrn && <ReferralItem row={r} needsResponseRead={v.needsResponseRead} store={store} referrals={referrals} />}
               </li>
             );

@@ -112,6 +112,18 @@ interface RouteDef {
 // Caller context
 
 /** Authenticates the caller and checks the role for an STU3 route; returns the operation context. */
+/**
+ * A route's handler: the caller's context for these business functions and what the request may
+ * Accept, both checked before `answer` runs (every e-RS operation starts so).
+ */
+function operation(bfs: readonly string[], accept: readonly string[], answer: (h: HandlerInput, ctx: OpContext) => Promise<Reply>): Handler {
+  return async (h) => {
+    const ctx = operationContext(h, bfs);
+    negotiate(header(h.req, 'accept'), accept);
+    return answer(h, ctx);
+  };
+}
+
 export function operationContext(h: HandlerInput, bfs: readonly string[]): OpContext {
   const { core, req, flavour } = h;
   let user: TestUser;
@@ -262,9 +274,7 @@ function stu3Routes(): RouteDef[] {
       method: 'GET',
       stu3: /^\/CodeSystem\/([^/]+)$/,
       bfs: RC_RCA_SPC_SPCA,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA_SPC_SPCA, JSON_TYPES, async (h, ctx) => {
         const base = h.flavour === 'platform' ? `${h.core.url}/referrals/FHIR/STU3/CodeSystem` : `${h.core.url}/ers-api/STU3/v1/CodeSystem`;
         const tag = `W/"${REFERENCE_DATA_VERSION}"`;
         const cs = buildCodeSystem(h.params[0], base, ctx.specialtySystem, '2026-01-01T00:00:00.000Z');
@@ -272,47 +282,39 @@ function stu3Routes(): RouteDef[] {
         // Reference data changes rarely: honour conditional GETs.
         if (header(h.req, 'if-none-match') === tag) return { status: 304, headers: { ETag: tag } };
         return fhir(200, cs, { ETag: tag });
-      },
+      }),
     },
     {
       id: 'A010',
       method: 'POST',
       stu3: /^\/HealthcareService\/\$ers\.searchHealthcareServicesForPatient$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
         return fhir(200, searchForPatient(await jsonBody(h.req), ctx));
-      },
+      }),
     },
     {
       id: 'A011',
       method: 'POST',
       stu3: /^\/ReferralRequest\/\$ers\.createReferral$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
         const r = createReferral(await jsonBody(h.req), ctx, 'A011');
         return fhir(201, renderReferral(r, ctx, { thin: ctx.flavour === 'legacy' }), etag(r.version));
-      },
+      }),
     },
     {
       id: 'A021',
       method: 'POST',
       stu3: /^\/ReferralRequest\/\$ers\.createReferralAndSendForTriage$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
         const r = createReferral(await jsonBody(h.req), ctx, 'A021');
         return fhir(201, renderReferral(r, ctx, { thin: ctx.flavour === 'legacy' }), etag(r.version));
-      },
+      }),
     },
     {
       id: 'A020',
       method: 'POST',
       stu3: /^\/Binary$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA_SPC_SPCA, JSON_TYPES, async (h, ctx) => {
         const platform = h.flavour === 'platform';
         const { bytes, size } = await readBody(h.req, MAX_ATTACHMENT_BYTES + 1);
         const input = {
@@ -325,16 +327,14 @@ function stu3Routes(): RouteDef[] {
         validateUpload(input, ctx.state);
         const b = storeUpload(ctx.state, { ...input, bytes, userId: ctx.user.id, ods: ctx.ods, now: ctx.now });
         return { status: 201, headers: { Location: `Binary/${b.id}` } };
-      },
+      }),
     },
     {
       id: 'A012',
       method: 'POST',
       stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.maintainReferralLetter$/,
       latencyInside: true,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
         const r = getReferral(h.params[0], ctx);
         const expected = parseIfMatch(header(h.req, 'if-match'));
         const body = await jsonBody(h.req);
@@ -351,21 +351,19 @@ function stu3Routes(): RouteDef[] {
           r.locked = false;
         }
         return fhir(200, renderReferral(r, ctx), etag(r.version));
-      },
+      }),
     },
     {
       id: 'A015',
       method: 'GET',
       stu3: /^\/Slot$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
         const url = new URL(h.req.url ?? '/', 'http://x');
         const platform = h.flavour === 'platform';
         const commOrg = header(h.req, platform ? 'nhsd-ers-comm-rule-org' : 'x-ers-xapi-comm-rule-org');
         const base = `${h.core.url}${platform ? PLATFORM_STU3 : LEGACY_STU3}`;
         return fhir(200, searchSlots(url.searchParams, commOrg, ctx, ctx.state.slots, base));
-      },
+      }),
     },
     {
       id: 'A016',
@@ -373,9 +371,7 @@ function stu3Routes(): RouteDef[] {
       stu3: /^\/Appointment$/,
       platformOnly: true,
       latencyInside: true,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
         const body = await jsonBody(h.req);
         if (isBookingBody(body)) return bookOrDefer(h, ctx, body);
         const plan = planTriage(body, ctx);
@@ -393,16 +389,14 @@ function stu3Routes(): RouteDef[] {
           r.locked = false;
         }
         return fhir(201, renderAppointment(r, appt, appt.id), etag(1));
-      },
+      }),
     },
     {
       id: 'A038',
       method: 'GET',
       stu3: /^\/Appointment\/([^/]+)(?:\/_history\/([^/]+))?$/,
       platformOnly: true,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA_SPC_SPCA, JSON_TYPES, async (h, ctx) => {
         const r = findAppointment(h.params[0], ctx);
         const appt = r.appointment!;
         const version = appt.version ?? 1;
@@ -410,7 +404,7 @@ function stu3Routes(): RouteDef[] {
           throw new ErsError(404, 'REFERENCE_NOT_FOUND', diag('_history', 'version', `version ${h.params[1]} of appointment ${appt.id} is not current`));
         }
         return fhir(200, renderAppointment(r, appt, appt.id), etag(version));
-      },
+      }),
     },
     {
       id: 'A034',
@@ -418,9 +412,7 @@ function stu3Routes(): RouteDef[] {
       stu3: /^\/Appointment\/([^/]+)$/,
       platformOnly: true,
       latencyInside: true,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
         const expected = parseIfMatch(header(h.req, 'if-match'));
         const body = await jsonBody(h.req);
         const r = findAppointment(h.params[0], ctx);
@@ -441,7 +433,7 @@ function stu3Routes(): RouteDef[] {
         } finally {
           r.locked = false;
         }
-      },
+      }),
     },
     {
       id: 'A031',
@@ -449,9 +441,7 @@ function stu3Routes(): RouteDef[] {
       stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.changeShortlist$/,
       platformOnly: true,
       latencyInside: true,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
         const r = getReferral(h.params[0], ctx);
         checkRelationship(r, ctx, ctx.directory);
         const expected = parseIfMatch(header(h.req, 'if-match'));
@@ -469,15 +459,13 @@ function stu3Routes(): RouteDef[] {
           r.locked = false;
         }
         return fhir(200, renderReferral(r, ctx), etag(r.version));
-      },
+      }),
     },
     {
       id: 'A019',
       method: 'POST',
       stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.generatePatientLetter$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), ['application/pdf']);
+      handler: operation(RC_RCA, ['application/pdf'], async (h, ctx) => {
         await readBody(h.req, 0); // no body expected; drain whatever was sent
         const r = getReferral(h.params[0], ctx);
         checkRelationship(r, ctx, ctx.directory);
@@ -488,31 +476,27 @@ function stu3Routes(): RouteDef[] {
           headers: { 'Content-Disposition': `attachment; filename="${fileName}"` },
           body: pdf,
         };
-      },
+      }),
     },
     {
       id: 'A008',
       method: 'POST',
       stu3: /^\/ReferralRequest\/\$ers\.fetchworklist$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, [...RC_RCA, 'REFERRING_ADMIN']);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation([...RC_RCA, 'REFERRING_ADMIN'], JSON_TYPES, async (h, ctx) => {
         return fhir(200, fetchWorklist(readWorklistRequest(await jsonBody(h.req)), ctx));
-      },
+      }),
     },
     {
       id: 'A005',
       method: 'GET',
       stu3: /^\/ReferralRequest\/([^/$]+)(?:\/_history\/([^/]+))?$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA_SPC_SPCA, JSON_TYPES, async (h, ctx) => {
         if (h.params[1] !== undefined && h.flavour === 'legacy') {
           throw new ErsError(404, 'REFERENCE_NOT_FOUND', 'Version reads (_history) exist only on the platform API.');
         }
         const r = readReferral(h.params[0], h.params[1], ctx);
         return fhir(200, renderReferral(r, ctx), etag(r.version));
-      },
+      }),
     },
     ...lifecycleRoutes(),
   ];
@@ -612,9 +596,7 @@ function lifecycleRoutes(): RouteDef[] {
       id: 'A029',
       method: 'GET',
       stu3: /^\/Task$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA_SPC_SPCA, JSON_TYPES, async (h, ctx) => {
         const { ubrn, version } = readTaskQuery(new URL(h.req.url ?? '/', 'http://sim').searchParams);
         const r = ctx.state.referrals.get(ubrn);
         if (!r) throw new ErsError(400, 'REFERENCE_NOT_FOUND', diag('query', 'focus', `referral ${ubrn} not found`));
@@ -622,7 +604,7 @@ function lifecycleRoutes(): RouteDef[] {
         if (version !== r.version) throw new ErsError(400, 'HISTORY_NOT_SUPPORTED', diag('query', 'focus', `version ${version} is not current`));
         const base = h.flavour === 'platform' ? `${h.core.url}/referrals/FHIR/STU3` : `${h.core.url}/ers-api/STU3/v1`;
         return fhir(200, renderTaskBundle(base, r, version, availableActions(r, ctx), ctx.now));
-      },
+      }),
     },
     {
       id: 'A036',
@@ -630,9 +612,7 @@ function lifecycleRoutes(): RouteDef[] {
       stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.cancelReferral$/,
       platformOnly: true,
       latencyInside: true,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA_SPC_SPCA, JSON_TYPES, async (h, ctx) => {
         const r = getReferral(h.params[0], ctx);
         const expected = parseIfMatch(header(h.req, 'if-match'));
         const plan = planCancel(r, await jsonBody(h.req), ctx);
@@ -651,21 +631,19 @@ function lifecycleRoutes(): RouteDef[] {
         }
         // No ETag: the new version is in the body (meta.versionId).
         return fhir(200, renderCancelResponse(renderReferral(r, ctx), appointment));
-      },
+      }),
     },
     {
       id: 'A007',
       method: 'POST',
       stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.generateCRI$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), ['application/pdf']);
+      handler: operation(RC_RCA_SPC_SPCA, ['application/pdf'], async (h, ctx) => {
         await readBody(h.req, 0);
         const r = getReferral(h.params[0], ctx);
         checkRelationship(r, ctx, ctx.directory);
         const { fileName, pdf } = await clinicalInformationSummary(r, ctx);
         return { status: 200, contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="${fileName}"` }, body: pdf };
-      },
+      }),
     },
   ];
 }
@@ -693,51 +671,43 @@ function adviceRoutes(): RouteDef[] {
       method: 'POST',
       stu3: /^\/CommunicationRequest\/\$ers\.createAdviceAndGuidance$/,
       platformOnly: true,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
         const a = createAdvice(await jsonBody(h.req), ctx);
         return fhir(200, renderCreateResponse(a, ctx));
-      },
+      }),
     },
     {
       id: 'A043',
       method: 'POST',
       stu3: /^\/CommunicationRequest\/([^/$]+)\/\$ers\.generateCRI$/,
       platformOnly: true,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), ['application/pdf']);
+      handler: operation(RC_RCA_SPC_SPCA, ['application/pdf'], async (h, ctx) => {
         await readBody(h.req, 0);
         const { fileName, pdf } = await renderOverviewPdf(getAdvice(h.params[0], ctx), ctx.now);
         return { status: 200, contentType: 'application/pdf', headers: { 'Content-Disposition': `attachment; filename="${fileName}"` }, body: pdf };
-      },
+      }),
     },
     {
       id: 'A024',
       method: 'GET',
       stu3: /^\/CommunicationRequest\/([^/$]+)(?:\/_history\/([^/]+))?$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA_SPC_SPCA, JSON_TYPES, async (h, ctx) => {
         const a = getAdvice(h.params[0], ctx);
         requireCurrent(a, h.params[1]);
         return fhir(200, renderCommunicationRequest(a, ctx), etag(a.version));
-      },
+      }),
     },
     {
       id: 'A025',
       method: 'GET',
       stu3: /^\/Communication$/,
-      handler: async (h) => {
-        const ctx = operationContext(h, RC_RCA_SPC_SPCA);
-        negotiate(header(h.req, 'accept'), JSON_TYPES);
+      handler: operation(RC_RCA_SPC_SPCA, JSON_TYPES, async (h, ctx) => {
         const { ubrn, version } = parseBasedOn(new URL(h.req.url ?? '/', 'http://sim.invalid').searchParams);
         const a = getAdvice(ubrn, ctx);
         requireCurrent(a, version);
         const base = h.flavour === 'platform' ? `${h.core.url}/referrals/FHIR/STU3` : `${h.core.url}/ers-api/STU3/v1`;
         return fhir(200, renderConversation(a, base, ctx.state), etag(a.version));
-      },
+      }),
     },
   ];
 }

@@ -10,6 +10,13 @@ function demo(id: `demo-${string}`, name: string, rest: Omit<HostAdapter, 'id' |
   return { id, name, version: 1, matches: [`http://127.0.0.1/${path}`, `http://localhost/${path}`], ...rest };
 }
 
+/** The record's lists (problems, medications, allergies): every element each selector matches. */
+const lists = (problems: string, medications: string, allergies: string) => ({
+  problems: { selector: problems, all: true },
+  medications: { selector: medications, all: true },
+  allergies: { selector: allergies, all: true },
+});
+
 /** A labelled cell in DemoGP's patient details table. */
 const detail = (label: string) => ({ label, within: '#patient-details' });
 /** A data-field in St Elsewhere's patient banner. */
@@ -26,9 +33,7 @@ export const demoGpAdapter = demo('demo-gp', 'DemoGP Clinical (demo GP system)',
     gender: detail('Sex'),
     address: detail('Address'),
     gpPractice: detail('Usual GP'),
-    problems: { selector: '#problems td.term', all: true },
-    medications: { selector: '#medication td.drug', all: true },
-    allergies: { selector: '#allergies td.allergy', all: true },
+    ...lists('#problems td.term', '#medication td.drug', '#allergies td.allergy'),
   },
   watch: ['#record'],
 });
@@ -46,9 +51,7 @@ export const demoEprAdapter = demo('demo-epr', 'St Elsewhere EPR (demo hospital 
     address: banner('address'),
     postcode: banner('postcode'),
     gpPractice: banner('gp'),
-    problems: { selector: '#tab-problems li:not(.none)', all: true },
-    medications: { selector: '#tab-medications li:not(.none)', all: true },
-    allergies: { selector: '#tab-allergies li:not(.none)', all: true },
+    ...lists('#tab-problems li:not(.none)', '#tab-medications li:not(.none)', '#tab-allergies li:not(.none)'),
   },
   watch: ['#patient-banner'],
   buttonAnchor: '#patient-banner .banner-actions',
@@ -64,9 +67,7 @@ export const demoSpaAdapter = demo('demo-spa', 'CareFlow (demo single-page app)'
     gender: { selector: '.pt-header .pt-sex' },
     address: { selector: '.pt-header .pt-address' },
     gpPractice: { selector: '.pt-header .pt-gp', pattern: 'GP practice ([A-Z0-9]{3,6})' },
-    problems: { selector: '.pt-problems li.item', all: true },
-    medications: { selector: '.pt-medications li.item', all: true },
-    allergies: { selector: '.pt-allergies li.item', all: true },
+    ...lists('.pt-problems li.item', '.pt-medications li.item', '.pt-allergies li.item'),
   },
   watch: ['#app'],
 });
