@@ -5,14 +5,6 @@ import { orgName, personName } from '../utils/session/names';
 import { roleSwitchWarning, type RoleSwitchWarning } from '../utils/session/role-switch';
 import { businessFunctionLabel, canRefer, roleLabel, sameRole, type Role, type SessionView } from '../utils/session/state';
 import type { SessionState } from '../utils/session/use-session';
-import { Choices, type Choice } from './Select';
-
-const TEST_CARDS: Choice[] = [
-  ['adams', 'Dr Kate Adams — referring clinician (B86001, R68)'],
-  ['baker', 'Jo Baker — referring clinician admin (B86001)'],
-  ['cook', 'Chris Cook — provider clinician only (R69)'],
-  ['legacyExample', 'SA Assurance GP-Card — five roles at R01'],
-];
 
 export function whoLabel(view: SessionView): string {
   return view.user ? personName(view.user) : '';
@@ -78,7 +70,10 @@ function SignInForm({ session }: { session: SessionState }) {
             Test smartcard (simulator)
           </label>
           <select id="test-card" class="nhs-select" value={card} onChange={(e) => setCard((e.target as HTMLSelectElement).value)}>
-            <Choices choices={TEST_CARDS} />
+            <option value="adams">Dr Kate Adams — referring clinician (B86001, R68)</option>
+            <option value="baker">Jo Baker — referring clinician admin (B86001)</option>
+            <option value="cook">Chris Cook — provider clinician only (R69)</option>
+            <option value="legacyExample">SA Assurance GP-Card — five roles at R01</option>
           </select>
         </div>
       ) : (

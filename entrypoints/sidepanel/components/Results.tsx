@@ -38,6 +38,7 @@ export function Results({ services, shortlist, criteria, reference, disabled, on
   const [filter, setFilter] = useState<ResultFilter>({ booking: 'all' });
   const [sort, setSort] = useState<ResultSort>('relevance');
   const shown = useMemo(() => filterAndSort(services, filter, sort), [services, filter, sort]);
+  const onFilterText = (e: Event) => setFilter({ ...filter, text: (e.target as HTMLInputElement).value });
   return (
     <section class="results" aria-labelledby="results-heading">
       <h3 id="results-heading" class="results__title">
@@ -47,14 +48,7 @@ export function Results({ services, shortlist, criteria, reference, disabled, on
         <label class="nhs-label" for="result-filter">
           Filter
         </label>
-        <input
-          id="result-filter"
-          class="nhs-input"
-          type="search"
-          value={filter.text ?? ''}
-          placeholder="Service or provider"
-          onInput={(e) => setFilter({ ...filter, text: (e.target as HTMLInputElement).value })}
-        />
+        <input id="result-filter" class="nhs-input" type="search" value={filter.text ?? ''} placeholder="Service or provider" onInput={onFilterText} />
         <Select
           id="result-booking"
           label="Type"
