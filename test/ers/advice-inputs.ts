@@ -2,6 +2,7 @@
 // plain data. buildCreateAdviceAndGuidance must turn each into a body deep-equal to the example.
 import type { CreateAdviceBody } from '../../utils/ers/advice';
 import type { SearchCriteria } from '../../utils/ers';
+import { PLATFORM_SPECIALTY, heartFailure } from './conformance-inputs';
 
 export const ADVICE_CASES: {
   file: string;
@@ -19,13 +20,13 @@ export const ADVICE_CASES: {
       files: [{ url: 'Binary/e1015896-92f4-4073-ad3c-5f30fca76448', indexed: '2021-09-29T13:22:35.335000+00:00', description: 'Treatment Specification' }],
       referringClinician: '021600556514',
     },
-    criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+    criteria: heartFailure('ROUTINE'),
+    specialtySystem: PLATFORM_SPECIALTY,
   },
   {
     file: 'platform/A044_request_ExampleRCWithoutAttachments.json',
     input: { nhsNumber: '9912003888', conversion: 'NOT_AUTHORISED_TO_CONVERT', serviceId: '11014', request: 'Request text.' },
-    criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+    criteria: heartFailure('ROUTINE'),
+    specialtySystem: PLATFORM_SPECIALTY,
   },
 ];

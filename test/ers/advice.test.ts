@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR } from 'ers-contract/files';
-import { ErsClient, ErsError, buildSearchCriteria, classifyChangeFailure } from '../../utils/ers';
+import { ErsClient, buildSearchCriteria, classifyChangeFailure } from '../../utils/ers';
 import {
   MAX_ADVICE_REQUEST_CHARS,
   buildCreateAdviceAndGuidance,
@@ -21,6 +21,7 @@ import {
 } from '../../utils/ers/advice';
 import { fhir, outcome, scriptedServer, type Handler } from '../helpers/scripted-server';
 import { ADVICE_CASES } from './advice-inputs';
+import { ersFailure } from '../helpers/ers-failure';
 
 const load = (file: string) => JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
 
@@ -96,15 +97,6 @@ const input = {
   request: 'Is this murmur significant?',
 };
 
-async function failure(promise: Promise<unknown>): Promise<ErsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ErsError);
-  return error as ErsError;
-}
-
 describe('A044 through HTTP', () => {
   it('posts to the create operation and reads back the UBRN', async () => {
     const { client, seen } = await setup((_r, res) => fhir(res, 200, load('platform/A044_response_ExampleRCWithoutAttachments.json')));
@@ -115,10 +107,10 @@ describe('A044 through HTTP', () => {
 
   it('an admin must name the referring clinician; a clinician must not — refused with a clear message, nothing sent', async () => {
     const { client, seen } = await setup((_r, res) => fhir(res, 200, load('platform/A044_response_ExampleRCWithoutAttachments.json')));
-    const rca = await failure(createAdvice(client, input, { businessFunction: 'REFERRING_CLINICIAN_ADMIN' }));
+    const rca = await ersFailure(createAdvice(client, input, { businessFunction: 'REFERRING_CLINICIAN_ADMIN' }));
     expect(rca).toMatchObject({ kind: 'rule', code: 'VALUE_IS_REQUIRED' });
     expect(rca.message).toMatch(/name the referring clinician/);
-    const rc = await failure(createAdvice(client, { ...input, referringClinician: '021600556514' }, { businessFunction: 'REFERRING_CLINICIAN' }));
+    const rc = await ersFailure(createAdvice(client, { ...input, referringClinician: '021600556514' }, { businessFunction: 'REFERRING_CLINICIAN' }));
     expect(rc).toMatchObject({ kind: 'rule', code: 'FIELD_NOT_PERMITTED' });
     expect(rc.message).toMatch(/remove the named referring clinician/);
     expect(seen).toHaveLength(0);
@@ -126,9 +118,11 @@ describe('A044 through HTTP', () => {
 
   it('refuses more than 8,000 characters, two services, or no conversion choice, before sending', async () => {
     const { client, seen } = await setup((_r, res) => fhir(res, 200, {}));
-    expect(await failure(createAdvice(client, { ...input, request: 'x'.repeat(MAX_ADVICE_REQUEST_CHARS + 1) }, {}))).toMatchObject({ code: 'INVALID_VALUE' });
-    expect(await failure(createAdvice(client, { ...input, serviceIds: ['1', '2'] }, {}))).toMatchObject({ code: 'TOO_MANY_ITEMS' });
-    expect(await failure(createAdvice(client, { ...input, conversion: undefined as never }, {}))).toMatchObject({ code: 'VALUE_IS_REQUIRED' });
+    expect(await ersFailure(createAdvice(client, { ...input, request: 'x'.repeat(MAX_ADVICE_REQUEST_CHARS + 1) }, {}))).toMatchObject({
+      code: 'INVALID_VALUE',
+    });
+    expect(await ersFailure(createAdvice(client, { ...input, serviceIds: ['1', '2'] }, {}))).toMatchObject({ code: 'TOO_MANY_ITEMS' });
+    expect(await ersFailure(createAdvice(client, { ...input, conversion: undefined as never }, {}))).toMatchObject({ code: 'VALUE_IS_REQUIRED' });
     expect(seen).toHaveLength(0);
   });
 
@@ -137,7 +131,7 @@ describe('A044 through HTTP', () => {
       res.writeHead(502, { 'Content-Type': 'text/html' });
       res.end('<html>Bad gateway</html>');
     });
-    const e = await failure(createAdvice(client, input, {}));
+    const e = await ersFailure(createAdvice(client, input, {}));
     expect(e.kind).toBe('outcome-unknown');
     expect(classifyChangeFailure(e)).toBe('unknown');
     expect(seen).toHaveLength(1);
@@ -150,14 +144,14 @@ describe('A044 through HTTP', () => {
         parameter: [{ name: 'createdCommunicationRequest', resource: { resourceType: 'CommunicationRequest', id: '000000070123' } }],
       }),
     );
-    const e = await failure(createAdvice(client, input, {}));
+    const e = await ersFailure(createAdvice(client, input, {}));
     expect(e.kind).toBe('outcome-unknown');
     expect(e.extracted?.ubrn).toBe('000000070123');
   });
 
   it('a 422 with an e-RS code is a proven refusal', async () => {
     const { client } = await setup((_r, res) => fhir(res, 422, outcome('INAPPROPRIATE_VALUE')));
-    expect(classifyChangeFailure(await failure(createAdvice(client, input, {})))).toBe('refused');
+    expect(classifyChangeFailure(await ersFailure(createAdvice(client, input, {})))).toBe('refused');
   });
 });
 
@@ -193,6 +187,6 @@ describe('A024, A025, A043 through HTTP', () => {
     expect(file.fileName).toBe('000049146177_Advice_And_Guidance_20220610143044.pdf');
     expect(file.bytes.byteLength).toBe(pdf.byteLength);
     fail = true;
-    expect(await failure(getAdviceOverviewPdf(client, '000049146177'))).toMatchObject({ status: 422, code: 'INVALID_REQUEST_TYPE' });
+    expect(await ersFailure(getAdviceOverviewPdf(client, '000049146177'))).toMatchObject({ status: 422, code: 'INVALID_REQUEST_TYPE' });
   });
 });

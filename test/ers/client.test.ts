@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ERROR_MESSAGES, ErsClient, ErsError, classifyChangeFailure, type ErsClientOptions } from '../../utils/ers';
+import { ERROR_MESSAGES, ErsClient, classifyChangeFailure, type ErsClientOptions } from '../../utils/ers';
 import { fhir, outcome, scriptedServer, type Handler } from '../helpers/scripted-server';
 import { EXAMPLES_DIR as FIXTURES } from 'ers-contract/files';
+import { ersFailure } from '../helpers/ers-failure';
 
 const load = (file: string) => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
 const A011_RESPONSE = load('platform/A011_response_ReferralRequest.json');
@@ -32,15 +33,6 @@ async function setup(handler: Handler, options: Partial<ErsClientOptions> = {}) 
 const search = { nhsNumber: '9434765919', criteria: { priority: 'ROUTINE' as const, specialty: 'CARDIOLOGY', ageAndGenderAppropriate: true } };
 const criteria = { resourceType: 'Parameters' as const, id: 'ServiceSearchCriteria-1', meta: { profile: [] }, parameter: [] };
 const create = { nhsNumber: '9434765919', criteria, shortlist: [{ id: '11002' }] };
-
-async function failure(promise: Promise<unknown>): Promise<ErsError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ErsError);
-  return error as ErsError;
-}
 
 describe('platform transport', () => {
   it('sends the bearer token, role headers, a correlation id per request and FHIR media types', async () => {
@@ -115,7 +107,7 @@ describe('platform transport', () => {
 
   it('A019 turns a JSON error body into a clear error, never a broken PDF', async () => {
     const { client } = await setup((_req, res) => fhir(res, 422, outcome('NO_ACCESS_CODE')));
-    const error = await failure(client.generatePatientLetter('000000070000'));
+    const error = await ersFailure(client.generatePatientLetter('000000070000'));
     expect(error).toMatchObject({ kind: 'http', status: 422, code: 'NO_ACCESS_CODE', message: ERROR_MESSAGES.NO_ACCESS_CODE });
   });
 });
@@ -183,7 +175,7 @@ describe('errors', () => {
     [423, 'REFERRAL_LOCKED', 'lock-error'],
   ])('%i %s carries the status, e-RS code, diagnostics, ids and a plain-English message', async (status, code, issue) => {
     const { client } = await setup((_req, res) => fhir(res, status, outcome(code, issue, 'parameter[2]'), { 'X-Request-ID': 'req-9' }));
-    const error = await failure(client.createReferral(create));
+    const error = await ersFailure(client.createReferral(create));
     expect(error).toMatchObject({ kind: 'http', status, code, diagnostics: 'parameter[2]', requestId: 'req-9', message: ERROR_MESSAGES[code] });
     expect(error.correlationId).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -193,7 +185,7 @@ describe('errors', () => {
       res.writeHead(415, { 'Content-Type': 'text/plain;charset=utf-8' });
       res.end('Unsupported Media Type');
     });
-    const error = await failure(client.searchServices(search));
+    const error = await ersFailure(client.searchServices(search));
     expect(error).toMatchObject({ status: 415, diagnostics: 'Unsupported Media Type' });
     expect(error.message).toMatch(/does not accept this type of file/);
   });
@@ -250,7 +242,7 @@ describe('errors', () => {
 
   it('refuses a 2xx body that fails validation instead of using it', async () => {
     const { client } = await setup((_req, res) => fhir(res, 201, { ...A011_RESPONSE, id: 'not-a-ubrn' }));
-    const error = await failure(client.createReferral(create));
+    const error = await ersFailure(client.createReferral(create));
     expect(error.kind).toBe('invalid-response');
     expect(error.diagnostics).toMatch(/id/);
   });
@@ -286,7 +278,7 @@ describe('401: re-authenticate, then exactly one retry', () => {
         return true;
       },
     });
-    const error = await failure(client.searchServices(search));
+    const error = await ersFailure(client.searchServices(search));
     expect(error).toMatchObject({ status: 401, code: 'NO_ACCESS' });
     expect(reauths).toBe(1);
     expect(seen).toHaveLength(2);
@@ -294,7 +286,7 @@ describe('401: re-authenticate, then exactly one retry', () => {
 
   it('does not retry when the user could not sign in again', async () => {
     const { client, seen } = await setup((_req, res) => fhir(res, 401, outcome('NO_ACCESS', 'login')), { reauthenticate: async () => false });
-    await failure(client.searchServices(search));
+    await ersFailure(client.searchServices(search));
     expect(seen).toHaveLength(1);
   });
 });
@@ -324,14 +316,14 @@ describe('retries: reads and searches only', () => {
 
   it('stops retrying a search after the limit and reports the last error', async () => {
     const { client, seen } = await setup((_req, res) => fhir(res, 503, outcome('SYSTEM_UNAVAILABLE', 'transient')), { retry: { limit: 2, baseDelayMs: 1 } });
-    const error = await failure(client.searchServices(search));
+    const error = await ersFailure(client.searchServices(search));
     expect(error).toMatchObject({ status: 503, code: 'SYSTEM_UNAVAILABLE', message: ERROR_MESSAGES.SYSTEM_UNAVAILABLE });
     expect(seen).toHaveLength(3);
   });
 
   it('does not wait out a Retry-After longer than the policy allows; the user decides', async () => {
     const { client, seen } = await setup((_req, res) => fhir(res, 429, '', { 'Retry-After': '3600' }));
-    const error = await failure(client.searchServices(search));
+    const error = await ersFailure(client.searchServices(search));
     expect(error).toMatchObject({ status: 429, retryAfterSeconds: 3600 });
     expect(seen).toHaveLength(1);
   });
@@ -359,7 +351,7 @@ describe('retries: reads and searches only', () => {
     const { client, seen } = await setup((_req, res) =>
       fhir(res, status, status === 429 ? '' : outcome('SYSTEM_UNAVAILABLE', 'transient'), { 'Retry-After': '0' }),
     );
-    const error = await failure(client.createReferral(create));
+    const error = await ersFailure(client.createReferral(create));
     expect(error).toMatchObject({ status, kind: 'outcome-unknown' });
     expect(error.message).toMatch(/cannot tell whether e-RS made this change.*NOT been sent again/s);
     expect(classifyChangeFailure(error)).toBe('unknown');
@@ -368,7 +360,7 @@ describe('retries: reads and searches only', () => {
 
   it("a create refused by e-RS with a 4xx OperationOutcome is a proven refusal, with e-RS's reason", async () => {
     const { client } = await setup((_req, res) => fhir(res, 422, outcome('SHORTLISTED_SERVICE_NOT_IN_RESULTS', 'business-rule')));
-    const error = await failure(client.createReferral(create));
+    const error = await ersFailure(client.createReferral(create));
     expect(error).toMatchObject({ status: 422, kind: 'http', code: 'SHORTLISTED_SERVICE_NOT_IN_RESULTS' });
     expect(classifyChangeFailure(error)).toBe('refused');
   });
@@ -378,21 +370,21 @@ describe('retries: reads and searches only', () => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<html><body>Proxy</body></html>');
     });
-    const error = await failure(html.client.createReferral(create));
+    const error = await ersFailure(html.client.createReferral(create));
     expect(error).toMatchObject({ kind: 'invalid-response', status: 200, extracted: {} });
     expect(classifyChangeFailure(error)).toBe('unknown');
     await server?.close();
     const partial = await setup((_req, res) =>
       fhir(res, 201, { resourceType: 'ReferralRequest', id: '000000070123', meta: { versionId: '3' } }, { ETag: 'W/"3"' }),
     );
-    const kept = await failure(partial.client.createReferral(create));
+    const kept = await ersFailure(partial.client.createReferral(create));
     expect(kept.extracted).toEqual({ ubrn: '000000070123', version: '3', etag: 'W/"3"' });
     expect(kept.message).toMatch(/NOT been sent again/);
   });
 
   it('a create whose connection dropped after sending is reported as outcome unknown and not re-sent', async () => {
     const { client, seen } = await setup((_req, res) => res.socket?.destroy());
-    const error = await failure(client.createReferral(create));
+    const error = await ersFailure(client.createReferral(create));
     expect(error.kind).toBe('outcome-unknown');
     expect(error.message).toMatch(/cannot tell whether e-RS made this change.*NOT been sent again/s);
     expect(seen).toHaveLength(1);
@@ -400,7 +392,7 @@ describe('retries: reads and searches only', () => {
 
   it('a create that timed out is outcome unknown and not re-sent', async () => {
     const { client, seen } = await setup(() => undefined, { timeoutMs: 300 });
-    const error = await failure(client.createReferral(create));
+    const error = await ersFailure(client.createReferral(create));
     expect(error.kind).toBe('outcome-unknown');
     expect(seen).toHaveLength(1);
   });
@@ -412,8 +404,8 @@ describe('retries: reads and searches only', () => {
       kind === 'upload'
         ? client.uploadFile({ ubrn: '000000070000', fileName: 'a.txt', contentType: 'text/plain', bytes: new Uint8Array([65]) })
         : client.maintainReferralLetter({ ubrn: '000000070000', etag: 'W/"3"', files: [{ url: 'Binary/x', indexed: '2026-01-01T00:00:00Z' }] });
-    expect(await failure(call())).toMatchObject({ status: 503, kind: 'outcome-unknown' });
-    expect((await failure(call())).kind).toBe('outcome-unknown');
+    expect(await ersFailure(call())).toMatchObject({ status: 503, kind: 'outcome-unknown' });
+    expect((await ersFailure(call())).kind).toBe('outcome-unknown');
     expect(seen).toHaveLength(2);
   });
 });
@@ -433,7 +425,7 @@ describe('rules checked before sending (nothing reaches e-RS)', () => {
     ['a pathway start in the future', () => ({ ...create, eReferralPathwayStart: '2999-01-01T00:00:00Z' }), 'INAPPROPRIATE_VALUE'],
   ])('A011 refuses %s', async (_name, input, code) => {
     const { client, seen } = await setup((_req, res) => fhir(res, 201, A011_RESPONSE));
-    const error = await failure(client.createReferral(input()));
+    const error = await ersFailure(client.createReferral(input()));
     expect(error).toMatchObject({ kind: 'rule', code, message: ERROR_MESSAGES[code] });
     expect(seen).toHaveLength(0);
   });
@@ -442,7 +434,7 @@ describe('rules checked before sending (nothing reaches e-RS)', () => {
     const { client, seen } = await setup((_req, res) => fhir(res, 201, A011_RESPONSE));
     expect(
       (
-        await failure(
+        await ersFailure(
           client.createReferralAndSendForTriage({
             ...create,
             shortlist: [
@@ -453,14 +445,16 @@ describe('rules checked before sending (nothing reaches e-RS)', () => {
         )
       ).code,
     ).toBe('TOO_MANY_ITEMS');
-    expect((await failure(client.createReferralAndSendForTriage({ ...create, shortlist: [{ id: '1', isTriage: false }] }))).code).toBe('INAPPROPRIATE_VALUE');
+    expect((await ersFailure(client.createReferralAndSendForTriage({ ...create, shortlist: [{ id: '1', isTriage: false }] }))).code).toBe(
+      'INAPPROPRIATE_VALUE',
+    );
     expect(seen).toHaveLength(0);
   });
 
   it('an admin must name the referring clinician; a clinician must not', async () => {
     const { client } = await setup((_req, res) => fhir(res, 200, A010_RESPONSE));
-    expect((await failure(client.searchServices(search, { businessFunction: 'REFERRING_CLINICIAN_ADMIN' }))).code).toBe('VALUE_IS_REQUIRED');
-    expect((await failure(client.searchServices({ ...search, referringClinician: '021600556514' }, { businessFunction: 'REFERRING_CLINICIAN' }))).code).toBe(
+    expect((await ersFailure(client.searchServices(search, { businessFunction: 'REFERRING_CLINICIAN_ADMIN' }))).code).toBe('VALUE_IS_REQUIRED');
+    expect((await ersFailure(client.searchServices({ ...search, referringClinician: '021600556514' }, { businessFunction: 'REFERRING_CLINICIAN' }))).code).toBe(
       'FIELD_NOT_PERMITTED',
     );
   });
@@ -472,7 +466,7 @@ describe('rules checked before sending (nothing reaches e-RS)', () => {
     [{ priority: 'TWO_WEEK_WAIT', specialty: '2WW', indicativeAppointmentWaitTimeLimit: 10, ageAndGenderAppropriate: true }, 'FIELD_NOT_PERMITTED'],
   ])('A010 refuses criteria %j', async (criteriaInput, code) => {
     const { client, seen } = await setup((_req, res) => fhir(res, 200, A010_RESPONSE));
-    expect((await failure(client.searchServices({ nhsNumber: '9434765919', criteria: criteriaInput as never }))).code).toBe(code);
+    expect((await ersFailure(client.searchServices({ nhsNumber: '9434765919', criteria: criteriaInput as never }))).code).toBe(code);
     expect(seen).toHaveLength(0);
   });
 
@@ -490,14 +484,14 @@ describe('rules checked before sending (nothing reaches e-RS)', () => {
       res.writeHead(201, { Location: 'Binary/1' });
       res.end();
     });
-    const error = await failure(client.uploadFile({ ubrn: '000000070000', fileName, contentType, bytes: new Uint8Array(size) }));
+    const error = await ersFailure(client.uploadFile({ ubrn: '000000070000', fileName, contentType, bytes: new Uint8Array(size) }));
     expect(error).toMatchObject({ kind: 'rule', code });
     expect(seen).toHaveLength(0);
   });
 
   it('refuses a UBRN that is not a 12-digit string', async () => {
     const { client } = await setup((_req, res) => fhir(res, 200, A011_RESPONSE));
-    expect((await failure(client.getReferral('70000'))).code).toBe('INVALID_VALUE');
-    expect((await failure(client.generatePatientLetter('00000007000a'))).code).toBe('INVALID_VALUE');
+    expect((await ersFailure(client.getReferral('70000'))).code).toBe('INVALID_VALUE');
+    expect((await ersFailure(client.generatePatientLetter('00000007000a'))).code).toBe('INVALID_VALUE');
   });
 });

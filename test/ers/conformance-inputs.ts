@@ -2,40 +2,58 @@
 // as plain data. The builders must turn each into a body deep-equal to the example file.
 import type { SearchCriteria } from '../../utils/ers';
 
-export const SEARCH_CASES: {
+/** The specialty code system as the legacy examples spell it, and as the platform ones do (placeholder kept). */
+const LEGACY_SPECIALTY = 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY';
+export const PLATFORM_SPECIALTY = '_baseUrl_/STU3/CodeSystem/SPECIALTY';
+
+/** The platform examples' cardiology heart-failure criteria, at a priority. */
+export const heartFailure = (priority: 'ROUTINE' | 'URGENT'): SearchCriteria => ({
+  priority,
+  specialty: 'CARDIOLOGY',
+  clinicType: 'HEART_FAILURE',
+  ageAndGenderAppropriate: false,
+});
+const URGENT_LIPIDS: SearchCriteria = { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', ageAndGenderAppropriate: true };
+
+/** The legacy examples' search criteria: every criterion the legacy API takes. */
+const LEGACY_CRITERIA: SearchCriteria = {
+  priority: 'ROUTINE',
+  specialty: 'SLEEP_MEDICINE',
+  clinicType: 'INSOMNIA',
+  namedClinician: '021600556514',
+  clinicalTerm: '78275009',
+  commissioningProvisioning: 'NATIONALLY_AVAILABLE',
+  organisation: 'R68',
+  ageAndGenderAppropriate: true,
+  distanceLimit: 500,
+  postcode: 'LS1 2UT',
+  indicativeAppointmentWaitTimeLimit: 21,
+};
+
+type SearchCase = {
   file: string;
   search: { requestType: any; sortBy: any; nhsNumber: string; referringClinician?: string; commissioningRuleOrganisation?: string };
   criteria: SearchCriteria;
   specialtySystem: string;
-}[] = [
+};
+
+/** A platform A010 example: the sandbox patient, an appointment search by distance unless `search` says otherwise. */
+function platformSearch(file: string, search: Partial<SearchCase['search']>, criteria: SearchCriteria, specialtySystem = PLATFORM_SPECIALTY): SearchCase {
+  return { file, search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888', ...search }, criteria, specialtySystem };
+}
+
+export const SEARCH_CASES: SearchCase[] = [
   {
     file: 'legacy/A010_request.json',
     search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9190000000' },
-    criteria: {
-      priority: 'ROUTINE',
-      specialty: 'SLEEP_MEDICINE',
-      clinicType: 'INSOMNIA',
-      namedClinician: '021600556514',
-      clinicalTerm: '78275009',
-      commissioningProvisioning: 'NATIONALLY_AVAILABLE',
-      organisation: 'R68',
-      ageAndGenderAppropriate: true,
-      distanceLimit: 500,
-      postcode: 'LS1 2UT',
-      indicativeAppointmentWaitTimeLimit: 21,
-    },
-    specialtySystem: 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY',
+    criteria: LEGACY_CRITERIA,
+    specialtySystem: LEGACY_SPECIALTY,
   },
-  {
-    file: 'platform/A010_request_RcMinimal.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888' },
-    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', ageAndGenderAppropriate: true },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
-  },
-  {
-    file: 'platform/A010_request_RcSearchByClinicalTerm.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'IWT', nhsNumber: '9912003888', referringClinician: '021600556514' },
-    criteria: {
+  platformSearch('platform/A010_request_RcMinimal.json', {}, URGENT_LIPIDS),
+  platformSearch(
+    'platform/A010_request_RcSearchByClinicalTerm.json',
+    { sortBy: 'IWT', referringClinician: '021600556514' },
+    {
       priority: 'URGENT',
       indicativeAppointmentWaitTimeLimit: 15,
       postcode: 'BR1 1AB',
@@ -44,38 +62,21 @@ export const SEARCH_CASES: {
       organisation: 'R69',
       ageAndGenderAppropriate: true,
     },
-    specialtySystem: 'unused',
-  },
-  {
-    file: 'platform/A010_request_RcSearchByNamedClinician.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888' },
-    criteria: { priority: 'URGENT', namedClinician: '021600556514', ageAndGenderAppropriate: true },
-    specialtySystem: 'unused',
-  },
-  {
-    file: 'platform/A010_request_RcSearchForAdviceService.json',
-    search: { requestType: 'ADVICE_AND_GUIDANCE_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888' },
-    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', ageAndGenderAppropriate: true },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
-  },
-  {
-    file: 'platform/A010_request_RcSearchWithCommissioningRuleOrganisation.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888', commissioningRuleOrganisation: 'R69' },
-    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', ageAndGenderAppropriate: true },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
-  },
-  {
-    file: 'platform/A010_request_RcaWithIWT.json',
-    search: { requestType: 'APPOINTMENT_REQUEST', sortBy: 'DISTANCE', nhsNumber: '9912003888', referringClinician: '021600556514' },
-    criteria: {
-      priority: 'URGENT',
-      specialty: 'CARDIOLOGY',
-      clinicType: 'LIPID_MANAGEMENT',
-      indicativeAppointmentWaitTimeLimit: 15,
-      ageAndGenderAppropriate: true,
-    },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
-  },
+    'unused',
+  ),
+  platformSearch(
+    'platform/A010_request_RcSearchByNamedClinician.json',
+    {},
+    { priority: 'URGENT', namedClinician: '021600556514', ageAndGenderAppropriate: true },
+    'unused',
+  ),
+  platformSearch('platform/A010_request_RcSearchForAdviceService.json', { requestType: 'ADVICE_AND_GUIDANCE_REQUEST' }, URGENT_LIPIDS),
+  platformSearch('platform/A010_request_RcSearchWithCommissioningRuleOrganisation.json', { commissioningRuleOrganisation: 'R69' }, URGENT_LIPIDS),
+  platformSearch(
+    'platform/A010_request_RcaWithIWT.json',
+    { referringClinician: '021600556514' },
+    { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', indicativeAppointmentWaitTimeLimit: 15, ageAndGenderAppropriate: true },
+  ),
 ];
 export const CREATE_CASES: {
   file: string;
@@ -95,39 +96,15 @@ export const CREATE_CASES: {
     file: 'legacy/A011_request.json',
     op: 'A011',
     input: { nhsNumber: '9190000000', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['90636'] },
-    criteria: {
-      priority: 'ROUTINE',
-      specialty: 'SLEEP_MEDICINE',
-      clinicType: 'INSOMNIA',
-      namedClinician: '021600556514',
-      clinicalTerm: '78275009',
-      commissioningProvisioning: 'NATIONALLY_AVAILABLE',
-      organisation: 'R68',
-      ageAndGenderAppropriate: true,
-      distanceLimit: 500,
-      postcode: 'LS1 2UT',
-      indicativeAppointmentWaitTimeLimit: 21,
-    },
-    specialtySystem: 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY',
+    criteria: LEGACY_CRITERIA,
+    specialtySystem: LEGACY_SPECIALTY,
   },
   {
     file: 'legacy/A021_request.json',
     op: 'A021',
     input: { nhsNumber: '9190000000', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['90596'] },
-    criteria: {
-      priority: 'ROUTINE',
-      specialty: 'SLEEP_MEDICINE',
-      clinicType: 'INSOMNIA',
-      namedClinician: '021600556514',
-      clinicalTerm: '78275009',
-      commissioningProvisioning: 'NATIONALLY_AVAILABLE',
-      organisation: 'R68',
-      ageAndGenderAppropriate: true,
-      distanceLimit: 500,
-      postcode: 'LS1 2UT',
-      indicativeAppointmentWaitTimeLimit: 21,
-    },
-    specialtySystem: 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY',
+    criteria: LEGACY_CRITERIA,
+    specialtySystem: LEGACY_SPECIALTY,
   },
   {
     file: 'legacy/A021_request_sample1.json',
@@ -140,7 +117,7 @@ export const CREATE_CASES: {
       commissioningProvisioning: 'ALL_AVAILABLE_FOR_BOOKING',
       ageAndGenderAppropriate: false,
     },
-    specialtySystem: 'https://api.dev3.ers.ncrs.nhs.uk/ers-api/STU3/v1/CodeSystem/SPECIALTY',
+    specialtySystem: LEGACY_SPECIALTY,
   },
   {
     file: 'platform/A011_request_MinimalRequest.json',
@@ -152,8 +129,8 @@ export const CREATE_CASES: {
       eReferralPathwayStart: '2024-05-01T09:55:00.000Z',
       serviceIds: ['11002'],
     },
-    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+    criteria: heartFailure('URGENT'),
+    specialtySystem: PLATFORM_SPECIALTY,
   },
   {
     file: 'platform/A011_request_MinimalRequestWithReferringClinician.json',
@@ -166,15 +143,15 @@ export const CREATE_CASES: {
       eReferralPathwayStart: '2024-05-01T09:55:00.000Z',
       serviceIds: ['11002'],
     },
-    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+    criteria: heartFailure('URGENT'),
+    specialtySystem: PLATFORM_SPECIALTY,
   },
   {
     file: 'platform/A011_request_RequestMixedShortlist.json',
     op: 'A011',
     input: { nhsNumber: '9912003888', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['11002', '51002'] },
-    criteria: { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+    criteria: heartFailure('URGENT'),
+    specialtySystem: PLATFORM_SPECIALTY,
   },
   {
     file: 'platform/A011_request_RequestTwentyServices.json',
@@ -219,14 +196,14 @@ export const CREATE_CASES: {
       ageAndGenderAppropriate: true,
       organisation: 'R69',
     },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+    specialtySystem: PLATFORM_SPECIALTY,
   },
   {
     file: 'platform/A021_request_Parameters.json',
     op: 'A021',
     input: { nhsNumber: '9912003888', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['11004'] },
-    criteria: { priority: 'ROUTINE', specialty: 'CARDIOLOGY', clinicType: 'HEART_FAILURE', ageAndGenderAppropriate: false },
-    specialtySystem: '_baseUrl_/STU3/CodeSystem/SPECIALTY',
+    criteria: heartFailure('ROUTINE'),
+    specialtySystem: PLATFORM_SPECIALTY,
   },
   {
     file: 'platform/A021_request_ParametersWithNamedClinician.json',

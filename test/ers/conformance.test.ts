@@ -26,17 +26,7 @@ import {
   parseRoles,
   parseServices,
 } from '../../utils/ers';
-import {
-  appointmentSchema,
-  codeSystemSchema,
-  fetchServicesListSchema,
-  operationOutcomeSchema,
-  practitionerRoleBundleSchema,
-  professionalSessionSchema,
-  referralRequestSchema,
-  slotBundleSchema,
-  worklistSchema,
-} from '../../utils/ers/schemas';
+import * as schemas from '../../utils/ers/schemas';
 import { healthcareServiceBundleSchema, healthcareServiceSchema, slotPageSchema, storedAppointmentSchema } from '../../utils/ers/booking-schemas';
 import { communicationRequestSchema, conversationBundleSchema, createAdviceResponseSchema } from '../../utils/ers/advice';
 import { ADVICE_CASES } from './advice-inputs';
@@ -149,26 +139,26 @@ describe('request builders reproduce every example request', () => {
 
 // Which schema reads which response example, by file-name pattern.
 const RESPONSE_SCHEMAS: [RegExp, { safeParse: (d: unknown) => { success: boolean; error?: unknown } }][] = [
-  [/A001_response|A002_response/, professionalSessionSchema],
-  [/A004_response/, codeSystemSchema],
-  [/A005_response|A011_response|A012_response|A021_response/, referralRequestSchema],
-  [/A010_response/, fetchServicesListSchema],
+  [/A001_response|A002_response/, schemas.professionalSessionSchema],
+  [/A004_response/, schemas.codeSystemSchema],
+  [/A005_response|A011_response|A012_response|A021_response/, schemas.referralRequestSchema],
+  [/A010_response/, schemas.fetchServicesListSchema],
   [/A015_response_(Minimum|NoSlots|Page|SlotClinician)/, slotPageSchema],
-  [/legacy\/A015_response/, slotBundleSchema],
-  [/A015_response_ErrorPage5|A034_response_Cancellation(InvalidReason|ReasonOnlyCommentMandatory)/, operationOutcomeSchema],
-  [/A016_response/, appointmentSchema],
+  [/legacy\/A015_response/, schemas.slotBundleSchema],
+  [/A015_response_ErrorPage5|A034_response_Cancellation(InvalidReason|ReasonOnlyCommentMandatory)/, schemas.operationOutcomeSchema],
+  [/A016_response/, schemas.appointmentSchema],
   [/A016_response|A034_response_(CancellationReasonAndMandatoryComment|Minimal)|A038_response/, storedAppointmentSchema],
   [/A033_response/, healthcareServiceSchema],
   [/A035_response/, healthcareServiceBundleSchema],
-  [/A031_response/, referralRequestSchema],
-  [/A030_response/, practitionerRoleBundleSchema],
+  [/A031_response/, schemas.referralRequestSchema],
+  [/A030_response/, schemas.practitionerRoleBundleSchema],
   [/A044_response/, createAdviceResponseSchema],
   [/A024_response/, communicationRequestSchema],
   [/A025_response/, conversationBundleSchema],
-  [/A008_response/, worklistSchema],
+  [/A008_response/, schemas.worklistSchema],
   [/A029_response/, taskBundleSchema],
   [/A036_response/, cancelReferralResponseSchema],
-  [/^errors\//, operationOutcomeSchema],
+  [/^errors\//, schemas.operationOutcomeSchema],
 ];
 
 describe('zod schemas parse every example response', () => {
@@ -187,18 +177,18 @@ describe('zod schemas parse every example response', () => {
   });
 
   it('reads the services of a search: names, DBS/IBS/RAS, distance and wait', () => {
-    const services = parseServices(fetchServicesListSchema.parse(load('platform/A010_response_FetchServiceListWithMultipleServices.json')));
+    const services = parseServices(schemas.fetchServicesListSchema.parse(load('platform/A010_response_FetchServiceListWithMultipleServices.json')));
     expect(services.map((s) => s.id)).toEqual(['11030', '11021', '11010', '11007', '11008', '11002']);
     expect(services.every((s) => s.name.length > 0 && s.bookableType)).toBe(true);
-    const triage = parseServices(fetchServicesListSchema.parse(load('platform/A010_response_TriageAndAppointmentRequestType.json')));
+    const triage = parseServices(schemas.fetchServicesListSchema.parse(load('platform/A010_response_TriageAndAppointmentRequestType.json')));
     expect(triage[0].isTriage).toBe(true);
-    const legacy = parseServices(fetchServicesListSchema.parse(load('legacy/A010_response.json')));
+    const legacy = parseServices(schemas.fetchServicesListSchema.parse(load('legacy/A010_response.json')));
     expect(legacy.find((s) => s.id === '90636')).toMatchObject({ distance: 7, wait: 17, bookableType: 'DIRECTLY_BOOKABLE' });
-    expect(parseServices(fetchServicesListSchema.parse(load('platform/A010_response_EmptyResponse.json')))).toEqual([]);
+    expect(parseServices(schemas.fetchServicesListSchema.parse(load('platform/A010_response_EmptyResponse.json')))).toEqual([]);
   });
 
   it('reads a created referral: UBRN, version, ETag, priority, state, shortlist', () => {
-    const r = parseReferral(referralRequestSchema.parse(load('platform/A011_response_ReferralRequest.json')), 'W/"3"');
+    const r = parseReferral(schemas.referralRequestSchema.parse(load('platform/A011_response_ReferralRequest.json')), 'W/"3"');
     expect(r).toMatchObject({
       ubrn: '000000070000',
       version: '3',
@@ -209,12 +199,12 @@ describe('zod schemas parse every example response', () => {
       nhsNumber: '9912003888',
     });
     expect(r.shortlist).toEqual([{ id: '11002', name: 'Good Cardiology Business Service' }]);
-    const thin = parseReferral(referralRequestSchema.parse(load('legacy/A011_response.json')));
+    const thin = parseReferral(schemas.referralRequestSchema.parse(load('legacy/A011_response.json')));
     expect(thin).toMatchObject({ ubrn: '000000097364', etag: 'W/"3"', priority: 'ROUTINE', shortlist: [], attachments: [] });
   });
 
   it('reads the letters attached to a referral with their scan status', () => {
-    const r = parseReferral(referralRequestSchema.parse(load('platform/A012_response_ReferralRequestWithSingleDocumentReference.json')));
+    const r = parseReferral(schemas.referralRequestSchema.parse(load('platform/A012_response_ReferralRequestWithSingleDocumentReference.json')));
     expect(r.attachments).toEqual([
       expect.objectContaining({
         url: 'Binary/a7c98bb4-c0d0-4094-b26d-8dbd1677edc8',
@@ -224,13 +214,13 @@ describe('zod schemas parse every example response', () => {
         availability: 'AVAILABLE',
       }),
     ]);
-    const triage = parseReferral(referralRequestSchema.parse(load('platform/A021_response_ReferralRequest.json')));
+    const triage = parseReferral(schemas.referralRequestSchema.parse(load('platform/A021_response_ReferralRequest.json')));
     expect(triage.state).toBe('AWAITING_TRIAGE');
     expect(triage.appointmentReference).toMatch(/^Appointment\//);
   });
 
   it('reads the referrer worklists of A008: UBRN, patient, created, referrer, status and reason', () => {
-    const letters = parseWorklist(worklistSchema.parse(load('platform/A008_response_LettersOutstanding.json')));
+    const letters = parseWorklist(schemas.worklistSchema.parse(load('platform/A008_response_LettersOutstanding.json')));
     expect(letters[0]).toEqual({
       ubrn: '000000070001',
       nhsNumber: '9462979626',
@@ -244,20 +234,20 @@ describe('zod schemas parse every example response', () => {
       reason: undefined,
     });
     expect(letters).toHaveLength(2);
-    const awaiting = parseWorklist(worklistSchema.parse(load('platform/A008_response_AwaitingBooking.json')));
+    const awaiting = parseWorklist(schemas.worklistSchema.parse(load('platform/A008_response_AwaitingBooking.json')));
     expect(awaiting.map((i) => [i.status, i.reason])).toContainEqual(['APP_CANCELLED_BY_PATIENT', 'PATIENT_HOLIDAY']);
-    expect(parseWorklist(worklistSchema.parse({ resourceType: 'List', status: 'current', mode: 'snapshot' }))).toEqual([]);
+    expect(parseWorklist(schemas.worklistSchema.parse({ resourceType: 'List', status: 'current', mode: 'snapshot' }))).toEqual([]);
   });
 
   it('reads roles from A030 and concepts from A004', () => {
-    const roles = parseRoles(practitionerRoleBundleSchema.parse(load('platform/A030_response_PractitionerRoleBundle.json')));
+    const roles = parseRoles(schemas.practitionerRoleBundleSchema.parse(load('platform/A030_response_PractitionerRoleBundle.json')));
     expect(roles).toContainEqual(expect.objectContaining({ businessFunction: 'REFERRING_CLINICIAN', ods: 'R68', userId: '000000000101' }));
     expect(roles).toHaveLength(4);
-    const clinicTypes = parseConcepts(codeSystemSchema.parse(load('legacy/A004_response_CLINIC-TYPE.json')), new Date('2026-01-01'));
+    const clinicTypes = parseConcepts(schemas.codeSystemSchema.parse(load('legacy/A004_response_CLINIC-TYPE.json')), new Date('2026-01-01'));
     expect(clinicTypes.length).toBe(672);
     expect(clinicTypes.find((c) => c.code === 'HEART_FAILURE')).toMatchObject({ specialty: 'CARDIOLOGY' });
     expect(clinicTypes.some((c) => c.retired)).toBe(true);
-    const priority = parseConcepts(codeSystemSchema.parse(load('platform/A004_response_PRIORITY.json')));
+    const priority = parseConcepts(schemas.codeSystemSchema.parse(load('platform/A004_response_PRIORITY.json')));
     expect(priority.find((c) => c.code === 'URGENT')?.numbers).toHaveProperty('triageContactDays');
   });
 
@@ -282,7 +272,7 @@ describe('zod schemas parse every example response', () => {
   });
 
   it('offers a referrer exactly the referral-cancellation reasons of the contract (A004 filtered on five conditions)', () => {
-    const cs = codeSystemSchema.parse(load('platform/A004_response_REFERRAL-CANCELLATION-REASON.json'));
+    const cs = schemas.codeSystemSchema.parse(load('platform/A004_response_REFERRAL-CANCELLATION-REASON.json'));
     const reasons = cancellationReasons(cs, { businessFunction: 'REFERRING_CLINICIAN', hasAppointment: false, now: new Date('2026-12-01') });
     expect(reasons.map((r) => [r.code, r.commentIsMandatory]).sort()).toEqual(
       [
@@ -302,6 +292,6 @@ describe('zod schemas parse every example response', () => {
 
   it('rejects a response that is not what it claims (a UBRN that is not 12 digits)', () => {
     const bad = { ...load('platform/A011_response_ReferralRequest.json'), id: '70000' };
-    expect(referralRequestSchema.safeParse(bad).success).toBe(false);
+    expect(schemas.referralRequestSchema.safeParse(bad).success).toBe(false);
   });
 });

@@ -1,29 +1,18 @@
 // Advice and Guidance over real HTTP with the extension's client: A010 A&G search → A044 create →
 // A024 status → the provider's events (admin hooks) → A025 conversation → A043 PDF; the state model
 // (version +1 per event, current version only), the RC/RCA rule, and conversion into a referral.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErsClient, ErsError } from '../../../utils/ers/index';
+import { describe, expect, it } from 'vitest';
+import type { ErsClient } from '../../../utils/ers/index';
 import { createAdvice, downloadAttachment, getAdvice, getAdviceOverviewPdf, getConversation } from '../../../utils/ers/advice';
-import type { RunningSimulator } from '../src/server';
-import { USER_IDS, startSim } from './helpers';
+import { USER_IDS, platformClient, useSimulator } from './helpers';
+import { ersFailure } from '../../../test/helpers/ers-failure';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim({ seed: 3 });
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ seed: 3 });
 
 const NHS = '9434765919';
 
 function clientFor(businessFunction = 'REFERRING_CLINICIAN', user: string = USER_IDS.adams, ods = 'B86001'): ErsClient {
-  const token = sim.issueToken(user);
-  return new ErsClient({
-    flavour: 'platform',
-    baseUrl: `${sim.url}/referrals/FHIR`,
-    credentials: () => ({ accessToken: token, businessFunction, ods }),
-    retry: { baseDelayMs: 5, maxDelayMs: 20 },
-  });
+  return platformClient(sim, { user, businessFunction, ods, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
 }
 
 async function admin(path: string, body: object = {}): Promise<Response> {
@@ -52,15 +41,6 @@ async function ask(client: ErsClient, extra: { referringClinician?: string; busi
   );
 }
 
-async function rejection(p: Promise<unknown>): Promise<ErsError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(ErsError);
-  return e as ErsError;
-}
-
 describe('A&G in the simulator', () => {
   it('creates version 1 waiting for the provider, then follows the provider’s reply and the conversation', async () => {
     const client = clientFor();
@@ -80,7 +60,7 @@ describe('A&G in the simulator', () => {
     expect(messages.map((m) => m.sentBy)).toEqual(['REQUESTER', 'RESPONDER', 'REQUESTER', 'RESPONDER']);
     expect(messages[3].text).toBe('Benign flow murmur; no echo needed.');
     // Only the current version is served.
-    expect(await rejection(getConversation(client, reply.ubrn, '3'))).toMatchObject({ status: 404 });
+    expect(await ersFailure(getConversation(client, reply.ubrn, '3'))).toMatchObject({ status: 404 });
 
     const pdf = await getAdviceOverviewPdf(client, reply.ubrn);
     expect(pdf.fileName).toMatch(new RegExp(`^${reply.ubrn}_Advice_And_Guidance_\\d{14}\\.pdf$`));
@@ -104,7 +84,7 @@ describe('A&G in the simulator', () => {
     const client = clientFor();
     const a = await ask(client);
     expect(sim.referrals().some((r) => r.ubrn === a.ubrn)).toBe(false);
-    expect(await rejection(getAdvice(client, '000000070000'))).toMatchObject({ status: 422, code: 'INVALID_REQUEST_TYPE' });
+    expect(await ersFailure(getAdvice(client, '000000070000'))).toMatchObject({ status: 422, code: 'INVALID_REQUEST_TYPE' });
   });
 
   it('the server enforces the RC/RCA rule and the 8,000-character limit too (a client that skipped its checks)', async () => {
@@ -206,14 +186,14 @@ describe('A&G in the simulator', () => {
     const file = await downloadAttachment(client, message.attachments[0].url);
     expect(new TextDecoder().decode(file.bytes)).toBe('ECG: sinus rhythm');
     expect(file).toMatchObject({ fileName: 'ecg.txt', contentType: 'text/plain' });
-    expect(await rejection(downloadAttachment(client, message.attachments[1].url))).toMatchObject({ status: 422, code: 'THREATS_FOUND' });
+    expect(await ersFailure(downloadAttachment(client, message.attachments[1].url))).toMatchObject({ status: 422, code: 'THREATS_FOUND' });
     // A file another organisation uploaded and linked to nothing of ours: no relationship.
     const theirs = await clientFor('REFERRING_CLINICIAN', USER_IDS.adams, 'R68').uploadFile({
       fileName: 'theirs.txt',
       contentType: 'text/plain',
       bytes: new TextEncoder().encode('not yours'),
     });
-    expect(await rejection(downloadAttachment(client, theirs.url))).toMatchObject({ status: 403 });
+    expect(await ersFailure(downloadAttachment(client, theirs.url))).toMatchObject({ status: 403 });
     // …nor can it be attached to our request.
     const attach = createAdvice(
       client,
@@ -227,6 +207,6 @@ describe('A&G in the simulator', () => {
       },
       {},
     );
-    expect(await rejection(attach)).toMatchObject({ status: 422, code: 'REFERENCE_NOT_FOUND' });
+    expect(await ersFailure(attach)).toMatchObject({ status: 422, code: 'REFERENCE_NOT_FOUND' });
   });
 });

@@ -1,8 +1,7 @@
 // A020 upload rules, A012 letter maintenance (replacement, versions, 412/409/423), A019 PDF letters.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pdfPages, pdfText } from '../../../test/helpers/pdf-text';
-import type { RunningSimulator } from '../src/server';
 import {
   ADAMS_RC_R68,
   BAKER_RCA,
@@ -18,17 +17,12 @@ import {
   maintainBody,
   platformHeaders,
   post,
-  startSim,
   upload,
+  useSimulator,
 } from './helpers';
 
-let sim: RunningSimulator;
 let now = Date.parse('2026-03-02T10:00:00.000Z');
-beforeAll(async () => {
-  sim = await startSim({ now: () => new Date(now), binaryScanDelayMs: 60_000 });
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ now: () => new Date(now), binaryScanDelayMs: 60_000 });
 
 async function uploaded(ubrn: string, name = 'letter.txt', type = 'text/plain'): Promise<string> {
   const res = await upload(sim, ADAMS_RC_R68, { ubrn, name, type });
@@ -187,14 +181,13 @@ describe('A012 maintain referral letter', () => {
 });
 
 describe('A019 patient letter', () => {
+  /** A019 for `ubrn` as `role`, asking for `accept`. */
+  const patientLetter = (ubrn: string, role = ADAMS_RC_R68, accept = 'application/pdf') =>
+    post(sim, `${P}/ReferralRequest/${ubrn}/$ers.generatePatientLetter`, '', platformHeaders(sim, role, { Accept: accept }));
+
   it('returns a valid PDF with the UBRN, patient and shortlist, and the documented file name', async () => {
     const { ubrn } = await createReferral(sim, ['11002', '51002']);
-    const res = await post(
-      sim,
-      `${P}/ReferralRequest/${ubrn}/$ers.generatePatientLetter`,
-      '',
-      platformHeaders(sim, ADAMS_RC_R68, { Accept: 'application/pdf' }),
-    );
+    const res = await patientLetter(ubrn);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const stamp = new Date(now).toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -219,12 +212,7 @@ describe('A019 patient letter', () => {
       platformHeaders(sim, ADAMS_RC_R68),
     );
     const { id } = await res.json();
-    const letter = await post(
-      sim,
-      `${P}/ReferralRequest/${id}/$ers.generatePatientLetter`,
-      '',
-      platformHeaders(sim, ADAMS_RC_R68, { Accept: 'application/pdf' }),
-    );
+    const letter = await patientLetter(id);
     expect(letter.headers.get('content-disposition')).toContain('_Triage_Summary_');
     const text = await pdfText(Buffer.from(await letter.arrayBuffer()));
     expect(text).toContain('will contact you by');
@@ -238,29 +226,17 @@ describe('A019 patient letter', () => {
       platformHeaders(sim, ADAMS_RC_R68),
     );
     const { id } = await res.json();
-    const h = platformHeaders(sim, ADAMS_RC_R68, { Accept: 'application/pdf' });
-    const noCode = await post(sim, `${P}/ReferralRequest/${id}/$ers.generatePatientLetter`, '', h);
+    const noCode = await patientLetter(id);
     expect(noCode.headers.get('content-type')).toMatch(/application\/fhir\+json/);
     await expectOutcome(noCode, 422, 'NO_ACCESS_CODE');
-    await expectOutcome(await post(sim, `${P}/ReferralRequest/000000099999/$ers.generatePatientLetter`, '', h), 404, 'REFERENCE_NOT_FOUND');
-    await expectOutcome(
-      await post(sim, `${P}/ReferralRequest/000000070000/$ers.generatePatientLetter`, '', platformHeaders(sim, BAKER_RCA, { Accept: 'application/pdf' })),
-      422,
-      'NO_RELATIONSHIP',
-    );
-    expect(
-      (await post(sim, `${P}/ReferralRequest/000000070000/$ers.generatePatientLetter`, '', platformHeaders(sim, ADAMS_RC_R68, { Accept: 'text/html' }))).status,
-    ).toBe(406);
+    await expectOutcome(await patientLetter('000000099999'), 404, 'REFERENCE_NOT_FOUND');
+    await expectOutcome(await patientLetter('000000070000', BAKER_RCA), 422, 'NO_RELATIONSHIP');
+    expect((await patientLetter('000000070000', ADAMS_RC_R68, 'text/html')).status).toBe(406);
   });
 
   it("the letter is read by a PDF reader with the patient's identifiers on every page", async () => {
     const { ubrn } = await createReferral(sim, ['11002', '51002']);
-    const res = await post(
-      sim,
-      `${P}/ReferralRequest/${ubrn}/$ers.generatePatientLetter`,
-      '',
-      platformHeaders(sim, ADAMS_RC_R68, { Accept: 'application/pdf' }),
-    );
+    const res = await patientLetter(ubrn);
     const pages = await pdfPages(new Uint8Array(await res.arrayBuffer()));
     for (const [i, page] of pages.entries()) {
       expect(page).toContain('John SMITH - NHS number 991 200 3888');

@@ -17,15 +17,12 @@ import {
   platformHeaders,
   post,
   startSim,
+  useSimulator,
 } from './helpers';
 import { examplePath } from 'ers-contract/files';
 
-let sim: RunningSimulator;
 let now = Date.parse('2026-03-02T10:00:00Z');
-beforeAll(async () => {
-  sim = await startSim({ now: () => new Date(now), tokenLifetimeSeconds: 60, sessionIdleSeconds: 120 });
-});
-afterAll(() => sim.close());
+const sim = useSimulator({ now: () => new Date(now), tokenLifetimeSeconds: 60, sessionIdleSeconds: 120 }, { reset: false });
 
 const codeSystem = (h: Record<string, string>, flavourPath = P) => fetch(`${sim.url}${flavourPath}/CodeSystem/PRIORITY`, { headers: h });
 

@@ -1,16 +1,10 @@
 // Booking over real HTTP: A015 slots (paging, filters, errors), A016 book and defer with their
 // rules and PAS faults, A038, A034, A031, the R4 service views and the confirmation letter.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../src/server';
-import { ADAMS_RC_R68, P, expectOutcome, platformHeaders, platformPost, startSim } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { ADAMS_RC_R68, P, expectOutcome, platformHeaders, platformPost, useSimulator } from './helpers';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim();
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const UBRN = '000000070001'; // seeded: ROUTINE, version 3, shortlist 11002 (directly bookable), commissioned by R69
 const h = (extra: Record<string, string> = {}) => platformHeaders(sim, ADAMS_RC_R68, extra);
@@ -22,6 +16,15 @@ const stateOf = (r: { extension: { url: string; extension?: { url: string; value
   r.extension.find((e) => e.url.endsWith('Extension-eRS-ReferralState-1'))?.extension?.find((e) => e.url === 'state')?.valueCoding?.code;
 
 type Slot = { id: string; start: string; end: string; schedule: { reference: string } };
+
+/** A016: book `slot` with `clinician` on version 3 of the referral, as Dr Adams. */
+const bookV3 = (slot: Slot, clinician?: string) =>
+  platformPost(sim, ADAMS_RC_R68, '/Appointment', appointment({ version: '3', status: 'booked', slot, clinician }));
+
+/** A019: the referral's patient letter as a PDF. */
+const patientLetter = () =>
+  fetch(`${sim.url}${P}/ReferralRequest/${UBRN}/$ers.generatePatientLetter`, { method: 'POST', headers: h({ Accept: 'application/pdf' }) });
+
 async function firstSlot(service = '11002'): Promise<{ slot: Slot; clinician?: string }> {
   const bundle = await (await slots(service)).json();
   const slot = bundle.entry.find((e: { resource: { resourceType: string } }) => e.resource.resourceType === 'Slot').resource as Slot;
@@ -109,7 +112,7 @@ async function firstSlotWithClinician() {
 describe('A016 book and defer', () => {
   it('books: 201 version 0, the referral BOOKED two versions on, the slot gone; booking it again is SLOT_NOT_AVAILABLE', async () => {
     const { slot, clinician } = await firstSlot();
-    const res = await platformPost(sim, ADAMS_RC_R68, '/Appointment', appointment({ version: '3', status: 'booked', slot, clinician }));
+    const res = await bookV3(slot, clinician);
     expect(res.status).toBe(201);
     const appt = await res.json();
     expect([appt.status, appt.meta.versionId, res.headers.get('etag')]).toEqual(['booked', '0', 'W/"0"']);
@@ -172,51 +175,33 @@ describe('A016 book and defer', () => {
     expect((await res.json()).meta.versionId).toBe('1');
     const r = await referral();
     expect(stateOf(r)).toBe('DEFERRED_TO_PROVIDER');
-    const letter = await fetch(`${sim.url}${P}/ReferralRequest/${UBRN}/$ers.generatePatientLetter`, {
-      method: 'POST',
-      headers: h({ Accept: 'application/pdf' }),
-    });
+    const letter = await patientLetter();
     expect(letter.headers.get('content-disposition')).toContain('_Deferral_Summary_');
   });
 
   it('PAS 504 after the booking was made: the error comes back, and the referral reads BOOKED', async () => {
     const { slot, clinician } = await firstSlot();
     sim.injectFault({ route: 'A016', kind: 'pas', status: 504, applied: true });
-    await expectOutcome(
-      await platformPost(sim, ADAMS_RC_R68, '/Appointment', appointment({ version: '3', status: 'booked', slot, clinician })),
-      504,
-      'PAS_NOT_RESPONDING',
-    );
+    await expectOutcome(await bookV3(slot, clinician), 504, 'PAS_NOT_RESPONDING');
     expect(stateOf(await referral())).toBe('BOOKED');
   });
 
   it('PAS 502 without the booking: nothing changed; slot taken between listing and booking: SLOT_NOT_AVAILABLE', async () => {
     const { slot, clinician } = await firstSlot();
     sim.injectFault({ route: 'A016', kind: 'pas', status: 502, applied: false });
-    await expectOutcome(
-      await platformPost(sim, ADAMS_RC_R68, '/Appointment', appointment({ version: '3', status: 'booked', slot, clinician })),
-      502,
-      'PAS_RESPONDED_WITH_ERROR',
-    );
+    await expectOutcome(await bookV3(slot, clinician), 502, 'PAS_RESPONDED_WITH_ERROR');
     const r = await referral();
     expect([r.meta.versionId, stateOf(r)]).toEqual(['3', 'NOT_BOOKED']);
     sim.injectFault({ route: 'A016', kind: 'slot-taken' });
-    await expectOutcome(
-      await platformPost(sim, ADAMS_RC_R68, '/Appointment', appointment({ version: '3', status: 'booked', slot, clinician })),
-      422,
-      'SLOT_NOT_AVAILABLE',
-    );
+    await expectOutcome(await bookV3(slot, clinician), 422, 'SLOT_NOT_AVAILABLE');
   });
 });
 
 describe('A038, A034, A019 and A031 after a booking', () => {
   it('reads the appointment, cancels it with a reason (comment when mandatory), frees the slot, and lets the shortlist change', async () => {
     const { slot, clinician } = await firstSlot();
-    const booked = await (await platformPost(sim, ADAMS_RC_R68, '/Appointment', appointment({ version: '3', status: 'booked', slot, clinician }))).json();
-    const letter = await fetch(`${sim.url}${P}/ReferralRequest/${UBRN}/$ers.generatePatientLetter`, {
-      method: 'POST',
-      headers: h({ Accept: 'application/pdf' }),
-    });
+    const booked = await (await bookV3(slot, clinician)).json();
+    const letter = await patientLetter();
     expect(letter.headers.get('content-disposition')).toContain('_Appointment_Confirmation_Summary_');
     const read = await get(`/Appointment/${booked.id}`);
     expect(read.headers.get('etag')).toBe('W/"0"');

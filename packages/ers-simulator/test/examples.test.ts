@@ -15,17 +15,9 @@
 
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  appointmentSchema,
-  codeSystemSchema,
-  fetchServicesListSchema,
-  operationOutcomeSchema,
-  practitionerRoleBundleSchema,
-  professionalSessionSchema,
-  referralRequestSchema,
-} from '../../../utils/ers/schemas';
-import { EXAMPLE_BINARY_IDS, type RunningSimulator } from '../src/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as schemas from '../../../utils/ers/schemas';
+import { EXAMPLE_BINARY_IDS } from '../src/server';
 import {
   ADAMS_RC_R68,
   BAKER_RCA,
@@ -40,7 +32,7 @@ import {
   legacySession,
   platformHeaders,
   post,
-  startSim,
+  useSimulator,
 } from './helpers';
 
 /** Every JSON path of a value, with array indices collapsed to []. */
@@ -71,11 +63,7 @@ function expectSameShape(actual: any, example: any, allowed: Set<string>): void 
   expect(extra, `paths not in any example response: ${extra.join(', ')}`).toEqual([]);
 }
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim({ now: () => new Date('2024-06-01T12:00:00.000Z') });
-});
-afterAll(() => sim.close());
+const sim = useSimulator({ now: () => new Date('2024-06-01T12:00:00.000Z') }, { reset: false });
 
 const LIST_PATHS = examplePaths('A010_');
 const REFERRAL_PATHS = new Set([...examplePaths('A011_'), ...examplePaths('A012_'), ...examplePaths('A021_'), ...examplePaths('A005_')]);
@@ -98,7 +86,7 @@ describe('platform examples replayed verbatim', () => {
     expect(res.status, JSON.stringify(body)).toBe(200);
     expect(res.headers.get('x-correlation-id')).toBe('test-correlation');
     expectSameShape(body, listExample, LIST_PATHS);
-    expect(fetchServicesListSchema.safeParse(body).success).toBe(true);
+    expect(schemas.fetchServicesListSchema.safeParse(body).success).toBe(true);
     expect(body.entry.map((e: any) => e.item.identifier.value)).toEqual(expect.arrayContaining(expected));
   });
 
@@ -113,7 +101,7 @@ describe('platform examples replayed verbatim', () => {
     expect(res.status, JSON.stringify(body)).toBe(201);
     const example = fixture(`platform/${responseFile}`);
     expectSameShape(body, example, REFERRAL_PATHS);
-    expect(referralRequestSchema.safeParse(body).success).toBe(true);
+    expect(schemas.referralRequestSchema.safeParse(body).success).toBe(true);
     expect(body.meta.versionId).toBe('3');
     expect(res.headers.get('etag')).toBe('W/"3"');
     expect(body.contained.map((x: any) => x.id)).toEqual(example.contained.map((x: any) => x.id));
@@ -130,7 +118,7 @@ describe('platform examples replayed verbatim', () => {
     expect(res.status, JSON.stringify(body)).toBe(201);
     const example = fixture(`platform/${responseFile}`);
     expectSameShape(body, example, REFERRAL_PATHS);
-    expect(referralRequestSchema.safeParse(body).success).toBe(true);
+    expect(schemas.referralRequestSchema.safeParse(body).success).toBe(true);
     expect(body.contained.map((x: any) => x.id)).toEqual(example.contained.map((x: any) => x.id));
     expect(res.headers.get('etag')).toBe(`W/"${body.meta.versionId}"`);
   });
@@ -141,7 +129,7 @@ describe('platform examples replayed verbatim', () => {
     const read = await fetch(`${sim.url}${P}/ReferralRequest/000000070000`, { headers: h });
     const a005 = await read.json();
     expectSameShape(a005, fixture('platform/A005_response_Unbooked.json'), REFERRAL_PATHS);
-    expect(referralRequestSchema.safeParse(a005).success).toBe(true);
+    expect(schemas.referralRequestSchema.safeParse(a005).success).toBe(true);
     const etag = read.headers.get('etag')!;
     expect(etag).toBe('W/"5"');
 
@@ -154,7 +142,7 @@ describe('platform examples replayed verbatim', () => {
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(200);
     expectSameShape(body, fixture('platform/A012_response_ReferralRequestWithSingleDocumentReference.json'), REFERRAL_PATHS);
-    expect(referralRequestSchema.safeParse(body).success).toBe(true);
+    expect(schemas.referralRequestSchema.safeParse(body).success).toBe(true);
     expect(body.meta.versionId).toBe('6');
     expect(res.headers.get('etag')).toBe('W/"6"');
     expect(body.supportingInfo).toHaveLength(1);
@@ -165,7 +153,7 @@ describe('platform examples replayed verbatim', () => {
     expect(tri.status, JSON.stringify(appt)).toBe(201);
     const apptExample = fixture('platform/A016_response_TriageDeferral.json');
     expectSameShape(appt, apptExample, APPOINTMENT_PATHS);
-    expect(appointmentSchema.safeParse(appt).success).toBe(true);
+    expect(schemas.appointmentSchema.safeParse(appt).success).toBe(true);
     expect(appt.participant[0].actor).toEqual(apptExample.participant[0].actor);
     expect(appt.incomingReferral[0].reference).toBe('ReferralRequest/000000070000/_history/7');
 
@@ -188,7 +176,7 @@ describe('platform examples replayed verbatim', () => {
     const b1 = await r1.json();
     expect(r1.status, JSON.stringify(b1)).toBe(200);
     expectSameShape(b1, fixture('platform/A012_response_ReferralRequestWithMultipleDocumentReferences.json'), REFERRAL_PATHS);
-    expect(referralRequestSchema.safeParse(b1).success).toBe(true);
+    expect(schemas.referralRequestSchema.safeParse(b1).success).toBe(true);
     expect(b1.supportingInfo).toHaveLength(2);
     const r2 = await post(sim, `${P}/ReferralRequest/000000070001/$ers.maintainReferralLetter`, fixture('platform/A012_request_UpdateClinicalInfo.json'), {
       ...h,
@@ -225,7 +213,7 @@ describe('platform examples replayed verbatim', () => {
       expect(body.resourceType).toBe(example.resourceType);
       expect(body.meta.profile).toEqual(example.meta.profile);
       expect(body.url).toBe(`${sim.url}/referrals/FHIR/STU3/CodeSystem/${type}`);
-      expect(codeSystemSchema.safeParse(body).success).toBe(true);
+      expect(schemas.codeSystemSchema.safeParse(body).success).toBe(true);
     },
   );
 
@@ -234,10 +222,10 @@ describe('platform examples replayed verbatim', () => {
       headers: { Authorization: `Bearer ${sim.issueToken(USER_IDS.practitioner101)}` },
     });
     const bundle = await res.json();
-    expect(practitionerRoleBundleSchema.safeParse(bundle).success).toBe(true);
+    expect(schemas.practitionerRoleBundleSchema.safeParse(bundle).success).toBe(true);
     expect([...paths(bundle)].filter((p) => !paths(fixture('platform/A030_response_PractitionerRoleBundle.json')).has(p))).toEqual([]);
     const err = await (await post(sim, `${P}/ReferralRequest/$ers.createReferral`, {}, platformHeaders(sim, ADAMS_RC_R68))).json();
-    expect(operationOutcomeSchema.safeParse(err).success).toBe(true);
+    expect(schemas.operationOutcomeSchema.safeParse(err).success).toBe(true);
     const example = fixture('errors/platform-stu3_STU3-OperationOutcome.json');
     expect([...paths(err)].filter((p) => !paths(example).has(p))).toEqual([]);
   });
@@ -251,9 +239,9 @@ describe('legacy examples replayed through a legacy session', () => {
     key = await legacySession(sim, TEST_SMARTCARDS.legacyExample, 'REFERRING_CLINICIAN', 'R01');
   });
 
-  it('A001 response parses with professionalSessionSchema', async () => {
+  it('A001 response parses with schemas.professionalSessionSchema', async () => {
     const res = await post(sim, '/ers-api/v1/ProfessionalSession', fixture('legacy/A001_request.json'), { XAPI_ASID: '1', 'Content-Type': 'application/json' });
-    expect(professionalSessionSchema.safeParse(await res.json()).success).toBe(true);
+    expect(schemas.professionalSessionSchema.safeParse(await res.json()).success).toBe(true);
   });
 
   it('A010_request.json → 90636 and 90596 at Pinderfields (~7 miles), shaped like the legacy response', async () => {
@@ -264,7 +252,7 @@ describe('legacy examples replayed through a legacy session', () => {
     const example = fixture('legacy/A010_response.json');
     expect(body.resourceType).toBe(example.resourceType);
     expect(body.meta.profile).toEqual(example.meta.profile);
-    expect(fetchServicesListSchema.safeParse(body).success).toBe(true);
+    expect(schemas.fetchServicesListSchema.safeParse(body).success).toBe(true);
     expect(body.entry.map((e: any) => e.item.identifier.value)).toEqual(expect.arrayContaining(['90636', '90596']));
     const d = body.entry[0].extension[0].extension.find((x: any) => x.url === 'distance').valueUnsignedInt;
     expect(d).toBeGreaterThan(3);
@@ -285,7 +273,7 @@ describe('legacy examples replayed through a legacy session', () => {
     const example = fixture(`legacy/${responseFile}`);
     expect(Object.keys(body).sort()).toEqual(Object.keys(example).sort());
     expect(body.meta).toEqual({ ...example.meta, versionId: '3' });
-    expect(referralRequestSchema.safeParse(body).success).toBe(true);
+    expect(schemas.referralRequestSchema.safeParse(body).success).toBe(true);
     expect(res.headers.get('etag')).toBe('W/"3"');
   });
 

@@ -1,7 +1,8 @@
 // Shared helpers for the simulator tests: real HTTP on loopback with plain fetch.
 
 import { readExample } from 'ers-contract/files';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { ErsClient, type ErsClientOptions } from '../../../utils/ers/index';
 import { TEST_SMARTCARDS, USER_IDS, startSimulator, type RunningSimulator, type SimulatorOptions } from '../src/server';
 
 export { TEST_SMARTCARDS, USER_IDS };
@@ -16,6 +17,46 @@ export function fixture<T = any>(rel: string): T {
 
 export function startSim(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   return startSimulator({ port: 0, ...opts });
+}
+
+/**
+ * One simulator for a test file: started before the file's tests, closed after them and (unless
+ * `reset: false`) reset before each test. The returned handle forwards to the running simulator, so
+ * tests read `sim.url` and call `sim.reset()` as on the simulator itself.
+ */
+export function useSimulator(opts: SimulatorOptions = {}, { reset = true }: { reset?: boolean } = {}): RunningSimulator {
+  let running: RunningSimulator | undefined;
+  beforeAll(async () => {
+    running = await startSim(opts);
+  });
+  afterAll(() => running?.close());
+  if (reset) beforeEach(() => running!.reset());
+  return new Proxy({} as RunningSimulator, {
+    get(_target, prop) {
+      if (!running) throw new Error('the simulator is used before beforeAll started it');
+      const value = Reflect.get(running, prop);
+      return typeof value === 'function' ? value.bind(running) : value;
+    },
+  });
+}
+
+/** The extension's platform client signed in to `sim` as `user` with the chosen role. */
+export function platformClient(
+  sim: RunningSimulator,
+  {
+    user = USER_IDS.adams,
+    businessFunction = 'REFERRING_CLINICIAN',
+    ods = 'B86001',
+    retry,
+  }: { user?: string; businessFunction?: string; ods?: string; retry?: ErsClientOptions['retry'] } = {},
+): ErsClient {
+  const token = sim.issueToken(user);
+  return new ErsClient({
+    flavour: 'platform',
+    baseUrl: `${sim.url}/referrals/FHIR`,
+    credentials: () => ({ accessToken: token, businessFunction, ods }),
+    ...(retry ? { retry } : {}),
+  });
 }
 
 export interface Role {

@@ -3,28 +3,16 @@
 // with the A004 reason and comment rules; A007 is a PDF; A042 redirects to a one-use object-store key
 // and refuses a file that is not AVAILABLE.
 import { pdfText } from '../../../test/helpers/pdf-text';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CancellationReason, ErsClient, ErsError, cancellationReasons, type ReferrerWorklist } from '../../../utils/ers/index';
-import type { RunningSimulator } from '../src/server';
-import { ADAMS_RC_B86001, USER_IDS, expectOutcome, platformPost, startSim } from './helpers';
+import { ADAMS_RC_B86001, USER_IDS, expectOutcome, platformPost, startSim, platformClient, useSimulator } from './helpers';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim({ seed: 3 });
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ seed: 3 });
 
 const NHS = '9434765919';
 
 function client(ods = 'B86001'): ErsClient {
-  const token = sim.issueToken(USER_IDS.adams);
-  return new ErsClient({
-    flavour: 'platform',
-    baseUrl: `${sim.url}/referrals/FHIR`,
-    credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods }),
-    retry: { limit: 0 },
-  });
+  return platformClient(sim, { ods, retry: { limit: 0 } });
 }
 
 async function create(c: ErsClient) {

@@ -1,7 +1,6 @@
 // A011 / A021 create rules, A016 send-to-triage, A005 read-back (incl. _history) over real HTTP.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningSimulator } from '../src/server';
+import { describe, expect, it } from 'vitest';
 import {
   ADAMS_RC_R68,
   BAKER_RCA,
@@ -16,16 +15,11 @@ import {
   fixture,
   platformHeaders,
   platformPost,
-  startSim,
+  useSimulator,
 } from './helpers';
 
-let sim: RunningSimulator;
 const NOW = '2026-03-02T10:00:00.000Z';
-beforeAll(async () => {
-  sim = await startSim({ now: () => new Date(NOW) });
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ now: () => new Date(NOW) });
 
 const A011 = '/ReferralRequest/$ers.createReferral';
 const A021 = '/ReferralRequest/$ers.createReferralAndSendForTriage';

@@ -1,15 +1,10 @@
 // A004 reference data and A010 search rules/filters over real HTTP, plus directory determinism.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildDirectory } from '../src/directory';
-import type { RunningSimulator } from '../src/server';
-import { ADAMS_RC_B86001, ADAMS_RC_R68, BAKER_RCA, P, USER_IDS, c, expectOutcome, platformHeaders, platformPost, searchBody, startSim } from './helpers';
+import { ADAMS_RC_B86001, ADAMS_RC_R68, BAKER_RCA, P, USER_IDS, c, expectOutcome, platformHeaders, platformPost, searchBody, useSimulator } from './helpers';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim({ now: () => new Date('2026-03-02T10:00:00Z') });
-});
-afterAll(() => sim.close());
+const sim = useSimulator({ now: () => new Date('2026-03-02T10:00:00Z') }, { reset: false });
 
 const SEARCH = '/HealthcareService/$ers.searchHealthcareServicesForPatient';
 const ids = (list: any) => list.entry.map((e: any) => e.item.identifier.value as string);
@@ -247,26 +242,14 @@ describe('A010 rule violations', () => {
   it('RCA must name an active referring clinician of the same organisation', async () => {
     const ok2 = [c.priority('URGENT'), c.specialty('CARDIOLOGY'), c.ageGender(true)];
     await expectOutcome(await platformPost(sim, BAKER_RCA, SEARCH, searchBody({ criteria: ok2 })), 422, 'VALUE_IS_REQUIRED');
-    await expectOutcome(
-      await platformPost(sim, BAKER_RCA, SEARCH, searchBody({ criteria: ok2, referringClinician: USER_IDS.cook })),
-      422,
-      'REFERENCED_USER_IS_NOT_RC',
-    );
-    await expectOutcome(
-      await platformPost(sim, BAKER_RCA, SEARCH, searchBody({ criteria: ok2, referringClinician: USER_IDS.practitioner101 })),
-      422,
-      'REFERENCED_USER_NOT_IN_ORG',
-    );
-    await expectOutcome(
-      await platformPost(sim, BAKER_RCA, SEARCH, searchBody({ criteria: ok2, referringClinician: USER_IDS.evans })),
-      422,
-      'REFERENCED_USER_IS_NOT_RC_AT_ORG',
-    );
-    await expectOutcome(
-      await platformPost(sim, BAKER_RCA, SEARCH, searchBody({ criteria: ok2, referringClinician: USER_IDS.dormant })),
-      422,
-      'REFERENCED_USER_IS_NOT_ACTIVE',
-    );
+    for (const [clinician, code] of [
+      [USER_IDS.cook, 'REFERENCED_USER_IS_NOT_RC'],
+      [USER_IDS.practitioner101, 'REFERENCED_USER_NOT_IN_ORG'],
+      [USER_IDS.evans, 'REFERENCED_USER_IS_NOT_RC_AT_ORG'],
+      [USER_IDS.dormant, 'REFERENCED_USER_IS_NOT_ACTIVE'],
+    ]) {
+      await expectOutcome(await platformPost(sim, BAKER_RCA, SEARCH, searchBody({ criteria: ok2, referringClinician: clinician })), 422, code);
+    }
     expect((await platformPost(sim, BAKER_RCA, SEARCH, searchBody({ criteria: ok2, referringClinician: USER_IDS.adams }))).status).toBe(200);
   });
 

@@ -1,29 +1,16 @@
 // A008 referrer worklists over real HTTP, derived from the simulator's state: a referral with its
 // letter promised later is in LETTERS_OUTSTANDING until a letter is linked; AWAITING_BOOKING holds the
 // unbooked and awaiting-triage ones; the lists cover the caller's organisation only.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErsClient, buildFetchWorklist, type Flavour } from '../../../utils/ers/index';
-import type { RunningSimulator } from '../src/server';
-import { ADAMS_RC_R68, TEST_SMARTCARDS, USER_IDS, expectOutcome, platformPost, startSim } from './helpers';
+import { ADAMS_RC_R68, TEST_SMARTCARDS, USER_IDS, expectOutcome, platformPost, platformClient, useSimulator } from './helpers';
 
-let sim: RunningSimulator;
-beforeAll(async () => {
-  sim = await startSim({ seed: 3 });
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ seed: 3 });
 
 const NHS = '9434765919';
 
 async function clientFor(flavour: Flavour, ods = 'B86001'): Promise<ErsClient> {
-  if (flavour === 'platform') {
-    const token = sim.issueToken(USER_IDS.adams);
-    return new ErsClient({
-      flavour,
-      baseUrl: `${sim.url}/referrals/FHIR`,
-      credentials: () => ({ accessToken: token, businessFunction: 'REFERRING_CLINICIAN', ods }),
-    });
-  }
+  if (flavour === 'platform') return platformClient(sim, { ods });
   const creds: { sessionKey?: string } = {};
   const client = new ErsClient({ flavour, baseUrl: `${sim.url}/ers-api`, asid: '200000000001', credentials: () => creds });
   const session = await client.createSession(TEST_SMARTCARDS.adams);

@@ -2,10 +2,10 @@
 // signed the code exchange's proof, and each refresh needs a fresh, single-use proof from that key.
 import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRelay, type RelayOptions, type RunningRelay } from '../src/server';
 import { unwrapRefreshToken, wrapRefreshToken } from '../src/wrap';
-import { callRelay, captureLogger, EXT_ORIGIN, json, REDIRECT_URI, scriptedUpstream, TestKey, type CapturedLogger, type SeenRequest } from './helpers';
+import { callRelay, captureLogger, EXT_ORIGIN, json, REDIRECT_URI, TestKey, useUpstream, type CapturedLogger, type SeenRequest } from './helpers';
 
 const CODE = 'auth-code-binding-1';
 const VERIFIER = 'v'.repeat(43);
@@ -16,7 +16,7 @@ const rotating = (_req: SeenRequest, res: ServerResponse) => {
   json(res, 200, { access_token: `AT-${counter}`, token_type: 'Bearer', expires_in: 600, refresh_token: `RT-${counter}`, refresh_token_expires_in: 3600 });
 };
 
-let upstream: Awaited<ReturnType<typeof scriptedUpstream>>;
+const upstream = useUpstream(rotating);
 let relay: RunningRelay;
 let log: CapturedLogger;
 const KEY_OLD = randomBytes(32);
@@ -37,14 +37,7 @@ function options(extra: Partial<RelayOptions> = {}): RelayOptions {
   };
 }
 
-beforeAll(async () => {
-  upstream = await scriptedUpstream(rotating);
-});
-afterAll(async () => {
-  await upstream.close();
-});
 beforeEach(async () => {
-  upstream.seen.length = 0;
   log = captureLogger();
   relay = await startRelay(options());
 });

@@ -9,9 +9,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startSimulator, type RunningSimulator } from '../../ers-simulator/src/server';
 import { authorizeAs } from '../../ers-simulator/src/cis2-client';
 import { USER_IDS } from '../../ers-simulator/src/users';
-import { startRelay, type RelayOptions, type RunningRelay, type TokenAnswer } from '../src/server';
+import type { RelayOptions, RunningRelay, TokenAnswer } from '../src/server';
 import { createCodeVerifier } from '../../../utils/session/pkce';
-import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, OTHER_ORIGIN, REDIRECT_URI, TestKey, type CapturedLogger } from './helpers';
+import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, OTHER_ORIGIN, REDIRECT_URI, TestKey, type CapturedLogger, startTestRelay } from './helpers';
 
 const SECRET = 'sim-client-secret-4b3c2d1e';
 const CLIENT_ID = 'ers-extension-demo';
@@ -48,15 +48,7 @@ afterEach(async () => {
 
 /** A relay in front of the simulator's mock CIS2 with this file's client, secret, origin and logger; `options` changes one setting. */
 function relayToSim(options: Partial<RelayOptions> = {}): Promise<RunningRelay> {
-  return startRelay({
-    port: 0,
-    tokenUrl: `${sim.url}/oauth2/token`,
-    clientId: CLIENT_ID,
-    clientSecret: SECRET,
-    allowedOrigins: [EXT_ORIGIN],
-    logger: log,
-    ...options,
-  });
+  return startTestRelay(sim.url, log, { clientId: CLIENT_ID, clientSecret: SECRET, ...options });
 }
 
 /** The extension's half of the authorisation request: the mock CIS2 approves at once for a login_hint. */

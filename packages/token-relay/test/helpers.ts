@@ -4,7 +4,9 @@
 // Origin header, as the extension's service worker does.
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { RelayLogger } from '../src/server';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { scriptedServer, type Handler, type SeenRequest } from '../../../test/helpers/scripted-server';
+import { startRelay, type RelayLogger, type RelayOptions, type RunningRelay } from '../src/server';
 
 export const EXT_ID = 'abcdefghijklmnopabcdefghijklmnop';
 export const EXT_ORIGIN = `chrome-extension://${EXT_ID}`;
@@ -127,4 +129,50 @@ export { scriptedServer as scriptedUpstream, type SeenRequest } from '../../../t
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+export interface Upstream {
+  /** How the endpoint answers; a test may replace it, and it is back to the file's default before each test. */
+  script: Handler;
+  readonly url: string;
+  /** The requests it received in this test. */
+  readonly seen: SeenRequest[];
+}
+
+/**
+ * One scripted platform token endpoint for a test file: started before the file's tests and closed
+ * after them; before each test its script is back to `initial` and what it saw is forgotten.
+ */
+export function useUpstream(initial: Handler): Upstream {
+  let server: Awaited<ReturnType<typeof scriptedServer>> | undefined;
+  const started = () => {
+    if (!server) throw new Error('the upstream is used before beforeAll started it');
+    return server;
+  };
+  const upstream = {
+    script: initial,
+    get url() {
+      return started().url;
+    },
+    get seen() {
+      return started().seen;
+    },
+  };
+  beforeAll(async () => {
+    server = await scriptedServer((req, res) => upstream.script(req, res));
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    upstream.script = initial;
+    started().seen.length = 0;
+  });
+  return upstream;
+}
+
+/**
+ * A relay on a free loopback port in front of the token endpoint at `tokenBase`/oauth2/token, for
+ * the extension's origin, logging to `logger`; `options` gives the secret and adds or changes settings.
+ */
+export function startTestRelay(tokenBase: string, logger: RelayLogger, options: Partial<RelayOptions> & { clientSecret: string }): Promise<RunningRelay> {
+  return startRelay({ port: 0, tokenUrl: `${tokenBase}/oauth2/token`, clientId: 'client', allowedOrigins: [EXT_ORIGIN], logger, ...options });
 }

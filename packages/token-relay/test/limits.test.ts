@@ -1,26 +1,19 @@
 // Fair limits: a bucket per bound key for refreshes, per client address for code exchanges, and a
 // ceiling for the whole replica; X-Forwarded-For believed only from configured proxies.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientIp } from '../src/client-ip';
 import { RateLimiter } from '../src/rate-limit';
-import { startRelay, type RelayOptions, type RunningRelay } from '../src/server';
-import { callRelay, captureLogger, EXT_ORIGIN, json, REDIRECT_URI, scriptedUpstream, TestKey, type CapturedLogger } from './helpers';
+import type { RelayOptions, RunningRelay } from '../src/server';
+import { callRelay, captureLogger, EXT_ORIGIN, json, REDIRECT_URI, TestKey, useUpstream, type CapturedLogger, startTestRelay } from './helpers';
 
 const VERIFIER = 'v'.repeat(43);
 const exchangeBody = { code: 'auth-code-limits', code_verifier: VERIFIER, redirect_uri: REDIRECT_URI };
 
-let upstream: Awaited<ReturnType<typeof scriptedUpstream>>;
+const upstream = useUpstream((_req, res) => json(res, 200, { access_token: 'AT', token_type: 'Bearer', expires_in: 600, refresh_token: 'RT' }));
 let log: CapturedLogger;
 const running: RunningRelay[] = [];
 
-beforeAll(async () => {
-  upstream = await scriptedUpstream((_req, res) => json(res, 200, { access_token: 'AT', token_type: 'Bearer', expires_in: 600, refresh_token: 'RT' }));
-});
-afterAll(async () => {
-  await upstream.close();
-});
 beforeEach(() => {
-  upstream.seen.length = 0;
   log = captureLogger();
 });
 afterEach(async () => {
@@ -28,15 +21,7 @@ afterEach(async () => {
 });
 
 async function relayWith(extra: Partial<RelayOptions>): Promise<RunningRelay> {
-  const relay = await startRelay({
-    port: 0,
-    tokenUrl: `${upstream.url}/oauth2/token`,
-    clientId: 'client',
-    clientSecret: 'limits-secret',
-    allowedOrigins: [EXT_ORIGIN],
-    logger: log,
-    ...extra,
-  });
+  const relay = await startTestRelay(upstream.url, log, { clientSecret: 'limits-secret', ...extra });
   running.push(relay);
   return relay;
 }

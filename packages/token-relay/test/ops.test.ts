@@ -1,8 +1,8 @@
 // What an operator relies on: the upstream answer read only up to its cap, health and readiness
 // probes, Prometheus metrics, and JSON logs that never hold a secret, token, code or proof.
 import type { ServerResponse } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRelay, type RunningRelay } from '../src/server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningRelay } from '../src/server';
 import {
   assertNoneIn,
   callRelay,
@@ -10,10 +10,11 @@ import {
   EXT_ORIGIN,
   json,
   REDIRECT_URI,
-  scriptedUpstream,
   TestKey,
+  useUpstream,
   type CapturedLogger,
   type SeenRequest,
+  startTestRelay,
 } from './helpers';
 
 const SECRET = 'ops-client-secret-5e6f';
@@ -21,31 +22,15 @@ const CODE = 'auth-code-ops-1234';
 const VERIFIER = 'verifier-ops-'.padEnd(50, 'x');
 const exchangeBody = { code: CODE, code_verifier: VERIFIER, redirect_uri: REDIRECT_URI };
 
-let script: (req: SeenRequest, res: ServerResponse) => void;
 const tokens = (_req: SeenRequest, res: ServerResponse) =>
   json(res, 200, { access_token: 'AT-ops-secret-token', token_type: 'Bearer', expires_in: 600, refresh_token: 'RT-ops-secret-token', id_token: 'ID-ops' });
-let upstream: Awaited<ReturnType<typeof scriptedUpstream>>;
+const upstream = useUpstream(tokens);
 let relay: RunningRelay;
 let log: CapturedLogger;
 
-beforeAll(async () => {
-  upstream = await scriptedUpstream((req, res) => script(req, res));
-});
-afterAll(async () => {
-  await upstream.close();
-});
 beforeEach(async () => {
-  script = tokens;
   log = captureLogger();
-  relay = await startRelay({
-    port: 0,
-    tokenUrl: `${upstream.url}/oauth2/token`,
-    clientId: 'client',
-    clientSecret: SECRET,
-    allowedOrigins: [EXT_ORIGIN],
-    logger: log,
-    timeoutMs: 5000,
-  });
+  relay = await startTestRelay(upstream.url, log, { clientSecret: SECRET, timeoutMs: 5000 });
 });
 afterEach(async () => {
   await relay.close();
@@ -57,7 +42,7 @@ describe('bounded reads of the platform answer', () => {
   /** Streams 40 MB (no Content-Length), honouring back-pressure; resolves with the bytes the relay let it write. */
   function hugeAnswer(declareLength: boolean): Promise<number> {
     return new Promise((resolve) => {
-      script = (_req, res) => {
+      upstream.script = (_req, res) => {
         let written = 0;
         res.writeHead(200, { 'Content-Type': 'application/json', ...(declareLength ? { 'Content-Length': String(FORTY_MB) } : {}) });
         res.on('close', () => resolve(written));
@@ -117,7 +102,7 @@ describe('probes and metrics', () => {
     expect((await callRelay(relay.url, '/oauth/token', exchangeBody)).status).toBe(200);
     await callRelay(relay.url, '/oauth/token', exchangeBody, EXT_ORIGIN, { key: null });
     await callRelay(relay.url, '/oauth/token', exchangeBody, 'https://evil.example');
-    script = (_req, res) => json(res, 503, { error: 'server_error' });
+    upstream.script = (_req, res) => json(res, 503, { error: 'server_error' });
     await callRelay(relay.url, '/oauth/token', exchangeBody);
     const res = await fetch(`${relay.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -141,9 +126,9 @@ describe('logs', () => {
     const sealed = String(first.body.refresh_token);
     const refreshed = await callRelay(relay.url, '/oauth/refresh', { refresh_token: sealed }, EXT_ORIGIN, { key });
     await callRelay(relay.url, '/oauth/refresh', { refresh_token: sealed }, EXT_ORIGIN, { key: new TestKey() });
-    script = (_req, res) => json(res, 400, { error: 'invalid_grant', error_description: `code ${CODE} with ${VERIFIER}` });
+    upstream.script = (_req, res) => json(res, 400, { error: 'invalid_grant', error_description: `code ${CODE} with ${VERIFIER}` });
     await callRelay(relay.url, '/oauth/token', exchangeBody, EXT_ORIGIN, { key });
-    script = (_req, res) => json(res, 401, { error: 'invalid_client', error_description: `secret ${SECRET} wrong` });
+    upstream.script = (_req, res) => json(res, 401, { error: 'invalid_client', error_description: `secret ${SECRET} wrong` });
     await callRelay(relay.url, '/oauth/token', exchangeBody, EXT_ORIGIN, { key });
     await fetch(`${relay.url}/oauth/token?code=${CODE}`, {
       method: 'POST',

@@ -1,7 +1,7 @@
 // The relay against a scripted platform token endpoint, through real HTTP: what it forwards, what it
 // answers, CORS, input checks, every upstream fault and its logs.
 import type { ServerResponse } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRelay, type RunningRelay } from '../src/server';
 import {
   assertNoneIn,
@@ -14,8 +14,10 @@ import {
   REDIRECT_URI,
   scriptedUpstream,
   TestKey,
+  useUpstream,
   type CapturedLogger,
   type SeenRequest,
+  startTestRelay,
 } from './helpers';
 
 const SECRET = 'relay-test-secret-9f8e7d6c';
@@ -37,25 +39,13 @@ const okTokens: Script = (_req, res) =>
     issued_at: '1',
   });
 
-let script: Script = okTokens;
-let upstream: Awaited<ReturnType<typeof scriptedUpstream>>;
+const upstream = useUpstream(okTokens);
 let relay: RunningRelay;
 let log: CapturedLogger;
 
-beforeAll(async () => {
-  upstream = await scriptedUpstream((req, res) => script(req, res));
-});
-afterAll(async () => {
-  await upstream.close();
-});
-
 beforeEach(async () => {
-  script = okTokens;
-  upstream.seen.length = 0;
   log = captureLogger();
-  relay = await startRelay({
-    port: 0,
-    tokenUrl: `${upstream.url}/oauth2/token`,
+  relay = await startTestRelay(upstream.url, log, {
     clientId: CLIENT_ID,
     clientSecret: SECRET,
     allowedOrigins: [EXT_ORIGIN, FIREFOX_ORIGIN],
@@ -78,10 +68,10 @@ const issued: string[] = [];
 
 /** Signs in with `key` and returns the sealed refresh token the relay answered. */
 async function boundRefreshToken(key: TestKey): Promise<string> {
-  const saved = script;
-  script = okTokens;
+  const saved = upstream.script;
+  upstream.script = okTokens;
   const answer = await callRelay(relay.url, '/oauth/token', { code: CODE, code_verifier: VERIFIER, redirect_uri: REDIRECT_URI }, EXT_ORIGIN, { key });
-  script = saved;
+  upstream.script = saved;
   expect(answer.status).toBe(200);
   issued.push(String(answer.body.refresh_token));
   return String(answer.body.refresh_token);
@@ -142,11 +132,11 @@ describe('code exchange and refresh', () => {
   });
 
   it('refuses an upstream success that lacks an access token or expiry', async () => {
-    script = (_req, res) => json(res, 200, { token_type: 'Bearer', expires_in: 599 });
+    upstream.script = (_req, res) => json(res, 200, { token_type: 'Bearer', expires_in: 599 });
     expect((await exchange()).body.error).toBe('upstream_error');
-    script = (_req, res) => json(res, 200, { access_token: 'AT-upstream-1', token_type: 'Bearer' });
+    upstream.script = (_req, res) => json(res, 200, { access_token: 'AT-upstream-1', token_type: 'Bearer' });
     expect((await exchange()).status).toBe(502);
-    script = (_req, res) => {
+    upstream.script = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<html>login</html>');
     };
@@ -254,7 +244,7 @@ describe('bad input', () => {
 
 describe('platform faults', () => {
   it('platform invalid_grant becomes 400 invalid_grant with a sign-in-again message', async () => {
-    script = (_req, res) => json(res, 400, { error: 'invalid_grant', error_description: `code ${CODE} expired` });
+    upstream.script = (_req, res) => json(res, 400, { error: 'invalid_grant', error_description: `code ${CODE} expired` });
     const answer = await exchange();
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('invalid_grant');
@@ -268,26 +258,26 @@ describe('platform faults', () => {
   });
 
   it("the relay's own credentials refused upstream become 502 invalid_client, with a warning for IT", async () => {
-    script = (_req, res) => json(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
+    upstream.script = (_req, res) => json(res, 401, { error: 'invalid_client', error_description: 'client authentication failed' });
     const answer = await exchange();
     expect(answer.status).toBe(502);
     expect(answer.body.error).toBe('invalid_client');
     expect(String(answer.body.error_description)).toMatch(/IT team/);
     expect(log.warnings.join('\n')).toMatch(/RELAY_CLIENT_SECRET/);
-    script = (_req, res) => json(res, 400, { error: 'unauthorized_client' });
+    upstream.script = (_req, res) => json(res, 400, { error: 'unauthorized_client' });
     expect((await exchange()).body.error).toBe('invalid_client');
   });
 
   it('platform 5xx, odd 4xx and redirects become 502 upstream_error', async () => {
     for (const status of [500, 502, 503, 504]) {
-      script = (_req, res) => json(res, status, { error: 'server_error' });
+      upstream.script = (_req, res) => json(res, status, { error: 'server_error' });
       const answer = await exchange();
       expect(answer.status, String(status)).toBe(502);
       expect(answer.body.error).toBe('upstream_error');
     }
-    script = (_req, res) => json(res, 404, { message: 'not here' });
+    upstream.script = (_req, res) => json(res, 404, { message: 'not here' });
     expect((await exchange()).body).toMatchObject({ error: 'upstream_error' });
-    script = (_req, res) => {
+    upstream.script = (_req, res) => {
       res.writeHead(302, { Location: 'https://elsewhere.example/' });
       res.end();
     };
@@ -295,7 +285,7 @@ describe('platform faults', () => {
   });
 
   it('platform 429 becomes 429 rate_limited carrying Retry-After', async () => {
-    script = (_req, res) => json(res, 429, { error: 'too_many_requests' }, { 'Retry-After': '7' });
+    upstream.script = (_req, res) => json(res, 429, { error: 'too_many_requests' }, { 'Retry-After': '7' });
     const answer = await exchange();
     expect(answer.status).toBe(429);
     expect(answer.body.error).toBe('rate_limited');
@@ -304,7 +294,7 @@ describe('platform faults', () => {
   });
 
   it('a platform that never answers times out as 502 upstream_error', async () => {
-    script = () => {
+    upstream.script = () => {
       /* never answers */
     };
     const started = Date.now();
@@ -344,7 +334,7 @@ describe('logs', () => {
     await exchange();
     await exchange(undefined, OTHER_ORIGIN);
     const sealed = await boundRefreshToken(key);
-    script = (_req, res) => json(res, 400, { error: 'invalid_grant', error_description: `bad code ${CODE}` });
+    upstream.script = (_req, res) => json(res, 400, { error: 'invalid_grant', error_description: `bad code ${CODE}` });
     await callRelay(relay.url, '/oauth/refresh', { refresh_token: sealed }, EXT_ORIGIN, { key });
     await fetch(`${relay.url}/oauth/token?code=${CODE}&code_verifier=${VERIFIER}`, {
       method: 'POST',
