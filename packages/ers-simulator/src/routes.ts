@@ -124,6 +124,14 @@ function operation(bfs: readonly string[], accept: readonly string[], answer: (h
   };
 }
 
+/** A011 and A021 create the referral the same way; the operation says which (and whether it goes for triage). */
+function createHandler(op: 'A011' | 'A021'): Handler {
+  return operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
+    const r = createReferral(await jsonBody(h.req), ctx, op);
+    return fhir(201, renderReferral(r, ctx, { thin: ctx.flavour === 'legacy' }), etag(r.version));
+  });
+}
+
 export function operationContext(h: HandlerInput, bfs: readonly string[]): OpContext {
   const { core, req, flavour } = h;
   let user: TestUser;
@@ -296,19 +304,13 @@ function stu3Routes(): RouteDef[] {
       id: 'A011',
       method: 'POST',
       stu3: /^\/ReferralRequest\/\$ers\.createReferral$/,
-      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
-        const r = createReferral(await jsonBody(h.req), ctx, 'A011');
-        return fhir(201, renderReferral(r, ctx, { thin: ctx.flavour === 'legacy' }), etag(r.version));
-      }),
+      handler: createHandler('A011'),
     },
     {
       id: 'A021',
       method: 'POST',
       stu3: /^\/ReferralRequest\/\$ers\.createReferralAndSendForTriage$/,
-      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
-        const r = createReferral(await jsonBody(h.req), ctx, 'A021');
-        return fhir(201, renderReferral(r, ctx, { thin: ctx.flavour === 'legacy' }), etag(r.version));
-      }),
+      handler: createHandler('A021'),
     },
     {
       id: 'A020',
