@@ -50,8 +50,12 @@ function createReferralsStore(store: PanelStore, read: Reader) {
     const all = sortByUrgency(rowsOf(lists.value, scope.value, userId.value), today());
     const only = patient.value;
     const byList: Partial<Record<ReferrerWorklist, TrackedReferral[]>> = {};
+    // Acted on just now: off the lists at once, whatever the lists held when last read.
+    const acted = new Map(recent.value.map((r) => [r.row.ubrn, r.what]));
     for (const r of all) {
       if (only && r.nhsNumber !== only) continue;
+      const what = acted.get(r.ubrn);
+      if (what === 'cancelled' || (what === 'booked' && r.list === 'AWAITING_BOOKING')) continue;
       byList[r.list] ??= [];
       byList[r.list]!.push(r);
     }
