@@ -227,13 +227,7 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
     const href = await letterLink.evaluate((a) => (a as HTMLAnchorElement).href);
     const opened = browser.waitForTarget((t) => t.url() === href, { timeout: 10_000 }).catch(() => undefined);
     await act('Open the patient letter to print', () => letterLink.click());
-    const base64 = await panel.evaluate(async (u) => {
-      const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
-      let s = '';
-      for (const b of bytes) s += String.fromCharCode(b);
-      return btoa(s);
-    }, href);
-    patientLetter = Buffer.from(base64, 'base64');
+    patientLetter = await fetchBytes(panel, href);
     const tab = await opened;
     if (tab) {
       const page = await tab.asPage();
@@ -250,6 +244,17 @@ export async function referFromRecord(stage: Stage, options: ReferOptions): Prom
     }
   }
   return { ubrn, actions, typedPatientFields: 0, steps, record, panel, patientLetter, screenshots: shots };
+}
+
+/** The bytes behind `href` as the panel fetches them (a blob: or extension URL only the page can read). */
+export async function fetchBytes(panel: Page, href: string): Promise<Buffer> {
+  const base64 = await panel.evaluate(async (u) => {
+    const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
+    let s = '';
+    for (const b of bytes) s += String.fromCharCode(b);
+    return btoa(s);
+  }, href);
+  return Buffer.from(base64, 'base64');
 }
 
 /** Click `selector`, finding it again if the panel rendered it anew between finding and clicking. */

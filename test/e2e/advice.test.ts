@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { examplePath } from 'ers-contract/files';
 import { askAdviceFromRecord } from '../../scripts/lib/advice-walkthrough';
-import { waitForText } from '../../scripts/lib/walkthrough';
+import { fetchBytes, waitForText } from '../../scripts/lib/walkthrough';
 import { expectAccessible } from '../helpers/axe';
 import { startSignedInHarness, type Harness } from './harness';
 
@@ -42,14 +42,7 @@ async function provider(ubrn: string, action: string, body: object): Promise<voi
 
 /** The bytes behind a link in the panel (an object URL), read inside the panel. */
 async function bytesOf(panel: Page, selector: string): Promise<Buffer> {
-  const href = await panel.$eval(selector, (a) => (a as HTMLAnchorElement).href);
-  const base64 = await panel.evaluate(async (u) => {
-    const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
-    let s = '';
-    for (const b of bytes) s += String.fromCharCode(b);
-    return btoa(s);
-  }, href);
-  return Buffer.from(base64, 'base64');
+  return fetchBytes(panel, await panel.$eval(selector, (a) => (a as HTMLAnchorElement).href));
 }
 
 beforeAll(async () => {
