@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXAMPLES_DIR } from 'ers-contract/files';
+import { EXAMPLES_DIR, readExample } from 'ers-contract/files';
 import { ErsClient, buildSearchCriteria, classifyChangeFailure } from '../../utils/ers';
 import {
   MAX_ADVICE_REQUEST_CHARS,
@@ -23,24 +23,22 @@ import { fhir, outcome, scriptedServer, type Handler } from '../helpers/scripted
 import { ADVICE_CASES } from './advice-inputs';
 import { ersFailure } from '../helpers/ers-failure';
 
-const load = (file: string) => JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
-
 describe('A044 body', () => {
   it.each(ADVICE_CASES)('reproduces $file', ({ file, input, criteria, specialtySystem }) => {
     const body = buildCreateAdviceAndGuidance({ ...input, criteria: buildSearchCriteria(criteria, { specialtySystem }) });
-    expect(body).toStrictEqual(load(file));
+    expect(body).toStrictEqual(readExample(file));
   });
 });
 
 describe('A&G readers', () => {
   it('reads the A044 response: UBRN, version 1, waiting for the provider, the conversion choice', () => {
-    const response = createAdviceResponseSchema.parse(load('platform/A044_response_ExampleRCAWithAttachments.json'));
+    const response = createAdviceResponseSchema.parse(readExample('platform/A044_response_ExampleRCAWithAttachments.json'));
     const cr = communicationRequestSchema.parse(response.parameter.find((p) => p.name === 'createdCommunicationRequest')!.resource);
     expect(parseAdviceSummary(cr)).toMatchObject({ ubrn: '000000070000', version: '1', status: 'PROVIDER_RESPONSE_REQUIRED', lifecycle: 'active' });
   });
 
   it('reads A024 with its attachments and their availability', () => {
-    const s = parseAdviceSummary(communicationRequestSchema.parse(load('platform/A024_response_WithUnavailableAttachments.json')));
+    const s = parseAdviceSummary(communicationRequestSchema.parse(readExample('platform/A024_response_WithUnavailableAttachments.json')));
     expect(s).toMatchObject({
       ubrn: '000000070002',
       version: '5',
@@ -55,7 +53,7 @@ describe('A&G readers', () => {
   });
 
   it('reads A025: messages oldest first, who sent each, and each message’s attachments', () => {
-    const messages = parseConversation(conversationBundleSchema.parse(load('platform/A025_response_AttachmentPresentInEachDirection.json')));
+    const messages = parseConversation(conversationBundleSchema.parse(readExample('platform/A025_response_AttachmentPresentInEachDirection.json')));
     expect(messages.map((m) => m.sentBy)).toEqual(['REQUESTER', 'RESPONDER']);
     expect(messages[1].text).toBe('Please perform xxx test and send me the results');
     expect(messages[0].attachments[0]).toMatchObject({
@@ -63,7 +61,7 @@ describe('A&G readers', () => {
       title: 'testResultsA.pdf',
       availability: 'AVAILABLE',
     });
-    const multi = parseConversation(conversationBundleSchema.parse(load('platform/A025_response_MultiWayConversation.json')));
+    const multi = parseConversation(conversationBundleSchema.parse(readExample('platform/A025_response_MultiWayConversation.json')));
     const sent = multi.map((m) => m.sent ?? '');
     expect(sent).toEqual([...sent].sort());
     expect(multi).toHaveLength(4);
@@ -99,14 +97,14 @@ const input = {
 
 describe('A044 through HTTP', () => {
   it('posts to the create operation and reads back the UBRN', async () => {
-    const { client, seen } = await setup((_r, res) => fhir(res, 200, load('platform/A044_response_ExampleRCWithoutAttachments.json')));
+    const { client, seen } = await setup((_r, res) => fhir(res, 200, readExample('platform/A044_response_ExampleRCWithoutAttachments.json')));
     const created = await createAdvice(client, input, { businessFunction: 'REFERRING_CLINICIAN' });
     expect(seen[0].url).toBe('/referrals/FHIR/STU3/CommunicationRequest/$ers.createAdviceAndGuidance');
     expect(created.ubrn).toMatch(/^\d{12}$/);
   });
 
   it('an admin must name the referring clinician; a clinician must not — refused with a clear message, nothing sent', async () => {
-    const { client, seen } = await setup((_r, res) => fhir(res, 200, load('platform/A044_response_ExampleRCWithoutAttachments.json')));
+    const { client, seen } = await setup((_r, res) => fhir(res, 200, readExample('platform/A044_response_ExampleRCWithoutAttachments.json')));
     const rca = await ersFailure(createAdvice(client, input, { businessFunction: 'REFERRING_CLINICIAN_ADMIN' }));
     expect(rca).toMatchObject({ kind: 'rule', code: 'VALUE_IS_REQUIRED' });
     expect(rca.message).toMatch(/name the referring clinician/);
@@ -159,8 +157,8 @@ describe('A024, A025, A043 through HTTP', () => {
   it('reads the status, then the conversation at the current version with the three includes', async () => {
     const { client, seen } = await setup((req, res) => {
       if (req.url.startsWith('/referrals/FHIR/STU3/CommunicationRequest/'))
-        return fhir(res, 200, load('platform/A024_response_MinimalExample.json'), { ETag: 'W/"5"' });
-      return fhir(res, 200, load('platform/A025_response_OneMessageEachWay.json'));
+        return fhir(res, 200, readExample('platform/A024_response_MinimalExample.json'), { ETag: 'W/"5"' });
+      return fhir(res, 200, readExample('platform/A025_response_OneMessageEachWay.json'));
     });
     const summary = await getAdvice(client, '000000070000');
     const messages = await getConversation(client, summary.ubrn, summary.version);

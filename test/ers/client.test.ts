@@ -4,12 +4,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_MESSAGES, ErsClient, classifyChangeFailure, type ErsClientOptions } from '../../utils/ers';
 import { fhir, outcome, scriptedServer, type Handler } from '../helpers/scripted-server';
-import { EXAMPLES_DIR as FIXTURES } from 'ers-contract/files';
+import { EXAMPLES_DIR as FIXTURES, readExample } from 'ers-contract/files';
 import { ersFailure } from '../helpers/ers-failure';
 
-const load = (file: string) => JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8'));
-const A011_RESPONSE = load('platform/A011_response_ReferralRequest.json');
-const A010_RESPONSE = load('platform/A010_response_FetchServiceListWithSingleService.json');
+const A011_RESPONSE = readExample<any>('platform/A011_response_ReferralRequest.json');
+const A010_RESPONSE = readExample<any>('platform/A010_response_FetchServiceListWithSingleService.json');
 
 let server: Awaited<ReturnType<typeof scriptedServer>> | undefined;
 afterEach(async () => {
@@ -56,7 +55,7 @@ describe('platform transport', () => {
   });
 
   it('A030 carries the token but no role headers (no role is chosen yet)', async () => {
-    const { client, seen } = await setup((_req, res) => fhir(res, 200, load('platform/A030_response_PractitionerRoleBundle.json')));
+    const { client, seen } = await setup((_req, res) => fhir(res, 200, readExample<any>('platform/A030_response_PractitionerRoleBundle.json')));
     const roles = await client.listRoles();
     expect(roles.map((r) => `${r.businessFunction}@${r.ods}`)).toContain('REFERRING_CLINICIAN@R68');
     expect(seen[0].url).toBe('/referrals/FHIR/R4/PractitionerRole');
@@ -78,7 +77,7 @@ describe('platform transport', () => {
 
   it('A012 sends If-Match with the latest ETag and returns the new one', async () => {
     const { client, seen } = await setup((_req, res) =>
-      fhir(res, 200, load('platform/A012_response_ReferralRequestWithSingleDocumentReference.json'), { ETag: 'W/"5"' }),
+      fhir(res, 200, readExample<any>('platform/A012_response_ReferralRequestWithSingleDocumentReference.json'), { ETag: 'W/"5"' }),
     );
     const result = await client.maintainReferralLetter({
       ubrn: '000000070000',
@@ -114,7 +113,7 @@ describe('platform transport', () => {
 
 describe('legacy transport', () => {
   it('opens a session, selects a role and sends XAPI_ASID and HTTP_X_SESSION_KEY on later calls', async () => {
-    const session = load('legacy/A001_response.json');
+    const session = readExample<any>('legacy/A001_response.json');
     const { seen } = await setup((req, res) => {
       if (req.method === 'POST' && req.url === '/ers-api/v1/ProfessionalSession') return fhir(res, 201, session);
       if (req.method === 'PUT') return fhir(res, 200, { ...session, permission: JSON.parse(req.body.toString()).permission });
@@ -122,7 +121,7 @@ describe('legacy transport', () => {
         res.writeHead(204);
         return res.end();
       }
-      return fhir(res, 201, load('legacy/A011_response.json'), { ETag: 'W/"3"' });
+      return fhir(res, 201, readExample<any>('legacy/A011_response.json'), { ETag: 'W/"3"' });
     });
     const legacy = new ErsClient({
       flavour: 'legacy',

@@ -78,7 +78,7 @@ export const SEARCH_CASES: SearchCase[] = [
     { priority: 'URGENT', specialty: 'CARDIOLOGY', clinicType: 'LIPID_MANAGEMENT', indicativeAppointmentWaitTimeLimit: 15, ageAndGenderAppropriate: true },
   ),
 ];
-export const CREATE_CASES: {
+type CreateCase = {
   file: string;
   op: string;
   input: {
@@ -91,100 +91,58 @@ export const CREATE_CASES: {
   };
   criteria: SearchCriteria;
   specialtySystem: string;
-}[] = [
-  {
-    file: 'legacy/A011_request.json',
-    op: 'A011',
-    input: { nhsNumber: '9190000000', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['90636'] },
-    criteria: LEGACY_CRITERIA,
-    specialtySystem: LEGACY_SPECIALTY,
-  },
-  {
-    file: 'legacy/A021_request.json',
-    op: 'A021',
-    input: { nhsNumber: '9190000000', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['90596'] },
-    criteria: LEGACY_CRITERIA,
-    specialtySystem: LEGACY_SPECIALTY,
-  },
-  {
-    file: 'legacy/A021_request_sample1.json',
-    op: 'A021',
-    input: { nhsNumber: '1000000001', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['50110'] },
-    criteria: {
-      priority: 'ROUTINE',
-      specialty: '2WW',
-      clinicType: '2WW_BONE',
-      commissioningProvisioning: 'ALL_AVAILABLE_FOR_BOOKING',
-      ageAndGenderAppropriate: false,
-    },
-    specialtySystem: LEGACY_SPECIALTY,
-  },
-  {
-    file: 'platform/A011_request_MinimalRequest.json',
-    op: 'A011',
-    input: {
-      nhsNumber: '9912003888',
-      letterIntention: 'NEED_TO_ADD_LATER',
-      firstReminderLetterFollowUpDays: 0,
-      eReferralPathwayStart: '2024-05-01T09:55:00.000Z',
-      serviceIds: ['11002'],
-    },
-    criteria: heartFailure('URGENT'),
-    specialtySystem: PLATFORM_SPECIALTY,
-  },
-  {
-    file: 'platform/A011_request_MinimalRequestWithReferringClinician.json',
-    op: 'A011',
-    input: {
-      nhsNumber: '9912003888',
-      referringClinician: '021600556514',
-      letterIntention: 'NEED_TO_ADD_LATER',
-      firstReminderLetterFollowUpDays: 0,
-      eReferralPathwayStart: '2024-05-01T09:55:00.000Z',
-      serviceIds: ['11002'],
-    },
-    criteria: heartFailure('URGENT'),
-    specialtySystem: PLATFORM_SPECIALTY,
-  },
-  {
-    file: 'platform/A011_request_RequestMixedShortlist.json',
-    op: 'A011',
-    input: { nhsNumber: '9912003888', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['11002', '51002'] },
-    criteria: heartFailure('URGENT'),
-    specialtySystem: PLATFORM_SPECIALTY,
-  },
-  {
-    file: 'platform/A011_request_RequestTwentyServices.json',
-    op: 'A011',
-    input: {
-      nhsNumber: '9912003888',
-      letterIntention: 'NEED_TO_ADD_LATER',
-      firstReminderLetterFollowUpDays: 0,
-      eReferralPathwayStart: '2024-05-01T09:55:00.000Z',
-      serviceIds: [
-        '12000',
-        '12001',
-        '12002',
-        '12003',
-        '12004',
-        '12005',
-        '12006',
-        '12007',
-        '12008',
-        '12009',
-        '12010',
-        '12011',
-        '12012',
-        '12013',
-        '12014',
-        '12015',
-        '12016',
-        '12017',
-        '12018',
-        '12019',
-      ],
-    },
-    criteria: {
+};
+
+/** A create example (A011 or A021): a letter to be added later, no reminder, the services given; `input` adds the rest. */
+function createCase(
+  file: string,
+  nhsNumber: string,
+  serviceIds: string[],
+  input: Partial<CreateCase['input']>,
+  criteria: SearchCriteria,
+  specialtySystem: string,
+): CreateCase {
+  const op = /A021_/.test(file) ? 'A021' : 'A011';
+  return {
+    file,
+    op,
+    input: { nhsNumber, letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, ...input, serviceIds },
+    criteria,
+    specialtySystem,
+  };
+}
+/** The platform examples' sandbox patient, and the pathway start most of them carry. */
+const SANDBOX_PATIENT = '9912003888';
+const PATHWAY_START = { eReferralPathwayStart: '2024-05-01T09:55:00.000Z' };
+const NAMED_REFERRER = { referringClinician: '021600556514' };
+
+export const CREATE_CASES: CreateCase[] = [
+  createCase('legacy/A011_request.json', '9190000000', ['90636'], {}, LEGACY_CRITERIA, LEGACY_SPECIALTY),
+  createCase('legacy/A021_request.json', '9190000000', ['90596'], {}, LEGACY_CRITERIA, LEGACY_SPECIALTY),
+  createCase(
+    'legacy/A021_request_sample1.json',
+    '1000000001',
+    ['50110'],
+    {},
+    { priority: 'ROUTINE', specialty: '2WW', clinicType: '2WW_BONE', commissioningProvisioning: 'ALL_AVAILABLE_FOR_BOOKING', ageAndGenderAppropriate: false },
+    LEGACY_SPECIALTY,
+  ),
+  createCase('platform/A011_request_MinimalRequest.json', SANDBOX_PATIENT, ['11002'], PATHWAY_START, heartFailure('URGENT'), PLATFORM_SPECIALTY),
+  createCase(
+    'platform/A011_request_MinimalRequestWithReferringClinician.json',
+    SANDBOX_PATIENT,
+    ['11002'],
+    { ...NAMED_REFERRER, ...PATHWAY_START },
+    heartFailure('URGENT'),
+    PLATFORM_SPECIALTY,
+  ),
+  createCase('platform/A011_request_RequestMixedShortlist.json', SANDBOX_PATIENT, ['11002', '51002'], {}, heartFailure('URGENT'), PLATFORM_SPECIALTY),
+  createCase(
+    'platform/A011_request_RequestTwentyServices.json',
+    SANDBOX_PATIENT,
+    Array.from({ length: 20 }, (_, i) => String(12000 + i)),
+    PATHWAY_START,
+    {
       priority: 'ROUTINE',
       specialty: 'CARDIOLOGY',
       clinicType: 'HEART_FAILURE',
@@ -196,28 +154,17 @@ export const CREATE_CASES: {
       ageAndGenderAppropriate: true,
       organisation: 'R69',
     },
-    specialtySystem: PLATFORM_SPECIALTY,
-  },
-  {
-    file: 'platform/A021_request_Parameters.json',
-    op: 'A021',
-    input: { nhsNumber: '9912003888', letterIntention: 'NEED_TO_ADD_LATER', firstReminderLetterFollowUpDays: 0, serviceIds: ['11004'] },
-    criteria: heartFailure('ROUTINE'),
-    specialtySystem: PLATFORM_SPECIALTY,
-  },
-  {
-    file: 'platform/A021_request_ParametersWithNamedClinician.json',
-    op: 'A021',
-    input: {
-      nhsNumber: '9912003888',
-      referringClinician: '021600556514',
-      letterIntention: 'NEED_TO_ADD_LATER',
-      firstReminderLetterFollowUpDays: 0,
-      serviceIds: ['11004'],
-    },
-    criteria: { priority: 'ROUTINE', namedClinician: '021600556514', clinicalTerm: '1003', ageAndGenderAppropriate: true },
-    specialtySystem: 'unused',
-  },
+    PLATFORM_SPECIALTY,
+  ),
+  createCase('platform/A021_request_Parameters.json', SANDBOX_PATIENT, ['11004'], {}, heartFailure('ROUTINE'), PLATFORM_SPECIALTY),
+  createCase(
+    'platform/A021_request_ParametersWithNamedClinician.json',
+    SANDBOX_PATIENT,
+    ['11004'],
+    NAMED_REFERRER,
+    { priority: 'ROUTINE', namedClinician: '021600556514', clinicalTerm: '1003', ageAndGenderAppropriate: true },
+    'unused',
+  ),
 ];
 export const LETTER_CASES = [
   {
@@ -264,6 +211,13 @@ export const LETTER_CASES = [
     typeDisplay: null,
   },
 ];
+/** A platform A016 example: the sandbox referral at version 6 at a service; `appointment` gives the booking or deferral. */
+const platformAppointment = (file: string, serviceId: string, appointment: Record<string, string>) => ({
+  file,
+  flavour: 'platform' as const,
+  input: { ubrn: '000000070000', version: '6', serviceId, nhsNumber: SANDBOX_PATIENT, ...appointment },
+});
+
 export const APPOINTMENT_CASES = [
   {
     file: 'legacy/A016_request_BOOK.json',
@@ -294,78 +248,34 @@ export const APPOINTMENT_CASES = [
       slot: 'Slot/228340',
     },
   },
-  {
-    file: 'platform/A016_request_BookingWithNamedClinician.json',
-    flavour: 'platform' as const,
-    input: {
-      ubrn: '000000070000',
-      version: '6',
-      serviceId: '11008',
-      nhsNumber: '9912003888',
-      status: 'booked',
-      start: '2022-07-11T13:15:00+00:00',
-      end: '2022-07-11T14:15:00+00:00',
-      slot: 'Slot/11008006',
-      namedClinician: '021600556514',
-    },
-  },
-  {
-    file: 'platform/A016_request_DeferralBookingAttemptProblem.json',
-    flavour: 'platform' as const,
-    input: {
-      ubrn: '000000070000',
-      version: '6',
-      serviceId: '11000',
-      nhsNumber: '9912003888',
-      status: 'proposed',
-      reason: 'BOOKING_ATTEMPT_PROBLEM',
-      comment: 'Booking failed',
-    },
-  },
-  {
-    file: 'platform/A016_request_DeferralWithSlotReference.json',
-    flavour: 'platform' as const,
-    input: {
-      ubrn: '000000070000',
-      version: '6',
-      serviceId: '11000',
-      nhsNumber: '9912003888',
-      status: 'proposed',
-      reason: 'SLOT_NOT_AVAILABLE',
-      comment: 'Patient can only attend at 3pm',
-      slot: 'Slot/11000022',
-    },
-  },
-  {
-    file: 'platform/A016_request_MinimalBooking.json',
-    flavour: 'platform' as const,
-    input: {
-      ubrn: '000000070000',
-      version: '6',
-      serviceId: '11000',
-      nhsNumber: '9912003888',
-      status: 'booked',
-      start: '2022-07-11T12:00:00+00:00',
-      end: '2022-07-11T13:00:00+00:00',
-      slot: 'Slot/11000021',
-    },
-  },
-  {
-    file: 'platform/A016_request_MinimalDeferral.json',
-    flavour: 'platform' as const,
-    input: {
-      ubrn: '000000070000',
-      version: '6',
-      serviceId: '11021',
-      nhsNumber: '9912003888',
-      status: 'proposed',
-      reason: 'NO_SLOTS_AT_SERVICE',
-      comment: 'There are no slots',
-    },
-  },
-  {
-    file: 'platform/A016_request_TriageDeferral.json',
-    flavour: 'platform' as const,
-    input: { ubrn: '000000070000', version: '6', serviceId: '50001', nhsNumber: '9912003888', status: 'proposed', reason: 'TRIAGE' },
-  },
+  platformAppointment('platform/A016_request_BookingWithNamedClinician.json', '11008', {
+    status: 'booked',
+    start: '2022-07-11T13:15:00+00:00',
+    end: '2022-07-11T14:15:00+00:00',
+    slot: 'Slot/11008006',
+    namedClinician: '021600556514',
+  }),
+  platformAppointment('platform/A016_request_DeferralBookingAttemptProblem.json', '11000', {
+    status: 'proposed',
+    reason: 'BOOKING_ATTEMPT_PROBLEM',
+    comment: 'Booking failed',
+  }),
+  platformAppointment('platform/A016_request_DeferralWithSlotReference.json', '11000', {
+    status: 'proposed',
+    reason: 'SLOT_NOT_AVAILABLE',
+    comment: 'Patient can only attend at 3pm',
+    slot: 'Slot/11000022',
+  }),
+  platformAppointment('platform/A016_request_MinimalBooking.json', '11000', {
+    status: 'booked',
+    start: '2022-07-11T12:00:00+00:00',
+    end: '2022-07-11T13:00:00+00:00',
+    slot: 'Slot/11000021',
+  }),
+  platformAppointment('platform/A016_request_MinimalDeferral.json', '11021', {
+    status: 'proposed',
+    reason: 'NO_SLOTS_AT_SERVICE',
+    comment: 'There are no slots',
+  }),
+  platformAppointment('platform/A016_request_TriageDeferral.json', '50001', { status: 'proposed', reason: 'TRIAGE' }),
 ];
