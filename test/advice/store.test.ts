@@ -33,21 +33,16 @@ describe('the A&G store', () => {
   });
 
   it('sign-out removes only the requests never sent, with their files', async () => {
-    for (const [id, phase] of [
-      ['e', 'editing'],
-      ['r', 'ready'],
-      ['c', 'creating'],
-      ['u', 'outcome-unknown'],
-      ['s', 'sent'],
-    ] as const) {
-      await idbAdviceStore.put(record(id, 'u1@B86001', phase));
+    // One request in each phase, named after it.
+    for (const id of ['editing', 'ready', 'creating', 'outcome-unknown', 'sent'] as const) {
+      await idbAdviceStore.put(record(id, 'u1@B86001', id));
       await putAdviceFile(id, `${id}-f`, new Blob(['x']));
     }
     await idbAdviceStore.put(record('other', 'u2@B86001', 'ready'));
     expect(await removeUnsentAdvice('u1@B86001')).toBe(2);
-    expect((await idbAdviceStore.list('u1@B86001')).map((r) => r.id).sort()).toEqual(['c', 's', 'u']);
-    expect(await idbAdviceStore.getFile('e-f')).toBeUndefined();
-    expect(await idbAdviceStore.getFile('s-f')).toBeDefined();
+    expect((await idbAdviceStore.list('u1@B86001')).map((r) => r.id).sort()).toEqual(['creating', 'outcome-unknown', 'sent']);
+    expect(await idbAdviceStore.getFile('editing-f')).toBeUndefined();
+    expect(await idbAdviceStore.getFile('sent-f')).toBeDefined();
     expect(await idbAdviceStore.list('u2@B86001')).toHaveLength(1);
   });
 });

@@ -149,16 +149,19 @@ describe('the letter', () => {
 
   it('renders a PDF whose text has the patient, NHS number, the problems as edited and the reason, without removed items', async () => {
     const text = await pdfText(await renderLetterPdf(buildLetterDocument(general, draftFor(), ctx)));
-    expect(text).toContain('JONES, Sarah (Mrs)');
-    expect(text).toContain('943 476 5919');
-    expect(text).toContain('Essential hypertension');
-    expect(text).toContain('Exertional chest pain (since October)');
-    expect(text).toContain('Exertional chest pain for six weeks, worse on hills.');
-    expect(text).toContain('Referral to Good Cardiology Business Service');
-    expect(text).toContain('Penicillin - rash');
+    const printed = [
+      'JONES, Sarah (Mrs)',
+      '943 476 5919',
+      '14 March 1958',
+      'Essential hypertension',
+      'Exertional chest pain (since October)',
+      'Exertional chest pain for six weeks, worse on hills.',
+      'Referral to Good Cardiology Business Service',
+      'Penicillin - rash',
+      '1 December 2026',
+    ];
+    for (const line of printed) expect(text).toContain(line);
     expect(text).not.toContain('Amlodipine');
-    expect(text).toContain('14 March 1958');
-    expect(text).toContain('1 December 2026');
   });
 
   it('a long letter runs onto more pages, each with the patient’s name, NHS number and page number', async () => {

@@ -13,6 +13,7 @@ import {
 import { router } from '../../utils/messages';
 import type { PatientContextReport } from '../../utils/patient/types';
 import { activeAdaptersItem, customAdaptersItem, panelRequestItem, tabStateItem } from '../../utils/storage';
+import { customAdapter } from '../helpers/adapters';
 
 const CUSTOM_ADAPTERS_KEY = customAdaptersItem.key;
 const PANEL_REQUEST_KEY = panelRequestItem.key;
@@ -213,13 +214,7 @@ describe('Refer opens the side panel on this patient, and a patient switch locks
 });
 
 describe('adapters and host permissions', () => {
-  const custom = {
-    id: 'acme-gp',
-    name: 'Acme GP',
-    matches: ['https://gp.example.nhs.uk/record/*'],
-    recordOpen: { selector: '#patient' },
-    fields: { nhsNumber: { selector: '#nhs' }, name: { selector: '#name' } },
-  };
+  const custom = customAdapter('https://gp.example.nhs.uk/record/*');
 
   it('publishes built-in and administrator adapters, validated and compiled, policy first', async () => {
     vi.spyOn(fakeBrowser.storage.managed, 'get').mockResolvedValue({

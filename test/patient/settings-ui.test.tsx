@@ -7,6 +7,7 @@ import { originPattern } from '../../utils/patient/host-access';
 import { router } from '../../utils/messages';
 import { registerPatientContext, resetPatientContextForTests } from '../../utils/patient/background';
 import { customAdaptersItem } from '../../utils/storage';
+import { customAdapter } from '../helpers/adapters';
 
 /** The page's requests answered by the background's router and handlers, as from the options page. */
 const OPTIONS_PAGE = { id: fakeBrowser.runtime.id, url: `chrome-extension://${fakeBrowser.runtime.id}/options.html` };
@@ -15,13 +16,7 @@ const api: AdaptersApi = {
   save: (json) => router.handle({ type: 'patient/save-adapters', json }, OPTIONS_PAGE) as never,
 };
 
-const adapter = {
-  id: 'acme-gp',
-  name: 'Acme GP',
-  matches: ['https://gp.acme.example.nhs.uk/*'],
-  recordOpen: { selector: '#p' },
-  fields: { nhsNumber: { selector: '#n' }, name: { selector: '#m' } },
-};
+const adapter = customAdapter('https://gp.acme.example.nhs.uk/*');
 
 afterEach(cleanup);
 beforeEach(() => {

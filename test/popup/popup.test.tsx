@@ -61,12 +61,9 @@ async function clickSignOut(editingDrafts: number) {
 
 describe('popup', () => {
   it('shows the environment unmistakably', async () => {
-    for (const [environment, label] of [
-      ['simulator', 'SIMULATOR (demo)'],
-      ['sandbox', 'SANDBOX'],
-      ['integration', 'INTEGRATION (test)'],
-      ['production', 'PRODUCTION (live)'],
-    ] as const) {
+    const labels = { simulator: 'SIMULATOR (demo)', sandbox: 'SANDBOX', integration: 'INTEGRATION (test)', production: 'PRODUCTION (live)' } as const;
+    for (const environment of Object.keys(labels) as (keyof typeof labels)[]) {
+      const label = labels[environment];
       const { api } = fakeApi(view({ environment }));
       const { container, unmount } = render(<Popup api={api} siteAccess={false} />);
       await waitFor(() => expect(container.querySelector(`.env-banner--${environment}`)?.textContent).toContain(label));
