@@ -2,7 +2,7 @@
 
 import { readExample } from 'ers-contract/files';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { ErsClient, type ErsClientOptions } from '../../../utils/ers/index';
+import { ErsClient, type ErsClientOptions, type ReferralSummary } from '../../../utils/ers/index';
 import { TEST_SMARTCARDS, USER_IDS, startSimulator, type RunningSimulator, type SimulatorOptions } from '../src/server';
 
 export { TEST_SMARTCARDS, USER_IDS };
@@ -69,6 +69,26 @@ export const ADAMS_RC_R68: Role = { user: USER_IDS.adams, ods: 'R68', bf: 'REFER
 export const ADAMS_RC_B86001: Role = { user: USER_IDS.adams, ods: 'B86001', bf: 'REFERRING_CLINICIAN' };
 export const BAKER_RCA: Role = { user: USER_IDS.baker, ods: 'B86001', bf: 'REFERRING_CLINICIAN_ADMIN' };
 export const COOK_SPC: Role = { user: USER_IDS.cook, ods: 'R69', bf: 'SERVICE_PROVIDER_CLINICIAN' };
+
+/**
+ * A020 + A012 through the extension's client: uploads a short text letter for `referral` and links
+ * it as the referral's letter (with `description` when given); returns the file's URL and the
+ * referral as A012 answered it.
+ */
+export async function attachTextLetter(
+  client: ErsClient,
+  referral: { ubrn: string; etag: string },
+  description?: string,
+): Promise<{ url: string; updated: ReferralSummary }> {
+  const { url } = await client.uploadFile({ ubrn: referral.ubrn, fileName: 'letter.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('hello') });
+  const indexed = new Date().toISOString();
+  const updated = await client.maintainReferralLetter({
+    ubrn: referral.ubrn,
+    etag: referral.etag,
+    files: [description === undefined ? { url, indexed } : { url, indexed, description }],
+  });
+  return { url, updated };
+}
 
 /** Headers the platform sandbox expects, for a role. */
 export function platformHeaders(sim: RunningSimulator, role: Role, extra: Record<string, string> = {}): Record<string, string> {
