@@ -135,6 +135,11 @@ export function legacyHeaders(key: string, extra: Record<string, string> = {}): 
   return { XAPI_ASID: '200000000001', HTTP_X_SESSION_KEY: key, 'Content-Type': 'application/fhir+json', Accept: 'application/fhir+json', ...extra };
 }
 
+/** With the legacy session `key`, POST a body to a legacy STU3 path (the legacy twin of platformPost). */
+export function legacyPost(sim: RunningSimulator, key: string, op: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
+  return post(sim, L + op, body, legacyHeaders(key, extra));
+}
+
 /** Asserts an STU3 e-RS OperationOutcome with this status and code; returns the diagnostics. */
 export async function expectOutcome(res: Response, status: number, code: string): Promise<string> {
   const text = await res.text();
