@@ -156,7 +156,7 @@ export async function expectOutcome(res: Response, status: number, code: string)
 
 export const SPECIALTY_ALIAS = '_baseUrl_/STU3/CodeSystem/SPECIALTY';
 
-export function criteria(params: object[], id = 'ServiceSearchCriteria-1'): object {
+export function criteria(params: object[], id = 'ServiceSearchCriteria-1'): { resourceType: 'Parameters'; id: string; meta: object; parameter: object[] } {
   return {
     resourceType: 'Parameters',
     meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-ServiceSearchCriteria-Parameters-1'] },
@@ -235,22 +235,24 @@ export function createBody(opts: {
       { name: 'firstReminderLetterFollowUpDays', valueUnsignedInt: opts.reminder ?? 0 },
       ...(opts.pathwayStart ? [{ name: 'eReferralPathwayStart', valueInstant: opts.pathwayStart }] : []),
       ...(opts.extra ?? []),
+      { name: 'shortlist', resource: shortlist(criteria(opts.criteria), opts.services) },
+    ],
+  };
+}
+
+/** The shortlist List of a create, change or A&G request: `searchCriteria` contained and referenced, one entry per service id. */
+export function shortlist(searchCriteria: { id: string }, services: string[]): object {
+  return {
+    meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Shortlist-List-1'] },
+    resourceType: 'List',
+    status: 'current',
+    mode: 'snapshot',
+    contained: [searchCriteria],
+    entry: services.map((value) => ({ item: { identifier: { system: 'http://fhir.nhs.net/Id/ers-service', value } } })),
+    extension: [
       {
-        name: 'shortlist',
-        resource: {
-          meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Shortlist-List-1'] },
-          resourceType: 'List',
-          status: 'current',
-          mode: 'snapshot',
-          contained: [criteria(opts.criteria)],
-          entry: opts.services.map((value) => ({ item: { identifier: { system: 'http://fhir.nhs.net/Id/ers-service', value } } })),
-          extension: [
-            {
-              url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-Shortlist-SearchCriteria-1',
-              valueReference: { reference: '#ServiceSearchCriteria-1' },
-            },
-          ],
-        },
+        url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-Shortlist-SearchCriteria-1',
+        valueReference: { reference: `#${searchCriteria.id}` },
       },
     ],
   };
