@@ -55,6 +55,7 @@ import {
 import type { OpContext } from './rules';
 import { checkRelationship } from './rules';
 import type { Flavour } from './search';
+import type { Referral } from './state';
 import { type TestUser, findUser } from './users';
 import { fetchWorklist, readWorklistRequest } from './worklists';
 import {
@@ -121,6 +122,26 @@ function operation(bfs: readonly string[], accept: readonly string[], answer: (h
     const ctx = operationContext(h, bfs);
     negotiate(header(h.req, 'accept'), accept);
     return answer(h, ctx);
+  };
+}
+
+/**
+ * A platform-only POST on one referral (`stu3` captures its UBRN) that holds the referral's lock
+ * itself (see underLock), so it applies the injected latency inside; `answer` gets the referral.
+ */
+function lockingReferralOperation(
+  id: RouteId,
+  stu3: RegExp,
+  bfs: readonly string[],
+  answer: (h: HandlerInput, ctx: OpContext, r: Referral) => Promise<Reply>,
+): RouteDef {
+  return {
+    id,
+    method: 'POST',
+    stu3,
+    platformOnly: true,
+    latencyInside: true,
+    handler: operation(bfs, JSON_TYPES, async (h, ctx) => answer(h, ctx, getReferral(h.params[0], ctx))),
   };
 }
 
@@ -341,17 +362,10 @@ function stu3Routes(): RouteDef[] {
         const expected = parseIfMatch(header(h.req, 'if-match'));
         const body = await jsonBody(h.req);
         const { letters } = planLetterUpdate(r, body, ctx);
-        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'ubrn', `referral ${r.ubrn} is being updated; re-read it and retry later`));
-        r.locked = true;
-        try {
-          await h.latency();
-          if (expected !== r.version) {
-            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${r.version})`));
-          }
+        await underLock(h, r, diag('id', 'ubrn', `referral ${r.ubrn} is being updated; re-read it and retry later`), () => {
+          requireIfMatch(expected, r.version);
           applyLetterUpdate(r, letters, { ...ctx, now: h.core.clock() });
-        } finally {
-          r.locked = false;
-        }
+        });
         return fhir(200, renderReferral(r, ctx), etag(r.version));
       }),
     },
@@ -378,18 +392,11 @@ function stu3Routes(): RouteDef[] {
         if (isBookingBody(body)) return bookOrDefer(h, ctx, body);
         const plan = planTriage(body, ctx);
         const r = plan.referral;
-        if (r.locked)
-          throw new ErsError(423, 'REFERRAL_LOCKED', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${r.ubrn} is being updated`));
-        r.locked = true;
-        let appt: ReturnType<typeof applyTriage>;
-        try {
-          await h.latency();
+        const appt = await underLock(h, r, lockedByIncomingReferral(r), () => {
           checkIncomingVersion(plan.version, r.version);
           checkTriageState(r);
-          appt = applyTriage(plan, { ...ctx, now: h.core.clock() });
-        } finally {
-          r.locked = false;
-        }
+          return applyTriage(plan, { ...ctx, now: h.core.clock() });
+        });
         return fhir(201, renderAppointment(r, appt, appt.id), etag(1));
       }),
     },
@@ -418,51 +425,29 @@ function stu3Routes(): RouteDef[] {
         const expected = parseIfMatch(header(h.req, 'if-match'));
         const body = await jsonBody(h.req);
         const r = findAppointment(h.params[0], ctx);
-        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'id', `referral ${r.ubrn} is being updated`));
-        r.locked = true;
-        try {
-          await h.latency();
+        return underLock(h, r, diag('id', 'id', `referral ${r.ubrn} is being updated`), () => {
           const appt = r.appointment!;
-          if (expected !== (appt.version ?? 1)) {
-            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${appt.version ?? 1})`));
-          }
+          requireIfMatch(expected, appt.version ?? 1);
           if (appt.status !== 'booked' || !appt.start || r.state !== 'BOOKED') {
             throw unprocessable('INVALID_REQUEST_STATE', diag('id', 'id', 'only the current directly booked appointment can be cancelled'));
           }
           const plan = readCancellation(body, ctx);
           const done = throughPas(h, 'A034', () => applyCancellation(r, plan, { ...ctx, now: h.core.clock() }, ctx.state.slots));
           return fhir(200, renderAppointment(r, done, done.id), etag(done.version ?? 1));
-        } finally {
-          r.locked = false;
-        }
+        });
       }),
     },
-    {
-      id: 'A031',
-      method: 'POST',
-      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.changeShortlist$/,
-      platformOnly: true,
-      latencyInside: true,
-      handler: operation(RC_RCA, JSON_TYPES, async (h, ctx) => {
-        const r = getReferral(h.params[0], ctx);
-        checkRelationship(r, ctx, ctx.directory);
-        const expected = parseIfMatch(header(h.req, 'if-match'));
-        const body = await jsonBody(h.req);
-        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'ubrn', `referral ${r.ubrn} is being updated`));
-        r.locked = true;
-        try {
-          await h.latency();
-          if (expected !== r.version) {
-            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${r.version})`));
-          }
-          checkShortlistChangeState(r);
-          applyShortlistChange(r, planShortlistChange(body, r, ctx));
-        } finally {
-          r.locked = false;
-        }
-        return fhir(200, renderReferral(r, ctx), etag(r.version));
-      }),
-    },
+    lockingReferralOperation('A031', /^\/ReferralRequest\/([^/]+)\/\$ers\.changeShortlist$/, RC_RCA, async (h, ctx, r) => {
+      checkRelationship(r, ctx, ctx.directory);
+      const expected = parseIfMatch(header(h.req, 'if-match'));
+      const body = await jsonBody(h.req);
+      await underLock(h, r, diag('id', 'ubrn', `referral ${r.ubrn} is being updated`), () => {
+        requireIfMatch(expected, r.version);
+        checkShortlistChangeState(r);
+        applyShortlistChange(r, planShortlistChange(body, r, ctx));
+      });
+      return fhir(200, renderReferral(r, ctx), etag(r.version));
+    }),
     {
       id: 'A019',
       method: 'POST',
@@ -504,6 +489,34 @@ function stu3Routes(): RouteDef[] {
   ];
 }
 
+/**
+ * Runs `update` holding the referral's lock, after the route's injected latency (so a second update
+ * meanwhile is observable as 423 REFERRAL_LOCKED, `lockedDiagnostics` saying where); the lock is
+ * released whatever `update` does.
+ */
+async function underLock<T>(h: HandlerInput, r: { locked: boolean }, lockedDiagnostics: string, update: () => T): Promise<T> {
+  if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', lockedDiagnostics);
+  r.locked = true;
+  try {
+    await h.latency();
+    return update();
+  } finally {
+    r.locked = false;
+  }
+}
+
+/** The 423 diagnostics of A016 (booking, deferral, triage), which name the referral in incomingReferral. */
+function lockedByIncomingReferral(r: { ubrn: string }): string {
+  return diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${r.ubrn} is being updated`);
+}
+
+/** 409 VERSION_CONFLICT unless the If-Match version is the current one. */
+function requireIfMatch(expected: number, current: number): void {
+  if (expected !== current) {
+    throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${current})`));
+  }
+}
+
 function checkIncomingVersion(stated: number, current: number): void {
   if (stated !== current) {
     throw new ErsError(
@@ -532,10 +545,7 @@ function throughPas<T>(h: HandlerInput, route: 'A016' | 'A034', apply: () => T):
 async function bookOrDefer(h: HandlerInput, ctx: OpContext, body: unknown): Promise<Reply> {
   const plan = readBooking(body, ctx);
   const r = plan.referral;
-  if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('incomingReferral[0]/reference', 'incomingReferral', `referral ${r.ubrn} is being updated`));
-  r.locked = true;
-  try {
-    await h.latency();
+  return underLock(h, r, lockedByIncomingReferral(r), () => {
     const now = h.core.clock();
     checkIncomingVersion(plan.version, r.version);
     // Someone else books the slot between this user's listing and booking.
@@ -546,9 +556,7 @@ async function bookOrDefer(h: HandlerInput, ctx: OpContext, body: unknown): Prom
     const slot = checkBooking(plan, { ...ctx, now }, ctx.state.slots);
     const appt = throughPas(h, 'A016', () => applyBooking(plan, slot, { ...ctx, now }));
     return fhir(201, renderAppointment(r, appt, appt.id), etag(appt.version ?? 1));
-  } finally {
-    r.locked = false;
-  }
+  });
 }
 
 async function r4ServiceRoute(h: HandlerInput): Promise<Reply> {
@@ -608,33 +616,17 @@ function lifecycleRoutes(): RouteDef[] {
         return fhir(200, renderTaskBundle(base, r, version, availableActions(r, ctx), ctx.now));
       }),
     },
-    {
-      id: 'A036',
-      method: 'POST',
-      stu3: /^\/ReferralRequest\/([^/]+)\/\$ers\.cancelReferral$/,
-      platformOnly: true,
-      latencyInside: true,
-      handler: operation(RC_RCA_SPC_SPCA, JSON_TYPES, async (h, ctx) => {
-        const r = getReferral(h.params[0], ctx);
-        const expected = parseIfMatch(header(h.req, 'if-match'));
-        const plan = planCancel(r, await jsonBody(h.req), ctx);
-        if (r.locked) throw new ErsError(423, 'REFERRAL_LOCKED', diag('id', 'ubrn', `referral ${r.ubrn} is being updated; re-read it and retry later`));
-        r.locked = true;
-        let appointment: object | undefined;
-        try {
-          await h.latency();
-          if (expected !== r.version) {
-            throw new ErsError(409, 'VERSION_CONFLICT', diag('If-Match', 'If-Match', `version ${expected} is not current (current is ${r.version})`));
-          }
-          const appt = r.appointment;
-          if (applyCancel(r, plan, { ...ctx, now: h.core.clock() }) && appt) appointment = renderAppointment(r, appt, appt.id);
-        } finally {
-          r.locked = false;
-        }
-        // No ETag: the new version is in the body (meta.versionId).
-        return fhir(200, renderCancelResponse(renderReferral(r, ctx), appointment));
-      }),
-    },
+    lockingReferralOperation('A036', /^\/ReferralRequest\/([^/]+)\/\$ers\.cancelReferral$/, RC_RCA_SPC_SPCA, async (h, ctx, r) => {
+      const expected = parseIfMatch(header(h.req, 'if-match'));
+      const plan = planCancel(r, await jsonBody(h.req), ctx);
+      const appointment = await underLock(h, r, diag('id', 'ubrn', `referral ${r.ubrn} is being updated; re-read it and retry later`), () => {
+        requireIfMatch(expected, r.version);
+        const appt = r.appointment;
+        return applyCancel(r, plan, { ...ctx, now: h.core.clock() }) && appt ? renderAppointment(r, appt, appt.id) : undefined;
+      });
+      // No ETag: the new version is in the body (meta.versionId).
+      return fhir(200, renderCancelResponse(renderReferral(r, ctx), appointment));
+    }),
     {
       id: 'A007',
       method: 'POST',

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ErsClient } from '../../../utils/ers/index';
 import { createAdvice, downloadAttachment, getAdvice, getAdviceOverviewPdf, getConversation } from '../../../utils/ers/advice';
-import { USER_IDS, platformClient, useSimulator } from './helpers';
+import { USER_IDS, c, criteria, platformClient, shortlist, useSimulator } from './helpers';
 import { ersFailure } from '../../../test/helpers/ers-failure';
 
 const sim = useSimulator({ seed: 3 });
@@ -104,29 +104,7 @@ describe('A&G in the simulator', () => {
           name: 'providerConversionAuthorisation',
           valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ProviderConversionAuthorisation-1', code: 'NOT_AUTHORISED_TO_CONVERT' },
         },
-        {
-          name: 'shortlist',
-          resource: {
-            resourceType: 'List',
-            meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Shortlist-List-1'] },
-            status: 'current',
-            mode: 'snapshot',
-            contained: [
-              {
-                resourceType: 'Parameters',
-                id: 'c',
-                meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-ServiceSearchCriteria-Parameters-1'] },
-                parameter: [
-                  { name: 'priority', valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-Priority-1', code: 'ROUTINE' } },
-                  { name: 'specialty', valueCoding: { system: '_baseUrl_/STU3/CodeSystem/SPECIALTY', code: 'CARDIOLOGY' } },
-                  { name: 'ageAndGenderAppropriate', valueBoolean: true },
-                ],
-              },
-            ],
-            extension: [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-Shortlist-SearchCriteria-1', valueReference: { reference: '#c' } }],
-            entry: [{ item: { identifier: { system: 'http://fhir.nhs.net/Id/ers-service', value: '11010' } } }],
-          },
-        },
+        { name: 'shortlist', resource: shortlist(criteria([c.priority('ROUTINE'), c.specialty('CARDIOLOGY'), c.ageGender(true)], 'c'), ['11010']) },
         { name: 'request', valueString: request },
       ],
     });

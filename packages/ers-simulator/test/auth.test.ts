@@ -13,6 +13,7 @@ import {
   expectOutcome,
   fixture,
   legacyHeaders,
+  legacyPost,
   legacySession,
   platformHeaders,
   post,
@@ -173,7 +174,7 @@ describe('legacy professional sessions (A001–A003)', () => {
     await expectOutcome(await fetch(`${sim.url}${L}/CodeSystem/PRIORITY`, { headers: legacyHeaders(idle) }), 401, 'NO_ACCESS');
 
     const spc = await legacySession(sim, TEST_SMARTCARDS.cook, 'SERVICE_PROVIDER_CLINICIAN', 'R69');
-    const res = await post(sim, `${L}/HealthcareService/$ers.searchHealthcareServicesForPatient`, fixture('legacy/A010_request.json'), legacyHeaders(spc));
+    const res = await legacyPost(sim, spc, '/HealthcareService/$ers.searchHealthcareServicesForPatient', fixture('legacy/A010_request.json'));
     await expectOutcome(res, 403, 'FORBIDDEN');
     expect(sim.expireSessions(spc)).toBe(1);
     await expectOutcome(await fetch(`${sim.url}${L}/CodeSystem/PRIORITY`, { headers: legacyHeaders(spc) }), 401, 'NO_ACCESS');

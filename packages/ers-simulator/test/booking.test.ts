@@ -2,7 +2,7 @@
 // rules and PAS faults, A038, A034, A031, the R4 service views and the confirmation letter.
 
 import { describe, expect, it } from 'vitest';
-import { ADAMS_RC_R68, P, expectOutcome, platformHeaders, platformPost, useSimulator } from './helpers';
+import { ADAMS_RC_R68, P, expectOutcome, platformHeaders, platformPost, shortlist, useSimulator } from './helpers';
 
 const sim = useSimulator();
 
@@ -229,23 +229,7 @@ describe('A038, A034, A019 and A031 after a booking', () => {
       resourceType: 'Parameters',
       meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-ChangeShortlist-Parameters-1'] },
       parameter: [
-        {
-          name: 'shortlist',
-          resource: {
-            resourceType: 'List',
-            meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Shortlist-List-1'] },
-            status: 'current',
-            mode: 'snapshot',
-            contained: [criteria],
-            extension: [
-              {
-                url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-Shortlist-SearchCriteria-1',
-                valueReference: { reference: `#${criteria.id}` },
-              },
-            ],
-            entry: ['11007', '11008'].map((value) => ({ item: { identifier: { system: 'http://fhir.nhs.net/Id/ers-service', value } } })),
-          },
-        },
+        { name: 'shortlist', resource: shortlist(criteria, ['11007', '11008']) },
         {
           name: 'intentionToAddReferralLetter',
           valueCoding: { system: 'https://fhir.nhs.uk/STU3/CodeSystem/eRS-ReferralLetterIntention-1', code: 'NEED_TO_ADD_LATER' },

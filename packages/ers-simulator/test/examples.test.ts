@@ -22,16 +22,17 @@ import {
   ADAMS_RC_R68,
   BAKER_RCA,
   FIXTURES,
-  L,
   P,
   TEST_SMARTCARDS,
   USER_IDS,
   expectOutcome,
   fixture,
-  legacyHeaders,
+  legacyPost,
   legacySession,
   platformHeaders,
+  platformPost,
   post,
+  type Role,
   useSimulator,
 } from './helpers';
 
@@ -70,6 +71,20 @@ const REFERRAL_PATHS = new Set([...examplePaths('A011_'), ...examplePaths('A012_
 const APPOINTMENT_PATHS = examplePaths('A016_');
 const listExample = fixture('platform/A010_response_FetchServiceListWithMultipleServices.json');
 
+/**
+ * Replays the platform create example `file` (A011 or A021 `op`) as `role`: it must be answered 201
+ * with a ReferralRequest shaped like the example `responseFile` that parses with the client's schema.
+ */
+async function replayCreate(op: string, file: string, role: Role, responseFile: string): Promise<{ res: Response; body: any; example: any }> {
+  const res = await platformPost(sim, role, `/ReferralRequest/${op}`, fixture(`platform/${file}`));
+  const body = await res.json();
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  const example = fixture(`platform/${responseFile}`);
+  expectSameShape(body, example, REFERRAL_PATHS);
+  expect(schemas.referralRequestSchema.safeParse(body).success).toBe(true);
+  return { res, body, example };
+}
+
 const A010_CASES: [string, typeof ADAMS_RC_R68, string[]][] = [
   ['A010_request_RcMinimal.json', ADAMS_RC_R68, ['11002', '11007', '11008', '11010', '11021', '11030']],
   ['A010_request_RcSearchByClinicalTerm.json', BAKER_RCA, ['11031']],
@@ -96,12 +111,7 @@ describe('platform examples replayed verbatim', () => {
     ['A011_request_RequestMixedShortlist.json', ADAMS_RC_R68, 'A011_response_ReferralRequestMixedShortlist.json'],
     ['A011_request_RequestTwentyServices.json', ADAMS_RC_R68, 'A011_response_ReferralRequestTwentyServices.json'],
   ] as const)('%s → 201 ReferralRequest v3', async (file, role, responseFile) => {
-    const res = await post(sim, `${P}/ReferralRequest/$ers.createReferral`, fixture(`platform/${file}`), platformHeaders(sim, role));
-    const body = await res.json();
-    expect(res.status, JSON.stringify(body)).toBe(201);
-    const example = fixture(`platform/${responseFile}`);
-    expectSameShape(body, example, REFERRAL_PATHS);
-    expect(schemas.referralRequestSchema.safeParse(body).success).toBe(true);
+    const { res, body, example } = await replayCreate('$ers.createReferral', file, role, responseFile);
     expect(body.meta.versionId).toBe('3');
     expect(res.headers.get('etag')).toBe('W/"3"');
     expect(body.contained.map((x: any) => x.id)).toEqual(example.contained.map((x: any) => x.id));
@@ -113,12 +123,7 @@ describe('platform examples replayed verbatim', () => {
     ['A021_request_Parameters.json', ADAMS_RC_R68, 'A021_response_ReferralRequest.json'],
     ['A021_request_ParametersWithNamedClinician.json', BAKER_RCA, 'A021_response_ReferralRequestWithNamedClinician.json'],
   ] as const)('%s → 201 ReferralRequest awaiting triage', async (file, role, responseFile) => {
-    const res = await post(sim, `${P}/ReferralRequest/$ers.createReferralAndSendForTriage`, fixture(`platform/${file}`), platformHeaders(sim, role));
-    const body = await res.json();
-    expect(res.status, JSON.stringify(body)).toBe(201);
-    const example = fixture(`platform/${responseFile}`);
-    expectSameShape(body, example, REFERRAL_PATHS);
-    expect(schemas.referralRequestSchema.safeParse(body).success).toBe(true);
+    const { res, body, example } = await replayCreate('$ers.createReferralAndSendForTriage', file, role, responseFile);
     expect(body.contained.map((x: any) => x.id)).toEqual(example.contained.map((x: any) => x.id));
     expect(res.headers.get('etag')).toBe(`W/"${body.meta.versionId}"`);
   });
@@ -245,7 +250,7 @@ describe('legacy examples replayed through a legacy session', () => {
   });
 
   it('A010_request.json → 90636 and 90596 at Pinderfields (~7 miles), shaped like the legacy response', async () => {
-    const res = await post(sim, `${L}/HealthcareService/$ers.searchHealthcareServicesForPatient`, fixture('legacy/A010_request.json'), legacyHeaders(key));
+    const res = await legacyPost(sim, key, '/HealthcareService/$ers.searchHealthcareServicesForPatient', fixture('legacy/A010_request.json'));
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(200);
     expect(res.headers.get('x_ers_transaction_id')).toBeTruthy();
@@ -267,7 +272,7 @@ describe('legacy examples replayed through a legacy session', () => {
     ['A021_request.json', '$ers.createReferralAndSendForTriage', 'A021_response.json'],
     ['A021_request_sample1.json', '$ers.createReferralAndSendForTriage', 'A021_response_sample1.json'],
   ])('%s → 201 thin ReferralRequest like the legacy example', async (file, op, responseFile) => {
-    const res = await post(sim, `${L}/ReferralRequest/${op}`, fixture(`legacy/${file}`), legacyHeaders(key));
+    const res = await legacyPost(sim, key, `/ReferralRequest/${op}`, fixture(`legacy/${file}`));
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(201);
     const example = fixture(`legacy/${responseFile}`);
@@ -282,27 +287,27 @@ describe('legacy examples replayed through a legacy session', () => {
     ['A011_request_OBSOLETE-createreferral_request_withPathway.json', '$ers.createReferral'],
     ['A021_request_OBSOLETE-createReferralAndSendForTriage_request.json', '$ers.createReferralAndSendForTriage'],
   ])('obsolete %s → 422 UNEXPECTED_FIELD (contentSensitive)', async (file, op) => {
-    const d = await expectOutcome(await post(sim, `${L}/ReferralRequest/${op}`, fixture(`legacy/${file}`), legacyHeaders(key)), 422, 'UNEXPECTED_FIELD');
+    const d = await expectOutcome(await legacyPost(sim, key, `/ReferralRequest/${op}`, fixture(`legacy/${file}`)), 422, 'UNEXPECTED_FIELD');
     expect(d).toContain('contentSensitive');
   });
 
   it('legacy A011 refuses a triage service (RAS only via A021)', async () => {
     const body = fixture('legacy/A011_request.json');
     body.parameter.find((p: any) => p.name === 'shortlist').resource.entry[0].item.identifier.value = '90596';
-    await expectOutcome(await post(sim, `${L}/ReferralRequest/$ers.createReferral`, body, legacyHeaders(key)), 422, 'INAPPROPRIATE_VALUE');
+    await expectOutcome(await legacyPost(sim, key, '/ReferralRequest/$ers.createReferral', body), 422, 'INAPPROPRIATE_VALUE');
   });
 
   it('legacy A012 (legacy example body shape) links a legacy upload', async () => {
-    const created = await (await post(sim, `${L}/ReferralRequest/$ers.createReferral`, fixture('legacy/A011_request.json'), legacyHeaders(key))).json();
-    const up = await fetch(`${sim.url}${L}/Binary`, {
-      method: 'POST',
-      headers: legacyHeaders(key, { 'Content-Type': 'text/plain', 'X-ERS-XAPI-META-FILE_NAME': 'letter.txt', 'X-ERS-XAPI-META-INTENDED_UBRN': created.id }),
-      body: 'letter',
+    const created = await (await legacyPost(sim, key, '/ReferralRequest/$ers.createReferral', fixture('legacy/A011_request.json'))).json();
+    const up = await legacyPost(sim, key, '/Binary', 'letter', {
+      'Content-Type': 'text/plain',
+      'X-ERS-XAPI-META-FILE_NAME': 'letter.txt',
+      'X-ERS-XAPI-META-INTENDED_UBRN': created.id,
     });
     expect(up.status).toBe(201);
     const body = fixture('legacy/A012_request.json');
     body.parameter[0].resource.content[0].attachment.url = up.headers.get('location');
-    const res = await post(sim, `${L}/ReferralRequest/${created.id}/$ers.maintainReferralLetter`, body, legacyHeaders(key, { 'If-Match': 'W/"3"' }));
+    const res = await legacyPost(sim, key, `/ReferralRequest/${created.id}/$ers.maintainReferralLetter`, body, { 'If-Match': 'W/"3"' });
     const out = await res.json();
     expect(res.status, JSON.stringify(out)).toBe(200);
     expect(out.resourceType).toBe(fixture('legacy/A012_response.json').resourceType);

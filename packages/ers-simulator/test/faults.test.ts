@@ -155,6 +155,16 @@ describe('admin API', () => {
 });
 
 describe('static pages', () => {
+  /**
+   * What a served demo site must do whatever its files: a folder asked for without its slash
+   * redirects to it, and each of `refused` (traversal, dotfiles, files outside the site, missing
+   * files) is answered 404.
+   */
+  async function expectFolderRedirectAndRefusals(get: (p: string) => Promise<Response>, refused: string[]): Promise<void> {
+    expect((await get('/demo/gp')).headers.get('location')).toBe('/demo/gp/');
+    for (const p of refused) expect((await get(p)).status, p).toBe(404);
+  }
+
   it('serves /demo/ files with content types and refuses traversal and dotfiles', async () => {
     const get = (p: string) => fetch(sim.url + p, { redirect: 'manual' });
     const index = await get('/demo/');
@@ -164,8 +174,7 @@ describe('static pages', () => {
     expect((await get('/demo/app.js')).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(await (await get('/demo/gp/')).text()).toBe('<h1>gp</h1>');
     expect((await get('/demo')).status).toBe(301);
-    expect((await get('/demo/gp')).headers.get('location')).toBe('/demo/gp/');
-    for (const p of [
+    await expectFolderRedirectAndRefusals(get, [
       '/demo/../server.ts',
       '/demo/%2e%2e/server.ts',
       '/demo/..%2fserver.ts',
@@ -173,9 +182,7 @@ describe('static pages', () => {
       '/demo/.secret',
       '/demo/..%5cserver.ts',
       '/demo/missing.html',
-    ]) {
-      expect((await get(p)).status, p).toBe(404);
-    }
+    ]);
     expect(resolveDemoPath('/srv/demo', '/demo/a/../../etc/passwd')).toBeUndefined();
     expect(resolveDemoPath('/srv/demo', '/demo/a/b.css')).toBe(path.resolve('/srv/demo/a/b.css'));
   });
@@ -194,17 +201,14 @@ describe('static pages', () => {
       expect(await record.text()).toBe(site.get('gp/record-9434765919.html'));
       expect((await get('/demo/spa/app.js')).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(await (await get('/demo/gp/')).text()).toBe(site.get('gp/index.html'));
-      expect((await get('/demo/gp')).headers.get('location')).toBe('/demo/gp/');
-      for (const p of [
+      await expectFolderRedirectAndRefusals(get, [
         '/demo/../src/server.ts',
         '/demo/%2e%2e/demo/generate.ts',
         '/demo/gp/..%2f..%2fpackage.json',
         '/demo/.git',
         '/demo/generate.ts',
         '/demo/missing.html',
-      ]) {
-        expect((await get(p)).status, p).toBe(404);
-      }
+      ]);
     } finally {
       await real.close();
     }

@@ -2,7 +2,7 @@
 
 import { readExample } from 'ers-contract/files';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { ErsClient, type ErsClientOptions } from '../../../utils/ers/index';
+import { ErsClient, type ErsClientOptions, type ReferralSummary } from '../../../utils/ers/index';
 import { TEST_SMARTCARDS, USER_IDS, startSimulator, type RunningSimulator, type SimulatorOptions } from '../src/server';
 
 export { TEST_SMARTCARDS, USER_IDS };
@@ -70,6 +70,26 @@ export const ADAMS_RC_B86001: Role = { user: USER_IDS.adams, ods: 'B86001', bf: 
 export const BAKER_RCA: Role = { user: USER_IDS.baker, ods: 'B86001', bf: 'REFERRING_CLINICIAN_ADMIN' };
 export const COOK_SPC: Role = { user: USER_IDS.cook, ods: 'R69', bf: 'SERVICE_PROVIDER_CLINICIAN' };
 
+/**
+ * A020 + A012 through the extension's client: uploads a short text letter for `referral` and links
+ * it as the referral's letter (with `description` when given); returns the file's URL and the
+ * referral as A012 answered it.
+ */
+export async function attachTextLetter(
+  client: ErsClient,
+  referral: { ubrn: string; etag: string },
+  description?: string,
+): Promise<{ url: string; updated: ReferralSummary }> {
+  const { url } = await client.uploadFile({ ubrn: referral.ubrn, fileName: 'letter.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('hello') });
+  const indexed = new Date().toISOString();
+  const updated = await client.maintainReferralLetter({
+    ubrn: referral.ubrn,
+    etag: referral.etag,
+    files: [description === undefined ? { url, indexed } : { url, indexed, description }],
+  });
+  return { url, updated };
+}
+
 /** Headers the platform sandbox expects, for a role. */
 export function platformHeaders(sim: RunningSimulator, role: Role, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -115,6 +135,11 @@ export function legacyHeaders(key: string, extra: Record<string, string> = {}): 
   return { XAPI_ASID: '200000000001', HTTP_X_SESSION_KEY: key, 'Content-Type': 'application/fhir+json', Accept: 'application/fhir+json', ...extra };
 }
 
+/** With the legacy session `key`, POST a body to a legacy STU3 path (the legacy twin of platformPost). */
+export function legacyPost(sim: RunningSimulator, key: string, op: string, body: unknown, extra: Record<string, string> = {}): Promise<Response> {
+  return post(sim, L + op, body, legacyHeaders(key, extra));
+}
+
 /** Asserts an STU3 e-RS OperationOutcome with this status and code; returns the diagnostics. */
 export async function expectOutcome(res: Response, status: number, code: string): Promise<string> {
   const text = await res.text();
@@ -131,7 +156,7 @@ export async function expectOutcome(res: Response, status: number, code: string)
 
 export const SPECIALTY_ALIAS = '_baseUrl_/STU3/CodeSystem/SPECIALTY';
 
-export function criteria(params: object[], id = 'ServiceSearchCriteria-1'): object {
+export function criteria(params: object[], id = 'ServiceSearchCriteria-1'): { resourceType: 'Parameters'; id: string; meta: object; parameter: object[] } {
   return {
     resourceType: 'Parameters',
     meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-ServiceSearchCriteria-Parameters-1'] },
@@ -210,22 +235,24 @@ export function createBody(opts: {
       { name: 'firstReminderLetterFollowUpDays', valueUnsignedInt: opts.reminder ?? 0 },
       ...(opts.pathwayStart ? [{ name: 'eReferralPathwayStart', valueInstant: opts.pathwayStart }] : []),
       ...(opts.extra ?? []),
+      { name: 'shortlist', resource: shortlist(criteria(opts.criteria), opts.services) },
+    ],
+  };
+}
+
+/** The shortlist List of a create, change or A&G request: `searchCriteria` contained and referenced, one entry per service id. */
+export function shortlist(searchCriteria: { id: string }, services: string[]): object {
+  return {
+    meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Shortlist-List-1'] },
+    resourceType: 'List',
+    status: 'current',
+    mode: 'snapshot',
+    contained: [searchCriteria],
+    entry: services.map((value) => ({ item: { identifier: { system: 'http://fhir.nhs.net/Id/ers-service', value } } })),
+    extension: [
       {
-        name: 'shortlist',
-        resource: {
-          meta: { profile: ['https://fhir.nhs.uk/STU3/StructureDefinition/eRS-Shortlist-List-1'] },
-          resourceType: 'List',
-          status: 'current',
-          mode: 'snapshot',
-          contained: [criteria(opts.criteria)],
-          entry: opts.services.map((value) => ({ item: { identifier: { system: 'http://fhir.nhs.net/Id/ers-service', value } } })),
-          extension: [
-            {
-              url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-Shortlist-SearchCriteria-1',
-              valueReference: { reference: '#ServiceSearchCriteria-1' },
-            },
-          ],
-        },
+        url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-eRS-Shortlist-SearchCriteria-1',
+        valueReference: { reference: `#${searchCriteria.id}` },
       },
     ],
   };

@@ -5,7 +5,7 @@
 import { pdfText } from '../../../test/helpers/pdf-text';
 import { describe, expect, it } from 'vitest';
 import { type CancellationReason, ErsClient, ErsError, cancellationReasons, type ReferrerWorklist } from '../../../utils/ers/index';
-import { ADAMS_RC_B86001, USER_IDS, expectOutcome, platformPost, startSim, platformClient, useSimulator } from './helpers';
+import { ADAMS_RC_B86001, USER_IDS, attachTextLetter, expectOutcome, platformPost, startSim, platformClient, useSimulator } from './helpers';
 
 const sim = useSimulator({ seed: 3 });
 
@@ -182,8 +182,7 @@ describe('A042 attachment download', () => {
         retry: { limit: 0 },
       });
       const r = await create(c);
-      const { url } = await c.uploadFile({ ubrn: r.ubrn, fileName: 'letter.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('hello') });
-      const updated = await c.maintainReferralLetter({ ubrn: r.ubrn, etag: r.etag, files: [{ url, indexed: new Date().toISOString() }] });
+      const { url, updated } = await attachTextLetter(c, r);
       expect(updated.attachments[0].availability).toBe('PENDING');
       const error = await c.downloadAttachment(url).catch((e: ErsError) => e);
       expect(error).toBeInstanceOf(ErsError);

@@ -3,7 +3,7 @@
 // unbooked and awaiting-triage ones; the lists cover the caller's organisation only.
 import { describe, expect, it } from 'vitest';
 import { ErsClient, buildFetchWorklist, type Flavour } from '../../../utils/ers/index';
-import { ADAMS_RC_R68, TEST_SMARTCARDS, USER_IDS, expectOutcome, platformPost, platformClient, useSimulator } from './helpers';
+import { ADAMS_RC_R68, TEST_SMARTCARDS, attachTextLetter, USER_IDS, expectOutcome, platformPost, platformClient, useSimulator } from './helpers';
 
 const sim = useSimulator({ seed: 3 });
 
@@ -37,17 +37,7 @@ describe('A008 referrer worklists', () => {
     expect(outstanding.letterDue).toBe(outstanding.created!.slice(0, 10));
     expect((await client.fetchWorklist('AWAITING_BOOKING')).find((i) => i.ubrn === referral.ubrn)).toMatchObject({ status: 'NOT_BOOKED' });
 
-    const { url } = await client.uploadFile({
-      ubrn: referral.ubrn,
-      fileName: 'letter.txt',
-      contentType: 'text/plain',
-      bytes: new TextEncoder().encode('hello'),
-    });
-    await client.maintainReferralLetter({
-      ubrn: referral.ubrn,
-      etag: referral.etag,
-      files: [{ url, indexed: new Date().toISOString(), description: 'Referral letter' }],
-    });
+    await attachTextLetter(client, referral, 'Referral letter');
     expect((await client.fetchWorklist('LETTERS_OUTSTANDING')).map((i) => i.ubrn)).not.toContain(referral.ubrn);
     expect((await client.fetchWorklist('REJECTED_TRIAGE_RESPONSE')).map((i) => i.ubrn)).not.toContain(referral.ubrn);
     expect(await client.fetchWorklist('ASSESSMENT_RETURNED_CANCELLED_DNA')).toEqual([]);

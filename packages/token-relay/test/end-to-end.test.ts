@@ -11,7 +11,18 @@ import { authorizeAs } from '../../ers-simulator/src/cis2-client';
 import { USER_IDS } from '../../ers-simulator/src/users';
 import type { RelayOptions, RunningRelay, TokenAnswer } from '../src/server';
 import { createCodeVerifier } from '../../../utils/session/pkce';
-import { assertNoneIn, callRelay, captureLogger, EXT_ORIGIN, OTHER_ORIGIN, REDIRECT_URI, TestKey, type CapturedLogger, startTestRelay } from './helpers';
+import {
+  assertNoneIn,
+  callRelay,
+  captureLogger,
+  EXT_ORIGIN,
+  OTHER_ORIGIN,
+  REDIRECT_URI,
+  type RelayAnswer,
+  TestKey,
+  type CapturedLogger,
+  startTestRelay,
+} from './helpers';
 
 const SECRET = 'sim-client-secret-4b3c2d1e';
 const CLIENT_ID = 'ers-extension-demo';
@@ -64,13 +75,37 @@ async function authorize(userId: string = USER_IDS.adams): Promise<{ code: strin
   return { code, verifier };
 }
 
-async function signIn(relayUrl = relay.url, key = new TestKey()): Promise<TokenAnswer> {
-  const { code, verifier } = await authorize();
-  const answer = await callRelay(relayUrl, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI }, EXT_ORIGIN, { key });
+/** The tokens of a relay answer that must be 200; they join the values no log may hold. */
+function tokensFrom(answer: RelayAnswer): TokenAnswer {
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   const tokens = answer.body as unknown as TokenAnswer;
   sensitive.push(tokens.access_token, tokens.refresh_token ?? '');
   return tokens;
+}
+
+/** Authorises at the mock CIS2 and exchanges the fresh code through the relay at `relayUrl` (proof from `key`, else a new key). */
+async function exchangeFreshCode(relayUrl: string, key?: TestKey): Promise<RelayAnswer> {
+  const { code, verifier } = await authorize();
+  return callRelay(relayUrl, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI }, EXT_ORIGIN, { key });
+}
+
+async function signIn(relayUrl = relay.url, key = new TestKey()): Promise<TokenAnswer> {
+  return tokensFrom(await exchangeFreshCode(relayUrl, key));
+}
+
+/** Runs `use` with a second relay in front of the simulator (`options` as for relayToSim), closing it whatever happens. */
+async function withRelay(options: Partial<RelayOptions>, use: (other: RunningRelay) => Promise<void>): Promise<void> {
+  const other = await relayToSim(options);
+  try {
+    await use(other);
+  } finally {
+    await other.close();
+  }
+}
+
+/** Refreshes `refreshToken` through the relay at `relayUrl` with a fresh proof from `key`; must succeed. */
+async function refreshThrough(relayUrl: string, refreshToken: string | undefined, key: TestKey): Promise<TokenAnswer> {
+  return tokensFrom(await callRelay(relayUrl, '/oauth/refresh', { refresh_token: refreshToken }, EXT_ORIGIN, { key }));
 }
 
 /** A030: the user's roles; works only with a live bearer token. */
@@ -99,10 +134,7 @@ describe('sign-in through the relay', () => {
     expect((await a030(tokens.access_token)).status).toBe(401);
 
     // …and the extension refreshes through the relay, no user interaction.
-    const refreshed = await callRelay(relay.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
-    expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
-    const next = refreshed.body as unknown as TokenAnswer;
-    sensitive.push(next.access_token, next.refresh_token ?? '');
+    const next = await refreshThrough(relay.url, tokens.refresh_token, key);
     expect(next.access_token).not.toBe(tokens.access_token);
     expect(next.refresh_token).toBeTruthy();
     expect((await a030(next.access_token)).status).toBe(200);
@@ -138,10 +170,8 @@ describe('sign-in through the relay', () => {
     try {
       const key = new TestKey();
       const tokens = await signIn(one.url, key);
-      const refreshed = await callRelay(other.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
-      expect(refreshed.status).toBe(200);
-      sensitive.push(String(refreshed.body.access_token), String(refreshed.body.refresh_token));
-      expect((await a030(String(refreshed.body.access_token))).status).toBe(200);
+      const refreshed = await refreshThrough(other.url, tokens.refresh_token, key);
+      expect((await a030(refreshed.access_token)).status).toBe(200);
     } finally {
       await one.close();
       await other.close();
@@ -156,9 +186,7 @@ describe('faults', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('unauthorized_client');
     // The code was never spent: the allowed extension can still use it.
-    const ok = await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
-    expect(ok.status).toBe(200);
-    sensitive.push(String(ok.body.access_token), String(ok.body.refresh_token));
+    tokensFrom(await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI }));
   });
 
   it('a wrong PKCE verifier is invalid_grant (checked by the mock CIS2)', async () => {
@@ -188,13 +216,11 @@ describe('faults', () => {
 
   it('a reused code is invalid_grant, and revokes what the first use issued', async () => {
     const { code, verifier } = await authorize();
-    const first = await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
-    expect(first.status).toBe(200);
-    sensitive.push(String(first.body.access_token), String(first.body.refresh_token));
+    const first = tokensFrom(await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI }));
     const second = await callRelay(relay.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
     expect(second.status).toBe(400);
     expect(second.body.error).toBe('invalid_grant');
-    expect((await a030(String(first.body.access_token))).status).toBe(401);
+    expect((await a030(first.access_token)).status).toBe(401);
   });
 
   it('a mock CIS2 5xx is 502 upstream_error', async () => {
@@ -207,63 +233,49 @@ describe('faults', () => {
   });
 
   it('a slow mock CIS2 times out as 502 upstream_error', async () => {
-    const impatient = await relayToSim({ timeoutMs: 200 });
-    sim.injectFault({ route: 'CIS2_TOKEN', kind: 'latency', ms: 1000 });
-    try {
-      const { code, verifier } = await authorize();
-      const answer = await callRelay(impatient.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
-      expect(answer.status).toBe(502);
-      expect(answer.body.error).toBe('upstream_error');
-    } finally {
-      sim.clearFaults();
-      await impatient.close();
-    }
+    await withRelay({ timeoutMs: 200 }, async (impatient) => {
+      sim.injectFault({ route: 'CIS2_TOKEN', kind: 'latency', ms: 1000 });
+      try {
+        const answer = await exchangeFreshCode(impatient.url);
+        expect(answer.status).toBe(502);
+        expect(answer.body.error).toBe('upstream_error');
+      } finally {
+        sim.clearFaults();
+      }
+    });
   });
 
   it('an unreachable platform is 502 upstream_error', async () => {
     const gone = await startSimulator({ port: 0, clientSecret: SECRET });
     const goneUrl = gone.url;
     await gone.close();
-    const lonely = await relayToSim({ tokenUrl: `${goneUrl}/oauth2/token` });
-    try {
-      const { code, verifier } = await authorize();
-      const answer = await callRelay(lonely.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+    await withRelay({ tokenUrl: `${goneUrl}/oauth2/token` }, async (lonely) => {
+      const answer = await exchangeFreshCode(lonely.url);
       expect(answer.status).toBe(502);
       expect(answer.body.error).toBe('upstream_error');
-    } finally {
-      await lonely.close();
-    }
+    });
   });
 
   it('a wrong relay secret is 502 invalid_client with a message for IT', async () => {
-    const misconfigured = await relayToSim({ clientSecret: 'not-the-secret' });
     sensitive.push('not-the-secret');
-    try {
-      const { code, verifier } = await authorize();
-      const answer = await callRelay(misconfigured.url, '/oauth/token', { code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
+    await withRelay({ clientSecret: 'not-the-secret' }, async (misconfigured) => {
+      const answer = await exchangeFreshCode(misconfigured.url);
       expect(answer.status).toBe(502);
       expect(answer.body.error).toBe('invalid_client');
       expect(String(answer.body.error_description)).toMatch(/IT team/);
       expect(log.warnings.some((w) => /RELAY_CLIENT_SECRET/.test(w))).toBe(true);
-    } finally {
-      await misconfigured.close();
-    }
+    });
   });
 
   it('rate-limits refreshes per installation key with 429 and Retry-After', async () => {
-    const strict = await relayToSim({ refreshPerMinute: 1 });
-    try {
+    await withRelay({ refreshPerMinute: 1 }, async (strict) => {
       const key = new TestKey();
       const tokens = await signIn(strict.url, key);
-      const again = await callRelay(strict.url, '/oauth/refresh', { refresh_token: tokens.refresh_token }, EXT_ORIGIN, { key });
-      expect(again.status).toBe(200);
-      sensitive.push(String(again.body.access_token), String(again.body.refresh_token));
-      const limited = await callRelay(strict.url, '/oauth/refresh', { refresh_token: String(again.body.refresh_token) }, EXT_ORIGIN, { key });
+      const again = await refreshThrough(strict.url, tokens.refresh_token, key);
+      const limited = await callRelay(strict.url, '/oauth/refresh', { refresh_token: again.refresh_token }, EXT_ORIGIN, { key });
       expect(limited.status).toBe(429);
       expect(limited.body.error).toBe('rate_limited');
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    } finally {
-      await strict.close();
-    }
+    });
   });
 });

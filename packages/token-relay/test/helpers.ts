@@ -4,7 +4,7 @@
 // Origin header, as the extension's service worker does.
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { scriptedServer, type Handler, type SeenRequest } from '../../../test/helpers/scripted-server';
 import { startRelay, type RelayLogger, type RelayOptions, type RunningRelay } from '../src/server';
 
@@ -175,4 +175,43 @@ export function useUpstream(initial: Handler): Upstream {
  */
 export function startTestRelay(tokenBase: string, logger: RelayLogger, options: Partial<RelayOptions> & { clientSecret: string }): Promise<RunningRelay> {
   return startRelay({ port: 0, tokenUrl: `${tokenBase}/oauth2/token`, clientId: 'client', allowedOrigins: [EXT_ORIGIN], logger, ...options });
+}
+
+/** Reads through to whatever `current()` is when used, so a per-test value can be named once at file level. */
+function forwardTo<T extends object>(current: () => T): T {
+  return new Proxy({} as T, {
+    get(_target, prop) {
+      const target = current();
+      const value = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * One relay per test in front of `upstream` (see startTestRelay for `options`), logging to a fresh
+ * captured log: started before each test and closed after it, then `afterClose` checks the whole log
+ * of the test. The returned relay and log always stand for the current test's.
+ */
+export function useTestRelay(
+  upstream: Upstream,
+  options: Partial<RelayOptions> & { clientSecret: string },
+  afterClose: (log: CapturedLogger) => void = () => {},
+): { relay: RunningRelay; log: CapturedLogger } {
+  let current: { relay: RunningRelay; log: CapturedLogger } | undefined;
+  const started = () => {
+    if (!current) throw new Error('the relay is used before beforeEach started it');
+    return current;
+  };
+  beforeEach(async () => {
+    const log = captureLogger();
+    current = { log, relay: await startTestRelay(upstream.url, log, options) };
+  });
+  afterEach(async () => {
+    const { relay, log } = started();
+    current = undefined;
+    await relay.close();
+    afterClose(log);
+  });
+  return { relay: forwardTo(() => started().relay), log: forwardTo(() => started().log) };
 }

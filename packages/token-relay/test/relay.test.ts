@@ -1,12 +1,11 @@
 // The relay against a scripted platform token endpoint, through real HTTP: what it forwards, what it
 // answers, CORS, input checks, every upstream fault and its logs.
 import type { ServerResponse } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startRelay, type RunningRelay } from '../src/server';
+import { describe, expect, it } from 'vitest';
+import { startRelay } from '../src/server';
 import {
   assertNoneIn,
   callRelay,
-  captureLogger,
   EXT_ORIGIN,
   FIREFOX_ORIGIN,
   json,
@@ -14,10 +13,9 @@ import {
   REDIRECT_URI,
   scriptedUpstream,
   TestKey,
+  useTestRelay,
   useUpstream,
-  type CapturedLogger,
   type SeenRequest,
-  startTestRelay,
 } from './helpers';
 
 const SECRET = 'relay-test-secret-9f8e7d6c';
@@ -39,13 +37,13 @@ const okTokens: Script = (_req, res) =>
     issued_at: '1',
   });
 
-const upstream = useUpstream(okTokens);
-let relay: RunningRelay;
-let log: CapturedLogger;
+/** Sealed refresh tokens the relay handed out during a test. */
+const issued: string[] = [];
 
-beforeEach(async () => {
-  log = captureLogger();
-  relay = await startTestRelay(upstream.url, log, {
+const upstream = useUpstream(okTokens);
+const { relay, log } = useTestRelay(
+  upstream,
+  {
     clientId: CLIENT_ID,
     clientSecret: SECRET,
     allowedOrigins: [EXT_ORIGIN, FIREFOX_ORIGIN],
@@ -53,18 +51,13 @@ beforeEach(async () => {
     exchangePerMinute: 1000,
     refreshPerMinute: 1000,
     timeoutMs: 1500,
-    logger: log,
-  });
-});
-afterEach(async () => {
-  await relay.close();
-  // Whatever a test did, nothing sensitive may reach the logs.
-  assertNoneIn(log.all(), [SECRET, CODE, VERIFIER, 'AT-upstream-1', 'RT-upstream-1', 'RT-old', 'ID-TOKEN', ...issued]);
-  issued.length = 0;
-});
-
-/** Sealed refresh tokens the relay handed out during a test. */
-const issued: string[] = [];
+  },
+  (testLog) => {
+    // Whatever a test did, nothing sensitive may reach the logs.
+    assertNoneIn(testLog.all(), [SECRET, CODE, VERIFIER, 'AT-upstream-1', 'RT-upstream-1', 'RT-old', 'ID-TOKEN', ...issued]);
+    issued.length = 0;
+  },
+);
 
 /** Signs in with `key` and returns the sealed refresh token the relay answered. */
 async function boundRefreshToken(key: TestKey): Promise<string> {
