@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
 import { EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
 import { configureExtension, startStage } from '../../scripts/lib/stage';
 import type { RunningSimulator, SimulatorOptions } from 'ers-simulator';
@@ -128,6 +129,24 @@ export function useHarness(name: string, start: () => Promise<Harness>, options:
     if (options.clearFaults) h?.sim.clearFaults();
     const page = options.page?.();
     if (ctx.task.result?.state === 'fail' && h && page) await h.screenshot(page, `${name}-${ctx.task.name}`);
+  });
+}
+
+/**
+ * The token relay the e2e tests put in front of `sim` for a browser other than the stage's Chromium
+ * (scripts/lib/stage.ts starts Chromium's): the simulator's token endpoint, the demo client and
+ * CLIENT_SECRET, quiet logs; only `origin` may call it and only `redirectUri` may receive its codes.
+ */
+export function startRelayFor(sim: RunningSimulator, origin: string, redirectUri: string): Promise<RunningRelay> {
+  const quiet = () => undefined;
+  return startRelay({
+    port: 0,
+    tokenUrl: `${sim.url}/oauth2/token`,
+    clientId: 'ers-extension-demo',
+    clientSecret: CLIENT_SECRET,
+    allowedOrigins: [origin],
+    allowedRedirectUris: [redirectUri],
+    logger: { info: quiet, warn: quiet },
   });
 }
 
