@@ -111,28 +111,32 @@ describe('a referral, step by step', () => {
 });
 
 describe('warnings and errors', () => {
-  it('outcome unknown (a 503 on the create, nothing found on the worklist)', async () => {
-    const first = await referFromRecord(h, { record: '/demo/gp/record-4857773457.html', nhsNumber: '4857773457', letterFile: LETTER, stopBefore: 'submit' });
-    h.sim.injectFault({ route: 'A011', kind: 'status', status: 503, count: 1 });
-    try {
-      await first.panel.waitForFunction(() => !(document.querySelector('[data-testid="submit"]') as HTMLButtonElement | null)?.disabled, { timeout: 10_000 });
-      await first.panel.click('[data-testid="submit"]');
-      await first.panel.waitForSelector('[data-testid="outcome-unknown"][data-reconcile="none"]', { timeout: 60_000 });
-      await expectAccessible(first.panel, 'panel outcome unknown');
-    } finally {
-      h.sim.clearFaults();
-      await first.record.close();
-    }
-  });
+  /** A referral with a letter, up to Submit, from a demo record page. */
+  const upToSubmit = (record: string, nhsNumber: string) => referFromRecord(h, { record, nhsNumber, letterFile: LETTER, stopBefore: 'submit' });
 
-  it('submit error (e-RS unavailable)', async () => {
-    const first = await referFromRecord(h, { record: '/demo/gp/record-9000000009.html', nhsNumber: '9000000009', letterFile: LETTER, stopBefore: 'submit' });
-    h.sim.injectFault({ route: 'A011', kind: 'status', status: 500, count: 10 });
+  it.each([
+    [
+      'outcome unknown (a 503 on the create, nothing found on the worklist)',
+      '4857773457',
+      { route: 'A011', kind: 'status', status: 503, count: 1 },
+      '[data-testid="outcome-unknown"][data-reconcile="none"]',
+      'panel outcome unknown',
+    ],
+    [
+      'submit error (e-RS unavailable)',
+      '9000000009',
+      { route: 'A011', kind: 'status', status: 500, count: 10 },
+      '[data-testid="submit-error"], [data-testid="panel-error"], [data-testid="outcome-unknown"]',
+      'panel submit error',
+    ],
+  ] as const)('%s', async (_name, nhs, fault, shown, audit) => {
+    const first = await upToSubmit(`/demo/gp/record-${nhs}.html`, nhs);
+    h.sim.injectFault(fault);
     try {
       await first.panel.waitForFunction(() => !(document.querySelector('[data-testid="submit"]') as HTMLButtonElement | null)?.disabled, { timeout: 10_000 });
       await first.panel.click('[data-testid="submit"]');
-      await first.panel.waitForSelector('[data-testid="submit-error"], [data-testid="panel-error"], [data-testid="outcome-unknown"]', { timeout: 60_000 });
-      await expectAccessible(first.panel, 'panel submit error');
+      await first.panel.waitForSelector(shown, { timeout: 60_000 });
+      await expectAccessible(first.panel, audit);
     } finally {
       h.sim.clearFaults();
       await first.record.close();
@@ -140,12 +144,7 @@ describe('warnings and errors', () => {
   });
 
   it('patient changed: the draft is locked with a warning', async () => {
-    const first = await referFromRecord(h, {
-      record: '/demo/spa/index.html#/patient/9733333336',
-      nhsNumber: '9733333336',
-      letterFile: LETTER,
-      stopBefore: 'submit',
-    });
+    const first = await upToSubmit('/demo/spa/index.html#/patient/9733333336', '9733333336');
     await first.record.bringToFront();
     await first.record.click('a[data-nhs-link="9912003888"]');
     await first.panel.waitForSelector('[data-testid="draft-locked"]', { timeout: 10_000 });

@@ -4,12 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { examplePath } from 'ers-contract/files';
 import { askAdviceFromRecord } from '../../scripts/lib/advice-walkthrough';
 import { fetchBytes, waitForText } from '../../scripts/lib/walkthrough';
 import { expectAccessible } from '../helpers/axe';
-import { startSignedInHarness, type Harness } from './harness';
+import { startSignedInHarness, useHarness, type Harness } from './harness';
 
 const FILE = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const QUESTION = 'Palpitations for three weeks, normal ECG at the practice. Is a 24-hour tape needed before any referral?';
@@ -45,15 +45,7 @@ async function bytesOf(panel: Page, selector: string): Promise<Buffer> {
   return fetchBytes(panel, await panel.$eval(selector, (a) => (a as HTMLAnchorElement).href));
 }
 
-beforeAll(async () => {
-  h = await startSignedInHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && lastPage) await h.screenshot(lastPage, `advice-${ctx.task.name}`);
-});
+useHarness('advice', async () => (h = await startSignedInHarness()), { page: () => lastPage });
 
 describe('Advice and Guidance from a demo record page', () => {
   it('asks once, the provider replies, the badge shows, the conversation, its file and the overview PDF open', async () => {

@@ -4,12 +4,12 @@
 // was made → read back shows it booked, nothing sent twice; the worker stopped during A016 → the
 // booking is found by reading back. Each asserts what the user saw and what the simulator holds.
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { examplePath } from 'ers-contract/files';
 import { requestLog } from '../../scripts/lib/ers-requests';
 import { openPanelFromRecord, referFromRecord, waitForText, type ReferResult } from '../../scripts/lib/walkthrough';
 import { expectAccessible } from '../helpers/axe';
-import { startSignedInHarness, type Harness } from './harness';
+import { startSignedInHarness, useHarness, type Harness } from './harness';
 
 const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const RECORD = '/demo/gp/record-9434765919.html';
@@ -19,16 +19,7 @@ let h: Harness;
 let lastPage: Page | undefined;
 const requests = requestLog();
 
-beforeAll(async () => {
-  h = await startSignedInHarness({ log: requests.log });
-});
-afterAll(async () => {
-  await h?.close();
-});
-afterEach(async (ctx) => {
-  h?.sim.clearFaults();
-  if (ctx.task.result?.state === 'fail' && lastPage) await h.screenshot(lastPage, `booking-${ctx.task.name}`);
-});
+useHarness('booking', async () => (h = await startSignedInHarness({ log: requests.log })), { page: () => lastPage, clearFaults: true });
 
 /** Refer up to Submit, give the shortlisted service the slot profile asked for, then submit. */
 async function referUpToDone(profile: 'none' | 'few' | 'many'): Promise<ReferResult & { ubrn: string }> {
@@ -51,6 +42,30 @@ async function shownSlots(panel: Page): Promise<{ id: string; start: string }[]>
   return panel.$$eval('[data-slot-id]', (bs) => bs.map((b) => ({ id: b.getAttribute('data-slot-id')!, start: b.getAttribute('data-start')! })));
 }
 
+/** Refer up to the done screen (see referUpToDone) and wait there for the slots it offers. */
+async function referUpToSlots(profile: 'few' | 'many') {
+  const r = await referUpToDone(profile);
+  await r.panel.waitForSelector('[data-slot-id]', { timeout: 30_000 });
+  return { ...r, slots: await shownSlots(r.panel) };
+}
+
+/** With `fault` set on e-RS, click the first slot shown (the request log is marked just before); returns that slot. */
+async function clickFirstSlotWith(panel: Page, fault: Parameters<Harness['sim']['injectFault']>[0]): Promise<{ id: string; start: string }> {
+  const [first] = await shownSlots(panel);
+  h.sim.injectFault(fault);
+  requests.mark();
+  await panel.click(`[data-slot-id="${first!.id}"]`);
+  return first!;
+}
+
+/** Book the first slot shown: the appointment is shown and e-RS holds the referral booked. */
+async function bookFirstSlot(r: ReferResult & { ubrn: string }): Promise<void> {
+  const [first] = await shownSlots(r.panel);
+  await r.panel.click(`[data-slot-id="${first!.id}"]`);
+  await r.panel.waitForSelector('[data-testid="appointment"]', { timeout: 60_000 });
+  expect(referral(r.ubrn).state).toBe('BOOKED');
+}
+
 async function letterBytes(panel: Page, selector: string): Promise<string> {
   const href = await panel.$eval(selector, (a) => (a as HTMLAnchorElement).href);
   return panel.evaluate(async (u) => new TextDecoder('latin1').decode((await (await fetch(u)).arrayBuffer()).slice(0, 5)), href);
@@ -58,9 +73,8 @@ async function letterBytes(panel: Page, selector: string): Promise<string> {
 
 describe('booking at the point of referral', () => {
   it('books the earliest slot in one click, shows the appointment and its letter; cancel and book again', async () => {
-    const r = await referUpToDone('many');
-    await r.panel.waitForSelector('[data-slot-id]', { timeout: 30_000 });
-    const slots = await shownSlots(r.panel);
+    const r = await referUpToSlots('many');
+    const { slots } = r;
     const starts = slots.map((s) => Date.parse(s.start));
     expect(starts).toEqual([...starts].sort((a, b) => a - b)); // earliest first
     expect(await r.panel.$$eval('.slot-day h5', (hs) => hs.length)).toBeGreaterThan(1); // grouped by day
@@ -90,10 +104,7 @@ describe('booking at the point of referral', () => {
     await r.panel.waitForSelector('[data-testid="cancelled"]', { timeout: 60_000 });
     expect(referral(r.ubrn).state).not.toBe('BOOKED');
     await r.panel.waitForSelector('[data-slot-id]', { timeout: 30_000 });
-    const again = (await shownSlots(r.panel))[0]!;
-    await r.panel.click(`[data-slot-id="${again.id}"]`);
-    await r.panel.waitForSelector('[data-testid="appointment"]', { timeout: 60_000 });
-    expect(referral(r.ubrn).state).toBe('BOOKED');
+    await bookFirstSlot(r);
     await finish(r.panel, r.record);
   });
 
@@ -110,34 +121,24 @@ describe('booking at the point of referral', () => {
   });
 
   it('a slot taken between the listing and the booking: a clear message and fresh slots, nothing booked', async () => {
-    const r = await referUpToDone('few');
-    await r.panel.waitForSelector('[data-slot-id]', { timeout: 30_000 });
-    const [taken] = await shownSlots(r.panel);
-    h.sim.injectFault({ route: 'A016', kind: 'slot-taken', count: 1 });
-    await r.panel.click(`[data-slot-id="${taken!.id}"]`);
+    const r = await referUpToSlots('few');
+    const taken = await clickFirstSlotWith(r.panel, { route: 'A016', kind: 'slot-taken', count: 1 });
     await waitForText(r.panel, '[data-testid="booking-problem"]', 'taken by someone else', 60_000);
     await r.panel.waitForFunction(
       (id) => document.querySelector('[data-slot-id]') && !document.querySelector(`[data-slot-id="${id}"]`),
       { timeout: 30_000 },
-      taken!.id,
+      taken.id,
     );
     expect(referral(r.ubrn).state).toBe('NOT_BOOKED');
     await expectAccessible(r.panel, 'panel slot taken');
     // The fresh list books.
-    const next = (await shownSlots(r.panel))[0]!;
-    await r.panel.click(`[data-slot-id="${next.id}"]`);
-    await r.panel.waitForSelector('[data-testid="appointment"]', { timeout: 60_000 });
-    expect(referral(r.ubrn).state).toBe('BOOKED');
+    await bookFirstSlot(r);
     await finish(r.panel, r.record);
   });
 
   it('the PAS times out after the booking was made: read back shows it booked, no second booking', async () => {
-    const r = await referUpToDone('few');
-    await r.panel.waitForSelector('[data-slot-id]', { timeout: 30_000 });
-    const [first] = await shownSlots(r.panel);
-    h.sim.injectFault({ route: 'A016', kind: 'pas', status: 504, applied: true, count: 1 });
-    requests.mark();
-    await r.panel.click(`[data-slot-id="${first!.id}"]`);
+    const r = await referUpToSlots('few');
+    await clickFirstSlotWith(r.panel, { route: 'A016', kind: 'pas', status: 504, applied: true, count: 1 });
     await waitForText(r.panel, '[data-testid="booking-notice"]', 'It was not booked twice', 60_000);
     await r.panel.waitForSelector('[data-testid="appointment"]');
     const ops = requests.ops();
@@ -149,12 +150,8 @@ describe('booking at the point of referral', () => {
   });
 
   it('the worker stopped during A016: the booking is found by reading back, never sent twice', async () => {
-    const r = await referUpToDone('few');
-    await r.panel.waitForSelector('[data-slot-id]', { timeout: 30_000 });
-    const [first] = await shownSlots(r.panel);
-    h.sim.injectFault({ route: 'A016', kind: 'latency', ms: 2_500 });
-    requests.mark();
-    await r.panel.click(`[data-slot-id="${first!.id}"]`);
+    const r = await referUpToSlots('few');
+    await clickFirstSlotWith(r.panel, { route: 'A016', kind: 'latency', ms: 2_500 });
     // Stop the worker while e-RS holds the booking request (the latency fault): its answer will never arrive.
     await waitUntil(() => h.sim.requestsInProgress().some((x) => /^POST \S*\/STU3\/Appointment$/.test(x)), 30_000);
     await h.stopWorker();

@@ -6,11 +6,11 @@
 // no lost draft.
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ErsClient } from '../../utils/ers';
-import { USER_IDS } from 'ers-simulator';
+import { USER_IDS, type RouteId } from 'ers-simulator';
 import { attachOutstandingLetter, openPanelFromRecord, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
-import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
+import { referralsWithLetters, startSignedInHarness, useHarness, type Harness } from './harness';
 import { examplePath } from 'ers-contract/files';
 
 const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
@@ -23,12 +23,7 @@ let lastPage: Page | undefined;
 const referralsFor = (nhs: string) => referralsWithLetters(h.sim, nhs);
 
 // Signed in once, from the side panel, through the mock CIS2 page and the relay.
-beforeAll(async () => {
-  h = await startSignedInHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+useHarness('faults', async () => (h = await startSignedInHarness()), { page: () => lastPage, clearFaults: true });
 /** Each test starts with no drafts: clear the extension's IndexedDB stores from an extension page. */
 async function clearDrafts() {
   await h.probe.evaluate(
@@ -52,24 +47,23 @@ async function clearDrafts() {
 beforeEach(async () => {
   await clearDrafts();
 });
-afterEach(async (ctx) => {
-  h?.sim.clearFaults();
-  if (ctx.task.result?.state === 'fail' && lastPage) await h.screenshot(lastPage, `faults-${ctx.task.name}`);
-});
 
 async function clickSubmit(panel: Page) {
   await panel.waitForFunction(() => !(document.querySelector('[data-testid="submit"]') as HTMLButtonElement | null)?.disabled);
   await panel.click('[data-testid="submit"]');
 }
 
+/** Each submission step: the e-RS operation it sends, and the progress line the panel shows meanwhile. */
+const SUBMISSION_STEPS: { route: RouteId; label: string; ras?: true }[] = [
+  { route: 'A011', label: 'Creating the referral in e-RS' },
+  { route: 'A016', label: 'Sending to the triage service', ras: true }, // only a triage (RAS) referral has this step
+  { route: 'A020', label: 'Uploading the letter' },
+  { route: 'A012', label: 'Attaching the letter' },
+  { route: 'A019', label: 'Producing the patient letter' },
+];
+
 describe('the service worker stopped during each submission step', () => {
-  it.each([
-    ['A011', 'Creating the referral in e-RS', false],
-    ['A016', 'Sending to the triage service', true],
-    ['A020', 'Uploading the letter', false],
-    ['A012', 'Attaching the letter', false],
-    ['A019', 'Producing the patient letter', false],
-  ] as const)('stopped during %s: exactly one referral, the letter attached, the user told', async (route, label, ras) => {
+  it.each(SUBMISSION_STEPS)('stopped during $route: exactly one referral, the letter attached, the user told', async ({ route, label, ras = false }) => {
     const before = referralsFor(NHS).length;
     const r = await referFromRecord(h, { record: RECORD, nhsNumber: NHS, letterFile: LETTER, ras, stopBefore: 'submit' });
     lastPage = r.panel;

@@ -14,20 +14,19 @@
 //   CIS2 redirect URL (https://<hash>.extensions.allizom.org/) is read from the extension first and
 //   the relay is started with it.
 import { execSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
+import type { RunningRelay } from '../../packages/token-relay/src/server';
 import { ROOT } from '../../scripts/lib/chromium';
 import { FIREFOX_EXTENSION_DIR, FIREFOX_EXTENSION_ORIGIN, findFirefox, launchFirefox, type FirefoxSession } from '../../scripts/lib/firefox';
 import { clickRefer, referFromRecord, signInFromPanel, type ReferResult, type Stage } from '../../scripts/lib/walkthrough';
 import { startSimulator, USER_IDS, type RunningSimulator } from 'ers-simulator';
 import { examplePath } from 'ers-contract/files';
+import { CLIENT_SECRET, saveScreenshot, startRelayFor } from './harness';
 
 const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
-const CLIENT_SECRET = 'e2e-relay-secret';
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const FIREFOX = findFirefox();
 
 // Evaluated inside extension pages, where `globalThis.browser` is the WebExtension API. (Spelled out
@@ -102,15 +101,7 @@ describe.skipIf(!FIREFOX)(`Firefox build in ${FIREFOX ?? 'firefox-esr (not insta
     const current = await send<{ redirectUrl: string }>('settings/get');
     if (!current.ok) throw new Error(`settings/get failed: ${JSON.stringify(current.error)}`);
     redirectUrl = current.data!.redirectUrl;
-    relay = await startRelay({
-      port: 0,
-      tokenUrl: `${sim.url}/oauth2/token`,
-      clientId: 'ers-extension-demo',
-      clientSecret: CLIENT_SECRET,
-      allowedOrigins: [FIREFOX_EXTENSION_ORIGIN],
-      allowedRedirectUris: [redirectUrl],
-      logger: { info: () => undefined, warn: () => undefined },
-    });
+    relay = await startRelayFor(sim, FIREFOX_EXTENSION_ORIGIN, redirectUrl);
     const saved = await send('settings/save', {
       patch: {
         environment: 'simulator',
@@ -165,9 +156,7 @@ describe.skipIf(!FIREFOX)(`Firefox build in ${FIREFOX ?? 'firefox-esr (not insta
   });
 
   afterEach(async (ctx) => {
-    if (ctx.task.result?.state !== 'fail' || !lastPage) return;
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    await lastPage.screenshot({ path: path.join(SCREENSHOTS, `firefox-${ctx.task.name.replace(/[^\w.-]+/g, '_')}.png`) }).catch(() => undefined);
+    if (ctx.task.result?.state === 'fail' && lastPage) await saveScreenshot(lastPage, `firefox-${ctx.task.name}`);
   });
 
   it('knows its Firefox origin and OAuth redirect URL', () => {

@@ -4,6 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startRelay, type RunningRelay } from '../../packages/token-relay/src/server';
 import { EXTENSION_ID, ROOT, isServiceWorker, launchChrome } from '../../scripts/lib/chromium';
 import { configureExtension, startStage } from '../../scripts/lib/stage';
 import type { RunningSimulator, SimulatorOptions } from 'ers-simulator';
@@ -91,12 +93,7 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
       const url = page.url();
       return probe.evaluate(async (u) => (await chrome.tabs.query({})).find((t: { url?: string }) => t.url === u)!.id!, url);
     },
-    async screenshot(page, name) {
-      mkdirSync(SCREENSHOTS, { recursive: true });
-      const file = path.join(SCREENSHOTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      return file;
-    },
+    screenshot: saveScreenshot,
     async openPage(pathname) {
       const page = await browser.newPage();
       await page.goto(`chrome-extension://${EXTENSION_ID}/${pathname.replace(/^\//, '')}`);
@@ -104,6 +101,53 @@ export async function startHarness(options: { sim?: SimulatorOptions; flavour?: 
     },
   };
   return harness;
+}
+
+/** Save a full-page screenshot as test-results/screenshots/<name>.png (a page already gone is passed over). */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+  return file;
+}
+
+/**
+ * The lifecycle an e2e file (or describe block) shares: `start` a harness before its tests and close it
+ * after them; after a test that failed, a screenshot of the page it was on (`page`), named
+ * `<name>-<test name>`; with `clearFaults`, the simulator's injected faults are dropped after every test
+ * so that one case's fault cannot reach the next.
+ */
+export function useHarness(name: string, start: () => Promise<Harness>, options: { page?: () => Page | undefined; clearFaults?: boolean } = {}): void {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await start();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  afterEach(async (ctx) => {
+    if (options.clearFaults) h?.sim.clearFaults();
+    const page = options.page?.();
+    if (ctx.task.result?.state === 'fail' && h && page) await h.screenshot(page, `${name}-${ctx.task.name}`);
+  });
+}
+
+/**
+ * The token relay the e2e tests put in front of `sim` for a browser other than the stage's Chromium
+ * (scripts/lib/stage.ts starts Chromium's): the simulator's token endpoint, the demo client and
+ * CLIENT_SECRET, quiet logs; only `origin` may call it and only `redirectUri` may receive its codes.
+ */
+export function startRelayFor(sim: RunningSimulator, origin: string, redirectUri: string): Promise<RunningRelay> {
+  const quiet = () => undefined;
+  return startRelay({
+    port: 0,
+    tokenUrl: `${sim.url}/oauth2/token`,
+    clientId: 'ers-extension-demo',
+    clientSecret: CLIENT_SECRET,
+    allowedOrigins: [origin],
+    allowedRedirectUris: [redirectUri],
+    logger: { info: quiet, warn: quiet },
+  });
 }
 
 /** A harness already signed in as Dr Kate ADAMS (referring clinician at B86001), from the side panel. */

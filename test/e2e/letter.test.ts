@@ -5,24 +5,16 @@
 // administrator's template added on the options page is offered in the composer. axe stays clean.
 import type { Page } from 'puppeteer-core';
 import { USER_IDS } from 'ers-simulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPanelFromRecord, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
 import { expectAccessible } from '../helpers/axe';
 import { pdfText } from '../helpers/pdf-text';
-import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
+import { referralsWithLetters, startSignedInHarness, useHarness, type Harness } from './harness';
 
 let h: Harness;
 let lastPage: Page | undefined;
 
-beforeAll(async () => {
-  h = await startSignedInHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && lastPage) await h.screenshot(lastPage, `letter-${ctx.task.name}`);
-});
+useHarness('letter', async () => (h = await startSignedInHarness()), { page: () => lastPage });
 
 describe('write the referral letter in the panel', () => {
   it('a letter written on a demo record is attached in e-RS as a PDF with the patient, NHS number, problems and reason', async () => {

@@ -3,9 +3,9 @@
 // closed; the worker stopped during every submission step producing exactly one referral.
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attachOutstandingLetter, openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
-import { referralsWithLetters, startHarness, startSignedInHarness, type Harness } from './harness';
+import { referralsWithLetters, startHarness, startSignedInHarness, useHarness, type Harness } from './harness';
 import { USER_IDS } from 'ers-simulator';
 import { examplePath } from 'ers-contract/files';
 
@@ -19,15 +19,7 @@ let lastPage: Page | undefined;
 const referralsFor = (nhs: string) => referralsWithLetters(h.sim, nhs);
 
 // Signed in once, from the side panel, through the mock CIS2 page and the relay.
-beforeAll(async () => {
-  h = await startSignedInHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && lastPage) await h.screenshot(lastPage, `referral-${ctx.task.name}`);
-});
+useHarness('referral', async () => (h = await startSignedInHarness()), { page: () => lastPage });
 
 describe('referral from a demo record page', () => {
   it('routine referral with a letter: UBRN, letter attached in e-RS, patient letter PDF, no typed patient fields', async () => {

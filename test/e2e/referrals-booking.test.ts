@@ -5,13 +5,13 @@
 // service, each change was sent once, and the referral is off "awaiting booking" at once, shown at
 // the top of the view with its appointment.
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { USER_IDS } from 'ers-simulator';
+import { describe, expect, it } from 'vitest';
 import { examplePath } from 'ers-contract/files';
 import { requestLog } from '../../scripts/lib/ers-requests';
-import { clickRendered, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
+import { clickRendered, referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
 import { expectAccessible } from '../helpers/axe';
-import { startSignedInHarness, type Harness } from './harness';
+import { startSignedInHarness, useHarness, type Harness } from './harness';
+import { openReferralRow, refreshBySigningInAgain } from './referrals-view';
 
 const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const NHS = '9434765919';
@@ -20,16 +20,7 @@ let h: Harness;
 let panel: Page | undefined;
 const requests = requestLog();
 
-beforeAll(async () => {
-  h = await startSignedInHarness({ log: requests.log });
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
-afterEach(async (ctx) => {
-  h?.sim.clearFaults();
-  if (ctx.task.result?.state === 'fail' && panel) await h.screenshot(panel, `referrals-booking-${ctx.task.name}`);
-});
+useHarness('referrals-booking', async () => (h = await startSignedInHarness({ log: requests.log })), { page: () => panel, clearFaults: true });
 
 describe('a referral awaiting booking, from the Referrals view', () => {
   it('changes its services and books a slot at the new service', async () => {
@@ -42,13 +33,8 @@ describe('a referral awaiting booking, from the Referrals view', () => {
     const oldService = first.services[0]!;
 
     // One refresh of the lists (signing in fetches each), as the alarm does every N minutes.
-    await h.send('session/sign-out');
-    await panel.waitForSelector('[data-testid="signed-out-panel"]', { timeout: 20_000 });
-    await signInFromPanel(h, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
-    await panel.click('[data-testid="open-referrals"]');
-    const row = `[data-list="AWAITING_BOOKING"] [data-ubrn="${ubrn}"]`;
-    await panel.waitForSelector(row, { timeout: 30_000 });
-    await panel.click(`${row} button[aria-expanded]`);
+    await refreshBySigningInAgain(h, panel);
+    const row = await openReferralRow(panel, 'AWAITING_BOOKING', ubrn);
 
     // A029 allows changing the services: the same search form and results as a new referral.
     await panel.waitForSelector(`${row} [data-testid="referral-change-services"]`, { timeout: 30_000 });

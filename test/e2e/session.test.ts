@@ -2,21 +2,25 @@
 // NHS CIS2 page that identity.launchWebAuthFlow opens, pick a role, switch role in the popup, stop
 // the service worker and carry on without signing in again, sign out; the legacy flavour too.
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { examplePath } from 'ers-contract/files';
 import { USER_IDS } from 'ers-simulator';
-import { referralsWithLetters, startHarness, type Harness } from './harness';
+import { referralsWithLetters, startHarness, useHarness, type Harness } from './harness';
 
 // Evaluated inside extension pages.
 declare const chrome: any;
 
-const current: { h?: Harness; page?: Page; name: string } = { name: '' };
+/** The page a failed test was on (its screenshot is saved). */
+let lastPage: Page | undefined;
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && current.h && current.page) await current.h.screenshot(current.page, `session-${current.name}`);
-});
+/** Open the popup in a tab of `h`'s browser; with `status`, wait until it shows the session in that status. */
+async function openPopup(h: Harness, status?: string): Promise<Page> {
+  lastPage = await h.openPage('popup.html');
+  if (status) await waitStatus(lastPage, status);
+  return lastPage;
+}
 
 async function text(page: Page, selector: string): Promise<string> {
   await page.waitForSelector(selector, { timeout: 15_000 });
@@ -37,21 +41,11 @@ async function storage(h: Harness) {
 
 describe('platform flavour: NHS CIS2 through the relay', () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ flavour: 'platform' });
-    current.h = h;
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  useHarness('session', async () => (h = await startHarness({ flavour: 'platform' })), { page: () => lastPage });
 
   it('signs in through the mock CIS2 page, picks a role and switches role in the popup', async () => {
-    current.name = 'platform-sign-in';
-    const popup = await h.openPage('popup.html');
-    current.page = popup;
-    await text(popup, '.env-banner');
+    const popup = await openPopup(h, 'signed-out');
     expect(await text(popup, '.env-banner')).toContain('SIMULATOR');
-    await waitStatus(popup, 'signed-out');
     await popup.click('#sign-in');
     // launchWebAuthFlow opens the authorise page in its own window: click Dr Adams there.
     await h.completeCis2Login(USER_IDS.adams);
@@ -79,11 +73,8 @@ describe('platform flavour: NHS CIS2 through the relay', () => {
   });
 
   it('carries on after the service worker is stopped, without signing in again', async () => {
-    current.name = 'platform-worker-stop';
     await h.stopWorker();
-    const popup = await h.openPage('popup.html');
-    current.page = popup;
-    await waitStatus(popup, 'active');
+    const popup = await openPopup(h, 'active');
     expect(await text(popup, '[data-testid="org"]')).toContain('R68');
     expect(await h.send('session/verify')).toMatchObject({ ok: true });
     // And a role switch after another stop.
@@ -95,10 +86,8 @@ describe('platform flavour: NHS CIS2 through the relay', () => {
   });
 
   it('expired credentials: the user signs in again and the session carries on in the same role', async () => {
-    current.name = 'platform-expired';
     h.sim.reset({ auth: true }); // every access and refresh token is now invalid
-    const popup = await h.openPage('popup.html');
-    current.page = popup;
+    const popup = await openPopup(h);
     const verifying = h.send('session/verify'); // interrupted work: waits for the new sign-in
     await waitStatus(popup, 'expired');
     expect(await text(popup, '[data-testid="session-notice"]')).toMatch(/Sign in again/);
@@ -110,10 +99,7 @@ describe('platform flavour: NHS CIS2 through the relay', () => {
   });
 
   it('sign-out clears tokens and the session; e-RS calls are refused afterwards', async () => {
-    current.name = 'platform-sign-out';
-    const popup = await h.openPage('popup.html');
-    current.page = popup;
-    await waitStatus(popup, 'active');
+    const popup = await openPopup(h, 'active');
     await popup.click('#sign-out');
     await waitStatus(popup, 'signed-out');
     const stored = await storage(h);
@@ -123,10 +109,7 @@ describe('platform flavour: NHS CIS2 through the relay', () => {
   });
 
   it('a worker stopped in the middle of sign-in leaves a clean signed-out state', async () => {
-    current.name = 'platform-interrupted';
-    const popup = await h.openPage('popup.html');
-    current.page = popup;
-    await waitStatus(popup, 'signed-out');
+    const popup = await openPopup(h, 'signed-out');
     await popup.click('#sign-in');
     const cis2 = await h.cis2Page();
     await waitStatus(popup, 'signing-in');
@@ -147,19 +130,10 @@ describe('platform flavour: NHS CIS2 through the relay', () => {
 
 describe('legacy flavour: smartcard A001 → A002 → A003', () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ flavour: 'legacy' });
-    current.h = h;
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  useHarness('session', async () => (h = await startHarness({ flavour: 'legacy' })), { page: () => lastPage });
 
   it('signs in with a test smartcard, switches role, survives a worker stop and signs out', async () => {
-    current.name = 'legacy';
-    const popup = await h.openPage('popup.html');
-    current.page = popup;
-    await waitStatus(popup, 'signed-out');
+    const popup = await openPopup(h, 'signed-out');
     await popup.select('#test-card', 'adams');
     await popup.click('#sign-in');
     await waitStatus(popup, 'choose-role');
@@ -184,13 +158,7 @@ describe('legacy flavour: smartcard A001 → A002 → A003', () => {
 
 describe("sign-out, restarts and other users never lose or leak a user's work", () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ flavour: 'platform' });
-    current.h = h;
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  useHarness('session', async () => (h = await startHarness({ flavour: 'platform' })), { page: () => lastPage });
 
   const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
   /** The extension's drafts as the background stores them (read from an extension page). */
@@ -236,10 +204,9 @@ describe("sign-out, restarts and other users never lose or leak a user's work", 
   }
 
   it('sign-out during the letter upload keeps the referral; signing in again finishes it with its letter', async () => {
-    current.name = 'sign-out-during-upload';
     await signInAs(USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
     const result = await referFromRecord(h, { record: '/demo/gp/record-9434765919.html', nhsNumber: '9434765919', letterFile: LETTER, stopBefore: 'submit' });
-    current.page = result.panel;
+    lastPage = result.panel;
     h.sim.injectFault({ route: 'A020', kind: 'latency', ms: 2_500 });
     await result.panel.waitForFunction(() => !(document.querySelector('[data-testid="submit"]') as HTMLButtonElement | null)?.disabled, { timeout: 10_000 });
     await result.panel.click('[data-testid="submit"]');
@@ -262,7 +229,6 @@ describe("sign-out, restarts and other users never lose or leak a user's work", 
   });
 
   it("a browser restart then another user's sign-in shows them nothing of the first user's", async () => {
-    current.name = 'restart-other-user';
     // Dr Adams leaves a draft with a shortlist and a referral whose letter is to follow.
     const now = await h.send<{ status: string }>('session/get');
     if (now.data?.status !== 'active') await signInAs(USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
@@ -277,7 +243,7 @@ describe("sign-out, restarts and other users never lose or leak a user's work", 
     const record = await h.browser.newPage();
     await record.goto(h.url('/demo/gp/record-9321456783.html'));
     const panel = await openPanelFromRecord(h.browser, record);
-    current.page = panel;
+    lastPage = panel;
     // Jo Baker holds one role, so she is in it straight after CIS2.
     await (await panel.waitForSelector('[data-testid="panel-sign-in"]', { timeout: 15_000 }))!.click();
     await h.completeCis2Login(USER_IDS.baker);

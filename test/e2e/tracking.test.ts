@@ -6,12 +6,12 @@
 // e-RS will not give the lists again).
 import path from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { USER_IDS } from 'ers-simulator';
+import { describe, expect, it } from 'vitest';
 import { examplePath } from 'ers-contract/files';
-import { referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
+import { referFromRecord, waitForText } from '../../scripts/lib/walkthrough';
 import { expectAccessible } from '../helpers/axe';
-import { referralsWithLetters, startSignedInHarness, type Harness } from './harness';
+import { referralsWithLetters, startSignedInHarness, useHarness, type Harness } from './harness';
+import { openReferralRow, refreshBySigningInAgain } from './referrals-view';
 
 const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const NHS = '9434765919';
@@ -19,16 +19,7 @@ const NHS = '9434765919';
 let h: Harness;
 let panel: Page | undefined;
 
-beforeAll(async () => {
-  h = await startSignedInHarness();
-}, 120_000);
-afterAll(async () => {
-  await h?.close();
-});
-afterEach(async (ctx) => {
-  h?.sim.clearFaults();
-  if (ctx.task.result?.state === 'fail' && panel) await h.screenshot(panel, `tracking-${ctx.task.name}`);
-});
+useHarness('tracking', async () => (h = await startSignedInHarness()), { page: () => panel, clearFaults: true });
 
 /** Click something that opens a file, and return the first bytes of what the new tab shows. */
 async function openedFileHead(page: Page, selector: string): Promise<string> {
@@ -59,9 +50,7 @@ describe('a referral the provider rejected', () => {
     expect(rejected.status).toBe(200);
 
     // One refresh: signing in again fetches every list (the alarm does the same every N minutes).
-    await h.send('session/sign-out');
-    await panel.waitForSelector('[data-testid="signed-out-panel"]', { timeout: 20_000 });
-    await signInFromPanel(h, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
+    await refreshBySigningInAgain(h, panel);
 
     // Back on the record with a new referral being started: the line about this patient's referrals.
     await waitForText(panel, '[data-testid="patient-referrals"]', '1 referral for this patient: 1 rejected — read the response', 60_000);
@@ -124,14 +113,8 @@ describe('a letter outstanding on e-RS', () => {
     const result = await referFromRecord(h, { record: `/demo/gp/record-${nhs}.html`, nhsNumber: nhs, letterToFollow: true });
     panel = result.panel;
     await panel.click('[data-testid="finish"]');
-    await h.send('session/sign-out');
-    await panel.waitForSelector('[data-testid="signed-out-panel"]', { timeout: 20_000 });
-    await signInFromPanel(h, panel, USER_IDS.adams, 'REFERRING_CLINICIAN|B86001');
-
-    await panel.click('[data-testid="open-referrals"]');
-    const row = `[data-list="LETTERS_OUTSTANDING"] [data-ubrn="${result.ubrn}"]`;
-    await panel.waitForSelector(row, { timeout: 30_000 });
-    await panel.click(`${row} button[aria-expanded]`);
+    await refreshBySigningInAgain(h, panel);
+    await openReferralRow(panel, 'LETTERS_OUTSTANDING', result.ubrn!);
     await panel.waitForSelector('[data-testid="referral-add-letter"]', { timeout: 30_000 });
     await panel.click('[data-testid="referral-add-letter"]');
     // The add-letter screen's own input: the patient's fresh draft has one too until it is replaced.
