@@ -22,10 +22,20 @@ const SKIP = /^(script|style|noscript|template|textarea|svg)$/i;
 const INLINE = /^(abbr|bd[io]|[biqsu]|cite|code|data|dfn|em|font|ins|del|kbd|label|mark|samp|small|span|strong|su[bp]|time|var|wbr|nobr)$/i;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
-// Per-node checks of the page scan without a regex call (12,000+ text nodes on a big record page).
-const hasDigit = (s: string) => {
-  for (let i = 0; i < s.length; i++) if (isDigit(s.charCodeAt(i))) return true;
-  return false;
+/**
+ * One pass over a node's text for the page scan, with no regex call (a regex call costs more than
+ * the scan on the 12,000+ short text nodes of a big record page): twice the number of digits it
+ * holds, plus 1 when it needs normaliseText (a character outside printable ASCII, or two spaces in a row).
+ */
+const scan = (s: string) => {
+  let digits = 0;
+  let odd = 0;
+  for (let i = 0, c = 0, last = 0; i < s.length; i++, last = c) {
+    c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits += 2;
+    else if (c < 32 || c > 126 || (c === 32 && last === 32)) odd = 1;
+  }
+  return digits | odd;
 };
 /** SKIP, tested only for names starting s, n or t (script, style, svg, noscript, template, textarea). */
 const skipped = (tag: string) => {
@@ -63,13 +73,14 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
     const parent = n.parentNode as Element | null;
     if (!s || !parent || skipped(parent.localName)) continue;
     chars += s.length;
-    if (digits && !hasDigit(s)) {
+    const k = scan(s);
+    if (digits && k < 2) {
       before = s;
       prev = undefined;
       continue;
     }
     // Most nodes are plain ASCII with single spaces: only the others pay for normalisation.
-    if (/[^ -~]| {2}/.test(s) && !(s = normaliseText(s))) continue;
+    if (k & 1 && !(s = normaliseText(s))) continue;
     const p = prev?.el;
     if (
       p &&
@@ -84,8 +95,8 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
       prev!.text += s;
       continue;
     }
-    // A digit line that can neither hold an NHS number nor start a split one is only the next line's label.
-    if (digits && !isDigit(s.charCodeAt(s.length - 1)) && !/\d{3}[ -]?\d{3}[ -]?\d{4}/.test(s)) {
+    // A digit line that can neither hold an NHS number (ten digits at least) nor start a split one is only the next line's label.
+    if (digits && !isDigit(s.charCodeAt(s.length - 1)) && (k < 20 || !/\d{3}[ -]?\d{3}[ -]?\d{4}/.test(s))) {
       before = s;
       prev = undefined;
       continue;
