@@ -66,6 +66,8 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
   const walker = doc.createTreeWalker(top, 4 /* NodeFilter.SHOW_TEXT */);
   let chars = 0;
   let prev: Line | undefined;
+  let prevDigits = 0; // twice the digits in prev, as scan() counts them
+  let prevKept = false;
   let before = '';
   for (let n = walker.nextNode(), i = 0; n && i < maxNodes && chars < maxChars; n = walker.nextNode(), i++) {
     const data = (n as Text).data;
@@ -93,6 +95,8 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
       INLINE.test(parent.localName)
     ) {
       prev!.text += s;
+      prevDigits += k & ~1;
+      if (!prevKept && prevDigits >= 20) lines.push(prev!), (prevKept = true);
       continue;
     }
     // A digit line that can neither hold an NHS number (ten digits at least) nor start a split one is only the next line's label.
@@ -101,7 +105,12 @@ export function collectLines(root: Document | Element, digits = false, maxNodes 
       prev = undefined;
       continue;
     }
-    lines.push((prev = { text: s, el: parent, prev: before }));
+    prev = { text: s, el: parent, prev: before };
+    prevDigits = k & ~1;
+    // In the page scan a line of fewer than ten digits is kept only if the digits split across
+    // inline elements that join it make ten or more: most such lines are dates and times.
+    prevKept = !digits || prevDigits >= 20;
+    if (prevKept) lines.push(prev);
     before = s;
   }
   if (depth < 2 && root === doc) {
