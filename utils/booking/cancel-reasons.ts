@@ -1,6 +1,6 @@
-// Which A004 APPOINTMENT-CANCELLATION-REASON codes a referrer may use with A034 (lifecycle contract
-// §3.7): usage CANCEL, the caller's business function listed, in effect now; and whether the code
-// needs a comment. Pure.
+// Which A004 APPOINTMENT-CANCELLATION-REASON codes a referrer may use with A034
+// (packages/ers-contract/docs/referral-lifecycle.md §3.7): usage CANCEL, the caller's business
+// function listed, in effect now; and whether the code needs a comment. Pure.
 import type { CodeSystem } from '../ers/schemas';
 
 export interface CancellationReason {

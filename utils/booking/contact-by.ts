@@ -1,6 +1,6 @@
 // "Expect contact by": after a deferral or a triage, the provider contacts the patient within the
 // A004 PRIORITY concept's deferToProviderContactDays / triageContactDays, counted in working days
-// (README of the contract, §5.1): weekends and England and Wales bank holidays do not count. Pure.
+// (packages/ers-contract/docs/ers-api.md §5.1): weekends and England and Wales bank holidays do not count. Pure.
 
 /** Easter Sunday (Gregorian; anonymous algorithm), as a UTC date. */
 function easterSunday(year: number): Date {

@@ -135,7 +135,7 @@ const R4 = {
 
 type Loose = Record<string, unknown>;
 
-/** R4 HealthcareService → what the booking step needs (the mapping of the lifecycle contract §3.3). */
+/** R4 HealthcareService → what the booking step needs (the mapping of packages/ers-contract/docs/referral-lifecycle.md §3.3). */
 export function parseHealthcareService(hs: HealthcareServiceR4): ServiceDetails {
   const codes = (system: string) => (hs.characteristic ?? []).flatMap((c) => (c.coding ?? []).filter((k) => k.system === system).map((k) => k.code));
   const flows = codes(R4.flow);

@@ -1,4 +1,4 @@
-// Booking at the point of referral (lifecycle contract §3.3–§3.8): slot inventories per directly
+// Booking at the point of referral (packages/ers-contract/docs/referral-lifecycle.md §3.3–§3.8): slot inventories per directly
 // bookable service (A015), book / defer to provider (A016), the current appointment (A038), cancel
 // (A034), change shortlist (A031), and the R4 HealthcareService views (A033/A035/A037).
 // The slot inventories themselves are in slots.ts.
@@ -289,7 +289,7 @@ export interface CancelPlan {
   comment?: string;
 }
 
-/** A034 body and reason checks (contract §3.7, step 3); version, lock and state are the caller's. */
+/** A034 body and reason checks (packages/ers-contract/docs/referral-lifecycle.md §3.7, step 3); version, lock and state are the caller's. */
 export function readCancellation(body: unknown, ctx: OpContext): CancelPlan {
   if (!isObject(body) || body.resourceType !== 'Appointment')
     throw unprocessable('INVALID_FHIR_STRUCTURE', diag('resourceType', 'resourceType', 'must be Appointment'));

@@ -48,7 +48,7 @@ function reasonSystem(ctx: OpContext, type: string): string {
 /** A shortlisted service is still in the directory, so something can be booked or sent for triage. */
 const bookable = (r: Referral, ctx: OpContext) => r.shortlist.some((s) => ctx.directory.services.has(s.serviceId));
 
-/** The referrer's actions by state (the lifecycle contract's §4.2). */
+/** The referrer's actions by state (packages/ers-contract/docs/referral-lifecycle.md §4.2). */
 export function availableActions(r: Referral, ctx: OpContext): string[] {
   switch (r.state) {
     case 'NOT_BOOKED':
@@ -127,7 +127,7 @@ export interface CancelPlan {
   comment?: string;
 }
 
-/** Validates an A036 body against REFERRAL-CANCELLATION-REASON (contract §3.9, simulator steps 2–3). */
+/** Validates an A036 body against REFERRAL-CANCELLATION-REASON (packages/ers-contract/docs/referral-lifecycle.md §3.9, simulator steps 2–3). */
 export function planCancel(r: Referral, body: unknown, ctx: OpContext): CancelPlan {
   if (!isObject(body) || body.resourceType !== 'Parameters')
     throw unprocessable('INVALID_FHIR_STRUCTURE', diag('resourceType', 'resourceType', 'must be Parameters'));

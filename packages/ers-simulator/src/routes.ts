@@ -541,7 +541,7 @@ function throughPas<T>(h: HandlerInput, route: 'A016' | 'A034', apply: () => T):
   throw new ErsError(504, 'PAS_NOT_RESPONDING', "The provider's system did not respond in time", { issueCode: 'timeout' });
 }
 
-/** A016 book or defer to provider, in the contract's order (§3.5): shape, version and lock, state, service, slot. */
+/** A016 book or defer to provider, in the order of packages/ers-contract/docs/referral-lifecycle.md §3.5: shape, version and lock, state, service, slot. */
 async function bookOrDefer(h: HandlerInput, ctx: OpContext, body: unknown): Promise<Reply> {
   const plan = readBooking(body, ctx);
   const r = plan.referral;

@@ -1,4 +1,4 @@
-// Slot inventories of the directly bookable services (lifecycle contract §3.4). Deterministic:
+// Slot inventories of the directly bookable services (packages/ers-contract/docs/referral-lifecycle.md §3.4). Deterministic:
 // generated from the service id and the day the inventory is first read, so a test or demo sees the
 // same schedules every run. About one service in six has no slots and one in six has many pages;
 // services with named clinicians have schedules that belong to one of them.

@@ -17,7 +17,7 @@ const ITEM_EXTENSION: Record<ReferrerWorklist, string> = {
   AWAITING_BOOKING: 'Extension-eRS-AwaitingBooking-WorkListItem-1',
 };
 
-/** Which referrals a list holds, by state (the lifecycle contract's §4.4). */
+/** Which referrals a list holds, by state (packages/ers-contract/docs/referral-lifecycle.md §4.4). */
 function member(list: ReferrerWorklist, r: Referral): boolean {
   switch (list) {
     case 'LETTERS_OUTSTANDING':
