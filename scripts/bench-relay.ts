@@ -71,20 +71,8 @@ export async function benchRelay(options: RelayBenchOptions = {}): Promise<Bench
 
   const simProcess = launch(
     [
-      '--import',
-      'tsx',
-      'packages/ers-simulator/src/main.ts',
-      '--port',
-      '0',
-      '--seed',
-      '1',
-      '--quiet',
-      '--client-id',
-      CLIENT_ID,
-      '--client-secret',
-      SECRET,
-      '--token-lifetime',
-      '3600',
+      ...'--import tsx packages/ers-simulator/src/main.ts --port 0 --seed 1 --quiet --token-lifetime 3600'.split(' '),
+      ...['--client-id', CLIENT_ID, '--client-secret', SECRET],
     ],
     {},
     (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1],

@@ -11,15 +11,10 @@ export const CHROME_EXTENSION_DIR = path.join(ROOT, '.output', 'chrome-mv3');
 /** Fixed by the manifest `key` (wxt.config.ts). */
 export const EXTENSION_ID = 'dokchjedcnlehjbbiccobocannakkama';
 
+/** Where Chromium, Chrome and Edge install themselves on Linux, macOS and Windows, in order of preference. */
 const CANDIDATES = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/usr/bin/microsoft-edge',
-  '/usr/bin/microsoft-edge-stable',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-  '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
+  ...['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge', 'microsoft-edge-stable'].map((b) => `/usr/bin/${b}`),
+  ...['Google Chrome', 'Microsoft Edge'].map((app) => `/Applications/${app}.app/Contents/MacOS/${app}`),
   'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
   'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
 ];
