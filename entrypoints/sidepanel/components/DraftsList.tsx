@@ -1,6 +1,6 @@
 import { formatNhsNumber } from 'ers-contract/nhs-number';
 import { useState } from 'preact/hooks';
-import { draftStatus } from '../../../utils/referral/format';
+import { draftStatus } from '../../../utils/referral/draft-status';
 import type { Draft } from '../../../utils/referral/model';
 import type { OutstandingLetter } from '../../../utils/referral/store';
 

@@ -2,7 +2,8 @@ import { useMemo, useState } from 'preact/hooks';
 import { type Choice, Select } from '../../../components/Select';
 import type { SearchCriteria, ServiceSummary } from '../../../utils/ers/index';
 import { emptyResultsAdvice } from '../../../utils/referral/empty-results';
-import { bookingLabel, filterAndSort, shortlistRefusal, waitLabel, type ResultFilter, type ResultSort } from '../../../utils/referral/format';
+import { bookingLabel, shortlistRefusal } from '../../../utils/referral/format';
+import { filterAndSort, waitLabel, type ResultFilter, type ResultSort } from '../../../utils/referral/results-view';
 import type { ReferenceData } from '../../../utils/referral/panel-api';
 import { FieldLink } from './ErrorSummary';
 
