@@ -97,3 +97,34 @@ describe('when the background does not answer a parse', () => {
     expect(rt.button.host.isConnected).toBe(true);
   });
 });
+
+describe('a page that re-renders the same record', () => {
+  it('is parsed once: reads that are the same but for their time send the background nothing', async () => {
+    setUrl('https://ward.example/app');
+    document.body.innerHTML = WARD;
+    sent = [];
+    let parses = 0;
+    rt = await startContentRuntime({
+      win: window,
+      parse: async (read) => (parses++, parsePageRead(read)),
+      send: async (m) => (sent.push(m), { ok: true, data: {} }),
+      loadAdapters: async () => [],
+    });
+    await vi.advanceTimersByTimeAsync(SETTLE_MS * 2);
+    expect(contexts().at(-1)).toMatchObject({ status: 'single', patient: { nhsNumber: '9990792445' } });
+    const readsBefore = rt.watcher.reads;
+    for (let i = 0; i < 5; i++) {
+      document.body.innerHTML = WARD; // the app renders the same banner again
+      await vi.advanceTimersByTimeAsync(2000);
+    }
+    expect(rt.watcher.reads).toBeGreaterThan(readsBefore + 3);
+    expect(parses).toBe(1);
+    expect(rt.watcher.now()).toMatchObject({ status: 'single', patient: { nhsNumber: '9990792445' } });
+    // Another patient is a new read: parsed, and published once settled.
+    document.body.innerHTML = WARD.replace('OSEI, Kwame (Mr)', 'OSEI, Ama (Ms)').replace('999 079 2445', '999 040 1268');
+    // (Reads back off to one every 1.6 s while nothing changes, so the switch is seen within two of them.)
+    await vi.advanceTimersByTimeAsync(SWITCH_SETTLE_MS + 2 * 1600);
+    expect(parses).toBeGreaterThan(1);
+    expect(contexts().at(-1)).toMatchObject({ status: 'single', patient: { nhsNumber: '9990401268' } });
+  });
+});
