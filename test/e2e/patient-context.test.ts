@@ -198,6 +198,34 @@ describe('patient context in Chromium', () => {
     await page.close();
   });
 
+  it('an app that renders its banner again (same patient, new elements): the Refer button comes back and opens the panel on him', async () => {
+    const { page, tabId } = await openAndRefer('epr/patient-9912003888.html', '9912003888', 'SMITH');
+    await closePanels();
+    for (let i = 0; i < 3; i++) {
+      // What a framework that replaces its DOM does: the same banner, new elements, without our button.
+      await page.evaluate(() => {
+        const b = document.getElementById('patient-banner')!;
+        const again = b.cloneNode(true) as Element;
+        again.querySelector('ers-refer-button')?.remove();
+        b.replaceWith(again);
+      });
+      await page.waitForSelector('#patient-banner .banner-actions ers-refer-button', { visible: true, timeout: 5000 });
+    }
+    await probe.evaluate(() => chrome.storage.session.remove('patientContext.panelRequest'));
+    const panel = browser.waitForTarget((t) => t.url() === `chrome-extension://${extId}/sidepanel.html`, { timeout: 10_000 });
+    await clickRefer(page);
+    await panel;
+    await probe.waitForFunction(
+      async (t) =>
+        ((await chrome.storage.session.get('patientContext.panelRequest'))['patientContext.panelRequest'] as { tabId?: number } | undefined)?.tabId === t,
+      { timeout: 5000 },
+      tabId,
+    );
+    const request = await probe.evaluate(async () => (await chrome.storage.session.get('patientContext.panelRequest'))['patientContext.panelRequest']);
+    expect(request).toMatchObject({ tabId, via: 'refer-button', nhsNumber: '9912003888' });
+    await page.close();
+  });
+
   it('class-only tab switch with an administrator adapter: noticed, the draft locks, a submit is refused', async () => {
     await probe.evaluate(
       async (o) => {

@@ -150,6 +150,20 @@ describe('the Refer button', () => {
     expect(contexts()[0]!.status).toBe('ambiguous');
   });
 
+  it('comes back when the app renders its banner again (same patient), and Refer at once still gets the patient', async () => {
+    const r = await start('http://127.0.0.1:8080/demo/epr/patient-9912003888.html', demoPage('epr/patient-9912003888.html'));
+    const reports = contexts().length;
+    const old = document.getElementById('patient-banner')!;
+    const again = old.cloneNode(true) as Element;
+    again.querySelector('ers-refer-button')?.remove(); // the app's own markup, without our button
+    old.replaceWith(again);
+    expect(r.button.host.isConnected).toBe(false);
+    expect(r.watcher.now()).toMatchObject({ status: 'single', patient: { nhsNumber: '9912003888' } });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(document.querySelector('#patient-banner .banner-actions ers-refer-button')).toBe(r.button.host);
+    expect(contexts()).toHaveLength(reports); // nothing new to tell the background
+  });
+
   it('shows the error when the panel cannot be opened', async () => {
     rt = await start(RECORD_URL, demoPage('gp/record-9434765919.html'), undefined, async (m) =>
       m.type === 'open-panel' ? { ok: false, error: { code: 'forbidden-sender', message: 'Refused.' } } : { ok: true, data: {} },

@@ -7,7 +7,7 @@ import { startContentRuntime, type ContentRuntime } from '../../utils/patient/co
 import { parsePageRead } from '../../utils/patient/parse';
 import type { PatientContentMessage } from '../../utils/patient/messages';
 import type { PatientContextReport } from '../../utils/patient/types';
-import { RETRY_MS, SETTLE_MS, SWITCH_SETTLE_MS } from '../../utils/patient/watcher';
+import { RETRY_MS, SETTLE_MS, SWITCH_SETTLE_MS, UNSETTLED } from '../../utils/patient/watcher';
 import { setUrl, startOnPage } from './runtime';
 
 let sent: PatientContentMessage[];
@@ -99,7 +99,7 @@ describe('when the background does not answer a parse', () => {
 });
 
 describe('a page that re-renders the same record', () => {
-  it('is parsed once: reads that are the same but for their time send the background nothing', async () => {
+  it('is parsed once (reads the same but for their time send the background nothing), and Refer right after a re-render gets the patient', async () => {
     setUrl('https://ward.example/app');
     document.body.innerHTML = WARD;
     sent = [];
@@ -120,6 +120,12 @@ describe('a page that re-renders the same record', () => {
     expect(rt.watcher.reads).toBeGreaterThan(readsBefore + 3);
     expect(parses).toBe(1);
     expect(rt.watcher.now()).toMatchObject({ status: 'single', patient: { nhsNumber: '9990792445' } });
+    // Refer at once after a re-render, before any read: the page read then is the one already parsed.
+    document.body.innerHTML = WARD;
+    expect(rt.watcher.now()).toMatchObject({ status: 'single', patient: { nhsNumber: '9990792445' } });
+    // …but a banner half-way to another patient is still changing.
+    document.body.innerHTML = WARD.replace('999 079 2445', '999 040 1268');
+    expect(rt.watcher.now()).toMatchObject({ status: 'none', reason: UNSETTLED });
     // Another patient is a new read: parsed, and published once settled.
     document.body.innerHTML = WARD.replace('OSEI, Kwame (Mr)', 'OSEI, Ama (Ms)').replace('999 079 2445', '999 040 1268');
     // (Reads back off to one every 1.6 s while nothing changes, so the switch is seen within two of them.)

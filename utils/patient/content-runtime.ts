@@ -68,6 +68,8 @@ export async function startContentRuntime(deps: ContentRuntimeDeps): Promise<Con
     read: () => readPage(doc, win.location.href, adapters),
     parse: deps.parse,
     onChange: publish,
+    // The app rendered the record again and took the button with it (it was inside the anchor).
+    onSame: (report) => report.patient && !button.host.isConnected && button.update(report, q(doc, adapter()?.buttonAnchor)),
     watch: () => adapter()?.watch,
     ignore: (n) => (n as Element).localName === REFER_HOST_TAG,
     delayMs: deps.delayMs,

@@ -47,6 +47,8 @@ export interface PatientWatcherOptions {
   /** The background's parse of a read (undefined when it did not answer). */
   parse: (read: PageReading['read']) => Promise<ParsedRead | undefined>;
   onChange: (report: PatientContextReport) => void;
+  /** A read found the report already published (the page rendered it again): e.g. put the Refer button back. */
+  onSame?: (report: PatientContextReport) => void;
   /** CSS selectors whose subtree can change the patient (adapter `watch`); undefined = anywhere. */
   watch?: () => readonly string[] | undefined;
   /** Nodes we own (the Refer button host): their mutations never trigger a read. */
@@ -67,6 +69,9 @@ export interface PatientWatcher {
   /** Reads done so far (tests and the churn benchmark). */
   readonly reads: number;
 }
+
+/** A read's identity for reusing its parse: everything but the time it was taken. */
+const readKeyOf = (read: PageReading['read']) => JSON.stringify({ ...read, observedAt: 0 });
 
 /** Why there is no report when the background did not answer a parse. */
 export const NO_ANSWER = 'The extension did not answer';
@@ -120,7 +125,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     observe();
     // The parse is a pure function of the read (utils/patient/parse.ts): a read the same as the last
     // one but for its time is not sent again, so a page re-rendering the same record sends nothing.
-    const readKey = JSON.stringify({ ...read, observedAt: 0 });
+    const readKey = readKeyOf(read);
     const parsed =
       readKey === lastRead && lastParsed
         ? { ...lastParsed, report: { ...lastParsed.report, observedAt: read.observedAt } }
@@ -143,6 +148,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
       // The same patient, perhaps in new elements (an app that renders the banner again): the
       // Refer click's check (now()) fingerprints the block as it is now, not the one replaced.
       if (r.status === 'single') (block = b), (print = fingerprint(b));
+      opts.onSame?.(current);
       return current;
     }
     idle = 0;
@@ -241,6 +247,16 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     current: () => current,
     now: () => {
       if (timer === undefined && confirm === undefined && !busy && (current.status !== 'single' || fingerprint(block) === print)) return current;
+      // Changed since the last read, or a read is due: read the page now (sync). The same read as
+      // the one behind the current report (the app rendered the same record again) keeps it.
+      if (current.status === 'single' && !busy && candidate === undefined && lastParsed && reportKey(lastParsed.report) === key) {
+        const { read, chain } = opts.read();
+        if (readKeyOf(read) === lastRead) {
+          block = chain[lastParsed.level ?? 0];
+          print = fingerprint(block);
+          return current;
+        }
+      }
       schedule();
       return unsettled(current);
     },
