@@ -65,9 +65,27 @@ describe('a referral awaiting booking, from the Referrals view', () => {
     expect(h.sim.referrals().find((r) => r.ubrn === ubrn)!.services).toEqual([chosen!.id]);
 
     // Then book again: the new service's free slots, earliest first, one click.
-    await panel.waitForSelector(`${row} [data-slot-id]`, { timeout: 30_000 });
-    // The row renders again when the lists come back from the refresh the change set off.
-    await clickRendered(panel, `${row} [data-slot-id]`);
+    // A slot that can be clicked: the booking flow may still be listing the slots afresh (its
+    // buttons shown disabled meanwhile), and the row renders again when the lists come back from the
+    // refresh the change set off.
+    // A click that lands as a fresh listing starts is a no-op a user would see and repeat: so do we,
+    // at most three times (a booking, once started, takes the slots away, so it is never clicked twice).
+    const slot = `${row} [data-testid="booking"]:not([aria-busy="true"]) [data-slot-id]:not([disabled])`;
+    for (let tries = 1; ; tries++) {
+      await panel.waitForSelector(slot, { timeout: 30_000 });
+      await clickRendered(panel, slot);
+      const started = await panel
+        .waitForFunction(
+          (r) => /Booking…/.test(document.querySelector(r)?.textContent ?? '') || !!document.querySelector('[data-recent="booked"]'),
+          { timeout: 5000 },
+          row,
+        )
+        .then(
+          () => true,
+          () => false,
+        );
+      if (started || tries === 3) break;
+    }
 
     // Booked: off "awaiting booking" at once, said at the top of the view with its appointment.
     const recent = `[data-testid="referrals-recent"] [data-ubrn="${ubrn}"][data-recent="booked"]`;
