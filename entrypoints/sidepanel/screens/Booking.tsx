@@ -278,6 +278,7 @@ export function Booking({ target, shortlist = [], usual, api = browserBookingApi
             onChanged={(notice) => {
               setChanging(false);
               setChangedNotice(notice ?? 'The services were changed. Book with the patient below.');
+              setSlots(undefined); // the old service's times go at once, not after e-RS is asked again
               void check();
             }}
           />
