@@ -9,7 +9,7 @@ import { examplePath } from 'ers-contract/files';
 import { requestLog } from '../../scripts/lib/ers-requests';
 import { openPanelFromRecord, referFromRecord, waitForText, type ReferResult } from '../../scripts/lib/walkthrough';
 import { expectAccessible } from '../helpers/axe';
-import { startSignedInHarness, useHarness, type Harness } from './harness';
+import { startSignedInHarness, until, useHarness, type Harness } from './harness';
 
 const LETTER = examplePath('platform/A019_response_000000070000_Appointment_Confirmation_Summary_20210603121353.pdf');
 const RECORD = '/demo/gp/record-9434765919.html';
@@ -153,11 +153,11 @@ describe('booking at the point of referral', () => {
     const r = await referUpToSlots('few');
     await clickFirstSlotWith(r.panel, { route: 'A016', kind: 'latency', ms: 2_500 });
     // Stop the worker while e-RS holds the booking request (the latency fault): its answer will never arrive.
-    await waitUntil(() => h.sim.requestsInProgress().some((x) => /^POST \S*\/STU3\/Appointment$/.test(x)), 30_000);
+    await until('the booking (A016) to reach the simulator', () => h.sim.requestsInProgress().some((x) => /^POST \S*\/STU3\/Appointment$/.test(x)), 30_000);
     await h.stopWorker();
     h.sim.clearFaults();
     // e-RS finishes the booking on its own.
-    await waitUntil(() => referral(r.ubrn).state === 'BOOKED', 20_000);
+    await until('the simulator to hold the referral booked', () => referral(r.ubrn).state === 'BOOKED', 20_000);
     // The panel lost the answer: it offers no slot until e-RS has been checked.
     await r.panel.waitForSelector('[data-testid="check-booking"]', { timeout: 30_000 });
     expect(await r.panel.$('[data-slot-id]')).toBeNull();
@@ -178,12 +178,4 @@ async function finish(panel: Page, record: Page): Promise<void> {
   await panel.click('[data-testid="finish"]');
   await panel.waitForSelector('[data-testid="done"]', { hidden: true });
   await record.close();
-}
-
-async function waitUntil(condition: () => boolean, timeout: number): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('timed out waiting for the simulator');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

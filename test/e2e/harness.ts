@@ -137,6 +137,16 @@ export function useHarness(name: string, start: () => Promise<Harness>, options:
  * (scripts/lib/stage.ts starts Chromium's): the simulator's token endpoint, the demo client and
  * CLIENT_SECRET, quiet logs; only `origin` may call it and only `redirectUri` may receive its codes.
  */
+/** Ask `fn` every 100 ms until it gives something truthy (returned), or throw after `timeout` ms naming `what`. */
+export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeout = 30_000): Promise<T> {
+  for (const end = Date.now() + timeout; ; ) {
+    const got = await fn();
+    if (got) return got;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function startRelayFor(sim: RunningSimulator, origin: string, redirectUri: string): Promise<RunningRelay> {
   const quiet = () => undefined;
   return startRelay({

@@ -10,7 +10,7 @@ import type { CDPSession, ConsoleMessage, Page, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_IDS } from 'ers-simulator';
 import { openPanelFromRecord, panelUrlPrefix, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
-import { EXTENSION_ID, startHarness, type Harness } from './harness';
+import { EXTENSION_ID, startHarness, until, type Harness } from './harness';
 import { examplePath } from 'ers-contract/files';
 
 // Evaluated inside pages (extension pages have the extension API as `chrome`).
@@ -66,10 +66,7 @@ async function openRecord(pathname = RECORD): Promise<Page> {
   await page.goto(h.url(pathname));
   await page.waitForSelector('ers-refer-button', { visible: true, timeout: 15_000 });
   const tabId = await h.tabIdOf(page);
-  for (const until = Date.now() + 10_000; !(await tabState(tabId))?.report.patient?.nhsNumber; ) {
-    if (Date.now() > until) throw new Error("the extension never reported the record page's patient");
-    await sleep(100);
-  }
+  await until("the extension to report the record page's patient", async () => (await tabState(tabId))?.report.patient?.nhsNumber, 10_000);
   return page;
 }
 

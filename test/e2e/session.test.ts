@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { openPanelFromRecord, referFromRecord, signInFromPanel, waitForText } from '../../scripts/lib/walkthrough';
 import { examplePath } from 'ers-contract/files';
 import { USER_IDS } from 'ers-simulator';
-import { referralsWithLetters, startHarness, useHarness, type Harness } from './harness';
+import { referralsWithLetters, startHarness, until, useHarness, type Harness } from './harness';
 
 // Evaluated inside extension pages.
 declare const chrome: any;
@@ -154,11 +154,8 @@ describe('legacy flavour: smartcard A001 → A002 → A003', () => {
     // (the user is never kept waiting on the network), so ask until e-RS refuses the key or 10 s pass.
     const statusWithOldKey = async () =>
       (await fetch(h.url('/ers-api/STU3/v1/CodeSystem/PRIORITY'), { headers: { XAPI_ASID: '200000000001', HTTP_X_SESSION_KEY: key } })).status;
-    let status = await statusWithOldKey();
-    for (const until = Date.now() + 10_000; status !== 401 && Date.now() < until; status = await statusWithOldKey()) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(status).toBe(401);
+    await until('e-RS to refuse the old session key', async () => (await statusWithOldKey()) === 401, 10_000);
+    expect(await statusWithOldKey()).toBe(401);
   });
 });
 
@@ -199,14 +196,6 @@ describe("sign-out, restarts and other users never lose or leak a user's work", 
     await signInFromPanel(h, panel, userId, role);
     await panel.close();
     await record.close();
-  }
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeout = 30_000): Promise<T> {
-    for (const end = Date.now() + timeout; ; ) {
-      const got = await fn();
-      if (got) return got;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 
   it('sign-out during the letter upload keeps the referral; signing in again finishes it with its letter', async () => {

@@ -9,7 +9,7 @@ const PAS_TIMEOUT =
 const LOST = 'The answer from e-RS was lost or was an error, and reading the referral back shows it was not done. Nothing was sent again.';
 
 function deferOffers(intent: BookingIntent | undefined): BookingOffer[] {
-  // A booking that got no answer may be deferred with BOOKING_ATTEMPT_PROBLEM (referral-lifecycle.md §3.5 in packages/ers-contract/docs).
+  // A booking that got no answer may be deferred with BOOKING_ATTEMPT_PROBLEM (packages/ers-contract/docs/referral-lifecycle.md §3.5).
   return intent?.kind === 'book' ? ['try-again', { defer: 'BOOKING_ATTEMPT_PROBLEM' }] : ['try-again'];
 }
 

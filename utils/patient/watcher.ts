@@ -105,6 +105,11 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
   let lastRead: string | undefined; // the last read parsed (its time left out), and its parse
   let lastParsed: ParsedRead | undefined;
 
+  /** The identity block the current report was read from, and its fingerprint for the Refer click's check. */
+  const holdBlock = (b: Element | undefined) => {
+    block = b;
+    print = fingerprint(b);
+  };
   const settleFor = (r: PatientContextReport) => (r.status === 'single' && lastNhs && r.patient!.nhsNumber !== lastNhs ? SWITCH_SETTLE_MS : SETTLE_MS);
   const later = (ms: number) => {
     clearTimeout(confirm);
@@ -147,7 +152,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
       candidate = undefined;
       // The same patient, perhaps in new elements (an app that renders the banner again): the
       // Refer click's check (now()) fingerprints the block as it is now, not the one replaced.
-      if (r.status === 'single') (block = b), (print = fingerprint(b));
+      if (r.status === 'single') holdBlock(b);
       opts.onSame?.(current);
       return current;
     }
@@ -163,8 +168,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
     }
     candidate = undefined;
     if (r.status === 'single') lastNhs = r.patient!.nhsNumber;
-    block = b;
-    print = fingerprint(b);
+    holdBlock(b);
     publish(r);
     return r;
   };
@@ -252,8 +256,7 @@ export function watchPatientContext(opts: PatientWatcherOptions): PatientWatcher
       if (current.status === 'single' && !busy && candidate === undefined && lastParsed && reportKey(lastParsed.report) === key) {
         const { read, chain } = opts.read();
         if (readKeyOf(read) === lastRead) {
-          block = chain[lastParsed.level ?? 0];
-          print = fingerprint(block);
+          holdBlock(chain[lastParsed.level ?? 0]);
           return current;
         }
       }
