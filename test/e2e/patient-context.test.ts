@@ -62,19 +62,23 @@ async function openAndRefer(rel: string, nhs: string, family: string) {
   const state = await waitForState(tabId, (s) => s.report.patient?.nhsNumber === nhs, `${rel} → ${nhs}`);
   expect(state.report.status).toBe('single');
   expect(state.report.patient!.name.family).toBe(family);
-  await referOpensPanelOn(page, tabId, nhs);
+  await referOpensPanel(page);
   const bound = await waitForState(tabId, (s) => s.draft?.nhsNumber === nhs, 'draft bound to the patient');
   expect(bound.draft!.locked).toBe(false);
+  await expectPanelRequest(tabId, nhs);
   return { page, tabId };
 }
 
-/** Click Refer on the page: the side panel opens, and the background records the request for this tab's patient. */
-async function referOpensPanelOn(page: Page, tabId: number, nhs: string) {
+/** Click Refer on the page: the side panel opens. */
+async function referOpensPanel(page: Page) {
   await closePanels();
-  await probe.evaluate(() => chrome.storage.session.remove('patientContext.panelRequest'));
   const panel = browser.waitForTarget((t) => t.url() === `chrome-extension://${extId}/sidepanel.html`, { timeout: 10_000 });
   await clickRefer(page);
   await panel; // the side panel opened
+}
+
+/** The background recorded the Refer request for this tab's patient. */
+async function expectPanelRequest(tabId: number, nhs: string) {
   // The panel opens inside the click, before the background records the request: wait for this tab's.
   await probe.waitForFunction(
     async (t) =>
@@ -216,7 +220,9 @@ describe('patient context in Chromium', () => {
       });
       await page.waitForSelector('#patient-banner .banner-actions ers-refer-button', { visible: true, timeout: 5000 });
     }
-    await referOpensPanelOn(page, tabId, '9912003888');
+    await probe.evaluate(() => chrome.storage.session.remove('patientContext.panelRequest'));
+    await referOpensPanel(page);
+    await expectPanelRequest(tabId, '9912003888');
     await page.close();
   });
 
